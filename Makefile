@@ -1,0 +1,45 @@
+# Throughline: `make run` sets up and opens the app on a demo installation; `make test` runs
+# every test. Both install what is missing first (see scripts/install-deps.sh).
+SHELL := /bin/bash
+DEMO_DIR ?= $(CURDIR)/demo-data
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+APP := $(TARGET_DIR)/debug/throughline
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test setup setup-test ui app demo types bench clean-demo check-display
+
+run: setup check-display ui app demo
+	THROUGHLINE_DATA_DIR="$(DEMO_DIR)" $(APP)
+
+check-display:
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  echo "No display found (DISPLAY is not set). Throughline is a desktop app: on a machine"; \
+	  echo "without a screen, run it in a virtual one:  xvfb-run -a make run"; \
+	  exit 2; fi
+
+setup:
+	@scripts/install-deps.sh
+
+setup-test:
+	@scripts/install-deps.sh --test
+
+ui:
+	cd ui && npm run build
+
+app: ui
+	cargo build -p throughline
+
+demo:
+	cargo run -q -p throughline-core --bin throughline-demo -- "$(DEMO_DIR)" 300
+
+clean-demo:
+	rm -rf "$(DEMO_DIR)"
+
+types:
+	UPDATE_TYPES=1 cargo test -q -p throughline-core boundary
+
+test: setup-test
+	cargo test --workspace
+	cd ui && npm run check && npm test
+	$(MAKE) app
+	xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p throughline-tests -- --test-threads=1

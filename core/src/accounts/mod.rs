@@ -1,0 +1,435 @@
+//! Workers, roles, key slots, signing in and out, and the idle lock (security.md).
+pub mod keyslots;
+pub mod roles;
+pub mod settings;
+pub mod workers;
+
+use crate::clock::Clock;
+use crate::error::{Coded, FieldError, ValidationErrors};
+use crate::store::{Actor, DatabaseKey, Store, StoreError};
+use chrono::{DateTime, Duration, Utc};
+use keyslots::{PendingFailure, RecoveryKey, SlotFile, RECOVERY_LABEL};
+use roles::Role;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use ts_rs::TS;
+use workers::{NewWorker, Worker, WorkerView};
+
+const DATABASE_FILE: &str = "throughline.db";
+const SLOTS_FILE: &str = "keyslots.json";
+
+/// Failures allowed before the back-off starts, and its ceiling.
+const FREE_ATTEMPTS: u32 = 3;
+const MAX_WAIT_SECONDS: i64 = 300;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("Throughline has not been set up on this laptop yet.")]
+    NotSetUp,
+    #[error("Throughline is already set up on this laptop.")]
+    AlreadySetUp,
+    #[error("The sign-in name or password is not right. Check both and try again.")]
+    SignInFailed,
+    #[error("Too many attempts. Wait {0} seconds, then try again.")]
+    SlowedDown(i64),
+    #[error("That recovery key is not right. Check it against the printed copy.")]
+    RecoveryKeyWrong,
+    #[error("There is no active worker with that sign-in name.")]
+    UnknownWorker,
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("Throughline could not read or write its files in {0}: {1}")]
+    Files(String, std::io::Error),
+}
+
+impl From<rusqlite::Error> for AccountError {
+    fn from(e: rusqlite::Error) -> Self {
+        AccountError::Store(e.into())
+    }
+}
+
+impl Coded for AccountError {
+    fn code(&self) -> String {
+        match self {
+            AccountError::NotSetUp => "auth.not_set_up".into(),
+            AccountError::AlreadySetUp => "auth.already_set_up".into(),
+            AccountError::SignInFailed => "auth.sign_in_failed".into(),
+            AccountError::SlowedDown(_) => "auth.slowed_down".into(),
+            AccountError::RecoveryKeyWrong => "auth.recovery_key_wrong".into(),
+            AccountError::UnknownWorker => "auth.unknown_worker".into(),
+            AccountError::Invalid(v) => v.code(),
+            AccountError::Store(s) => s.code(),
+            AccountError::Files(..) => "store.files".into(),
+        }
+    }
+    fn fields(&self) -> Vec<FieldError> {
+        match self {
+            AccountError::Invalid(v) => v.fields(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// What the administrator types on the set-up screen.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SetUpInput {
+    pub team_name: String,
+    pub display_name: String,
+    pub login: String,
+    pub password: String,
+}
+
+/// The signed-in worker, as the UI needs to know them.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SessionInfo {
+    pub worker: WorkerView,
+    pub team_name: String,
+    pub idle_lock_minutes: u32,
+}
+
+/// What the app shows at start-up and after every sign-in change.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AppStatus {
+    /// False on first launch: the set-up screen comes first.
+    pub set_up: bool,
+    pub session: Option<SessionInfo>,
+    /// Who was signed in when the app locked: their name is filled in on the sign-in form.
+    pub locked_login: Option<String>,
+}
+
+/// The result of setting up: the administrator is signed in, and the recovery key is shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SetUpDone {
+    pub session: SessionInfo,
+    pub recovery_key: String,
+}
+
+/// Throughline's folder on this laptop: the encrypted database and its key slots.
+pub struct Installation {
+    dir: PathBuf,
+    clock: Arc<dyn Clock>,
+    /// Back-off for names with no slot, so a guesser cannot tell them from real ones.
+    unknown_failures: Mutex<HashMap<String, (u32, DateTime<Utc>)>>,
+}
+
+impl Installation {
+    pub fn new(dir: impl Into<PathBuf>, clock: Arc<dyn Clock>) -> Self {
+        Installation { dir: dir.into(), clock, unknown_failures: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.dir.join(DATABASE_FILE)
+    }
+
+    fn slots_path(&self) -> PathBuf {
+        self.dir.join(SLOTS_FILE)
+    }
+
+    fn files_error(&self, e: std::io::Error) -> AccountError {
+        AccountError::Files(self.dir.display().to_string(), e)
+    }
+
+    fn load_slots(&self) -> Result<SlotFile, AccountError> {
+        SlotFile::load(&self.slots_path()).map_err(|e| self.files_error(e))
+    }
+
+    fn save_slots(&self, slots: &SlotFile) -> Result<(), AccountError> {
+        slots.save(&self.slots_path()).map_err(|e| self.files_error(e))
+    }
+
+    pub fn is_set_up(&self) -> bool {
+        self.slots_path().exists() && self.database_path().exists()
+    }
+
+    /// First launch: a new team, its administrator (also its team lead) and a recovery key
+    /// to write down. The administrator is signed in afterwards.
+    pub fn set_up(&self, input: &SetUpInput) -> Result<(Session, RecoveryKey), AccountError> {
+        if self.is_set_up() {
+            return Err(AccountError::AlreadySetUp);
+        }
+        let team_name = crate::text::required("team_name", "Team name", &input.team_name, 100);
+        let admin = workers::validate(
+            &NewWorker {
+                display_name: input.display_name.clone(),
+                login: input.login.clone(),
+                roles: vec![Role::Administrator, Role::TeamLead],
+                password: input.password.clone(),
+            },
+            self.clock.now(),
+            crate::ids::new_id(self.clock.as_ref()),
+        );
+        let (team_name, admin) = match (team_name, admin) {
+            (Ok(t), Ok(a)) => (t, a),
+            (t, a) => {
+                let mut errors: Vec<FieldError> = t.err().into_iter().collect();
+                errors.extend(a.err().map(|v| v.0).unwrap_or_default());
+                return Err(ValidationErrors(errors).into());
+            }
+        };
+
+        std::fs::create_dir_all(&self.dir).map_err(|e| self.files_error(e))?;
+        // A database without key slots cannot be opened by anyone; keep it aside, never delete.
+        if self.database_path().exists() {
+            let aside = self.dir.join(format!("throughline-unopenable-{}.db", self.clock.now().timestamp()));
+            std::fs::rename(self.database_path(), aside).map_err(|e| self.files_error(e))?;
+        }
+        let key = DatabaseKey::generate();
+        let recovery = RecoveryKey::generate();
+        let mut store = Store::create(&self.database_path(), &key, self.clock.clone(), &team_name)?;
+        let actor = Actor { worker_id: admin.id.clone(), name: admin.display_name.clone() };
+        store.write(&actor, |w| -> Result<(), StoreError> {
+            w.create(&admin)?;
+            w.audit("set up", None, &format!("team {team_name}"))
+        })?;
+
+        let mut slots = SlotFile::new();
+        slots.put(&slots.label_for_login(&admin.login), input.password.as_bytes(), &key);
+        slots.put(RECOVERY_LABEL, recovery.secret(), &key);
+        self.save_slots(&slots)?;
+        let session = Session::start(store, admin, key, self.dir.clone())?;
+        Ok((session, recovery))
+    }
+
+    /// Signs a worker in. The error never says whether the name or the password was wrong.
+    pub fn sign_in(&self, login: &str, password: &str) -> Result<Session, AccountError> {
+        if !self.is_set_up() {
+            return Err(AccountError::NotSetUp);
+        }
+        let now = self.clock.now();
+        let mut slots = self.load_slots()?;
+        let label = slots.label_for_login(login);
+
+        let Some(slot) = slots.slot_mut(&label) else {
+            return Err(self.unknown_name_failed(&label, password, now));
+        };
+        if let Some(wait) = back_off(slot.failures, slot.last_failure, now) {
+            return Err(AccountError::SlowedDown(wait));
+        }
+        let Some(key) = keyslots::unwrap(slot, password.as_bytes()) else {
+            slot.failures += 1;
+            slot.last_failure = Some(now);
+            slots.pending_failures.push(PendingFailure { at: now, label: label.clone() });
+            self.save_slots(&slots)?;
+            return Err(AccountError::SignInFailed);
+        };
+        slot.failures = 0;
+        slot.last_failure = None;
+
+        let mut store = Store::open(&self.database_path(), &key, self.clock.clone())?;
+        let worker = match workers::by_login(store.reader(), login)? {
+            Some(w) if w.active => w,
+            _ => return Err(AccountError::SignInFailed),
+        };
+        let pending = std::mem::take(&mut slots.pending_failures);
+        let names = label_names(&slots, store.reader())?;
+        let actor = Actor { worker_id: worker.id.clone(), name: worker.display_name.clone() };
+        store.write(&actor, |w| -> Result<(), StoreError> {
+            for failure in &pending {
+                let who = names.get(&failure.label).map(String::as_str).unwrap_or("an unknown name");
+                w.audit("sign-in failed", None, &format!("for {who} at {}", failure.at.to_rfc3339()))?;
+            }
+            w.audit("signed in", None, "")
+        })?;
+        self.save_slots(&slots)?;
+        Session::start(store, worker, key, self.dir.clone())
+    }
+
+    fn unknown_name_failed(&self, label: &str, password: &str, now: DateTime<Utc>) -> AccountError {
+        let mut failures = self.unknown_failures.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = failures.entry(label.to_string()).or_insert((0, now));
+        if let Some(wait) = back_off(entry.0, Some(entry.1), now) {
+            return AccountError::SlowedDown(wait);
+        }
+        keyslots::waste_equal_time(password.as_bytes());
+        *entry = (entry.0 + 1, now);
+        if let Ok(mut slots) = self.load_slots() {
+            slots.pending_failures.push(PendingFailure { at: now, label: label.to_string() });
+            let _ = self.save_slots(&slots);
+        }
+        AccountError::SignInFailed
+    }
+
+    /// An administrator's way back in when a worker's password is lost.
+    pub fn reset_password_with_recovery_key(
+        &self,
+        recovery_key: &str,
+        login: &str,
+        new_password: &str,
+    ) -> Result<(), AccountError> {
+        if !self.is_set_up() {
+            return Err(AccountError::NotSetUp);
+        }
+        workers::check_password("new_password", new_password).map_err(|e| ValidationErrors(vec![e]))?;
+        let mut slots = self.load_slots()?;
+        let now = self.clock.now();
+        let recovery_slot = slots.slot_mut(RECOVERY_LABEL).ok_or(AccountError::RecoveryKeyWrong)?;
+        if let Some(wait) = back_off(recovery_slot.failures, recovery_slot.last_failure, now) {
+            return Err(AccountError::SlowedDown(wait));
+        }
+        let key = RecoveryKey::parse(recovery_key).and_then(|k| keyslots::unwrap(recovery_slot, k.secret()));
+        let Some(key) = key else {
+            recovery_slot.failures += 1;
+            recovery_slot.last_failure = Some(now);
+            slots.pending_failures.push(PendingFailure { at: now, label: RECOVERY_LABEL.into() });
+            self.save_slots(&slots)?;
+            return Err(AccountError::RecoveryKeyWrong);
+        };
+        recovery_slot.failures = 0;
+        recovery_slot.last_failure = None;
+        let mut store = Store::open(&self.database_path(), &key, self.clock.clone())?;
+        let worker = match workers::by_login(store.reader(), login)? {
+            Some(w) if w.active => w,
+            _ => return Err(AccountError::UnknownWorker),
+        };
+        let label = slots.label_for_login(&worker.login);
+        slots.put(&label, new_password.as_bytes(), &key);
+        let actor = Actor { worker_id: worker.id.clone(), name: worker.display_name.clone() };
+        store.write(&actor, |w| w.audit("password reset with the recovery key", None, &worker.login))?;
+        self.save_slots(&slots)
+    }
+}
+
+/// Seconds to wait before another try, if any: doubling from the fourth failure, capped.
+fn back_off(failures: u32, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<i64> {
+    let last = last?;
+    if failures < FREE_ATTEMPTS {
+        return None;
+    }
+    let wait = (1i64 << (failures - FREE_ATTEMPTS).min(16)).min(MAX_WAIT_SECONDS);
+    let remaining = wait - (now - last).num_seconds();
+    (remaining > 0).then_some(remaining)
+}
+
+/// Which login each slot label belongs to, for writing failed sign-ins to the audit trail.
+fn label_names(slots: &SlotFile, conn: &rusqlite::Connection) -> rusqlite::Result<HashMap<String, String>> {
+    let mut names: HashMap<String, String> =
+        workers::all(conn)?.into_iter().map(|w| (slots.label_for_login(&w.login), w.login)).collect();
+    names.insert(RECOVERY_LABEL.into(), "the recovery key".into());
+    Ok(names)
+}
+
+/// A signed-in worker with the database open. Dropping it (sign-out, lock) closes the
+/// database and zeroises the key.
+pub struct Session {
+    store: Store,
+    worker: Worker,
+    key: DatabaseKey,
+    dir: PathBuf,
+    settings: settings::TeamSettings,
+    last_activity: DateTime<Utc>,
+}
+
+impl Session {
+    fn start(store: Store, worker: Worker, key: DatabaseKey, dir: PathBuf) -> Result<Session, AccountError> {
+        let settings = settings::load(store.reader())?;
+        let last_activity = store.clock().now();
+        Ok(Session { store, worker, key, dir, settings, last_activity })
+    }
+
+    pub fn worker(&self) -> &Worker {
+        &self.worker
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor { worker_id: self.worker.id.clone(), name: self.worker.display_name.clone() }
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        self.worker.has_any(roles)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn info(&self) -> Result<SessionInfo, AccountError> {
+        Ok(SessionInfo {
+            worker: self.worker.view(),
+            team_name: self.store.team_name()?,
+            idle_lock_minutes: self.settings.idle_lock_minutes,
+        })
+    }
+
+    /// The worker did something: the idle timer starts again.
+    pub fn touch(&mut self) {
+        self.last_activity = self.store.clock().now();
+    }
+
+    /// True once the team's idle time has passed since the worker last did anything.
+    pub fn is_idle(&self) -> bool {
+        let limit = Duration::minutes(i64::from(self.settings.idle_lock_minutes));
+        self.store.clock().now() - self.last_activity >= limit
+    }
+
+    /// Records the lock in the audit trail; the caller then drops the session.
+    pub fn record_end(&mut self, why: &str) -> Result<(), AccountError> {
+        let actor = self.actor();
+        self.store.write(&actor, |w| w.audit(why, None, ""))?;
+        Ok(())
+    }
+
+    pub fn list_workers(&self) -> Result<Vec<WorkerView>, AccountError> {
+        Ok(workers::all(self.store.reader())?.iter().map(Worker::view).collect())
+    }
+
+    /// Adds a worker with a first password (the administrator tells them it, and they change it).
+    pub fn add_worker(&mut self, input: &NewWorker) -> Result<WorkerView, AccountError> {
+        let clock = self.store.clock();
+        let worker = workers::validate(input, clock.now(), crate::ids::new_id(clock))?;
+        if workers::by_login(self.store.reader(), &worker.login)?.is_some() {
+            return Err(ValidationErrors::one(
+                "login",
+                "validation.login_taken",
+                "Another worker already has that sign-in name. Choose a different one.",
+            )
+            .into());
+        }
+        let slots_path = self.dir.join(SLOTS_FILE);
+        let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
+        let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
+        let label = slots.label_for_login(&worker.login);
+        slots.put(&label, input.password.as_bytes(), &self.key);
+        let actor = self.actor();
+        self.store.write(&actor, |w| w.create(&worker))?;
+        slots.save(&slots_path).map_err(files_error)?;
+        Ok(worker.view())
+    }
+
+    /// An administrator sets a new password for a worker (who has forgotten theirs).
+    pub fn set_worker_password(&mut self, worker_id: &str, password: &str) -> Result<(), AccountError> {
+        workers::check_password("password", password).map_err(|e| ValidationErrors(vec![e]))?;
+        let worker = workers::by_id(self.store.reader(), worker_id)?.ok_or(AccountError::UnknownWorker)?;
+        let slots_path = self.dir.join(SLOTS_FILE);
+        let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
+        let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
+        let label = slots.label_for_login(&worker.login);
+        slots.put(&label, password.as_bytes(), &self.key);
+        let actor = self.actor();
+        self.store.write(&actor, |w| w.audit("password set by an administrator", None, &worker.login))?;
+        slots.save(&slots_path).map_err(files_error)
+    }
+
+    pub fn team_settings(&self) -> settings::TeamSettings {
+        self.settings.clone()
+    }
+
+    pub fn save_team_settings(&mut self, new: &settings::TeamSettings) -> Result<(), AccountError> {
+        settings::validate(new)?;
+        let actor = self.actor();
+        self.store.write(&actor, |w| settings::save(w, new))?;
+        self.settings = new.clone();
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+//! Worker accounts: who can sign in, and with which roles.
+use super::roles::{self, Role};
+use crate::error::{FieldError, ValidationErrors};
+use crate::store::record::{from_row, sql_bool, Record};
+use crate::text;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A worker as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Worker {
+    pub id: String,
+    pub login: String,
+    pub display_name: String,
+    pub roles: String,
+    #[serde(with = "sql_bool")]
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Record for Worker {
+    const TYPE: &'static str = "worker";
+    const TABLE: &'static str = "workers";
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+    fn client_id(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Worker {
+    pub fn roles(&self) -> Vec<Role> {
+        roles::from_text(&self.roles)
+    }
+
+    pub fn has_any(&self, wanted: &[Role]) -> bool {
+        self.roles().iter().any(|r| wanted.contains(r))
+    }
+
+    pub fn view(&self) -> WorkerView {
+        WorkerView {
+            id: self.id.clone(),
+            login: self.login.clone(),
+            display_name: self.display_name.clone(),
+            roles: self.roles(),
+            active: self.active,
+        }
+    }
+}
+
+/// A worker as the UI sees one.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct WorkerView {
+    pub id: String,
+    pub login: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
+}
+
+/// What an administrator types to add a worker.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewWorker {
+    pub display_name: String,
+    pub login: String,
+    pub roles: Vec<Role>,
+    pub password: String,
+}
+
+pub const PASSWORD_MIN: usize = 10;
+
+pub fn check_password(field: &str, password: &str) -> Result<(), FieldError> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN {
+        return Err(FieldError::new(
+            field,
+            "validation.password_too_short",
+            format!("Use at least {PASSWORD_MIN} characters. Three random words make a good password."),
+        ));
+    }
+    if n > 200 {
+        return Err(FieldError::new(field, "validation.too_long", "Use 200 characters or fewer."));
+    }
+    Ok(())
+}
+
+pub fn check_login(field: &str, login: &str) -> Result<String, FieldError> {
+    let login = text::required(field, "Sign-in name", login, 40)?.to_lowercase();
+    if login.chars().count() < 2 || !login.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
+        return Err(FieldError::new(
+            field,
+            "validation.login_format",
+            "Use 2 to 40 letters, digits, dots, dashes or underscores, such as amira.khan.",
+        ));
+    }
+    Ok(login)
+}
+
+/// Checks every field at once and returns a worker ready to save.
+pub fn validate(input: &NewWorker, now: DateTime<Utc>, id: String) -> Result<Worker, ValidationErrors> {
+    let mut errors = Vec::new();
+    let name = text::required("display_name", "Full name", &input.display_name, 100).map_err(|e| errors.push(e)).ok();
+    let login = check_login("login", &input.login).map_err(|e| errors.push(e)).ok();
+    if input.roles.is_empty() {
+        errors.push(FieldError::new("roles", "validation.roles_required", "Choose at least one role."));
+    }
+    if let Err(e) = check_password("password", &input.password) {
+        errors.push(e);
+    }
+    match (name, login) {
+        (Some(display_name), Some(login)) if errors.is_empty() => Ok(Worker {
+            id,
+            login,
+            display_name,
+            roles: roles::to_text(&input.roles),
+            active: true,
+            created_at: now,
+        }),
+        _ => Err(ValidationErrors(errors)),
+    }
+}
+
+pub fn by_login(conn: &Connection, login: &str) -> rusqlite::Result<Option<Worker>> {
+    conn.query_row("SELECT * FROM workers WHERE login = ?1", [login.trim()], from_row).optional()
+}
+
+pub fn by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<Worker>> {
+    conn.query_row("SELECT * FROM workers WHERE id = ?1", [id], from_row).optional()
+}
+
+pub fn all(conn: &Connection) -> rusqlite::Result<Vec<Worker>> {
+    let mut stmt = conn.prepare("SELECT * FROM workers ORDER BY display_name")?;
+    let rows = stmt.query_map([], from_row)?;
+    rows.collect()
+}

@@ -1,0 +1,51 @@
+//! The TypeScript the UI uses for every type crossing the command boundary, generated from
+//! these Rust types. `generated_types_are_current` fails when `ui/src/lib/api/types.ts` is
+//! stale; run `make types` (UPDATE_TYPES=1) to rewrite it.
+use ts_rs::TS;
+
+/// Every exported declaration, in a stable order.
+pub fn typescript() -> String {
+    let cfg = ts_rs::Config::default();
+    let decls = [
+        crate::error::FieldError::decl(&cfg),
+        crate::error::ErrorPayload::decl(&cfg),
+        crate::accounts::roles::Role::decl(&cfg),
+        crate::accounts::workers::WorkerView::decl(&cfg),
+        crate::accounts::workers::NewWorker::decl(&cfg),
+        crate::accounts::SetUpInput::decl(&cfg),
+        crate::accounts::SessionInfo::decl(&cfg),
+        crate::accounts::settings::TeamSettings::decl(&cfg),
+        crate::clients::Sex::decl(&cfg),
+        crate::clients::ClientStatus::decl(&cfg),
+        crate::clients::NewClient::decl(&cfg),
+        crate::clients::SearchResult::decl(&cfg),
+        crate::clients::ClientRecord::decl(&cfg),
+        crate::store::audit::ChainCheck::decl(&cfg),
+        crate::accounts::AppStatus::decl(&cfg),
+        crate::accounts::SetUpDone::decl(&cfg),
+    ];
+    let mut out = String::from("// Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.\n\n");
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_types_are_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/api/types.ts");
+        let fresh = super::typescript();
+        if std::env::var_os("UPDATE_TYPES").is_some() {
+            std::fs::write(path, &fresh).expect("write types.ts");
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/lib/api/types.ts is out of date with the Rust types: run `make types`"
+        );
+    }
+}

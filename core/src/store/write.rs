@@ -1,0 +1,191 @@
+//! The single write path. Every change writes the record, its sync operation (sync.md) and an
+//! audit entry in the same transaction, so none can exist without the others.
+use super::audit::{self, AuditEntry};
+use super::record::{fields_of, to_sql, Record};
+use super::{hlc, StoreError};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, params_from_iter, Transaction};
+use serde_json::{Map, Value};
+
+/// The worker on whose behalf a write happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub worker_id: String,
+    pub name: String,
+}
+
+pub struct Write<'c> {
+    tx: Transaction<'c>,
+    actor: Actor,
+    now: DateTime<Utc>,
+    device_id: String,
+}
+
+#[derive(Clone, Copy)]
+enum OpKind {
+    Create,
+    Update,
+    Append,
+}
+
+impl OpKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Create => "create",
+            OpKind::Update => "update",
+            OpKind::Append => "append",
+        }
+    }
+}
+
+impl<'c> Write<'c> {
+    pub(super) fn new(tx: Transaction<'c>, actor: &Actor, now: DateTime<Utc>, device_id: &str) -> Self {
+        Write { tx, actor: actor.clone(), now, device_id: device_id.to_string() }
+    }
+
+    pub(super) fn commit(self) -> rusqlite::Result<()> {
+        self.tx.commit()
+    }
+
+    /// The moment this write happens, as the store's clock says.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Reads inside the transaction (e.g. to check a rule before writing).
+    pub fn reader(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+
+    /// Writes a new record.
+    pub fn create<R: Record>(&mut self, record: &R) -> Result<(), StoreError> {
+        self.insert(record, OpKind::Create)
+    }
+
+    /// Writes a record that is never changed afterwards (a case note, a test result).
+    pub fn append<R: Record>(&mut self, record: &R) -> Result<(), StoreError> {
+        self.insert(record, OpKind::Append)
+    }
+
+    fn insert<R: Record>(&mut self, record: &R, kind: OpKind) -> Result<(), StoreError> {
+        let fields = fields_of(record)?;
+        let columns: Vec<&str> = fields.keys().map(String::as_str).collect();
+        let placeholders = vec!["?"; columns.len()].join(", ");
+        let sql = format!("INSERT INTO {} ({}) VALUES ({})", R::TABLE, columns.join(", "), placeholders);
+        self.tx.execute(&sql, params_from_iter(fields.values().map(to_sql)))?;
+        let changes: Map<String, Value> = fields
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k, Value::Array(vec![Value::Null, v])))
+            .collect();
+        self.operation(kind, R::TYPE, &record.id(), &changes)?;
+        self.audit_record(kind.as_str(), R::TYPE, &record.id(), record.client_id().as_deref(), "")
+    }
+
+    /// Saves `after` over `before`, recording each changed field's old and new value.
+    /// Returns the names of the fields that changed (none: nothing is written).
+    pub fn update<R: Record>(&mut self, before: &R, after: &R) -> Result<Vec<String>, StoreError> {
+        let old = fields_of(before)?;
+        let new = fields_of(after)?;
+        let changed: Vec<(String, Value, Value)> = new
+            .into_iter()
+            .filter(|(k, v)| old.get(k) != Some(v))
+            .map(|(k, v)| {
+                let was = old.get(&k).cloned().unwrap_or(Value::Null);
+                (k, was, v)
+            })
+            .collect();
+        if changed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sets: Vec<String> = changed.iter().map(|(k, _, _)| format!("{k} = ?")).collect();
+        let sql = format!("UPDATE {} SET {} WHERE id = ?", R::TABLE, sets.join(", "));
+        let mut values: Vec<rusqlite::types::Value> = changed.iter().map(|(_, _, v)| to_sql(v)).collect();
+        values.push(rusqlite::types::Value::Text(before.id()));
+        self.tx.execute(&sql, params_from_iter(values))?;
+
+        let names: Vec<String> = changed.iter().map(|(k, _, _)| k.clone()).collect();
+        let changes: Map<String, Value> =
+            changed.into_iter().map(|(k, was, now)| (k, Value::Array(vec![was, now]))).collect();
+        self.operation(OpKind::Update, R::TYPE, &before.id(), &changes)?;
+        // The audit names what changed; the values themselves live in the operation log.
+        self.audit_record("update", R::TYPE, &before.id(), after.client_id().as_deref(), &names.join(", "))?;
+        Ok(names)
+    }
+
+    /// An audit entry for something that is not itself a record change (a read, a sign-in).
+    pub fn audit(&mut self, action: &str, client_id: Option<&str>, detail: &str) -> Result<(), StoreError> {
+        audit::append(
+            &self.tx,
+            self.now,
+            &AuditEntry {
+                worker_id: Some(&self.actor.worker_id),
+                action,
+                record_type: None,
+                record_id: None,
+                client_id,
+                detail,
+            },
+        )?;
+        Ok(())
+    }
+
+    fn audit_record(
+        &mut self,
+        action: &str,
+        record_type: &str,
+        record_id: &str,
+        client_id: Option<&str>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        audit::append(
+            &self.tx,
+            self.now,
+            &AuditEntry {
+                worker_id: Some(&self.actor.worker_id),
+                action,
+                record_type: Some(record_type),
+                record_id: Some(record_id),
+                client_id,
+                detail,
+            },
+        )?;
+        Ok(())
+    }
+
+    fn operation(
+        &mut self,
+        kind: OpKind,
+        record_type: &str,
+        record_id: &str,
+        changes: &Map<String, Value>,
+    ) -> Result<(), StoreError> {
+        let (seq, last_hlc): (i64, i64) =
+            self.tx.query_row("SELECT next_seq, last_hlc FROM device_state WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let stamp = hlc::next(last_hlc, self.now.timestamp_millis());
+        self.tx.execute("UPDATE device_state SET next_seq = ?1, last_hlc = ?2 WHERE id = 1", params![seq + 1, stamp])?;
+        let op_id = uuid::Uuid::now_v7().to_string();
+        self.tx.execute(
+            "INSERT INTO operations (op_id, device_id, seq, hlc, worker_id, record_type, record_id, kind, changes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                op_id,
+                self.device_id,
+                seq,
+                stamp,
+                self.actor.worker_id,
+                record_type,
+                record_id,
+                kind.as_str(),
+                Value::Object(changes.clone()).to_string()
+            ],
+        )?;
+        Ok(())
+    }
+}

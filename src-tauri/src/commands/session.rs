@@ -1,0 +1,60 @@
+use crate::state::{coded, lock as lock_session, AppState, CommandResult, SessionState};
+use tauri::State;
+use throughline_core::accounts::{AppStatus, SessionInfo, SetUpDone, SetUpInput};
+
+#[tauri::command]
+pub fn app_status(app: State<'_, AppState>) -> CommandResult<AppStatus> {
+    let state = app.session();
+    let (session, locked_login) = match &*state {
+        SessionState::SignedIn(s) => (Some(s.info().map_err(coded)?), None),
+        SessionState::Locked { login } => (None, Some(login.clone())),
+        SessionState::SignedOut => (None, None),
+    };
+    Ok(AppStatus { set_up: app.installation.is_set_up(), session, locked_login })
+}
+
+#[tauri::command]
+pub fn set_up(app: State<'_, AppState>, input: SetUpInput) -> CommandResult<SetUpDone> {
+    let (session, recovery) = app.installation.set_up(&input).map_err(coded)?;
+    let info = session.info().map_err(coded)?;
+    *app.session() = SessionState::SignedIn(Box::new(session));
+    Ok(SetUpDone { session: info, recovery_key: recovery.display() })
+}
+
+#[tauri::command]
+pub fn sign_in(app: State<'_, AppState>, login: String, password: String) -> CommandResult<SessionInfo> {
+    let session = app.installation.sign_in(&login, &password).map_err(coded)?;
+    let info = session.info().map_err(coded)?;
+    let mut state = app.session();
+    lock_session(&mut state, "signed out: another worker signed in");
+    *state = SessionState::SignedIn(Box::new(session));
+    Ok(info)
+}
+
+#[tauri::command]
+pub fn sign_out(app: State<'_, AppState>) {
+    let mut state = app.session();
+    lock_session(&mut state, "signed out");
+    *state = SessionState::SignedOut;
+}
+
+#[tauri::command]
+pub fn lock(app: State<'_, AppState>) {
+    lock_session(&mut app.session(), "locked by the worker");
+}
+
+/// The worker is typing or moving the mouse: keep the session awake.
+#[tauri::command]
+pub fn touch(app: State<'_, AppState>) -> CommandResult<()> {
+    crate::state::signed_in(&app, &[], |_| Ok(()))
+}
+
+#[tauri::command]
+pub fn reset_password_with_recovery_key(
+    app: State<'_, AppState>,
+    recovery_key: String,
+    login: String,
+    new_password: String,
+) -> CommandResult<()> {
+    app.installation.reset_password_with_recovery_key(&recovery_key, &login, &new_password).map_err(coded)
+}

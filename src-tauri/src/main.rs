@@ -1,0 +1,71 @@
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod state;
+
+use std::sync::Arc;
+use tauri::Manager;
+use throughline_core::accounts::Installation;
+use throughline_core::clock::SystemClock;
+
+/// Where Throughline keeps its encrypted database: THROUGHLINE_DATA_DIR when set (the demo and
+/// the tests use their own folders), otherwise the platform's app data folder.
+const DATA_DIR_VARIABLE: &str = "THROUGHLINE_DATA_DIR";
+
+fn main() {
+    if let Some(problem) = missing_display() {
+        eprintln!("{problem}");
+        std::process::exit(2);
+    }
+    tauri::Builder::default()
+        .setup(|app| {
+            let dir = match std::env::var_os(DATA_DIR_VARIABLE) {
+                Some(dir) => dir.into(),
+                None => app.path().app_data_dir()?,
+            };
+            app.manage(state::AppState::new(Installation::new(dir, Arc::new(SystemClock))));
+            state::watch_for_idle(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::session::app_status,
+            commands::session::set_up,
+            commands::session::sign_in,
+            commands::session::sign_out,
+            commands::session::lock,
+            commands::session::touch,
+            commands::session::reset_password_with_recovery_key,
+            commands::workers::list_workers,
+            commands::workers::add_worker,
+            commands::workers::set_worker_password,
+            commands::settings::get_team_settings,
+            commands::settings::save_team_settings,
+            commands::settings::verify_audit_chain,
+            commands::clients::register_client,
+            commands::clients::search_clients,
+            commands::clients::open_client,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("Throughline could not start: {e}");
+            std::process::exit(1);
+        });
+}
+
+/// A plain sentence instead of a toolkit error when there is no screen to draw on.
+fn missing_display() -> Option<String> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let has = |v: &str| std::env::var_os(v).is_some_and(|s| !s.is_empty());
+    if has("DISPLAY") || has("WAYLAND_DISPLAY") {
+        return None;
+    }
+    Some(
+        "Throughline is a desktop app and needs a display, but none was found (DISPLAY and \
+         WAYLAND_DISPLAY are not set).\nOn a machine without a screen, run it in a virtual one: \
+         xvfb-run -a make run"
+            .into(),
+    )
+}

@@ -1,0 +1,168 @@
+//! The session held by the shell, and the check every command makes before core runs.
+use serde::Serialize;
+use std::sync::Mutex;
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager};
+use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::{Installation, Session};
+use throughline_core::{Coded, ErrorPayload};
+
+pub enum SessionState {
+    SignedOut,
+    /// Locked after idling or by the worker: the database is closed and the key dropped.
+    Locked { login: String },
+    SignedIn(Box<Session>),
+}
+
+pub struct AppState {
+    pub installation: Installation,
+    pub session: Mutex<SessionState>,
+}
+
+impl AppState {
+    pub fn new(installation: Installation) -> Self {
+        AppState { installation, session: Mutex::new(SessionState::SignedOut) }
+    }
+
+    pub fn session(&self) -> std::sync::MutexGuard<'_, SessionState> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+pub type CommandResult<T> = Result<T, ErrorPayload>;
+
+pub fn error(code: &str, message: &str) -> ErrorPayload {
+    ErrorPayload { code: code.into(), message: message.into(), fields: Vec::new() }
+}
+
+pub fn coded(e: impl Coded) -> ErrorPayload {
+    e.payload()
+}
+
+/// Locks the session in place: an audit entry, then the database is closed.
+pub fn lock(state: &mut SessionState, why: &str) {
+    if let SessionState::SignedIn(session) = state {
+        let login = session.worker().login.clone();
+        let _ = session.record_end(why);
+        *state = SessionState::Locked { login };
+    }
+}
+
+/// Runs `work` for the signed-in worker if they hold one of `roles` (any role when empty).
+/// This is the control; the UI hiding a button is only a convenience.
+pub fn signed_in<T>(
+    app: &AppState,
+    roles: &[Role],
+    work: impl FnOnce(&mut Session) -> CommandResult<T>,
+) -> CommandResult<T> {
+    let mut state = app.session();
+    if let SessionState::SignedIn(session) = &*state {
+        if session.is_idle() {
+            lock(&mut state, "locked after idle time");
+        }
+    }
+    match &mut *state {
+        SessionState::SignedIn(session) => {
+            if !roles.is_empty() && !session.has_any(roles) {
+                return Err(error("auth.forbidden", "Your role does not allow this. Ask your team lead if you need it."));
+            }
+            session.touch();
+            work(session)
+        }
+        SessionState::Locked { .. } => Err(error("auth.locked", "Throughline locked itself. Enter your password to carry on.")),
+        SessionState::SignedOut => Err(error("auth.signed_out", "Sign in first.")),
+    }
+}
+
+#[derive(Clone, Serialize)]
+struct Locked {
+    login: String,
+}
+
+/// Locks an idle session even when the worker has walked away, and tells the window.
+pub fn watch_for_idle(app: AppHandle) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(5));
+        let state = app.state::<AppState>();
+        let mut session = state.session();
+        if let SessionState::SignedIn(s) = &*session {
+            if s.is_idle() {
+                lock(&mut session, "locked after idle time");
+                if let SessionState::Locked { login } = &*session {
+                    let _ = app.emit("session-locked", Locked { login: login.clone() });
+                }
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use throughline_core::accounts::workers::NewWorker;
+    use throughline_core::accounts::SetUpInput;
+    use throughline_core::clock::FixedClock;
+
+    fn team(dir: &std::path::Path, clock: Arc<FixedClock>) -> AppState {
+        let app = AppState::new(Installation::new(dir, clock));
+        let (mut admin, _) = app
+            .installation
+            .set_up(&SetUpInput {
+                team_name: "Team".into(),
+                display_name: "Chris Hall".into(),
+                login: "chris".into(),
+                password: "kettle-lantern-harbour".into(),
+            })
+            .unwrap();
+        admin
+            .add_worker(&NewWorker {
+                display_name: "Dan Kowalski".into(),
+                login: "dan".into(),
+                roles: vec![Role::Custody],
+                password: "custody-suite-seven".into(),
+            })
+            .unwrap();
+        app
+    }
+
+    fn sign_in(app: &AppState, login: &str, password: &str) {
+        let s = app.installation.sign_in(login, password).unwrap();
+        *app.session() = SessionState::SignedIn(Box::new(s));
+    }
+
+    #[test]
+    fn a_command_refuses_a_worker_without_the_role() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
+        sign_in(&app, "dan", "custody-suite-seven");
+        let refused = signed_in(&app, &[Role::Administrator], |_| Ok(())).unwrap_err();
+        assert_eq!(refused.code, "auth.forbidden");
+        assert!(signed_in(&app, &Role::CASEWORK, |_| Ok(())).is_ok());
+    }
+
+    #[test]
+    fn nothing_runs_when_signed_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
+        assert_eq!(signed_in(&app, &[], |_| Ok(())).unwrap_err().code, "auth.signed_out");
+    }
+
+    #[test]
+    fn an_idle_session_is_locked_before_the_command_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
+        let app = team(dir.path(), clock.clone());
+        sign_in(&app, "dan", "custody-suite-seven");
+        clock.advance(chrono::Duration::minutes(5));
+        let mut ran = false;
+        let err = signed_in(&app, &[], |_| {
+            ran = true;
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(err.code, "auth.locked");
+        assert!(!ran);
+        assert!(matches!(&*app.session(), SessionState::Locked { login } if login == "dan"));
+    }
+}

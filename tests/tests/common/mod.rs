@@ -1,0 +1,176 @@
+//! Drives the real Throughline binary through tauri-driver and WebKitWebDriver. Each journey
+//! gets its own data folder and its own screenshots folder.
+#![allow(dead_code)]
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+const DRIVER: &str = "http://127.0.0.1:4444";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+}
+
+/// The debug app binary `make app` builds (this crate does not build it).
+pub fn app_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
+    let app = target.join("debug").join("throughline");
+    assert!(app.exists(), "build the app first (make app): {} is missing", app.display());
+    app
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let installed = home.join(".cargo/bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+/// One journey: a tauri-driver whose app uses `data` as its folder.
+pub struct Journey {
+    driver: Child,
+    pub data: tempfile::TempDir,
+    shots: PathBuf,
+    shot_count: usize,
+    pub client: Option<Client>,
+}
+
+impl Journey {
+    pub async fn start(name: &str) -> Journey {
+        let data = tempfile::tempdir().expect("temporary data folder");
+        let driver = Command::new(tauri_driver())
+            .env("THROUGHLINE_DATA_DIR", data.path())
+            .spawn()
+            .expect("tauri-driver runs (make setup-test installs it)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect("127.0.0.1:4444").is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start listening");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let shots = workspace().join("tests/screenshots").join(name);
+        let _ = std::fs::remove_dir_all(&shots);
+        std::fs::create_dir_all(&shots).expect("screenshots folder");
+        let mut journey = Journey { driver, data, shots, shot_count: 0, client: None };
+        journey.open_app().await;
+        journey
+    }
+
+    /// Starts the app (again): a new WebDriver session launches a new app process.
+    pub async fn open_app(&mut self) {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary(), "args": [] }),
+        );
+        let client = ClientBuilder::native().capabilities(caps).connect(DRIVER).await.expect("WebDriver session");
+        self.client = Some(client);
+    }
+
+    /// Closes the app, as a worker closing the window would.
+    pub async fn close_app(&mut self) {
+        if let Some(c) = self.client.take() {
+            c.close().await.expect("close the app");
+        }
+    }
+
+    pub fn c(&self) -> &Client {
+        self.client.as_ref().expect("the app is open")
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.c()
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+    }
+
+    pub async fn fill(&self, id: &str, text: &str) {
+        let el = self.wait_for(&format!("#{id}")).await;
+        el.clear().await.expect("clear");
+        el.send_keys(text).await.unwrap_or_else(|e| panic!("typing into #{id}: {e}"));
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.expect("element text")
+    }
+
+    pub async fn value(&self, id: &str) -> String {
+        self.wait_for(&format!("#{id}")).await.prop("value").await.expect("value").unwrap_or_default()
+    }
+
+    /// Waits until the page's single h1 reads `heading`.
+    pub async fn wait_for_heading(&self, heading: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let now = self.c().find(Locator::Css("h1")).await.ok();
+            let text = match now {
+                Some(h) => h.text().await.unwrap_or_default(),
+                None => String::new(),
+            };
+            if text.trim() == heading {
+                return;
+            }
+            assert!(Instant::now() < deadline, "expected the heading {heading:?}, the page shows {text:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element's text contains `expected`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = match self.c().find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(expected) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "expected {css} to contain {expected:?}; it reads {text:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Presses keys in whatever has focus (WebDriver key codes, e.g. "\u{E007}" for Enter).
+    pub async fn keys(&self, keys: &str) {
+        let active = self.c().active_element().await.expect("focused element");
+        active.send_keys(keys).await.expect("keys");
+    }
+
+    /// Saves a screenshot as NN-name.png in tests/screenshots/<journey>/.
+    pub async fn shot(&mut self, name: &str) {
+        self.shot_count += 1;
+        let png = self.c().screenshot().await.expect("screenshot");
+        std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.shot_count)), png).expect("save screenshot");
+    }
+
+    pub async fn finish(mut self) {
+        self.close_app().await;
+    }
+}
+
+impl Drop for Journey {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver too; a plain kill would leave it running.
+        let _ = Command::new("kill").arg("-TERM").arg(self.driver.id().to_string()).status();
+        let _ = self.driver.wait();
+    }
+}
+
+pub const ENTER: &str = "\u{E007}";
+pub const ESCAPE: &str = "\u{E00C}";
+pub const ARROW_DOWN: &str = "\u{E015}";
+pub const TAB: &str = "\u{E004}";
