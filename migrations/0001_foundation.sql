@@ -1,5 +1,5 @@
--- Throughline foundation: the installation, workers, the operation log, the audit trail,
--- team settings and the first client columns.
+-- Throughline foundation: the installation, workers, the operation log, the audit trail and
+-- team settings.
 
 CREATE TABLE installation (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
@@ -65,37 +65,3 @@ CREATE TABLE team_settings (
     id     TEXT PRIMARY KEY,
     value  TEXT NOT NULL
 );
-
-CREATE TABLE clients (
-    id                   TEXT PRIMARY KEY,
-    surname              TEXT NOT NULL COLLATE NOCASE,
-    forenames            TEXT NOT NULL COLLATE NOCASE,
-    date_of_birth        TEXT NOT NULL,
-    sex                  TEXT NOT NULL,
-    pnc                  TEXT,
-    nhs_number           TEXT,
-    status               TEXT NOT NULL,
-    allocated_worker_id  TEXT,
-    created_at           TEXT NOT NULL,
-    created_by           TEXT NOT NULL
-);
-CREATE INDEX clients_by_surname ON clients (surname);
-CREATE INDEX clients_by_dob ON clients (date_of_birth);
-CREATE UNIQUE INDEX clients_by_pnc ON clients (pnc) WHERE pnc IS NOT NULL;
-CREATE UNIQUE INDEX clients_by_nhs_number ON clients (nhs_number) WHERE nhs_number IS NOT NULL;
-
--- Search by any part of a name: a trigram index kept in step with the clients table.
-CREATE VIRTUAL TABLE client_search USING fts5 (
-    client_id UNINDEXED,
-    names,
-    tokenize = 'trigram remove_diacritics 1'
-);
-CREATE TRIGGER client_search_on_insert AFTER INSERT ON clients
-BEGIN
-    INSERT INTO client_search (client_id, names) VALUES (new.id, new.forenames || ' ' || new.surname);
-END;
-CREATE TRIGGER client_search_on_rename AFTER UPDATE OF surname, forenames ON clients
-BEGIN
-    DELETE FROM client_search WHERE client_id = old.id;
-    INSERT INTO client_search (client_id, names) VALUES (new.id, new.forenames || ' ' || new.surname);
-END;

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod dates;
 pub mod demo;
 pub mod error;
+pub mod phonetic;
 mod ids;
 pub mod store;
 pub mod text;

@@ -25,6 +25,15 @@ pub fn optional(field: &str, label: &str, value: &str, max: usize) -> Result<Opt
     Ok(Some(trimmed.to_string()))
 }
 
+/// As [`optional`], but line breaks are allowed (notes).
+pub fn optional_multiline(field: &str, label: &str, value: &str, max: usize) -> Result<Option<String>, FieldError> {
+    let normalised = value.replace("\r\n", "\n");
+    let probe: String = normalised.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
+    optional(field, label, &probe, max)?;
+    let trimmed = normalised.trim();
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
+}
+
 /// As [`optional`], but the field must be filled in.
 pub fn required(field: &str, label: &str, value: &str, max: usize) -> Result<String, FieldError> {
     optional(field, label, value, max)?.ok_or_else(|| {

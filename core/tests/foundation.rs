@@ -57,6 +57,7 @@ fn john_smith() -> NewClient {
         sex: "male".into(),
         pnc: "87/1234567U".into(),
         nhs_number: "943 476 5919".into(),
+        ..NewClient::default()
     }
 }
 
@@ -330,11 +331,11 @@ fn an_idle_session_locks_after_the_team_idle_time() {
     assert!(admin.is_idle());
 
     // The team can shorten it.
-    admin.save_team_settings(&throughline_core::accounts::settings::TeamSettings { idle_lock_minutes: 2 }).unwrap();
+    admin.save_team_settings(&throughline_core::accounts::settings::TeamSettings { idle_lock_minutes: 2, ..Default::default() }).unwrap();
     admin.touch();
     laptop.clock.advance(Duration::minutes(2));
     assert!(admin.is_idle());
-    let out_of_range = admin.save_team_settings(&throughline_core::accounts::settings::TeamSettings { idle_lock_minutes: 0 });
+    let out_of_range = admin.save_team_settings(&throughline_core::accounts::settings::TeamSettings { idle_lock_minutes: 0, ..Default::default() });
     assert_eq!(out_of_range.err().unwrap().code(), "validation.idle_lock_range");
 }
 

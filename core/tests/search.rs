@@ -16,6 +16,7 @@ fn register(s: &mut Session, surname: &str, forenames: &str, dob: &str, pnc: &st
             sex: "male".into(),
             pnc: pnc.into(),
             nhs_number: nhs.into(),
+            ..NewClient::default()
         },
     )
     .unwrap();

@@ -1,12 +1,14 @@
-//! Team settings: the policy defaults of domain.md, changeable by an administrator.
+//! Team settings: the policy defaults of domain.md, changeable by an administrator. Each
+//! setting is stored as its own record, so a change syncs and shows in the history alone.
 use crate::error::{FieldError, ValidationErrors};
 use crate::store::record::{from_row, Record};
 use crate::store::{StoreError, Write};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use ts_rs::TS;
 
-/// One stored setting.
+/// One stored setting; `value` is JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamSetting {
     pub id: String,
@@ -26,60 +28,70 @@ impl Record for TeamSetting {
 
 /// The settings a team can change, with their defaults filled in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
 pub struct TeamSettings {
     /// security.md: lock after this many idle minutes (default 5).
     pub idle_lock_minutes: u32,
+    /// domain.md: consent to share is reviewed after this many months (default 12).
+    pub consent_review_months: u32,
 }
 
 impl Default for TeamSettings {
     fn default() -> Self {
-        TeamSettings { idle_lock_minutes: 5 }
+        TeamSettings { idle_lock_minutes: 5, consent_review_months: 12 }
     }
 }
 
-const IDLE_LOCK: &str = "idle_lock_minutes";
+fn as_map(s: &TeamSettings) -> Map<String, Value> {
+    match serde_json::to_value(s) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}
 
+/// The stored settings over the defaults; a stored value this version does not know is ignored.
 pub fn load(conn: &Connection) -> rusqlite::Result<TeamSettings> {
-    let mut settings = TeamSettings::default();
+    let mut map = as_map(&TeamSettings::default());
     let mut stmt = conn.prepare("SELECT * FROM team_settings")?;
     for row in stmt.query_map([], from_row::<TeamSetting>)? {
         let row = row?;
-        if row.id == IDLE_LOCK {
-            if let Ok(m) = row.value.parse() {
-                settings.idle_lock_minutes = m;
-            }
+        if let (true, Ok(v)) = (map.contains_key(&row.id), serde_json::from_str(&row.value)) {
+            map.insert(row.id, v);
         }
     }
-    Ok(settings)
+    Ok(serde_json::from_value(Value::Object(map)).unwrap_or_default())
 }
 
 pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
+    let mut errors = Vec::new();
     if !(1..=60).contains(&s.idle_lock_minutes) {
-        return Err(ValidationErrors(vec![FieldError::new(
-            IDLE_LOCK,
-            "validation.idle_lock_range",
-            "Choose between 1 and 60 minutes.",
-        )]));
+        errors.push(FieldError::new("idle_lock_minutes", "validation.idle_lock_range", "Choose between 1 and 60 minutes."));
     }
-    Ok(())
+    if !(1..=36).contains(&s.consent_review_months) {
+        errors.push(FieldError::new("consent_review_months", "validation.consent_review_range", "Choose between 1 and 36 months."));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(ValidationErrors(errors)) }
 }
 
 /// Saves whichever settings changed, each as its own record.
 pub fn save(w: &mut Write<'_>, new: &TeamSettings) -> Result<(), StoreError> {
-    let old = load(w.reader())?;
-    let pairs = [(IDLE_LOCK, old.idle_lock_minutes.to_string(), new.idle_lock_minutes.to_string())];
-    for (id, was, now) in pairs {
-        if was == now {
+    let old = as_map(&load(w.reader())?);
+    for (id, value) in as_map(new) {
+        if old.get(&id) == Some(&value) {
             continue;
         }
-        let after = TeamSetting { id: id.into(), value: now };
-        let exists: bool =
-            w.reader().query_row("SELECT count(*) FROM team_settings WHERE id = ?1", [id], |r| r.get(0))?;
-        if exists {
-            w.update(&TeamSetting { id: id.into(), value: was }, &after)?;
-        } else {
-            w.create(&after)?;
-        }
+        let after = TeamSetting { id: id.clone(), value: value.to_string() };
+        let stored: Option<TeamSetting> = {
+            use rusqlite::OptionalExtension;
+            w.reader().query_row("SELECT * FROM team_settings WHERE id = ?1", [&id], from_row).optional()?
+        };
+        match stored {
+            Some(before) => w.update(&before, &after)?,
+            None => {
+                w.create(&after)?;
+                Vec::new()
+            }
+        };
     }
     Ok(())
 }

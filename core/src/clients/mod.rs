@@ -1,19 +1,28 @@
-//! The people Throughline follows: registering them, finding them, opening their record.
+//! The people Throughline follows: registering and finding them, their details, aliases and
+//! consent, duplicates and merges, and who is following them up.
+pub mod aliases;
+pub mod caseload;
+pub mod consent;
+pub mod duplicates;
+pub mod history;
+pub mod merge;
 pub mod nhs;
 pub mod pnc;
+pub mod reference;
 mod register;
 mod search;
 
-pub use register::{register, validate, NewClient};
+pub use register::{close, register, reopen, update_details, validate, NewClient};
+use register::refuse_if_merged;
 pub use search::{search, SearchResult};
 
 use crate::accounts::workers;
 use crate::dates;
 use crate::error::Coded;
-use crate::store::record::{from_row, Record};
+use crate::store::record::{from_row, sql_bool, Record};
 use crate::store::{Actor, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -30,6 +39,8 @@ pub enum Sex {
 pub enum ClientStatus {
     Active,
     Closed,
+    /// Found to be a duplicate and merged into another record (`merged_into`).
+    Merged,
 }
 
 /// A client as stored.
@@ -40,12 +51,29 @@ pub struct Client {
     pub forenames: String,
     pub date_of_birth: NaiveDate,
     pub sex: Sex,
+    pub gender_identity: Option<String>,
+    /// A value of [`reference::ETHNICITIES`].
+    pub ethnicity: Option<String>,
+    #[serde(with = "sql_bool")]
+    pub no_fixed_abode: bool,
+    pub address: Option<String>,
+    /// Upper case with one space: "LS1 4AB".
+    pub postcode: Option<String>,
+    pub gp: Option<String>,
+    pub phone: Option<String>,
     /// Canonical long form, e.g. `2019/0012345B`.
     pub pnc: Option<String>,
     /// Ten digits, no spaces.
     pub nhs_number: Option<String>,
-    pub status: ClientStatus,
+    pub prison_number: Option<String>,
+    pub primary_substance: Option<String>,
+    pub secondary_substance: Option<String>,
+    pub injecting_status: Option<String>,
+    pub risk_notes: Option<String>,
     pub allocated_worker_id: Option<String>,
+    pub status: ClientStatus,
+    pub closed_reason: Option<String>,
+    pub merged_into: Option<String>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
 }
@@ -61,7 +89,7 @@ impl Record for Client {
     }
 }
 
-/// A client's record as the UI shows it.
+/// A client's record as the UI shows it: stored values plus the words for them.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ClientRecord {
     pub id: String,
@@ -70,13 +98,39 @@ pub struct ClientRecord {
     pub date_of_birth: NaiveDate,
     pub age: i32,
     pub sex: Sex,
+    pub gender_identity: Option<String>,
+    pub ethnicity: Option<String>,
+    pub ethnicity_label: Option<String>,
+    pub no_fixed_abode: bool,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub gp: Option<String>,
+    pub phone: Option<String>,
     pub pnc: Option<String>,
     /// Grouped for reading: "943 476 5919".
     pub nhs_number: Option<String>,
+    pub prison_number: Option<String>,
+    pub primary_substance: Option<String>,
+    pub secondary_substance: Option<String>,
+    pub injecting_status: Option<String>,
+    pub substances_label: Option<String>,
+    pub injecting_label: Option<String>,
+    pub risk_notes: Option<String>,
     pub status: ClientStatus,
+    pub closed_reason: Option<String>,
+    pub closed_reason_label: Option<String>,
+    /// When this record was merged into another, the one to open instead.
+    pub merged_into: Option<String>,
+    pub allocated_worker_id: Option<String>,
     pub allocated_worker: Option<String>,
     pub registered_at: DateTime<Utc>,
     pub registered_by: String,
+    pub aliases: Vec<aliases::AliasView>,
+    pub consents: Vec<consent::ConsentView>,
+    /// True when a consent is given, not withdrawn and not past its review date.
+    pub has_current_consent: bool,
+    /// Merges into this record that can still be undone.
+    pub merges: Vec<merge::MergeView>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,8 +139,16 @@ pub enum ClientError {
     Invalid(#[from] crate::error::ValidationErrors),
     #[error("No client with that reference is on this laptop.")]
     NotFound,
+    #[error("{0}")]
+    NotAllowed(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<serde_json::Error> for ClientError {
+    fn from(e: serde_json::Error) -> Self {
+        ClientError::Store(e.into())
+    }
 }
 
 impl From<rusqlite::Error> for ClientError {
@@ -100,6 +162,7 @@ impl Coded for ClientError {
         match self {
             ClientError::Invalid(v) => v.code(),
             ClientError::NotFound => "client.not_found".into(),
+            ClientError::NotAllowed(_) => "client.not_allowed".into(),
             ClientError::Store(s) => s.code(),
         }
     }
@@ -111,32 +174,67 @@ impl Coded for ClientError {
     }
 }
 
-pub fn get(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Client>> {
+pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Client>> {
     conn.query_row("SELECT * FROM clients WHERE id = ?1", [id], from_row).optional()
 }
 
-fn worker_name(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<String> {
+/// The client, or `NotFound`.
+pub fn require(conn: &Connection, id: &str) -> Result<Client, ClientError> {
+    get(conn, id)?.ok_or(ClientError::NotFound)
+}
+
+pub(crate) fn worker_name(conn: &Connection, id: &str) -> rusqlite::Result<String> {
     Ok(workers::by_id(conn, id)?.map(|w| w.display_name).unwrap_or_else(|| "a worker not on this laptop".into()))
 }
 
 /// Opens a client's record for a worker, and records that they looked (security.md).
 pub fn open(store: &mut Store, actor: &Actor, id: &str) -> Result<ClientRecord, ClientError> {
-    let client = get(store.reader(), id)?.ok_or(ClientError::NotFound)?;
+    let client = require(store.reader(), id)?;
     store.write(actor, |w| w.audit("viewed client record", Some(&client.id), ""))?;
-    let conn = store.reader();
-    let today = dates::today(store.clock().now());
+    record_view(store.reader(), client, store.clock().now())
+}
+
+fn record_view(conn: &Connection, c: Client, now: DateTime<Utc>) -> Result<ClientRecord, ClientError> {
+    use reference::{label, CLOSE_REASONS, ETHNICITIES, INJECTING, SUBSTANCES};
+    let today = dates::today(now);
+    let consents = consent::for_client(conn, &c.id, today)?;
+    let substances: Vec<String> =
+        [&c.primary_substance, &c.secondary_substance].into_iter().flatten().map(|s| label(SUBSTANCES, s)).collect();
     Ok(ClientRecord {
-        age: dates::age(client.date_of_birth, today),
-        allocated_worker: client.allocated_worker_id.as_deref().map(|w| worker_name(conn, w)).transpose()?,
-        registered_by: worker_name(conn, &client.created_by)?,
-        registered_at: client.created_at,
-        nhs_number: client.nhs_number.as_deref().map(nhs::display),
-        id: client.id,
-        surname: client.surname,
-        forenames: client.forenames,
-        date_of_birth: client.date_of_birth,
-        sex: client.sex,
-        pnc: client.pnc,
-        status: client.status,
+        age: dates::age(c.date_of_birth, today),
+        ethnicity_label: c.ethnicity.as_deref().map(|e| label(ETHNICITIES, e)),
+        substances_label: (!substances.is_empty()).then(|| substances.join(", then ")),
+        injecting_label: c.injecting_status.as_deref().map(|e| label(INJECTING, e)),
+        closed_reason_label: c.closed_reason.as_deref().map(|e| label(CLOSE_REASONS, e)),
+        allocated_worker: c.allocated_worker_id.as_deref().map(|w| worker_name(conn, w)).transpose()?,
+        registered_by: worker_name(conn, &c.created_by)?,
+        registered_at: c.created_at,
+        nhs_number: c.nhs_number.as_deref().map(nhs::display),
+        aliases: aliases::for_client(conn, &c.id)?,
+        has_current_consent: consents.iter().any(|k| k.current),
+        consents,
+        merges: merge::undoable_into(conn, &c.id)?,
+        id: c.id,
+        surname: c.surname,
+        forenames: c.forenames,
+        date_of_birth: c.date_of_birth,
+        sex: c.sex,
+        gender_identity: c.gender_identity,
+        ethnicity: c.ethnicity,
+        no_fixed_abode: c.no_fixed_abode,
+        address: c.address,
+        postcode: c.postcode,
+        gp: c.gp,
+        phone: c.phone,
+        pnc: c.pnc,
+        prison_number: c.prison_number,
+        primary_substance: c.primary_substance,
+        secondary_substance: c.secondary_substance,
+        injecting_status: c.injecting_status,
+        risk_notes: c.risk_notes,
+        status: c.status,
+        closed_reason: c.closed_reason,
+        merged_into: c.merged_into,
+        allocated_worker_id: c.allocated_worker_id,
     })
 }

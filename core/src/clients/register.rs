@@ -1,5 +1,6 @@
-//! Registering a new client, with every field checked at once.
-use super::{nhs, pnc, Client, ClientError, ClientStatus, Sex};
+//! Registering a client and changing their details, with every field checked at once.
+use super::reference::{self, CLOSE_REASONS, ETHNICITIES, INJECTING, SUBSTANCES};
+use super::{nhs, pnc, require, Client, ClientError, ClientStatus, Sex};
 use crate::dates;
 use crate::error::{FieldError, Problems, ValidationErrors};
 use crate::store::{Actor, Store};
@@ -9,8 +10,10 @@ use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use ts_rs::TS;
 
-/// What a worker types on the registration form.
+/// What a worker types on the registration or edit form. Every field is text as typed;
+/// fields left out count as empty.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
 pub struct NewClient {
     pub surname: String,
     pub forenames: String,
@@ -18,68 +21,121 @@ pub struct NewClient {
     pub date_of_birth: String,
     /// "female", "male" or "not_known"; empty when not chosen.
     pub sex: String,
+    pub gender_identity: String,
+    pub ethnicity: String,
+    pub no_fixed_abode: bool,
+    pub address: String,
+    pub postcode: String,
+    pub gp: String,
+    pub phone: String,
     pub pnc: String,
     pub nhs_number: String,
+    pub prison_number: String,
+    pub primary_substance: String,
+    pub secondary_substance: String,
+    pub injecting_status: String,
+    pub risk_notes: String,
 }
 
 const OLDEST_AGE: i32 = 110;
 
-/// Checks the form and returns the client to save, or every problem found.
-pub fn validate(input: &NewClient, now: DateTime<Utc>) -> Result<Client, ValidationErrors> {
-    let mut problems = Problems::default();
+fn choice(field: &str, list: &[reference::Choice], value: &str, what: &str) -> Result<Option<String>, FieldError> {
+    match value.trim() {
+        "" => Ok(None),
+        v if reference::is_in(list, v) => Ok(Some(v.to_string())),
+        _ => Err(FieldError::new(field, "validation.not_in_list", format!("Choose {what} from the list."))),
+    }
+}
 
-    let surname = problems.check(text::required("surname", "Surname", &input.surname, 100));
-    let forenames = problems.check(text::required("forenames", "Forenames", &input.forenames, 100));
-    let date_of_birth = problems.check(date_of_birth(&input.date_of_birth, now));
-    let sex = problems.check(match input.sex.as_str() {
+/// Checks the form and returns the client's details, or every problem found.
+pub fn validate(input: &NewClient, now: DateTime<Utc>) -> Result<Client, ValidationErrors> {
+    let mut p = Problems::default();
+    let surname = p.check(text::required("surname", "Surname", &input.surname, 100));
+    let forenames = p.check(text::required("forenames", "Forenames", &input.forenames, 100));
+    let date_of_birth = p.check(date_of_birth(&input.date_of_birth, now));
+    let sex = p.check(match input.sex.as_str() {
         "female" => Ok(Sex::Female),
         "male" => Ok(Sex::Male),
         "not_known" => Ok(Sex::NotKnown),
         _ => Err(FieldError::new("sex", "validation.required", "Choose the person's sex, or 'Not known'.")),
     });
-    let pnc = problems.check(match input.pnc.trim() {
-        "" => Ok(None),
-        typed => pnc::parse(typed, pnc::this_year(now)).map(Some).map_err(|p| match p {
-            pnc::PncProblem::Format => FieldError::new(
-                "pnc",
-                "validation.pnc_format",
-                "Enter the PNC id like 2019/0012345B or 19/12345B: year, slash, serial number, check letter.",
-            ),
-            pnc::PncProblem::CheckLetter { expected } => FieldError::new(
-                "pnc",
-                "validation.pnc_check_letter",
-                format!("The check letter of this PNC id is wrong: for that year and serial it should be {expected}. Check the id against the custody record."),
-            ),
-        }),
-    });
-    let nhs_number = problems.check(match input.nhs_number.trim() {
-        "" => Ok(None),
-        typed => nhs::parse(typed).map(Some).map_err(|p| match p {
-            nhs::NhsProblem::Format => FieldError::new("nhs_number", "validation.nhs_format", "Enter the NHS number as 10 digits, like 943 476 5919."),
-            nhs::NhsProblem::CheckDigit => FieldError::new(
-                "nhs_number",
-                "validation.nhs_check_digit",
-                "This is not a valid NHS number: its last digit does not match. Check each digit.",
-            ),
-        }),
-    });
+    let pnc = p.check(pnc_id(&input.pnc, now));
+    let nhs_number = p.check(nhs_number(&input.nhs_number));
+    let gender_identity = p.check(text::optional("gender_identity", "Gender identity", &input.gender_identity, 50));
+    let ethnicity = p.check(choice("ethnicity", ETHNICITIES, &input.ethnicity, "an ethnic group"));
+    let address = p.check(text::optional("address", "Address", &input.address, 300));
+    let postcode = p.check(postcode(&input.postcode));
+    let gp = p.check(text::optional("gp", "GP", &input.gp, 200));
+    let phone = p.check(phone(&input.phone));
+    let prison_number = p.check(prison_number(&input.prison_number));
+    let primary_substance = p.check(choice("primary_substance", SUBSTANCES, &input.primary_substance, "a substance"));
+    let secondary_substance = p.check(choice("secondary_substance", SUBSTANCES, &input.secondary_substance, "a substance"));
+    let injecting_status = p.check(choice("injecting_status", INJECTING, &input.injecting_status, "an injecting status"));
+    let risk_notes = p.check(text::optional_multiline("risk_notes", "Risk notes", &input.risk_notes, 2000));
 
-    match (surname, forenames, date_of_birth, sex, pnc, nhs_number) {
-        (Some(surname), Some(forenames), Some(date_of_birth), Some(sex), Some(pnc), Some(nhs_number)) if problems.is_empty() => Ok(Client {
-            id: String::new(),
-            surname,
-            forenames,
-            date_of_birth,
-            sex,
-            pnc,
-            nhs_number,
-            status: ClientStatus::Active,
-            allocated_worker_id: None,
-            created_at: now,
-            created_by: String::new(),
-        }),
-        _ => Err(problems.into_error()),
+    let (Some(surname), Some(forenames), Some(date_of_birth), Some(sex), Some(pnc), Some(nhs_number)) =
+        (surname, forenames, date_of_birth, sex, pnc, nhs_number)
+    else {
+        return Err(p.into_error());
+    };
+    let (
+        Some(gender_identity),
+        Some(ethnicity),
+        Some(address),
+        Some(postcode),
+        Some(gp),
+        Some(phone),
+        Some(prison_number),
+        Some(primary_substance),
+        Some(secondary_substance),
+        Some(injecting_status),
+        Some(risk_notes),
+    ) = (
+        gender_identity,
+        ethnicity,
+        address,
+        postcode,
+        gp,
+        phone,
+        prison_number,
+        primary_substance,
+        secondary_substance,
+        injecting_status,
+        risk_notes,
+    )
+    else {
+        return Err(p.into_error());
+    };
+    if !p.is_empty() {
+        return Err(p.into_error());
     }
+    Ok(Client {
+        id: String::new(),
+        surname,
+        forenames,
+        date_of_birth,
+        sex,
+        gender_identity,
+        ethnicity,
+        no_fixed_abode: input.no_fixed_abode,
+        address,
+        postcode,
+        gp,
+        phone,
+        pnc,
+        nhs_number,
+        prison_number,
+        primary_substance,
+        secondary_substance,
+        injecting_status,
+        risk_notes,
+        allocated_worker_id: None,
+        status: ClientStatus::Active,
+        closed_reason: None,
+        merged_into: None,
+        created_at: now,
+        created_by: String::new(),
+    })
 }
 
 fn date_of_birth(typed: &str, now: DateTime<Utc>) -> Result<chrono::NaiveDate, FieldError> {
@@ -103,6 +159,90 @@ fn date_of_birth(typed: &str, now: DateTime<Utc>) -> Result<chrono::NaiveDate, F
     Ok(dob)
 }
 
+fn pnc_id(typed: &str, now: DateTime<Utc>) -> Result<Option<String>, FieldError> {
+    if typed.trim().is_empty() {
+        return Ok(None);
+    }
+    pnc::parse(typed, pnc::this_year(now)).map(Some).map_err(|p| match p {
+        pnc::PncProblem::Format => FieldError::new(
+            "pnc",
+            "validation.pnc_format",
+            "Enter the PNC id like 2019/0012345B or 19/12345B: year, slash, serial number, check letter.",
+        ),
+        pnc::PncProblem::CheckLetter { expected } => FieldError::new(
+            "pnc",
+            "validation.pnc_check_letter",
+            format!("The check letter of this PNC id is wrong: for that year and serial it should be {expected}. Check the id against the custody record."),
+        ),
+    })
+}
+
+fn nhs_number(typed: &str) -> Result<Option<String>, FieldError> {
+    if typed.trim().is_empty() {
+        return Ok(None);
+    }
+    nhs::parse(typed).map(Some).map_err(|p| match p {
+        nhs::NhsProblem::Format => {
+            FieldError::new("nhs_number", "validation.nhs_format", "Enter the NHS number as 10 digits, like 943 476 5919.")
+        }
+        nhs::NhsProblem::CheckDigit => FieldError::new(
+            "nhs_number",
+            "validation.nhs_check_digit",
+            "This is not a valid NHS number: its last digit does not match. Check each digit.",
+        ),
+    })
+}
+
+/// UK postcodes: outward code (area, district) and inward code (sector, unit), e.g. "LS1 4AB".
+fn postcode(typed: &str) -> Result<Option<String>, FieldError> {
+    let compact: String = typed.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    if compact.is_empty() {
+        return Ok(None);
+    }
+    let bytes = compact.as_bytes();
+    let n = bytes.len();
+    let alpha = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    let inward_ok = n >= 5 && digit(n - 3) && alpha(n - 2) && alpha(n - 1);
+    let outward = &compact[..n.saturating_sub(3)];
+    let ob = outward.as_bytes();
+    let outward_ok = (2..=4).contains(&ob.len())
+        && ob[0].is_ascii_alphabetic()
+        && ob.iter().all(u8::is_ascii_alphanumeric)
+        && ob.iter().any(u8::is_ascii_digit);
+    if !(inward_ok && outward_ok) {
+        return Err(FieldError::new("postcode", "validation.postcode_format", "Enter a UK postcode, like LS1 4AB."));
+    }
+    Ok(Some(format!("{} {}", outward, &compact[n - 3..])))
+}
+
+fn phone(typed: &str) -> Result<Option<String>, FieldError> {
+    let t = typed.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let allowed = t.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c));
+    if !allowed || !(10..=13).contains(&digits) {
+        return Err(FieldError::new("phone", "validation.phone_format", "Enter a phone number, like 07700 900123 or 0113 496 0000."));
+    }
+    Ok(Some(t.to_string()))
+}
+
+/// HM Prison Service numbers: a letter, four digits, two letters (A1234BC).
+fn prison_number(typed: &str) -> Result<Option<String>, FieldError> {
+    let t: String = typed.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let b = t.as_bytes();
+    let ok = b.len() == 7 && b[0].is_ascii_alphabetic() && b[1..5].iter().all(u8::is_ascii_digit) && b[5..].iter().all(u8::is_ascii_alphabetic);
+    if !ok {
+        return Err(FieldError::new("prison_number", "validation.prison_number_format", "Enter the prison number like A1234BC."));
+    }
+    Ok(Some(t))
+}
+
 /// Registers a client and makes them the registering worker's to follow up.
 pub fn register(store: &mut Store, actor: &Actor, input: &NewClient) -> Result<Client, ClientError> {
     let mut client = validate(input, store.clock().now())?;
@@ -110,30 +250,83 @@ pub fn register(store: &mut Store, actor: &Actor, input: &NewClient) -> Result<C
     client.created_by = actor.worker_id.clone();
     client.allocated_worker_id = Some(actor.worker_id.clone());
     store.write(actor, |w| {
-        refuse_known_identifier(w.reader(), "pnc", "PNC id", client.pnc.as_deref())?;
-        refuse_known_identifier(w.reader(), "nhs_number", "NHS number", client.nhs_number.as_deref())?;
+        refuse_known_identifiers(w.reader(), &client)?;
         w.create(&client)?;
         Ok::<_, ClientError>(())
     })?;
     Ok(client)
 }
 
-/// A PNC id or NHS number belongs to one person: a second registration would split them.
-fn refuse_known_identifier(conn: &rusqlite::Connection, column: &str, label: &str, value: Option<&str>) -> Result<(), ClientError> {
-    let Some(value) = value else { return Ok(()) };
-    let sql = format!("SELECT surname, forenames, date_of_birth FROM clients WHERE {column} = ?1");
-    let existing: Option<(String, String, chrono::NaiveDate)> =
-        conn.query_row(&sql, [value], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
-    match existing {
-        None => Ok(()),
-        Some((surname, forenames, dob)) => Err(ValidationErrors::one(
-            column,
-            &format!("validation.{column}_known"),
-            format!(
-                "This {label} is already registered to {forenames} {surname} (born {}). Search for them instead of registering again.",
-                dates::display(dob)
-            ),
-        )
-        .into()),
+/// Saves changed details; every change is kept in the record's history.
+pub fn update_details(store: &mut Store, actor: &Actor, id: &str, input: &NewClient) -> Result<Vec<String>, ClientError> {
+    let before = require(store.reader(), id)?;
+    refuse_if_merged(&before)?;
+    let details = validate(input, store.clock().now())?;
+    let after = Client {
+        id: before.id.clone(),
+        allocated_worker_id: before.allocated_worker_id.clone(),
+        status: before.status,
+        closed_reason: before.closed_reason.clone(),
+        merged_into: None,
+        created_at: before.created_at,
+        created_by: before.created_by.clone(),
+        ..details
+    };
+    store.write(actor, |w| {
+        refuse_known_identifiers(w.reader(), &after)?;
+        Ok::<_, ClientError>(w.update(&before, &after)?)
+    })
+}
+
+pub(super) fn refuse_if_merged(c: &Client) -> Result<(), ClientError> {
+    if c.status == ClientStatus::Merged {
+        return Err(ClientError::NotAllowed(
+            "This record was merged into another. Open the record it was merged into instead.".into(),
+        ));
     }
+    Ok(())
+}
+
+/// Closes a client's case with a reason from the list.
+pub fn close(store: &mut Store, actor: &Actor, id: &str, reason: &str) -> Result<(), ClientError> {
+    let before = require(store.reader(), id)?;
+    refuse_if_merged(&before)?;
+    if !reference::is_in(CLOSE_REASONS, reason) {
+        return Err(ValidationErrors::one("closed_reason", "validation.required", "Choose why the case is closing.").into());
+    }
+    let after = Client { status: ClientStatus::Closed, closed_reason: Some(reason.into()), ..before.clone() };
+    store.write(actor, |w| w.update(&before, &after))?;
+    Ok(())
+}
+
+pub fn reopen(store: &mut Store, actor: &Actor, id: &str) -> Result<(), ClientError> {
+    let before = require(store.reader(), id)?;
+    refuse_if_merged(&before)?;
+    let after = Client { status: ClientStatus::Active, closed_reason: None, ..before.clone() };
+    store.write(actor, |w| w.update(&before, &after))?;
+    Ok(())
+}
+
+/// A PNC id or NHS number belongs to one person: a second record would split them.
+fn refuse_known_identifiers(conn: &rusqlite::Connection, client: &Client) -> Result<(), ClientError> {
+    for (column, label, value) in [("pnc", "PNC id", &client.pnc), ("nhs_number", "NHS number", &client.nhs_number)] {
+        let Some(value) = value else { continue };
+        let sql = format!(
+            "SELECT surname, forenames, date_of_birth FROM clients WHERE {column} = ?1 AND id != ?2 AND status != 'merged'"
+        );
+        let existing: Option<(String, String, chrono::NaiveDate)> =
+            conn.query_row(&sql, [value, &client.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+        if let Some((surname, forenames, dob)) = existing {
+            return Err(ValidationErrors::one(
+                column,
+                &format!("validation.{column}_known"),
+                format!(
+                    "This {label} is already registered to {forenames} {surname} (born {}). Search for them instead of registering again.",
+                    dates::display(dob)
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(())
 }

@@ -1,12 +1,14 @@
-//! Finding a person from whatever the worker has: part of a name, a PNC id, an NHS number,
-//! a date of birth, or a mix ("smith 1987").
-use super::{nhs, pnc, Client, ClientStatus};
+//! Finding a person from whatever the worker has: part of a name or alias, a name spelt
+//! another way, a PNC id, an NHS number, a date of birth, or a mix ("smith 1987").
+use super::{aliases, nhs, pnc, Client, ClientStatus};
 use crate::dates;
+use crate::phonetic;
 use crate::store::record::from_row;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use serde::Serialize;
+use std::collections::HashMap;
 use ts_rs::TS;
 
 /// One person in a list of search results.
@@ -15,6 +17,8 @@ pub struct SearchResult {
     pub id: String,
     pub surname: String,
     pub forenames: String,
+    /// Other names, "Forenames Surname".
+    pub aliases: Vec<String>,
     pub date_of_birth: NaiveDate,
     pub age: i32,
     pub pnc: Option<String>,
@@ -44,7 +48,7 @@ fn terms(query: &str, now: DateTime<Utc>) -> Vec<Term> {
             if let Some(d) = dates::parse(word) {
                 Term::Born(d)
             } else if pnc::looks_like(word) {
-                // A PNC id with a wrong check letter still finds nobody rather than everybody.
+                // A PNC id with a wrong check letter finds nobody rather than everybody.
                 Term::Pnc(pnc::parse(word, pnc::this_year(now)).unwrap_or_else(|_| word.to_uppercase()))
             } else if word.len() == 4 && word.chars().all(|c| c.is_ascii_digit()) {
                 Term::BornIn(word.parse().unwrap_or_default())
@@ -64,8 +68,12 @@ fn like_prefix(word: &str) -> String {
     format!("{}%", word.replace(['%', '_', '\\'], ""))
 }
 
-/// Up to 50 people matching every word of `query`, best matches first: identifiers, then
-/// exact surnames, then surnames that start with the first name word.
+/// The record a merged duplicate now lives in, so a merged record is never shown apart.
+const PERSON: &str = "coalesce(c.merged_into, c.id)";
+
+/// Up to 50 people matching every word of `query`, best first: exact surnames, then surnames
+/// starting with the first name word, then forenames (names typed the other way round), then
+/// the rest (inside a name, an alias, or sounding alike).
 pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::Result<Vec<SearchResult>> {
     let terms = terms(query, now);
     if terms.is_empty() {
@@ -73,7 +81,6 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
     }
     let mut wheres = Vec::new();
     let mut params: Vec<Value> = Vec::new();
-    let mut fts = Vec::new();
     let mut first_name_word: Option<String> = None;
     for term in &terms {
         match term {
@@ -96,56 +103,75 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
             }
             Term::Name(w) => {
                 first_name_word.get_or_insert_with(|| w.clone());
+                let keys = phonetic::word_keys(w);
+                let mut ways = Vec::new();
                 if w.chars().count() >= 3 {
-                    fts.push(phrase(w));
-                } else {
-                    // Trigrams need three letters; shorter words match the start of a name.
-                    wheres.push("(c.surname LIKE ? OR c.forenames LIKE ?)".to_string());
+                    ways.push("SELECT rowid FROM client_search WHERE client_search MATCH ?".to_string());
+                    params.push(Value::Text(phrase(w)));
+                }
+                if !keys.is_empty() {
+                    let marks = vec!["?"; keys.len()].join(", ");
+                    ways.push(format!("SELECT search_id FROM client_name_keys WHERE key IN ({marks})"));
+                    params.extend(keys.into_iter().map(Value::Text));
+                }
+                if w.chars().count() < 3 {
+                    // Trigrams need three letters: shorter words match the start of a name.
+                    ways.push("SELECT search_id FROM clients WHERE surname LIKE ? OR forenames LIKE ?".to_string());
                     params.push(Value::Text(like_prefix(w)));
                     params.push(Value::Text(like_prefix(w)));
                 }
+                wheres.push(format!("c.search_id IN ({})", ways.join(" UNION ")));
             }
         }
     }
-    if !fts.is_empty() {
-        wheres.insert(0, "c.id IN (SELECT client_id FROM client_search WHERE client_search MATCH ?)".to_string());
-        params.insert(0, Value::Text(fts.join(" AND ")));
-    }
     let first = first_name_word.unwrap_or_default();
-    params.push(Value::Text(first.clone()));
-    params.push(Value::Text(like_prefix(&first)));
-    params.push(Value::Integer(LIMIT));
+    // Matches on merged records count for the record they were merged into.
     let sql = format!(
-        "SELECT c.* FROM clients c WHERE {}
-         ORDER BY CASE WHEN c.surname = ? THEN 0 WHEN c.surname LIKE ? THEN 1 ELSE 2 END,
-                  c.surname, c.forenames, c.date_of_birth
+        "WITH hits AS (
+             SELECT {PERSON} AS person,
+                    min(CASE WHEN c.surname = ? THEN 0 WHEN c.surname LIKE ? THEN 1
+                             WHEN c.forenames LIKE ? THEN 2 ELSE 3 END) AS rank
+             FROM clients c WHERE {} GROUP BY person)
+         SELECT c.* FROM hits JOIN clients c ON c.id = hits.person
+         ORDER BY hits.rank, c.status = 'closed', c.surname, c.forenames, c.date_of_birth
          LIMIT ?",
         wheres.join(" AND ")
     );
+    let ranking = [Value::Text(first.clone()), Value::Text(like_prefix(&first)), Value::Text(like_prefix(&first))];
+    let all = ranking.into_iter().chain(params).chain([Value::Integer(LIMIT)]);
     let mut stmt = conn.prepare_cached(&sql)?;
-    let clients: Vec<Client> = stmt.query_map(params_from_iter(params), from_row)?.collect::<Result<_, _>>()?;
+    let clients: Vec<Client> = stmt.query_map(params_from_iter(all), from_row)?.collect::<Result<_, _>>()?;
+    results(conn, clients, now)
+}
 
+/// Search results for these clients, with their aliases and allocated worker's name.
+pub(crate) fn results(conn: &Connection, clients: Vec<Client>, now: DateTime<Utc>) -> rusqlite::Result<Vec<SearchResult>> {
     let today = dates::today(now);
-    let mut names = std::collections::HashMap::new();
+    let mut names: HashMap<String, String> = HashMap::new();
     clients
         .into_iter()
         .map(|c| {
             let allocated_worker = match &c.allocated_worker_id {
-                Some(id) => match names.get(id) {
-                    Some(n) => Some(String::clone(n)),
+                Some(id) => Some(match names.get(id) {
+                    Some(n) => n.clone(),
                     None => {
                         let n = super::worker_name(conn, id)?;
                         names.insert(id.clone(), n.clone());
-                        Some(n)
+                        n
                     }
-                },
+                }),
                 None => None,
             };
+            let aliases = aliases::current(conn, &c.id)?
+                .into_iter()
+                .map(|a| format!("{} {}", a.forenames, a.surname).trim().to_string())
+                .collect();
             Ok(SearchResult {
                 age: dates::age(c.date_of_birth, today),
                 id: c.id,
                 surname: c.surname,
                 forenames: c.forenames,
+                aliases,
                 date_of_birth: c.date_of_birth,
                 pnc: c.pnc,
                 status: c.status,

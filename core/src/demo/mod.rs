@@ -1,14 +1,21 @@
-//! Realistic synthetic data, reproducible from a seed: the demo installation for `make run`
-//! and, later, the benchmarks. Names, PNC ids and NHS numbers are invented but valid.
+//! Realistic synthetic data, reproducible from a seed: the demo installation for `make run`,
+//! the benchmarks and the duplicate-finding tests. Names, PNC ids and NHS numbers are
+//! invented but valid; a few percent of people are registered twice, the way it happens in
+//! custody (a spelling, names swapped round, another laptop), and the pairs are known.
 mod names;
 
 use crate::accounts::roles::Role;
 use crate::accounts::workers::NewWorker;
 use crate::accounts::{AccountError, Installation, SetUpInput};
-use crate::clients::{self, pnc, ClientError, NewClient};
+use crate::clients::aliases::Alias;
+use crate::clients::consent::Consent;
+use crate::clients::reference::{ETHNICITIES, SUBSTANCES};
+use crate::clients::{pnc, Client, ClientStatus, Sex};
 use crate::clock::Clock;
-use chrono::{Datelike, Duration, NaiveDate};
+use crate::store::{Actor, Store, StoreError};
+use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 
@@ -31,7 +38,7 @@ pub enum DemoError {
     #[error(transparent)]
     Account(#[from] AccountError),
     #[error(transparent)]
-    Client(#[from] ClientError),
+    Store(#[from] StoreError),
 }
 
 /// A valid PNC id for someone first arrested in `year`.
@@ -54,25 +61,202 @@ pub fn nhs_number(rng: &mut impl Rng) -> String {
     }
 }
 
-/// One invented person, as the registration form would receive them.
-pub fn person(rng: &mut impl Rng, today: NaiveDate) -> NewClient {
-    let female = rng.gen_bool(0.3);
+fn pick<'a>(rng: &mut impl Rng, list: &'a [&'a str]) -> &'a str {
+    list[rng.gen_range(0..list.len())]
+}
+
+const POSTCODE_AREAS: &[&str] = &["LS", "BD", "WF", "HX", "HD", "M", "OL", "BL", "SK", "WN", "CF", "NP", "SA", "S", "L"];
+
+fn postcode(rng: &mut impl Rng) -> String {
+    let letters = b"ABDEFGHJLNPQRSTUWXYZ";
+    format!(
+        "{}{} {}{}{}",
+        pick(rng, POSTCODE_AREAS),
+        rng.gen_range(1..30),
+        rng.gen_range(0..10),
+        letters[rng.gen_range(0..letters.len())] as char,
+        letters[rng.gen_range(0..letters.len())] as char
+    )
+}
+
+/// One invented person, registered by `worker`.
+pub fn person(rng: &mut impl Rng, now: DateTime<Utc>, id: String, worker: &str) -> Client {
+    let today = crate::dates::today(now);
+    let female = rng.gen_bool(0.27);
     let forenames = if female { names::FEMALE_FORENAMES } else { names::MALE_FORENAMES };
-    let age_days = rng.gen_range(18 * 365..65 * 365);
-    let dob = today - Duration::days(age_days);
+    let dob = today - Duration::days(rng.gen_range(18 * 365..65 * 365));
     let first_arrest = (dob.year() + rng.gen_range(15..25)).min(today.year());
-    NewClient {
-        surname: names::SURNAMES[rng.gen_range(0..names::SURNAMES.len())].to_string(),
-        forenames: forenames[rng.gen_range(0..forenames.len())].to_string(),
-        date_of_birth: dob.format("%d/%m/%Y").to_string(),
-        sex: if female { "female" } else { "male" }.to_string(),
-        pnc: if rng.gen_bool(0.9) { pnc_id(rng, first_arrest) } else { String::new() },
-        nhs_number: if rng.gen_bool(0.7) { nhs_number(rng) } else { String::new() },
+    let nfa = rng.gen_bool(0.12);
+    let primary = pick(rng, &["heroin", "heroin", "heroin", "crack", "crack", "cocaine", "alcohol", "cannabis", "benzodiazepines"]);
+    let mut c = Client {
+        id,
+        surname: pick(rng, names::SURNAMES).to_string(),
+        forenames: pick(rng, forenames).to_string(),
+        date_of_birth: dob,
+        sex: if female { Sex::Female } else { Sex::Male },
+        gender_identity: None,
+        ethnicity: Some(ETHNICITIES[rng.gen_range(0..ETHNICITIES.len())].value.to_string()),
+        no_fixed_abode: nfa,
+        address: (!nfa).then(|| format!("{} {} Street", rng.gen_range(1..200), pick(rng, &["Victoria", "Albert", "Church", "Station", "Mill", "Park"]))),
+        postcode: (!nfa).then(|| postcode(rng)),
+        gp: rng.gen_bool(0.6).then(|| format!("{} Medical Practice", pick(rng, &["Park Lane", "Chapeltown", "Riverside", "Hillside"]))),
+        phone: rng.gen_bool(0.5).then(|| format!("07700 9{:05}", rng.gen_range(0..100_000))),
+        pnc: rng.gen_bool(0.92).then(|| pnc_id(rng, first_arrest)),
+        nhs_number: rng.gen_bool(0.7).then(|| nhs_number(rng)),
+        prison_number: None,
+        primary_substance: Some(primary.to_string()),
+        secondary_substance: rng.gen_bool(0.5).then(|| SUBSTANCES[rng.gen_range(0..SUBSTANCES.len())].value.to_string()).filter(|s| s != primary),
+        injecting_status: Some(pick(rng, &["never", "previously", "currently", "not_known"]).to_string()),
+        risk_notes: None,
+        allocated_worker_id: Some(worker.to_string()),
+        status: if rng.gen_bool(0.85) { ClientStatus::Active } else { ClientStatus::Closed },
+        closed_reason: None,
+        merged_into: None,
+        created_at: now - Duration::days(rng.gen_range(0..3650)),
+        created_by: worker.to_string(),
+    };
+    if c.status == ClientStatus::Closed {
+        c.closed_reason = Some(pick(rng, &["treatment_completed", "transferred", "moved_away", "disengaged"]).to_string());
+    }
+    c
+}
+
+/// Spellings the same person is given by different custody records.
+const SPELLINGS: &[(&str, &str)] = &[
+    ("Smith", "Smyth"), ("Mohammed", "Muhammad"), ("Muhammad", "Mohammad"), ("O'Brien", "OBrien"),
+    ("O'Connor", "OConnor"), ("Thompson", "Thomson"), ("Clarke", "Clark"), ("Davies", "Davis"),
+    ("Hussain", "Hussein"), ("Ahmed", "Ahmad"), ("Sean", "Shaun"), ("Rhys", "Reece"), ("Stacey", "Stacy"),
+    ("Jade", "Jayde"), ("Wiśniewski", "Wisniewski"), ("Kowalski", "Kowalsky"), ("Lee", "Leigh"),
+    ("Siobhan", "Shivaun"), ("Connors", "Connor"), ("McDonagh", "MacDonagh"), ("Nowak", "Novak"),
+];
+
+fn respelt(name: &str) -> Option<String> {
+    SPELLINGS.iter().find_map(|(a, b)| (*a == name).then(|| b.to_string()).or_else(|| (*b == name).then(|| a.to_string())))
+}
+
+/// How a planted duplicate differs from the original.
+fn duplicate_of(rng: &mut impl Rng, original: &Client, id: String, worker: &str) -> Option<Client> {
+    let mut twin = Client { id, allocated_worker_id: Some(worker.into()), created_by: worker.into(), status: ClientStatus::Active, closed_reason: None, ..original.clone() };
+    twin.pnc = None;
+    twin.nhs_number = None;
+    match rng.gen_range(0..4) {
+        // Same PNC id from another laptop, forenames typed differently.
+        0 if original.pnc.is_some() => {
+            twin.pnc = original.pnc.clone();
+            twin.forenames = respelt(&original.forenames).unwrap_or_else(|| original.forenames.to_uppercase());
+        }
+        // Forenames and surname swapped round on the custody record.
+        1 => std::mem::swap(&mut twin.surname, &mut twin.forenames),
+        // A spelling of the surname or the forename.
+        _ => match (respelt(&original.surname), respelt(&original.forenames)) {
+            (Some(s), _) => twin.surname = s,
+            (None, Some(f)) => twin.forenames = f,
+            (None, None) => return None,
+        },
+    }
+    Some(twin)
+}
+
+/// A register of `count` people (duplicates included) with the indices of the planted pairs.
+pub struct Population {
+    pub clients: Vec<Client>,
+    pub aliases: Vec<Alias>,
+    pub consents: Vec<Consent>,
+    pub planted_duplicates: Vec<(usize, usize)>,
+}
+
+pub fn population(seed: u64, count: usize, now: DateTime<Utc>, workers: &[String]) -> Population {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut ids = IdMaker::new(seed, now);
+    let mut clients: Vec<Client> = Vec::with_capacity(count);
+    let mut planted = Vec::new();
+    while clients.len() < count {
+        let worker = workers.choose(&mut rng).map_or("", String::as_str);
+        // About 3% are a second record of someone already registered.
+        if clients.len() > 10 && rng.gen_bool(0.03) {
+            let i = rng.gen_range(0..clients.len());
+            let already = planted.iter().any(|(a, b)| *a == i || *b == i);
+            if !already && clients[i].merged_into.is_none() {
+                if let Some(twin) = duplicate_of(&mut rng, &clients[i], ids.next(), worker) {
+                    planted.push((i, clients.len()));
+                    clients.push(twin);
+                    continue;
+                }
+            }
+        }
+        clients.push(person(&mut rng, now, ids.next(), worker));
+    }
+    let today = crate::dates::today(now);
+    let mut aliases = Vec::new();
+    let mut consents = Vec::new();
+    for c in &clients {
+        if rng.gen_bool(0.08) {
+            let (surname, forenames) = if rng.gen_bool(0.5) {
+                (pick(&mut rng, names::SURNAMES).to_string(), c.forenames.clone())
+            } else {
+                (String::new(), pick(&mut rng, &["Smudge", "Tattoo", "Scouse", "Ginger", "Mo", "Danny Boy"]).to_string())
+            };
+            aliases.push(Alias {
+                id: ids.next(),
+                client_id: c.id.clone(),
+                surname,
+                forenames,
+                source: "alias".into(),
+                merge_id: None,
+                removed_at: None,
+                removed_by: None,
+                created_at: c.created_at,
+                created_by: c.created_by.clone(),
+            });
+        }
+        if rng.gen_bool(0.7) {
+            let given_on = today - Duration::days(rng.gen_range(0..500));
+            consents.push(Consent {
+                id: ids.next(),
+                client_id: c.id.clone(),
+                given_on,
+                scope: "Police, probation, courts, prison healthcare and the treatment provider".into(),
+                review_on: given_on.checked_add_months(Months::new(12)).unwrap_or(given_on),
+                withdrawn_on: None,
+                created_at: c.created_at,
+                created_by: c.created_by.clone(),
+            });
+        }
+    }
+    Population { clients, aliases, consents, planted_duplicates: planted }
+}
+
+/// UUIDv7-shaped ids from the seed, so a seed always gives the same register.
+struct IdMaker {
+    rng: StdRng,
+    millis: u64,
+}
+
+impl IdMaker {
+    fn new(seed: u64, now: DateTime<Utc>) -> Self {
+        IdMaker { rng: StdRng::seed_from_u64(seed ^ 0x5EED), millis: now.timestamp_millis() as u64 }
+    }
+
+    fn next(&mut self) -> String {
+        self.millis += 1;
+        let random: u128 = self.rng.gen();
+        let bits = (u128::from(self.millis) << 80) | (random & ((1u128 << 80) - 1));
+        uuid::Builder::from_u128(bits).with_version(uuid::Version::SortRand).with_variant(uuid::Variant::RFC4122).into_uuid().to_string()
     }
 }
 
-/// Sets up a demo team in `dir` with the workers above and `clients` people, each allocated
-/// to one of the casework workers.
+/// Writes a population through the one write path, in large transactions.
+pub fn insert(store: &mut Store, actor: &Actor, pop: &Population) -> Result<(), StoreError> {
+    for chunk in pop.clients.chunks(5_000) {
+        store.write(actor, |w| chunk.iter().try_for_each(|c| w.create(c)))?;
+    }
+    store.write(actor, |w| {
+        pop.aliases.iter().try_for_each(|a| w.create(a))?;
+        pop.consents.iter().try_for_each(|c| w.create(c))
+    })
+}
+
+/// Sets up a demo team in `dir` with the workers above and a register of `clients` people.
 pub fn create_installation(dir: &std::path::Path, clock: Arc<dyn Clock>, seed: u64, clients: usize) -> Result<(), DemoError> {
     let installation = Installation::new(dir, clock.clone());
     let (mut admin, _recovery) = installation.set_up(&SetUpInput {
@@ -89,20 +273,10 @@ pub fn create_installation(dir: &std::path::Path, clock: Arc<dyn Clock>, seed: u
             roles: roles.to_vec(),
             password: DEMO_PASSWORD.into(),
         })?;
-        team.push(crate::store::Actor { worker_id: view.id, name: view.display_name });
+        team.push(view.id);
     }
-    let mut rng = StdRng::seed_from_u64(seed);
-    let today = crate::dates::today(clock.now());
-    let mut made = 0;
-    while made < clients {
-        let input = person(&mut rng, today);
-        let worker = &team[rng.gen_range(0..team.len())];
-        match clients::register(admin.store_mut(), worker, &input) {
-            Ok(_) => made += 1,
-            // Invented identifiers can collide; the register rightly refuses a second owner.
-            Err(ClientError::Invalid(_)) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let pop = population(seed, clients, clock.now(), &team);
+    let actor = admin.actor();
+    insert(admin.store_mut(), &actor, &pop)?;
     Ok(())
 }

@@ -137,6 +137,7 @@ fn open_encrypted(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connec
     if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
         return Err(StoreError::WrongKey);
     }
+    crate::phonetic::register(&conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;

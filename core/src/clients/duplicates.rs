@@ -1,0 +1,259 @@
+//! Finding records that may be the same person: while registering (find before create) and
+//! across the whole register for a team lead to review and merge.
+use super::search::{results, SearchResult};
+use super::{nhs, pnc, require, Client, ClientError, NewClient};
+use crate::dates;
+use crate::phonetic;
+use crate::store::record::{from_row, Record};
+use crate::store::{Actor, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use ts_rs::TS;
+
+/// A record that may be the person being registered, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DuplicateCandidate {
+    pub client: SearchResult,
+    pub reasons: Vec<String>,
+    /// True when an identifier matches: registering again would be wrong.
+    pub same_identifier: bool,
+}
+
+/// Two records on the register that may be one person.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DuplicatePair {
+    pub first: SearchResult,
+    pub second: SearchResult,
+    pub reasons: Vec<String>,
+    pub same_identifier: bool,
+}
+
+/// A team lead's decision that a suggested pair are different people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dismissal {
+    pub id: String,
+    pub first_id: String,
+    pub second_id: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+impl Record for Dismissal {
+    const TYPE: &'static str = "duplicate_dismissal";
+    const TABLE: &'static str = "duplicate_dismissals";
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+    fn client_id(&self) -> Option<String> {
+        Some(self.first_id.clone())
+    }
+}
+
+fn sound_keys(name: &str) -> HashSet<String> {
+    phonetic::name_keys(name).into_iter().collect()
+}
+
+fn first_word(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or("")
+}
+
+/// The letters of a name, for comparing spellings: "O'Brien" -> "obrien".
+fn letters(name: &str) -> String {
+    deunicode::deunicode(name).chars().filter(char::is_ascii_alphabetic).collect::<String>().to_lowercase()
+}
+
+/// Names that sound alike, or are one typing slip apart (Thompson / Thomson, Nowak / Novak).
+fn alike(x: &str, y: &str) -> bool {
+    if !sound_keys(x).is_disjoint(&sound_keys(y)) {
+        return true;
+    }
+    let (x, y) = (letters(x), letters(y));
+    x.len() >= 4 && y.len() >= 4 && strsim::damerau_levenshtein(&x, &y) <= 1
+}
+
+/// Why two names may belong to one person, if they may.
+fn name_reasons(a_surname: &str, a_forenames: &str, b_surname: &str, b_forenames: &str) -> Vec<String> {
+    let same = |x: &str, y: &str| x.trim().eq_ignore_ascii_case(y.trim());
+    let mut reasons = Vec::new();
+    let surnames = alike(a_surname, b_surname);
+    let first_names = alike(first_word(a_forenames), first_word(b_forenames));
+    let initials = first_word(a_forenames).chars().next().map(|c| c.to_ascii_lowercase())
+        == first_word(b_forenames).chars().next().map(|c| c.to_ascii_lowercase());
+    if surnames && (first_names || initials) {
+        reasons.push(if same(a_surname, b_surname) {
+            "Same surname".to_string()
+        } else {
+            format!("Surnames alike ({a_surname} / {b_surname})")
+        });
+        reasons.push(if same(a_forenames, b_forenames) {
+            "Same forenames".to_string()
+        } else if first_names {
+            format!("First names alike ({} / {})", first_word(a_forenames), first_word(b_forenames))
+        } else {
+            "Same first initial".to_string()
+        });
+    } else if alike(a_surname, b_forenames) && alike(a_forenames, b_surname) {
+        reasons.push("Forenames and surname swapped round".to_string());
+    }
+    reasons
+}
+
+fn active_by(conn: &Connection, column: &str, value: &str) -> rusqlite::Result<Vec<Client>> {
+    let sql = format!("SELECT * FROM clients WHERE {column} = ?1 AND status != 'merged' ORDER BY surname, forenames");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([value], from_row)?;
+    rows.collect()
+}
+
+/// Records that may be the person on the registration form, most certain first. Works on a
+/// half-filled form: each detail typed so far is used.
+pub fn candidates_for(conn: &Connection, input: &NewClient, now: DateTime<Utc>) -> rusqlite::Result<Vec<DuplicateCandidate>> {
+    let mut found: Vec<(Client, Vec<String>, bool)> = Vec::new();
+    let mut add = |c: Client, reason: String, certain: bool| {
+        if let Some(entry) = found.iter_mut().find(|(f, _, _)| f.id == c.id) {
+            entry.1.push(reason);
+            entry.2 |= certain;
+        } else {
+            found.push((c, vec![reason], certain));
+        }
+    };
+    if let Ok(p) = pnc::parse(&input.pnc, pnc::this_year(now)) {
+        for c in active_by(conn, "pnc", &p)? {
+            add(c, "Same PNC id".into(), true);
+        }
+    }
+    if let Ok(n) = nhs::parse(&input.nhs_number) {
+        for c in active_by(conn, "nhs_number", &n)? {
+            add(c, "Same NHS number".into(), true);
+        }
+    }
+    let (surname, forenames) = (input.surname.trim(), input.forenames.trim());
+    match dates::parse(&input.date_of_birth) {
+        Some(dob) => {
+            for c in active_by(conn, "date_of_birth", &dob.to_string())? {
+                let reasons = name_reasons(surname, forenames, &c.surname, &c.forenames);
+                if !reasons.is_empty() {
+                    for r in std::iter::once("Same date of birth".to_string()).chain(reasons) {
+                        add(c.clone(), r, false);
+                    }
+                }
+            }
+        }
+        // Without a date of birth, only a name that sounds the same in both parts.
+        None if surname.len() >= 2 && forenames.len() >= 2 => {
+            for c in sounds_like(conn, surname, forenames)? {
+                add(c, "Name sounds the same; date of birth not yet typed".into(), false);
+            }
+        }
+        None => {}
+    }
+    found.sort_by_key(|(_, reasons, certain)| (!certain, std::cmp::Reverse(reasons.len())));
+    found.truncate(10);
+    let reasons: Vec<(Vec<String>, bool)> = found.iter().map(|(_, r, s)| (r.clone(), *s)).collect();
+    let clients = results(conn, found.into_iter().map(|(c, _, _)| c).collect(), now)?;
+    Ok(clients
+        .into_iter()
+        .zip(reasons)
+        .map(|(client, (reasons, same_identifier))| DuplicateCandidate { client, reasons, same_identifier })
+        .collect())
+}
+
+/// Active records whose surname and first forename share a sound key with the ones given.
+fn sounds_like(conn: &Connection, surname: &str, forenames: &str) -> rusqlite::Result<Vec<Client>> {
+    let s_keys = phonetic::name_keys(surname);
+    let f_keys = phonetic::word_keys(first_word(forenames));
+    if s_keys.is_empty() || f_keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = |n: usize| vec!["?"; n].join(", ");
+    let sql = format!(
+        "SELECT c.* FROM clients c
+         WHERE c.status != 'merged'
+           AND c.search_id IN (SELECT search_id FROM client_name_keys WHERE key IN ({}))
+           AND c.search_id IN (SELECT search_id FROM client_name_keys WHERE key IN ({}))
+         LIMIT 50",
+        marks(s_keys.len()),
+        marks(f_keys.len())
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let params: Vec<String> = s_keys.into_iter().chain(f_keys).collect();
+    let all: Vec<Client> = stmt.query_map(rusqlite::params_from_iter(params), from_row)?.collect::<Result<_, _>>()?;
+    Ok(all.into_iter().filter(|c| !name_reasons(surname, forenames, &c.surname, &c.forenames).is_empty()).collect())
+}
+
+fn ordered(a: &str, b: &str) -> (String, String) {
+    if a < b { (a.into(), b.into()) } else { (b.into(), a.into()) }
+}
+
+/// Every pair on the register that may be one person and has not been dismissed: the same
+/// PNC id or NHS number, or the same date of birth with names that sound alike.
+pub fn pairs(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<DuplicatePair>> {
+    let dismissed: HashSet<(String, String)> = conn
+        .prepare("SELECT first_id, second_id FROM duplicate_dismissals")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare("SELECT * FROM clients WHERE status != 'merged' ORDER BY date_of_birth, id")?;
+    let clients: Vec<Client> = stmt.query_map([], from_row)?.collect::<Result<_, _>>()?;
+
+    let mut found: HashMap<(String, String), (Vec<String>, bool)> = HashMap::new();
+    let mut by_id: HashMap<String, &Client> = HashMap::new();
+    let mut by_pnc: HashMap<&str, Vec<&Client>> = HashMap::new();
+    let mut by_nhs: HashMap<&str, Vec<&Client>> = HashMap::new();
+    let mut by_dob: HashMap<NaiveDate, Vec<&Client>> = HashMap::new();
+    for c in &clients {
+        by_id.insert(c.id.clone(), c);
+        if let Some(p) = &c.pnc {
+            by_pnc.entry(p).or_default().push(c);
+        }
+        if let Some(n) = &c.nhs_number {
+            by_nhs.entry(n).or_default().push(c);
+        }
+        by_dob.entry(c.date_of_birth).or_default().push(c);
+    }
+    for (groups, reason) in [(&by_pnc, "Same PNC id"), (&by_nhs, "Same NHS number")] {
+        for group in groups.values().filter(|g| g.len() > 1) {
+            for (i, a) in group.iter().enumerate() {
+                for b in &group[i + 1..] {
+                    let e = found.entry(ordered(&a.id, &b.id)).or_default();
+                    e.0.push(reason.into());
+                    e.1 = true;
+                }
+            }
+        }
+    }
+    for group in by_dob.values().filter(|g| g.len() > 1) {
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                let reasons = name_reasons(&a.surname, &a.forenames, &b.surname, &b.forenames);
+                if !reasons.is_empty() {
+                    let e = found.entry(ordered(&a.id, &b.id)).or_default();
+                    e.0.push("Same date of birth".into());
+                    e.0.extend(reasons);
+                }
+            }
+        }
+    }
+    let mut list: Vec<((String, String), (Vec<String>, bool))> =
+        found.into_iter().filter(|(pair, _)| !dismissed.contains(pair)).collect();
+    list.sort_by(|a, b| (!a.1 .1, &a.0).cmp(&(!b.1 .1, &b.0)));
+    list.into_iter()
+        .map(|((a, b), (reasons, same_identifier))| {
+            let mut two = results(conn, vec![by_id[&a].clone(), by_id[&b].clone()], now)?;
+            let second = two.pop().expect("two results");
+            let first = two.pop().expect("two results");
+            Ok(DuplicatePair { first, second, reasons, same_identifier })
+        })
+        .collect()
+}
+
+/// Records a team lead's decision that two records are different people.
+pub fn dismiss(store: &mut Store, actor: &Actor, a: &str, b: &str) -> Result<(), ClientError> {
+    require(store.reader(), a)?;
+    require(store.reader(), b)?;
+    let (first_id, second_id) = ordered(a, b);
+    let d = Dismissal { id: crate::ids::new_id(store.clock()), first_id, second_id, created_at: store.clock().now(), created_by: actor.worker_id.clone() };
+    store.write(actor, |w| w.create(&d))?;
+    Ok(())
+}
