@@ -1,8 +1,24 @@
 use crate::state::{coded, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::roles::Role;
-use throughline_core::clients::{self, ClientRecord, NewClient, SearchResult};
+use throughline_core::clients::aliases::{self, NewAlias};
+use throughline_core::clients::caseload::{self, CaseloadSize};
+use throughline_core::clients::consent::{self, NewConsent};
+use throughline_core::clients::duplicates::{self, DuplicateCandidate, DuplicatePair};
+use throughline_core::clients::history::{self, FieldChange};
+use throughline_core::clients::reference::{self, ReferenceLists};
+use throughline_core::clients::{self, merge, ClientRecord, NewClient, SearchResult};
 use throughline_core::store::StoreError;
+
+/// Maps a query's database error to the payload the UI shows.
+fn read<T, E: Into<StoreError>>(r: Result<T, E>) -> CommandResult<T> {
+    r.map_err(|e| coded(e.into()))
+}
+
+#[tauri::command]
+pub fn reference_lists() -> ReferenceLists {
+    reference::lists()
+}
 
 #[tauri::command]
 pub fn register_client(app: State<'_, AppState>, input: NewClient) -> CommandResult<String> {
@@ -14,10 +30,12 @@ pub fn register_client(app: State<'_, AppState>, input: NewClient) -> CommandRes
 
 #[tauri::command]
 pub fn search_clients(app: State<'_, AppState>, query: String) -> CommandResult<Vec<SearchResult>> {
-    signed_in(&app, &Role::CASEWORK, |s| {
-        let store = s.store();
-        clients::search(store.reader(), &query, store.clock().now()).map_err(|e| coded(StoreError::from(e)))
-    })
+    signed_in(&app, &Role::CASEWORK, |s| read(clients::search(s.store().reader(), &query, s.store().clock().now())))
+}
+
+#[tauri::command]
+pub fn duplicate_candidates(app: State<'_, AppState>, input: NewClient) -> CommandResult<Vec<DuplicateCandidate>> {
+    signed_in(&app, &Role::CASEWORK, |s| read(duplicates::candidates_for(s.store().reader(), &input, s.store().clock().now())))
 }
 
 #[tauri::command]
@@ -25,5 +43,119 @@ pub fn open_client(app: State<'_, AppState>, id: String) -> CommandResult<Client
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         clients::open(s.store_mut(), &actor, &id).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn client_history(app: State<'_, AppState>, id: String) -> CommandResult<Vec<FieldChange>> {
+    signed_in(&app, &Role::CASEWORK, |s| read(history::for_client(s.store().reader(), &id)))
+}
+
+#[tauri::command]
+pub fn update_client(app: State<'_, AppState>, id: String, input: NewClient) -> CommandResult<Vec<String>> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        let actor = s.actor();
+        clients::update_details(s.store_mut(), &actor, &id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn close_client(app: State<'_, AppState>, id: String, reason: String) -> CommandResult<()> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        let actor = s.actor();
+        clients::close(s.store_mut(), &actor, &id, &reason).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn reopen_client(app: State<'_, AppState>, id: String) -> CommandResult<()> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        let actor = s.actor();
+        clients::reopen(s.store_mut(), &actor, &id).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn add_alias(app: State<'_, AppState>, client_id: String, input: NewAlias) -> CommandResult<String> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        let actor = s.actor();
+        aliases::add(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn remove_alias(app: State<'_, AppState>, alias_id: String) -> CommandResult<()> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        let actor = s.actor();
+        aliases::remove(s.store_mut(), &actor, &alias_id).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn record_consent(app: State<'_, AppState>, client_id: String, input: NewConsent) -> CommandResult<String> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        let actor = s.actor();
+        let months = s.team_settings().consent_review_months;
+        consent::record(s.store_mut(), &actor, &client_id, &input, months).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn withdraw_consent(app: State<'_, AppState>, consent_id: String) -> CommandResult<()> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        let actor = s.actor();
+        consent::withdraw(s.store_mut(), &actor, &consent_id).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn my_caseload(app: State<'_, AppState>) -> CommandResult<Vec<SearchResult>> {
+    signed_in(&app, &Role::CASEWORK, |s| read(caseload::of_worker(s.store().reader(), &s.worker().id, s.store().clock().now())))
+}
+
+#[tauri::command]
+pub fn caseload_of(app: State<'_, AppState>, worker_id: String) -> CommandResult<Vec<SearchResult>> {
+    signed_in(&app, &[Role::TeamLead], |s| read(caseload::of_worker(s.store().reader(), &worker_id, s.store().clock().now())))
+}
+
+#[tauri::command]
+pub fn caseload_sizes(app: State<'_, AppState>) -> CommandResult<Vec<CaseloadSize>> {
+    signed_in(&app, &[Role::TeamLead], |s| read(caseload::sizes(s.store().reader())))
+}
+
+#[tauri::command]
+pub fn allocate_client(app: State<'_, AppState>, client_id: String, worker_id: Option<String>) -> CommandResult<()> {
+    signed_in(&app, &[Role::TeamLead], |s| {
+        let actor = s.actor();
+        caseload::allocate(s.store_mut(), &actor, &client_id, worker_id.as_deref()).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn duplicate_pairs(app: State<'_, AppState>) -> CommandResult<Vec<DuplicatePair>> {
+    signed_in(&app, &[Role::TeamLead], |s| read(duplicates::pairs(s.store().reader(), s.store().clock().now())))
+}
+
+#[tauri::command]
+pub fn dismiss_duplicate(app: State<'_, AppState>, first_id: String, second_id: String) -> CommandResult<()> {
+    signed_in(&app, &[Role::TeamLead], |s| {
+        let actor = s.actor();
+        duplicates::dismiss(s.store_mut(), &actor, &first_id, &second_id).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn merge_clients(app: State<'_, AppState>, survivor_id: String, merged_id: String, reasons: String) -> CommandResult<String> {
+    signed_in(&app, &[Role::TeamLead], |s| {
+        let actor = s.actor();
+        merge::merge(s.store_mut(), &actor, &survivor_id, &merged_id, &reasons).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn undo_merge(app: State<'_, AppState>, merge_id: String) -> CommandResult<()> {
+    signed_in(&app, &[Role::TeamLead], |s| {
+        let actor = s.actor();
+        merge::undo(s.store_mut(), &actor, &merge_id).map_err(coded)
     })
 }
