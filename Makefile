@@ -43,3 +43,7 @@ test: setup-test
 	cd ui && npm run check && npm test
 	$(MAKE) app
 	xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p throughline-tests -- --test-threads=1
+
+# Benchmarks at bench scale (performance.md), release build: prints a table against budgets.
+bench:
+	cargo bench -p throughline-core --bench register

@@ -68,9 +68,6 @@ fn like_prefix(word: &str) -> String {
     format!("{}%", word.replace(['%', '_', '\\'], ""))
 }
 
-/// The record a merged duplicate now lives in, so a merged record is never shown apart.
-const PERSON: &str = "coalesce(c.merged_into, c.id)";
-
 /// Up to 50 people matching every word of `query`, best first: exact surnames, then surnames
 /// starting with the first name word, then forenames (names typed the other way round), then
 /// the rest (inside a name, an alias, or sounding alike).
@@ -84,13 +81,16 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
     let mut first_name_word: Option<String> = None;
     for term in &terms {
         match term {
+            // An identifier left on a merged record finds the record it was merged into.
             Term::Pnc(p) => {
-                wheres.push("c.pnc = ?".to_string());
-                params.push(Value::Text(p.clone()));
+                wheres.push("(c.pnc = ? OR c.id IN (SELECT merged_into FROM clients WHERE pnc = ? AND status = 'merged'))".to_string());
+                params.extend([Value::Text(p.clone()), Value::Text(p.clone())]);
             }
             Term::Nhs(n) => {
-                wheres.push("c.nhs_number = ?".to_string());
-                params.push(Value::Text(n.clone()));
+                wheres.push(
+                    "(c.nhs_number = ? OR c.id IN (SELECT merged_into FROM clients WHERE nhs_number = ? AND status = 'merged'))".to_string(),
+                );
+                params.extend([Value::Text(n.clone()), Value::Text(n.clone())]);
             }
             Term::Born(d) => {
                 wheres.push("c.date_of_birth = ?".to_string());
@@ -125,20 +125,17 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
         }
     }
     let first = first_name_word.unwrap_or_default();
-    // Matches on merged records count for the record they were merged into.
+    // Merged records are never shown apart: their names are aliases of the survivor.
     let sql = format!(
-        "WITH hits AS (
-             SELECT {PERSON} AS person,
-                    min(CASE WHEN c.surname = ? THEN 0 WHEN c.surname LIKE ? THEN 1
-                             WHEN c.forenames LIKE ? THEN 2 ELSE 3 END) AS rank
-             FROM clients c WHERE {} GROUP BY person)
-         SELECT c.* FROM hits JOIN clients c ON c.id = hits.person
-         ORDER BY hits.rank, c.status = 'closed', c.surname, c.forenames, c.date_of_birth
+        "SELECT c.* FROM clients c
+         WHERE c.status != 'merged' AND {}
+         ORDER BY CASE WHEN c.surname = ? THEN 0 WHEN c.surname LIKE ? THEN 1 WHEN c.forenames LIKE ? THEN 2 ELSE 3 END,
+                  c.status = 'closed', c.surname, c.forenames, c.date_of_birth
          LIMIT ?",
         wheres.join(" AND ")
     );
     let ranking = [Value::Text(first.clone()), Value::Text(like_prefix(&first)), Value::Text(like_prefix(&first))];
-    let all = ranking.into_iter().chain(params).chain([Value::Integer(LIMIT)]);
+    let all = params.into_iter().chain(ranking).chain([Value::Integer(LIMIT)]);
     let mut stmt = conn.prepare_cached(&sql)?;
     let clients: Vec<Client> = stmt.query_map(params_from_iter(all), from_row)?.collect::<Result<_, _>>()?;
     results(conn, clients, now)

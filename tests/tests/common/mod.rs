@@ -43,7 +43,13 @@ pub struct Journey {
 
 impl Journey {
     pub async fn start(name: &str) -> Journey {
+        Self::start_with(name, |_| {}).await
+    }
+
+    /// As [`Journey::start`], after `prepare` has filled the data folder (e.g. a demo team).
+    pub async fn start_with(name: &str, prepare: impl FnOnce(&Path)) -> Journey {
         let data = tempfile::tempdir().expect("temporary data folder");
+        prepare(data.path());
         let driver = Command::new(tauri_driver())
             .env("THROUGHLINE_DATA_DIR", data.path())
             .spawn()
@@ -142,6 +148,14 @@ impl Journey {
             assert!(Instant::now() < deadline, "expected {css} to contain {expected:?}; it reads {text:?}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Signs in on the sign-in screen.
+    pub async fn sign_in(&self, login: &str, password: &str) {
+        self.wait_for_heading("Sign in").await;
+        self.fill("login", login).await;
+        self.fill("password", password).await;
+        self.keys(ENTER).await;
     }
 
     /// Presses keys in whatever has focus (WebDriver key codes, e.g. "\u{E007}" for Enter).
