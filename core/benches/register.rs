@@ -280,7 +280,10 @@ fn main() {
     let conn = session.store().reader();
     conn.execute_batch("CREATE TABLE bare_insert (id TEXT PRIMARY KEY, surname TEXT, forenames TEXT, date_of_birth TEXT)").unwrap();
     let keys: Vec<usize> = (0..200).collect();
-    let base = time(&keys, |i| {
+    let mut inserted = 0;
+    let base = time(&keys, |_| {
+        inserted += 1;
+        let i = inserted;
         conn.execute_batch("BEGIN IMMEDIATE").unwrap();
         conn.execute(
             "INSERT INTO bare_insert VALUES (?1, 'Bare', 'Test', '1990-01-01')",

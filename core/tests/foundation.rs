@@ -385,3 +385,15 @@ fn markup_in_a_name_is_kept_as_plain_text() {
     let record = clients::open(admin.store_mut(), &actor, &c.id).unwrap();
     assert_eq!(record.surname, "<img src=x onerror=alert(1)>");
 }
+
+#[test]
+fn a_worker_changes_their_own_password() {
+    let laptop = new_laptop();
+    let (mut admin, _) = set_up(&laptop);
+    let wrong = admin.change_own_password("not-my-password", "a-new-long-password").err().unwrap();
+    assert_eq!(wrong.code(), "auth.current_password_wrong");
+    admin.change_own_password(ADMIN_PASSWORD, "a-new-long-password").unwrap();
+    drop(admin);
+    assert!(laptop.installation.sign_in("chris", ADMIN_PASSWORD).is_err());
+    assert!(laptop.installation.sign_in("chris", "a-new-long-password").is_ok());
+}

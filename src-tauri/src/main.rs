@@ -36,6 +36,7 @@ fn main() {
             commands::session::lock,
             commands::session::touch,
             commands::session::reset_password_with_recovery_key,
+            commands::session::change_own_password,
             commands::workers::list_workers,
             commands::workers::add_worker,
             commands::workers::set_worker_password,

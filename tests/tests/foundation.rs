@@ -52,13 +52,13 @@ async fn set_up_register_find_restart_and_find_again() {
     // Find them by part of the name.
     j.click("#nav-find").await;
     j.fill("search", "smi").await;
-    j.wait_for_text(".search-result", "Smith").await;
+    j.wait_for_text(".search-result", "SMITH, John Paul").await;
     j.shot("search").await;
 
     // Close and reopen the app: the sign-in screen, not set-up.
     j.close_app().await;
     j.open_app().await;
-    j.wait_for_heading("Sign in").await;
+    j.wait_for_heading("Sign in to Throughline").await;
     j.fill("login", "chris").await;
     j.fill("password", "not-my-password").await;
     j.keys(ENTER).await;
@@ -68,7 +68,7 @@ async fn set_up_register_find_restart_and_find_again() {
     j.fill("password", PASSWORD).await;
     j.keys(ENTER).await;
     j.fill("search", "john smi").await;
-    j.wait_for_text(".search-result", "Smith").await;
+    j.wait_for_text(".search-result", "SMITH, John Paul").await;
     j.shot("found-after-restart").await;
     j.finish().await;
 }

@@ -421,6 +421,23 @@ impl Session {
         slots.save(&slots_path).map_err(files_error)
     }
 
+    /// A worker changes their own password: their key slot is wrapped again.
+    pub fn change_own_password(&mut self, current: &str, new: &str) -> Result<(), AccountError> {
+        workers::check_password("new_password", new).map_err(|e| ValidationErrors(vec![e]))?;
+        let slots_path = self.dir.join(SLOTS_FILE);
+        let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
+        let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
+        let label = slots.label_for_login(&self.worker.login);
+        let still_theirs = slots.slot_mut(&label).and_then(|slot| keyslots::unwrap(slot, current.as_bytes())).is_some();
+        if !still_theirs {
+            return Err(ValidationErrors::one("current_password", "auth.current_password_wrong", "Your current password is not right.").into());
+        }
+        slots.put(&label, new.as_bytes(), &self.key);
+        let actor = self.actor();
+        self.store.write(&actor, |w| w.audit("changed own password", None, ""))?;
+        slots.save(&slots_path).map_err(files_error)
+    }
+
     pub fn team_settings(&self) -> settings::TeamSettings {
         self.settings.clone()
     }

@@ -46,6 +46,7 @@ pub struct CaseloadSize {
     pub worker_id: Option<String>,
     pub worker: String,
     pub roles: Vec<Role>,
+    #[ts(type = "number")]
     pub active_clients: i64,
 }
 

@@ -126,16 +126,23 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
     }
     let first = first_name_word.unwrap_or_default();
     // Merged records are never shown apart: their names are aliases of the survivor.
+    // Rank and sort only the keys of every match, then read the 50 whole records.
     let sql = format!(
-        "SELECT c.* FROM clients c
-         WHERE c.status != 'merged' AND {}
-         ORDER BY CASE WHEN c.surname = ? THEN 0 WHEN c.surname LIKE ? THEN 1 WHEN c.forenames LIKE ? THEN 2 ELSE 3 END,
-                  c.status = 'closed', c.surname, c.forenames, c.date_of_birth
-         LIMIT ?",
+        "WITH top AS (
+             SELECT c.search_id,
+                    CASE WHEN c.surname = ? THEN 0 WHEN c.surname LIKE ? THEN 1
+                         WHEN c.forenames LIKE ? THEN 2 ELSE 3 END AS rank,
+                    c.status = 'closed' AS closed, c.surname, c.forenames, c.date_of_birth
+             FROM clients c
+             WHERE c.status != 'merged' AND {}
+             ORDER BY rank, closed, c.surname, c.forenames, c.date_of_birth
+             LIMIT ?)
+         SELECT c.* FROM top JOIN clients c ON c.search_id = top.search_id
+         ORDER BY top.rank, top.closed, top.surname, top.forenames, top.date_of_birth",
         wheres.join(" AND ")
     );
     let ranking = [Value::Text(first.clone()), Value::Text(like_prefix(&first)), Value::Text(like_prefix(&first))];
-    let all = params.into_iter().chain(ranking).chain([Value::Integer(LIMIT)]);
+    let all = ranking.into_iter().chain(params).chain([Value::Integer(LIMIT)]);
     let mut stmt = conn.prepare_cached(&sql)?;
     let clients: Vec<Client> = stmt.query_map(params_from_iter(all), from_row)?.collect::<Result<_, _>>()?;
     results(conn, clients, now)

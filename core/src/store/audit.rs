@@ -72,8 +72,10 @@ pub fn append(conn: &Connection, at: DateTime<Utc>, e: &AuditEntry<'_>) -> rusql
 /// The result of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ChainCheck {
+    #[ts(type = "number")]
     pub entries: i64,
     /// The first entry that does not match its hash or its predecessor, if any.
+    #[ts(type = "number | null")]
     pub first_broken_entry: Option<i64>,
 }
 

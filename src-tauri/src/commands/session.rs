@@ -58,3 +58,8 @@ pub fn reset_password_with_recovery_key(
 ) -> CommandResult<()> {
     app.installation.reset_password_with_recovery_key(&recovery_key, &login, &new_password).map_err(coded)
 }
+
+#[tauri::command]
+pub fn change_own_password(app: State<'_, AppState>, current_password: String, new_password: String) -> CommandResult<()> {
+    crate::state::signed_in(&app, &[], |s| s.change_own_password(&current_password, &new_password).map_err(coded))
+}

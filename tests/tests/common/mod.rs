@@ -152,10 +152,27 @@ impl Journey {
 
     /// Signs in on the sign-in screen.
     pub async fn sign_in(&self, login: &str, password: &str) {
-        self.wait_for_heading("Sign in").await;
+        self.wait_for_heading("Sign in to Throughline").await;
         self.fill("login", login).await;
         self.fill("password", password).await;
         self.keys(ENTER).await;
+    }
+
+    /// Waits until the element shows a person's name, whichever case convention the screen
+    /// uses ("SMITH, John" in lists, "John Smith" in headings).
+    pub async fn wait_for_name(&self, css: &str, name: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = match self.c().find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.to_lowercase().contains(&name.to_lowercase()) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "expected {css} to show {name:?}; it reads {text:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Presses keys in whatever has focus (WebDriver key codes, e.g. "\u{E007}" for Enter).

@@ -1,0 +1,156 @@
+// The one door to the backend. Components take an `Api` from context (see `context.ts`), so tests
+// hand them a fake instead of mocking Tauri's IPC.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type {
+  AppStatus,
+  CaseloadSize,
+  ChainCheck,
+  ClientRecord,
+  DuplicateCandidate,
+  DuplicatePair,
+  ErrorPayload,
+  FieldChange,
+  FieldError,
+  NewAlias,
+  NewClient,
+  NewConsent,
+  ReferenceLists,
+  NewWorker,
+  SearchResult,
+  SessionInfo,
+  SetUpDone,
+  SetUpInput,
+  TeamSettings,
+  WorkerView,
+} from "./types";
+
+export type * from "./types";
+
+export type Unlisten = () => void;
+
+export interface Api {
+  appStatus(): Promise<AppStatus>;
+  setUp(input: SetUpInput): Promise<SetUpDone>;
+  signIn(login: string, password: string): Promise<SessionInfo>;
+  signOut(): Promise<void>;
+  lock(): Promise<void>;
+  touch(): Promise<void>;
+  resetPasswordWithRecoveryKey(recoveryKey: string, login: string, newPassword: string): Promise<void>;
+  listWorkers(): Promise<WorkerView[]>;
+  addWorker(input: NewWorker): Promise<WorkerView>;
+  setWorkerPassword(workerId: string, password: string): Promise<void>;
+  getTeamSettings(): Promise<TeamSettings>;
+  saveTeamSettings(settings: TeamSettings): Promise<void>;
+  verifyAuditChain(): Promise<ChainCheck>;
+  registerClient(input: NewClient): Promise<string>;
+  searchClients(query: string): Promise<SearchResult[]>;
+  openClient(id: string): Promise<ClientRecord>;
+  changeOwnPassword(currentPassword: string, newPassword: string): Promise<void>;
+  referenceLists(): Promise<ReferenceLists>;
+  /** Records that may be the person on a half-filled registration form. */
+  duplicateCandidates(input: NewClient): Promise<DuplicateCandidate[]>;
+  /** The names of the fields that changed. */
+  updateClient(id: string, input: NewClient): Promise<string[]>;
+  closeClient(id: string, reason: string): Promise<void>;
+  reopenClient(id: string): Promise<void>;
+  addAlias(clientId: string, input: NewAlias): Promise<string>;
+  removeAlias(aliasId: string): Promise<void>;
+  recordConsent(clientId: string, input: NewConsent): Promise<string>;
+  withdrawConsent(consentId: string): Promise<void>;
+  /** Newest first. */
+  clientHistory(id: string): Promise<FieldChange[]>;
+  myCaseload(): Promise<SearchResult[]>;
+  caseloadSizes(): Promise<CaseloadSize[]>;
+  caseloadOf(workerId: string): Promise<SearchResult[]>;
+  /** `workerId` null: allocated to no one. */
+  allocateClient(clientId: string, workerId: string | null): Promise<void>;
+  duplicatePairs(): Promise<DuplicatePair[]>;
+  dismissDuplicate(firstId: string, secondId: string): Promise<void>;
+  /** Returns the merge's id. */
+  mergeClients(survivorId: string, mergedId: string, reasons: string): Promise<string>;
+  undoMerge(mergeId: string): Promise<void>;
+  /** The backend locked an idle session; `login` is who was signed in. */
+  onLocked(callback: (login: string) => void): Promise<Unlisten>;
+}
+
+export const tauriApi: Api = {
+  appStatus: () => invoke("app_status"),
+  setUp: (input) => invoke("set_up", { input }),
+  signIn: (login, password) => invoke("sign_in", { login, password }),
+  signOut: () => invoke("sign_out"),
+  lock: () => invoke("lock"),
+  touch: () => invoke("touch"),
+  resetPasswordWithRecoveryKey: (recoveryKey, login, newPassword) =>
+    invoke("reset_password_with_recovery_key", { recoveryKey, login, newPassword }),
+  listWorkers: () => invoke("list_workers"),
+  addWorker: (input) => invoke("add_worker", { input }),
+  setWorkerPassword: (workerId, password) => invoke("set_worker_password", { workerId, password }),
+  getTeamSettings: () => invoke("get_team_settings"),
+  saveTeamSettings: (settings) => invoke("save_team_settings", { settings }),
+  verifyAuditChain: () => invoke("verify_audit_chain"),
+  registerClient: (input) => invoke("register_client", { input }),
+  searchClients: (query) => invoke("search_clients", { query }),
+  openClient: (id) => invoke("open_client", { id }),
+  changeOwnPassword: (currentPassword, newPassword) => invoke("change_own_password", { currentPassword, newPassword }),
+  referenceLists: () => invoke("reference_lists"),
+  duplicateCandidates: (input) => invoke("duplicate_candidates", { input }),
+  updateClient: (id, input) => invoke("update_client", { id, input }),
+  closeClient: (id, reason) => invoke("close_client", { id, reason }),
+  reopenClient: (id) => invoke("reopen_client", { id }),
+  addAlias: (clientId, input) => invoke("add_alias", { clientId, input }),
+  removeAlias: (aliasId) => invoke("remove_alias", { aliasId }),
+  recordConsent: (clientId, input) => invoke("record_consent", { clientId, input }),
+  withdrawConsent: (consentId) => invoke("withdraw_consent", { consentId }),
+  clientHistory: (id) => invoke("client_history", { id }),
+  myCaseload: () => invoke("my_caseload"),
+  caseloadSizes: () => invoke("caseload_sizes"),
+  caseloadOf: (workerId) => invoke("caseload_of", { workerId }),
+  allocateClient: (clientId, workerId) => invoke("allocate_client", { clientId, workerId }),
+  duplicatePairs: () => invoke("duplicate_pairs"),
+  dismissDuplicate: (firstId, secondId) => invoke("dismiss_duplicate", { firstId, secondId }),
+  mergeClients: (survivorId, mergedId, reasons) => invoke("merge_clients", { survivorId, mergedId, reasons }),
+  undoMerge: (mergeId) => invoke("undo_merge", { mergeId }),
+  onLocked: (callback) => listen<{ login: string }>("session-locked", (event) => callback(event.payload.login)),
+};
+
+/** Codes that mean "there is no working session": the sign-in screen must come back. */
+export const SESSION_ENDED = ["auth.locked", "auth.signed_out"];
+
+/** Any rejection as an ErrorPayload, so a screen always has a sentence to show. */
+export function asErrorPayload(e: unknown): ErrorPayload {
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    const p = e as Partial<ErrorPayload>;
+    return {
+      code: String(p.code),
+      message: String(p.message),
+      fields: Array.isArray(p.fields) ? (p.fields as FieldError[]) : [],
+    };
+  }
+  return {
+    code: "ui.unexpected",
+    message: "Something went wrong. Try again, and if it keeps happening tell your administrator.",
+    fields: [],
+  };
+}
+
+export function isSessionEnded(e: unknown): boolean {
+  return !!e && typeof e === "object" && "code" in e && SESSION_ENDED.includes(String((e as ErrorPayload).code));
+}
+
+/**
+ * Wraps an Api so that any command rejected because the session is locked or signed out tells
+ * `onSessionEnded`, which puts the sign-in screen back. The rejection still reaches the caller.
+ */
+export function guardSession(api: Api, onSessionEnded: (code: string) => void): Api {
+  const guarded = { ...api } as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(api)) {
+    if (name === "onLocked" || typeof fn !== "function") continue;
+    guarded[name] = (...args: unknown[]) =>
+      (fn as (...a: unknown[]) => Promise<unknown>).apply(api, args).catch((e: unknown) => {
+        if (isSessionEnded(e)) onSessionEnded((e as ErrorPayload).code);
+        throw e;
+      });
+  }
+  return guarded as unknown as Api;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import App from "../../App.svelte";
+import { administrator, caseworker, rejection, signedInApi } from "../../test/fakeApi";
+import { expectNoAxeViolations } from "../../test/axe";
+
+const minutes = () => document.getElementById("idle_lock_minutes") as HTMLInputElement;
+
+describe("Settings", () => {
+  it("a caseworker sees the idle lock in words but cannot change it or check the audit trail", async () => {
+    render(App, { props: { api: signedInApi(caseworker) } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Settings" }));
+    await waitFor(() => expect(document.body.textContent).toContain("Throughline locks after 5 minutes without use."));
+    expect(minutes()).toBeNull();
+    expect(screen.queryByRole("button", { name: "Check the audit trail" })).toBeNull();
+  });
+
+  it("an administrator changes the idle lock; an out-of-range value shows the backend's message", async () => {
+    const message = "Choose between 1 and 60 minutes.";
+    const api = signedInApi(administrator, {
+      saveTeamSettings: (s) =>
+        s.idle_lock_minutes > 60
+          ? Promise.reject(rejection("validation.idle_lock_range", message, [{ field: "idle_lock_minutes", code: "validation.idle_lock_range", message }]))
+          : Promise.resolve(),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Settings" }));
+    await waitFor(() => expect(minutes().value).toBe("5"));
+    await user.clear(minutes());
+    await user.type(minutes(), "90{Enter}");
+    await waitFor(() => expect(document.getElementById("idle_lock_minutes-error")?.textContent).toContain(message));
+    await user.clear(minutes());
+    await user.type(minutes(), "10{Enter}");
+    expect(api.saveTeamSettings).toHaveBeenLastCalledWith({ idle_lock_minutes: 10, consent_review_months: 12 });
+    await waitFor(() => expect(document.body.textContent).toContain("Throughline now locks after 10 minutes without use."));
+    await expectNoAxeViolations();
+  });
+
+  it("reports an intact audit trail and a broken one in words", async () => {
+    let broken = false;
+    const api = signedInApi(administrator, {
+      // Over IPC the numbers arrive as plain JSON numbers.
+      verifyAuditChain: () =>
+        Promise.resolve({ entries: 1234, first_broken_entry: broken ? 57 : null } as unknown as { entries: bigint; first_broken_entry: bigint | null }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Settings" }));
+    await user.click(await screen.findByRole("button", { name: "Check the audit trail" }));
+    await waitFor(() => expect(document.body.textContent).toContain("The audit trail is intact. All 1,234 entries were checked"));
+    broken = true;
+    await user.click(screen.getByRole("button", { name: "Check the audit trail" }));
+    await waitFor(() => expect(document.body.textContent).toContain("The audit trail has been tampered with."));
+    expect(document.body.textContent).toContain("Entry 57 of 1,234");
+  });
+});

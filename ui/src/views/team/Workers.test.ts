@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import App from "../../App.svelte";
+import { administrator, caseworker, rejection, signedInApi } from "../../test/fakeApi";
+import type { WorkerView } from "../../lib/api/types";
+import { expectNoAxeViolations } from "../../test/axe";
+
+const input = (id: string) => document.getElementById(id) as HTMLInputElement;
+const teamLead: WorkerView = { id: "w-tl", login: "priya", display_name: "Priya Shah", roles: ["team_lead", "court"], active: true };
+const team = [administrator, caseworker, teamLead];
+
+describe("Workers", () => {
+  it("lists the team with roles in plain words", async () => {
+    const api = signedInApi(administrator, { listWorkers: () => Promise.resolve(team) });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Workers" }));
+    const table = await screen.findByRole("table");
+    const row = within(table).getByText("Priya Shah").closest("tr")!;
+    expect(row.textContent).toContain("Team lead, Court");
+    expect(within(table).getByText("Administrator, Team lead")).toBeTruthy();
+    await expectNoAxeViolations();
+  });
+
+  it("a team lead sees the list but cannot add workers or set passwords", async () => {
+    const api = signedInApi(teamLead, { listWorkers: () => Promise.resolve(team) });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Workers" }));
+    await screen.findByRole("table");
+    expect(screen.queryByRole("button", { name: "Add a worker" })).toBeNull();
+    expect(screen.queryByText(/Set a new password/)).toBeNull();
+  });
+
+  it("an administrator adds a worker; the backend's errors show beside the fields", async () => {
+    let tries = 0;
+    const api = signedInApi(administrator, {
+      listWorkers: () => Promise.resolve(team),
+      addWorker: (input) => {
+        tries++;
+        if (tries === 1) {
+          return Promise.reject(
+            rejection("validation.roles_required", "Choose at least one role.", [{ field: "roles", code: "validation.roles_required", message: "Choose at least one role." }]),
+          );
+        }
+        return Promise.resolve({ id: "w-new", login: input.login, display_name: input.display_name, roles: input.roles, active: true });
+      },
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Workers" }));
+    await user.click(await screen.findByRole("button", { name: "Add a worker" }));
+    await waitFor(() => expect(document.activeElement).toBe(input("display_name")));
+    await user.keyboard("Amira Khan{Tab}amira.khan");
+    await user.type(input("password"), "three-random-words");
+    await user.type(input("password_confirm"), "three-random-words{Enter}");
+    await waitFor(() => expect(document.getElementById("roles-error")?.textContent).toContain("Choose at least one role."));
+    expect(input("display_name").value).toBe("Amira Khan");
+
+    await user.click(screen.getByLabelText("Community / DRR"));
+    await user.click(screen.getByRole("button", { name: "Add worker" }));
+    expect(api.addWorker).toHaveBeenLastCalledWith({
+      display_name: "Amira Khan",
+      login: "amira.khan",
+      roles: ["community"],
+      password: "three-random-words",
+    });
+    await waitFor(() => expect(screen.getByRole("table").textContent).toContain("Amira Khan"));
+    expect(screen.getByRole("status").textContent).toContain("Amira Khan can now sign in");
+  });
+
+  it("an administrator sets a new password for a worker", async () => {
+    const api = signedInApi(administrator, { listWorkers: () => Promise.resolve(team), setWorkerPassword: () => Promise.resolve() });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Workers" }));
+    await user.click(await screen.findByRole("button", { name: "Set a new password for Dan Kowalski" }));
+    await screen.findByRole("heading", { name: "Set a new password for Dan Kowalski" });
+    await waitFor(() => expect(document.activeElement).toBe(input("new_password")));
+    await user.keyboard("custody-suite-eight{Tab}custody-suite-eight{Enter}");
+    expect(api.setWorkerPassword).toHaveBeenCalledWith("w-dan", "custody-suite-eight");
+    await waitFor(() => expect(screen.getByRole("status").textContent).toContain("Dan Kowalski has a new password"));
+  });
+});
