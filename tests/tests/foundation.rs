@@ -1,5 +1,6 @@
 //! The foundation journey in the real app: set up a team, register and find a client, restart,
-//! sign in again; a wrong password and an invalid PNC id are refused with clear messages.
+//! sign in again, lock and unlock; a wrong password and an invalid PNC id are refused with
+//! clear messages.
 mod common;
 use common::{Journey, ENTER};
 
@@ -70,5 +71,15 @@ async fn set_up_register_find_restart_and_find_again() {
     j.fill("search", "john smi").await;
     j.wait_for_text(".search-result", "SMITH, John Paul").await;
     j.shot("found-after-restart").await;
+
+    // Lock: only the sign-in form shows, with the worker's name filled in.
+    j.click("#lock-button").await;
+    j.wait_for_heading("Throughline is locked").await;
+    assert_eq!(j.value("login").await, "chris");
+    assert!(j.c().find(fantoccini::Locator::Css(".search-result")).await.is_err(), "nothing of the record stays on screen");
+    j.shot("locked").await;
+    j.fill("password", PASSWORD).await;
+    j.keys(ENTER).await;
+    j.wait_for("#search").await;
     j.finish().await;
 }

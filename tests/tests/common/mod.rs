@@ -119,7 +119,11 @@ impl Journey {
 
     /// Waits until the page's single h1 reads `heading`.
     pub async fn wait_for_heading(&self, heading: &str) {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        self.wait_for_heading_within(heading, Duration::from_secs(15)).await
+    }
+
+    pub async fn wait_for_heading_within(&self, heading: &str, within: Duration) {
+        let deadline = Instant::now() + within;
         loop {
             let now = self.c().find(Locator::Css("h1")).await.ok();
             let text = match now {
