@@ -39,7 +39,7 @@ types:
 	UPDATE_TYPES=1 cargo test -q -p throughline-core boundary
 
 test: setup-test
-	cargo test --workspace
+	cargo test
 	cd ui && npm run check && npm test
 	$(MAKE) app
 	xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p throughline-tests -- --test-threads=1

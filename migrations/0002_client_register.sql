@@ -32,7 +32,7 @@ CREATE TABLE clients (
     created_at           TEXT NOT NULL,
     created_by           TEXT NOT NULL
 );
-CREATE INDEX clients_by_surname ON clients (surname);
+CREATE INDEX clients_by_name ON clients (surname, forenames, date_of_birth);
 CREATE INDEX clients_by_forenames ON clients (forenames);
 CREATE INDEX clients_by_dob ON clients (date_of_birth);
 CREATE INDEX clients_by_pnc ON clients (pnc) WHERE pnc IS NOT NULL;

@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         eprintln!("usage: throughline-demo <folder> [clients] [seed]");
         return ExitCode::from(2);
     };
-    let clients = args.next().and_then(|n| n.parse().ok()).unwrap_or(400);
+    let clients = args.next().and_then(|n| n.parse().ok()).unwrap_or(300);
     let seed = args.next().and_then(|n| n.parse().ok()).unwrap_or(2026);
     let dir = std::path::PathBuf::from(dir);
     if dir.join("keyslots.json").exists() {

@@ -68,41 +68,40 @@ fn like_prefix(word: &str) -> String {
     format!("{}%", word.replace(['%', '_', '\\'], ""))
 }
 
-/// Up to 50 people matching every word of `query`, best first: exact surnames, then surnames
-/// starting with the first name word, then forenames (names typed the other way round), then
-/// the rest (inside a name, an alias, or sounding alike).
+/// Up to 50 people matching every word of `query`, best first: surnames starting with the
+/// first name word (exact ones first), then forenames starting with it (names typed the other
+/// way round), then the rest (inside a name, an alias, or sounding alike).
 pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::Result<Vec<SearchResult>> {
     let terms = terms(query, now);
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let mut wheres = Vec::new();
-    let mut params: Vec<Value> = Vec::new();
-    let mut first_name_word: Option<String> = None;
+    // One condition (with its parameters) per word of the query.
+    let mut conditions: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut first_name: Option<(usize, String)> = None;
     for term in &terms {
-        match term {
+        let mut params: Vec<Value> = Vec::new();
+        let condition = match term {
             // An identifier left on a merged record finds the record it was merged into.
             Term::Pnc(p) => {
-                wheres.push("(c.pnc = ? OR c.id IN (SELECT merged_into FROM clients WHERE pnc = ? AND status = 'merged'))".to_string());
                 params.extend([Value::Text(p.clone()), Value::Text(p.clone())]);
+                "(c.pnc = ? OR c.id IN (SELECT merged_into FROM clients WHERE pnc = ? AND status = 'merged'))".to_string()
             }
             Term::Nhs(n) => {
-                wheres.push(
-                    "(c.nhs_number = ? OR c.id IN (SELECT merged_into FROM clients WHERE nhs_number = ? AND status = 'merged'))".to_string(),
-                );
                 params.extend([Value::Text(n.clone()), Value::Text(n.clone())]);
+                "(c.nhs_number = ? OR c.id IN (SELECT merged_into FROM clients WHERE nhs_number = ? AND status = 'merged'))".to_string()
             }
             Term::Born(d) => {
-                wheres.push("c.date_of_birth = ?".to_string());
                 params.push(Value::Text(d.to_string()));
+                "c.date_of_birth = ?".to_string()
             }
             Term::BornIn(y) => {
-                wheres.push("c.date_of_birth BETWEEN ? AND ?".to_string());
                 params.push(Value::Text(format!("{y:04}-01-01")));
                 params.push(Value::Text(format!("{y:04}-12-31")));
+                "c.date_of_birth BETWEEN ? AND ?".to_string()
             }
             Term::Name(w) => {
-                first_name_word.get_or_insert_with(|| w.clone());
+                first_name.get_or_insert_with(|| (conditions.len(), w.clone()));
                 let keys = phonetic::word_keys(w);
                 let mut ways = Vec::new();
                 if w.chars().count() >= 3 {
@@ -120,31 +119,69 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
                     params.push(Value::Text(like_prefix(w)));
                     params.push(Value::Text(like_prefix(w)));
                 }
-                wheres.push(format!("c.search_id IN ({})", ways.join(" UNION ")));
+                format!("c.search_id IN ({})", ways.join(" UNION "))
+            }
+        };
+        conditions.push((condition, params));
+    }
+    // Merged records are never shown apart: their names are aliases of the survivor.
+    let filter = |skip: Option<usize>| -> (String, Vec<Value>) {
+        let mut sql = String::from("c.status != 'merged'");
+        let mut values = Vec::new();
+        for (i, (condition, params)) in conditions.iter().enumerate() {
+            if Some(i) != skip {
+                sql.push_str(" AND ");
+                // Walking the name index, `+` keeps SQLite from driving by a name's match list.
+                let condition = if skip.is_some() { condition.replace("c.search_id IN", "+c.search_id IN") } else { condition.clone() };
+                sql.push_str(&condition);
+                values.extend(params.iter().cloned());
             }
         }
+        (sql, values)
+    };
+    let first = first_name.as_ref().map(|(_, w)| w.clone()).unwrap_or_default();
+    let name_words = terms.iter().filter(|t| matches!(t, Term::Name(_))).count();
+    let mut clients: Vec<Client> = Vec::new();
+    // With one name word, the many people it matches are best read off the name index; with
+    // more, the few who match them all are ranked in one go below.
+    if let (Some((index, _)), 1) = (&first_name, name_words) {
+        // Surnames starting with the first name word come first, read in order straight off
+        // the name index (an exact surname sorts first among them). Such a surname already
+        // matches that word, so its own condition is left out.
+        let (filter, params) = filter(Some(*index));
+        let sql = format!(
+            "SELECT c.* FROM clients c WHERE c.surname LIKE ? AND {filter}
+             ORDER BY c.surname, c.forenames, c.date_of_birth LIMIT ?"
+        );
+        let all = [Value::Text(like_prefix(&first))].into_iter().chain(params).chain([Value::Integer(LIMIT)]);
+        clients = conn.prepare_cached(&sql)?.query_map(params_from_iter(all), from_row)?.collect::<Result<_, _>>()?;
     }
-    let first = first_name_word.unwrap_or_default();
-    // Merged records are never shown apart: their names are aliases of the survivor.
-    // Rank and sort only the keys of every match, then read the 50 whole records.
-    let sql = format!(
-        "WITH top AS (
-             SELECT c.search_id,
-                    CASE WHEN c.surname = ? THEN 0 WHEN c.surname LIKE ? THEN 1
-                         WHEN c.forenames LIKE ? THEN 2 ELSE 3 END AS rank,
-                    c.status = 'closed' AS closed, c.surname, c.forenames, c.date_of_birth
-             FROM clients c
-             WHERE c.status != 'merged' AND {}
-             ORDER BY rank, closed, c.surname, c.forenames, c.date_of_birth
-             LIMIT ?)
-         SELECT c.* FROM top JOIN clients c ON c.search_id = top.search_id
-         ORDER BY top.rank, top.closed, top.surname, top.forenames, top.date_of_birth",
-        wheres.join(" AND ")
-    );
-    let ranking = [Value::Text(first.clone()), Value::Text(like_prefix(&first)), Value::Text(like_prefix(&first))];
-    let all = ranking.into_iter().chain(params).chain([Value::Integer(LIMIT)]);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let clients: Vec<Client> = stmt.query_map(params_from_iter(all), from_row)?.collect::<Result<_, _>>()?;
+    if clients.len() < LIMIT as usize {
+        // Then (or with several words, all ranked together): surnames starting with the first
+        // word, forenames starting with it (names typed the other way round), then any other
+        // match (inside a name, an alias, or sounding alike). Only keys are sorted.
+        let (filter, params) = filter(None);
+        let already = if clients.is_empty() { "" } else { "AND NOT c.surname LIKE ?" };
+        let sql = format!(
+            "WITH top AS (
+                 SELECT c.search_id,
+                        CASE WHEN c.surname LIKE ? THEN 0 WHEN c.forenames LIKE ? THEN 1 ELSE 2 END AS rank,
+                        c.surname, c.forenames, c.date_of_birth
+                 FROM clients c WHERE {filter} {already}
+                 ORDER BY rank, c.surname, c.forenames, c.date_of_birth LIMIT ?)
+             SELECT c.* FROM top JOIN clients c ON c.search_id = top.search_id
+             ORDER BY top.rank, top.surname, top.forenames, top.date_of_birth"
+        );
+        let prefix = Value::Text(like_prefix(&first));
+        let exclude = (!clients.is_empty()).then(|| prefix.clone());
+        let all = [prefix.clone(), prefix]
+            .into_iter()
+            .chain(params)
+            .chain(exclude)
+            .chain([Value::Integer(LIMIT - clients.len() as i64)]);
+        let rest: Vec<Client> = conn.prepare_cached(&sql)?.query_map(params_from_iter(all), from_row)?.collect::<Result<_, _>>()?;
+        clients.extend(rest);
+    }
     results(conn, clients, now)
 }
 

@@ -1,7 +1,7 @@
 // A fake backend for component tests: plain functions with canned answers, no Tauri IPC.
 import { vi } from "vitest";
 import type { Api } from "../lib/api/index";
-import type { ClientRecord, ErrorPayload, ReferenceLists, SearchResult, SessionInfo, WorkerView } from "../lib/api/types";
+import type { ClientRecord, ErrorPayload, ReferenceLists, SearchResult, SessionInfo, TeamSettings, WorkerView } from "../lib/api/types";
 
 export const caseworker: WorkerView = { id: "w-dan", login: "dan", display_name: "Dan Kowalski", roles: ["custody"], active: true };
 export const administrator: WorkerView = {
@@ -37,6 +37,16 @@ export const referenceLists: ReferenceLists = {
     { value: "moved_away", label: "Moved out of the area", group: "" },
     { value: "other", label: "Other", group: "" },
   ],
+};
+
+/** The team settings' defaults (core/src/accounts/settings.rs). */
+export const teamSettings: TeamSettings = {
+  idle_lock_minutes: 5,
+  consent_review_months: 12,
+  assessment_booking_days: 1,
+  appointment_outcome_days: 1,
+  hearing_soon_working_days: 2,
+  case_no_contact_days: 28,
 };
 
 export function sessionFor(worker: WorkerView): SessionInfo {
@@ -124,7 +134,7 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     listWorkers: unexpected("list_workers"),
     addWorker: unexpected("add_worker"),
     setWorkerPassword: unexpected("set_worker_password"),
-    getTeamSettings: () => Promise.resolve({ idle_lock_minutes: 5, consent_review_months: 12 }),
+    getTeamSettings: () => Promise.resolve({ ...teamSettings }),
     saveTeamSettings: unexpected("save_team_settings"),
     verifyAuditChain: unexpected("verify_audit_chain"),
     registerClient: unexpected("register_client"),

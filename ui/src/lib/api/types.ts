@@ -26,7 +26,25 @@ idle_lock_minutes: number,
 /**
  * domain.md: consent to share is reviewed after this many months (default 12).
  */
-consent_review_months: number, };
+consent_review_months: number, 
+/**
+ * domain.md CUS-ASSESS-MISSING: days after a positive test to book the initial
+ * assessment (default 1).
+ */
+assessment_booking_days: number, 
+/**
+ * domain.md APPT-NO-OUTCOME: days after an appointment to record its outcome (default 1).
+ */
+appointment_outcome_days: number, 
+/**
+ * domain.md COURT-HEARING-SOON: working days before a hearing by which a court report or
+ * note is wanted (default 2).
+ */
+hearing_soon_working_days: number, 
+/**
+ * domain.md CASE-NO-CONTACT: days without contact before a case is flagged (default 28).
+ */
+case_no_contact_days: number, };
 
 export type Sex = "female" | "male" | "not_known";
 
@@ -106,7 +124,7 @@ export type CaseloadSize = {
 /**
  * None for the clients allocated to no one.
  */
-worker_id: string | null, worker: string, roles: Array<Role>, active_clients: bigint, };
+worker_id: string | null, worker: string, roles: Array<Role>, active_clients: number, };
 
 export type DuplicateCandidate = { client: SearchResult, reasons: Array<string>, 
 /**
@@ -116,11 +134,11 @@ same_identifier: boolean, };
 
 export type DuplicatePair = { first: SearchResult, second: SearchResult, reasons: Array<string>, same_identifier: boolean, };
 
-export type ChainCheck = { entries: bigint, 
+export type ChainCheck = { entries: number, 
 /**
  * The first entry that does not match its hash or its predecessor, if any.
  */
-first_broken_entry: bigint | null, };
+first_broken_entry: number | null, };
 
 export type AppStatus = { 
 /**
@@ -133,3 +151,263 @@ set_up: boolean, session: SessionInfo | null,
 locked_login: string | null, };
 
 export type SetUpDone = { session: SessionInfo, recovery_key: string, };
+
+export type Document = { title: string, 
+/**
+ * Who it is about, for the heading: "John Smith, born 3 Mar 1987".
+ */
+subject: string, paragraphs: Array<string>, 
+/**
+ * The worker whose statement or notice it is.
+ */
+signed_by: string, 
+/**
+ * The date it was first produced (a reprint shows the same date).
+ */
+produced_on: string, produced_at: string, client_id: string, 
+/**
+ * The record it was produced from.
+ */
+record_type: string, record_id: string, };
+
+export type OwnerType = "required_assessment" | "restriction_on_bail" | "conditional_caution" | "general";
+
+export type AppointmentStatus = "scheduled" | "attended" | "did_not_attend" | "cancelled" | "rescheduled";
+
+export type Variation = { from: string, to: string, varied_at: string, varied_by: string, };
+
+export type AppointmentView = { id: string, client_id: string, owner_type: OwnerType, owner_id: string, kind: string, at: string, 
+/**
+ * London calendar day and 24-hour time, as the worker reads them.
+ */
+date: string, time: string, place: string, worker_id: string, worker: string, status: AppointmentStatus, status_label: string, remained: boolean | null, cancelled_by: string | null, outcome_recorded_at: string | null, 
+/**
+ * Did not attend, or did not remain.
+ */
+failed: boolean, 
+/**
+ * Booked, its time has passed and no outcome is recorded yet.
+ */
+awaiting_outcome: boolean, failure_document_at: string | null, failure_reported_at: string | null, variations: Array<Variation>, };
+
+export type NewAppointment = { 
+/**
+ * What it is for; filled in by Throughline for assessments and RoB.
+ */
+kind: string, 
+/**
+ * London date as typed: "23/11/2026".
+ */
+date: string, 
+/**
+ * 24-hour London time: "14:30".
+ */
+time: string, place: string, 
+/**
+ * Empty: the worker booking it.
+ */
+worker_id: string, };
+
+export type NewOutcome = { 
+/**
+ * "attended" or "did_not_attend".
+ */
+outcome: string, 
+/**
+ * Assessments only: remained for the whole assessment.
+ */
+remained: boolean | null, };
+
+export type DayAppointment = { id: string, at: string, time: string, client_id: string, client_name: string, kind: string, place: string, owner_type: OwnerType, status: AppointmentStatus, status_label: string, };
+
+export type PathwayLists = { trigger_offences: Array<Choice>, test_results: Array<Choice>, sample_types: Array<Choice>, hearing_types: Array<Choice>, bail_statuses: Array<Choice>, contact_kinds: Array<Choice>, cancelled_by: Array<Choice>, };
+
+export type TestResult = "positive" | "negative" | "refused" | "not_tested";
+
+export type AssessmentKind = "initial" | "follow_up";
+
+export type NewTestOnArrest = { custody_suite: string, arrested_date: string, arrested_time: string, 
+/**
+ * A value of the trigger offence list; empty for a discretionary test.
+ */
+trigger_offence: string, discretionary: boolean, tested_date: string, tested_time: string, 
+/**
+ * "positive", "negative", "refused" or "not_tested".
+ */
+opiates: string, cocaine: string, disputed: boolean, sent_for_confirmation: boolean, 
+/**
+ * "oral_fluid" or "urine".
+ */
+sample_type: string, };
+
+export type NewAssessment = { 
+/**
+ * "initial" or "follow_up".
+ */
+kind: string, 
+/**
+ * Initial: the positive test.
+ */
+test_id: string, 
+/**
+ * Follow-up: the initial assessment that required it.
+ */
+initial_assessment_id: string, 
+/**
+ * Initial only: carried out now in the custody suite, attended and remained.
+ */
+carried_out_now: boolean, 
+/**
+ * The appointment, when booked (notice is given as it is booked).
+ */
+appointment: NewAppointment, };
+
+export type TestView = { id: string, client_id: string, custody_suite: string, arrested_at: string, trigger_offence: string | null, trigger_offence_label: string | null, discretionary: boolean, tested_at: string, opiates: TestResult, cocaine: TestResult, positive: boolean, disputed: boolean, sent_for_confirmation: boolean, sample_type: string, sample_type_label: string, recorded_by: string, 
+/**
+ * The initial assessment booked or recorded for it (not a cancelled one).
+ */
+initial_assessment_id: string | null, };
+
+export type AssessmentView = { id: string, client_id: string, kind: AssessmentKind, kind_label: string, test_id: string | null, initial_assessment_id: string | null, appointment: AppointmentView, notice_given_at: string | null, notice_given_by: string | null, follow_up_required: boolean | null, decided_at: string | null, decided_by: string | null, 
+/**
+ * The follow-up booked after this initial assessment.
+ */
+follow_up_id: string | null, 
+/**
+ * Attended and remained, not yet decided: RA4 or RA5 can be recorded.
+ */
+awaiting_decision: boolean, };
+
+export type CustodySummary = { tests: Array<TestView>, assessments: Array<AssessmentView>, cautions: Array<CautionView>, };
+
+export type NewCaution = { 
+/**
+ * As typed: "23/11/2026".
+ */
+given_on: string, conditions: string, 
+/**
+ * Optional: "23/02/2027".
+ */
+complete_by: string, };
+
+export type CautionView = { id: string, client_id: string, given_on: string, conditions: string, complete_by: string | null, appointments: Array<AppointmentView>, 
+/**
+ * An appointment was missed: the case may return to court.
+ */
+non_engagement: boolean, recorded_by: string, };
+
+export type NewHearing = { court: string, 
+/**
+ * London date and 24-hour time as typed.
+ */
+date: string, time: string, hearing_type: string, outcome: string, 
+/**
+ * Optional: "23/12/2026".
+ */
+next_hearing_on: string, };
+
+export type HearingOutcome = { outcome: string, next_hearing_on: string, };
+
+export type NewBailDecision = { hearing_id: string, bail_status: string, conditions: string, restriction_on_bail: boolean, };
+
+export type NewSuitability = { 
+/**
+ * Optional: the hearing it was prepared for.
+ */
+hearing_id: string, assessed_on: string, suitable: boolean | null, proposal: string, };
+
+export type HearingView = { id: string, client_id: string, court: string, at: string, date: string, time: string, hearing_type: string, hearing_type_label: string, outcome: string | null, next_hearing_on: string | null, court_note: string | null, note_recorded_at: string | null, recorded_by: string, };
+
+export type BailView = { id: string, client_id: string, hearing_id: string, decided_on: string, bail_status: string, bail_status_label: string, conditions: string | null, restriction_on_bail: boolean, rob_appointments: Array<AppointmentView>, recorded_by: string, };
+
+export type SuitabilityView = { id: string, client_id: string, hearing_id: string | null, assessed_on: string, suitable: boolean, proposal: string | null, recorded_by: string, };
+
+export type CourtSummary = { hearings: Array<HearingView>, bail: Array<BailView>, suitability: Array<SuitabilityView>, };
+
+export type NewContact = { kind: string, 
+/**
+ * London date and 24-hour time as typed.
+ */
+date: string, time: string, summary: string, };
+
+export type NewNote = { text: string, 
+/**
+ * Optional: the record the note is about.
+ */
+record_type: string, record_id: string, 
+/**
+ * Optional: the note this one corrects.
+ */
+corrects_note_id: string, };
+
+export type ContactView = { id: string, client_id: string, kind: string, kind_label: string, at: string, date: string, time: string, summary: string, recorded_by: string, };
+
+export type NoteView = { id: string, client_id: string, record_type: string | null, record_id: string | null, text: string, corrects_note_id: string | null, 
+/**
+ * The later note that corrects this one, if any.
+ */
+corrected_by_note_id: string | null, written_at: string, written_by: string, };
+
+export type ClientNotes = { 
+/**
+ * Newest first.
+ */
+contacts: Array<ContactView>, 
+/**
+ * Newest first.
+ */
+notes: Array<NoteView>, };
+
+export type Stage = "custody" | "court" | "community" | "notes";
+
+export type TimelineEntry = { at: string, 
+/**
+ * London calendar day.
+ */
+date: string, stage: Stage, 
+/**
+ * What the record is, in words: "Test on arrest".
+ */
+kind: string, 
+/**
+ * One line naming the facts.
+ */
+summary: string, record_type: string, record_id: string, 
+/**
+ * The client record it belongs to (differs from the one opened for merged records).
+ */
+client_id: string, };
+
+export type Severity = "urgent" | "due" | "info";
+
+export type Flag = { 
+/**
+ * The rule code of domain.md: "CUS-FAIL-ATTEND".
+ */
+code: string, severity: Severity, 
+/**
+ * The severity in words, so colour is never the only signal.
+ */
+severity_label: string, client_id: string, client_name: string, due: string, 
+/**
+ * A plain-English sentence naming the facts that raised it.
+ */
+sentence: string, 
+/**
+ * What clears it.
+ */
+action: string, 
+/**
+ * The record it is about ("client" for whole-case flags).
+ */
+record_type: string, record_id: string, };
+
+export type Today = { 
+/**
+ * Today's London date.
+ */
+date: string, appointments: Array<DayAppointment>, 
+/**
+ * The open flags of the worker's caseload, soonest due first (most severe first on a day).
+ */
+flags: Array<Flag>, };

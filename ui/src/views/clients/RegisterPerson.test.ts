@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, waitFor } from "@testing-library/svelte";
+import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
-import { caseworker, record, rejection, signedInApi } from "../../test/fakeApi";
+import { caseworker, person, record, rejection, signedInApi } from "../../test/fakeApi";
 import { expectNoAxeViolations } from "../../test/axe";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
@@ -105,5 +105,106 @@ describe("Register a person", () => {
     const user = await openRegister();
     await user.keyboard("{Escape}");
     await screen.findByRole("heading", { level: 1, name: "Find a person" });
+  });
+});
+
+describe("Find before create", () => {
+  const featherstone = person({ id: "c-jf", surname: "Featherstone", forenames: "John", pnc: "1987/1234567U", aliases: ["Johnny Feathers"] });
+  const other = person({ id: "c-jo", surname: "Fetherstone", forenames: "Jon", pnc: null, allocated_worker: null });
+
+  it("lists possible matches as the worker types, and calls out one with the same PNC id in words", async () => {
+    const api = signedInApi(caseworker, {
+      duplicateCandidates: (input) =>
+        Promise.resolve(
+          input.pnc.trim()
+            ? [{ client: featherstone, reasons: ["Same PNC id"], same_identifier: true }]
+            : input.date_of_birth.trim()
+              ? [
+                  { client: featherstone, reasons: ["Same date of birth", "Surnames alike (Featherston / Featherstone)", "Same forenames"], same_identifier: false },
+                  { client: other, reasons: ["Same date of birth", "Surnames alike (Featherston / Fetherstone)", "First names alike (John / Jon)"], same_identifier: false },
+                ]
+              : [],
+        ),
+      openClient: (id) => Promise.resolve(record({ id, surname: "Featherstone", forenames: "John" })),
+    });
+    render(App, { props: { api } });
+    const user = await openRegister();
+    const section = document.getElementById("possible-matches")!;
+    expect(section.getAttribute("aria-live")).toBe("polite");
+    expect(section.querySelectorAll(".possible-match")).toHaveLength(0);
+
+    await user.keyboard("Featherston");
+    // A surname alone is not enough to ask.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.duplicateCandidates).not.toHaveBeenCalled();
+
+    await user.keyboard("{Tab}John{Tab}03/03/1987");
+    await waitFor(() => expect(section.querySelectorAll(".possible-match")).toHaveLength(2));
+    expect(within(section).getByRole("heading", { name: "Is this someone already registered?" })).toBeTruthy();
+    const first = section.querySelectorAll(".possible-match")[0];
+    expect(first.textContent).toContain("John Featherstone");
+    expect(first.textContent).toContain("3 Mar 1987 (age 39)");
+    expect(first.textContent).toContain("1987/1234567U");
+    expect(first.textContent).toContain("Johnny Feathers");
+    expect(first.textContent).toContain("Same date of birth");
+    expect(section.textContent).not.toContain("this person is already registered");
+    // Debounced: one question for the whole date, not one per keystroke.
+    expect(api.duplicateCandidates.mock.calls.length).toBeLessThanOrEqual(2);
+    expect(api.duplicateCandidates).toHaveBeenLastCalledWith(
+      expect.objectContaining({ surname: "Featherston", forenames: "John", date_of_birth: "03/03/1987" }),
+    );
+
+    await user.type(input("pnc"), "87/1234567U");
+    await waitFor(() => expect(section.querySelectorAll(".possible-match")).toHaveLength(1));
+    const certain = section.querySelector(".possible-match")!;
+    expect(certain.textContent).toContain("Same PNC id — this person is already registered");
+    expect(certain.querySelector(".warning-icon")).not.toBeNull();
+    // Typing is kept while matches come and go.
+    expect(input("surname").value).toBe("Featherston");
+    await expectNoAxeViolations();
+
+    await user.click(within(certain as HTMLElement).getByRole("button", { name: /Open this record/ }));
+    await screen.findByRole("heading", { level: 1, name: "John Featherstone" });
+    expect(api.openClient).toHaveBeenCalledWith("c-jf");
+  });
+
+  it("ignores an answer that arrives after a newer one", async () => {
+    const slow: ((v: unknown) => void)[] = [];
+    let calls = 0;
+    const api = signedInApi(caseworker, {
+      duplicateCandidates: () => {
+        calls++;
+        if (calls === 1) return new Promise((resolve) => slow.push(resolve as (v: unknown) => void)) as never;
+        return Promise.resolve([{ client: other, reasons: ["Same date of birth"], same_identifier: false }]);
+      },
+    });
+    render(App, { props: { api } });
+    const user = await openRegister();
+    await user.type(input("date_of_birth"), "03/03/1987");
+    await waitFor(() => expect(api.duplicateCandidates).toHaveBeenCalledTimes(1));
+    await user.type(input("pnc"), "1");
+    await waitFor(() => expect(document.querySelectorAll(".possible-match")).toHaveLength(1));
+    slow[0]([{ client: featherstone, reasons: ["Same PNC id"], same_identifier: true }]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(document.querySelectorAll(".possible-match")).toHaveLength(1);
+    expect(document.getElementById("possible-matches")!.textContent).toContain("Jon Fetherstone");
+  });
+
+  it("sends the more details too, with the lists' values", async () => {
+    const api = signedInApi(caseworker, { registerClient: () => Promise.resolve("c-new"), openClient: (id) => Promise.resolve(record({ id })) });
+    render(App, { props: { api } });
+    const user = await openRegister();
+    await user.keyboard("Okafor{Tab}Grace{Tab}03/03/1987");
+    await user.click(input("sex-female"));
+    await user.click(screen.getByText("More details (optional)"));
+    await user.selectOptions(document.getElementById("ethnicity")!, "Irish");
+    expect(document.querySelector("#ethnicity optgroup[label='White']")).not.toBeNull();
+    await user.click(input("no_fixed_abode"));
+    await user.selectOptions(document.getElementById("primary_substance")!, "Crack cocaine");
+    await user.type(input("risk_notes"), "Carries needles");
+    await user.click(screen.getByRole("button", { name: "Register this person" }));
+    expect(api.registerClient).toHaveBeenCalledWith(
+      expect.objectContaining({ ethnicity: "white_irish", no_fixed_abode: true, primary_substance: "crack", risk_notes: "Carries needles" }),
+    );
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
-import { administrator, caseworker, rejection, signedInApi } from "../../test/fakeApi";
+import { administrator, caseworker, rejection, signedInApi, teamSettings } from "../../test/fakeApi";
 import { expectNoAxeViolations } from "../../test/axe";
 
 const minutes = () => document.getElementById("idle_lock_minutes") as HTMLInputElement;
@@ -34,7 +34,7 @@ describe("Settings", () => {
     await waitFor(() => expect(document.getElementById("idle_lock_minutes-error")?.textContent).toContain(message));
     await user.clear(minutes());
     await user.type(minutes(), "10{Enter}");
-    expect(api.saveTeamSettings).toHaveBeenLastCalledWith({ idle_lock_minutes: 10, consent_review_months: 12 });
+    expect(api.saveTeamSettings).toHaveBeenLastCalledWith({ ...teamSettings, idle_lock_minutes: 10 });
     await waitFor(() => expect(document.body.textContent).toContain("Throughline now locks after 10 minutes without use."));
     await expectNoAxeViolations();
   });
@@ -44,7 +44,7 @@ describe("Settings", () => {
     const api = signedInApi(administrator, {
       // Over IPC the numbers arrive as plain JSON numbers.
       verifyAuditChain: () =>
-        Promise.resolve({ entries: 1234, first_broken_entry: broken ? 57 : null } as unknown as { entries: bigint; first_broken_entry: bigint | null }),
+        Promise.resolve({ entries: 1234, first_broken_entry: broken ? 57 : null }),
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
@@ -55,5 +55,40 @@ describe("Settings", () => {
     await user.click(screen.getByRole("button", { name: "Check the audit trail" }));
     await waitFor(() => expect(document.body.textContent).toContain("The audit trail has been tampered with."));
     expect(document.body.textContent).toContain("Entry 57 of 1,234");
+  });
+});
+
+describe("Change your password", () => {
+  it("checks the confirmation, shows the backend's error beside the field, and confirms the change", async () => {
+    const wrong = "Your current password is not right.";
+    let tries = 0;
+    const api = signedInApi(caseworker, {
+      changeOwnPassword: () => {
+        tries++;
+        return tries === 1
+          ? Promise.reject(rejection("validation.one", wrong, [{ field: "current_password", code: "auth.current_password_wrong", message: wrong }]))
+          : Promise.resolve();
+      },
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Settings" }));
+    const field = (id: string) => document.getElementById(id) as HTMLInputElement;
+    await waitFor(() => expect(field("current_password")).not.toBeNull());
+    await user.type(field("current_password"), "old-password-1");
+    await user.type(field("new_password"), "three-random-words");
+    await user.type(field("new_password_confirm"), "three-random-word{Enter}");
+    expect(document.getElementById("new_password_confirm-error")?.textContent).toContain("The passwords do not match.");
+    expect(api.changeOwnPassword).not.toHaveBeenCalled();
+
+    await user.type(field("new_password_confirm"), "s{Enter}");
+    expect(api.changeOwnPassword).toHaveBeenCalledWith("old-password-1", "three-random-words");
+    await waitFor(() => expect(document.getElementById("current_password-error")?.textContent).toContain(wrong));
+    expect(field("new_password").value).toBe("three-random-words");
+
+    await user.click(screen.getByRole("button", { name: "Change password" }));
+    await waitFor(() => expect(document.getElementById("password-changed")?.textContent).toContain("Your password has been changed."));
+    expect(field("current_password").value).toBe("");
+    await expectNoAxeViolations();
   });
 });

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import App from "../../App.svelte";
+import { caseworker, person, record, signedInApi, teamLead } from "../../test/fakeApi";
+import { expectNoAxeViolations } from "../../test/axe";
+
+describe("Caseloads", () => {
+  it("a team lead sees each worker's caseload size with roles in words, and opens one worker's list", async () => {
+    const api = signedInApi(teamLead, {
+      caseloadSizes: () =>
+        Promise.resolve([
+          { worker_id: "w-dan", worker: "Dan Kowalski", roles: ["custody"], active_clients: 1234 },
+          { worker_id: "w-tl", worker: "Priya Shah", roles: ["team_lead", "court"], active_clients: 1 },
+          { worker_id: null, worker: "Not allocated to an active worker", roles: [], active_clients: 3 },
+        ]),
+      caseloadOf: () => Promise.resolve([person({ id: "c-1" }), person({ id: "c-2", forenames: "Jane", status: "closed" })]),
+      openClient: (id) => Promise.resolve(record({ id })),
+      listWorkers: () => Promise.resolve([caseworker, teamLead]),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Team" }));
+    await screen.findByRole("heading", { level: 1, name: "Caseloads" });
+    await waitFor(() => expect(document.querySelectorAll("tr.caseload-size")).toHaveLength(3));
+    const rows = Array.from(document.querySelectorAll("tr.caseload-size"));
+    expect(rows[0].textContent).toContain("Dan Kowalski");
+    expect(rows[0].textContent).toContain("Custody");
+    expect(rows[0].textContent).toContain("1,234");
+    expect(rows[1].textContent).toContain("Team lead, Court");
+    expect(rows[2].textContent).toContain("Not allocated to an active worker");
+    expect(rows[2].querySelector("button")).toBeNull();
+
+    await user.click(screen.getByRole("button", { name: /Dan Kowalski/ }));
+    expect(api.caseloadOf).toHaveBeenCalledWith("w-dan");
+    await waitFor(() => expect(document.querySelectorAll(".search-result")).toHaveLength(2));
+    expect(document.querySelectorAll(".search-result")[1].textContent).toContain("Closed");
+    await expectNoAxeViolations();
+    // Keyboard: Tab to a name, Enter opens the record; Back returns here.
+    (document.querySelector(".search-result button") as HTMLElement).focus();
+    await user.keyboard("{Enter}");
+    await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
+    await user.click(screen.getByRole("button", { name: "Back to caseloads" }));
+    await screen.findByRole("heading", { level: 1, name: "Caseloads" });
+  });
+
+  it("My caseload lists the worker's own active clients, and Enter opens one", async () => {
+    const api = signedInApi(caseworker, {
+      myCaseload: () => Promise.resolve([person({ id: "c-1", aliases: ["Jonny Smyth"] })]),
+      openClient: (id) => Promise.resolve(record({ id })),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Find a person" });
+    await user.click(document.getElementById("nav-caseload")!);
+    await screen.findByRole("heading", { level: 1, name: "My caseload" });
+    await waitFor(() => expect(document.querySelectorAll(".search-result")).toHaveLength(1));
+    expect(document.querySelector(".search-result")?.textContent).toContain("Also known as Jonny Smyth");
+    await user.tab();
+    await waitFor(() => expect(document.activeElement?.textContent).toBe("SMITH, John Paul"));
+    await user.keyboard("{Enter}");
+    await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
+    await user.keyboard("{Escape}");
+    await screen.findByRole("heading", { level: 1, name: "My caseload" });
+  });
+});
