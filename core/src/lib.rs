@@ -1,15 +1,22 @@
 //! Throughline's core: the domain, its rules and the encrypted store. No window, no Tauri:
 //! everything here builds and tests on any machine.
 pub mod accounts;
+pub mod appointments;
 pub mod boundary;
 pub mod clients;
 pub mod clock;
+pub mod court;
+pub mod custody;
 pub mod dates;
 pub mod demo;
+pub mod documents;
 pub mod error;
+pub mod flags;
 pub mod phonetic;
 mod ids;
+pub mod notes;
 pub mod store;
 pub mod text;
+pub mod timeline;
 
 pub use error::{Coded, ErrorPayload, FieldError};

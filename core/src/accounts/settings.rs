@@ -34,11 +34,28 @@ pub struct TeamSettings {
     pub idle_lock_minutes: u32,
     /// domain.md: consent to share is reviewed after this many months (default 12).
     pub consent_review_months: u32,
+    /// domain.md CUS-ASSESS-MISSING: days after a positive test to book the initial
+    /// assessment (default 1).
+    pub assessment_booking_days: u32,
+    /// domain.md APPT-NO-OUTCOME: days after an appointment to record its outcome (default 1).
+    pub appointment_outcome_days: u32,
+    /// domain.md COURT-HEARING-SOON: working days before a hearing by which a court report or
+    /// note is wanted (default 2).
+    pub hearing_soon_working_days: u32,
+    /// domain.md CASE-NO-CONTACT: days without contact before a case is flagged (default 28).
+    pub case_no_contact_days: u32,
 }
 
 impl Default for TeamSettings {
     fn default() -> Self {
-        TeamSettings { idle_lock_minutes: 5, consent_review_months: 12 }
+        TeamSettings {
+            idle_lock_minutes: 5,
+            consent_review_months: 12,
+            assessment_booking_days: 1,
+            appointment_outcome_days: 1,
+            hearing_soon_working_days: 2,
+            case_no_contact_days: 28,
+        }
     }
 }
 
@@ -69,6 +86,17 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
     }
     if !(1..=36).contains(&s.consent_review_months) {
         errors.push(FieldError::new("consent_review_months", "validation.consent_review_range", "Choose between 1 and 36 months."));
+    }
+    let ranges: [(&str, u32, u32, u32, &str); 4] = [
+        ("assessment_booking_days", s.assessment_booking_days, 0, 7, "days"),
+        ("appointment_outcome_days", s.appointment_outcome_days, 0, 14, "days"),
+        ("hearing_soon_working_days", s.hearing_soon_working_days, 1, 10, "working days"),
+        ("case_no_contact_days", s.case_no_contact_days, 7, 180, "days"),
+    ];
+    for (field, value, low, high, unit) in ranges {
+        if !(low..=high).contains(&value) {
+            errors.push(FieldError::new(field, "validation.setting_range", format!("Choose between {low} and {high} {unit}.")));
+        }
     }
     if errors.is_empty() { Ok(()) } else { Err(ValidationErrors(errors)) }
 }

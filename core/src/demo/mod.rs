@@ -3,6 +3,7 @@
 //! invented but valid; a few percent of people are registered twice, the way it happens in
 //! custody (a spelling, names swapped round, another laptop), and the pairs are known.
 mod names;
+pub mod pathway;
 
 use crate::accounts::roles::Role;
 use crate::accounts::workers::NewWorker;
@@ -278,5 +279,6 @@ pub fn create_installation(dir: &std::path::Path, clock: Arc<dyn Clock>, seed: u
     let pop = population(seed, clients, clock.now(), &team);
     let actor = admin.actor();
     insert(admin.store_mut(), &actor, &pop)?;
+    pathway::pathway(admin.store_mut(), &actor, seed, &pop.clients, &team, clock.now())?;
     Ok(())
 }

@@ -1,0 +1,216 @@
+//! Appointment times as workers type and read them: a London date and a 24-hour time, stored
+//! as a UTC instant. chrono-tz decides what a local time means, so the two clock changes a year
+//! are refused clearly rather than guessed.
+use crate::dates;
+use crate::error::{FieldError, Problems};
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc};
+use chrono_tz::Europe::London;
+
+/// Accepts "14:30", "9:05", "14.30" and "1430" (24-hour).
+pub fn parse_time(typed: &str) -> Option<NaiveTime> {
+    let t = typed.trim();
+    let (h, m) = match t.split_once([':', '.']) {
+        Some((h, m)) => (h, m),
+        None if t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) => t.split_at(2),
+        None => return None,
+    };
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
+/// The London calendar day of an instant.
+pub fn london_date(at: DateTime<Utc>) -> NaiveDate {
+    dates::today(at)
+}
+
+/// "14:30", London time.
+pub fn london_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&London).format("%H:%M").to_string()
+}
+
+/// "3 Mar 2026 at 14:30", London time.
+pub fn display(at: DateTime<Utc>) -> String {
+    format!("{} at {}", dates::display(london_date(at)), london_time(at))
+}
+
+/// The instant a London calendar day starts (midnight always exists in the UK).
+pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+    let midnight = day.and_time(NaiveTime::MIN);
+    London
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+}
+
+/// An instant as stored in the database (the form serde writes), for comparisons in SQL.
+pub fn sql(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// The local times skipped or repeated around `local`, as "01:00" and "02:00".
+fn gap_around(local: NaiveDateTime) -> (String, String) {
+    let exists = |t: NaiveDateTime| !matches!(London.from_local_datetime(&t), LocalResult::None);
+    let mut start = local;
+    for _ in 0..180 {
+        if exists(start - Duration::minutes(1)) {
+            break;
+        }
+        start -= Duration::minutes(1);
+    }
+    let mut end = local;
+    for _ in 0..180 {
+        if exists(end) {
+            break;
+        }
+        end += Duration::minutes(1);
+    }
+    (start.format("%H:%M").to_string(), end.format("%H:%M").to_string())
+}
+
+fn repeated_around(local: NaiveDateTime) -> (String, String) {
+    let ambiguous = |t: NaiveDateTime| matches!(London.from_local_datetime(&t), LocalResult::Ambiguous(..));
+    let mut start = local;
+    for _ in 0..180 {
+        if !ambiguous(start - Duration::minutes(1)) {
+            break;
+        }
+        start -= Duration::minutes(1);
+    }
+    let mut end = local;
+    for _ in 0..180 {
+        if !ambiguous(end) {
+            break;
+        }
+        end += Duration::minutes(1);
+    }
+    (start.format("%H:%M").to_string(), end.format("%H:%M").to_string())
+}
+
+/// Converts a typed London date and time to an instant, noting any problem against the field
+/// the worker must change. `what` names the moment in messages ("the appointment").
+pub fn instant(
+    p: &mut Problems,
+    date_field: &str,
+    time_field: &str,
+    date: &str,
+    time: &str,
+    what: &str,
+) -> Option<DateTime<Utc>> {
+    let day = if date.trim().is_empty() {
+        p.push(FieldError::new(date_field, "validation.required", format!("Enter the date of {what}.")));
+        None
+    } else {
+        let parsed = dates::parse(date);
+        if parsed.is_none() {
+            p.push(FieldError::new(
+                date_field,
+                "validation.date_format",
+                format!("Enter the date of {what} as day/month/year, like 23/11/2026."),
+            ));
+        }
+        parsed
+    };
+    let clock_time = if time.trim().is_empty() {
+        p.push(FieldError::new(time_field, "validation.required", format!("Enter the time of {what}.")));
+        None
+    } else {
+        let parsed = parse_time(time);
+        if parsed.is_none() {
+            p.push(FieldError::new(
+                time_field,
+                "validation.time_format",
+                format!("Enter the time of {what} in 24-hour hours and minutes, like 14:30."),
+            ));
+        }
+        parsed
+    };
+    let local = day?.and_time(clock_time?);
+    match London.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::None => {
+            let (from, to) = gap_around(local);
+            p.push(FieldError::new(
+                time_field,
+                "validation.time_does_not_exist",
+                format!(
+                    "{} does not exist on {}: the clocks go forward that night, so times from {from} to just before {to} are skipped. Enter a time before {from} or from {to}.",
+                    local.format("%H:%M"),
+                    dates::display(local.date())
+                ),
+            ));
+            None
+        }
+        LocalResult::Ambiguous(..) => {
+            let (from, to) = repeated_around(local);
+            p.push(FieldError::new(
+                time_field,
+                "validation.time_ambiguous",
+                format!(
+                    "{} happens twice on {}: the clocks go back that night, so {from} to {to} is repeated. Choose a time outside {from}–{to}, or record it as {from} or {to}, whichever is nearer.",
+                    local.format("%H:%M"),
+                    dates::display(local.date())
+                ),
+            ));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn reads_24_hour_times() {
+        for (typed, h, m) in [("14:30", 14, 30), ("9:05", 9, 5), ("14.30", 14, 30), ("1430", 14, 30), (" 00:00 ", 0, 0)] {
+            assert_eq!(parse_time(typed), NaiveTime::from_hms_opt(h, m, 0), "{typed}");
+        }
+        for bad in ["24:00", "2:3", "2pm", "", "14:300", "12345"] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn summer_and_winter_times_convert_to_utc() {
+        let mut p = Problems::default();
+        assert_eq!(instant(&mut p, "d", "t", "01/07/2026", "14:30", "it"), Some(utc("2026-07-01T13:30:00Z")));
+        assert_eq!(instant(&mut p, "d", "t", "01/12/2026", "14:30", "it"), Some(utc("2026-12-01T14:30:00Z")));
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn the_skipped_hour_in_march_is_refused_naming_the_gap() {
+        let mut p = Problems::default();
+        assert_eq!(instant(&mut p, "d", "t", "29/03/2026", "01:30", "it"), None);
+        assert_eq!(p.0[0].code, "validation.time_does_not_exist");
+        assert_eq!(p.0[0].field, "t");
+        assert!(p.0[0].message.contains("from 01:00 to just before 02:00"), "{}", p.0[0].message);
+    }
+
+    #[test]
+    fn the_repeated_hour_in_october_is_refused() {
+        let mut p = Problems::default();
+        assert_eq!(instant(&mut p, "d", "t", "25/10/2026", "01:30", "it"), None);
+        assert_eq!(p.0[0].code, "validation.time_ambiguous");
+        assert!(p.0[0].message.contains("outside 01:00–02:00"), "{}", p.0[0].message);
+    }
+
+    #[test]
+    fn stored_instants_sort_as_text_like_serde_writes_them() {
+        let at = utc("2026-11-23T09:00:00Z");
+        assert_eq!(serde_json::to_value(at).unwrap(), serde_json::Value::String(sql(at)));
+    }
+
+    #[test]
+    fn a_london_day_starts_at_midnight_local() {
+        let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        assert_eq!(start_of_day(day), utc("2026-06-30T23:00:00Z"));
+    }
+}

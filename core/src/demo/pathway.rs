@@ -1,0 +1,376 @@
+//! The pathway of the demo register: tests on arrest (30% positive), required assessments
+//! (some missed, some left early), follow-ups, conditional cautions, hearings with bail and
+//! Restriction on Bail (some missed), contacts and notes, spread around "now" so that Today
+//! has appointments and every flag rule is live for someone. Reproducible from the seed.
+use crate::appointments::{Appointment, AppointmentStatus, OwnerType};
+use crate::clients::{Client, ClientStatus};
+use crate::court::{BailDecision, Hearing, SuitabilityAssessment};
+use crate::custody::caution::ConditionalCaution;
+use crate::custody::{AssessmentKind, RequiredAssessment, TestOnArrest, TestResult, TRIGGER_OFFENCES};
+use crate::notes::{CaseNote, Contact};
+use crate::store::{Actor, Store, StoreError, Write};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Europe::London;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const SUITES: &[&str] = &["Westbridge custody suite", "Eastgate custody suite"];
+const PLACES: &[&str] = &["Westbridge Recovery Hub", "Eastgate Drug Service", "Mill Street probation office"];
+const COURTS: &[&str] = &["Westbridge Magistrates' Court", "Westbridge Crown Court"];
+
+/// UUIDv7-shaped ids from the seed.
+struct Ids {
+    rng: StdRng,
+    millis: u64,
+}
+
+impl Ids {
+    fn next(&mut self) -> String {
+        self.millis += 1;
+        let random: u128 = self.rng.gen();
+        let bits = (u128::from(self.millis) << 80) | (random & ((1u128 << 80) - 1));
+        uuid::Builder::from_u128(bits).with_version(uuid::Version::SortRand).with_variant(uuid::Variant::RFC4122).into_uuid().to_string()
+    }
+}
+
+/// A London wall-clock time on a day, as an instant.
+fn london(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    let local = day.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN));
+    London.from_local_datetime(&local).earliest().map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
+}
+
+fn pick<'a>(rng: &mut StdRng, list: &[&'a str]) -> &'a str {
+    list[rng.gen_range(0..list.len())]
+}
+
+struct Maker<'a, 'w> {
+    w: &'a mut Write<'w>,
+    rng: StdRng,
+    ids: Ids,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+}
+
+impl Maker<'_, '_> {
+    fn when_made(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        at.min(self.now)
+    }
+
+    /// An appointment with an outcome fitting its time: kept, missed, left early (assessments),
+    /// or (a few) with no outcome recorded.
+    fn appointment(&mut self, client: &Client, owner: (OwnerType, &str), kind: &str, at: DateTime<Utc>, place: &str, worker: &str) -> Result<Appointment, StoreError> {
+        let assessment = owner.0 == OwnerType::RequiredAssessment;
+        let mut a = Appointment {
+            id: self.ids.next(),
+            client_id: client.id.clone(),
+            owner_type: owner.0,
+            owner_id: owner.1.to_string(),
+            kind: kind.into(),
+            at,
+            place: place.into(),
+            worker_id: worker.into(),
+            status: AppointmentStatus::Scheduled,
+            remained: None,
+            cancelled_by: None,
+            outcome_recorded_at: None,
+            failure_document_at: None,
+            failure_reported_at: None,
+            created_at: self.when_made(at - Duration::days(2)),
+            created_by: worker.into(),
+        };
+        if at < self.now - Duration::hours(2) {
+            let roll: f64 = self.rng.gen();
+            let recorded = Some(self.when_made(at + Duration::hours(3)));
+            if roll < 0.06 {
+                // No outcome yet: APPT-NO-OUTCOME once a day has passed.
+            } else if roll < 0.11 {
+                a.status = AppointmentStatus::Cancelled;
+                a.cancelled_by = Some(if self.rng.gen_bool(0.5) { "client" } else { "service" }.into());
+                a.outcome_recorded_at = Some(self.when_made(at - Duration::hours(4)));
+            } else if roll < 0.27 || (assessment && roll < 0.36) {
+                if roll < 0.27 {
+                    a.status = AppointmentStatus::DidNotAttend;
+                } else {
+                    a.status = AppointmentStatus::Attended;
+                    a.remained = Some(false);
+                }
+                a.outcome_recorded_at = recorded;
+                if matches!(owner.0, OwnerType::RequiredAssessment | OwnerType::RestrictionOnBail) {
+                    let stage: f64 = self.rng.gen();
+                    if stage < 0.6 {
+                        a.failure_document_at = Some(self.when_made(at + Duration::hours(5)));
+                        a.failure_reported_at = Some(self.when_made(at + Duration::hours(6)));
+                    } else if stage < 0.75 {
+                        a.failure_document_at = Some(self.when_made(at + Duration::hours(5)));
+                    }
+                }
+            } else {
+                a.status = AppointmentStatus::Attended;
+                a.remained = assessment.then_some(true);
+                a.outcome_recorded_at = recorded;
+            }
+        }
+        self.w.create(&a)?;
+        Ok(a)
+    }
+
+    fn custody(&mut self, client: &Client, custody_worker: &str) -> Result<(), StoreError> {
+        let days_ago = if self.rng.gen_bool(0.25) { self.rng.gen_range(0..4) } else { self.rng.gen_range(4..150) };
+        let day = self.today - Duration::days(days_ago);
+        let tested_at = london(day, self.rng.gen_range(7..20), self.rng.gen_range(0..60)).min(self.now - Duration::minutes(30));
+        let arrested_at = tested_at - Duration::minutes(self.rng.gen_range(30..300));
+        let positive = self.rng.gen_bool(0.3);
+        let (opiates, cocaine) = if positive {
+            match self.rng.gen_range(0..3) {
+                0 => (TestResult::Positive, TestResult::Negative),
+                1 => (TestResult::Negative, TestResult::Positive),
+                _ => (TestResult::Positive, TestResult::Positive),
+            }
+        } else if self.rng.gen_bool(0.05) {
+            (TestResult::Refused, TestResult::Refused)
+        } else {
+            (TestResult::Negative, TestResult::Negative)
+        };
+        let discretionary = self.rng.gen_bool(0.05);
+        let suite = pick(&mut self.rng, SUITES);
+        let test = TestOnArrest {
+            id: self.ids.next(),
+            client_id: client.id.clone(),
+            custody_suite: suite.into(),
+            arrested_at,
+            trigger_offence: (!discretionary).then(|| TRIGGER_OFFENCES[self.rng.gen_range(0..TRIGGER_OFFENCES.len())].value.to_string()),
+            discretionary,
+            tested_at,
+            opiates,
+            cocaine,
+            disputed: positive && self.rng.gen_bool(0.04),
+            sent_for_confirmation: positive && self.rng.gen_bool(0.03),
+            sample_type: "oral_fluid".into(),
+            created_at: tested_at,
+            created_by: custody_worker.into(),
+        };
+        self.w.append(&test)?;
+        if !positive || self.rng.gen_bool(0.1) {
+            return Ok(()); // 10% of positives with nothing booked: CUS-ASSESS-MISSING.
+        }
+        let assessment_id = self.ids.next();
+        let now_in_custody = self.rng.gen_bool(0.4);
+        let (at, place) = if now_in_custody {
+            (tested_at, suite.to_string())
+        } else {
+            let day = crate::dates::today(tested_at) + Duration::days(self.rng.gen_range(1..4));
+            (london(day, self.rng.gen_range(9..17), [0, 15, 30, 45][self.rng.gen_range(0..4)]), pick(&mut self.rng, PLACES).to_string())
+        };
+        let mut appointment = self.appointment(client, (OwnerType::RequiredAssessment, &assessment_id), AssessmentKind::Initial.label(), at, &place, custody_worker)?;
+        if now_in_custody {
+            let kept = Appointment { status: AppointmentStatus::Attended, remained: Some(true), outcome_recorded_at: Some(tested_at), failure_document_at: None, failure_reported_at: None, cancelled_by: None, ..appointment.clone() };
+            self.w.update(&appointment, &kept)?;
+            appointment = kept;
+        }
+        let mut initial = RequiredAssessment {
+            id: assessment_id,
+            client_id: client.id.clone(),
+            kind: AssessmentKind::Initial,
+            test_id: Some(test.id.clone()),
+            initial_assessment_id: None,
+            appointment_id: appointment.id.clone(),
+            notice_given_at: (!now_in_custody).then_some(tested_at),
+            notice_given_by: (!now_in_custody).then(|| custody_worker.to_string()),
+            follow_up_required: None,
+            decided_at: None,
+            decided_by: None,
+            created_at: tested_at,
+            created_by: custody_worker.into(),
+        };
+        let completed = appointment.status == AppointmentStatus::Attended && appointment.remained == Some(true);
+        if completed && self.rng.gen_bool(0.8) {
+            initial.follow_up_required = Some(self.rng.gen_bool(0.7));
+            initial.decided_at = Some(appointment.at);
+            initial.decided_by = Some(custody_worker.into());
+        }
+        self.w.create(&initial)?;
+        if initial.follow_up_required == Some(true) && self.rng.gen_bool(0.75) {
+            let follow_up_id = self.ids.next();
+            let day = crate::dates::today(appointment.at) + Duration::days(self.rng.gen_range(5..15));
+            let at = london(day, self.rng.gen_range(9..17), 0);
+            let place = pick(&mut self.rng, PLACES);
+            let booked = self.appointment(client, (OwnerType::RequiredAssessment, &follow_up_id), AssessmentKind::FollowUp.label(), at, place, custody_worker)?;
+            self.w.create(&RequiredAssessment {
+                id: follow_up_id,
+                client_id: client.id.clone(),
+                kind: AssessmentKind::FollowUp,
+                test_id: None,
+                initial_assessment_id: Some(initial.id.clone()),
+                appointment_id: booked.id,
+                notice_given_at: initial.decided_at,
+                notice_given_by: Some(custody_worker.into()),
+                follow_up_required: None,
+                decided_at: None,
+                decided_by: None,
+                created_at: self.when_made(appointment.at),
+                created_by: custody_worker.into(),
+            })?;
+        }
+        Ok(())
+    }
+
+    fn court(&mut self, client: &Client, court_worker: &str) -> Result<(), StoreError> {
+        let offset = if self.rng.gen_bool(0.3) { self.rng.gen_range(0..4) } else { -self.rng.gen_range(1..60) };
+        let day = self.today + Duration::days(offset);
+        let at = london(day, [10, 10, 11, 14][self.rng.gen_range(0..4)], 0);
+        let future = at > self.now;
+        let court = pick(&mut self.rng, COURTS);
+        let noted = !future || self.rng.gen_bool(0.4);
+        let hearing = Hearing {
+            id: self.ids.next(),
+            client_id: client.id.clone(),
+            court: court.into(),
+            at,
+            hearing_type: pick(&mut self.rng, &["first_appearance", "bail_application", "plea", "sentence"]).into(),
+            outcome: (!future).then(|| pick(&mut self.rng, &["Adjourned for reports", "Bailed to next hearing", "Guilty plea entered"]).to_string()),
+            next_hearing_on: (!future).then(|| day + Duration::days(self.rng.gen_range(14..42))),
+            court_note: noted.then(|| "Custody record and assessment outcome shared with the court; engaging with treatment.".to_string()),
+            note_recorded_at: noted.then(|| self.when_made(at - Duration::days(1))),
+            created_at: self.when_made(at - Duration::days(3)),
+            created_by: court_worker.into(),
+        };
+        self.w.create(&hearing)?;
+        if future {
+            return Ok(());
+        }
+        let status = pick(&mut self.rng, &["conditional", "conditional", "conditional", "unconditional", "remanded"]);
+        let rob = status == "conditional" && self.rng.gen_bool(0.6);
+        let bail = BailDecision {
+            id: self.ids.next(),
+            client_id: client.id.clone(),
+            hearing_id: hearing.id.clone(),
+            decided_on: day,
+            bail_status: status.into(),
+            conditions: (status == "conditional").then(|| {
+                if rob { "Reside at home address; attend a drug assessment and follow-up (Restriction on Bail)." } else { "Reside at home address; curfew 21:00 to 06:00." }.to_string()
+            }),
+            restriction_on_bail: rob,
+            created_at: at,
+            created_by: court_worker.into(),
+        };
+        self.w.create(&bail)?;
+        if rob {
+            for n in 0..self.rng.gen_range(1..3) {
+                let day = day + Duration::days(2 + 7 * n);
+                let at = london(day, self.rng.gen_range(9..17), 30);
+                let place = pick(&mut self.rng, PLACES);
+                self.appointment(client, (OwnerType::RestrictionOnBail, &bail.id), "Restriction on Bail appointment", at, place, court_worker)?;
+            }
+        }
+        if self.rng.gen_bool(0.3) {
+            let suitable = self.rng.gen_bool(0.6);
+            self.w.create(&SuitabilityAssessment {
+                id: self.ids.next(),
+                client_id: client.id.clone(),
+                hearing_id: Some(hearing.id.clone()),
+                assessed_on: day,
+                suitable,
+                proposal: suitable.then(|| "Proposed: a 6-month DRR with weekly testing and fortnightly key work.".to_string()),
+                created_at: at,
+                created_by: court_worker.into(),
+            })?;
+        }
+        Ok(())
+    }
+
+    fn caution(&mut self, client: &Client, custody_worker: &str) -> Result<(), StoreError> {
+        let given_on = self.today - Duration::days(self.rng.gen_range(3..60));
+        let caution = ConditionalCaution {
+            id: self.ids.next(),
+            client_id: client.id.clone(),
+            given_on,
+            conditions: "Attend two appointments with the drug service within 12 weeks.".into(),
+            complete_by: Some(given_on + Duration::weeks(12)),
+            created_at: london(given_on, 12, 0).min(self.now),
+            created_by: custody_worker.into(),
+        };
+        self.w.create(&caution)?;
+        for n in 0..2 {
+            let at = london(given_on + Duration::days(3 + 14 * n), self.rng.gen_range(9..17), 0);
+            let place = pick(&mut self.rng, PLACES);
+            self.appointment(client, (OwnerType::ConditionalCaution, &caution.id), "Conditional caution appointment", at, place, custody_worker)?;
+        }
+        Ok(())
+    }
+
+    fn contacts_and_notes(&mut self, client: &Client, worker: &str) -> Result<(), StoreError> {
+        for _ in 0..self.rng.gen_range(0..4) {
+            let day = self.today - Duration::days(self.rng.gen_range(1..70));
+            let kind = pick(&mut self.rng, &["custody_cold_call", "phone", "phone", "other"]);
+            let summary = match kind {
+                "custody_cold_call" => "Seen in the cells; offered support, agreed to be contacted.",
+                "phone" => "Phoned to check in and remind about the next appointment.",
+                _ => "Met at the hub drop-in; talked about housing and prescribing.",
+            };
+            let at = london(day, self.rng.gen_range(8..19), 0);
+            self.w.append(&Contact { id: self.ids.next(), client_id: client.id.clone(), kind: kind.into(), at, summary: summary.into(), created_at: at, created_by: worker.into() })?;
+        }
+        if self.rng.gen_bool(0.4) {
+            let at = self.now - Duration::days(self.rng.gen_range(1..90));
+            let note = CaseNote {
+                id: self.ids.next(),
+                client_id: client.id.clone(),
+                record_type: None,
+                record_id: None,
+                text: "Says they want to reduce use; worried about losing their tenancy.".into(),
+                corrects_note_id: None,
+                created_at: at,
+                created_by: worker.into(),
+            };
+            self.w.append(&note)?;
+            if self.rng.gen_bool(0.1) {
+                self.w.append(&CaseNote {
+                    id: self.ids.next(),
+                    text: "Correction: the tenancy worry is about rent arrears, not eviction.".into(),
+                    corrects_note_id: Some(note.id.clone()),
+                    created_at: at + Duration::hours(1),
+                    ..note
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Adds the pathway of `clients` to the store; `workers` are the demo team's ids in the order
+/// of `DEMO_WORKERS` (custody, court, community, prison, lead).
+pub fn pathway(store: &mut Store, actor: &Actor, seed: u64, clients: &[Client], workers: &[String], now: DateTime<Utc>) -> Result<(), StoreError> {
+    let worker = |i: usize| workers.get(i).or_else(|| workers.first()).cloned().unwrap_or_else(|| actor.worker_id.clone());
+    let (custody, court, lead) = (worker(0), worker(1), worker(4));
+    store.write(actor, |w| {
+        let mut m = Maker {
+            w,
+            rng: StdRng::seed_from_u64(seed ^ 0x0CA5E),
+            ids: Ids { rng: StdRng::seed_from_u64(seed ^ 0x1D5), millis: now.timestamp_millis() as u64 + 10_000_000 },
+            now,
+            today: crate::dates::today(now),
+        };
+        for client in clients.iter().filter(|c| c.status == ClientStatus::Active) {
+            let custody_worker = if m.rng.gen_bool(0.8) { custody.clone() } else { lead.clone() };
+            let court_worker = if m.rng.gen_bool(0.8) { court.clone() } else { lead.clone() };
+            if m.rng.gen_bool(0.6) {
+                m.custody(client, &custody_worker)?;
+            }
+            if m.rng.gen_bool(0.3) {
+                m.court(client, &court_worker)?;
+            }
+            if m.rng.gen_bool(0.08) {
+                m.caution(client, &custody_worker)?;
+            }
+            let own = client.allocated_worker_id.clone().unwrap_or_else(|| lead.clone());
+            m.contacts_and_notes(client, &own)?;
+            // Today's diary: a key work session with the allocated worker.
+            if m.rng.gen_bool(0.05) {
+                let at = london(m.today, m.rng.gen_range(9..17), [0, 30][m.rng.gen_range(0..2)]);
+                let place = pick(&mut m.rng, PLACES);
+                m.appointment(client, (OwnerType::General, &client.id), "Key work session", at, place, &own)?;
+            }
+        }
+        Ok(())
+    })
+}

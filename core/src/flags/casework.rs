@@ -1,0 +1,101 @@
+//! Whole-case rules: consent to share and keeping in contact.
+use super::{flag, instant, Context, Flag, Rule, Severity};
+use crate::appointments::when;
+use crate::dates;
+use chrono::{Duration, NaiveDate};
+
+pub const RULES: &[Rule] = &[
+    Rule { code: "CONSENT-MISSING", check: consent_missing },
+    Rule { code: "CASE-NO-CONTACT", check: no_contact },
+];
+
+fn date(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+}
+
+/// An active client with no current consent to share: none given, withdrawn, or past its
+/// review date (the same test as the client record's "current").
+fn consent_missing(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
+    let today = ctx.today.format("%Y-%m-%d").to_string();
+    ctx.rows(
+        "SELECT {client_columns}, c.created_at,
+                (SELECT k.withdrawn_on FROM consents k WHERE k.client_id = c.id ORDER BY k.given_on DESC, k.id DESC LIMIT 1) AS withdrawn_on,
+                (SELECT k.review_on FROM consents k WHERE k.client_id = c.id ORDER BY k.given_on DESC, k.id DESC LIMIT 1) AS review_on
+         FROM clients c
+         WHERE c.status = 'active' AND {clients}
+           AND NOT EXISTS (SELECT 1 FROM consents k WHERE k.client_id = c.id AND k.withdrawn_on IS NULL
+                           AND k.review_on >= :a AND k.given_on <= :a)",
+        &today,
+        "",
+        |r| {
+            let name: String = r.get("client_name")?;
+            let registered = when::london_date(instant(r, "created_at")?);
+            let (sentence, due) = match (date(r.get("withdrawn_on")?), date(r.get("review_on")?)) {
+                (Some(w), _) => (format!("{name} withdrew consent to share information on {}.", dates::display(w)), w),
+                (None, Some(review)) if review < ctx.today => (
+                    format!("{name}'s consent to share information was due for review on {} and has not been renewed.", dates::display(review)),
+                    review,
+                ),
+                _ => (format!("No consent to share information is recorded for {name}."), registered),
+            };
+            Ok(flag(
+                "CONSENT-MISSING",
+                Severity::Info,
+                r.get("client_id")?,
+                name,
+                due,
+                sentence,
+                "Record the person's consent to share, with its scope and review date.",
+                ("client", r.get("client_id")?),
+            ))
+        },
+    )
+}
+
+/// An active client with no contact (a recorded contact or an attended appointment) for the
+/// team's days (policy default 28), counted from registration when there has been none.
+fn no_contact(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
+    let days = i64::from(ctx.settings.case_no_contact_days);
+    // Last contact on or before (today - days), in London days.
+    let cutoff = when::sql(when::start_of_day(ctx.today - Duration::days(days) + Duration::days(1)));
+    ctx.rows(
+        "SELECT * FROM (
+           SELECT {client_columns}, c.created_at,
+             (SELECT max(t.at) FROM contacts t
+               WHERE t.client_id IN (SELECT c.id UNION ALL SELECT mm.id FROM clients mm WHERE mm.merged_into = c.id)) AS last_contact,
+             (SELECT max(a.at) FROM appointments a
+               WHERE a.client_id IN (SELECT c.id UNION ALL SELECT mm.id FROM clients mm WHERE mm.merged_into = c.id)
+                 AND a.status = 'attended') AS last_attended
+           FROM clients c WHERE c.status = 'active' AND {clients})
+         WHERE max(coalesce(last_contact, created_at), coalesce(last_attended, created_at), created_at) < :a",
+        &cutoff,
+        "",
+        |r| {
+            let name: String = r.get("client_name")?;
+            let registered = instant(r, "created_at")?;
+            let contact = r.get::<_, Option<String>>("last_contact")?;
+            let attended = r.get::<_, Option<String>>("last_attended")?;
+            let last = [contact, attended]
+                .into_iter()
+                .flatten()
+                .filter_map(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .max();
+            let (since, words) = match last {
+                Some(t) => (when::london_date(t), "the last contact"),
+                None => (when::london_date(registered), "registration"),
+            };
+            let quiet = (ctx.today - since).num_days();
+            Ok(flag(
+                "CASE-NO-CONTACT",
+                Severity::Due,
+                r.get("client_id")?,
+                name.clone(),
+                since + Duration::days(days),
+                format!("No contact with {name} is recorded for {quiet} days, since {words} on {}.", dates::display(since)),
+                "Record a contact or an attended appointment with the person.",
+                ("client", r.get("client_id")?),
+            ))
+        },
+    )
+}

@@ -1,0 +1,229 @@
+//! Flags: what must happen next (domain.md "Flags"). Computed from the records whenever they
+//! are asked for and never stored, so they cannot go stale. Each rule is one small function
+//! in an area's list below; a later stage (DRR, prison) adds its own list to [`REGISTRY`]
+//! without touching the engine.
+mod casework;
+mod court;
+mod custody;
+pub mod today;
+pub mod working_days;
+
+use crate::accounts::settings::TeamSettings;
+use crate::appointments::when;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{named_params, Connection, Row};
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Urgent,
+    Due,
+    Info,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Urgent => "Urgent",
+            Severity::Due => "Due",
+            Severity::Info => "For information",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Flag {
+    /// The rule code of domain.md: "CUS-FAIL-ATTEND".
+    pub code: String,
+    pub severity: Severity,
+    /// The severity in words, so colour is never the only signal.
+    pub severity_label: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub due: NaiveDate,
+    /// A plain-English sentence naming the facts that raised it.
+    pub sentence: String,
+    /// What clears it.
+    pub action: String,
+    /// The record it is about ("client" for whole-case flags).
+    pub record_type: String,
+    pub record_id: String,
+}
+
+/// Whose flags are wanted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Client(String),
+    /// The active clients allocated to a worker.
+    Worker(String),
+    Everyone,
+}
+
+/// What a rule sees: the database, "now", the team's thresholds and the scope.
+pub struct Context<'a> {
+    pub conn: &'a Connection,
+    pub now: DateTime<Utc>,
+    /// Today in London.
+    pub today: NaiveDate,
+    pub settings: &'a TeamSettings,
+    pub scope: &'a Scope,
+}
+
+/// One rule: its code and the function that finds its flags.
+pub struct Rule {
+    pub code: &'static str,
+    pub check: fn(&Context<'_>) -> rusqlite::Result<Vec<Flag>>,
+}
+
+/// Every rule, by area.
+pub const REGISTRY: &[&[Rule]] = &[custody::RULES, court::RULES, casework::RULES];
+
+/// The codes of every rule, in registry order.
+pub fn codes() -> Vec<&'static str> {
+    REGISTRY.iter().flat_map(|area| area.iter().map(|r| r.code)).collect()
+}
+
+/// Columns every record-driven rule selects first: the client the flag belongs to (the
+/// survivor when the record's client was merged) and their name.
+pub(crate) const CLIENT_COLUMNS: &str = "c.id AS client_id, c.forenames || ' ' || c.surname AS client_name";
+
+/// Joins a pathway record `x` to its client `c`. CROSS JOIN keeps SQLite driving from the
+/// record's (partial) index rather than scanning clients.
+pub(crate) const CLIENT_JOIN: &str = "CROSS JOIN clients m ON m.id = x.client_id
+     CROSS JOIN clients c ON c.id = (CASE WHEN m.status = 'merged' THEN m.merged_into ELSE m.id END)";
+
+impl Context<'_> {
+    /// The scope as a filter on a pathway record `x` (use with `:scope`).
+    pub(crate) fn record_filter(&self) -> &'static str {
+        match self.scope {
+            Scope::Client(_) => {
+                "x.client_id IN (SELECT :scope UNION ALL SELECT id FROM clients WHERE merged_into = :scope)"
+            }
+            Scope::Worker(_) => {
+                "x.client_id IN (SELECT id FROM clients WHERE allocated_worker_id = :scope AND status = 'active'
+                   UNION ALL SELECT mm.id FROM clients s JOIN clients mm ON mm.merged_into = s.id
+                   WHERE s.allocated_worker_id = :scope AND s.status = 'active')"
+            }
+            Scope::Everyone => ":scope IS NULL",
+        }
+    }
+
+    /// The scope as a filter on the client `c` (use with `:scope`).
+    pub(crate) fn client_filter(&self) -> &'static str {
+        match self.scope {
+            Scope::Client(_) => "c.id = :scope",
+            Scope::Worker(_) => "c.allocated_worker_id = :scope",
+            Scope::Everyone => ":scope IS NULL",
+        }
+    }
+
+    fn scope_value(&self) -> Option<&str> {
+        match self.scope {
+            Scope::Client(id) | Scope::Worker(id) => Some(id),
+            Scope::Everyone => None,
+        }
+    }
+
+    /// Runs a rule's query. `sql` may use `{records}` / `{clients}` for the scope filters,
+    /// `:scope`, and `:a`, `:b` for the rule's own values.
+    pub(crate) fn rows<T>(
+        &self,
+        sql: &str,
+        a: &str,
+        b: &str,
+        mut map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Vec<T>> {
+        let sql = sql
+            .replace("{records}", self.record_filter())
+            .replace("{clients}", self.client_filter())
+            .replace("{client_join}", CLIENT_JOIN)
+            .replace("{client_columns}", CLIENT_COLUMNS);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut params: Vec<(&str, &dyn rusqlite::ToSql)> = Vec::new();
+        let scope = self.scope_value();
+        for (name, value) in named_params! { ":scope": scope, ":a": a, ":b": b } {
+            if stmt.parameter_index(name)?.is_some() {
+                params.push((name, *value));
+            }
+        }
+        let rows = stmt.query_map(params.as_slice(), |r| map(r))?;
+        rows.collect()
+    }
+}
+
+/// A flag with the severity label filled in.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn flag(
+    code: &str,
+    severity: Severity,
+    client_id: String,
+    client_name: String,
+    due: NaiveDate,
+    sentence: String,
+    action: &str,
+    record: (&str, String),
+) -> Flag {
+    Flag {
+        code: code.into(),
+        severity,
+        severity_label: severity.label().into(),
+        client_id,
+        client_name,
+        due,
+        sentence,
+        action: action.into(),
+        record_type: record.0.into(),
+        record_id: record.1,
+    }
+}
+
+/// Due until the due date has passed, then urgent.
+pub(crate) fn due_then_urgent(today: NaiveDate, due: NaiveDate) -> Severity {
+    if today > due {
+        Severity::Urgent
+    } else {
+        Severity::Due
+    }
+}
+
+/// Reads a stored instant column.
+pub(crate) fn instant(row: &Row<'_>, column: &str) -> rusqlite::Result<DateTime<Utc>> {
+    let text: String = row.get(column)?;
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+/// Every open flag in the scope, most severe first, then soonest due.
+pub fn compute(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings, scope: &Scope) -> rusqlite::Result<Vec<Flag>> {
+    let ctx = Context { conn, now, today: when::london_date(now), settings, scope };
+    let mut flags = Vec::new();
+    for area in REGISTRY {
+        for rule in *area {
+            flags.extend((rule.check)(&ctx)?);
+        }
+    }
+    flags.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(a.due.cmp(&b.due))
+            .then(a.client_name.cmp(&b.client_name))
+            .then(a.code.cmp(&b.code))
+            .then(a.record_id.cmp(&b.record_id))
+    });
+    Ok(flags)
+}
+
+pub fn for_client(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings, client_id: &str) -> rusqlite::Result<Vec<Flag>> {
+    compute(conn, now, settings, &Scope::Client(client_id.into()))
+}
+
+pub fn for_worker(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings, worker_id: &str) -> rusqlite::Result<Vec<Flag>> {
+    compute(conn, now, settings, &Scope::Worker(worker_id.into()))
+}
+
+pub fn for_everyone(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings) -> rusqlite::Result<Vec<Flag>> {
+    compute(conn, now, settings, &Scope::Everyone)
+}

@@ -1,0 +1,258 @@
+//! Custody, court, contacts and notes, the timeline, flags and Today.
+use crate::state::{coded, error, signed_in, AppState, CommandResult};
+use tauri::State;
+use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::Session;
+use throughline_core::appointments::{self, NewAppointment, NewOutcome, OwnerType, PathwayLists};
+use throughline_core::court::{self, CourtSummary, HearingOutcome, NewBailDecision, NewHearing, NewSuitability};
+use throughline_core::custody::caution::{self, NewCaution};
+use throughline_core::custody::{self, statement, CustodySummary, NewAssessment, NewTestOnArrest};
+use throughline_core::documents::Document;
+use throughline_core::flags::{self, today, Flag};
+use throughline_core::notes::{self, ClientNotes, NewContact, NewNote};
+use throughline_core::store::StoreError;
+use throughline_core::timeline::{self, TimelineEntry};
+use throughline_core::ErrorPayload;
+
+const CUSTODY: &[Role] = &[Role::Custody, Role::TeamLead];
+const COURT: &[Role] = &[Role::Court, Role::TeamLead];
+
+fn read<T, E: Into<StoreError>>(r: Result<T, E>) -> CommandResult<T> {
+    r.map_err(|e| coded(e.into()))
+}
+
+fn forbidden() -> ErrorPayload {
+    error("auth.forbidden", "Your role does not allow this. Ask your team lead if you need it.")
+}
+
+/// Work on an existing appointment needs the roles of the stage that owns it.
+fn owner_roles(s: &Session, appointment_id: &str) -> CommandResult<OwnerType> {
+    let a = appointments::require(s.store().reader(), appointment_id).map_err(coded)?;
+    if !s.has_any(a.owner_type.roles()) {
+        return Err(forbidden());
+    }
+    Ok(a.owner_type)
+}
+
+#[tauri::command]
+pub fn pathway_lists() -> PathwayLists {
+    appointments::lists()
+}
+
+#[tauri::command]
+pub fn record_test(app: State<'_, AppState>, client_id: String, input: NewTestOnArrest) -> CommandResult<String> {
+    signed_in(&app, CUSTODY, |s| {
+        let actor = s.actor();
+        custody::record_test(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn client_custody(app: State<'_, AppState>, client_id: String) -> CommandResult<CustodySummary> {
+    signed_in(&app, &Role::CASEWORK, |s| custody::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded))
+}
+
+#[tauri::command]
+pub fn record_assessment(app: State<'_, AppState>, client_id: String, input: NewAssessment) -> CommandResult<String> {
+    signed_in(&app, CUSTODY, |s| {
+        let actor = s.actor();
+        custody::record_assessment(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn decide_follow_up(
+    app: State<'_, AppState>,
+    assessment_id: String,
+    required: bool,
+    booking: Option<NewAppointment>,
+) -> CommandResult<()> {
+    signed_in(&app, CUSTODY, |s| {
+        let actor = s.actor();
+        custody::decide_follow_up(s.store_mut(), &actor, &assessment_id, required, booking.as_ref()).map_err(coded)
+    })
+}
+
+/// Books an appointment owned by a caution, a bail decision's RoB, or a general one
+/// (assessments are booked with `record_assessment`).
+#[tauri::command]
+pub fn book_appointment(
+    app: State<'_, AppState>,
+    client_id: String,
+    owner_type: String,
+    owner_id: String,
+    input: NewAppointment,
+) -> CommandResult<String> {
+    let owner = OwnerType::parse(&owner_type).ok_or_else(|| error("validation.not_in_list", "Choose what the appointment is for."))?;
+    signed_in(&app, owner.roles(), |s| {
+        let actor = s.actor();
+        let store = s.store_mut();
+        match owner {
+            OwnerType::General => appointments::book_general(store, &actor, &client_id, &input),
+            OwnerType::ConditionalCaution => caution::book_appointment(store, &actor, &owner_id, &input),
+            OwnerType::RestrictionOnBail => court::book_rob_appointment(store, &actor, &owner_id, &input),
+            OwnerType::RequiredAssessment => {
+                return Err(error("pathway.not_allowed", "Book a required assessment from the test on arrest."))
+            }
+        }
+        .map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn reschedule_appointment(app: State<'_, AppState>, appointment_id: String, input: NewAppointment) -> CommandResult<()> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        owner_roles(s, &appointment_id)?;
+        let actor = s.actor();
+        appointments::reschedule(s.store_mut(), &actor, &appointment_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn cancel_appointment(app: State<'_, AppState>, appointment_id: String, cancelled_by: String) -> CommandResult<()> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        owner_roles(s, &appointment_id)?;
+        let actor = s.actor();
+        appointments::cancel(s.store_mut(), &actor, &appointment_id, &cancelled_by).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn record_appointment_outcome(app: State<'_, AppState>, appointment_id: String, input: NewOutcome) -> CommandResult<()> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        owner_roles(s, &appointment_id)?;
+        let actor = s.actor();
+        appointments::record_outcome(s.store_mut(), &actor, &appointment_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn produce_failure_statement(app: State<'_, AppState>, appointment_id: String) -> CommandResult<Document> {
+    signed_in(&app, CUSTODY, |s| {
+        let actor = s.actor();
+        statement::produce(s.store_mut(), &actor, &appointment_id).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn produce_breach_notice(app: State<'_, AppState>, appointment_id: String) -> CommandResult<Document> {
+    signed_in(&app, COURT, |s| {
+        let actor = s.actor();
+        court::notice::produce(s.store_mut(), &actor, &appointment_id).map_err(coded)
+    })
+}
+
+/// Marks a statement sent to the police or a breach notice reported to the court.
+#[tauri::command]
+pub fn mark_failure_reported(app: State<'_, AppState>, appointment_id: String) -> CommandResult<()> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        owner_roles(s, &appointment_id)?;
+        let actor = s.actor();
+        appointments::mark_failure_reported(s.store_mut(), &actor, &appointment_id).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn record_caution(app: State<'_, AppState>, client_id: String, input: NewCaution) -> CommandResult<String> {
+    signed_in(&app, CUSTODY, |s| {
+        let actor = s.actor();
+        caution::record(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn record_contact(app: State<'_, AppState>, client_id: String, input: NewContact) -> CommandResult<String> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        let actor = s.actor();
+        notes::record_contact(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn add_case_note(app: State<'_, AppState>, client_id: String, input: NewNote) -> CommandResult<String> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        let actor = s.actor();
+        notes::add_note(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn client_notes(app: State<'_, AppState>, client_id: String) -> CommandResult<ClientNotes> {
+    signed_in(&app, &Role::CASEWORK, |s| notes::for_client(s.store().reader(), &client_id).map_err(coded))
+}
+
+#[tauri::command]
+pub fn record_hearing(app: State<'_, AppState>, client_id: String, input: NewHearing) -> CommandResult<String> {
+    signed_in(&app, COURT, |s| {
+        let actor = s.actor();
+        court::record_hearing(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn record_hearing_outcome(app: State<'_, AppState>, hearing_id: String, input: HearingOutcome) -> CommandResult<()> {
+    signed_in(&app, COURT, |s| {
+        let actor = s.actor();
+        court::record_outcome(s.store_mut(), &actor, &hearing_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn record_court_note(app: State<'_, AppState>, hearing_id: String, note: String) -> CommandResult<()> {
+    signed_in(&app, COURT, |s| {
+        let actor = s.actor();
+        court::record_note(s.store_mut(), &actor, &hearing_id, &note).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn record_bail(app: State<'_, AppState>, client_id: String, input: NewBailDecision) -> CommandResult<String> {
+    signed_in(&app, COURT, |s| {
+        let actor = s.actor();
+        court::record_bail(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn record_suitability(app: State<'_, AppState>, client_id: String, input: NewSuitability) -> CommandResult<String> {
+    signed_in(&app, COURT, |s| {
+        let actor = s.actor();
+        court::record_suitability(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub fn client_court(app: State<'_, AppState>, client_id: String) -> CommandResult<CourtSummary> {
+    signed_in(&app, &Role::CASEWORK, |s| court::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded))
+}
+
+#[tauri::command]
+pub fn client_timeline(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<TimelineEntry>> {
+    signed_in(&app, &Role::CASEWORK, |s| read(timeline::for_client(s.store().reader(), &client_id)))
+}
+
+#[tauri::command]
+pub fn client_flags(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<Flag>> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        read(flags::for_client(s.store().reader(), s.store().clock().now(), &s.team_settings(), &client_id))
+    })
+}
+
+#[tauri::command]
+pub fn my_flags(app: State<'_, AppState>) -> CommandResult<Vec<Flag>> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        read(flags::for_worker(s.store().reader(), s.store().clock().now(), &s.team_settings(), &s.worker().id))
+    })
+}
+
+#[tauri::command]
+pub fn today(app: State<'_, AppState>) -> CommandResult<today::Today> {
+    signed_in(&app, &Role::CASEWORK, |s| {
+        read(today::for_worker_today(s.store().reader(), s.store().clock().now(), &s.team_settings(), &s.worker().id))
+    })
+}
+
+#[tauri::command]
+pub fn all_flags(app: State<'_, AppState>) -> CommandResult<Vec<Flag>> {
+    signed_in(&app, &[Role::TeamLead], |s| read(flags::for_everyone(s.store().reader(), s.store().clock().now(), &s.team_settings())))
+}
