@@ -109,6 +109,22 @@ impl Journey {
         self.wait_for(css).await.click().await.unwrap_or_else(|e| panic!("clicking {css}: {e}"));
     }
 
+    /// Clicks the `target` (a class) inside the first `item` (a class) whose text contains `words`.
+    pub async fn click_in_item(&self, item: &str, words: &str, target: &str) {
+        let xpath = format!(
+            "//*[contains(concat(' ', @class, ' '), ' {item} ')][contains(., '{words}')]//*[contains(concat(' ', @class, ' '), ' {target} ')]"
+        );
+        self.c()
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {target} in the {item} showing {words:?}: {e}"))
+            .click()
+            .await
+            .expect("click");
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.expect("element text")
     }
@@ -179,10 +195,15 @@ impl Journey {
         }
     }
 
-    /// Presses keys in whatever has focus (WebDriver key codes, e.g. "\u{E007}" for Enter).
+    /// Presses keys as a person at the keyboard would, wherever focus is (WebDriver key codes,
+    /// e.g. "\u{E007}" for Enter).
     pub async fn keys(&self, keys: &str) {
-        let active = self.c().active_element().await.expect("focused element");
-        active.send_keys(keys).await.expect("keys");
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".into());
+        for key in keys.chars() {
+            actions = actions.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+        }
+        self.c().perform_actions(actions).await.expect("keys");
     }
 
     /// Saves a screenshot as NN-name.png in tests/screenshots/<journey>/.
