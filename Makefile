@@ -47,3 +47,4 @@ test: setup-test
 # Benchmarks at bench scale (performance.md), release build: prints a table against budgets.
 bench:
 	cargo bench -p throughline-core --bench register
+	cargo bench -p throughline-core --bench flags

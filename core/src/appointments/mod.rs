@@ -8,7 +8,7 @@ use crate::accounts::roles::Role;
 use crate::clients::{self, ClientError, ClientStatus};
 use crate::error::{Coded, FieldError, Problems, ValidationErrors};
 use crate::store::hlc;
-use crate::store::record::{from_row, Record};
+use crate::store::record::from_row;
 use crate::store::{Actor, Store, StoreError, Write};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -187,16 +187,7 @@ pub struct Appointment {
     pub created_by: String,
 }
 
-impl Record for Appointment {
-    const TYPE: &'static str = "appointment";
-    const TABLE: &'static str = "appointments";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(Appointment, "appointment", "appointments");
 
 impl Appointment {
     /// Did not attend, or (assessments) attended but did not remain: an offence for a

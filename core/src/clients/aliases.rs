@@ -2,7 +2,7 @@
 //! marked removed, so the history stays whole.
 use super::{refuse_if_merged, require, ClientError};
 use crate::error::{FieldError, ValidationErrors};
-use crate::store::record::{from_row, Record};
+use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, Utc};
@@ -25,16 +25,7 @@ pub struct Alias {
     pub created_by: String,
 }
 
-impl Record for Alias {
-    const TYPE: &'static str = "client_alias";
-    const TABLE: &'static str = "client_aliases";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(Alias, "client_alias", "client_aliases");
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct AliasView {

@@ -3,7 +3,7 @@ use super::{refuse_if_merged, require, ClientError};
 use crate::dates;
 use crate::error::Problems;
 use crate::error::FieldError;
-use crate::store::record::{from_row, Record};
+use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, Months, NaiveDate, Utc};
@@ -24,16 +24,7 @@ pub struct Consent {
     pub created_by: String,
 }
 
-impl Record for Consent {
-    const TYPE: &'static str = "consent";
-    const TABLE: &'static str = "consents";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(Consent, "consent", "consents");
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ConsentView {

@@ -54,16 +54,7 @@ pub struct Hearing {
     pub created_by: String,
 }
 
-impl Record for Hearing {
-    const TYPE: &'static str = "court_hearing";
-    const TABLE: &'static str = "court_hearings";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(Hearing, "court_hearing", "court_hearings");
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BailDecision {
@@ -82,16 +73,7 @@ pub struct BailDecision {
     pub created_by: String,
 }
 
-impl Record for BailDecision {
-    const TYPE: &'static str = "bail_decision";
-    const TABLE: &'static str = "bail_decisions";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(BailDecision, "bail_decision", "bail_decisions");
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SuitabilityAssessment {
@@ -108,16 +90,7 @@ pub struct SuitabilityAssessment {
     pub created_by: String,
 }
 
-impl Record for SuitabilityAssessment {
-    const TYPE: &'static str = "drr_suitability_assessment";
-    const TABLE: &'static str = "drr_suitability_assessments";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(SuitabilityAssessment, "drr_suitability_assessment", "drr_suitability_assessments");
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]

@@ -3,7 +3,7 @@
 use crate::appointments::{self, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
 use crate::dates;
 use crate::error::{FieldError, Problems};
-use crate::store::record::{from_row, Record};
+use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -24,16 +24,7 @@ pub struct ConditionalCaution {
     pub created_by: String,
 }
 
-impl Record for ConditionalCaution {
-    const TYPE: &'static str = "conditional_caution";
-    const TABLE: &'static str = "conditional_cautions";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(ConditionalCaution, "conditional_caution", "conditional_cautions");
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]

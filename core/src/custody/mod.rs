@@ -9,7 +9,7 @@ use crate::appointments::{
 };
 use crate::clients::reference::{self, Choice};
 use crate::error::{FieldError, Problems, ValidationErrors};
-use crate::store::record::{from_row, sql_bool, Record};
+use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store, StoreError, Write};
 use crate::text;
 use chrono::{DateTime, Utc};
@@ -94,16 +94,7 @@ pub struct TestOnArrest {
     pub created_by: String,
 }
 
-impl Record for TestOnArrest {
-    const TYPE: &'static str = "test_on_arrest";
-    const TABLE: &'static str = "tests_on_arrest";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(TestOnArrest, "test_on_arrest", "tests_on_arrest");
 
 impl TestOnArrest {
     /// Positive for opiates or cocaine: an initial assessment is required (s9).
@@ -165,16 +156,7 @@ pub struct RequiredAssessment {
     pub created_by: String,
 }
 
-impl Record for RequiredAssessment {
-    const TYPE: &'static str = "required_assessment";
-    const TABLE: &'static str = "required_assessments";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(RequiredAssessment, "required_assessment", "required_assessments");
 
 /// What a custody worker types to record a test on arrest.
 #[derive(Debug, Clone, Default, Deserialize, TS)]

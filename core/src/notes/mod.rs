@@ -4,7 +4,7 @@ use crate::appointments::{self, when, PathwayError};
 use crate::clients::reference::Choice;
 use crate::custody::family;
 use crate::error::{FieldError, Problems, ValidationErrors};
-use crate::store::record::{from_row, Record};
+use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,16 +30,7 @@ pub struct Contact {
     pub created_by: String,
 }
 
-impl Record for Contact {
-    const TYPE: &'static str = "contact";
-    const TABLE: &'static str = "contacts";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(Contact, "contact", "contacts");
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseNote {
@@ -54,16 +45,7 @@ pub struct CaseNote {
     pub created_by: String,
 }
 
-impl Record for CaseNote {
-    const TYPE: &'static str = "case_note";
-    const TABLE: &'static str = "case_notes";
-    fn id(&self) -> String {
-        self.id.clone()
-    }
-    fn client_id(&self) -> Option<String> {
-        Some(self.client_id.clone())
-    }
-}
+crate::client_record!(CaseNote, "case_note", "case_notes");
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]

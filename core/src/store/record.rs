@@ -16,6 +16,23 @@ pub trait Record: Serialize + DeserializeOwned {
     fn client_id(&self) -> Option<String>;
 }
 
+/// Implements [`Record`] for a record about one client, with `id` and `client_id` fields.
+#[macro_export]
+macro_rules! client_record {
+    ($record:ty, $type_name:literal, $table:literal) => {
+        impl $crate::store::record::Record for $record {
+            const TYPE: &'static str = $type_name;
+            const TABLE: &'static str = $table;
+            fn id(&self) -> String {
+                self.id.clone()
+            }
+            fn client_id(&self) -> Option<String> {
+                Some(self.client_id.clone())
+            }
+        }
+    };
+}
+
 /// A record's columns and values, in a stable order.
 pub fn fields_of<R: Record>(record: &R) -> Result<Map<String, Value>, serde_json::Error> {
     match serde_json::to_value(record)? {
