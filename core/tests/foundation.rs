@@ -313,6 +313,15 @@ fn the_database_file_is_encrypted_and_needs_its_key() {
             assert!(!bytes.windows(secret.len()).any(|w| w == secret), "plaintext found on disk");
         }
     }
+    // Only the worker's own account can read the folder and its files.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(db.parent().unwrap()), 0o700);
+        assert_eq!(mode(&db), 0o600);
+        assert_eq!(mode(&db.parent().unwrap().join("keyslots.json")), 0o600);
+    }
     // Plain SQLite (no key) cannot read it.
     let plain = rusqlite::Connection::open(&db).unwrap();
     assert!(plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());

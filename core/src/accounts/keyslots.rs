@@ -61,6 +61,7 @@ impl SlotFile {
         let tmp = path.with_extension("tmp");
         let text = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         std::fs::write(&tmp, text)?;
+        owner_only(&tmp, 0o600)?;
         std::fs::rename(&tmp, path)
     }
 
@@ -91,6 +92,18 @@ impl Default for SlotFile {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Only the worker's own account may read Throughline's files (Unix permissions).
+pub fn owner_only(path: &Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
 }
 
 fn random<const N: usize>() -> [u8; N] {

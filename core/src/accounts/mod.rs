@@ -176,6 +176,7 @@ impl Installation {
         };
 
         std::fs::create_dir_all(&self.dir).map_err(|e| self.files_error(e))?;
+        keyslots::owner_only(&self.dir, 0o700).map_err(|e| self.files_error(e))?;
         // A database without key slots cannot be opened by anyone; keep it aside, never delete.
         if self.database_path().exists() {
             let aside = self.dir.join(format!("throughline-unopenable-{}.db", self.clock.now().timestamp()));
@@ -184,6 +185,7 @@ impl Installation {
         let key = DatabaseKey::generate();
         let recovery = RecoveryKey::generate();
         let mut store = Store::create(&self.database_path(), &key, self.clock.clone(), &team_name)?;
+        keyslots::owner_only(&self.database_path(), 0o600).map_err(|e| self.files_error(e))?;
         let actor = Actor { worker_id: admin.id.clone(), name: admin.display_name.clone() };
         store.write(&actor, |w| -> Result<(), StoreError> {
             w.create(&admin)?;
