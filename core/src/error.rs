@@ -60,6 +60,12 @@ impl Coded for ValidationErrors {
     }
 }
 
+impl From<FieldError> for ValidationErrors {
+    fn from(e: FieldError) -> Self {
+        ValidationErrors(vec![e])
+    }
+}
+
 impl ValidationErrors {
     pub fn one(field: &str, code: &str, message: impl Into<String>) -> Self {
         ValidationErrors(vec![FieldError::new(field, code, message)])

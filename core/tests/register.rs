@@ -148,6 +148,8 @@ fn merge_then_undo_restores_both_records_exactly() {
     // A merged record cannot be changed until the merge is undone.
     let refused = clients::update_details(t.lead.store_mut(), &actor, &b, &person("Smyth", "Jon", "03/03/1987")).err().unwrap();
     assert_eq!(refused.code(), "client.not_allowed");
+    let merged_alias = clients::open(t.lead.store_mut(), &actor, &b).unwrap().aliases[0].id.clone();
+    assert_eq!(aliases::remove(t.lead.store_mut(), &actor, &merged_alias).err().unwrap().code(), "client.not_allowed");
 
     merge::undo(t.lead.store_mut(), &actor, &merge_id).unwrap();
     assert_eq!(t.client(&a), a_before);

@@ -87,6 +87,7 @@ pub fn remove(store: &mut Store, actor: &Actor, alias_id: &str) -> Result<(), Cl
         .query_row("SELECT * FROM client_aliases WHERE id = ?1 AND removed_at IS NULL", [alias_id], from_row)
         .optional()?
         .ok_or(ClientError::NotFound)?;
+    refuse_if_merged(&require(store.reader(), &before.client_id)?)?;
     store.write(actor, |w| {
         let after = Alias { removed_at: Some(w.now()), removed_by: Some(w.actor().worker_id.clone()), ..before.clone() };
         w.update(&before, &after)

@@ -110,6 +110,7 @@ pub fn withdraw(store: &mut Store, actor: &Actor, consent_id: &str) -> Result<()
         .query_row("SELECT * FROM consents WHERE id = ?1 AND withdrawn_on IS NULL", [consent_id], from_row)
         .optional()?
         .ok_or(ClientError::NotFound)?;
+    refuse_if_merged(&require(store.reader(), &before.client_id)?)?;
     let after = Consent { withdrawn_on: Some(dates::today(store.clock().now())), ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
     Ok(())

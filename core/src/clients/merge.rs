@@ -73,6 +73,9 @@ pub fn merge(store: &mut Store, actor: &Actor, survivor_id: &str, merged_id: &st
     if survivor_id == merged_id {
         return Err(ClientError::NotAllowed("Choose two different records to merge.".into()));
     }
+    let reasons = crate::text::optional_multiline("reasons", "Why they are one person", reasons, 500)
+        .map_err(crate::error::ValidationErrors::from)?
+        .unwrap_or_default();
     let survivor = require(store.reader(), survivor_id)?;
     let merged = require(store.reader(), merged_id)?;
     if survivor.status == ClientStatus::Merged || merged.status == ClientStatus::Merged {
@@ -86,7 +89,7 @@ pub fn merge(store: &mut Store, actor: &Actor, survivor_id: &str, merged_id: &st
         id: id.clone(),
         survivor_id: survivor.id.clone(),
         merged_id: merged.id.clone(),
-        reasons: reasons.chars().take(500).collect(),
+        reasons,
         survivor_before: serde_json::to_string(&survivor).map_err(StoreError::from)?,
         merged_before: serde_json::to_string(&merged).map_err(StoreError::from)?,
         merged_at: store.clock().now(),
