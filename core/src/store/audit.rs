@@ -51,7 +51,8 @@ fn entry_hash(
 /// Appends one entry, chained to the last. Call inside the transaction it describes.
 pub fn append(conn: &Connection, at: DateTime<Utc>, e: &AuditEntry<'_>) -> rusqlite::Result<()> {
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
@@ -61,11 +62,11 @@ pub fn append(conn: &Connection, at: DateTime<Utc>, e: &AuditEntry<'_>) -> rusql
     };
     let at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let hash = entry_hash(&prev, seq, &at, e.worker_id, e.action, e.record_type, e.record_id, e.client_id, e.detail);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (seq, at, worker_id, action, record_type, record_id, client_id, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![seq, at, e.worker_id, e.action, e.record_type, e.record_id, e.client_id, e.detail, prev, hash],
-    )?;
+    )?
+    .execute(params![seq, at, e.worker_id, e.action, e.record_type, e.record_id, e.client_id, e.detail, prev, hash])?;
     Ok(())
 }
 

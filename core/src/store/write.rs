@@ -76,7 +76,7 @@ impl<'c> Write<'c> {
         let columns: Vec<&str> = fields.keys().map(String::as_str).collect();
         let placeholders = vec!["?"; columns.len()].join(", ");
         let sql = format!("INSERT INTO {} ({}) VALUES ({})", R::TABLE, columns.join(", "), placeholders);
-        self.tx.execute(&sql, params_from_iter(fields.values().map(to_sql)))?;
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(fields.values().map(to_sql)))?;
         let changes: Map<String, Value> = fields
             .into_iter()
             .filter(|(_, v)| !v.is_null())
@@ -106,7 +106,7 @@ impl<'c> Write<'c> {
         let sql = format!("UPDATE {} SET {} WHERE id = ?", R::TABLE, sets.join(", "));
         let mut values: Vec<rusqlite::types::Value> = changed.iter().map(|(_, _, v)| to_sql(v)).collect();
         values.push(rusqlite::types::Value::Text(before.id()));
-        self.tx.execute(&sql, params_from_iter(values))?;
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
 
         let names: Vec<String> = changed.iter().map(|(k, _, _)| k.clone()).collect();
         let changes: Map<String, Value> =
@@ -165,16 +165,17 @@ impl<'c> Write<'c> {
         changes: &Map<String, Value>,
     ) -> Result<(), StoreError> {
         let (seq, last_hlc): (i64, i64) =
-            self.tx.query_row("SELECT next_seq, last_hlc FROM device_state WHERE id = 1", [], |r| {
+            self.tx.prepare_cached("SELECT next_seq, last_hlc FROM device_state WHERE id = 1")?.query_row([], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
         let stamp = hlc::next(last_hlc, self.now.timestamp_millis());
-        self.tx.execute("UPDATE device_state SET next_seq = ?1, last_hlc = ?2 WHERE id = 1", params![seq + 1, stamp])?;
+        self.tx.prepare_cached("UPDATE device_state SET next_seq = ?1, last_hlc = ?2 WHERE id = 1")?.execute(params![seq + 1, stamp])?;
         let op_id = uuid::Uuid::now_v7().to_string();
-        self.tx.execute(
+        self.tx.prepare_cached(
             "INSERT INTO operations (op_id, device_id, seq, hlc, worker_id, record_type, record_id, kind, changes)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
+        )?
+        .execute(params![
                 op_id,
                 self.device_id,
                 seq,
@@ -184,8 +185,7 @@ impl<'c> Write<'c> {
                 record_id,
                 kind.as_str(),
                 Value::Object(changes.clone()).to_string()
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 }
