@@ -38,10 +38,11 @@ clean-demo:
 types:
 	UPDATE_TYPES=1 cargo test -q -p throughline-core boundary
 
-test: setup-test
+# The shell embeds ui/dist, so the UI is built before any Rust that includes it.
+test: setup-test ui
 	cargo test
 	cd ui && npm run check && npm test
-	$(MAKE) app
+	cargo build -p throughline
 	xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p throughline-tests -- --test-threads=1
 
 # Benchmarks at bench scale (performance.md), release build: prints a table against budgets.

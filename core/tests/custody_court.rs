@@ -228,6 +228,33 @@ fn a_missed_assessment_needs_its_statement_sent_to_the_police() {
 }
 
 #[test]
+fn a_booking_entered_afterwards_keeps_the_time_the_notice_was_given() {
+    let mut t = team();
+    let john = t.register();
+    let test = t.test(&john, positive_for_opiates("23/11/2026", "07:15", "08:30"));
+    let actor = t.lead.actor();
+    // Written up at 09:00 (the clock): notice was given at 08:40 for an 08:50 appointment.
+    let booked_late = |notice_time: &str| NewAssessment {
+        kind: "initial".into(),
+        test_id: test.clone(),
+        appointment: at("23/11/2026", "08:50", "Westbridge custody suite"),
+        notice_date: "23/11/2026".into(),
+        notice_time: notice_time.into(),
+        ..Default::default()
+    };
+    let refused = custody::record_assessment(t.lead.store_mut(), &actor, &john, &booked_late("08:55"));
+    assert_eq!(code_of(refused), "validation.appointment_before_notice");
+    let future = custody::record_assessment(t.lead.store_mut(), &actor, &john, &booked_late("10:00"));
+    assert_eq!(code_of(future), "validation.notice_in_future");
+
+    let assessment = custody::record_assessment(t.lead.store_mut(), &actor, &john, &booked_late("08:40")).unwrap();
+    let appointment = t.appointment_of(&assessment);
+    t.outcome(&appointment, outcome("did_not_attend", None)).unwrap();
+    let doc = statement::produce(t.lead.store_mut(), &actor, &appointment).unwrap();
+    assert!(doc.paragraphs.iter().any(|p| p.starts_with("On 23 Nov 2026 at 08:40 Priya Shah gave John Smith written notice (RA1)")), "{:?}", doc.paragraphs);
+}
+
+#[test]
 fn leaving_early_is_a_failure_to_remain_and_a_varied_time_is_in_the_statement() {
     let mut t = team();
     let john = t.register();
@@ -476,7 +503,15 @@ fn bad_input_is_refused_with_its_own_code() {
     assert_eq!(code_of(remained), "validation.remained_without_attended");
 
     let test = t.test(&john, positive_for_opiates("23/11/2026", "07:15", "08:30"));
-    let assessment = t.book_initial(&john, &test, at("23/11/2026", "08:45", "Westbridge custody suite"));
+    let given_earlier = NewAssessment {
+        kind: "initial".into(),
+        test_id: test.clone(),
+        appointment: at("23/11/2026", "08:45", "Westbridge custody suite"),
+        notice_date: "23/11/2026".into(),
+        notice_time: "08:35".into(),
+        ..Default::default()
+    };
+    let assessment = custody::record_assessment(t.lead.store_mut(), &actor, &john, &given_earlier).unwrap();
     let appointment = t.appointment_of(&assessment);
     let no_remained = t.outcome(&appointment, outcome("attended", None));
     assert_eq!(code_of(no_remained), "validation.required", "an assessment records remained");

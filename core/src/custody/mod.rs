@@ -191,8 +191,12 @@ pub struct NewAssessment {
     pub initial_assessment_id: String,
     /// Initial only: carried out now in the custody suite, attended and remained.
     pub carried_out_now: bool,
-    /// The appointment, when booked (notice is given as it is booked).
+    /// The appointment, when booked.
     pub appointment: NewAppointment,
+    /// When the written notice (RA1) was given, as typed; empty means now. The statement for
+    /// the police quotes it, so a booking entered afterwards keeps the true time.
+    pub notice_date: String,
+    pub notice_time: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -513,6 +517,18 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
             if initial_for_test(conn, &test.id)?.is_some() {
                 return Err(PathwayError::NotAllowed("An initial assessment is already booked or recorded for this test.".into()));
             }
+            // None when the typed notice time is itself wrong (its own error says why).
+            let notice_at = if input.carried_out_now || (input.notice_date.trim().is_empty() && input.notice_time.trim().is_empty()) {
+                Some(now)
+            } else {
+                match appointments::when::instant(&mut p, "notice_date", "notice_time", &input.notice_date, &input.notice_time, "the notice") {
+                    Some(at) if at > now => {
+                        p.push(FieldError::new("notice_date", "validation.notice_in_future", "Notice cannot be given in the future."));
+                        None
+                    }
+                    other => other,
+                }
+            };
             let booking = if input.carried_out_now {
                 appointments::Booking {
                     kind: AssessmentKind::Initial.label().into(),
@@ -522,6 +538,14 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
                 }
             } else {
                 match appointments::check_booking(&mut p, conn, actor, &input.appointment, Some(AssessmentKind::Initial.label())) {
+                    Some(b) if notice_at.is_some_and(|n| b.at <= n) => {
+                        p.push(FieldError::new(
+                            "date",
+                            "validation.appointment_before_notice",
+                            "The appointment must come after the notice was given. Check both dates and times.",
+                        ));
+                        return Err(p.into_error().into());
+                    }
                     Some(b) if p.is_empty() => b,
                     _ => return Err(p.into_error().into()),
                 }
@@ -541,7 +565,7 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
                 let mut r = new_assessment(w, assessment_id.clone(), &client.id, AssessmentKind::Initial, appointment_id);
                 r.test_id = Some(test.id.clone());
                 if !input.carried_out_now {
-                    r.notice_given_at = Some(now);
+                    r.notice_given_at = notice_at;
                     r.notice_given_by = Some(actor.worker_id.clone());
                 }
                 w.create(&r)?;

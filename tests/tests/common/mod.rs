@@ -125,6 +125,27 @@ impl Journey {
             .expect("click");
     }
 
+    /// Chooses the option with this value in a select.
+    pub async fn choose(&self, id: &str, value: &str) {
+        self.wait_for(&format!("#{id}")).await.select_by_value(value).await.unwrap_or_else(|e| panic!("choosing {value} in #{id}: {e}"));
+    }
+
+    /// Waits until nothing matches `css` (e.g. a cleared flag).
+    pub async fn wait_for_no_text(&self, css: &str, gone: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let mut texts = Vec::new();
+            for el in self.c().find_all(Locator::Css(css)).await.unwrap_or_default() {
+                texts.push(el.text().await.unwrap_or_default());
+            }
+            if !texts.iter().any(|t| t.contains(gone)) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "expected {gone:?} to go from {css}; it still reads {texts:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.expect("element text")
     }
@@ -224,6 +245,12 @@ impl Drop for Journey {
         let _ = Command::new("kill").arg("-TERM").arg(self.driver.id().to_string()).status();
         let _ = self.driver.wait();
     }
+}
+
+/// A moment `minutes_ago` as the London date ("23/11/2026") and time ("14:30") a worker types.
+pub fn london_ago(minutes_ago: i64) -> (String, String) {
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(minutes_ago)).with_timezone(&chrono_tz::Europe::London);
+    (at.format("%d/%m/%Y").to_string(), at.format("%H:%M").to_string())
 }
 
 pub const ENTER: &str = "\u{E007}";

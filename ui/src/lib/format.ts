@@ -113,3 +113,36 @@ export function possessive(name: string): string {
 export function count(n: number | bigint): string {
   return new Intl.NumberFormat("en-GB").format(Number(n));
 }
+
+/** Custody work: tests, assessments, cautions and their statements. */
+export function canCustody(w: WorkerView): boolean {
+  return w.roles.includes("custody") || w.roles.includes("team_lead");
+}
+
+/** Court work: hearings, bail, RoB, suitability and breach notices. */
+export function canCourt(w: WorkerView): boolean {
+  return w.roles.includes("court") || w.roles.includes("team_lead");
+}
+
+const londonNow = new Intl.DateTimeFormat("en-GB", {
+  day: "2-digit",
+  month: "2-digit",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+  timeZone: "Europe/London",
+});
+
+/** Now in London, the way a worker types it: { date: "23/11/2026", time: "14:30" }. */
+export function typedNow(now: Date = new Date()): { date: string; time: string } {
+  const p = Object.fromEntries(londonNow.formatToParts(now).map((x) => [x.type, x.value]));
+  return { date: `${p.day}/${p.month}/${p.year}`, time: `${p.hour}:${p.minute}` };
+}
+
+/** RFC 3339 → "14:05", London time. */
+export function formatTime(rfc3339: string | null | undefined): string {
+  const full = formatDateTime(rfc3339);
+  const m = /, (\d{2}:\d{2})$/.exec(full);
+  return m ? m[1] : full;
+}

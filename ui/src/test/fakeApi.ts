@@ -1,7 +1,23 @@
 // A fake backend for component tests: plain functions with canned answers, no Tauri IPC.
 import { vi } from "vitest";
 import type { Api } from "../lib/api/index";
-import type { ClientRecord, ErrorPayload, ReferenceLists, SearchResult, SessionInfo, TeamSettings, WorkerView } from "../lib/api/types";
+import type {
+  AppointmentView,
+  AssessmentView,
+  BailView,
+  ClientRecord,
+  Document,
+  ErrorPayload,
+  Flag,
+  HearingView,
+  PathwayLists,
+  ReferenceLists,
+  SearchResult,
+  SessionInfo,
+  TeamSettings,
+  TestView,
+  WorkerView,
+} from "../lib/api/types";
 
 export const caseworker: WorkerView = { id: "w-dan", login: "dan", display_name: "Dan Kowalski", roles: ["custody"], active: true };
 export const administrator: WorkerView = {
@@ -113,6 +129,181 @@ export function record(over: Partial<ClientRecord> = {}): ClientRecord {
   };
 }
 
+/** A short copy of the backend's pathway lists (core/src/appointments, custody, court, notes). */
+export const pathwayLists: PathwayLists = {
+  trigger_offences: [
+    { value: "theft", label: "Theft", group: "" },
+    { value: "burglary", label: "Burglary", group: "" },
+    { value: "possession_class_a", label: "Possession of a Class A drug", group: "" },
+  ],
+  test_results: [
+    { value: "positive", label: "Positive", group: "" },
+    { value: "negative", label: "Negative", group: "" },
+    { value: "refused", label: "Refused", group: "" },
+    { value: "not_tested", label: "Not tested", group: "" },
+  ],
+  sample_types: [
+    { value: "oral_fluid", label: "Oral fluid (saliva)", group: "" },
+    { value: "urine", label: "Urine", group: "" },
+  ],
+  hearing_types: [
+    { value: "first_appearance", label: "First appearance", group: "" },
+    { value: "sentence", label: "Sentence", group: "" },
+  ],
+  bail_statuses: [
+    { value: "unconditional", label: "Unconditional bail", group: "" },
+    { value: "conditional", label: "Conditional bail", group: "" },
+    { value: "remanded", label: "Remanded in custody", group: "" },
+  ],
+  contact_kinds: [
+    { value: "custody_cold_call", label: "Cold call in custody", group: "" },
+    { value: "phone", label: "Phone call", group: "" },
+  ],
+  cancelled_by: [
+    { value: "client", label: "The client", group: "" },
+    { value: "service", label: "The service", group: "" },
+  ],
+};
+
+export function flag(over: Partial<Flag> = {}): Flag {
+  return {
+    code: "CUS-FAIL-ATTEND",
+    severity: "urgent",
+    severity_label: "Urgent",
+    client_id: "c-1",
+    client_name: "John Paul Smith",
+    due: "2026-03-04",
+    sentence: "John Paul Smith did not attend the initial assessment booked for 3 Mar 2026 at 10:00.",
+    action: "Produce the evidential statement and mark it sent to the police.",
+    record_type: "appointment",
+    record_id: "ap-1",
+    ...over,
+  };
+}
+
+export function test(over: Partial<TestView> = {}): TestView {
+  return {
+    id: "t-1",
+    client_id: "c-1",
+    custody_suite: "Leeds Bridewell",
+    arrested_at: "2026-03-03T09:00:00Z",
+    trigger_offence: "theft",
+    trigger_offence_label: "Theft",
+    discretionary: false,
+    tested_at: "2026-03-03T10:30:00Z",
+    opiates: "positive",
+    cocaine: "negative",
+    positive: true,
+    disputed: false,
+    sent_for_confirmation: false,
+    sample_type: "oral_fluid",
+    sample_type_label: "Oral fluid (saliva)",
+    recorded_by: "Dan Kowalski",
+    initial_assessment_id: null,
+    ...over,
+  };
+}
+
+export function appointment(over: Partial<AppointmentView> = {}): AppointmentView {
+  return {
+    id: "ap-1",
+    client_id: "c-1",
+    owner_type: "required_assessment",
+    owner_id: "ra-1",
+    kind: "Initial required assessment",
+    at: "2026-03-05T10:00:00Z",
+    date: "2026-03-05",
+    time: "10:00",
+    place: "Leeds Bridewell",
+    worker_id: "w-dan",
+    worker: "Dan Kowalski",
+    status: "scheduled",
+    status_label: "Booked",
+    remained: null,
+    cancelled_by: null,
+    outcome_recorded_at: null,
+    failed: false,
+    awaiting_outcome: true,
+    failure_document_at: null,
+    failure_reported_at: null,
+    variations: [],
+    ...over,
+  };
+}
+
+export function assessment(over: Partial<AssessmentView> = {}): AssessmentView {
+  return {
+    id: "ra-1",
+    client_id: "c-1",
+    kind: "initial",
+    kind_label: "Initial required assessment",
+    test_id: "t-1",
+    initial_assessment_id: null,
+    appointment: appointment(),
+    notice_given_at: "2026-03-03T10:45:00Z",
+    notice_given_by: "Dan Kowalski",
+    follow_up_required: null,
+    decided_at: null,
+    decided_by: null,
+    follow_up_id: null,
+    awaiting_decision: false,
+    ...over,
+  };
+}
+
+export function hearing(over: Partial<HearingView> = {}): HearingView {
+  return {
+    id: "h-1",
+    client_id: "c-1",
+    court: "Leeds Magistrates' Court",
+    at: "2026-03-04T10:00:00Z",
+    date: "2026-03-04",
+    time: "10:00",
+    hearing_type: "first_appearance",
+    hearing_type_label: "First appearance",
+    outcome: null,
+    next_hearing_on: null,
+    court_note: null,
+    note_recorded_at: null,
+    recorded_by: "Priya Shah",
+    ...over,
+  };
+}
+
+export function bail(over: Partial<BailView> = {}): BailView {
+  return {
+    id: "b-1",
+    client_id: "c-1",
+    hearing_id: "h-1",
+    decided_on: "2026-03-04",
+    bail_status: "conditional",
+    bail_status_label: "Conditional bail",
+    conditions: "Live and sleep at 1 Leeds Road",
+    restriction_on_bail: true,
+    rob_appointments: [],
+    recorded_by: "Priya Shah",
+    ...over,
+  };
+}
+
+export function statement(over: Partial<Document> = {}): Document {
+  return {
+    title: "Evidential statement: failure to attend or remain for a required assessment",
+    subject: "John Paul Smith, born 3 Mar 1987",
+    paragraphs: [
+      "This statement concerns John Paul Smith, born 3 Mar 1987, PNC number 2019/0012345B.",
+      "John Paul Smith did not attend the initial required assessment at Leeds Bridewell on 5 Mar 2026 at 10:00.",
+    ],
+    signed_by: "Dan Kowalski",
+    produced_on: "2026-03-06",
+    produced_at: "2026-03-06T09:00:00Z",
+    client_id: "c-1",
+    record_type: "appointment",
+    record_id: "ap-1",
+    ...over,
+  };
+}
+
 export type FakeApi = { [K in keyof Api]: Api[K] & ReturnType<typeof vi.fn> } & {
   /** Plays the backend's "session-locked" event. */
   fireLocked(login: string): void;
@@ -159,6 +350,33 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     dismissDuplicate: unexpected("dismiss_duplicate"),
     mergeClients: unexpected("merge_clients"),
     undoMerge: unexpected("undo_merge"),
+    pathwayLists: () => Promise.resolve(pathwayLists),
+    recordTest: unexpected("record_test"),
+    clientCustody: () => Promise.resolve({ tests: [], assessments: [], cautions: [] }),
+    recordAssessment: unexpected("record_assessment"),
+    decideFollowUp: unexpected("decide_follow_up"),
+    produceFailureStatement: unexpected("produce_failure_statement"),
+    recordCaution: unexpected("record_caution"),
+    bookAppointment: unexpected("book_appointment"),
+    rescheduleAppointment: unexpected("reschedule_appointment"),
+    cancelAppointment: unexpected("cancel_appointment"),
+    recordAppointmentOutcome: unexpected("record_appointment_outcome"),
+    markFailureReported: unexpected("mark_failure_reported"),
+    recordHearing: unexpected("record_hearing"),
+    recordHearingOutcome: unexpected("record_hearing_outcome"),
+    recordCourtNote: unexpected("record_court_note"),
+    recordBail: unexpected("record_bail"),
+    recordSuitability: unexpected("record_suitability"),
+    clientCourt: () => Promise.resolve({ hearings: [], bail: [], suitability: [] }),
+    produceBreachNotice: unexpected("produce_breach_notice"),
+    recordContact: unexpected("record_contact"),
+    addCaseNote: unexpected("add_case_note"),
+    clientNotes: () => Promise.resolve({ contacts: [], notes: [] }),
+    clientTimeline: () => Promise.resolve([]),
+    clientFlags: () => Promise.resolve([]),
+    myFlags: () => Promise.resolve([]),
+    today: () => Promise.resolve({ date: "2026-03-05", appointments: [], flags: [] }),
+    allFlags: () => Promise.resolve([]),
     onLocked: (callback) => {
       lockedListeners.add(callback);
       return Promise.resolve(() => lockedListeners.delete(callback));

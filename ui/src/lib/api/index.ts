@@ -23,11 +23,33 @@ import type {
   SetUpInput,
   TeamSettings,
   WorkerView,
+  ClientNotes,
+  CourtSummary,
+  CustodySummary,
+  Document,
+  Flag,
+  HearingOutcome,
+  NewAppointment,
+  NewAssessment,
+  NewBailDecision,
+  NewCaution,
+  NewContact,
+  NewHearing,
+  NewNote,
+  NewOutcome,
+  NewSuitability,
+  NewTestOnArrest,
+  PathwayLists,
+  TimelineEntry,
+  Today,
 } from "./types";
 
 export type * from "./types";
 
 export type Unlisten = () => void;
+
+/** What `book_appointment` books for (required assessments are booked from their test). */
+export type BookableOwner = "conditional_caution" | "restriction_on_bail" | "general";
 
 export interface Api {
   appStatus(): Promise<AppStatus>;
@@ -70,6 +92,41 @@ export interface Api {
   /** Returns the merge's id. */
   mergeClients(survivorId: string, mergedId: string, reasons: string): Promise<string>;
   undoMerge(mergeId: string): Promise<void>;
+  // The pathway: custody, court, appointments, contacts and notes, the timeline and flags.
+  pathwayLists(): Promise<PathwayLists>;
+  /** Returns the test's id. */
+  recordTest(clientId: string, input: NewTestOnArrest): Promise<string>;
+  clientCustody(clientId: string): Promise<CustodySummary>;
+  /** Returns the assessment's id. */
+  recordAssessment(clientId: string, input: NewAssessment): Promise<string>;
+  /** RA4 (`required`, with an optional booking) or RA5 (not required). */
+  decideFollowUp(assessmentId: string, required: boolean, booking: NewAppointment | null): Promise<void>;
+  produceFailureStatement(appointmentId: string): Promise<Document>;
+  recordCaution(clientId: string, input: NewCaution): Promise<string>;
+  bookAppointment(clientId: string, ownerType: BookableOwner, ownerId: string, input: NewAppointment): Promise<string>;
+  /** RA2: a variation of the time (or place). */
+  rescheduleAppointment(appointmentId: string, input: NewAppointment): Promise<void>;
+  cancelAppointment(appointmentId: string, cancelledBy: string): Promise<void>;
+  recordAppointmentOutcome(appointmentId: string, input: NewOutcome): Promise<void>;
+  /** The statement was sent to the police, or the breach reported to the court. */
+  markFailureReported(appointmentId: string): Promise<void>;
+  recordHearing(clientId: string, input: NewHearing): Promise<string>;
+  recordHearingOutcome(hearingId: string, input: HearingOutcome): Promise<void>;
+  recordCourtNote(hearingId: string, note: string): Promise<void>;
+  recordBail(clientId: string, input: NewBailDecision): Promise<string>;
+  recordSuitability(clientId: string, input: NewSuitability): Promise<string>;
+  clientCourt(clientId: string): Promise<CourtSummary>;
+  produceBreachNotice(appointmentId: string): Promise<Document>;
+  recordContact(clientId: string, input: NewContact): Promise<string>;
+  addCaseNote(clientId: string, input: NewNote): Promise<string>;
+  clientNotes(clientId: string): Promise<ClientNotes>;
+  /** Oldest first. */
+  clientTimeline(clientId: string): Promise<TimelineEntry[]>;
+  clientFlags(clientId: string): Promise<Flag[]>;
+  myFlags(): Promise<Flag[]>;
+  today(): Promise<Today>;
+  /** Team leads: every open flag in the team. */
+  allFlags(): Promise<Flag[]>;
   /** The backend locked an idle session; `login` is who was signed in. */
   onLocked(callback: (login: string) => void): Promise<Unlisten>;
 }
@@ -111,6 +168,33 @@ export const tauriApi: Api = {
   dismissDuplicate: (firstId, secondId) => invoke("dismiss_duplicate", { firstId, secondId }),
   mergeClients: (survivorId, mergedId, reasons) => invoke("merge_clients", { survivorId, mergedId, reasons }),
   undoMerge: (mergeId) => invoke("undo_merge", { mergeId }),
+  pathwayLists: () => invoke("pathway_lists"),
+  recordTest: (clientId, input) => invoke("record_test", { clientId, input }),
+  clientCustody: (clientId) => invoke("client_custody", { clientId }),
+  recordAssessment: (clientId, input) => invoke("record_assessment", { clientId, input }),
+  decideFollowUp: (assessmentId, required, booking) => invoke("decide_follow_up", { assessmentId, required, booking }),
+  produceFailureStatement: (appointmentId) => invoke("produce_failure_statement", { appointmentId }),
+  recordCaution: (clientId, input) => invoke("record_caution", { clientId, input }),
+  bookAppointment: (clientId, ownerType, ownerId, input) => invoke("book_appointment", { clientId, ownerType, ownerId, input }),
+  rescheduleAppointment: (appointmentId, input) => invoke("reschedule_appointment", { appointmentId, input }),
+  cancelAppointment: (appointmentId, cancelledBy) => invoke("cancel_appointment", { appointmentId, cancelledBy }),
+  recordAppointmentOutcome: (appointmentId, input) => invoke("record_appointment_outcome", { appointmentId, input }),
+  markFailureReported: (appointmentId) => invoke("mark_failure_reported", { appointmentId }),
+  recordHearing: (clientId, input) => invoke("record_hearing", { clientId, input }),
+  recordHearingOutcome: (hearingId, input) => invoke("record_hearing_outcome", { hearingId, input }),
+  recordCourtNote: (hearingId, note) => invoke("record_court_note", { hearingId, note }),
+  recordBail: (clientId, input) => invoke("record_bail", { clientId, input }),
+  recordSuitability: (clientId, input) => invoke("record_suitability", { clientId, input }),
+  clientCourt: (clientId) => invoke("client_court", { clientId }),
+  produceBreachNotice: (appointmentId) => invoke("produce_breach_notice", { appointmentId }),
+  recordContact: (clientId, input) => invoke("record_contact", { clientId, input }),
+  addCaseNote: (clientId, input) => invoke("add_case_note", { clientId, input }),
+  clientNotes: (clientId) => invoke("client_notes", { clientId }),
+  clientTimeline: (clientId) => invoke("client_timeline", { clientId }),
+  clientFlags: (clientId) => invoke("client_flags", { clientId }),
+  myFlags: () => invoke("my_flags"),
+  today: () => invoke("today"),
+  allFlags: () => invoke("all_flags"),
   onLocked: (callback) => listen<{ login: string }>("session-locked", (event) => callback(event.payload.login)),
 };
 

@@ -258,9 +258,14 @@ initial_assessment_id: string,
  */
 carried_out_now: boolean, 
 /**
- * The appointment, when booked (notice is given as it is booked).
+ * The appointment, when booked.
  */
-appointment: NewAppointment, };
+appointment: NewAppointment, 
+/**
+ * When the written notice (RA1) was given, as typed; empty means now. The statement for
+ * the police quotes it, so a booking entered afterwards keeps the true time.
+ */
+notice_date: string, notice_time: string, };
 
 export type TestView = { id: string, client_id: string, custody_suite: string, arrested_at: string, trigger_offence: string | null, trigger_offence_label: string | null, discretionary: boolean, tested_at: string, opiates: TestResult, cocaine: TestResult, positive: boolean, disputed: boolean, sent_for_confirmation: boolean, sample_type: string, sample_type_label: string, recorded_by: string, 
 /**

@@ -14,6 +14,8 @@ async function openRecord(worker: WorkerView, over: Partial<Api>, name = "John P
   const api = signedInApi(worker, { searchClients: () => Promise.resolve([person()]), ...over });
   render(App, { props: { api } });
   const user = userEvent.setup();
+  await screen.findByRole("heading", { level: 1, name: "Today" });
+  await user.keyboard("/");
   await screen.findByRole("heading", { level: 1, name: "Find a person" });
   await user.type(input("search"), "smith");
   await waitFor(() => expect(document.querySelectorAll(".search-result")).toHaveLength(1));

@@ -21,6 +21,8 @@ describe("Find a person", () => {
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await user.keyboard("/");
     await screen.findByRole("heading", { level: 1, name: "Find a person" });
     await waitFor(() => expect(document.activeElement).toBe(search()));
 
@@ -54,6 +56,8 @@ describe("Find a person", () => {
   it("offers to register someone when no one is found", async () => {
     render(App, { props: { api: signedInApi(caseworker) } });
     const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await user.keyboard("/");
     await screen.findByRole("heading", { level: 1, name: "Find a person" });
     await user.type(search(), "nobody");
     await screen.findByRole("heading", { name: "No one found" });
@@ -69,6 +73,8 @@ describe("Find a person", () => {
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await user.keyboard("/");
     await screen.findByRole("heading", { level: 1, name: "Find a person" });
     await user.type(search(), "img");
     await waitFor(() => expect(rows()).toHaveLength(1));
@@ -84,7 +90,7 @@ describe("Find a person", () => {
   it("'/' and Ctrl+K bring the cursor to the search box from anywhere", async () => {
     render(App, { props: { api: signedInApi(caseworker) } });
     const user = userEvent.setup();
-    await screen.findByRole("heading", { level: 1, name: "Find a person" });
+    await screen.findByRole("heading", { level: 1, name: "Today" });
     await user.click(document.getElementById("nav-settings")!);
     await screen.findByRole("heading", { level: 1, name: "Settings" });
     await user.keyboard("/");
@@ -107,6 +113,8 @@ describe("Find a person", () => {
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await user.keyboard("/");
     await screen.findByRole("heading", { level: 1, name: "Find a person" });
     await user.type(search(), "smith");
     await waitFor(() => expect(rows()).toHaveLength(2));

@@ -9,7 +9,7 @@ const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 
 async function openRegister() {
   const user = userEvent.setup();
-  await screen.findByRole("heading", { level: 1, name: "Find a person" });
+  await screen.findByRole("heading", { level: 1, name: "Today" });
   await user.click(document.getElementById("nav-register")!);
   await screen.findByRole("heading", { level: 1, name: "Register a person" });
   await waitFor(() => expect(document.activeElement).toBe(input("surname")));

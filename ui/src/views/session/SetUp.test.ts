@@ -72,7 +72,7 @@ describe("Set up", () => {
     await user.click(screen.getByLabelText("I have written down the recovery key"));
     await user.click(document.getElementById("recovery-key-continue")!);
     // The first account is administrator and team lead, so it sees the casework screens too.
-    await screen.findByRole("heading", { level: 1, name: "Find a person" });
+    await screen.findByRole("heading", { level: 1, name: "Today" });
     expect(document.getElementById("nav-workers")).not.toBeNull();
     expect(document.getElementById("recovery-key")).toBeNull();
   });

@@ -55,7 +55,7 @@ describe("Sign in", () => {
     await screen.findByRole("heading", { level: 1, name: "Sign in to Throughline" });
     await waitFor(() => expect(document.activeElement).toBe(input("login")));
     await user.keyboard("dan{Tab}custody-suite-seven{Enter}");
-    await screen.findByRole("heading", { level: 1, name: "Find a person" });
+    await screen.findByRole("heading", { level: 1, name: "Today" });
     expect(screen.getByText("Leeds CJ Drug Team")).toBeTruthy();
     expect(screen.getByText("Dan Kowalski")).toBeTruthy();
     // A custody worker has no Workers screen.
@@ -102,7 +102,7 @@ describe("Locking", () => {
       openClient: () => Promise.resolve(record()),
     });
     render(App, { props: { api } });
-    await screen.findByRole("heading", { level: 1, name: "Find a person" });
+    await screen.findByRole("heading", { level: 1, name: "Today" });
 
     api.fireLocked("dan");
 
@@ -126,6 +126,8 @@ describe("Locking", () => {
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await user.keyboard("/");
     await screen.findByRole("heading", { level: 1, name: "Find a person" });
     await user.type(input("search"), "smith");
     await waitFor(() => expect(document.querySelectorAll(".search-result")).toHaveLength(1));
@@ -143,7 +145,7 @@ describe("Locking", () => {
     const api = signedInApi(caseworker);
     render(App, { props: { api } });
     const user = userEvent.setup();
-    await screen.findByRole("heading", { level: 1, name: "Find a person" });
+    await screen.findByRole("heading", { level: 1, name: "Today" });
     await user.click(document.getElementById("lock-button")!);
     expect(api.lock).toHaveBeenCalled();
     await screen.findByRole("heading", { level: 1, name: "Throughline is locked" });

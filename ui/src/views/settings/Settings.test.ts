@@ -39,6 +39,23 @@ describe("Settings", () => {
     await expectNoAxeViolations();
   });
 
+  it("an administrator changes a flag threshold; the whole settings object is saved", async () => {
+    const api = signedInApi(administrator, { saveTeamSettings: () => Promise.resolve() });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Settings" }));
+    const days = () => document.getElementById("assessment_booking_days") as HTMLInputElement;
+    await waitFor(() => expect(days().value).toBe("1"));
+    expect(screen.getByLabelText("Flag a positive test with no initial assessment after this many days")).toBe(days());
+    await user.clear(days());
+    await user.type(days(), "two{Enter}");
+    await waitFor(() => expect(document.getElementById("assessment_booking_days-error")?.textContent).toContain("whole number"));
+    expect(api.saveTeamSettings).not.toHaveBeenCalled();
+    await user.clear(days());
+    await user.type(days(), "2{Enter}");
+    expect(api.saveTeamSettings).toHaveBeenLastCalledWith({ ...teamSettings, assessment_booking_days: 2 });
+  });
+
   it("reports an intact audit trail and a broken one in words", async () => {
     let broken = false;
     const api = signedInApi(administrator, {

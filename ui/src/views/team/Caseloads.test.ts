@@ -51,7 +51,7 @@ describe("Caseloads", () => {
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
-    await screen.findByRole("heading", { level: 1, name: "Find a person" });
+    await screen.findByRole("heading", { level: 1, name: "Today" });
     await user.click(document.getElementById("nav-caseload")!);
     await screen.findByRole("heading", { level: 1, name: "My caseload" });
     await waitFor(() => expect(document.querySelectorAll(".search-result")).toHaveLength(1));

@@ -28,9 +28,9 @@ async function openDuplicates(over = {}) {
   });
   render(App, { props: { api } });
   const user = userEvent.setup();
-  await screen.findByRole("heading", { level: 1, name: "Find a person" });
+  await screen.findByRole("heading", { level: 1, name: "Today" });
   const navs = Array.from(document.querySelectorAll(".nav-item")).map((b) => b.textContent);
-  expect(navs).toEqual(["Find a person", "Register a person", "My caseload", "Team", "Possible duplicates", "Workers", "Settings"]);
+  expect(navs).toEqual(["Today", "Find a person", "Register a person", "My caseload", "Team", "Team flags", "Possible duplicates", "Workers", "Settings"]);
   await user.click(document.getElementById("nav-duplicates")!);
   await screen.findByRole("heading", { level: 1, name: "Possible duplicates" });
   await waitFor(() => expect(document.querySelectorAll(".duplicate-pair")).toHaveLength(2));
@@ -40,7 +40,7 @@ async function openDuplicates(over = {}) {
 describe("Possible duplicates", () => {
   it("is only for team leads", async () => {
     render(App, { props: { api: signedInApi(caseworker) } });
-    await screen.findByRole("heading", { level: 1, name: "Find a person" });
+    await screen.findByRole("heading", { level: 1, name: "Today" });
     expect(document.getElementById("nav-duplicates")).toBeNull();
     expect(document.getElementById("nav-team")).toBeNull();
     expect(document.getElementById("nav-caseload")).not.toBeNull();

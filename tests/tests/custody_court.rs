@@ -1,0 +1,139 @@
+//! Custody and court in the real app: a custody worker records a positive test and an
+//! assessment the person misses, produces the evidential statement and marks it sent; a court
+//! worker records bail with a Restriction on Bail whose missed appointment raises the flag
+//! until the breach is reported.
+mod common;
+use common::{london_ago, Journey, ARROW_DOWN, ENTER, ESCAPE};
+use std::path::Path;
+use std::sync::Arc;
+use throughline_core::accounts::Installation;
+use throughline_core::clients::{self, NewClient};
+use throughline_core::clock::SystemClock;
+use throughline_core::demo;
+
+/// A demo team and one person, Kyle Brennan, allocated to the custody worker.
+fn team_with_kyle(dir: &Path) {
+    demo::create_installation(dir, Arc::new(SystemClock), 5, 20).expect("demo team");
+    let mut custody = Installation::new(dir, Arc::new(SystemClock)).sign_in("custody", demo::DEMO_PASSWORD).expect("custody");
+    let actor = custody.actor();
+    let kyle = NewClient {
+        surname: "Brennan".into(),
+        forenames: "Kyle".into(),
+        date_of_birth: "14/02/1991".into(),
+        sex: "male".into(),
+        ..NewClient::default()
+    };
+    clients::register(custody.store_mut(), &actor, &kyle).expect("register Kyle");
+}
+
+async fn open_kyle(j: &Journey) {
+    j.click(".team-name").await;
+    j.keys("/").await;
+    j.keys("brennan").await;
+    j.wait_for_text(".search-result", "BRENNAN, Kyle").await;
+    j.keys(ARROW_DOWN).await;
+    j.keys(ENTER).await;
+    j.wait_for_heading("Kyle Brennan").await;
+}
+
+async fn fill_when(j: &Journey, date_id: &str, time_id: &str, minutes_ago: i64) {
+    let (date, time) = london_ago(minutes_ago);
+    j.fill(date_id, &date).await;
+    j.fill(time_id, &time).await;
+}
+
+#[tokio::test]
+async fn custody_then_court() {
+    let mut j = Journey::start_with("custody-court", team_with_kyle).await;
+    j.sign_in("custody", demo::DEMO_PASSWORD).await;
+    j.wait_for_heading("Today").await;
+    j.shot("today").await;
+    open_kyle(&j).await;
+
+    // A positive test for opiates, three hours ago.
+    j.click("#record-test").await;
+    j.wait_for_heading("Record a test on arrest").await;
+    j.fill("custody_suite", "Leeds Bridewell").await;
+    fill_when(&j, "arrested_date", "arrested_time", 180).await;
+    fill_when(&j, "tested_date", "tested_time", 150).await;
+    j.choose("trigger_offence", "theft").await;
+    j.choose("opiates", "positive").await;
+    j.choose("cocaine", "negative").await;
+    j.choose("sample_type", "oral_fluid").await;
+    j.shot("record-test").await;
+    j.fill("custody_suite", "Leeds Bridewell").await;
+    j.keys(ENTER).await;
+    j.wait_for_heading("Kyle Brennan").await;
+    j.wait_for_text("#client-flags", "CUS-ASSESS-MISSING").await;
+    j.shot("assessment-missing").await;
+
+    // The initial assessment, booked for an hour ago with notice given, was not attended.
+    j.click(".record-assessment").await;
+    j.wait_for_heading("Initial required assessment").await;
+    j.click("#carried_out_now-no").await;
+    fill_when(&j, "notice_date", "notice_time", 120).await;
+    fill_when(&j, "appointment_date", "appointment_time", 60).await;
+    j.fill("appointment_place", "Leeds Bridewell").await;
+    j.keys(ENTER).await;
+    j.wait_for_heading("Kyle Brennan").await;
+    j.wait_for_no_text("#client-flags", "CUS-ASSESS-MISSING").await;
+    j.click("#custody .record-outcome").await;
+    j.click("#outcome-did_not_attend").await;
+    j.keys(ENTER).await;
+    j.wait_for_text("#client-flags", "CUS-FAIL-ATTEND").await;
+    j.shot("failed-to-attend").await;
+
+    // The evidential statement, from the recorded facts; marked sent, the flag clears.
+    j.click("#custody .produce-statement").await;
+    j.wait_for_text(".document", "Kyle Brennan").await;
+    j.wait_for_text(".document", "did not attend").await;
+    j.wait_for_text(".document", "Leeds Bridewell").await;
+    j.wait_for_text(".document", "Dan Kowalski").await;
+    j.wait_for_text(".document", &format!("at {} Dan Kowalski gave Kyle Brennan written notice", london_ago(120).1)).await;
+    j.shot("evidential-statement").await;
+    j.click(".mark-sent").await;
+    j.keys(ESCAPE).await;
+    j.wait_for_heading("Kyle Brennan").await;
+    j.wait_for_no_text("#client-flags", "CUS-FAIL-ATTEND").await;
+
+    // The court worker records conditional bail with a Restriction on Bail.
+    j.click("#sign-out-button").await;
+    j.sign_in("court", demo::DEMO_PASSWORD).await;
+    open_kyle(&j).await;
+    j.wait_for_text("#timeline", "Leeds Bridewell").await;
+    j.click("#record-hearing").await;
+    j.fill("court", "Leeds Magistrates' Court").await;
+    fill_when(&j, "date", "time", 120).await;
+    j.choose("hearing_type", "first_appearance").await;
+    j.keys(ENTER).await;
+    j.wait_for_heading("Kyle Brennan").await;
+    j.click("#record-bail").await;
+    j.choose("bail_status", "conditional").await;
+    j.fill("conditions", "Reside at home address; attend drug assessment appointments").await;
+    j.click("#restriction_on_bail").await;
+    j.shot("bail").await;
+    j.click("button[type=submit]").await;
+    j.wait_for_heading("Kyle Brennan").await;
+
+    // Its appointment, half an hour ago, was missed: the flag is raised.
+    j.click("#court .book-rob-appointment").await;
+    fill_when(&j, "appointment_date", "appointment_time", 30).await;
+    j.fill("appointment_place", "Westbridge drug service").await;
+    j.keys(ENTER).await;
+    j.wait_for_heading("Kyle Brennan").await;
+    j.click("#court .record-outcome").await;
+    j.click("#outcome-did_not_attend").await;
+    j.keys(ENTER).await;
+    j.wait_for_text("#client-flags", "COURT-ROB-MISSED").await;
+    j.shot("rob-missed").await;
+
+    // The breach of bail notice, reported: the flag clears.
+    j.click("#court .produce-notice").await;
+    j.wait_for_text(".document", "Restriction on Bail").await;
+    j.shot("breach-notice").await;
+    j.click(".mark-sent").await;
+    j.keys(ESCAPE).await;
+    j.wait_for_heading("Kyle Brennan").await;
+    j.wait_for_no_text("#client-flags", "COURT-ROB-MISSED").await;
+    j.finish().await;
+}
