@@ -579,13 +579,7 @@ pub fn views(conn: &Connection, list: Vec<Appointment>, now: DateTime<Utc>) -> r
 
 /// Every appointment of the given clients (a client and those merged into it), in time order.
 pub fn of_clients(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<Appointment>> {
-    let mut out = Vec::new();
-    let mut stmt = conn.prepare_cached("SELECT * FROM appointments WHERE client_id = ?1")?;
-    for id in client_ids {
-        for a in stmt.query_map([id], from_row)? {
-            out.push(a?);
-        }
-    }
+    let mut out = crate::store::record::of_clients(conn, client_ids)?;
     out.sort_by_key(|a: &Appointment| a.at);
     Ok(out)
 }

@@ -8,7 +8,7 @@ use crate::clients::reference::{self, Choice};
 use crate::custody::family;
 use crate::dates;
 use crate::error::{FieldError, Problems, ValidationErrors};
-use crate::store::record::{from_row, sql_bool, Record};
+use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -402,31 +402,20 @@ pub fn record_suitability(store: &mut Store, actor: &Actor, client_id: &str, inp
     Ok(record.id)
 }
 
-fn rows<R: Record>(conn: &Connection, table: &str, client_ids: &[String]) -> rusqlite::Result<Vec<R>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE client_id = ?1"))?;
-    let mut out = Vec::new();
-    for id in client_ids {
-        for r in stmt.query_map([id], from_row)? {
-            out.push(r?);
-        }
-    }
-    Ok(out)
-}
-
 pub fn hearings_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<Hearing>> {
-    let mut list: Vec<Hearing> = rows(conn, "court_hearings", client_ids)?;
+    let mut list: Vec<Hearing> = crate::store::record::of_clients(conn, client_ids)?;
     list.sort_by_key(|a| a.at);
     Ok(list)
 }
 
 pub fn bail_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<BailDecision>> {
-    let mut list: Vec<BailDecision> = rows(conn, "bail_decisions", client_ids)?;
+    let mut list: Vec<BailDecision> = crate::store::record::of_clients(conn, client_ids)?;
     list.sort_by(|a, b| a.decided_on.cmp(&b.decided_on).then(a.created_at.cmp(&b.created_at)));
     Ok(list)
 }
 
 pub fn suitability_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<SuitabilityAssessment>> {
-    let mut list: Vec<SuitabilityAssessment> = rows(conn, "drr_suitability_assessments", client_ids)?;
+    let mut list: Vec<SuitabilityAssessment> = crate::store::record::of_clients(conn, client_ids)?;
     list.sort_by_key(|a| a.assessed_on);
     Ok(list)
 }

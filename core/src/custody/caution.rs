@@ -129,13 +129,7 @@ pub fn book_appointment(store: &mut Store, actor: &Actor, caution_id: &str, inpu
 
 /// The cautions of the given clients, oldest first.
 pub fn cautions_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<ConditionalCaution>> {
-    let mut stmt = conn.prepare_cached("SELECT * FROM conditional_cautions WHERE client_id = ?1")?;
-    let mut list: Vec<ConditionalCaution> = Vec::new();
-    for id in client_ids {
-        for c in stmt.query_map([id], from_row)? {
-            list.push(c?);
-        }
-    }
+    let mut list: Vec<ConditionalCaution> = crate::store::record::of_clients(conn, client_ids)?;
     list.sort_by_key(|a| a.given_on);
     Ok(list)
 }

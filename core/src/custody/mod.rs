@@ -714,25 +714,13 @@ fn assessment_view(conn: &Connection, r: RequiredAssessment, now: DateTime<Utc>)
 }
 
 pub fn tests_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<TestOnArrest>> {
-    let mut out = Vec::new();
-    let mut stmt = conn.prepare_cached("SELECT * FROM tests_on_arrest WHERE client_id = ?1")?;
-    for id in client_ids {
-        for t in stmt.query_map([id], from_row)? {
-            out.push(t?);
-        }
-    }
+    let mut out = crate::store::record::of_clients(conn, client_ids)?;
     out.sort_by_key(|a: &TestOnArrest| a.tested_at);
     Ok(out)
 }
 
 pub fn assessments_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<RequiredAssessment>> {
-    let mut out = Vec::new();
-    let mut stmt = conn.prepare_cached("SELECT * FROM required_assessments WHERE client_id = ?1")?;
-    for id in client_ids {
-        for r in stmt.query_map([id], from_row)? {
-            out.push(r?);
-        }
-    }
+    let mut out = crate::store::record::of_clients(conn, client_ids)?;
     out.sort_by(|a: &RequiredAssessment, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     Ok(out)
 }

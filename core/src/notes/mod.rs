@@ -195,25 +195,13 @@ pub fn add_note(store: &mut Store, actor: &Actor, client_id: &str, input: &NewNo
 }
 
 pub fn contacts_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<Contact>> {
-    let mut stmt = conn.prepare_cached("SELECT * FROM contacts WHERE client_id = ?1")?;
-    let mut out: Vec<Contact> = Vec::new();
-    for id in client_ids {
-        for c in stmt.query_map([id], from_row)? {
-            out.push(c?);
-        }
-    }
+    let mut out: Vec<Contact> = crate::store::record::of_clients(conn, client_ids)?;
     out.sort_by_key(|a| a.at);
     Ok(out)
 }
 
 pub fn notes_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<CaseNote>> {
-    let mut stmt = conn.prepare_cached("SELECT * FROM case_notes WHERE client_id = ?1")?;
-    let mut out: Vec<CaseNote> = Vec::new();
-    for id in client_ids {
-        for n in stmt.query_map([id], from_row)? {
-            out.push(n?);
-        }
-    }
+    let mut out: Vec<CaseNote> = crate::store::record::of_clients(conn, client_ids)?;
     out.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     Ok(out)
 }

@@ -75,6 +75,19 @@ pub fn from_row<R: Record>(row: &rusqlite::Row<'_>) -> rusqlite::Result<R> {
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
+/// Every record of this kind belonging to any of `client_ids` (a person and the records merged
+/// into them), in no particular order.
+pub fn of_clients<R: Record>(conn: &rusqlite::Connection, client_ids: &[String]) -> rusqlite::Result<Vec<R>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {} WHERE client_id = ?1", R::TABLE))?;
+    let mut out = Vec::new();
+    for id in client_ids {
+        for r in stmt.query_map([id], from_row)? {
+            out.push(r?);
+        }
+    }
+    Ok(out)
+}
+
 /// SQLite keeps booleans as 0 / 1; use with `#[serde(with = "crate::store::record::sql_bool")]`.
 pub mod sql_bool {
     use serde::{Deserialize, Deserializer, Serializer};
