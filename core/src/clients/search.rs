@@ -140,11 +140,10 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
         (sql, values)
     };
     let first = first_name.as_ref().map(|(_, w)| w.clone()).unwrap_or_default();
-    let name_words = terms.iter().filter(|t| matches!(t, Term::Name(_))).count();
     let mut clients: Vec<Client> = Vec::new();
-    // With one name word, the many people it matches are best read off the name index; with
-    // more, the few who match them all are ranked in one go below.
-    if let (Some((index, _)), 1) = (&first_name, name_words) {
+    // A lone name word (typing a name) matches many people: they are best read off the name
+    // index in order. Anything more narrows the matches, which are ranked in one go below.
+    if let (Some((index, _)), 1) = (&first_name, terms.len()) {
         // Surnames starting with the first name word come first, read in order straight off
         // the name index (an exact surname sorts first among them). Such a surname already
         // matches that word, so its own condition is left out.
