@@ -7,11 +7,19 @@ use std::time::{Duration, Instant};
 use throughline_core::accounts::settings::TeamSettings;
 use throughline_core::accounts::{Installation, SetUpInput};
 use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::flags::{Context, Scope, REGISTRY};
 use throughline_core::{demo, flags};
 
-const CLIENTS: usize = 100_000;
+/// Bench scale; THROUGHLINE_BENCH_CLIENTS makes a smaller register for a quick look.
+fn clients() -> usize {
+    std::env::var("THROUGHLINE_BENCH_CLIENTS").ok().and_then(|n| n.parse().ok()).unwrap_or(100_000)
+}
 /// Workers sharing the register, so one caseload is about 2,000 clients.
 const WORKERS: usize = 50;
+
+fn crate_today(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    throughline_core::dates::today(now)
+}
 
 fn p50_p95(mut times: Vec<Duration>) -> (Duration, Duration) {
     times.sort();
@@ -33,7 +41,7 @@ fn main() {
     let workers: Vec<String> = (0..WORKERS).map(|i| format!("bench-worker-{i:02}")).collect();
 
     let started = Instant::now();
-    let pop = demo::population(42, CLIENTS, now, &workers);
+    let pop = demo::population(42, clients(), now, &workers);
     demo::insert(session.store_mut(), &actor, &pop).expect("clients");
     for (i, chunk) in pop.clients.chunks(10_000).enumerate() {
         demo::pathway::pathway(session.store_mut(), &actor, 42 + i as u64, chunk, &workers, now).expect("pathways");
@@ -66,9 +74,18 @@ fn main() {
         everyone = flags::for_everyone(conn, now, &settings).expect("flags").len();
         all.push(start.elapsed());
     }
+    // Where the time goes: each rule on its own, for one caseload and for everyone.
+    for scope in [Scope::Worker(workers[0].clone()), Scope::Everyone] {
+        let ctx = Context { conn, now, today: crate_today(now), settings: &settings, scope: &scope };
+        for rule in REGISTRY.iter().flat_map(|area| area.iter()) {
+            let start = Instant::now();
+            let n = (rule.check)(&ctx).expect("rule").len();
+            println!("  {:<28} {:>8} flags {:>10}  ({})", rule.code, n, ms(start.elapsed()), if matches!(scope, Scope::Everyone) { "everyone" } else { "one caseload" });
+        }
+    }
     let (c50, c95) = p50_p95(one);
     let (a50, a95) = p50_p95(all);
-    println!("\nFlags: {CLIENTS} clients, {events} pathway records written as operations; built in {:.0} s\n", built.as_secs_f64());
+    println!("\nFlags: {} clients, {events} pathway records written as operations; built in {:.0} s\n", clients(), built.as_secs_f64());
     println!("| operation | p50 | p95 | budget | |");
     println!("|---|---|---|---|---|");
     println!(
@@ -84,3 +101,4 @@ fn main() {
         if a95 <= Duration::from_millis(500) { "within" } else { "OVER" }
     );
 }
+
