@@ -68,6 +68,8 @@ async fn set_up_register_find_restart_and_find_again() {
 
     j.fill("password", PASSWORD).await;
     j.keys(ENTER).await;
+    j.wait_for_heading("Today").await;
+    j.click("#nav-find").await;
     j.fill("search", "john smi").await;
     j.wait_for_text(".search-result", "SMITH, John Paul").await;
     j.shot("found-after-restart").await;

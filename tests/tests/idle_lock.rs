@@ -18,7 +18,7 @@ async fn an_idle_app_locks_itself() {
     })
     .await;
     j.sign_in("custody", demo::DEMO_PASSWORD).await;
-    j.wait_for("#search").await;
+    j.wait_for_heading("Today").await;
     let signed_in = Instant::now();
 
     // Hands off the keyboard: the lock arrives by itself.
@@ -30,6 +30,6 @@ async fn an_idle_app_locks_itself() {
 
     j.fill("password", demo::DEMO_PASSWORD).await;
     j.keys(ENTER).await;
-    j.wait_for("#search").await;
+    j.wait_for_heading("Today").await;
     j.finish().await;
 }

@@ -34,7 +34,7 @@ fn team_with_a_duplicate(dir: &Path) {
 async fn find_by_keyboard_warn_of_a_duplicate_merge_and_undo() {
     let mut j = Journey::start_with("register", team_with_a_duplicate).await;
     j.sign_in("lead", demo::DEMO_PASSWORD).await;
-    j.wait_for("#search").await;
+    j.wait_for_heading("Today").await;
 
     // Keyboard only: "/" jumps to search from anywhere (here, focus is on the page), type,
     // arrow down, Enter opens.
