@@ -118,7 +118,13 @@ impl Store {
     }
 }
 
+/// SQLCipher's set-up of a connection's codec is not safe to run on several threads at once
+/// (seen as a spurious "PRAGMA key requires a key" failure), so opening and keying a database
+/// happens one at a time. It is rare: sign-in, unlock, set-up.
+static OPENING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn open_encrypted(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connection, StoreError> {
+    let _one_at_a_time = OPENING.lock().unwrap_or_else(|e| e.into_inner());
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
