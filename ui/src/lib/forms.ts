@@ -54,3 +54,12 @@ function rank(order: string[], field: string): number {
 export function hasProblems(p: FormProblems): boolean {
   return p.message !== null || p.items.length > 0;
 }
+
+/**
+ * The problem with a password typed twice, if any: `what` names it in the message ("the new
+ * password"). The backend checks the password itself; only the UI sees both copies.
+ */
+export function confirmationProblem(password: string, confirm: string, what: string): string | null {
+  if (password === confirm) return null;
+  return confirm === "" ? `Type ${what} again to confirm it.` : "The passwords do not match. Type the same password twice.";
+}
