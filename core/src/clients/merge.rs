@@ -97,7 +97,7 @@ pub fn merge(store: &mut Store, actor: &Actor, survivor_id: &str, merged_id: &st
         undone_at: None,
         undone_by: None,
     };
-    let clock_ids: Vec<String> = (0..=aliases::current(store.reader(), &merged.id)?.len()).map(|_| crate::ids::new_id(store.clock())).collect();
+    let alias_ids: Vec<String> = (0..=aliases::current(store.reader(), &merged.id)?.len()).map(|_| crate::ids::new_id(store.clock())).collect();
     store.write(actor, |w| {
         w.create(&merge)?;
         w.update(&survivor, &survivor_after)?;
@@ -106,7 +106,7 @@ pub fn merge(store: &mut Store, actor: &Actor, survivor_id: &str, merged_id: &st
         let mut names = vec![(merged.surname.clone(), merged.forenames.clone())];
         names.extend(aliases::current(w.reader(), &merged.id)?.into_iter().map(|a| (a.surname, a.forenames)));
         let same_as_survivor = |s: &str, f: &str| s.eq_ignore_ascii_case(&survivor.surname) && f.eq_ignore_ascii_case(&survivor.forenames);
-        for ((surname, forenames), alias_id) in names.into_iter().zip(clock_ids) {
+        for ((surname, forenames), alias_id) in names.into_iter().zip(alias_ids) {
             if !same_as_survivor(&surname, &forenames) {
                 let alias = aliases::new_alias(&survivor.id, &surname, &forenames, "merge", Some(&merge.id), w, alias_id);
                 w.create(&alias)?;
