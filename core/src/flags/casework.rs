@@ -1,12 +1,12 @@
 //! Whole-case rules: consent to share and keeping in contact.
-use super::{flag, instant, Context, Flag, Rule, Severity};
+use super::{RuleKind, flag, instant, Context, Flag, Rule, Severity};
 use crate::appointments::when;
 use crate::dates;
 use chrono::{Duration, NaiveDate};
 
 pub const RULES: &[Rule] = &[
-    Rule { code: "CONSENT-MISSING", check: consent_missing },
-    Rule { code: "CASE-NO-CONTACT", check: no_contact },
+    Rule { code: "CONSENT-MISSING", kind: RuleKind::WholeCase, check: consent_missing },
+    Rule { code: "CASE-NO-CONTACT", kind: RuleKind::WholeCase, check: no_contact },
 ];
 
 fn date(text: Option<String>) -> Option<NaiveDate> {

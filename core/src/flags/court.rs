@@ -1,13 +1,13 @@
 //! Court rules: missed Restriction on Bail appointments and hearings with no report.
 use super::working_days::add_working_days;
-use super::{flag, instant, Context, Flag, Rule, Severity};
+use super::{RuleKind, flag, instant, Context, Flag, Rule, Severity};
 use crate::appointments::when;
 use crate::clients::reference;
 use chrono::Duration;
 
 pub const RULES: &[Rule] = &[
-    Rule { code: "COURT-ROB-MISSED", check: rob_missed },
-    Rule { code: "COURT-HEARING-SOON", check: hearing_soon },
+    Rule { code: "COURT-ROB-MISSED", kind: RuleKind::Statutory, check: rob_missed },
+    Rule { code: "COURT-HEARING-SOON", kind: RuleKind::Statutory, check: hearing_soon },
 ];
 
 /// A missed RoB appointment "will lead to breach of bail" (domain.md): report it.

@@ -1,15 +1,15 @@
 //! Custody rules: the required assessments that must follow a positive test (Drugs Act 2005
 //! Part 3) and the failures that must be reported.
-use super::{due_then_urgent, flag, instant, Context, Flag, Rule, Severity};
+use super::{RuleKind, due_then_urgent, flag, instant, Context, Flag, Rule, Severity};
 use crate::appointments::when;
 use crate::dates;
 use chrono::Duration;
 
 pub const RULES: &[Rule] = &[
-    Rule { code: "CUS-ASSESS-MISSING", check: assessment_missing },
-    Rule { code: "CUS-FAIL-ATTEND", check: failed_to_attend },
-    Rule { code: "CUS-FOLLOWUP-DUE", check: follow_up_due },
-    Rule { code: "APPT-NO-OUTCOME", check: no_outcome },
+    Rule { code: "CUS-ASSESS-MISSING", kind: RuleKind::Statutory, check: assessment_missing },
+    Rule { code: "CUS-FAIL-ATTEND", kind: RuleKind::Statutory, check: failed_to_attend },
+    Rule { code: "CUS-FOLLOWUP-DUE", kind: RuleKind::Statutory, check: follow_up_due },
+    Rule { code: "APPT-NO-OUTCOME", kind: RuleKind::Statutory, check: no_outcome },
 ];
 
 /// A positive test and no initial assessment booked or recorded within the team's days

@@ -71,9 +71,22 @@ pub struct Context<'a> {
     pub scope: &'a Scope,
 }
 
-/// One rule: its code and the function that finds its flags.
+/// What a rule is about, which decides where a worker sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// A deadline with legal consequences (an offence, a breach, a court's order): listed
+    /// one by one, first.
+    Statutory,
+    /// Good casework about the whole case (consent, keeping in contact): summarised per rule
+    /// with a count, after the statutory flags.
+    WholeCase,
+}
+
+/// One rule: its code, its kind and the function that finds its flags.
 pub struct Rule {
     pub code: &'static str,
+    pub kind: RuleKind,
     pub check: fn(&Context<'_>) -> rusqlite::Result<Vec<Flag>>,
 }
 
