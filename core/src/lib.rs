@@ -13,6 +13,7 @@ pub mod documents;
 pub mod error;
 pub mod flags;
 pub mod phonetic;
+pub mod prison;
 mod ids;
 pub mod notes;
 pub mod store;

@@ -91,6 +91,19 @@ fn main() {
             commands::pathway::my_flags,
             commands::pathway::today,
             commands::pathway::all_flags,
+            commands::prison::prison_lists,
+            commands::prison::client_prison,
+            commands::prison::record_prison_spell,
+            commands::prison::change_prison_spell,
+            commands::prison::record_prison_transfer,
+            commands::prison::cancel_prison_release,
+            commands::prison::record_release,
+            commands::prison::save_throughcare_plan,
+            commands::prison::produce_handover_summary,
+            commands::prison::record_referral,
+            commands::prison::update_treatment_episode,
+            commands::prison::coming_releases,
+            commands::prison::releases_this_week,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -44,6 +44,12 @@ pub struct TeamSettings {
     pub hearing_soon_working_days: u32,
     /// domain.md CASE-NO-CONTACT: days without contact before a case is flagged (default 28).
     pub case_no_contact_days: u32,
+    /// domain.md PRISON-RELEASE-NO-PLAN: days before an expected release by which the
+    /// throughcare plan and first community appointment are wanted (default 14).
+    pub prison_release_plan_days: u32,
+    /// domain.md PRISON-NO-TREATMENT: the day after release from which a missing treatment
+    /// start is urgent (default 14; it is due on day 21, 003).
+    pub prison_treatment_urgent_days: u32,
 }
 
 impl Default for TeamSettings {
@@ -55,6 +61,8 @@ impl Default for TeamSettings {
             appointment_outcome_days: 1,
             hearing_soon_working_days: 2,
             case_no_contact_days: 28,
+            prison_release_plan_days: 14,
+            prison_treatment_urgent_days: 14,
         }
     }
 }
@@ -87,11 +95,13 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
     if !(1..=36).contains(&s.consent_review_months) {
         errors.push(FieldError::new("consent_review_months", "validation.consent_review_range", "Choose between 1 and 36 months."));
     }
-    let ranges: [(&str, u32, u32, u32, &str); 4] = [
+    let ranges: [(&str, u32, u32, u32, &str); 6] = [
         ("assessment_booking_days", s.assessment_booking_days, 0, 7, "days"),
         ("appointment_outcome_days", s.appointment_outcome_days, 0, 14, "days"),
         ("hearing_soon_working_days", s.hearing_soon_working_days, 1, 10, "working days"),
         ("case_no_contact_days", s.case_no_contact_days, 7, 180, "days"),
+        ("prison_release_plan_days", s.prison_release_plan_days, 1, 56, "days"),
+        ("prison_treatment_urgent_days", s.prison_treatment_urgent_days, 1, 21, "days"),
     ];
     for (field, value, low, high, unit) in ranges {
         if !(low..=high).contains(&value) {

@@ -113,6 +113,8 @@ pub enum OwnerType {
     RequiredAssessment,
     RestrictionOnBail,
     ConditionalCaution,
+    /// The first community appointment after a prison release, owned by the prison spell.
+    Throughcare,
     General,
 }
 
@@ -122,6 +124,7 @@ impl OwnerType {
             "required_assessment" => Some(OwnerType::RequiredAssessment),
             "restriction_on_bail" => Some(OwnerType::RestrictionOnBail),
             "conditional_caution" => Some(OwnerType::ConditionalCaution),
+            "throughcare" => Some(OwnerType::Throughcare),
             "general" => Some(OwnerType::General),
             _ => None,
         }
@@ -133,6 +136,8 @@ impl OwnerType {
         match self {
             OwnerType::RequiredAssessment | OwnerType::ConditionalCaution => &[Role::Custody, Role::TeamLead],
             OwnerType::RestrictionOnBail => &[Role::Court, Role::TeamLead],
+            // Booked by the prison link worker; kept (or not) in the community.
+            OwnerType::Throughcare => &[Role::PrisonLink, Role::Community, Role::TeamLead],
             OwnerType::General => &Role::CASEWORK,
         }
     }

@@ -4,6 +4,7 @@
 //! custody (a spelling, names swapped round, another laptop), and the pairs are known.
 mod names;
 pub mod pathway;
+mod prison;
 
 use crate::accounts::roles::Role;
 use crate::accounts::workers::NewWorker;

@@ -19,13 +19,13 @@ const PLACES: &[&str] = &["Westbridge Recovery Hub", "Eastgate Drug Service", "M
 const COURTS: &[&str] = &["Westbridge Magistrates' Court", "Westbridge Crown Court"];
 
 /// UUIDv7-shaped ids from the seed.
-struct Ids {
-    rng: StdRng,
-    millis: u64,
+pub(super) struct Ids {
+    pub(super) rng: StdRng,
+    pub(super) millis: u64,
 }
 
 impl Ids {
-    fn next(&mut self) -> String {
+    pub(super) fn next(&mut self) -> String {
         self.millis += 1;
         let random: u128 = self.rng.gen();
         let bits = (u128::from(self.millis) << 80) | (random & ((1u128 << 80) - 1));
@@ -34,7 +34,7 @@ impl Ids {
 }
 
 /// A London wall-clock time on a day, as an instant.
-fn london(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+pub(super) fn london(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     let local = day.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN));
     London.from_local_datetime(&local).earliest().map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
 }
@@ -371,6 +371,6 @@ pub fn pathway(store: &mut Store, actor: &Actor, seed: u64, clients: &[Client], 
                 m.appointment(client, (OwnerType::General, &client.id), "Key work session", at, place, &own)?;
             }
         }
-        Ok(())
+        super::prison::prison(m.w, seed, clients, &worker(3), now)
     })
 }

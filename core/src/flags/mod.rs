@@ -5,6 +5,7 @@
 mod casework;
 mod court;
 mod custody;
+mod prison;
 pub mod today;
 pub mod working_days;
 
@@ -91,7 +92,7 @@ pub struct Rule {
 }
 
 /// Every rule, by area.
-pub const REGISTRY: &[&[Rule]] = &[custody::RULES, court::RULES, casework::RULES];
+pub const REGISTRY: &[&[Rule]] = &[custody::RULES, court::RULES, casework::RULES, prison::RULES];
 
 /// The codes of every rule, in registry order.
 pub fn codes() -> Vec<&'static str> {

@@ -1,5 +1,7 @@
 //! A client's timeline: every pathway record in date order, including those of records merged
 //! into this one, for reading a history at a glance, a case transfer or a subject access request.
+mod prison;
+
 use crate::appointments::{self, when, Appointment, AppointmentStatus, OwnerType};
 use crate::clients::reference;
 use crate::custody::{self, caution, TestResult};
@@ -16,6 +18,7 @@ pub enum Stage {
     Custody,
     Court,
     Community,
+    Prison,
     Notes,
 }
 
@@ -115,6 +118,7 @@ pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Ti
             OwnerType::RestrictionOnBail => Stage::Court,
             OwnerType::ConditionalCaution | OwnerType::RequiredAssessment => Stage::Custody,
             OwnerType::General => Stage::Community,
+            OwnerType::Throughcare => Stage::Prison,
         };
         push(a.at, stage, &a.kind, appointment_words(a), "appointment", &a.id, &a.client_id);
     }
@@ -184,6 +188,7 @@ pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Ti
         };
         push(n.created_at, Stage::Notes, kind, summary, "case_note", &n.id, &n.client_id);
     }
+    out.extend(prison::entries(conn, &ids)?);
     // Stable: records at the same moment keep the order above (a hearing before its bail decision).
     out.sort_by_key(|a| a.at);
     Ok(out)

@@ -91,6 +91,7 @@ pub fn book_appointment(
             OwnerType::General => appointments::book_general(store, &actor, &client_id, &input),
             OwnerType::ConditionalCaution => caution::book_appointment(store, &actor, &owner_id, &input),
             OwnerType::RestrictionOnBail => court::book_rob_appointment(store, &actor, &owner_id, &input),
+            OwnerType::Throughcare => throughline_core::prison::book_first_appointment(store, &actor, &owner_id, &input),
             OwnerType::RequiredAssessment => {
                 return Err(error("pathway.not_allowed", "Book a required assessment from the test on arrest."))
             }

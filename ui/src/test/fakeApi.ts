@@ -11,6 +11,7 @@ import type {
   Flag,
   HearingView,
   PathwayLists,
+  PrisonLists,
   ReferenceLists,
   SearchResult,
   SessionInfo,
@@ -63,6 +64,8 @@ export const teamSettings: TeamSettings = {
   appointment_outcome_days: 1,
   hearing_soon_working_days: 2,
   case_no_contact_days: 28,
+  prison_release_plan_days: 14,
+  prison_treatment_urgent_days: 14,
 };
 
 export function sessionFor(worker: WorkerView): SessionInfo {
@@ -130,6 +133,26 @@ export function record(over: Partial<ClientRecord> = {}): ClientRecord {
 }
 
 /** A short copy of the backend's pathway lists (core/src/appointments, custody, court, notes). */
+/** A short copy of the backend's prison lists (core/src/prison). */
+export const prisonLists: PrisonLists = {
+  custody_types: [
+    { value: "remanded", label: "Remanded", group: "" },
+    { value: "sentenced", label: "Sentenced", group: "" },
+  ],
+  prescribing: [
+    { value: "bridging_arranged", label: "Bridging prescription arranged", group: "" },
+    { value: "not_arranged", label: "Not yet arranged", group: "" },
+  ],
+  modalities: [
+    { value: "prescribing", label: "Opioid substitution prescribing", group: "" },
+    { value: "psychosocial", label: "Psychosocial interventions", group: "" },
+  ],
+  discharge_reasons: [
+    { value: "completed_drug_free", label: "Completed: free of dependence", group: "" },
+    { value: "dropped_out", label: "Dropped out", group: "" },
+  ],
+};
+
 export const pathwayLists: PathwayLists = {
   trigger_offences: [
     { value: "theft", label: "Theft", group: "" },
@@ -377,6 +400,19 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     myFlags: () => Promise.resolve([]),
     today: () => Promise.resolve({ date: "2026-03-05", appointments: [], flags: [] }),
     allFlags: () => Promise.resolve([]),
+    prisonLists: () => Promise.resolve(prisonLists),
+    clientPrison: () => Promise.resolve({ spells: [], episodes: [] }),
+    recordPrisonSpell: unexpected("record_prison_spell"),
+    changePrisonSpell: unexpected("change_prison_spell"),
+    recordPrisonTransfer: unexpected("record_prison_transfer"),
+    cancelPrisonRelease: unexpected("cancel_prison_release"),
+    recordRelease: unexpected("record_release"),
+    saveThroughcarePlan: unexpected("save_throughcare_plan"),
+    produceHandoverSummary: unexpected("produce_handover_summary"),
+    recordReferral: unexpected("record_referral"),
+    updateTreatmentEpisode: unexpected("update_treatment_episode"),
+    comingReleases: () => Promise.resolve([]),
+    releasesThisWeek: () => Promise.resolve([]),
     onLocked: (callback) => {
       lockedListeners.add(callback);
       return Promise.resolve(() => lockedListeners.delete(callback));

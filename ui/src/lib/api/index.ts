@@ -42,6 +42,15 @@ import type {
   PathwayLists,
   TimelineEntry,
   Today,
+  ComingRelease,
+  EpisodeInput,
+  NewPlan,
+  NewRelease,
+  NewSpell,
+  NewTransfer,
+  PrisonLists,
+  PrisonSummary,
+  SpellChange,
 } from "./types";
 
 export type * from "./types";
@@ -49,7 +58,7 @@ export type * from "./types";
 export type Unlisten = () => void;
 
 /** What `book_appointment` books for (required assessments are booked from their test). */
-export type BookableOwner = "conditional_caution" | "restriction_on_bail" | "general";
+export type BookableOwner = "conditional_caution" | "restriction_on_bail" | "throughcare" | "general";
 
 export interface Api {
   appStatus(): Promise<AppStatus>;
@@ -127,6 +136,23 @@ export interface Api {
   today(): Promise<Today>;
   /** Team leads: every open flag in the team. */
   allFlags(): Promise<Flag[]>;
+  // Prison, release and throughcare; referrals and treatment episodes.
+  prisonLists(): Promise<PrisonLists>;
+  clientPrison(clientId: string): Promise<PrisonSummary>;
+  /** Returns the spell's id. */
+  recordPrisonSpell(clientId: string, input: NewSpell): Promise<string>;
+  changePrisonSpell(spellId: string, input: SpellChange): Promise<void>;
+  recordPrisonTransfer(spellId: string, input: NewTransfer): Promise<string>;
+  /** Further remand: the expected release will not happen. */
+  cancelPrisonRelease(spellId: string, reason: string): Promise<void>;
+  recordRelease(spellId: string, input: NewRelease): Promise<void>;
+  saveThroughcarePlan(spellId: string, input: NewPlan): Promise<string>;
+  produceHandoverSummary(spellId: string): Promise<Document>;
+  recordReferral(clientId: string, input: EpisodeInput): Promise<string>;
+  updateTreatmentEpisode(episodeId: string, input: EpisodeInput): Promise<void>;
+  /** Expected releases up to `days` ahead (and any passed with no release), soonest first. */
+  comingReleases(days: number): Promise<ComingRelease[]>;
+  releasesThisWeek(): Promise<ComingRelease[]>;
   /** The backend locked an idle session; `login` is who was signed in. */
   onLocked(callback: (login: string) => void): Promise<Unlisten>;
 }
@@ -195,6 +221,19 @@ export const tauriApi: Api = {
   myFlags: () => invoke("my_flags"),
   today: () => invoke("today"),
   allFlags: () => invoke("all_flags"),
+  prisonLists: () => invoke("prison_lists"),
+  clientPrison: (clientId) => invoke("client_prison", { clientId }),
+  recordPrisonSpell: (clientId, input) => invoke("record_prison_spell", { clientId, input }),
+  changePrisonSpell: (spellId, input) => invoke("change_prison_spell", { spellId, input }),
+  recordPrisonTransfer: (spellId, input) => invoke("record_prison_transfer", { spellId, input }),
+  cancelPrisonRelease: (spellId, reason) => invoke("cancel_prison_release", { spellId, reason }),
+  recordRelease: (spellId, input) => invoke("record_release", { spellId, input }),
+  saveThroughcarePlan: (spellId, input) => invoke("save_throughcare_plan", { spellId, input }),
+  produceHandoverSummary: (spellId) => invoke("produce_handover_summary", { spellId }),
+  recordReferral: (clientId, input) => invoke("record_referral", { clientId, input }),
+  updateTreatmentEpisode: (episodeId, input) => invoke("update_treatment_episode", { episodeId, input }),
+  comingReleases: (days) => invoke("coming_releases", { days }),
+  releasesThisWeek: () => invoke("releases_this_week"),
   onLocked: (callback) => listen<{ login: string }>("session-locked", (event) => callback(event.payload.login)),
 };
 

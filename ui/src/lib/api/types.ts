@@ -44,7 +44,17 @@ hearing_soon_working_days: number,
 /**
  * domain.md CASE-NO-CONTACT: days without contact before a case is flagged (default 28).
  */
-case_no_contact_days: number, };
+case_no_contact_days: number, 
+/**
+ * domain.md PRISON-RELEASE-NO-PLAN: days before an expected release by which the
+ * throughcare plan and first community appointment are wanted (default 14).
+ */
+prison_release_plan_days: number, 
+/**
+ * domain.md PRISON-NO-TREATMENT: the day after release from which a missing treatment
+ * start is urgent (default 14; it is due on day 21, 003).
+ */
+prison_treatment_urgent_days: number, };
 
 export type Sex = "female" | "male" | "not_known";
 
@@ -170,7 +180,7 @@ produced_on: string, produced_at: string, client_id: string,
  */
 record_type: string, record_id: string, };
 
-export type OwnerType = "required_assessment" | "restriction_on_bail" | "conditional_caution" | "general";
+export type OwnerType = "required_assessment" | "restriction_on_bail" | "conditional_caution" | "throughcare" | "general";
 
 export type AppointmentStatus = "scheduled" | "attended" | "did_not_attend" | "cancelled" | "rescheduled";
 
@@ -329,6 +339,86 @@ export type SuitabilityView = { id: string, client_id: string, hearing_id: strin
 
 export type CourtSummary = { hearings: Array<HearingView>, bail: Array<BailView>, suitability: Array<SuitabilityView>, };
 
+export type NewSpell = { prison: string, received_on: string, custody_type: string, expected_release_on: string, licence_end_on: string, in_prison_treatment: string, };
+
+export type SpellChange = { custody_type: string, expected_release_on: string, licence_end_on: string, in_prison_treatment: string, };
+
+export type NewTransfer = { to_prison: string, transferred_on: string, };
+
+export type NewRelease = { released_on: string, seen_at_gate: boolean | null, };
+
+export type NewPlan = { accommodation: string, prescribing: string, prescribing_detail: string, naloxone_supplied: boolean | null, gate_contact: string, };
+
+export type ReleaseDateChange = { from: string | null, to: string | null, changed_at: string, changed_by: string, };
+
+export type TransferView = { id: string, from_prison: string, to_prison: string, transferred_on: string, recorded_by: string, };
+
+export type PlanView = { id: string, accommodation: string, prescribing: string, prescribing_label: string, prescribing_detail: string | null, naloxone_supplied: boolean, gate_contact: string | null, recorded_by: string, };
+
+export type Continuity = "within" | "outside" | "not_started" | "open";
+
+export type ContinuityOfCare = { result: Continuity, 
+/**
+ * The result in words, naming the dates.
+ */
+label: string, released_on: string, 
+/**
+ * Day 21 after release: the last day that counts.
+ */
+deadline: string, treatment_started_on: string | null, 
+/**
+ * Days from release to treatment start.
+ */
+days_to_treatment: number | null, };
+
+export type SpellView = { id: string, client_id: string, prison: string, received_on: string, custody_type: string, custody_type_label: string, expected_release_on: string | null, licence_end_on: string | null, in_prison_treatment: string | null, released_on: string | null, seen_at_gate: boolean | null, release_cancelled_on: string | null, release_cancelled_reason: string | null, 
+/**
+ * Still in prison (no release recorded).
+ */
+in_prison: boolean, release_date_changes: Array<ReleaseDateChange>, transfers: Array<TransferView>, plan: PlanView | null, 
+/**
+ * The first community appointment (and any rebooked after it), in time order.
+ */
+appointments: Array<AppointmentView>, 
+/**
+ * What is not yet in place for the release, in words.
+ */
+missing: Array<string>, 
+/**
+ * After release: community treatment within 21 days, or not, or still open.
+ */
+continuity: ContinuityOfCare | null, recorded_by: string, };
+
+export type PrisonSummary = { 
+/**
+ * Newest first.
+ */
+spells: Array<SpellView>, episodes: Array<EpisodeView>, };
+
+export type PrisonLists = { custody_types: Array<Choice>, prescribing: Array<Choice>, modalities: Array<Choice>, discharge_reasons: Array<Choice>, };
+
+export type EpisodeInput = { service: string, criminal_justice: boolean, referred_on: string, assessed_on: string, treatment_started_on: string, modality: string, discharged_on: string, discharge_reason: string, };
+
+export type EpisodeView = { id: string, client_id: string, service: string, criminal_justice: boolean, referred_on: string, assessed_on: string | null, treatment_started_on: string | null, modality: string | null, modality_label: string | null, discharged_on: string | null, discharge_reason: string | null, discharge_reason_label: string | null, 
+/**
+ * Days from referral to treatment start (004).
+ */
+waiting_days: number | null, recorded_by: string, };
+
+export type ComingRelease = { spell_id: string, client_id: string, client_name: string, prison: string, custody_type_label: string, expected_release_on: string, 
+/**
+ * Days from today; negative when the date has passed with no release recorded.
+ */
+days_until: number, allocated_worker: string | null, plan_recorded: boolean, 
+/**
+ * "3 Dec 2026 at 10:00, Westbridge Recovery Hub", when booked.
+ */
+first_appointment: string | null, 
+/**
+ * What is not yet in place, in words; empty when everything is.
+ */
+missing: Array<string>, };
+
 export type NewContact = { kind: string, 
 /**
  * London date and 24-hour time as typed.
@@ -363,7 +453,7 @@ contacts: Array<ContactView>,
  */
 notes: Array<NoteView>, };
 
-export type Stage = "custody" | "court" | "community" | "notes";
+export type Stage = "custody" | "court" | "community" | "prison" | "notes";
 
 export type TimelineEntry = { at: string, 
 /**

@@ -30,7 +30,7 @@ async function openDuplicates(over = {}) {
   const user = userEvent.setup();
   await screen.findByRole("heading", { level: 1, name: "Today" });
   const navs = Array.from(document.querySelectorAll(".nav-item")).map((b) => b.textContent);
-  expect(navs).toEqual(["Today", "Find a person", "Register a person", "My caseload", "Team", "Team flags", "Possible duplicates", "Workers", "Settings"]);
+  expect(navs).toEqual(["Today", "Find a person", "Register a person", "My caseload", "Coming releases", "Team", "Team flags", "Possible duplicates", "Workers", "Settings"]);
   await user.click(document.getElementById("nav-duplicates")!);
   await screen.findByRole("heading", { level: 1, name: "Possible duplicates" });
   await waitFor(() => expect(document.querySelectorAll(".duplicate-pair")).toHaveLength(2));

@@ -1,0 +1,77 @@
+//! Coming releases: everyone still in prison with an expected release up to some days ahead
+//! (and anyone whose expected date has passed with no release recorded), soonest first, with
+//! what is not yet in place for each.
+use super::{first_appointments, missing, plan_of, CUSTODY_TYPES};
+use crate::appointments::{when, AppointmentStatus};
+use crate::clients::reference;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ComingRelease {
+    pub spell_id: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub prison: String,
+    pub custody_type_label: String,
+    pub expected_release_on: NaiveDate,
+    /// Days from today; negative when the date has passed with no release recorded.
+    #[ts(type = "number")]
+    pub days_until: i64,
+    pub allocated_worker: Option<String>,
+    pub plan_recorded: bool,
+    /// "3 Dec 2026 at 10:00, Westbridge Recovery Hub", when booked.
+    pub first_appointment: Option<String>,
+    /// What is not yet in place, in words; empty when everything is.
+    pub missing: Vec<String>,
+}
+
+/// Expected releases up to `days` ahead of today (London), soonest first; with `worker`, only
+/// the clients allocated to that worker.
+pub fn coming(conn: &Connection, now: DateTime<Utc>, days: u32, worker: Option<&str>) -> rusqlite::Result<Vec<ComingRelease>> {
+    let today = when::london_date(now);
+    let until = today + Duration::days(i64::from(days));
+    let mut stmt = conn.prepare_cached(
+        "SELECT x.id, x.prison, x.custody_type, x.expected_release_on, c.id AS client_id,
+                c.forenames || ' ' || c.surname AS client_name, c.allocated_worker_id
+         FROM prison_spells x
+         CROSS JOIN clients m ON m.id = x.client_id
+         CROSS JOIN clients c ON c.id = (CASE WHEN m.status = 'merged' THEN m.merged_into ELSE m.id END)
+         WHERE x.released_on IS NULL AND x.expected_release_on IS NOT NULL AND x.expected_release_on <= ?1
+           AND c.status = 'active' AND (?2 IS NULL OR c.allocated_worker_id = ?2)
+         ORDER BY x.expected_release_on, client_name",
+    )?;
+    let until_text = until.to_string();
+    let rows: Vec<(String, String, String, NaiveDate, String, String, Option<String>)> = stmt
+        .query_map(rusqlite::params![until_text, worker], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (spell_id, prison, custody_type, expected, client_id, client_name, allocated) in rows {
+        let plan = plan_of(conn, &spell_id)?;
+        let booked = first_appointments(conn, &spell_id)?;
+        let first = booked.iter().find(|a| matches!(a.status, AppointmentStatus::Scheduled | AppointmentStatus::Attended));
+        out.push(ComingRelease {
+            custody_type_label: reference::label(CUSTODY_TYPES, &custody_type),
+            days_until: (expected - today).num_days(),
+            allocated_worker: allocated.as_deref().map(|w| crate::clients::worker_name(conn, w)).transpose()?,
+            plan_recorded: plan.is_some(),
+            first_appointment: first.map(|a| format!("{}, {}", when::display(a.at), a.place)),
+            missing: missing(plan.as_ref(), &booked),
+            spell_id,
+            client_id,
+            client_name,
+            prison,
+            expected_release_on: expected,
+        });
+    }
+    Ok(out)
+}
+
+/// Releases expected in the seven days from today (for Today), overdue ones included.
+pub fn this_week(conn: &Connection, now: DateTime<Utc>, worker: Option<&str>) -> rusqlite::Result<Vec<ComingRelease>> {
+    coming(conn, now, 6, worker)
+}
