@@ -35,6 +35,11 @@ fn london_day(days: i64) -> String {
     (today + chrono::Duration::days(days)).format("%d/%m/%Y").to_string()
 }
 
+/// Brings a section of the record into view for a screenshot.
+async fn scroll_to(j: &Journey, id: &str) {
+    j.c().execute(&format!("document.getElementById('{id}').scrollIntoView()"), vec![]).await.expect("scroll");
+}
+
 async fn open_connor(j: &Journey) {
     j.click(".team-name").await;
     j.keys("/").await;
@@ -66,6 +71,8 @@ async fn from_reception_to_community_treatment() {
     j.wait_for_heading("Connor Walsh").await;
     j.wait_for_text("#client-flags", "PRISON-RELEASE-NO-PLAN").await;
     j.wait_for_text("#prison", "No throughcare plan").await;
+    scroll_to(&j, "prison").await;
+    j.shot("in-prison").await;
 
     // Today shows the release due this week; coming releases says what is not yet in place.
     j.click("#nav-today").await;
@@ -138,7 +145,10 @@ async fn from_reception_to_community_treatment() {
     j.wait_for_text("#prison", "In community treatment within 21 days").await;
     j.wait_for_text("#treatment", "3 days from referral to treatment").await;
     j.wait_for_text("#timeline", "Release from prison").await;
+    scroll_to(&j, "prison").await;
     j.shot("released-in-treatment").await;
+    scroll_to(&j, "treatment").await;
+    j.shot("referrals-and-treatment").await;
 
     // The handover summary, from the recorded facts.
     j.click("#prison .produce-handover").await;
