@@ -87,10 +87,10 @@ fn main() {
             commands::pathway::record_suitability,
             commands::pathway::client_court,
             commands::pathway::client_timeline,
-            commands::pathway::client_flags,
-            commands::pathway::my_flags,
-            commands::pathway::today,
-            commands::pathway::all_flags,
+            commands::flags::client_flags,
+            commands::flags::today,
+            commands::flags::team_flags,
+            commands::flags::flags_page,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
