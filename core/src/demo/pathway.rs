@@ -86,7 +86,8 @@ impl Maker<'_, '_> {
             let recent = at > self.now - Duration::days(21);
             if roll < 0.06 && recent {
                 // No outcome yet: APPT-NO-OUTCOME once a day has passed.
-            } else if roll < 0.11 {
+            } else if roll < 0.11 && (recent || !assessment) {
+                // A cancelled assessment is rebooked in days: only this fortnight's stand cancelled.
                 a.status = AppointmentStatus::Cancelled;
                 a.cancelled_by = Some(if self.rng.gen_bool(0.5) { "client" } else { "service" }.into());
                 a.outcome_recorded_at = Some(self.when_made(at - Duration::hours(4)));
