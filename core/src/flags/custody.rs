@@ -6,10 +6,10 @@ use crate::dates;
 use chrono::Duration;
 
 pub const RULES: &[Rule] = &[
-    Rule { code: "CUS-ASSESS-MISSING", kind: RuleKind::Statutory, check: assessment_missing },
-    Rule { code: "CUS-FAIL-ATTEND", kind: RuleKind::Statutory, check: failed_to_attend },
-    Rule { code: "CUS-FOLLOWUP-DUE", kind: RuleKind::Statutory, check: follow_up_due },
-    Rule { code: "APPT-NO-OUTCOME", kind: RuleKind::Statutory, check: no_outcome },
+    Rule { code: "CUS-ASSESS-MISSING", title: "Positive test, no initial assessment booked", kind: RuleKind::Statutory, check: assessment_missing },
+    Rule { code: "CUS-FAIL-ATTEND", title: "Failed to attend or remain at a required assessment", kind: RuleKind::Statutory, check: failed_to_attend },
+    Rule { code: "CUS-FOLLOWUP-DUE", title: "Follow-up assessment not booked", kind: RuleKind::Statutory, check: follow_up_due },
+    Rule { code: "APPT-NO-OUTCOME", title: "Appointment with no outcome recorded", kind: RuleKind::Statutory, check: no_outcome },
 ];
 
 /// A positive test and no initial assessment booked or recorded within the team's days

@@ -7,9 +7,19 @@ use crate::prison::continuity;
 use chrono::{Duration, NaiveDate};
 
 pub const RULES: &[Rule] = &[
-    Rule { code: "PRISON-RELEASE-NO-PLAN", kind: RuleKind::Statutory, check: release_no_plan },
-    Rule { code: "PRISON-RELEASE-UNCONFIRMED", kind: RuleKind::Statutory, check: release_unconfirmed },
-    Rule { code: "PRISON-NO-TREATMENT", kind: RuleKind::Statutory, check: no_treatment },
+    Rule {
+        code: "PRISON-RELEASE-NO-PLAN",
+        title: "Release coming with no throughcare plan or first appointment",
+        kind: RuleKind::Statutory,
+        check: release_no_plan,
+    },
+    Rule {
+        code: "PRISON-RELEASE-UNCONFIRMED",
+        title: "Expected release date passed, release not recorded",
+        kind: RuleKind::Statutory,
+        check: release_unconfirmed,
+    },
+    Rule { code: "PRISON-NO-TREATMENT", title: "Released, no community treatment start", kind: RuleKind::Statutory, check: no_treatment },
 ];
 
 /// An expected release within the team's days (policy default 14) with no throughcare plan

@@ -28,6 +28,9 @@ import type {
   CustodySummary,
   Document,
   Flag,
+  FlagFilter,
+  FlagPage,
+  TeamFlags,
   HearingOutcome,
   NewAppointment,
   NewAssessment,
@@ -131,11 +134,13 @@ export interface Api {
   clientNotes(clientId: string): Promise<ClientNotes>;
   /** Oldest first. */
   clientTimeline(clientId: string): Promise<TimelineEntry[]>;
+  /** Most severe first, then soonest due. */
   clientFlags(clientId: string): Promise<Flag[]>;
-  myFlags(): Promise<Flag[]>;
   today(): Promise<Today>;
-  /** Team leads: every open flag in the team. */
-  allFlags(): Promise<Flag[]>;
+  /** Team leads: the team's open flags counted by rule, severity and worker. */
+  teamFlags(): Promise<TeamFlags>;
+  /** One page of a list of flags, most pressing first (a worker's own caseload unless a team lead). */
+  flagsPage(filter: FlagFilter): Promise<FlagPage>;
   // Prison, release and throughcare; referrals and treatment episodes.
   prisonLists(): Promise<PrisonLists>;
   clientPrison(clientId: string): Promise<PrisonSummary>;
@@ -218,9 +223,9 @@ export const tauriApi: Api = {
   clientNotes: (clientId) => invoke("client_notes", { clientId }),
   clientTimeline: (clientId) => invoke("client_timeline", { clientId }),
   clientFlags: (clientId) => invoke("client_flags", { clientId }),
-  myFlags: () => invoke("my_flags"),
   today: () => invoke("today"),
-  allFlags: () => invoke("all_flags"),
+  teamFlags: () => invoke("team_flags"),
+  flagsPage: (filter) => invoke("flags_page", { filter }),
   prisonLists: () => invoke("prison_lists"),
   clientPrison: (clientId) => invoke("client_prison", { clientId }),
   recordPrisonSpell: (clientId, input) => invoke("record_prison_spell", { clientId, input }),
