@@ -164,7 +164,15 @@ fn a_release_approaching_with_no_plan_is_flagged_until_the_plan_and_first_appoin
     );
 
     let actor = t.lead.actor();
+    // A plan without naloxone or anyone at the gate says so.
+    let thin = NewPlan { naloxone_supplied: Some(false), gate_contact: String::new(), prescribing: "not_arranged".into(), ..plan() };
+    prison::save_plan(t.lead.store_mut(), &actor, &spell, &thin).unwrap();
+    assert_eq!(
+        releases::coming(t.lead.store().reader(), t.clock.now(), 28, None).unwrap()[0].missing,
+        vec!["No first community appointment", "No prescribing continuity", "Naloxone not supplied", "Nobody to meet them at the gate"]
+    );
     prison::save_plan(t.lead.store_mut(), &actor, &spell, &plan()).unwrap();
+    assert_eq!(prison::for_client(t.lead.store().reader(), &john, t.clock.now()).unwrap().spells[0].plan.as_ref().unwrap().gate_contact.as_deref(), Some("Sam Okafor (prison link worker)"));
     assert_eq!(
         t.flag(&john, "PRISON-RELEASE-NO-PLAN").unwrap().sentence,
         "John Smith is expected to be released from HMP Westbridge on 7 Dec 2026 and has no first community appointment."

@@ -649,27 +649,22 @@ pub fn first_appointments(conn: &Connection, spell_id: &str) -> rusqlite::Result
 /// What is not yet in place for a release, in words, in the order a worker fixes them.
 pub fn missing(plan: Option<&ThroughcarePlan>, booked: &[appointments::Appointment]) -> Vec<String> {
     let mut out = Vec::new();
-    let has_appointment = booked.iter().any(|a| matches!(a.status, AppointmentStatus::Scheduled | AppointmentStatus::Attended));
-    match plan {
-        None => out.push("No throughcare plan".to_string()),
-        Some(_) => {}
+    if plan.is_none() {
+        out.push("No throughcare plan".to_string());
     }
-    if !has_appointment {
+    if !booked.iter().any(|a| matches!(a.status, AppointmentStatus::Scheduled | AppointmentStatus::Attended)) {
         out.push("No first community appointment".into());
     }
-    match plan {
-        Some(p) => {
-            if !p.prescribing_in_place() {
-                out.push("No prescribing continuity".into());
-            }
-            if !p.naloxone_supplied {
-                out.push("Naloxone not supplied".into());
-            }
-            if p.gate_contact.is_none() {
-                out.push("Nobody to meet them at the gate".into());
-            }
+    if !plan.is_some_and(ThroughcarePlan::prescribing_in_place) {
+        out.push("No prescribing continuity".into());
+    }
+    if let Some(p) = plan {
+        if !p.naloxone_supplied {
+            out.push("Naloxone not supplied".into());
         }
-        None => out.push("No prescribing continuity".into()),
+        if p.gate_contact.is_none() {
+            out.push("Nobody to meet them at the gate".into());
+        }
     }
     out
 }
