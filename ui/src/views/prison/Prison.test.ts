@@ -125,6 +125,33 @@ describe("Prison and release", () => {
   });
 });
 
+describe("Referrals and treatment", () => {
+  it("any caseworker records a referral; a treatment start before the referral is shown beside its field and nothing typed is lost", async () => {
+    const { api, user } = await openRecord(caseworker, { spells: [], episodes: [] }, {
+      recordReferral: () =>
+        Promise.reject(
+          rejection("validation.treatment_before_referral", "Check the referral.", [
+            { field: "treatment_started_on", code: "validation.treatment_before_referral", message: "Treatment cannot start before the referral on 10 Nov 2026." },
+          ]),
+        ),
+    });
+    await user.click(await screen.findByRole("button", { name: "Record a referral" }));
+    await screen.findByRole("heading", { level: 1, name: "Record a referral" });
+    expect(document.activeElement?.id).toBe("service");
+    await user.type(input("service"), "Leeds Recovery Hub");
+    await user.clear(input("referred_on"));
+    await user.type(input("referred_on"), "10/11/2026");
+    await user.type(input("treatment_started_on"), "09/11/2026");
+    await user.selectOptions(document.getElementById("modality") as HTMLSelectElement, "prescribing");
+    await user.click(document.querySelector<HTMLButtonElement>("button[type=submit]")!);
+    await waitFor(() => expect(document.getElementById("treatment_started_on-error")?.textContent).toContain("Treatment cannot start before the referral on 10 Nov 2026."));
+    expect(document.querySelector(".error-summary")?.textContent).toContain("Treatment cannot start before the referral");
+    expect(input("service").value).toBe("Leeds Recovery Hub");
+    expect(input("treatment_started_on").value).toBe("09/11/2026");
+    expect(api.recordReferral).toHaveBeenCalledWith("c-1", expect.objectContaining({ service: "Leeds Recovery Hub", criminal_justice: true, modality: "prescribing" }));
+  });
+});
+
 describe("Coming releases", () => {
   it("is in the navigation for prison link workers and lists releases soonest first with what is missing", async () => {
     const api = signedInApi(prisonLink, {
