@@ -76,6 +76,7 @@ pub fn typescript() -> String {
         crate::prison::treatment::EpisodeInput::decl(&cfg),
         crate::prison::treatment::EpisodeView::decl(&cfg),
         crate::prison::releases::ComingRelease::decl(&cfg),
+        crate::prison::releases::ContinuityRate::decl(&cfg),
         crate::notes::NewContact::decl(&cfg),
         crate::notes::NewNote::decl(&cfg),
         crate::notes::ContactView::decl(&cfg),

@@ -562,3 +562,30 @@ fn back_in_prison_the_earlier_release_no_longer_asks_for_treatment() {
     t.receive(&john, NewSpell { received_on: "11/10/2026".into(), expected_release_on: String::new(), ..reception("") });
     assert!(t.prison_flags(&john).is_empty());
 }
+
+#[test]
+fn the_continuity_rate_counts_releases_against_the_three_week_ambition() {
+    let mut t = team_at("2026-10-01T09:00:00Z");
+    let actor = t.lead.actor();
+    let mut person = |surname: &str| {
+        let input = NewClient { surname: surname.into(), forenames: "Sam".into(), date_of_birth: "14/06/1990".into(), sex: "male".into(), ..Default::default() };
+        clients::register(t.lead.store_mut(), &actor, &input).unwrap().id
+    };
+    let (within, outside, open, earlier) = (person("Within"), person("Outside"), person("Open"), person("Earlier"));
+    for (who, released) in [(&within, "01/10/2026"), (&outside, "01/10/2026"), (&open, "01/10/2026"), (&earlier, "01/10/2026")] {
+        let spell = t.receive(who, reception("01/10/2026"));
+        if who == &open {
+            t.set_clock("2026-11-20T09:00:00Z");
+        }
+        t.release(&spell, if who == &open { "10/11/2026" } else { released }).unwrap();
+    }
+    t.set_clock("2026-11-23T09:00:00Z");
+    t.refer(&within, referral("01/10/2026", "22/10/2026")).unwrap(); // day 21
+    t.refer(&outside, referral("01/10/2026", "23/10/2026")).unwrap(); // day 22
+    let rate = releases::continuity_rate(t.lead.store().reader(), t.clock.now(), 90).unwrap();
+    assert_eq!((rate.releases, rate.within, rate.not_within, rate.open), (4, 1, 2, 1), "Earlier never started: not within");
+    assert_eq!(rate.percent_within, Some(33));
+    assert_eq!(rate.since.to_string(), "2026-08-25");
+    let none = releases::continuity_rate(t.lead.store().reader(), t.clock.now(), 7).unwrap();
+    assert_eq!((none.releases, none.percent_within), (0, None));
+}

@@ -104,6 +104,7 @@ fn main() {
             commands::prison::update_treatment_episode,
             commands::prison::coming_releases,
             commands::prison::releases_this_week,
+            commands::prison::continuity_rate,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -1,7 +1,7 @@
 //! Coming releases: everyone still in prison with an expected release up to some days ahead
 //! (and anyone whose expected date has passed with no release recorded), soonest first, with
 //! what is not yet in place for each.
-use super::{first_appointments, missing, plan_of, CUSTODY_TYPES};
+use super::{first_appointments, missing, plan_of, Continuity, CUSTODY_TYPES};
 use crate::appointments::{when, AppointmentStatus};
 use crate::clients::reference;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -74,4 +74,49 @@ pub fn coming(conn: &Connection, now: DateTime<Utc>, days: u32, worker: Option<&
 /// Releases expected in the seven days from today (for Today), overdue ones included.
 pub fn this_week(conn: &Connection, now: DateTime<Utc>, worker: Option<&str>) -> rusqlite::Result<Vec<ComingRelease>> {
     coming(conn, now, 6, worker)
+}
+
+/// How the releases of a recent period fared against the three-week ambition (003: 75% of
+/// releases in community treatment within 21 days).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ContinuityRate {
+    /// The period's first day (London); it runs to today.
+    pub since: NaiveDate,
+    pub releases: u32,
+    /// In community treatment within 21 days.
+    pub within: u32,
+    /// Treatment started after day 21, or not at all by then.
+    pub not_within: u32,
+    /// Still inside the 21 days with no treatment start.
+    pub open: u32,
+    /// `within` as a whole percentage of the releases with a result; none when none has one.
+    pub percent_within: Option<u32>,
+}
+
+/// The continuity-of-care results of every release in the last `days` days.
+pub fn continuity_rate(conn: &Connection, now: DateTime<Utc>, days: u32) -> rusqlite::Result<ContinuityRate> {
+    let today = when::london_date(now);
+    let since = today - Duration::days(i64::from(days));
+    let mut stmt = conn.prepare_cached(
+        "SELECT x.released_on, c.id
+         FROM prison_spells x
+         CROSS JOIN clients m ON m.id = x.client_id
+         CROSS JOIN clients c ON c.id = (CASE WHEN m.status = 'merged' THEN m.merged_into ELSE m.id END)
+         WHERE x.released_on IS NOT NULL AND x.released_on >= ?1 AND x.released_on <= ?2",
+    )?;
+    let rows: Vec<(NaiveDate, String)> =
+        stmt.query_map([since.to_string(), today.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let mut rate = ContinuityRate { since, releases: 0, within: 0, not_within: 0, open: 0, percent_within: None };
+    for (released_on, client_id) in rows {
+        let episodes = super::treatment::episodes_of(conn, &super::family(conn, &client_id)?)?;
+        rate.releases += 1;
+        match super::continuity::result(released_on, &episodes, today).result {
+            Continuity::Within => rate.within += 1,
+            Continuity::Outside | Continuity::NotStarted => rate.not_within += 1,
+            Continuity::Open => rate.open += 1,
+        }
+    }
+    let decided = rate.within + rate.not_within;
+    rate.percent_within = (decided > 0).then(|| (rate.within * 100 + decided / 2) / decided);
+    Ok(rate)
 }

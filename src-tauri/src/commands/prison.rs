@@ -3,7 +3,7 @@ use crate::state::{coded, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::roles::Role;
 use throughline_core::documents::Document;
-use throughline_core::prison::releases::{self, ComingRelease};
+use throughline_core::prison::releases::{self, ComingRelease, ContinuityRate};
 use throughline_core::prison::treatment::{self, EpisodeInput};
 use throughline_core::prison::{self, handover, NewPlan, NewRelease, NewSpell, NewTransfer, PrisonLists, PrisonSummary, SpellChange};
 use throughline_core::store::StoreError;
@@ -102,6 +102,12 @@ pub fn update_treatment_episode(app: State<'_, AppState>, episode_id: String, in
 #[tauri::command]
 pub fn coming_releases(app: State<'_, AppState>, days: u32) -> CommandResult<Vec<ComingRelease>> {
     signed_in(&app, PRISON, |s| read(releases::coming(s.store().reader(), s.store().clock().now(), days.min(366), None)))
+}
+
+/// How the releases of the last `days` days fared against the 21-day ambition.
+#[tauri::command]
+pub fn continuity_rate(app: State<'_, AppState>, days: u32) -> CommandResult<ContinuityRate> {
+    signed_in(&app, PRISON, |s| read(releases::continuity_rate(s.store().reader(), s.store().clock().now(), days.min(732))))
 }
 
 /// Releases due this week for Today: the whole team's for prison link workers and team leads,

@@ -414,6 +414,7 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     updateTreatmentEpisode: unexpected("update_treatment_episode"),
     comingReleases: () => Promise.resolve([]),
     releasesThisWeek: () => Promise.resolve([]),
+    continuityRate: () => Promise.resolve({ since: "2025-12-05", releases: 0, within: 0, not_within: 0, open: 0, percent_within: null }),
     onLocked: (callback) => {
       lockedListeners.add(callback);
       return Promise.resolve(() => lockedListeners.delete(callback));

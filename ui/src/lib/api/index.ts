@@ -46,6 +46,7 @@ import type {
   TimelineEntry,
   Today,
   ComingRelease,
+  ContinuityRate,
   EpisodeInput,
   NewPlan,
   NewRelease,
@@ -158,6 +159,8 @@ export interface Api {
   /** Expected releases up to `days` ahead (and any passed with no release), soonest first. */
   comingReleases(days: number): Promise<ComingRelease[]>;
   releasesThisWeek(): Promise<ComingRelease[]>;
+  /** How the releases of the last `days` days fared against the 21-day ambition. */
+  continuityRate(days: number): Promise<ContinuityRate>;
   /** The backend locked an idle session; `login` is who was signed in. */
   onLocked(callback: (login: string) => void): Promise<Unlisten>;
 }
@@ -239,6 +242,7 @@ export const tauriApi: Api = {
   updateTreatmentEpisode: (episodeId, input) => invoke("update_treatment_episode", { episodeId, input }),
   comingReleases: (days) => invoke("coming_releases", { days }),
   releasesThisWeek: () => invoke("releases_this_week"),
+  continuityRate: (days) => invoke("continuity_rate", { days }),
   onLocked: (callback) => listen<{ login: string }>("session-locked", (event) => callback(event.payload.login)),
 };
 

@@ -419,6 +419,28 @@ first_appointment: string | null,
  */
 missing: Array<string>, };
 
+export type ContinuityRate = { 
+/**
+ * The period's first day (London); it runs to today.
+ */
+since: string, releases: number, 
+/**
+ * In community treatment within 21 days.
+ */
+within: number, 
+/**
+ * Treatment started after day 21, or not at all by then.
+ */
+not_within: number, 
+/**
+ * Still inside the 21 days with no treatment start.
+ */
+open: number, 
+/**
+ * `within` as a whole percentage of the releases with a result; none when none has one.
+ */
+percent_within: number | null, };
+
 export type NewContact = { kind: string, 
 /**
  * London date and 24-hour time as typed.

@@ -155,6 +155,7 @@ describe("Referrals and treatment", () => {
 describe("Coming releases", () => {
   it("is in the navigation for prison link workers and lists releases soonest first with what is missing", async () => {
     const api = signedInApi(prisonLink, {
+      continuityRate: () => Promise.resolve({ since: "2025-12-05", releases: 9, within: 5, not_within: 3, open: 1, percent_within: 63 }),
       comingReleases: () => Promise.resolve([release({ spell_id: "sp-2", days_until: -1, expected_release_on: "2026-03-04", client_name: "Amy Jones", client_id: "c-2" }), release()]),
       openClient: () => Promise.resolve(record()),
     });
@@ -170,6 +171,7 @@ describe("Coming releases", () => {
     expect(rows[1]).toContain("in 7 days");
     expect(rows[1]).toContain("No first community appointment");
     expect(api.comingReleases).toHaveBeenCalledWith(28);
+    await waitFor(() => expect(document.querySelector(".continuity-rate")?.textContent).toContain("5 of 8 (63%) in community treatment within 21 days"));
     await expectNoAxeViolations();
     await user.click(document.querySelectorAll<HTMLButtonElement>(".coming-release .open-client")[1]);
     await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
