@@ -6,10 +6,9 @@ mod casework;
 mod court;
 mod custody;
 pub mod today;
-pub mod working_days;
 
 use crate::accounts::settings::TeamSettings;
-use crate::appointments::when;
+use crate::calendar::when;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, Row};
 use serde::Serialize;

@@ -2,7 +2,8 @@
 //! flags, soonest due first.
 use super::{for_worker, Flag};
 use crate::accounts::settings::TeamSettings;
-use crate::appointments::{self, when, DayAppointment};
+use crate::appointments::{self, DayAppointment};
+use crate::calendar::when;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
