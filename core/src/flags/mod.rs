@@ -7,10 +7,9 @@ mod court;
 mod custody;
 pub mod board;
 pub mod today;
-pub mod working_days;
 
 use crate::accounts::settings::TeamSettings;
-use crate::appointments::when;
+use crate::calendar::when;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, Row};
 use serde::{Deserialize, Serialize};
