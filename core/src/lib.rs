@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod appointments;
 pub mod boundary;
+pub mod calendar;
 pub mod clients;
 pub mod clock;
 pub mod court;
@@ -16,6 +17,8 @@ pub mod phonetic;
 pub mod prison;
 mod ids;
 pub mod notes;
+pub mod reference;
+pub mod stages;
 pub mod store;
 pub mod text;
 pub mod timeline;

@@ -14,6 +14,7 @@ use throughline_core::custody::caution::{self, NewCaution};
 use throughline_core::custody::{self, statement, NewAssessment, NewTestOnArrest};
 use throughline_core::flags::{self, today, Flag, Severity};
 use throughline_core::notes::{self, NewContact, NewNote};
+use throughline_core::stages;
 use throughline_core::timeline::{self, Stage};
 use throughline_core::Coded;
 
@@ -263,7 +264,7 @@ fn leaving_early_is_a_failure_to_remain_and_a_varied_time_is_in_the_statement() 
     let appointment = t.appointment_of(&assessment);
     let actor = t.lead.actor();
     t.clock.advance(Duration::hours(2)); // 11:00 on 23 November
-    appointments::reschedule(t.lead.store_mut(), &actor, &appointment, &at("24/11/2026", "14:30", "")).unwrap();
+    stages::reschedule(t.lead.store_mut(), &actor, &appointment, &at("24/11/2026", "14:30", "")).unwrap();
     let views = custody::for_client(t.lead.store().reader(), &john, t.clock.now()).unwrap();
     assert_eq!(views.assessments[0].appointment.time, "14:30");
     assert_eq!(views.assessments[0].appointment.variations.len(), 1, "RA2: the old time is kept");
@@ -320,7 +321,7 @@ fn a_follow_up_required_in_custody_is_flagged_until_booked_after_the_initial() {
     let booked = custody::record_assessment(t.lead.store_mut(), &actor, &john, &follow_up("30/11/2026", "11:00")).unwrap();
     assert!(t.flag(&john, "CUS-FOLLOWUP-DUE").is_none(), "booked: cleared");
     let appointment = t.appointment_of(&booked);
-    let varied_early = appointments::reschedule(t.lead.store_mut(), &actor, &appointment, &at("22/11/2026", "11:00", ""));
+    let varied_early = stages::reschedule(t.lead.store_mut(), &actor, &appointment, &at("22/11/2026", "11:00", ""));
     assert_eq!(code_of(varied_early), "validation.follow_up_before_initial", "varying the time keeps the rule");
 }
 

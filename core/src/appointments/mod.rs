@@ -2,11 +2,11 @@
 //! Restriction on Bail appointment, a conditional caution's conditions or a general one.
 //! Booking, varying the time (RA2: the operation log keeps every old and new time),
 //! cancelling and recording the outcome, with "remained" for assessments (RA3).
-pub mod when;
-
 use crate::accounts::roles::Role;
+use crate::calendar::when;
 use crate::clients::{self, ClientError, ClientStatus};
 use crate::error::{Coded, FieldError, Problems, ValidationErrors};
+use crate::reference::{choice, Choice};
 use crate::store::hlc;
 use crate::store::record::from_row;
 use crate::store::{Actor, Store, StoreError, Write};
@@ -371,16 +371,27 @@ fn refuse_unless_scheduled(a: &Appointment, doing: &str) -> Result<(), PathwayEr
     Ok(())
 }
 
+/// A stage's own check of a new time for one of its appointments.
+pub type TimeCheck = fn(&Connection, &Appointment, DateTime<Utc>) -> Result<(), FieldError>;
+
 /// Varies the time (and place) of a booked appointment (RA2 for assessments). The old and new
 /// times stay in the operation log, shown as the appointment's variations.
-pub fn reschedule(store: &mut Store, actor: &Actor, appointment_id: &str, input: &NewAppointment) -> Result<(), PathwayError> {
+/// `check` is the owning stage's own rule for the new time (a follow-up assessment must come
+/// after its initial one), passed in from above so this layer imports no stage.
+pub fn reschedule(
+    store: &mut Store,
+    actor: &Actor,
+    appointment_id: &str,
+    input: &NewAppointment,
+    check: TimeCheck,
+) -> Result<(), PathwayError> {
     let before = require(store.reader(), appointment_id)?;
     refuse_unless_scheduled(&before, "moved")?;
     let mut p = Problems::default();
     let at = when::instant(&mut p, "date", "time", &input.date, &input.time, "the appointment");
     let place = p.check(text::optional("place", "Place", &input.place, 200));
-    if let (Some(at), OwnerType::RequiredAssessment) = (at, before.owner_type) {
-        if let Err(e) = crate::custody::check_assessment_time(store.reader(), &before.owner_id, at) {
+    if let Some(at) = at {
+        if let Err(e) = check(store.reader(), &before, at) {
             p.push(e);
         }
     }
@@ -642,30 +653,5 @@ pub(crate) fn client_name(conn: &Connection, client_id: &str) -> rusqlite::Resul
         .map(|n| n.unwrap_or_else(|| "a client not on this laptop".into()))
 }
 
-/// The fixed lists the custody, court and contact forms choose from.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct PathwayLists {
-    pub trigger_offences: Vec<crate::clients::reference::Choice>,
-    pub test_results: Vec<crate::clients::reference::Choice>,
-    pub sample_types: Vec<crate::clients::reference::Choice>,
-    pub hearing_types: Vec<crate::clients::reference::Choice>,
-    pub bail_statuses: Vec<crate::clients::reference::Choice>,
-    pub contact_kinds: Vec<crate::clients::reference::Choice>,
-    pub cancelled_by: Vec<crate::clients::reference::Choice>,
-}
-
-pub fn lists() -> PathwayLists {
-    use crate::clients::reference::Choice;
-    PathwayLists {
-        trigger_offences: crate::custody::TRIGGER_OFFENCES.to_vec(),
-        test_results: crate::custody::RESULTS.to_vec(),
-        sample_types: crate::custody::SAMPLE_TYPES.to_vec(),
-        hearing_types: crate::court::HEARING_TYPES.to_vec(),
-        bail_statuses: crate::court::BAIL_STATUSES.to_vec(),
-        contact_kinds: crate::notes::CONTACT_KINDS.to_vec(),
-        cancelled_by: vec![
-            Choice { value: "client", label: "The client", group: "" },
-            Choice { value: "service", label: "The service", group: "" },
-        ],
-    }
-}
+/// Who cancelled an appointment.
+pub const CANCELLED_BY: &[Choice] = &[choice("client", "The client"), choice("service", "The service")];

@@ -183,6 +183,16 @@ pub fn require(conn: &Connection, id: &str) -> Result<Client, ClientError> {
     get(conn, id)?.ok_or(ClientError::NotFound)
 }
 
+/// The ids of a client and of every record merged into it.
+pub fn family(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<String>> {
+    let mut ids = vec![client_id.to_string()];
+    let mut stmt = conn.prepare_cached("SELECT id FROM clients WHERE merged_into = ?1")?;
+    for id in stmt.query_map([client_id], |r| r.get::<_, String>(0))? {
+        ids.push(id?);
+    }
+    Ok(ids)
+}
+
 pub(crate) fn worker_name(conn: &Connection, id: &str) -> rusqlite::Result<String> {
     Ok(workers::by_id(conn, id)?.map(|w| w.display_name).unwrap_or_else(|| "a worker not on this laptop".into()))
 }

@@ -1,14 +1,7 @@
 //! The fixed lists a client's record chooses from, with the words the UI shows.
+pub use crate::reference::{is_in, label, Choice};
 use serde::Serialize;
 use ts_rs::TS;
-
-/// One option of a list: the stored value, the words shown, and its group if any.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct Choice {
-    pub value: &'static str,
-    pub label: &'static str,
-    pub group: &'static str,
-}
 
 const fn c(value: &'static str, label: &'static str, group: &'static str) -> Choice {
     Choice { value, label, group }
@@ -87,13 +80,4 @@ pub fn lists() -> ReferenceLists {
         injecting: INJECTING.to_vec(),
         close_reasons: CLOSE_REASONS.to_vec(),
     }
-}
-
-/// The words for a stored value, or the value itself if it is not in the list.
-pub fn label(list: &[Choice], value: &str) -> String {
-    list.iter().find(|c| c.value == value).map_or_else(|| value.to_string(), |c| c.label.to_string())
-}
-
-pub fn is_in(list: &[Choice], value: &str) -> bool {
-    list.iter().any(|c| c.value == value)
 }

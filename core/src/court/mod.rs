@@ -3,9 +3,10 @@
 //! appointment is missed ("will lead to breach of bail", domain.md).
 pub mod notice;
 
-use crate::appointments::{self, when, AppointmentView, NewAppointment, OwnerType, PathwayError};
-use crate::clients::reference::{self, Choice};
-use crate::custody::family;
+use crate::appointments::{self, AppointmentView, NewAppointment, OwnerType, PathwayError};
+use crate::calendar::when;
+use crate::reference::{self, choice, Choice};
+use crate::clients::family;
 use crate::dates;
 use crate::error::{FieldError, Problems, ValidationErrors};
 use crate::store::record::{from_row, sql_bool};
@@ -15,10 +16,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-const fn choice(value: &'static str, label: &'static str) -> Choice {
-    Choice { value, label, group: "" }
-}
 
 pub const HEARING_TYPES: &[Choice] = &[
     choice("first_appearance", "First appearance"),

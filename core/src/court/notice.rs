@@ -1,8 +1,9 @@
 //! The breach of bail notice for a missed Restriction on Bail appointment, built only from
 //! the recorded facts.
 use super::{get_bail, get_hearing, BAIL_STATUSES};
-use crate::appointments::{self, when, OwnerType, PathwayError};
-use crate::clients::reference;
+use crate::appointments::{self, OwnerType, PathwayError};
+use crate::calendar::when;
+use crate::reference;
 use crate::dates;
 use crate::documents::Document;
 use crate::store::{Actor, Store};

@@ -5,9 +5,11 @@ pub mod caution;
 pub mod statement;
 
 use crate::appointments::{
-    self, opt_bool, when, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError,
+    self, opt_bool, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError,
 };
-use crate::clients::reference::{self, Choice};
+use crate::calendar::when;
+use crate::clients::family;
+use crate::reference::{self, choice, Choice};
 use crate::error::{FieldError, Problems, ValidationErrors};
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store, StoreError, Write};
@@ -16,10 +18,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-const fn choice(value: &'static str, label: &'static str) -> Choice {
-    Choice { value, label, group: "" }
-}
 
 /// Trigger offences (Criminal Justice and Court Services Act 2000 Sch 6, as amended): a test on
 /// arrest follows one of these, or a discretionary test on an inspector's authority.
@@ -427,16 +425,6 @@ pub(crate) fn check_assessment_time(conn: &Connection, assessment_id: &str, at: 
     }
 }
 
-/// The ids of a client and of every record merged into it.
-pub(crate) fn family(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<String>> {
-    let mut ids = vec![client_id.to_string()];
-    let mut stmt = conn.prepare_cached("SELECT id FROM clients WHERE merged_into = ?1")?;
-    for id in stmt.query_map([client_id], |r| r.get::<_, String>(0))? {
-        ids.push(id?);
-    }
-    Ok(ids)
-}
-
 fn new_assessment(w: &Write<'_>, id: String, client_id: &str, kind: AssessmentKind, appointment_id: String) -> RequiredAssessment {
     RequiredAssessment {
         id,
@@ -521,7 +509,7 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
             let notice_at = if input.carried_out_now || (input.notice_date.trim().is_empty() && input.notice_time.trim().is_empty()) {
                 Some(now)
             } else {
-                match appointments::when::instant(&mut p, "notice_date", "notice_time", &input.notice_date, &input.notice_time, "the notice") {
+                match when::instant(&mut p, "notice_date", "notice_time", &input.notice_date, &input.notice_time, "the notice") {
                     Some(at) if at > now => {
                         p.push(FieldError::new("notice_date", "validation.notice_in_future", "Notice cannot be given in the future."));
                         None

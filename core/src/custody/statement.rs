@@ -2,7 +2,8 @@
 //! Act 2005 s12), generated only from the recorded facts so it says nothing that was not
 //! recorded.
 use super::{get_assessment, get_test, AssessmentKind};
-use crate::appointments::{self, when, OwnerType, PathwayError};
+use crate::appointments::{self, OwnerType, PathwayError};
+use crate::calendar::when;
 use crate::dates;
 use crate::documents::Document;
 use crate::store::{Actor, Store};

@@ -1,6 +1,6 @@
 //! Whole-case rules: consent to share and keeping in contact.
 use super::{RuleKind, flag, instant, Context, Flag, Rule, Severity};
-use crate::appointments::when;
+use crate::calendar::when;
 use crate::dates;
 use chrono::{Duration, NaiveDate};
 

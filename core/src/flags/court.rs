@@ -1,8 +1,8 @@
 //! Court rules: missed Restriction on Bail appointments and hearings with no report.
-use super::working_days::add_working_days;
+use crate::calendar::working_days::add_working_days;
 use super::{RuleKind, flag, instant, Context, Flag, Rule, Severity};
-use crate::appointments::when;
-use crate::clients::reference;
+use crate::calendar::when;
+use crate::reference;
 use chrono::Duration;
 
 pub const RULES: &[Rule] = &[

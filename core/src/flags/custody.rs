@@ -1,7 +1,7 @@
 //! Custody rules: the required assessments that must follow a positive test (Drugs Act 2005
 //! Part 3) and the failures that must be reported.
 use super::{RuleKind, due_then_urgent, flag, instant, Context, Flag, Rule, Severity};
-use crate::appointments::when;
+use crate::calendar::when;
 use crate::dates;
 use chrono::Duration;
 

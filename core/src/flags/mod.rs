@@ -8,10 +8,9 @@ mod custody;
 pub mod board;
 mod prison;
 pub mod today;
-pub mod working_days;
 
 use crate::accounts::settings::TeamSettings;
-use crate::appointments::when;
+use crate::calendar::when;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, Row};
 use serde::{Deserialize, Serialize};

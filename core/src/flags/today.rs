@@ -3,7 +3,8 @@
 use super::board::{board, FlagSummary, Whose};
 use super::{for_worker, Flag};
 use crate::accounts::settings::TeamSettings;
-use crate::appointments::{self, when, DayAppointment};
+use crate::appointments::{self, DayAppointment};
+use crate::calendar::when;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;

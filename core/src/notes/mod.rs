@@ -1,8 +1,9 @@
 //! Unscheduled contacts (a cold call in the cells, a phone call) and case notes. Case notes
 //! are append-only: a correction is a new note naming the one it corrects (domain.md).
-use crate::appointments::{self, when, PathwayError};
-use crate::clients::reference::Choice;
-use crate::custody::family;
+use crate::appointments::{self, PathwayError};
+use crate::calendar::when;
+use crate::reference::Choice;
+use crate::clients::family;
 use crate::error::{FieldError, Problems, ValidationErrors};
 use crate::store::record::from_row;
 use crate::store::{Actor, Store};
@@ -109,7 +110,7 @@ pub fn record_contact(store: &mut Store, actor: &Actor, client_id: &str, input: 
     let now = store.clock().now();
     let mut p = Problems::default();
     let kind = match input.kind.trim() {
-        k if crate::clients::reference::is_in(CONTACT_KINDS, k) => Some(k.to_string()),
+        k if crate::reference::is_in(CONTACT_KINDS, k) => Some(k.to_string()),
         _ => {
             p.push(FieldError::new("kind", "validation.required", "Choose the kind of contact from the list."));
             None
@@ -214,7 +215,7 @@ pub fn for_client(conn: &Connection, client_id: &str) -> Result<ClientNotes, Pat
         .into_iter()
         .map(|c| {
             Ok(ContactView {
-                kind_label: crate::clients::reference::label(CONTACT_KINDS, &c.kind),
+                kind_label: crate::reference::label(CONTACT_KINDS, &c.kind),
                 date: when::london_date(c.at),
                 time: when::london_time(c.at),
                 recorded_by: name(&c.created_by)?,

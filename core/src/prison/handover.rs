@@ -2,9 +2,12 @@
 //! substances and prescribing, the plan, the appointments and contacts, built only from the
 //! recorded facts so it says nothing that was not recorded.
 use super::treatment::{self, DISCHARGE_REASONS, MODALITIES};
-use super::{family, first_appointments, plan_of, require_spell, transfers_of, CUSTODY_TYPES, PRESCRIBING};
-use crate::appointments::{self, when, AppointmentStatus, PathwayError};
-use crate::clients::reference::{self, INJECTING, SUBSTANCES};
+use super::{first_appointments, plan_of, require_spell, transfers_of, CUSTODY_TYPES, PRESCRIBING};
+use crate::appointments::{self, AppointmentStatus, PathwayError};
+use crate::calendar::when;
+use crate::clients::family;
+use crate::clients::reference::{INJECTING, SUBSTANCES};
+use crate::reference;
 use crate::dates;
 use crate::documents::Document;
 use crate::store::{Actor, Store};

@@ -8,8 +8,10 @@ pub mod handover;
 pub mod releases;
 pub mod treatment;
 
-use crate::appointments::{self, when, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
-use crate::clients::reference::{self, Choice};
+use crate::appointments::{self, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
+use crate::calendar::when;
+use crate::clients::family;
+use crate::reference::{self, choice, Choice};
 use crate::dates;
 use crate::error::{FieldError, Problems};
 use crate::store::hlc;
@@ -23,10 +25,6 @@ use serde_json::Value;
 use ts_rs::TS;
 
 pub use continuity::{Continuity, ContinuityOfCare};
-
-const fn choice(value: &'static str, label: &'static str) -> Choice {
-    Choice { value, label, group: "" }
-}
 
 pub const CUSTODY_TYPES: &[Choice] = &[choice("remanded", "Remanded"), choice("sentenced", "Sentenced")];
 
@@ -237,16 +235,6 @@ pub fn lists() -> PrisonLists {
         modalities: treatment::MODALITIES.to_vec(),
         discharge_reasons: treatment::DISCHARGE_REASONS.to_vec(),
     }
-}
-
-/// A client and the records merged into them.
-pub(crate) fn family(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<String>> {
-    let mut ids = vec![client_id.to_string()];
-    let mut stmt = conn.prepare_cached("SELECT id FROM clients WHERE merged_into = ?1")?;
-    for id in stmt.query_map([client_id], |r| r.get::<_, String>(0))? {
-        ids.push(id?);
-    }
-    Ok(ids)
 }
 
 /// A typed date: `Some(None)` when blank, `None` (with a problem noted) when unreadable.

@@ -2,8 +2,10 @@
 //! (and anyone whose expected date has passed with no release recorded), soonest first, with
 //! what is not yet in place for each.
 use super::{first_appointments, missing, plan_of, Continuity, CUSTODY_TYPES};
-use crate::appointments::{when, AppointmentStatus};
-use crate::clients::reference;
+use crate::appointments::AppointmentStatus;
+use crate::calendar::when;
+use crate::clients::family;
+use crate::reference;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -108,7 +110,7 @@ pub fn continuity_rate(conn: &Connection, now: DateTime<Utc>, days: u32) -> rusq
         stmt.query_map([since.to_string(), today.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut rate = ContinuityRate { since, releases: 0, within: 0, not_within: 0, open: 0, percent_within: None };
     for (released_on, client_id) in rows {
-        let episodes = super::treatment::episodes_of(conn, &super::family(conn, &client_id)?)?;
+        let episodes = super::treatment::episodes_of(conn, &family(conn, &client_id)?)?;
         rate.releases += 1;
         match super::continuity::result(released_on, &episodes, today).result {
             Continuity::Within => rate.within += 1,

@@ -2,9 +2,10 @@
 //! episode"): referred to which service, assessed, treatment started, discharged and why.
 //! Waiting time is referral to treatment start; criminal-justice referrals are counted
 //! apart (004).
-use super::{choose_optional, family, optional_past_date, past_date};
+use super::{choose_optional, optional_past_date, past_date};
 use crate::appointments::{self, PathwayError};
-use crate::clients::reference::{self, Choice};
+use crate::clients::family;
+use crate::reference::{self, choice, Choice};
 use crate::dates;
 use crate::error::{FieldError, Problems};
 use crate::store::record::{from_row, sql_bool};
@@ -14,10 +15,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-const fn choice(value: &'static str, label: &'static str) -> Choice {
-    Choice { value, label, group: "" }
-}
 
 pub const MODALITIES: &[Choice] = &[
     choice("prescribing", "Opioid substitution prescribing"),

@@ -2,8 +2,9 @@
 //! into this one, for reading a history at a glance, a case transfer or a subject access request.
 mod prison;
 
-use crate::appointments::{self, when, Appointment, AppointmentStatus, OwnerType};
-use crate::clients::reference;
+use crate::appointments::{self, Appointment, AppointmentStatus, OwnerType};
+use crate::calendar::when;
+use crate::reference;
 use crate::custody::{self, caution, TestResult};
 use crate::{court, notes};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -65,7 +66,7 @@ fn appointment_words(a: &Appointment) -> String {
 
 /// Every record of the client and of clients merged into them, oldest first.
 pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<TimelineEntry>> {
-    let ids = custody::family(conn, client_id)?;
+    let ids = crate::clients::family(conn, client_id)?;
     let mut out = Vec::new();
     let mut push = |at: DateTime<Utc>, stage, kind: &str, summary: String, record_type: &str, record_id: &str, client: &str| {
         out.push(TimelineEntry {

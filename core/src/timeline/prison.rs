@@ -1,8 +1,8 @@
 //! The timeline's prison entries: receptions, transfers, cancelled and actual releases, the
 //! throughcare plan, and referrals and treatment episodes.
 use super::{Stage, TimelineEntry};
-use crate::appointments::when;
-use crate::clients::reference;
+use crate::calendar::when;
+use crate::reference;
 use crate::dates;
 use crate::prison::{self, continuity, treatment};
 use chrono::{DateTime, NaiveDate, Utc};

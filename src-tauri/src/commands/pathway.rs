@@ -3,7 +3,8 @@ use crate::state::{coded, error, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::Session;
-use throughline_core::appointments::{self, NewAppointment, NewOutcome, OwnerType, PathwayLists};
+use throughline_core::appointments::{self, NewAppointment, NewOutcome, OwnerType};
+use throughline_core::stages::{self, PathwayLists};
 use throughline_core::court::{self, CourtSummary, HearingOutcome, NewBailDecision, NewHearing, NewSuitability};
 use throughline_core::custody::caution::{self, NewCaution};
 use throughline_core::custody::{self, statement, CustodySummary, NewAssessment, NewTestOnArrest};
@@ -35,7 +36,7 @@ fn owner_roles(s: &Session, appointment_id: &str) -> CommandResult<OwnerType> {
 
 #[tauri::command]
 pub fn pathway_lists() -> PathwayLists {
-    appointments::lists()
+    stages::lists()
 }
 
 #[tauri::command]
@@ -104,7 +105,7 @@ pub fn reschedule_appointment(app: State<'_, AppState>, appointment_id: String, 
     signed_in(&app, &Role::CASEWORK, |s| {
         owner_roles(s, &appointment_id)?;
         let actor = s.actor();
-        appointments::reschedule(s.store_mut(), &actor, &appointment_id, &input).map_err(coded)
+        stages::reschedule(s.store_mut(), &actor, &appointment_id, &input).map_err(coded)
     })
 }
 

@@ -45,6 +45,12 @@ pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
+/// A London wall-clock time on a day as an instant, for times Throughline generates (a weekly
+/// timetable): the earlier of a repeated time; None for a time the clocks skip.
+pub fn london_at(day: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    London.from_local_datetime(&day.and_time(time)).earliest().map(|t| t.with_timezone(&Utc))
+}
+
 /// An instant as stored in the database (the form serde writes), for comparisons in SQL.
 pub fn sql(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
