@@ -193,9 +193,9 @@ impl History {
         let today = self.today();
         let settings = TeamSettings::default();
         let days = i64::from(settings.case_no_contact_days);
-        let cutoff = throughline_core::appointments::when::sql(throughline_core::appointments::when::start_of_day(today - Duration::days(days) + Duration::days(1)));
+        let cutoff = throughline_core::calendar::when::sql(throughline_core::calendar::when::start_of_day(today - Duration::days(days) + Duration::days(1)));
         let date = |t: Option<String>| t.map(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").unwrap());
-        let day_of = |t: String| throughline_core::appointments::when::london_date(chrono::DateTime::parse_from_rfc3339(&t).unwrap().with_timezone(&chrono::Utc));
+        let day_of = |t: String| throughline_core::calendar::when::london_date(chrono::DateTime::parse_from_rfc3339(&t).unwrap().with_timezone(&chrono::Utc));
         let mut out = BTreeSet::new();
         let mut stmt = conn
             .prepare(
