@@ -8,12 +8,6 @@ CREATE INDEX appointments_unreported_failures_by_client ON appointments (client_
     WHERE failure_reported_at IS NULL AND (status = 'did_not_attend' OR remained = 0);
 -- APPT-NO-OUTCOME.
 CREATE INDEX appointments_awaiting_outcome_by_client ON appointments (client_id, at) WHERE status = 'scheduled';
--- CUS-ASSESS-MISSING.
-CREATE INDEX tests_on_arrest_positive_by_client ON tests_on_arrest (client_id)
-    WHERE opiates = 'positive' OR cocaine = 'positive';
--- CUS-FOLLOWUP-DUE.
-CREATE INDEX required_assessments_follow_up_required_by_client ON required_assessments (client_id)
-    WHERE follow_up_required = 1;
 -- COURT-HEARING-SOON.
 CREATE INDEX court_hearings_without_note_by_client ON court_hearings (client_id, at) WHERE court_note IS NULL;
 -- The latest consent of a client (CONSENT-MISSING's sentence, the record's consent panel).
@@ -99,4 +93,81 @@ CREATE TRIGGER case_activity_consent_changed AFTER UPDATE ON consents BEGIN
 END;
 CREATE TRIGGER case_activity_consent_removed AFTER DELETE ON consents BEGIN
     INSERT OR REPLACE INTO case_activity SELECT * FROM case_activity_from_records WHERE client_id = OLD.client_id;
+END;
+
+-- Required assessments still to book (CUS-ASSESS-MISSING, CUS-FOLLOWUP-DUE): positive tests
+-- with no initial assessment booked, and RA4 decisions with no follow-up booked. Years of
+-- history hold tens of thousands of positive tests and RA4 decisions, nearly all long since
+-- booked; this table, kept by the triggers below like `case_activity`, holds only the few
+-- still open. `assessments_to_book_from_records` is the definition.
+CREATE VIEW assessments_to_book_from_records AS
+SELECT x.id AS record_id, 'initial' AS kind, x.client_id
+FROM tests_on_arrest x
+WHERE (x.opiates = 'positive' OR x.cocaine = 'positive')
+  AND NOT EXISTS (SELECT 1 FROM required_assessments r JOIN appointments a ON a.id = r.appointment_id
+                  WHERE r.test_id = x.id AND a.status <> 'cancelled')
+UNION ALL
+SELECT x.id, 'follow_up', x.client_id
+FROM required_assessments x
+WHERE x.follow_up_required = 1
+  AND NOT EXISTS (SELECT 1 FROM required_assessments f JOIN appointments a ON a.id = f.appointment_id
+                  WHERE f.initial_assessment_id = x.id AND a.status <> 'cancelled');
+
+CREATE TABLE assessments_to_book (
+    record_id  TEXT PRIMARY KEY,   -- the positive test (initial) or the initial assessment (follow_up)
+    kind       TEXT NOT NULL,
+    client_id  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX assessments_to_book_by_client ON assessments_to_book (client_id);
+
+INSERT INTO assessments_to_book SELECT * FROM assessments_to_book_from_records;
+
+CREATE TRIGGER assessments_to_book_test_added AFTER INSERT ON tests_on_arrest BEGIN
+    INSERT OR REPLACE INTO assessments_to_book SELECT * FROM assessments_to_book_from_records WHERE record_id = NEW.id;
+END;
+CREATE TRIGGER assessments_to_book_test_changed AFTER UPDATE ON tests_on_arrest BEGIN
+    DELETE FROM assessments_to_book WHERE record_id IN (OLD.id, NEW.id);
+    INSERT OR REPLACE INTO assessments_to_book SELECT * FROM assessments_to_book_from_records WHERE record_id IN (OLD.id, NEW.id);
+END;
+CREATE TRIGGER assessments_to_book_test_removed AFTER DELETE ON tests_on_arrest BEGIN
+    DELETE FROM assessments_to_book WHERE record_id = OLD.id;
+END;
+
+-- An assessment changes whether its test, the initial assessment it follows, and itself (as
+-- an RA4 decision) still need booking.
+CREATE TRIGGER assessments_to_book_assessment_added AFTER INSERT ON required_assessments BEGIN
+    DELETE FROM assessments_to_book WHERE record_id IN (NEW.id, NEW.test_id, NEW.initial_assessment_id);
+    INSERT OR REPLACE INTO assessments_to_book SELECT * FROM assessments_to_book_from_records
+        WHERE record_id IN (NEW.id, NEW.test_id, NEW.initial_assessment_id);
+END;
+CREATE TRIGGER assessments_to_book_assessment_changed AFTER UPDATE ON required_assessments BEGIN
+    DELETE FROM assessments_to_book
+        WHERE record_id IN (OLD.id, OLD.test_id, OLD.initial_assessment_id, NEW.id, NEW.test_id, NEW.initial_assessment_id);
+    INSERT OR REPLACE INTO assessments_to_book SELECT * FROM assessments_to_book_from_records
+        WHERE record_id IN (OLD.id, OLD.test_id, OLD.initial_assessment_id, NEW.id, NEW.test_id, NEW.initial_assessment_id);
+END;
+CREATE TRIGGER assessments_to_book_assessment_removed AFTER DELETE ON required_assessments BEGIN
+    DELETE FROM assessments_to_book WHERE record_id IN (OLD.id, OLD.test_id, OLD.initial_assessment_id);
+    INSERT OR REPLACE INTO assessments_to_book SELECT * FROM assessments_to_book_from_records
+        WHERE record_id IN (OLD.test_id, OLD.initial_assessment_id);
+END;
+
+-- An assessment's appointment booked, cancelled or moved between clients.
+CREATE TRIGGER assessments_to_book_appointment_changed AFTER UPDATE OF status, client_id ON appointments
+    WHEN NEW.owner_type = 'required_assessment' OR OLD.owner_type = 'required_assessment' BEGIN
+    DELETE FROM assessments_to_book WHERE record_id IN (
+        SELECT test_id FROM required_assessments WHERE appointment_id = NEW.id
+        UNION ALL SELECT initial_assessment_id FROM required_assessments WHERE appointment_id = NEW.id);
+    INSERT OR REPLACE INTO assessments_to_book SELECT * FROM assessments_to_book_from_records WHERE record_id IN (
+        SELECT test_id FROM required_assessments WHERE appointment_id = NEW.id
+        UNION ALL SELECT initial_assessment_id FROM required_assessments WHERE appointment_id = NEW.id);
+END;
+CREATE TRIGGER assessments_to_book_appointment_added AFTER INSERT ON appointments
+    WHEN NEW.owner_type = 'required_assessment' BEGIN
+    DELETE FROM assessments_to_book WHERE record_id IN (
+        SELECT test_id FROM required_assessments WHERE appointment_id = NEW.id
+        UNION ALL SELECT initial_assessment_id FROM required_assessments WHERE appointment_id = NEW.id);
+    INSERT OR REPLACE INTO assessments_to_book SELECT * FROM assessments_to_book_from_records WHERE record_id IN (
+        SELECT test_id FROM required_assessments WHERE appointment_id = NEW.id
+        UNION ALL SELECT initial_assessment_id FROM required_assessments WHERE appointment_id = NEW.id);
 END;
