@@ -166,7 +166,7 @@ impl Maker<'_, '_> {
 pub(super) fn prison(w: &mut Write<'_>, seed: u64, clients: &[Client], worker: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
     let mut m = Maker {
         w,
-        rng: StdRng::seed_from_u64(seed ^ 0x9815_0E),
+        rng: StdRng::seed_from_u64(seed ^ 0x0098_150E),
         ids: Ids { rng: StdRng::seed_from_u64(seed ^ 0x9A7E), millis: now.timestamp_millis() as u64 + 20_000_000 },
         worker: worker.to_string(),
         now,

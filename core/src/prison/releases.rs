@@ -30,6 +30,17 @@ pub struct ComingRelease {
     pub missing: Vec<String>,
 }
 
+/// An open spell's expected release as read, before what is missing is worked out.
+struct Expected {
+    spell_id: String,
+    prison: String,
+    custody_type: String,
+    on: NaiveDate,
+    client_id: String,
+    client_name: String,
+    allocated: Option<String>,
+}
+
 /// Expected releases up to `days` ahead of today (London), soonest first; with `worker`, only
 /// the clients allocated to that worker.
 pub fn coming(conn: &Connection, now: DateTime<Utc>, days: u32, worker: Option<&str>) -> rusqlite::Result<Vec<ComingRelease>> {
@@ -46,28 +57,36 @@ pub fn coming(conn: &Connection, now: DateTime<Utc>, days: u32, worker: Option<&
          ORDER BY x.expected_release_on, client_name",
     )?;
     let until_text = until.to_string();
-    let rows: Vec<(String, String, String, NaiveDate, String, String, Option<String>)> = stmt
+    let rows: Vec<Expected> = stmt
         .query_map(rusqlite::params![until_text, worker], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            Ok(Expected {
+                spell_id: r.get("id")?,
+                prison: r.get("prison")?,
+                custody_type: r.get("custody_type")?,
+                on: r.get("expected_release_on")?,
+                client_id: r.get("client_id")?,
+                client_name: r.get("client_name")?,
+                allocated: r.get("allocated_worker_id")?,
+            })
         })?
         .collect::<Result<_, _>>()?;
     let mut out = Vec::with_capacity(rows.len());
-    for (spell_id, prison, custody_type, expected, client_id, client_name, allocated) in rows {
-        let plan = plan_of(conn, &spell_id)?;
-        let booked = first_appointments(conn, &spell_id)?;
+    for e in rows {
+        let plan = plan_of(conn, &e.spell_id)?;
+        let booked = first_appointments(conn, &e.spell_id)?;
         let first = booked.iter().find(|a| matches!(a.status, AppointmentStatus::Scheduled | AppointmentStatus::Attended));
         out.push(ComingRelease {
-            custody_type_label: reference::label(CUSTODY_TYPES, &custody_type),
-            days_until: (expected - today).num_days(),
-            allocated_worker: allocated.as_deref().map(|w| crate::clients::worker_name(conn, w)).transpose()?,
+            custody_type_label: reference::label(CUSTODY_TYPES, &e.custody_type),
+            days_until: (e.on - today).num_days(),
+            allocated_worker: e.allocated.as_deref().map(|w| crate::clients::worker_name(conn, w)).transpose()?,
             plan_recorded: plan.is_some(),
             first_appointment: first.map(|a| format!("{}, {}", when::display(a.at), a.place)),
             missing: missing(plan.as_ref(), &booked),
-            spell_id,
-            client_id,
-            client_name,
-            prison,
-            expected_release_on: expected,
+            spell_id: e.spell_id,
+            client_id: e.client_id,
+            client_name: e.client_name,
+            prison: e.prison,
+            expected_release_on: e.on,
         });
     }
     Ok(out)
