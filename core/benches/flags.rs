@@ -72,8 +72,11 @@ fn main() {
     let mut everyone = 0;
     for _ in 0..10 {
         let start = Instant::now();
-        everyone = board::team(conn, now, &settings).expect("team flags").total;
-        board::page(conn, now, &settings, &FlagFilter { severity: Some(Severity::Urgent), ..FlagFilter::default() }).expect("page");
+        let counts = board::team(conn, now, &settings).expect("team flags");
+        everyone = counts.total;
+        // Choosing the first count opens its list: that rule alone runs.
+        let first = counts.by_rule.first().map(|c| c.key.clone());
+        board::page(conn, now, &settings, &FlagFilter { code: first, severity: Some(Severity::Urgent), ..FlagFilter::default() }).expect("page");
         team.push(start.elapsed());
     }
     // Opening a client: the record (an audited read, so it writes) and their flags.
