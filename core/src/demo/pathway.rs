@@ -193,8 +193,8 @@ impl Maker<'_, '_> {
             initial.decided_by = Some(custody_worker.into());
         }
         self.w.create(&initial)?;
-        let decided_recently = initial.decided_at.is_some_and(|d| d > self.now - Duration::days(7));
-        if initial.follow_up_required == Some(true) && (!decided_recently || self.rng.gen_bool(0.75)) {
+        let decided_recently = initial.decided_at.is_some_and(|d| d > self.now - Duration::days(21));
+        if initial.follow_up_required == Some(true) && (!decided_recently || self.rng.gen_bool(0.5)) {
             let follow_up_id = self.ids.next();
             let day = crate::dates::today(appointment.at) + Duration::days(self.rng.gen_range(5..15));
             let at = london(day, self.rng.gen_range(9..17), 0);
@@ -220,7 +220,7 @@ impl Maker<'_, '_> {
     }
 
     fn court(&mut self, client: &Client, court_worker: &str) -> Result<(), StoreError> {
-        let offset = if self.rng.gen_bool(0.3) { self.rng.gen_range(0..4) } else { -self.rng.gen_range(1..40) };
+        let offset = if self.rng.gen_bool(0.15) { self.rng.gen_range(0..4) } else { -self.rng.gen_range(1..40) };
         let day = self.today + Duration::days(offset);
         let at = london(day, [10, 10, 11, 14][self.rng.gen_range(0..4)], 0);
         let future = at > self.now;
@@ -369,7 +369,7 @@ pub fn pathway(store: &mut Store, actor: &Actor, seed: u64, clients: &[Client], 
                 m.custody(client, &custody_worker, day)?;
             }
             if m.rng.gen_bool(0.6) {
-                let days_ago = if m.rng.gen_bool(0.25) { m.rng.gen_range(0..4) } else { m.rng.gen_range(4..150) };
+                let days_ago = if m.rng.gen_bool(0.25) { m.rng.gen_range(0..4) } else { m.rng.gen_range(4..60) };
                 m.custody(client, &custody_worker, m.today - Duration::days(days_ago))?;
             }
             if m.rng.gen_bool(0.3) {

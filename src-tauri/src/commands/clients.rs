@@ -16,12 +16,12 @@ fn read<T, E: Into<StoreError>>(r: Result<T, E>) -> CommandResult<T> {
 }
 
 #[tauri::command]
-pub fn reference_lists() -> ReferenceLists {
+pub async fn reference_lists() -> ReferenceLists {
     reference::lists()
 }
 
 #[tauri::command]
-pub fn register_client(app: State<'_, AppState>, input: NewClient) -> CommandResult<String> {
+pub async fn register_client(app: State<'_, AppState>, input: NewClient) -> CommandResult<String> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         clients::register(s.store_mut(), &actor, &input).map(|c| c.id).map_err(coded)
@@ -29,17 +29,17 @@ pub fn register_client(app: State<'_, AppState>, input: NewClient) -> CommandRes
 }
 
 #[tauri::command]
-pub fn search_clients(app: State<'_, AppState>, query: String) -> CommandResult<Vec<SearchResult>> {
+pub async fn search_clients(app: State<'_, AppState>, query: String) -> CommandResult<Vec<SearchResult>> {
     signed_in(&app, &Role::CASEWORK, |s| read(clients::search(s.store().reader(), &query, s.store().clock().now())))
 }
 
 #[tauri::command]
-pub fn duplicate_candidates(app: State<'_, AppState>, input: NewClient) -> CommandResult<Vec<DuplicateCandidate>> {
+pub async fn duplicate_candidates(app: State<'_, AppState>, input: NewClient) -> CommandResult<Vec<DuplicateCandidate>> {
     signed_in(&app, &Role::CASEWORK, |s| read(duplicates::candidates_for(s.store().reader(), &input, s.store().clock().now())))
 }
 
 #[tauri::command]
-pub fn open_client(app: State<'_, AppState>, id: String) -> CommandResult<ClientRecord> {
+pub async fn open_client(app: State<'_, AppState>, id: String) -> CommandResult<ClientRecord> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         clients::open(s.store_mut(), &actor, &id).map_err(coded)
@@ -47,12 +47,12 @@ pub fn open_client(app: State<'_, AppState>, id: String) -> CommandResult<Client
 }
 
 #[tauri::command]
-pub fn client_history(app: State<'_, AppState>, id: String) -> CommandResult<Vec<FieldChange>> {
+pub async fn client_history(app: State<'_, AppState>, id: String) -> CommandResult<Vec<FieldChange>> {
     signed_in(&app, &Role::CASEWORK, |s| read(history::for_client(s.store().reader(), &id)))
 }
 
 #[tauri::command]
-pub fn update_client(app: State<'_, AppState>, id: String, input: NewClient) -> CommandResult<Vec<String>> {
+pub async fn update_client(app: State<'_, AppState>, id: String, input: NewClient) -> CommandResult<Vec<String>> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         clients::update_details(s.store_mut(), &actor, &id, &input).map_err(coded)
@@ -60,7 +60,7 @@ pub fn update_client(app: State<'_, AppState>, id: String, input: NewClient) -> 
 }
 
 #[tauri::command]
-pub fn close_client(app: State<'_, AppState>, id: String, reason: String) -> CommandResult<()> {
+pub async fn close_client(app: State<'_, AppState>, id: String, reason: String) -> CommandResult<()> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         clients::close(s.store_mut(), &actor, &id, &reason).map_err(coded)
@@ -68,7 +68,7 @@ pub fn close_client(app: State<'_, AppState>, id: String, reason: String) -> Com
 }
 
 #[tauri::command]
-pub fn reopen_client(app: State<'_, AppState>, id: String) -> CommandResult<()> {
+pub async fn reopen_client(app: State<'_, AppState>, id: String) -> CommandResult<()> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         clients::reopen(s.store_mut(), &actor, &id).map_err(coded)
@@ -76,7 +76,7 @@ pub fn reopen_client(app: State<'_, AppState>, id: String) -> CommandResult<()> 
 }
 
 #[tauri::command]
-pub fn add_alias(app: State<'_, AppState>, client_id: String, input: NewAlias) -> CommandResult<String> {
+pub async fn add_alias(app: State<'_, AppState>, client_id: String, input: NewAlias) -> CommandResult<String> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         aliases::add(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -84,7 +84,7 @@ pub fn add_alias(app: State<'_, AppState>, client_id: String, input: NewAlias) -
 }
 
 #[tauri::command]
-pub fn remove_alias(app: State<'_, AppState>, alias_id: String) -> CommandResult<()> {
+pub async fn remove_alias(app: State<'_, AppState>, alias_id: String) -> CommandResult<()> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         aliases::remove(s.store_mut(), &actor, &alias_id).map_err(coded)
@@ -92,7 +92,7 @@ pub fn remove_alias(app: State<'_, AppState>, alias_id: String) -> CommandResult
 }
 
 #[tauri::command]
-pub fn record_consent(app: State<'_, AppState>, client_id: String, input: NewConsent) -> CommandResult<String> {
+pub async fn record_consent(app: State<'_, AppState>, client_id: String, input: NewConsent) -> CommandResult<String> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         let months = s.team_settings().consent_review_months;
@@ -101,7 +101,7 @@ pub fn record_consent(app: State<'_, AppState>, client_id: String, input: NewCon
 }
 
 #[tauri::command]
-pub fn withdraw_consent(app: State<'_, AppState>, consent_id: String) -> CommandResult<()> {
+pub async fn withdraw_consent(app: State<'_, AppState>, consent_id: String) -> CommandResult<()> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         consent::withdraw(s.store_mut(), &actor, &consent_id).map_err(coded)
@@ -109,22 +109,22 @@ pub fn withdraw_consent(app: State<'_, AppState>, consent_id: String) -> Command
 }
 
 #[tauri::command]
-pub fn my_caseload(app: State<'_, AppState>) -> CommandResult<Vec<SearchResult>> {
+pub async fn my_caseload(app: State<'_, AppState>) -> CommandResult<Vec<SearchResult>> {
     signed_in(&app, &Role::CASEWORK, |s| read(caseload::of_worker(s.store().reader(), &s.worker().id, s.store().clock().now())))
 }
 
 #[tauri::command]
-pub fn caseload_of(app: State<'_, AppState>, worker_id: String) -> CommandResult<Vec<SearchResult>> {
+pub async fn caseload_of(app: State<'_, AppState>, worker_id: String) -> CommandResult<Vec<SearchResult>> {
     signed_in(&app, &[Role::TeamLead], |s| read(caseload::of_worker(s.store().reader(), &worker_id, s.store().clock().now())))
 }
 
 #[tauri::command]
-pub fn caseload_sizes(app: State<'_, AppState>) -> CommandResult<Vec<CaseloadSize>> {
+pub async fn caseload_sizes(app: State<'_, AppState>) -> CommandResult<Vec<CaseloadSize>> {
     signed_in(&app, &[Role::TeamLead], |s| read(caseload::sizes(s.store().reader())))
 }
 
 #[tauri::command]
-pub fn allocate_client(app: State<'_, AppState>, client_id: String, worker_id: Option<String>) -> CommandResult<()> {
+pub async fn allocate_client(app: State<'_, AppState>, client_id: String, worker_id: Option<String>) -> CommandResult<()> {
     signed_in(&app, &[Role::TeamLead], |s| {
         let actor = s.actor();
         caseload::allocate(s.store_mut(), &actor, &client_id, worker_id.as_deref()).map_err(coded)
@@ -132,12 +132,12 @@ pub fn allocate_client(app: State<'_, AppState>, client_id: String, worker_id: O
 }
 
 #[tauri::command]
-pub fn duplicate_pairs(app: State<'_, AppState>) -> CommandResult<Vec<DuplicatePair>> {
+pub async fn duplicate_pairs(app: State<'_, AppState>) -> CommandResult<Vec<DuplicatePair>> {
     signed_in(&app, &[Role::TeamLead], |s| read(duplicates::pairs(s.store().reader(), s.store().clock().now())))
 }
 
 #[tauri::command]
-pub fn dismiss_duplicate(app: State<'_, AppState>, first_id: String, second_id: String) -> CommandResult<()> {
+pub async fn dismiss_duplicate(app: State<'_, AppState>, first_id: String, second_id: String) -> CommandResult<()> {
     signed_in(&app, &[Role::TeamLead], |s| {
         let actor = s.actor();
         duplicates::dismiss(s.store_mut(), &actor, &first_id, &second_id).map_err(coded)
@@ -145,7 +145,7 @@ pub fn dismiss_duplicate(app: State<'_, AppState>, first_id: String, second_id: 
 }
 
 #[tauri::command]
-pub fn merge_clients(app: State<'_, AppState>, survivor_id: String, merged_id: String, reasons: String) -> CommandResult<String> {
+pub async fn merge_clients(app: State<'_, AppState>, survivor_id: String, merged_id: String, reasons: String) -> CommandResult<String> {
     signed_in(&app, &[Role::TeamLead], |s| {
         let actor = s.actor();
         merge::merge(s.store_mut(), &actor, &survivor_id, &merged_id, &reasons).map_err(coded)
@@ -153,7 +153,7 @@ pub fn merge_clients(app: State<'_, AppState>, survivor_id: String, merged_id: S
 }
 
 #[tauri::command]
-pub fn undo_merge(app: State<'_, AppState>, merge_id: String) -> CommandResult<()> {
+pub async fn undo_merge(app: State<'_, AppState>, merge_id: String) -> CommandResult<()> {
     signed_in(&app, &[Role::TeamLead], |s| {
         let actor = s.actor();
         merge::undo(s.store_mut(), &actor, &merge_id).map_err(coded)

@@ -35,12 +35,12 @@ fn owner_roles(s: &Session, appointment_id: &str) -> CommandResult<OwnerType> {
 }
 
 #[tauri::command]
-pub fn pathway_lists() -> PathwayLists {
+pub async fn pathway_lists() -> PathwayLists {
     stages::lists()
 }
 
 #[tauri::command]
-pub fn record_test(app: State<'_, AppState>, client_id: String, input: NewTestOnArrest) -> CommandResult<String> {
+pub async fn record_test(app: State<'_, AppState>, client_id: String, input: NewTestOnArrest) -> CommandResult<String> {
     signed_in(&app, CUSTODY, |s| {
         let actor = s.actor();
         custody::record_test(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -48,12 +48,12 @@ pub fn record_test(app: State<'_, AppState>, client_id: String, input: NewTestOn
 }
 
 #[tauri::command]
-pub fn client_custody(app: State<'_, AppState>, client_id: String) -> CommandResult<CustodySummary> {
+pub async fn client_custody(app: State<'_, AppState>, client_id: String) -> CommandResult<CustodySummary> {
     signed_in(&app, &Role::CASEWORK, |s| custody::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded))
 }
 
 #[tauri::command]
-pub fn record_assessment(app: State<'_, AppState>, client_id: String, input: NewAssessment) -> CommandResult<String> {
+pub async fn record_assessment(app: State<'_, AppState>, client_id: String, input: NewAssessment) -> CommandResult<String> {
     signed_in(&app, CUSTODY, |s| {
         let actor = s.actor();
         custody::record_assessment(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -61,7 +61,7 @@ pub fn record_assessment(app: State<'_, AppState>, client_id: String, input: New
 }
 
 #[tauri::command]
-pub fn decide_follow_up(
+pub async fn decide_follow_up(
     app: State<'_, AppState>,
     assessment_id: String,
     required: bool,
@@ -76,7 +76,7 @@ pub fn decide_follow_up(
 /// Books an appointment owned by a caution, a bail decision's RoB, or a general one
 /// (assessments are booked with `record_assessment`).
 #[tauri::command]
-pub fn book_appointment(
+pub async fn book_appointment(
     app: State<'_, AppState>,
     client_id: String,
     owner_type: String,
@@ -101,7 +101,7 @@ pub fn book_appointment(
 }
 
 #[tauri::command]
-pub fn reschedule_appointment(app: State<'_, AppState>, appointment_id: String, input: NewAppointment) -> CommandResult<()> {
+pub async fn reschedule_appointment(app: State<'_, AppState>, appointment_id: String, input: NewAppointment) -> CommandResult<()> {
     signed_in(&app, &Role::CASEWORK, |s| {
         owner_roles(s, &appointment_id)?;
         let actor = s.actor();
@@ -110,7 +110,7 @@ pub fn reschedule_appointment(app: State<'_, AppState>, appointment_id: String, 
 }
 
 #[tauri::command]
-pub fn cancel_appointment(app: State<'_, AppState>, appointment_id: String, cancelled_by: String) -> CommandResult<()> {
+pub async fn cancel_appointment(app: State<'_, AppState>, appointment_id: String, cancelled_by: String) -> CommandResult<()> {
     signed_in(&app, &Role::CASEWORK, |s| {
         owner_roles(s, &appointment_id)?;
         let actor = s.actor();
@@ -119,7 +119,7 @@ pub fn cancel_appointment(app: State<'_, AppState>, appointment_id: String, canc
 }
 
 #[tauri::command]
-pub fn record_appointment_outcome(app: State<'_, AppState>, appointment_id: String, input: NewOutcome) -> CommandResult<()> {
+pub async fn record_appointment_outcome(app: State<'_, AppState>, appointment_id: String, input: NewOutcome) -> CommandResult<()> {
     signed_in(&app, &Role::CASEWORK, |s| {
         owner_roles(s, &appointment_id)?;
         let actor = s.actor();
@@ -128,7 +128,7 @@ pub fn record_appointment_outcome(app: State<'_, AppState>, appointment_id: Stri
 }
 
 #[tauri::command]
-pub fn produce_failure_statement(app: State<'_, AppState>, appointment_id: String) -> CommandResult<Document> {
+pub async fn produce_failure_statement(app: State<'_, AppState>, appointment_id: String) -> CommandResult<Document> {
     signed_in(&app, CUSTODY, |s| {
         let actor = s.actor();
         statement::produce(s.store_mut(), &actor, &appointment_id).map_err(coded)
@@ -136,7 +136,7 @@ pub fn produce_failure_statement(app: State<'_, AppState>, appointment_id: Strin
 }
 
 #[tauri::command]
-pub fn produce_breach_notice(app: State<'_, AppState>, appointment_id: String) -> CommandResult<Document> {
+pub async fn produce_breach_notice(app: State<'_, AppState>, appointment_id: String) -> CommandResult<Document> {
     signed_in(&app, COURT, |s| {
         let actor = s.actor();
         court::notice::produce(s.store_mut(), &actor, &appointment_id).map_err(coded)
@@ -145,7 +145,7 @@ pub fn produce_breach_notice(app: State<'_, AppState>, appointment_id: String) -
 
 /// Marks a statement sent to the police or a breach notice reported to the court.
 #[tauri::command]
-pub fn mark_failure_reported(app: State<'_, AppState>, appointment_id: String) -> CommandResult<()> {
+pub async fn mark_failure_reported(app: State<'_, AppState>, appointment_id: String) -> CommandResult<()> {
     signed_in(&app, &Role::CASEWORK, |s| {
         owner_roles(s, &appointment_id)?;
         let actor = s.actor();
@@ -154,7 +154,7 @@ pub fn mark_failure_reported(app: State<'_, AppState>, appointment_id: String) -
 }
 
 #[tauri::command]
-pub fn record_caution(app: State<'_, AppState>, client_id: String, input: NewCaution) -> CommandResult<String> {
+pub async fn record_caution(app: State<'_, AppState>, client_id: String, input: NewCaution) -> CommandResult<String> {
     signed_in(&app, CUSTODY, |s| {
         let actor = s.actor();
         caution::record(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -162,7 +162,7 @@ pub fn record_caution(app: State<'_, AppState>, client_id: String, input: NewCau
 }
 
 #[tauri::command]
-pub fn record_contact(app: State<'_, AppState>, client_id: String, input: NewContact) -> CommandResult<String> {
+pub async fn record_contact(app: State<'_, AppState>, client_id: String, input: NewContact) -> CommandResult<String> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         notes::record_contact(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -170,7 +170,7 @@ pub fn record_contact(app: State<'_, AppState>, client_id: String, input: NewCon
 }
 
 #[tauri::command]
-pub fn add_case_note(app: State<'_, AppState>, client_id: String, input: NewNote) -> CommandResult<String> {
+pub async fn add_case_note(app: State<'_, AppState>, client_id: String, input: NewNote) -> CommandResult<String> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         notes::add_note(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -178,12 +178,12 @@ pub fn add_case_note(app: State<'_, AppState>, client_id: String, input: NewNote
 }
 
 #[tauri::command]
-pub fn client_notes(app: State<'_, AppState>, client_id: String) -> CommandResult<ClientNotes> {
+pub async fn client_notes(app: State<'_, AppState>, client_id: String) -> CommandResult<ClientNotes> {
     signed_in(&app, &Role::CASEWORK, |s| notes::for_client(s.store().reader(), &client_id).map_err(coded))
 }
 
 #[tauri::command]
-pub fn record_hearing(app: State<'_, AppState>, client_id: String, input: NewHearing) -> CommandResult<String> {
+pub async fn record_hearing(app: State<'_, AppState>, client_id: String, input: NewHearing) -> CommandResult<String> {
     signed_in(&app, COURT, |s| {
         let actor = s.actor();
         court::record_hearing(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -191,7 +191,7 @@ pub fn record_hearing(app: State<'_, AppState>, client_id: String, input: NewHea
 }
 
 #[tauri::command]
-pub fn record_hearing_outcome(app: State<'_, AppState>, hearing_id: String, input: HearingOutcome) -> CommandResult<()> {
+pub async fn record_hearing_outcome(app: State<'_, AppState>, hearing_id: String, input: HearingOutcome) -> CommandResult<()> {
     signed_in(&app, COURT, |s| {
         let actor = s.actor();
         court::record_outcome(s.store_mut(), &actor, &hearing_id, &input).map_err(coded)
@@ -199,7 +199,7 @@ pub fn record_hearing_outcome(app: State<'_, AppState>, hearing_id: String, inpu
 }
 
 #[tauri::command]
-pub fn record_court_note(app: State<'_, AppState>, hearing_id: String, note: String) -> CommandResult<()> {
+pub async fn record_court_note(app: State<'_, AppState>, hearing_id: String, note: String) -> CommandResult<()> {
     signed_in(&app, COURT, |s| {
         let actor = s.actor();
         court::record_note(s.store_mut(), &actor, &hearing_id, &note).map_err(coded)
@@ -207,7 +207,7 @@ pub fn record_court_note(app: State<'_, AppState>, hearing_id: String, note: Str
 }
 
 #[tauri::command]
-pub fn record_bail(app: State<'_, AppState>, client_id: String, input: NewBailDecision) -> CommandResult<String> {
+pub async fn record_bail(app: State<'_, AppState>, client_id: String, input: NewBailDecision) -> CommandResult<String> {
     signed_in(&app, COURT, |s| {
         let actor = s.actor();
         court::record_bail(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -215,7 +215,7 @@ pub fn record_bail(app: State<'_, AppState>, client_id: String, input: NewBailDe
 }
 
 #[tauri::command]
-pub fn record_suitability(app: State<'_, AppState>, client_id: String, input: NewSuitability) -> CommandResult<String> {
+pub async fn record_suitability(app: State<'_, AppState>, client_id: String, input: NewSuitability) -> CommandResult<String> {
     signed_in(&app, COURT, |s| {
         let actor = s.actor();
         court::record_suitability(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -223,11 +223,11 @@ pub fn record_suitability(app: State<'_, AppState>, client_id: String, input: Ne
 }
 
 #[tauri::command]
-pub fn client_court(app: State<'_, AppState>, client_id: String) -> CommandResult<CourtSummary> {
+pub async fn client_court(app: State<'_, AppState>, client_id: String) -> CommandResult<CourtSummary> {
     signed_in(&app, &Role::CASEWORK, |s| court::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded))
 }
 
 #[tauri::command]
-pub fn client_timeline(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<TimelineEntry>> {
+pub async fn client_timeline(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<TimelineEntry>> {
     signed_in(&app, &Role::CASEWORK, |s| read(timeline::for_client(s.store().reader(), &client_id)))
 }

@@ -3,7 +3,7 @@ use tauri::State;
 use throughline_core::accounts::{AppStatus, SessionInfo, SetUpDone, SetUpInput};
 
 #[tauri::command]
-pub fn app_status(app: State<'_, AppState>) -> CommandResult<AppStatus> {
+pub async fn app_status(app: State<'_, AppState>) -> CommandResult<AppStatus> {
     let state = app.session();
     let (session, locked_login) = match &*state {
         SessionState::SignedIn(s) => (Some(s.info().map_err(coded)?), None),
@@ -14,7 +14,7 @@ pub fn app_status(app: State<'_, AppState>) -> CommandResult<AppStatus> {
 }
 
 #[tauri::command]
-pub fn set_up(app: State<'_, AppState>, input: SetUpInput) -> CommandResult<SetUpDone> {
+pub async fn set_up(app: State<'_, AppState>, input: SetUpInput) -> CommandResult<SetUpDone> {
     let (session, recovery) = app.installation.set_up(&input).map_err(coded)?;
     let info = session.info().map_err(coded)?;
     *app.session() = SessionState::SignedIn(Box::new(session));
@@ -22,7 +22,7 @@ pub fn set_up(app: State<'_, AppState>, input: SetUpInput) -> CommandResult<SetU
 }
 
 #[tauri::command]
-pub fn sign_in(app: State<'_, AppState>, login: String, password: String) -> CommandResult<SessionInfo> {
+pub async fn sign_in(app: State<'_, AppState>, login: String, password: String) -> CommandResult<SessionInfo> {
     let session = app.installation.sign_in(&login, &password).map_err(coded)?;
     let info = session.info().map_err(coded)?;
     let mut state = app.session();
@@ -32,25 +32,27 @@ pub fn sign_in(app: State<'_, AppState>, login: String, password: String) -> Com
 }
 
 #[tauri::command]
-pub fn sign_out(app: State<'_, AppState>) {
+pub async fn sign_out(app: State<'_, AppState>) -> CommandResult<()> {
     let mut state = app.session();
     lock_session(&mut state, "signed out");
     *state = SessionState::SignedOut;
+    Ok(())
 }
 
 #[tauri::command]
-pub fn lock(app: State<'_, AppState>) {
+pub async fn lock(app: State<'_, AppState>) -> CommandResult<()> {
     lock_session(&mut app.session(), "locked by the worker");
+    Ok(())
 }
 
 /// The worker is typing or moving the mouse: keep the session awake.
 #[tauri::command]
-pub fn touch(app: State<'_, AppState>) -> CommandResult<()> {
+pub async fn touch(app: State<'_, AppState>) -> CommandResult<()> {
     crate::state::signed_in(&app, &[], |_| Ok(()))
 }
 
 #[tauri::command]
-pub fn reset_password_with_recovery_key(
+pub async fn reset_password_with_recovery_key(
     app: State<'_, AppState>,
     recovery_key: String,
     login: String,
@@ -60,6 +62,6 @@ pub fn reset_password_with_recovery_key(
 }
 
 #[tauri::command]
-pub fn change_own_password(app: State<'_, AppState>, current_password: String, new_password: String) -> CommandResult<()> {
+pub async fn change_own_password(app: State<'_, AppState>, current_password: String, new_password: String) -> CommandResult<()> {
     crate::state::signed_in(&app, &[], |s| s.change_own_password(&current_password, &new_password).map_err(coded))
 }

@@ -5,16 +5,16 @@ use throughline_core::accounts::settings::TeamSettings;
 use throughline_core::store::audit::ChainCheck;
 
 #[tauri::command]
-pub fn get_team_settings(app: State<'_, AppState>) -> CommandResult<TeamSettings> {
+pub async fn get_team_settings(app: State<'_, AppState>) -> CommandResult<TeamSettings> {
     signed_in(&app, &[], |s| Ok(s.team_settings()))
 }
 
 #[tauri::command]
-pub fn save_team_settings(app: State<'_, AppState>, settings: TeamSettings) -> CommandResult<()> {
+pub async fn save_team_settings(app: State<'_, AppState>, settings: TeamSettings) -> CommandResult<()> {
     signed_in(&app, &[Role::Administrator], |s| s.save_team_settings(&settings).map_err(coded))
 }
 
 #[tauri::command]
-pub fn verify_audit_chain(app: State<'_, AppState>) -> CommandResult<ChainCheck> {
+pub async fn verify_audit_chain(app: State<'_, AppState>) -> CommandResult<ChainCheck> {
     signed_in(&app, &[Role::Administrator, Role::TeamLead], |s| s.store().verify_audit_chain().map_err(coded))
 }
