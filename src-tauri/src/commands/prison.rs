@@ -1,4 +1,5 @@
 //! Prison, release and throughcare; referrals and treatment episodes; coming releases.
+use super::pathway::read;
 use crate::state::{coded, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::roles::Role;
@@ -6,26 +7,21 @@ use throughline_core::documents::Document;
 use throughline_core::prison::releases::{self, ComingRelease, ContinuityRate};
 use throughline_core::prison::treatment::{self, EpisodeInput};
 use throughline_core::prison::{self, handover, NewPlan, NewRelease, NewSpell, NewTransfer, PrisonLists, PrisonSummary, SpellChange};
-use throughline_core::store::StoreError;
 
 const PRISON: &[Role] = &[Role::PrisonLink, Role::TeamLead];
 
-fn read<T, E: Into<StoreError>>(r: Result<T, E>) -> CommandResult<T> {
-    r.map_err(|e| coded(e.into()))
-}
-
 #[tauri::command]
-pub fn prison_lists() -> PrisonLists {
+pub async fn prison_lists() -> PrisonLists {
     prison::lists()
 }
 
 #[tauri::command]
-pub fn client_prison(app: State<'_, AppState>, client_id: String) -> CommandResult<PrisonSummary> {
+pub async fn client_prison(app: State<'_, AppState>, client_id: String) -> CommandResult<PrisonSummary> {
     signed_in(&app, &Role::CASEWORK, |s| prison::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded))
 }
 
 #[tauri::command]
-pub fn record_prison_spell(app: State<'_, AppState>, client_id: String, input: NewSpell) -> CommandResult<String> {
+pub async fn record_prison_spell(app: State<'_, AppState>, client_id: String, input: NewSpell) -> CommandResult<String> {
     signed_in(&app, PRISON, |s| {
         let actor = s.actor();
         prison::record_spell(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -33,7 +29,7 @@ pub fn record_prison_spell(app: State<'_, AppState>, client_id: String, input: N
 }
 
 #[tauri::command]
-pub fn change_prison_spell(app: State<'_, AppState>, spell_id: String, input: SpellChange) -> CommandResult<()> {
+pub async fn change_prison_spell(app: State<'_, AppState>, spell_id: String, input: SpellChange) -> CommandResult<()> {
     signed_in(&app, PRISON, |s| {
         let actor = s.actor();
         prison::change_spell(s.store_mut(), &actor, &spell_id, &input).map_err(coded)
@@ -41,7 +37,7 @@ pub fn change_prison_spell(app: State<'_, AppState>, spell_id: String, input: Sp
 }
 
 #[tauri::command]
-pub fn record_prison_transfer(app: State<'_, AppState>, spell_id: String, input: NewTransfer) -> CommandResult<String> {
+pub async fn record_prison_transfer(app: State<'_, AppState>, spell_id: String, input: NewTransfer) -> CommandResult<String> {
     signed_in(&app, PRISON, |s| {
         let actor = s.actor();
         prison::record_transfer(s.store_mut(), &actor, &spell_id, &input).map_err(coded)
@@ -49,7 +45,7 @@ pub fn record_prison_transfer(app: State<'_, AppState>, spell_id: String, input:
 }
 
 #[tauri::command]
-pub fn cancel_prison_release(app: State<'_, AppState>, spell_id: String, reason: String) -> CommandResult<()> {
+pub async fn cancel_prison_release(app: State<'_, AppState>, spell_id: String, reason: String) -> CommandResult<()> {
     signed_in(&app, PRISON, |s| {
         let actor = s.actor();
         prison::cancel_release(s.store_mut(), &actor, &spell_id, &reason).map_err(coded)
@@ -57,7 +53,7 @@ pub fn cancel_prison_release(app: State<'_, AppState>, spell_id: String, reason:
 }
 
 #[tauri::command]
-pub fn record_release(app: State<'_, AppState>, spell_id: String, input: NewRelease) -> CommandResult<()> {
+pub async fn record_release(app: State<'_, AppState>, spell_id: String, input: NewRelease) -> CommandResult<()> {
     signed_in(&app, PRISON, |s| {
         let actor = s.actor();
         prison::record_release(s.store_mut(), &actor, &spell_id, &input).map_err(coded)
@@ -65,7 +61,7 @@ pub fn record_release(app: State<'_, AppState>, spell_id: String, input: NewRele
 }
 
 #[tauri::command]
-pub fn save_throughcare_plan(app: State<'_, AppState>, spell_id: String, input: NewPlan) -> CommandResult<String> {
+pub async fn save_throughcare_plan(app: State<'_, AppState>, spell_id: String, input: NewPlan) -> CommandResult<String> {
     signed_in(&app, PRISON, |s| {
         let actor = s.actor();
         prison::save_plan(s.store_mut(), &actor, &spell_id, &input).map_err(coded)
@@ -73,7 +69,7 @@ pub fn save_throughcare_plan(app: State<'_, AppState>, spell_id: String, input: 
 }
 
 #[tauri::command]
-pub fn produce_handover_summary(app: State<'_, AppState>, spell_id: String) -> CommandResult<Document> {
+pub async fn produce_handover_summary(app: State<'_, AppState>, spell_id: String) -> CommandResult<Document> {
     signed_in(&app, PRISON, |s| {
         let actor = s.actor();
         handover::produce(s.store_mut(), &actor, &spell_id).map_err(coded)
@@ -83,7 +79,7 @@ pub fn produce_handover_summary(app: State<'_, AppState>, spell_id: String) -> C
 /// Referrals and treatment episodes belong to any client's record, so every caseworker may
 /// record them.
 #[tauri::command]
-pub fn record_referral(app: State<'_, AppState>, client_id: String, input: EpisodeInput) -> CommandResult<String> {
+pub async fn record_referral(app: State<'_, AppState>, client_id: String, input: EpisodeInput) -> CommandResult<String> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         treatment::record_referral(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -91,7 +87,7 @@ pub fn record_referral(app: State<'_, AppState>, client_id: String, input: Episo
 }
 
 #[tauri::command]
-pub fn update_treatment_episode(app: State<'_, AppState>, episode_id: String, input: EpisodeInput) -> CommandResult<()> {
+pub async fn update_treatment_episode(app: State<'_, AppState>, episode_id: String, input: EpisodeInput) -> CommandResult<()> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let actor = s.actor();
         treatment::update_episode(s.store_mut(), &actor, &episode_id, &input).map_err(coded)
@@ -100,20 +96,20 @@ pub fn update_treatment_episode(app: State<'_, AppState>, episode_id: String, in
 
 /// Everyone in prison with an expected release up to `days` ahead (or passed unrecorded).
 #[tauri::command]
-pub fn coming_releases(app: State<'_, AppState>, days: u32) -> CommandResult<Vec<ComingRelease>> {
+pub async fn coming_releases(app: State<'_, AppState>, days: u32) -> CommandResult<Vec<ComingRelease>> {
     signed_in(&app, PRISON, |s| read(releases::coming(s.store().reader(), s.store().clock().now(), days.min(366), None)))
 }
 
 /// How the releases of the last `days` days fared against the 21-day ambition.
 #[tauri::command]
-pub fn continuity_rate(app: State<'_, AppState>, days: u32) -> CommandResult<ContinuityRate> {
+pub async fn continuity_rate(app: State<'_, AppState>, days: u32) -> CommandResult<ContinuityRate> {
     signed_in(&app, PRISON, |s| read(releases::continuity_rate(s.store().reader(), s.store().clock().now(), days.min(732))))
 }
 
 /// Releases due this week for Today: the whole team's for prison link workers and team leads,
 /// otherwise the worker's own caseload.
 #[tauri::command]
-pub fn releases_this_week(app: State<'_, AppState>) -> CommandResult<Vec<ComingRelease>> {
+pub async fn releases_this_week(app: State<'_, AppState>) -> CommandResult<Vec<ComingRelease>> {
     signed_in(&app, &Role::CASEWORK, |s| {
         let worker = s.worker().id.clone();
         let mine = if s.has_any(PRISON) { None } else { Some(worker.as_str()) };
