@@ -322,6 +322,20 @@ fn a_moved_release_date_clears_and_raises_the_flags_and_keeps_every_date_in_hist
         ]
     );
     assert_eq!(t.spell_view(&john).release_date_changes[0].changed_by, "Priya Shah");
+    let changes: Vec<String> = timeline::for_client(t.lead.store().reader(), &john)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "Expected release changed")
+        .map(|e| e.summary)
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            "From 30 Nov 2026 to 29 Jan 2027, by Priya Shah",
+            "From 29 Jan 2027 to 25 Nov 2026, by Priya Shah",
+            "From 25 Nov 2026 to 20 Nov 2026, by Priya Shah",
+        ]
+    );
 }
 
 #[test]

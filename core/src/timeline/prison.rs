@@ -41,6 +41,17 @@ pub(super) fn entries(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec
             ("prison_spell", &s.id),
             &s.client_id,
         ));
+        for c in prison::release_date_changes(conn, &s.id)? {
+            let date = |d: Option<NaiveDate>| d.map_or_else(|| "none".to_string(), dates::display);
+            out.push(entry(
+                c.changed_at,
+                Stage::Prison,
+                "Expected release changed",
+                format!("From {} to {}, by {}", date(c.from), date(c.to), c.changed_by),
+                ("prison_spell", &s.id),
+                &s.client_id,
+            ));
+        }
         for t in mine {
             out.push(entry(
                 day(t.transferred_on),

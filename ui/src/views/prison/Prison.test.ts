@@ -178,9 +178,20 @@ describe("Coming releases", () => {
     expect(screen.getByRole("button", { name: "Back to coming releases" })).toBeTruthy();
   });
 
+  it("Today shows the releases due this week, and nothing when there are none", async () => {
+    render(App, { props: { api: signedInApi(prisonLink, { releasesThisWeek: () => Promise.resolve([release({ days_until: 2 })]) }) } });
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    const heading = await screen.findByRole("heading", { level: 2, name: "Releases due this week" });
+    const row = heading.parentElement!.querySelector(".coming-release")!;
+    expect(row.textContent).toContain("John Paul Smith");
+    expect(row.textContent).toContain("in 2 days");
+    expect(row.textContent).toContain("No throughcare plan");
+  });
+
   it("is not in the navigation of a custody worker", async () => {
     render(App, { props: { api: signedInApi(caseworker) } });
     await screen.findByRole("heading", { level: 1, name: "Today" });
     expect(document.getElementById("nav-releases")).toBeNull();
+    expect(screen.queryByRole("heading", { name: "Releases due this week" })).toBeNull();
   });
 });
