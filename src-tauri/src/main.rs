@@ -48,6 +48,7 @@ fn main() {
             commands::clients::search_clients,
             commands::clients::duplicate_candidates,
             commands::clients::open_client,
+            commands::clients::reread_client,
             commands::clients::client_history,
             commands::clients::update_client,
             commands::clients::close_client,

@@ -332,6 +332,8 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     registerClient: unexpected("register_client"),
     searchClients: () => Promise.resolve([]),
     openClient: unexpected("open_client"),
+    // The record read again after a save answers as opening it does, unless a test says otherwise.
+    rereadClient: (id: string) => (over.openClient ?? unexpected("reread_client"))(id),
     changeOwnPassword: unexpected("change_own_password"),
     referenceLists: () => Promise.resolve(referenceLists),
     duplicateCandidates: () => Promise.resolve([]),

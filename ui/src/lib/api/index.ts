@@ -70,7 +70,10 @@ export interface Api {
   verifyAuditChain(): Promise<ChainCheck>;
   registerClient(input: NewClient): Promise<string>;
   searchClients(query: string): Promise<SearchResult[]>;
+  /** Opens a record: audited as a view. */
   openClient(id: string): Promise<ClientRecord>;
+  /** The open record again after a save: not audited as a new view. */
+  rereadClient(id: string): Promise<ClientRecord>;
   changeOwnPassword(currentPassword: string, newPassword: string): Promise<void>;
   referenceLists(): Promise<ReferenceLists>;
   /** Records that may be the person on a half-filled registration form. */
@@ -154,6 +157,7 @@ export const tauriApi: Api = {
   registerClient: (input) => invoke("register_client", { input }),
   searchClients: (query) => invoke("search_clients", { query }),
   openClient: (id) => invoke("open_client", { id }),
+  rereadClient: (id) => invoke("reread_client", { id }),
   changeOwnPassword: (currentPassword, newPassword) => invoke("change_own_password", { currentPassword, newPassword }),
   referenceLists: () => invoke("reference_lists"),
   duplicateCandidates: (input) => invoke("duplicate_candidates", { input }),
