@@ -90,6 +90,11 @@ pub fn typescript() -> String {
         crate::flags::Severity::decl(&cfg),
         crate::flags::Flag::decl(&cfg),
         crate::flags::today::Today::decl(&cfg),
+        crate::flags::board::FlagSummary::decl(&cfg),
+        crate::flags::board::FlagCount::decl(&cfg),
+        crate::flags::board::TeamFlags::decl(&cfg),
+        crate::flags::board::FlagFilter::decl(&cfg),
+        crate::flags::board::FlagPage::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.\n\n");
     for d in decls {

@@ -723,6 +723,11 @@ fn the_demo_team_has_every_flag_live_and_a_day_of_appointments() {
     let lead = Installation::new(dir.path(), clock.clone()).sign_in("lead", throughline_core::demo::DEMO_PASSWORD).unwrap();
     let conn = lead.store().reader();
     let all = flags::for_everyone(conn, clock.now(), &lead.team_settings()).unwrap();
+    // A working team's picture: most active clients have nothing open.
+    let active: i64 = conn.query_row("SELECT count(*) FROM clients WHERE status = 'active'", [], |r| r.get(0)).unwrap();
+    let flagged: std::collections::BTreeSet<&str> = all.iter().map(|f| f.client_id.as_str()).collect();
+    let share = flagged.len() as f64 / active as f64;
+    assert!((0.1..0.4).contains(&share), "{} of {active} active clients have an open flag", flagged.len());
     let mut live: Vec<&str> = all.iter().map(|f| f.code.as_str()).collect();
     live.sort();
     live.dedup();

@@ -211,8 +211,10 @@ pub fn population(seed: u64, count: usize, now: DateTime<Utc>, workers: &[String
                 created_by: c.created_by.clone(),
             });
         }
-        if rng.gen_bool(0.7) {
-            let given_on = today - Duration::days(rng.gen_range(0..500));
+        // Most people have a current consent to share; a few lapsed past their review date.
+        if rng.gen_bool(0.95) {
+            let given_on = (today - Duration::days(if rng.gen_bool(0.95) { rng.gen_range(0..330) } else { rng.gen_range(366..500) }))
+                .max(crate::dates::today(c.created_at));
             consents.push(Consent {
                 id: ids.next(),
                 client_id: c.id.clone(),
@@ -281,5 +283,6 @@ pub fn create_installation(dir: &std::path::Path, clock: Arc<dyn Clock>, seed: u
     let actor = admin.actor();
     insert(admin.store_mut(), &actor, &pop)?;
     pathway::pathway(admin.store_mut(), &actor, seed, &pop.clients, &team, clock.now())?;
+    admin.store().refresh_statistics()?;
     Ok(())
 }

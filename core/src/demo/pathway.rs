@@ -81,9 +81,13 @@ impl Maker<'_, '_> {
         if at < self.now - Duration::hours(2) {
             let roll: f64 = self.rng.gen();
             let recorded = Some(self.when_made(at + Duration::hours(3)));
-            if roll < 0.06 {
+            // A working team records outcomes and reports failures within days: only the last
+            // fortnight's appointments are still waiting for either.
+            let recent = at > self.now - Duration::days(21);
+            if roll < 0.06 && recent {
                 // No outcome yet: APPT-NO-OUTCOME once a day has passed.
-            } else if roll < 0.11 {
+            } else if roll < 0.11 && (recent || !assessment) {
+                // A cancelled assessment is rebooked in days: only this fortnight's stand cancelled.
                 a.status = AppointmentStatus::Cancelled;
                 a.cancelled_by = Some(if self.rng.gen_bool(0.5) { "client" } else { "service" }.into());
                 a.outcome_recorded_at = Some(self.when_made(at - Duration::hours(4)));
@@ -96,11 +100,11 @@ impl Maker<'_, '_> {
                 }
                 a.outcome_recorded_at = recorded;
                 if matches!(owner.0, OwnerType::RequiredAssessment | OwnerType::RestrictionOnBail) {
-                    let stage: f64 = self.rng.gen();
-                    if stage < 0.6 {
+                    let stage: f64 = if recent { self.rng.gen() } else { 0.0 };
+                    if stage < 0.45 {
                         a.failure_document_at = Some(self.when_made(at + Duration::hours(5)));
                         a.failure_reported_at = Some(self.when_made(at + Duration::hours(6)));
-                    } else if stage < 0.75 {
+                    } else if stage < 0.65 {
                         a.failure_document_at = Some(self.when_made(at + Duration::hours(5)));
                     }
                 }
@@ -114,9 +118,9 @@ impl Maker<'_, '_> {
         Ok(a)
     }
 
-    fn custody(&mut self, client: &Client, custody_worker: &str) -> Result<(), StoreError> {
-        let days_ago = if self.rng.gen_bool(0.25) { self.rng.gen_range(0..4) } else { self.rng.gen_range(4..150) };
-        let day = self.today - Duration::days(days_ago);
+    /// A test on arrest on `day` and the required assessments that follow a positive one.
+    fn custody(&mut self, client: &Client, custody_worker: &str, day: NaiveDate) -> Result<(), StoreError> {
+        let recent = day > self.today - Duration::days(4);
         let tested_at = london(day, self.rng.gen_range(7..20), self.rng.gen_range(0..60)).min(self.now - Duration::minutes(30));
         let arrested_at = tested_at - Duration::minutes(self.rng.gen_range(30..300));
         let positive = self.rng.gen_bool(0.3);
@@ -150,8 +154,8 @@ impl Maker<'_, '_> {
             created_by: custody_worker.into(),
         };
         self.w.append(&test)?;
-        if !positive || self.rng.gen_bool(0.1) {
-            return Ok(()); // 10% of positives with nothing booked: CUS-ASSESS-MISSING.
+        if !positive || (recent && self.rng.gen_bool(0.15)) {
+            return Ok(()); // Some of this week's positives with nothing booked yet: CUS-ASSESS-MISSING.
         }
         let assessment_id = self.ids.next();
         let now_in_custody = self.rng.gen_bool(0.4);
@@ -189,7 +193,8 @@ impl Maker<'_, '_> {
             initial.decided_by = Some(custody_worker.into());
         }
         self.w.create(&initial)?;
-        if initial.follow_up_required == Some(true) && self.rng.gen_bool(0.75) {
+        let decided_recently = initial.decided_at.is_some_and(|d| d > self.now - Duration::days(7));
+        if initial.follow_up_required == Some(true) && (!decided_recently || self.rng.gen_bool(0.75)) {
             let follow_up_id = self.ids.next();
             let day = crate::dates::today(appointment.at) + Duration::days(self.rng.gen_range(5..15));
             let at = london(day, self.rng.gen_range(9..17), 0);
@@ -215,7 +220,7 @@ impl Maker<'_, '_> {
     }
 
     fn court(&mut self, client: &Client, court_worker: &str) -> Result<(), StoreError> {
-        let offset = if self.rng.gen_bool(0.3) { self.rng.gen_range(0..4) } else { -self.rng.gen_range(1..60) };
+        let offset = if self.rng.gen_bool(0.3) { self.rng.gen_range(0..4) } else { -self.rng.gen_range(1..40) };
         let day = self.today + Duration::days(offset);
         let at = london(day, [10, 10, 11, 14][self.rng.gen_range(0..4)], 0);
         let future = at > self.now;
@@ -298,9 +303,12 @@ impl Maker<'_, '_> {
         Ok(())
     }
 
+    /// Contacts every few weeks since the case opened (at most two years back), the latest
+    /// within the team's four weeks for most clients; notes now and then.
     fn contacts_and_notes(&mut self, client: &Client, worker: &str) -> Result<(), StoreError> {
-        for _ in 0..self.rng.gen_range(0..4) {
-            let day = self.today - Duration::days(self.rng.gen_range(1..70));
+        let opened = crate::dates::today(client.created_at).max(self.today - Duration::days(730));
+        let mut day = self.today - Duration::days(if self.rng.gen_bool(0.93) { self.rng.gen_range(0..25) } else { self.rng.gen_range(29..90) });
+        while day > opened {
             let kind = pick(&mut self.rng, &["custody_cold_call", "phone", "phone", "other"]);
             let summary = match kind {
                 "custody_cold_call" => "Seen in the cells; offered support, agreed to be contacted.",
@@ -309,6 +317,7 @@ impl Maker<'_, '_> {
             };
             let at = london(day, self.rng.gen_range(8..19), 0);
             self.w.append(&Contact { id: self.ids.next(), client_id: client.id.clone(), kind: kind.into(), at, summary: summary.into(), created_at: at, created_by: worker.into() })?;
+            day -= Duration::days(self.rng.gen_range(14..56));
         }
         if self.rng.gen_bool(0.4) {
             let at = self.now - Duration::days(self.rng.gen_range(1..90));
@@ -357,8 +366,15 @@ pub fn pathway(store: &mut Store, actor: &Actor, seed: u64, clients: &[Client], 
         for client in clients.iter().filter(|c| c.status == ClientStatus::Active) {
             let custody_worker = if m.rng.gen_bool(0.8) { custody.clone() } else { lead.clone() };
             let court_worker = if m.rng.gen_bool(0.8) { court.clone() } else { lead.clone() };
+            // Earlier arrests over the years since registration, then (for most) a recent one.
+            let known_for = (m.today - crate::dates::today(client.created_at)).num_days().max(1);
+            for _ in 0..m.rng.gen_range(0..4).min(known_for / 150) {
+                let day = m.today - Duration::days(m.rng.gen_range(150..=known_for.max(151)));
+                m.custody(client, &custody_worker, day)?;
+            }
             if m.rng.gen_bool(0.6) {
-                m.custody(client, &custody_worker)?;
+                let days_ago = if m.rng.gen_bool(0.25) { m.rng.gen_range(0..4) } else { m.rng.gen_range(4..150) };
+                m.custody(client, &custody_worker, m.today - Duration::days(days_ago))?;
             }
             if m.rng.gen_bool(0.3) {
                 m.court(client, &court_worker)?;

@@ -5,8 +5,8 @@ use crate::dates;
 use chrono::{Duration, NaiveDate};
 
 pub const RULES: &[Rule] = &[
-    Rule { code: "CONSENT-MISSING", kind: RuleKind::WholeCase, check: consent_missing },
-    Rule { code: "CASE-NO-CONTACT", kind: RuleKind::WholeCase, check: no_contact },
+    Rule { code: "CONSENT-MISSING", title: "No current consent to share", kind: RuleKind::WholeCase, check: consent_missing },
+    Rule { code: "CASE-NO-CONTACT", title: "No recent contact", kind: RuleKind::WholeCase, check: no_contact },
 ];
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
@@ -14,17 +14,16 @@ fn date(text: Option<String>) -> Option<NaiveDate> {
 }
 
 /// An active client with no current consent to share: none given, withdrawn, or past its
-/// review date (the same test as the client record's "current").
+/// review date (the same test as the client record's "current"). Reads `case_activity`, so
+/// only the clients it flags are visited.
 fn consent_missing(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     let today = ctx.today.format("%Y-%m-%d").to_string();
     ctx.rows(
         "SELECT {client_columns}, c.created_at,
                 (SELECT k.withdrawn_on FROM consents k WHERE k.client_id = c.id ORDER BY k.given_on DESC, k.id DESC LIMIT 1) AS withdrawn_on,
                 (SELECT k.review_on FROM consents k WHERE k.client_id = c.id ORDER BY k.given_on DESC, k.id DESC LIMIT 1) AS review_on
-         FROM clients c
-         WHERE c.status = 'active' AND {clients}
-           AND NOT EXISTS (SELECT 1 FROM consents k WHERE k.client_id = c.id AND k.withdrawn_on IS NULL
-                           AND k.review_on >= :a AND k.given_on <= :a)",
+         FROM case_activity ca CROSS JOIN clients c ON c.id = ca.client_id
+         WHERE ca.active = 1 AND ca.consent_until < :a AND {activity} AND c.status = 'active'",
         &today,
         "",
         |r| {
@@ -52,30 +51,30 @@ fn consent_missing(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     )
 }
 
-/// An active client with no contact (a recorded contact or an attended appointment) for the
-/// team's days (policy default 28), counted from registration when there has been none.
+/// An active client with no contact (a recorded contact or an attended appointment, theirs or
+/// of a record merged into theirs) for the team's days (policy default 28), counted from
+/// registration when there has been none. Reads `case_activity`, so only quiet clients are
+/// visited.
 fn no_contact(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     let days = i64::from(ctx.settings.case_no_contact_days);
     // Last contact on or before (today - days), in London days.
     let cutoff = when::sql(when::start_of_day(ctx.today - Duration::days(days) + Duration::days(1)));
     ctx.rows(
         "SELECT * FROM (
-           SELECT {client_columns}, c.created_at,
-             (SELECT max(t.at) FROM contacts t
-               WHERE t.client_id IN (SELECT c.id UNION ALL SELECT mm.id FROM clients mm WHERE mm.merged_into = c.id)) AS last_contact,
-             (SELECT max(a.at) FROM appointments a
-               WHERE a.client_id IN (SELECT c.id UNION ALL SELECT mm.id FROM clients mm WHERE mm.merged_into = c.id)
-                 AND a.status = 'attended') AS last_attended
-           FROM clients c WHERE c.status = 'active' AND {clients})
-         WHERE max(coalesce(last_contact, created_at), coalesce(last_attended, created_at), created_at) < :a",
+           SELECT {client_columns}, c.created_at, ca.last_contact_at,
+             (SELECT max(ma.last_contact_at) FROM clients mm CROSS JOIN case_activity ma ON ma.client_id = mm.id
+               WHERE mm.merged_into = c.id) AS merged_last_contact
+           FROM case_activity ca CROSS JOIN clients c ON c.id = ca.client_id
+           WHERE ca.active = 1 AND ca.quiet_since < :a AND {activity} AND c.status = 'active')
+         WHERE coalesce(merged_last_contact, '') < :a",
         &cutoff,
         "",
         |r| {
             let name: String = r.get("client_name")?;
             let registered = instant(r, "created_at")?;
-            let contact = r.get::<_, Option<String>>("last_contact")?;
-            let attended = r.get::<_, Option<String>>("last_attended")?;
-            let last = [contact, attended]
+            let own = r.get::<_, Option<String>>("last_contact_at")?;
+            let merged = r.get::<_, Option<String>>("merged_last_contact")?;
+            let last = [own, merged]
                 .into_iter()
                 .flatten()
                 .filter_map(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
@@ -98,4 +97,21 @@ fn no_contact(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
             ))
         },
     )
+}
+
+/// The line that sums up a whole-case rule's flags: "12 of your clients have no current
+/// consent to share."
+pub(super) fn summary(code: &str, count: u32, whose: super::board::Whose) -> String {
+    let who = match (whose, count) {
+        (super::board::Whose::Mine, 1) => "1 of your clients".to_string(),
+        (super::board::Whose::Mine, n) => format!("{n} of your clients"),
+        (super::board::Whose::Team, 1) => "1 client".to_string(),
+        (super::board::Whose::Team, n) => format!("{n} clients"),
+    };
+    let (has, have) = if count == 1 { ("has", "is") } else { ("have", "are") };
+    match code {
+        "CONSENT-MISSING" => format!("{who} {has} no current consent to share information."),
+        "CASE-NO-CONTACT" => format!("{who} {have} without a recorded contact for longer than the team allows."),
+        other => format!("{who} {has} an open {other} flag."),
+    }
 }

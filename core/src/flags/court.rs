@@ -6,8 +6,8 @@ use crate::reference;
 use chrono::Duration;
 
 pub const RULES: &[Rule] = &[
-    Rule { code: "COURT-ROB-MISSED", kind: RuleKind::Statutory, check: rob_missed },
-    Rule { code: "COURT-HEARING-SOON", kind: RuleKind::Statutory, check: hearing_soon },
+    Rule { code: "COURT-ROB-MISSED", title: "Restriction on Bail appointment missed", kind: RuleKind::Statutory, check: rob_missed },
+    Rule { code: "COURT-HEARING-SOON", title: "Hearing soon with no court report", kind: RuleKind::Statutory, check: hearing_soon },
 ];
 
 /// A missed RoB appointment "will lead to breach of bail" (domain.md): report it.

@@ -6,22 +6,21 @@ use crate::dates;
 use chrono::Duration;
 
 pub const RULES: &[Rule] = &[
-    Rule { code: "CUS-ASSESS-MISSING", kind: RuleKind::Statutory, check: assessment_missing },
-    Rule { code: "CUS-FAIL-ATTEND", kind: RuleKind::Statutory, check: failed_to_attend },
-    Rule { code: "CUS-FOLLOWUP-DUE", kind: RuleKind::Statutory, check: follow_up_due },
-    Rule { code: "APPT-NO-OUTCOME", kind: RuleKind::Statutory, check: no_outcome },
+    Rule { code: "CUS-ASSESS-MISSING", title: "Positive test, no initial assessment booked", kind: RuleKind::Statutory, check: assessment_missing },
+    Rule { code: "CUS-FAIL-ATTEND", title: "Failed to attend or remain at a required assessment", kind: RuleKind::Statutory, check: failed_to_attend },
+    Rule { code: "CUS-FOLLOWUP-DUE", title: "Follow-up assessment not booked", kind: RuleKind::Statutory, check: follow_up_due },
+    Rule { code: "APPT-NO-OUTCOME", title: "Appointment with no outcome recorded", kind: RuleKind::Statutory, check: no_outcome },
 ];
 
 /// A positive test and no initial assessment booked or recorded within the team's days
-/// (policy default 1), counted in London calendar days from the test.
+/// (policy default 1), counted in London calendar days from the test. Reads
+/// `assessments_to_book`, which holds only the tests still waiting.
 fn assessment_missing(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     let days = i64::from(ctx.settings.assessment_booking_days);
     ctx.rows(
         "SELECT {client_columns}, x.id, x.tested_at, x.custody_suite, x.opiates, x.cocaine
-         FROM tests_on_arrest x {client_join}
-         WHERE (x.opiates = 'positive' OR x.cocaine = 'positive') AND {records} AND c.status = 'active'
-           AND NOT EXISTS (SELECT 1 FROM required_assessments r JOIN appointments a ON a.id = r.appointment_id
-                           WHERE r.test_id = x.id AND a.status <> 'cancelled')",
+         FROM assessments_to_book b CROSS JOIN tests_on_arrest x ON x.id = b.record_id {client_join}
+         WHERE b.kind = 'initial' AND {records} AND c.status = 'active'",
         "",
         "",
         |r| {
@@ -104,10 +103,8 @@ fn follow_up_due(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     let days = i64::from(ctx.settings.assessment_booking_days);
     ctx.rows(
         "SELECT {client_columns}, x.id, x.decided_at
-         FROM required_assessments x {client_join}
-         WHERE x.follow_up_required = 1 AND {records} AND c.status = 'active'
-           AND NOT EXISTS (SELECT 1 FROM required_assessments f JOIN appointments a ON a.id = f.appointment_id
-                           WHERE f.initial_assessment_id = x.id AND a.status <> 'cancelled')",
+         FROM assessments_to_book b CROSS JOIN required_assessments x ON x.id = b.record_id {client_join}
+         WHERE b.kind = 'follow_up' AND {records} AND c.status = 'active'",
         "",
         "",
         |r| {

@@ -7,11 +7,11 @@ use crate::drr::compliance::{period_ends_on, within_warning_period};
 use chrono::{Duration, NaiveDate};
 
 pub const RULES: &[Rule] = &[
-    Rule { code: "DRR-WARNING-DUE", kind: RuleKind::Statutory, check: warning_due },
-    Rule { code: "DRR-BREACH", kind: RuleKind::Statutory, check: breach },
-    Rule { code: "DRR-REVIEW-DUE", kind: RuleKind::Statutory, check: review_due },
-    Rule { code: "DRR-TEST-MISSED", kind: RuleKind::Statutory, check: test_missed },
-    Rule { code: "DRR-ENDING", kind: RuleKind::Statutory, check: ending },
+    Rule { code: "DRR-WARNING-DUE", title: "DRR failure with no warning", kind: RuleKind::Statutory, check: warning_due },
+    Rule { code: "DRR-BREACH", title: "DRR breach: return to court", kind: RuleKind::Statutory, check: breach },
+    Rule { code: "DRR-REVIEW-DUE", title: "DRR review soon with no progress report", kind: RuleKind::Statutory, check: review_due },
+    Rule { code: "DRR-TEST-MISSED", title: "DRR test with no result", kind: RuleKind::Statutory, check: test_missed },
+    Rule { code: "DRR-ENDING", title: "DRR ending with no exit plan", kind: RuleKind::Statutory, check: ending },
 ];
 
 fn day(r: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<NaiveDate> {
@@ -19,18 +19,11 @@ fn day(r: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<NaiveDate> {
     dates::parse(&text).ok_or_else(|| rusqlite::Error::InvalidColumnType(0, column.into(), rusqlite::types::Type::Text))
 }
 
-/// An unacceptable failure of a live order with neither its own warning nor a return to
-/// court, with the latest warning of another failure given on or before it.
-struct Open {
-    client_id: String,
-    client_name: String,
-    id: String,
-    occurred_on: NaiveDate,
-    what: String,
-    last_warning_on: Option<NaiveDate>,
-}
-
-fn open_failures(ctx: &Context<'_>) -> rusqlite::Result<Vec<Open>> {
+/// Every unacceptable failure of a live order with neither its own warning nor a return to
+/// court: a breach when it falls within the period of a warning of another failure (the latest
+/// given on or before it), otherwise a warning is due. Both rules read this one query.
+fn open_failures(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
+    let months = ctx.settings.drr_warning_months;
     ctx.rows(
         "SELECT {client_columns}, x.id, x.occurred_on, x.what,
                 (SELECT max(w.given_on) FROM drr_warnings w
@@ -43,16 +36,42 @@ fn open_failures(ctx: &Context<'_>) -> rusqlite::Result<Vec<Open>> {
         "",
         "",
         |r| {
-            Ok(Open {
-                client_id: r.get("client_id")?,
-                client_name: r.get("client_name")?,
-                id: r.get("id")?,
-                occurred_on: day(r, "occurred_on")?,
-                what: r.get("what")?,
-                last_warning_on: match r.get::<_, Option<String>>("last_warning_on")? {
-                    Some(t) => dates::parse(&t),
-                    None => None,
-                },
+            let name: String = r.get("client_name")?;
+            let on = day(r, "occurred_on")?;
+            let what = r.get::<_, String>("what")?.trim_end_matches('.').to_lowercase();
+            let warned = r
+                .get::<_, Option<String>>("last_warning_on")?
+                .and_then(|t| dates::parse(&t))
+                .filter(|w| within_warning_period(on, *w, months));
+            Ok(match warned {
+                Some(w) => flag(
+                    "DRR-BREACH",
+                    Severity::Urgent,
+                    r.get("client_id")?,
+                    name.clone(),
+                    on,
+                    format!(
+                        "{name} failed to comply again on {} ({what}), within the warning period of the warning given on {} (until {}): a breach of the DRR.",
+                        dates::display(on),
+                        dates::display(w),
+                        dates::display(period_ends_on(w, months))
+                    ),
+                    "Return the case to court and record the breach action.",
+                    ("drr_failure", r.get("id")?),
+                ),
+                None => flag(
+                    "DRR-WARNING-DUE",
+                    Severity::Due,
+                    r.get("client_id")?,
+                    name.clone(),
+                    on,
+                    format!(
+                        "{name} failed to comply with their DRR on {} ({what}), decided unacceptable, and no warning is recorded.",
+                        dates::display(on)
+                    ),
+                    "Give the warning and print the warning letter.",
+                    ("drr_failure", r.get("id")?),
+                ),
             })
         },
     )
@@ -60,57 +79,13 @@ fn open_failures(ctx: &Context<'_>) -> rusqlite::Result<Vec<Open>> {
 
 /// An unacceptable failure to comply with no warning recorded (and not a breach).
 fn warning_due(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
-    let months = ctx.settings.drr_warning_months;
-    Ok(open_failures(ctx)?
-        .into_iter()
-        .filter(|f| !f.last_warning_on.is_some_and(|w| within_warning_period(f.occurred_on, w, months)))
-        .map(|f| {
-            flag(
-                "DRR-WARNING-DUE",
-                Severity::Due,
-                f.client_id,
-                f.client_name.clone(),
-                f.occurred_on,
-                format!(
-                    "{} failed to comply with their DRR on {} ({}), decided unacceptable, and no warning is recorded.",
-                    f.client_name,
-                    dates::display(f.occurred_on),
-                    f.what.trim_end_matches('.').to_lowercase()
-                ),
-                "Give the warning and print the warning letter.",
-                ("drr_failure", f.id),
-            )
-        })
-        .collect())
+    Ok(open_failures(ctx)?.into_iter().filter(|f| f.code == "DRR-WARNING-DUE").collect())
 }
 
 /// A further unacceptable failure within the warning period (team setting, default 12
 /// months) of a warning, with no return to court recorded.
 fn breach(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
-    let months = ctx.settings.drr_warning_months;
-    Ok(open_failures(ctx)?
-        .into_iter()
-        .filter_map(|f| {
-            let warned = f.last_warning_on.filter(|w| within_warning_period(f.occurred_on, *w, months))?;
-            Some(flag(
-                "DRR-BREACH",
-                Severity::Urgent,
-                f.client_id,
-                f.client_name.clone(),
-                f.occurred_on,
-                format!(
-                    "{} failed to comply again on {} ({}), within the warning period of the warning given on {} (until {}): a breach of the DRR.",
-                    f.client_name,
-                    dates::display(f.occurred_on),
-                    f.what.trim_end_matches('.').to_lowercase(),
-                    dates::display(warned),
-                    dates::display(period_ends_on(warned, months))
-                ),
-                "Return the case to court and record the breach action.",
-                ("drr_failure", f.id),
-            ))
-        })
-        .collect())
+    Ok(open_failures(ctx)?.into_iter().filter(|f| f.code == "DRR-BREACH").collect())
 }
 
 /// A review hearing within the team's days (default 7) with no progress report produced.

@@ -2,20 +2,21 @@
 //! are asked for and never stored, so they cannot go stale. Each rule is one small function
 //! in an area's list below; a later stage (DRR, prison) adds its own list to [`REGISTRY`]
 //! without touching the engine.
-mod casework;
+pub(crate) mod casework;
 mod court;
 mod custody;
 mod drr;
+pub mod board;
 pub mod today;
 
 use crate::accounts::settings::TeamSettings;
 use crate::calendar::when;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{named_params, Connection, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Urgent,
@@ -50,6 +51,8 @@ pub struct Flag {
     /// The record it is about ("client" for whole-case flags).
     pub record_type: String,
     pub record_id: String,
+    /// The worker the client is allocated to, if any.
+    pub worker_id: Option<String>,
 }
 
 /// Whose flags are wanted.
@@ -86,6 +89,8 @@ pub enum RuleKind {
 /// One rule: its code, its kind and the function that finds its flags.
 pub struct Rule {
     pub code: &'static str,
+    /// What it is about, in a few words, where a screen lists the rules.
+    pub title: &'static str,
     pub kind: RuleKind,
     pub check: fn(&Context<'_>) -> rusqlite::Result<Vec<Flag>>,
 }
@@ -95,73 +100,107 @@ pub const REGISTRY: &[&[Rule]] = &[custody::RULES, court::RULES, drr::RULES, cas
 
 /// The codes of every rule, in registry order.
 pub fn codes() -> Vec<&'static str> {
-    REGISTRY.iter().flat_map(|area| area.iter().map(|r| r.code)).collect()
+    rules().map(|r| r.code).collect()
 }
 
 /// Columns every record-driven rule selects first: the client the flag belongs to (the
 /// survivor when the record's client was merged) and their name.
-pub(crate) const CLIENT_COLUMNS: &str = "c.id AS client_id, c.forenames || ' ' || c.surname AS client_name";
+pub(crate) const CLIENT_COLUMNS: &str =
+    "c.id AS client_id, c.forenames || ' ' || c.surname AS client_name, c.allocated_worker_id AS client_worker_id";
 
 /// Joins a pathway record `x` to its client `c`. CROSS JOIN keeps SQLite driving from the
-/// record's (partial) index rather than scanning clients.
+/// record: for everyone from the rule's (partial) index, for a worker or one client through
+/// `{records}`, which probes the record's client-keyed index once per client in scope.
 pub(crate) const CLIENT_JOIN: &str = "CROSS JOIN clients m ON m.id = x.client_id
      CROSS JOIN clients c ON c.id = (CASE WHEN m.status = 'merged' THEN m.merged_into ELSE m.id END)";
 
-impl Context<'_> {
-    /// The scope as a filter on a pathway record `x` (use with `:scope`).
-    pub(crate) fn record_filter(&self) -> &'static str {
-        match self.scope {
-            Scope::Client(_) => {
-                "x.client_id IN (SELECT :scope UNION ALL SELECT id FROM clients WHERE merged_into = :scope)"
-            }
-            Scope::Worker(_) => {
-                "x.client_id IN (SELECT id FROM clients WHERE allocated_worker_id = :scope AND status = 'active'
-                   UNION ALL SELECT mm.id FROM clients s JOIN clients mm ON mm.merged_into = s.id
-                   WHERE s.allocated_worker_id = :scope AND s.status = 'active')"
-            }
-            Scope::Everyone => ":scope IS NULL",
+/// Resolves a worker's or a client's scope once per computation into `temp.flag_scope`:
+/// every client record whose records count (the clients themselves and any record merged
+/// into them). Rules then start from these few hundred ids instead of testing every record
+/// in the database for membership. Only ids go in (the temp store is in memory).
+fn resolve_scope(conn: &Connection, scope: &Scope) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS flag_scope (member_id TEXT PRIMARY KEY) WITHOUT ROWID;
+         DELETE FROM temp.flag_scope;",
+    )?;
+    let sql = match scope {
+        Scope::Everyone => return Ok(()),
+        Scope::Client(_) => {
+            "INSERT OR IGNORE INTO temp.flag_scope SELECT :scope UNION ALL SELECT id FROM clients WHERE merged_into = :scope"
         }
-    }
-
-    /// The scope as a filter on the client `c` (use with `:scope`).
-    pub(crate) fn client_filter(&self) -> &'static str {
-        match self.scope {
-            Scope::Client(_) => "c.id = :scope",
-            Scope::Worker(_) => "c.allocated_worker_id = :scope",
-            Scope::Everyone => ":scope IS NULL",
+        Scope::Worker(_) => {
+            "INSERT OR IGNORE INTO temp.flag_scope
+             SELECT id FROM clients WHERE allocated_worker_id = :scope AND status = 'active'
+             UNION ALL SELECT mm.id FROM clients s JOIN clients mm ON mm.merged_into = s.id
+             WHERE s.allocated_worker_id = :scope AND s.status = 'active'"
         }
-    }
+    };
+    conn.prepare_cached(sql)?.execute(named_params! { ":scope": scope.id() })?;
+    Ok(())
+}
 
-    fn scope_value(&self) -> Option<&str> {
-        match self.scope {
+impl Scope {
+    fn id(&self) -> Option<&str> {
+        match self {
             Scope::Client(id) | Scope::Worker(id) => Some(id),
             Scope::Everyone => None,
         }
     }
+}
 
-    /// Runs a rule's query. `sql` may use `{records}` / `{clients}` for the scope filters,
-    /// `:scope`, and `:a`, `:b` for the rule's own values.
-    pub(crate) fn rows<T>(
+impl Context<'_> {
+    /// The scope as a filter on a pathway record `x`.
+    pub(crate) fn record_filter(&self) -> &'static str {
+        match self.scope {
+            Scope::Everyone => "1",
+            _ => "x.client_id IN temp.flag_scope",
+        }
+    }
+
+    /// The scope as a filter on the client `c`.
+    pub(crate) fn client_filter(&self) -> &'static str {
+        match self.scope {
+            Scope::Everyone => "1",
+            _ => "c.id IN temp.flag_scope",
+        }
+    }
+
+    /// The scope as a filter on a client's `case_activity` row `ca`.
+    pub(crate) fn activity_filter(&self) -> &'static str {
+        match self.scope {
+            Scope::Everyone => "1",
+            _ => "ca.client_id IN temp.flag_scope",
+        }
+    }
+
+    /// Runs a rule's query. `sql` may use `{records}` / `{clients}` / `{activity}` for the
+    /// scope filters, `{client_join}` and `{client_columns}`, and `:a`, `:b` for the rule's
+    /// own values.
+    pub(crate) fn rows(
         &self,
         sql: &str,
         a: &str,
         b: &str,
-        mut map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
-    ) -> rusqlite::Result<Vec<T>> {
+        mut map: impl FnMut(&Row<'_>) -> rusqlite::Result<Flag>,
+    ) -> rusqlite::Result<Vec<Flag>> {
         let sql = sql
             .replace("{records}", self.record_filter())
             .replace("{clients}", self.client_filter())
+            .replace("{activity}", self.activity_filter())
             .replace("{client_join}", CLIENT_JOIN)
             .replace("{client_columns}", CLIENT_COLUMNS);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut params: Vec<(&str, &dyn rusqlite::ToSql)> = Vec::new();
-        let scope = self.scope_value();
-        for (name, value) in named_params! { ":scope": scope, ":a": a, ":b": b } {
+        for (name, value) in named_params! { ":a": a, ":b": b } {
             if stmt.parameter_index(name)?.is_some() {
                 params.push((name, *value));
             }
         }
-        let rows = stmt.query_map(params.as_slice(), |r| map(r))?;
+        let rows = stmt.query_map(params.as_slice(), |r| {
+            let mut flag = map(r)?;
+            flag.worker_id = r.get("client_worker_id")?;
+            Ok(flag)
+        })?;
         rows.collect()
     }
 }
@@ -189,6 +228,7 @@ pub(crate) fn flag(
         action: action.into(),
         record_type: record.0.into(),
         record_id: record.1,
+        worker_id: None,
     }
 }
 
@@ -209,24 +249,47 @@ pub(crate) fn instant(row: &Row<'_>, column: &str) -> rusqlite::Result<DateTime<
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
-/// Every open flag in the scope, most severe first, then soonest due.
-pub fn compute(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings, scope: &Scope) -> rusqlite::Result<Vec<Flag>> {
+/// The one order of flags everywhere: most severe first, then soonest due.
+pub fn most_pressing_first(a: &Flag, b: &Flag) -> std::cmp::Ordering {
+    a.severity
+        .cmp(&b.severity)
+        .then(a.due.cmp(&b.due))
+        .then(a.client_name.cmp(&b.client_name))
+        .then(a.code.cmp(&b.code))
+        .then(a.record_id.cmp(&b.record_id))
+}
+
+/// Every rule, in registry order.
+pub fn rules() -> impl Iterator<Item = &'static Rule> {
+    REGISTRY.iter().flat_map(|area| area.iter())
+}
+
+/// The rule with this code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    rules().find(|r| r.code == code)
+}
+
+/// The open flags in the scope raised by the rules `wanted` picks, most pressing first.
+pub fn compute_some(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    settings: &TeamSettings,
+    scope: &Scope,
+    wanted: impl Fn(&Rule) -> bool,
+) -> rusqlite::Result<Vec<Flag>> {
+    resolve_scope(conn, scope)?;
     let ctx = Context { conn, now, today: when::london_date(now), settings, scope };
     let mut flags = Vec::new();
-    for area in REGISTRY {
-        for rule in *area {
-            flags.extend((rule.check)(&ctx)?);
-        }
+    for rule in rules().filter(|r| wanted(r)) {
+        flags.extend((rule.check)(&ctx)?);
     }
-    flags.sort_by(|a, b| {
-        a.severity
-            .cmp(&b.severity)
-            .then(a.due.cmp(&b.due))
-            .then(a.client_name.cmp(&b.client_name))
-            .then(a.code.cmp(&b.code))
-            .then(a.record_id.cmp(&b.record_id))
-    });
+    flags.sort_by(most_pressing_first);
     Ok(flags)
+}
+
+/// Every open flag in the scope, most pressing first.
+pub fn compute(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings, scope: &Scope) -> rusqlite::Result<Vec<Flag>> {
+    compute_some(conn, now, settings, scope, |_| true)
 }
 
 pub fn for_client(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings, client_id: &str) -> rusqlite::Result<Vec<Flag>> {

@@ -1,5 +1,6 @@
-//! A worker's Today: their appointments on today's London date and their caseload's open
-//! flags, soonest due first.
+//! A worker's Today: their appointments on today's London date, then their caseload's
+//! statutory flags (most severe first, then soonest due), then one line per whole-case rule.
+use super::board::{board, FlagSummary, Whose};
 use super::{for_worker, Flag};
 use crate::accounts::settings::TeamSettings;
 use crate::appointments::{self, DayAppointment};
@@ -14,13 +15,19 @@ pub struct Today {
     /// Today's London date.
     pub date: NaiveDate,
     pub appointments: Vec<DayAppointment>,
-    /// The open flags of the worker's caseload, soonest due first (most severe first on a day).
+    /// The caseload's statutory flags, most severe first, then soonest due.
     pub flags: Vec<Flag>,
+    /// The caseload's whole-case flags, one line per rule, each opening its list.
+    pub summaries: Vec<FlagSummary>,
 }
 
 pub fn for_worker_today(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings, worker_id: &str) -> rusqlite::Result<Today> {
     let date = when::london_date(now);
-    let mut flags = for_worker(conn, now, settings, worker_id)?;
-    flags.sort_by(|a, b| a.due.cmp(&b.due).then(a.severity.cmp(&b.severity)).then(a.client_name.cmp(&b.client_name)));
-    Ok(Today { date, appointments: appointments::of_worker_on(conn, worker_id, date)?, flags })
+    let flags = board(for_worker(conn, now, settings, worker_id)?, Whose::Mine);
+    Ok(Today {
+        date,
+        appointments: appointments::of_worker_on(conn, worker_id, date)?,
+        flags: flags.statutory,
+        summaries: flags.whole_case,
+    })
 }

@@ -80,7 +80,18 @@ impl Store {
         let mut conn = open_encrypted(path, key, false)?;
         migrate::migrate(&mut conn)?;
         let device_id = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
-        Ok(Store { conn, clock, device_id })
+        let store = Store { conn, clock, device_id };
+        store.refresh_statistics()?;
+        Ok(store)
+    }
+
+    /// Gives SQLite's query planner current statistics (from a sample of each index, so it is
+    /// quick), as SQLite advises when a long-lived connection opens and after bulk changes:
+    /// the flag rules rely on it to choose between probing a client-keyed index for each
+    /// client in scope and reading a small partial index whole.
+    pub fn refresh_statistics(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")?;
+        Ok(())
     }
 
     /// Runs `work` in one transaction: the records it writes, their operations and the audit

@@ -1,4 +1,4 @@
-//! Custody, court, contacts and notes, the timeline, flags and Today.
+//! Custody, court, contacts and notes, and the timeline.
 use crate::state::{coded, error, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::roles::Role;
@@ -9,7 +9,6 @@ use throughline_core::court::{self, CourtSummary, HearingOutcome, NewBailDecisio
 use throughline_core::custody::caution::{self, NewCaution};
 use throughline_core::custody::{self, statement, CustodySummary, NewAssessment, NewTestOnArrest};
 use throughline_core::documents::Document;
-use throughline_core::flags::{self, today, Flag};
 use throughline_core::notes::{self, ClientNotes, NewContact, NewNote};
 use throughline_core::store::StoreError;
 use throughline_core::timeline::{self, TimelineEntry};
@@ -18,7 +17,7 @@ use throughline_core::ErrorPayload;
 const CUSTODY: &[Role] = &[Role::Custody, Role::TeamLead];
 const COURT: &[Role] = &[Role::Court, Role::TeamLead];
 
-fn read<T, E: Into<StoreError>>(r: Result<T, E>) -> CommandResult<T> {
+pub(crate) fn read<T, E: Into<StoreError>>(r: Result<T, E>) -> CommandResult<T> {
     r.map_err(|e| coded(e.into()))
 }
 
@@ -233,30 +232,4 @@ pub fn client_court(app: State<'_, AppState>, client_id: String) -> CommandResul
 #[tauri::command]
 pub fn client_timeline(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<TimelineEntry>> {
     signed_in(&app, &Role::CASEWORK, |s| read(timeline::for_client(s.store().reader(), &client_id)))
-}
-
-#[tauri::command]
-pub fn client_flags(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<Flag>> {
-    signed_in(&app, &Role::CASEWORK, |s| {
-        read(flags::for_client(s.store().reader(), s.store().clock().now(), &s.team_settings(), &client_id))
-    })
-}
-
-#[tauri::command]
-pub fn my_flags(app: State<'_, AppState>) -> CommandResult<Vec<Flag>> {
-    signed_in(&app, &Role::CASEWORK, |s| {
-        read(flags::for_worker(s.store().reader(), s.store().clock().now(), &s.team_settings(), &s.worker().id))
-    })
-}
-
-#[tauri::command]
-pub fn today(app: State<'_, AppState>) -> CommandResult<today::Today> {
-    signed_in(&app, &Role::CASEWORK, |s| {
-        read(today::for_worker_today(s.store().reader(), s.store().clock().now(), &s.team_settings(), &s.worker().id))
-    })
-}
-
-#[tauri::command]
-pub fn all_flags(app: State<'_, AppState>) -> CommandResult<Vec<Flag>> {
-    signed_in(&app, &[Role::TeamLead], |s| read(flags::for_everyone(s.store().reader(), s.store().clock().now(), &s.team_settings())))
 }

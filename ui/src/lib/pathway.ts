@@ -67,13 +67,6 @@ export function outcomeInWords(a: AppointmentView): string {
   return a.status_label;
 }
 
-const SEVERITY_RANK: Record<string, number> = { urgent: 0, due: 1, info: 2 };
-
-/** Soonest due first; the most severe first on the same day. */
-export function soonestFirst<T extends { due: string; severity: string }>(flags: T[]): T[] {
-  return [...flags].sort((a, b) => a.due.localeCompare(b.due) || (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3));
-}
-
 /** What a worker can do with an appointment from the record. */
 export type AppointmentAction = "outcome" | "vary" | "cancel" | "produce" | "mark-sent";
 

@@ -180,6 +180,7 @@ export function flag(over: Partial<Flag> = {}): Flag {
     action: "Produce the evidential statement and mark it sent to the police.",
     record_type: "appointment",
     record_id: "ap-1",
+    worker_id: "w-custody",
     ...over,
   };
 }
@@ -377,9 +378,9 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     clientNotes: () => Promise.resolve({ contacts: [], notes: [] }),
     clientTimeline: () => Promise.resolve([]),
     clientFlags: () => Promise.resolve([]),
-    myFlags: () => Promise.resolve([]),
-    today: () => Promise.resolve({ date: "2026-03-05", appointments: [], flags: [] }),
-    allFlags: () => Promise.resolve([]),
+    today: () => Promise.resolve({ date: "2026-03-05", appointments: [], flags: [], summaries: [] }),
+    teamFlags: () => Promise.resolve({ urgent: 0, due: 0, info: 0, total: 0, by_rule: [], by_worker: [] }),
+    flagsPage: () => Promise.resolve({ total: 0, offset: 0, page_size: 50, flags: [] }),
     drrLists: () =>
       Promise.resolve({
         weekdays: [

@@ -28,6 +28,9 @@ import type {
   CustodySummary,
   Document,
   Flag,
+  FlagFilter,
+  FlagPage,
+  TeamFlags,
   HearingOutcome,
   NewAppointment,
   NewAssessment,
@@ -133,11 +136,13 @@ export interface Api {
   clientNotes(clientId: string): Promise<ClientNotes>;
   /** Oldest first. */
   clientTimeline(clientId: string): Promise<TimelineEntry[]>;
+  /** Most severe first, then soonest due. */
   clientFlags(clientId: string): Promise<Flag[]>;
-  myFlags(): Promise<Flag[]>;
   today(): Promise<Today>;
-  /** Team leads: every open flag in the team. */
-  allFlags(): Promise<Flag[]>;
+  /** Team leads: the team's open flags counted by rule, severity and worker. */
+  teamFlags(): Promise<TeamFlags>;
+  /** One page of a list of flags, most pressing first (a worker's own caseload unless a team lead). */
+  flagsPage(filter: FlagFilter): Promise<FlagPage>;
   // The Drug Rehabilitation Requirement (community workers and team leads).
   drrLists(): Promise<DrrLists>;
   clientDrr(clientId: string): Promise<DrrSummary>;
@@ -228,9 +233,9 @@ export const tauriApi: Api = {
   clientNotes: (clientId) => invoke("client_notes", { clientId }),
   clientTimeline: (clientId) => invoke("client_timeline", { clientId }),
   clientFlags: (clientId) => invoke("client_flags", { clientId }),
-  myFlags: () => invoke("my_flags"),
   today: () => invoke("today"),
-  allFlags: () => invoke("all_flags"),
+  teamFlags: () => invoke("team_flags"),
+  flagsPage: (filter) => invoke("flags_page", { filter }),
   drrLists: () => invoke("drr_lists"),
   clientDrr: (clientId) => invoke("client_drr", { clientId }),
   recordDrrOrder: (clientId, input) => invoke("record_drr_order", { clientId, input }),

@@ -532,7 +532,11 @@ action: string,
 /**
  * The record it is about ("client" for whole-case flags).
  */
-record_type: string, record_id: string, };
+record_type: string, record_id: string, 
+/**
+ * The worker the client is allocated to, if any.
+ */
+worker_id: string | null, };
 
 export type Today = { 
 /**
@@ -540,6 +544,56 @@ export type Today = {
  */
 date: string, appointments: Array<DayAppointment>, 
 /**
- * The open flags of the worker's caseload, soonest due first (most severe first on a day).
+ * The caseload's statutory flags, most severe first, then soonest due.
  */
-flags: Array<Flag>, };
+flags: Array<Flag>, 
+/**
+ * The caseload's whole-case flags, one line per rule, each opening its list.
+ */
+summaries: Array<FlagSummary>, };
+
+export type FlagSummary = { code: string, severity: Severity, severity_label: string, count: number, words: string, 
+/**
+ * The earliest due date among them.
+ */
+oldest_due: string, };
+
+export type FlagCount = { 
+/**
+ * A rule code, or a worker's id ("" for clients allocated to no one).
+ */
+key: string, 
+/**
+ * The rule's title or the worker's name, as the screen shows it.
+ */
+label: string, urgent: number, due: number, info: number, total: number, 
+/**
+ * The flag due longest ago: the oldest unresolved.
+ */
+oldest: Flag, };
+
+export type TeamFlags = { urgent: number, due: number, info: number, total: number, 
+/**
+ * One line per rule with open flags, in registry order.
+ */
+by_rule: Array<FlagCount>, 
+/**
+ * One line per worker with open flags, most urgent first; clients allocated to no one last.
+ */
+by_worker: Array<FlagCount>, };
+
+export type FlagFilter = { code: string | null, worker_id: string | null, severity: Severity | null, 
+/**
+ * The first flag of the page, counted from 0.
+ */
+offset: number, };
+
+export type FlagPage = { 
+/**
+ * How many flags the whole list holds.
+ */
+total: number, offset: number, 
+/**
+ * How many flags a full page holds.
+ */
+page_size: number, flags: Array<Flag>, };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
-import { caseworker, person, record, signedInApi, teamLead } from "../../test/fakeApi";
+import { caseworker, flag, person, record, signedInApi, teamLead } from "../../test/fakeApi";
 import { expectNoAxeViolations } from "../../test/axe";
 
 describe("Caseloads", () => {
@@ -17,16 +17,41 @@ describe("Caseloads", () => {
       caseloadOf: () => Promise.resolve([person({ id: "c-1" }), person({ id: "c-2", forenames: "Jane", status: "closed" })]),
       openClient: (id) => Promise.resolve(record({ id })),
       listWorkers: () => Promise.resolve([caseworker, teamLead]),
+      teamFlags: () =>
+        Promise.resolve({
+          urgent: 3,
+          due: 5,
+          info: 7,
+          total: 15,
+          by_rule: [],
+          by_worker: [
+            {
+              key: "w-dan",
+              label: "Dan Kowalski",
+              urgent: 3,
+              due: 5,
+              info: 7,
+              total: 15,
+              oldest: flag({ client_name: "Amy Jones", client_id: "c-9", due: "2026-02-11", code: "CUS-FAIL-ATTEND" }),
+            },
+          ],
+        }),
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
-    await user.click(await screen.findByRole("button", { name: "Team" }));
+    await user.click(await screen.findByRole("button", { name: "Caseloads" }));
     await screen.findByRole("heading", { level: 1, name: "Caseloads" });
     await waitFor(() => expect(document.querySelectorAll("tr.caseload-size")).toHaveLength(3));
     const rows = Array.from(document.querySelectorAll("tr.caseload-size"));
     expect(rows[0].textContent).toContain("Dan Kowalski");
     expect(rows[0].textContent).toContain("Custody");
     expect(rows[0].textContent).toContain("1,234");
+    // Each worker's open flags by severity and the oldest unresolved one.
+    await waitFor(() => expect(rows[0].textContent).toContain("Amy Jones"));
+    const cells = Array.from(rows[0].querySelectorAll("td")).map((c) => c.textContent?.trim());
+    expect(cells.slice(3, 6)).toEqual(["3", "5", "7"]);
+    expect(rows[0].textContent).toContain("due 11 Feb 2026 · CUS-FAIL-ATTEND");
+    expect(rows[1].textContent).toContain("None");
     expect(rows[1].textContent).toContain("Team lead, Court");
     expect(rows[2].textContent).toContain("Not allocated to an active worker");
     expect(rows[2].querySelector("button")).toBeNull();

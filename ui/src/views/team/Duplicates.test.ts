@@ -30,7 +30,9 @@ async function openDuplicates(over = {}) {
   const user = userEvent.setup();
   await screen.findByRole("heading", { level: 1, name: "Today" });
   const navs = Array.from(document.querySelectorAll(".nav-item")).map((b) => b.textContent);
-  expect(navs).toEqual(["Today", "Find a person", "Register a person", "My caseload", "Team", "Team flags", "Possible duplicates", "Workers", "Settings"]);
+  expect(navs).toEqual(["Today", "Find a person", "Register a person", "My caseload", "Caseloads", "Team flags", "Possible duplicates", "Workers", "Settings"]);
+  // Grouped by what a person does.
+  expect(Array.from(document.querySelectorAll(".nav-group")).map((g) => g.textContent)).toEqual(["My work", "The team", "Administration"]);
   await user.click(document.getElementById("nav-duplicates")!);
   await screen.findByRole("heading", { level: 1, name: "Possible duplicates" });
   await waitFor(() => expect(document.querySelectorAll(".duplicate-pair")).toHaveLength(2));

@@ -23,7 +23,7 @@ function dayAppointment(over: Partial<DayAppointment>): DayAppointment {
 }
 
 describe("Today", () => {
-  it("is the first screen: today's appointments in time order and flags soonest due first, each opening the client", async () => {
+  it("is the first screen: today's appointments in time order, then statutory flags as the core orders them, each opening the client", async () => {
     const api = signedInApi(caseworker, {
       today: () =>
         Promise.resolve({
@@ -33,10 +33,10 @@ describe("Today", () => {
             dayAppointment({ id: "ap-early", at: "2026-03-05T09:30:00Z", time: "09:30", client_id: "c-2", client_name: "Amy Jones", kind: "Restriction on Bail appointment", place: "Leeds Magistrates' Court" }),
           ],
           flags: [
-            flag({ code: "CASE-NO-CONTACT", severity: "info", severity_label: "Info", due: "2026-03-09", sentence: "No contact for 28 days.", action: "Record any contact." }),
             flag({ code: "CUS-FAIL-ATTEND", severity: "urgent", severity_label: "Urgent", due: "2026-03-04" }),
-            flag({ code: "APPT-NO-OUTCOME", severity: "due", severity_label: "Due", due: "2026-03-04", client_id: "c-2", client_name: "Amy Jones" }),
+            flag({ code: "APPT-NO-OUTCOME", severity: "due", severity_label: "Due", due: "2026-03-02", client_id: "c-2", client_name: "Amy Jones" }),
           ],
+          summaries: [],
         }),
       openClient: (id) => Promise.resolve(id === "c-2" ? record({ id: "c-2", surname: "Jones", forenames: "Amy" }) : record()),
     });
@@ -53,10 +53,13 @@ describe("Today", () => {
     expect(rows[1]).toContain("14:00");
     expect(document.body.textContent).toContain("5 Mar 2026");
 
+    // The urgent flag stays first although the other is due sooner: most severe first.
     const flags = Array.from(document.querySelectorAll(".flag"));
-    expect(flags.map((f) => f.querySelector(".flag-code")?.textContent)).toEqual(["CUS-FAIL-ATTEND", "APPT-NO-OUTCOME", "CASE-NO-CONTACT"]);
+    expect(flags.map((f) => f.querySelector(".flag-code")?.textContent)).toEqual(["CUS-FAIL-ATTEND", "APPT-NO-OUTCOME"]);
     expect(flags[0].textContent).toContain("Urgent");
     expect(flags[0].textContent).toContain("Due 4 Mar 2026");
+    expect(document.body.textContent).toContain("2 open flags, most severe first, then soonest due.");
+    expect(document.getElementById("today-summaries")).toBeNull();
     expect(screen.getAllByRole("heading", { level: 1 })).toHaveLength(1);
     await expectNoAxeViolations();
 
@@ -68,9 +71,43 @@ describe("Today", () => {
     await screen.findByRole("heading", { level: 1, name: "Today" });
 
     // A flag opens its client too.
-    await waitFor(() => expect(document.querySelectorAll(".flag")).toHaveLength(3));
+    await waitFor(() => expect(document.querySelectorAll(".flag")).toHaveLength(2));
     await user.click(within(document.querySelectorAll(".flag")[0] as HTMLElement).getByRole("button", { name: "John Paul Smith" }));
     await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
+  });
+
+  it("sums up whole-case flags after the statutory ones, one line per rule that opens its list", async () => {
+    const api = signedInApi(caseworker, {
+      today: () =>
+        Promise.resolve({
+          date: "2026-03-05",
+          appointments: [],
+          flags: [flag({ code: "CUS-FAIL-ATTEND", severity: "urgent", severity_label: "Urgent", due: "2026-03-04" })],
+          summaries: [
+            { code: "CONSENT-MISSING", severity: "info", severity_label: "For information", count: 12, words: "12 of your clients have no current consent to share information.", oldest_due: "2025-04-17" },
+          ],
+        }),
+      flagsPage: (filter) =>
+        Promise.resolve({
+          total: 12,
+          offset: filter.offset,
+          page_size: 50,
+          flags: [flag({ code: "CONSENT-MISSING", severity: "info", severity_label: "For information", due: "2025-04-17", client_name: "Amy Jones", client_id: "c-2", sentence: "No consent to share information is recorded for Amy Jones." })],
+        }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    const summary = await screen.findByRole("button", { name: "12 of your clients have no current consent to share information." });
+    // The statutory flag comes before the summary in reading order.
+    const urgent = document.querySelector("#today-flags .flag")!;
+    expect(urgent.compareDocumentPosition(summary) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(document.querySelectorAll("#today-flags .flag")).toHaveLength(1);
+    await user.click(summary);
+    expect(api.flagsPage).toHaveBeenCalledWith({ code: "CONSENT-MISSING", worker_id: null, severity: null, offset: 0 });
+    await screen.findByRole("heading", { level: 2, name: "12 of your clients have no current consent to share information." });
+    expect(await screen.findByText("No consent to share information is recorded for Amy Jones.")).toBeTruthy();
+    await expectNoAxeViolations();
   });
 
   it("g then t, or Alt+T, goes to Today from anywhere", async () => {
@@ -92,25 +129,56 @@ describe("Today", () => {
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Find a person");
   });
 
-  it("team leads see every flag grouped by severity; caseworkers have no Team flags", async () => {
+  it("team leads see counts by rule and by worker, and a count opens its list a page at a time", async () => {
+    const urgent = flag({ code: "CUS-FAIL-ATTEND", severity: "urgent", severity_label: "Urgent", due: "2026-03-01", client_name: "Amy Jones", client_id: "c-2" });
+    const count = (key: string, label: string, n: { urgent: number; due: number; info: number }) => ({ key, label, ...n, total: n.urgent + n.due + n.info, oldest: urgent });
+    const page = (offset: number) =>
+      Promise.resolve({
+        total: 60,
+        offset,
+        page_size: 50,
+        flags: Array.from({ length: offset === 0 ? 50 : 10 }, (_, i) => flag({ code: "CUS-FAIL-ATTEND", severity: "urgent", severity_label: "Urgent", record_id: `r-${offset + i}`, client_name: `Client ${offset + i + 1}` })),
+      });
     const api = signedInApi(teamLead, {
-      allFlags: () =>
-        Promise.resolve([
-          flag({ code: "CONSENT-MISSING", severity: "info", severity_label: "Info", due: "2026-03-01" }),
-          flag({ code: "CUS-FAIL-ATTEND", severity: "urgent", severity_label: "Urgent", due: "2026-03-08" }),
-          flag({ code: "CUS-ASSESS-MISSING", severity: "urgent", severity_label: "Urgent", due: "2026-03-04" }),
-        ]),
+      teamFlags: () =>
+        Promise.resolve({
+          urgent: 60,
+          due: 3,
+          info: 40,
+          total: 103,
+          by_rule: [
+            count("CUS-FAIL-ATTEND", "Failed to attend or remain at a required assessment", { urgent: 60, due: 0, info: 0 }),
+            count("CONSENT-MISSING", "No current consent to share", { urgent: 0, due: 3, info: 40 }),
+          ],
+          by_worker: [count("w-1", "Dan Kowalski", { urgent: 60, due: 3, info: 40 })],
+        }),
+      flagsPage: (filter) => page(filter.offset),
+      openClient: (id) => Promise.resolve(record({ id })),
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
     await screen.findByRole("heading", { level: 1, name: "Today" });
     await user.click(document.getElementById("nav-flags")!);
     await screen.findByRole("heading", { level: 1, name: "Team flags" });
-    await waitFor(() => expect(document.querySelectorAll(".flag")).toHaveLength(3));
-    const urgent = document.getElementById("flags-urgent")!;
-    expect(Array.from(urgent.querySelectorAll(".flag-code")).map((c) => c.textContent)).toEqual(["CUS-ASSESS-MISSING", "CUS-FAIL-ATTEND"]);
-    expect(document.getElementById("flags-info")!.textContent).toContain("CONSENT-MISSING");
+    expect((await screen.findByText(/103 flags open/)).textContent).toContain("60 urgent, 3 due, 40 for information");
+    const byRule = document.getElementById("flags-by-rule")!;
+    expect(Array.from(byRule.querySelectorAll("tbody th")).map((t) => t.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+      "Failed to attend or remain at a required assessment CUS-FAIL-ATTEND",
+      "No current consent to share CONSENT-MISSING",
+    ]);
+    expect(document.getElementById("flags-by-worker")!.textContent).toContain("Dan Kowalski");
+    expect(document.querySelectorAll(".flag")).toHaveLength(0);
     await expectNoAxeViolations();
+
+    await user.click(within(byRule).getByRole("button", { name: "60 flags, urgent, Failed to attend or remain at a required assessment" }));
+    expect(api.flagsPage).toHaveBeenLastCalledWith({ code: "CUS-FAIL-ATTEND", worker_id: null, severity: "urgent", offset: 0 });
+    await waitFor(() => expect(document.querySelectorAll(".flag")).toHaveLength(50));
+    expect(document.body.textContent).toContain("Flags 1 to 50 of 60");
+    await user.click(screen.getByRole("button", { name: "Next page" }));
+    await waitFor(() => expect(document.querySelectorAll(".flag")).toHaveLength(10));
+    expect(document.body.textContent).toContain("Flags 51 to 60 of 60");
+    await user.click(within(document.querySelectorAll(".flag")[0] as HTMLElement).getByRole("button", { name: "Client 51" }));
+    await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
   });
 
   it("a custody worker has no Team flags", async () => {
