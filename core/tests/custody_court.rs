@@ -603,7 +603,7 @@ fn flags_come_most_severe_first_and_by_scope() {
     sorted.sort();
     assert_eq!(severities, sorted);
     assert_eq!(everyone[0].code, "CUS-ASSESS-MISSING");
-    assert_eq!(flags::codes().len(), 8);
+    assert_eq!(flags::codes().len(), 13);
 }
 
 #[test]

@@ -44,6 +44,15 @@ pub struct TeamSettings {
     pub hearing_soon_working_days: u32,
     /// domain.md CASE-NO-CONTACT: days without contact before a case is flagged (default 28).
     pub case_no_contact_days: u32,
+    /// domain.md DRR-BREACH: months, beginning with the day of a warning, within which a
+    /// further unacceptable failure is a breach (default 12).
+    pub drr_warning_months: u32,
+    /// domain.md DRR-REVIEW-DUE: days before a review hearing by which the progress report is
+    /// wanted (default 7).
+    pub drr_review_due_days: u32,
+    /// domain.md DRR-ENDING: days before an order ends by which an exit plan is wanted
+    /// (default 14).
+    pub drr_ending_days: u32,
 }
 
 impl Default for TeamSettings {
@@ -55,6 +64,9 @@ impl Default for TeamSettings {
             appointment_outcome_days: 1,
             hearing_soon_working_days: 2,
             case_no_contact_days: 28,
+            drr_warning_months: 12,
+            drr_review_due_days: 7,
+            drr_ending_days: 14,
         }
     }
 }
@@ -87,11 +99,14 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
     if !(1..=36).contains(&s.consent_review_months) {
         errors.push(FieldError::new("consent_review_months", "validation.consent_review_range", "Choose between 1 and 36 months."));
     }
-    let ranges: [(&str, u32, u32, u32, &str); 4] = [
+    let ranges: [(&str, u32, u32, u32, &str); 7] = [
         ("assessment_booking_days", s.assessment_booking_days, 0, 7, "days"),
         ("appointment_outcome_days", s.appointment_outcome_days, 0, 14, "days"),
         ("hearing_soon_working_days", s.hearing_soon_working_days, 1, 10, "working days"),
         ("case_no_contact_days", s.case_no_contact_days, 7, 180, "days"),
+        ("drr_warning_months", s.drr_warning_months, 1, 24, "months"),
+        ("drr_review_due_days", s.drr_review_due_days, 1, 28, "days"),
+        ("drr_ending_days", s.drr_ending_days, 1, 60, "days"),
     ];
     for (field, value, low, high, unit) in ranges {
         if !(low..=high).contains(&value) {

@@ -114,6 +114,10 @@ pub enum OwnerType {
     RestrictionOnBail,
     ConditionalCaution,
     General,
+    /// A session of a DRR's weekly timetable (owner: the timetable slot).
+    DrrTimetable,
+    /// A test of a DRR's testing ledger (owner: the test).
+    DrrTest,
 }
 
 impl OwnerType {
@@ -123,6 +127,8 @@ impl OwnerType {
             "restriction_on_bail" => Some(OwnerType::RestrictionOnBail),
             "conditional_caution" => Some(OwnerType::ConditionalCaution),
             "general" => Some(OwnerType::General),
+            "drr_timetable" => Some(OwnerType::DrrTimetable),
+            "drr_test" => Some(OwnerType::DrrTest),
             _ => None,
         }
     }
@@ -133,6 +139,7 @@ impl OwnerType {
         match self {
             OwnerType::RequiredAssessment | OwnerType::ConditionalCaution => &[Role::Custody, Role::TeamLead],
             OwnerType::RestrictionOnBail => &[Role::Court, Role::TeamLead],
+            OwnerType::DrrTimetable | OwnerType::DrrTest => &[Role::Community, Role::TeamLead],
             OwnerType::General => &Role::CASEWORK,
         }
     }

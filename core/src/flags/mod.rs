@@ -5,6 +5,7 @@
 pub(crate) mod casework;
 mod court;
 mod custody;
+mod drr;
 pub mod board;
 pub mod today;
 
@@ -95,7 +96,7 @@ pub struct Rule {
 }
 
 /// Every rule, by area.
-pub const REGISTRY: &[&[Rule]] = &[custody::RULES, court::RULES, casework::RULES];
+pub const REGISTRY: &[&[Rule]] = &[custody::RULES, court::RULES, drr::RULES, casework::RULES];
 
 /// The codes of every rule, in registry order.
 pub fn codes() -> Vec<&'static str> {

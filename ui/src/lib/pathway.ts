@@ -10,6 +10,7 @@ import type {
   TestView,
 } from "./api/types";
 import type { BookableOwner } from "./api/index";
+import type { DrrMode } from "./drr";
 import { formatDate } from "./format";
 
 /** A form or document that takes the record's place until it is saved or Esc is pressed. */
@@ -30,7 +31,9 @@ export type Step =
   | { name: "bail" }
   | { name: "suitability" }
   | { name: "contact" }
-  | { name: "note"; corrects: NoteView | null };
+  | { name: "note"; corrects: NoteView | null }
+  | { name: "drr"; mode: DrrMode }
+  | { name: "drr-document"; document: Document };
 
 export function emptyBooking(kind = ""): NewAppointment {
   return { kind, date: "", time: "", place: "", worker_id: "" };

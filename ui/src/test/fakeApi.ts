@@ -63,6 +63,9 @@ export const teamSettings: TeamSettings = {
   appointment_outcome_days: 1,
   hearing_soon_working_days: 2,
   case_no_contact_days: 28,
+  drr_warning_months: 12,
+  drr_review_due_days: 7,
+  drr_ending_days: 14,
 };
 
 export function sessionFor(worker: WorkerView): SessionInfo {
@@ -380,6 +383,40 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     today: () => Promise.resolve({ date: "2026-03-05", appointments: [], flags: [], summaries: [] }),
     teamFlags: () => Promise.resolve({ urgent: 0, due: 0, info: 0, total: 0, by_rule: [], by_worker: [] }),
     flagsPage: () => Promise.resolve({ total: 0, offset: 0, page_size: 50, flags: [] }),
+    drrLists: () =>
+      Promise.resolve({
+        weekdays: [
+          { value: "2", label: "Tuesday", group: "" },
+          { value: "4", label: "Thursday", group: "" },
+        ],
+        test_results: [
+          { value: "negative", label: "Negative", group: "" },
+          { value: "positive", label: "Positive", group: "" },
+          { value: "not_tested", label: "Not tested", group: "" },
+        ],
+        sample_types: [{ value: "urine", label: "Urine", group: "" }],
+        court_decisions: [{ value: "continues", label: "Order continues", group: "" }],
+      }),
+    clientDrr: () => Promise.resolve({ orders: [] }),
+    recordDrrOrder: unexpected("record_drr_order"),
+    amendDrrOrder: unexpected("amend_drr_order"),
+    recordDrrExitPlan: unexpected("record_drr_exit_plan"),
+    endDrrOrder: unexpected("end_drr_order"),
+    addDrrTimetableSlot: unexpected("add_drr_timetable_slot"),
+    bookDrrTimetableAhead: unexpected("book_drr_timetable_ahead"),
+    endDrrTimetableSlot: unexpected("end_drr_timetable_slot"),
+    bookDrrTest: unexpected("book_drr_test"),
+    recordDrrTestResults: unexpected("record_drr_test_results"),
+    recordDrrTestMissed: unexpected("record_drr_test_missed"),
+    recordDrrFailure: unexpected("record_drr_failure"),
+    giveDrrWarning: unexpected("give_drr_warning"),
+    produceDrrWarningLetter: unexpected("produce_drr_warning_letter"),
+    recordDrrBreach: unexpected("record_drr_breach"),
+    recordDrrCourtDecision: unexpected("record_drr_court_decision"),
+    scheduleDrrReview: unexpected("schedule_drr_review"),
+    recordDrrProviderViews: unexpected("record_drr_provider_views"),
+    produceDrrProgressReport: unexpected("produce_drr_progress_report"),
+    recordDrrReviewOutcome: unexpected("record_drr_review_outcome"),
     onLocked: (callback) => {
       lockedListeners.add(callback);
       return Promise.resolve(() => lockedListeners.delete(callback));
