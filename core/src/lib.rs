@@ -9,6 +9,7 @@ pub mod clock;
 pub mod court;
 pub mod custody;
 pub mod dates;
+pub mod drr;
 pub mod demo;
 pub mod documents;
 pub mod error;

@@ -603,7 +603,7 @@ fn flags_come_most_severe_first_and_by_scope() {
     sorted.sort();
     assert_eq!(severities, sorted);
     assert_eq!(everyone[0].code, "CUS-ASSESS-MISSING");
-    assert_eq!(flags::codes().len(), 11);
+    assert_eq!(flags::codes().len(), 16);
 }
 
 #[test]

@@ -201,6 +201,10 @@ fn a_registered_client_is_there_after_signing_out_and_in_again() {
     assert_eq!(record.registered_by, "Chris Hall");
     assert_eq!(record.allocated_worker.as_deref(), Some("Chris Hall"));
     assert_eq!(count(&admin, "SELECT count(*) FROM audit_log WHERE action = 'viewed client record'"), 1);
+    // Reading the open record again after a save is not a second view.
+    let again = clients::reread(admin.store().reader(), &found[0].id, now).unwrap();
+    assert_eq!(again, record);
+    assert_eq!(count(&admin, "SELECT count(*) FROM audit_log WHERE action = 'viewed client record'"), 1);
 }
 
 #[test]

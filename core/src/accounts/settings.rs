@@ -44,6 +44,15 @@ pub struct TeamSettings {
     pub hearing_soon_working_days: u32,
     /// domain.md CASE-NO-CONTACT: days without contact before a case is flagged (default 28).
     pub case_no_contact_days: u32,
+    /// domain.md DRR-BREACH: months, beginning with the day of a warning, within which a
+    /// further unacceptable failure is a breach (default 12).
+    pub drr_warning_months: u32,
+    /// domain.md DRR-REVIEW-DUE: days before a review hearing by which the progress report is
+    /// wanted (default 7).
+    pub drr_review_due_days: u32,
+    /// domain.md DRR-ENDING: days before an order ends by which an exit plan is wanted
+    /// (default 14).
+    pub drr_ending_days: u32,
     /// domain.md PRISON-RELEASE-NO-PLAN: days before an expected release by which the
     /// throughcare plan and first community appointment are wanted (default 14).
     pub prison_release_plan_days: u32,
@@ -61,6 +70,9 @@ impl Default for TeamSettings {
             appointment_outcome_days: 1,
             hearing_soon_working_days: 2,
             case_no_contact_days: 28,
+            drr_warning_months: 12,
+            drr_review_due_days: 7,
+            drr_ending_days: 14,
             prison_release_plan_days: 14,
             prison_treatment_urgent_days: 14,
         }
@@ -95,11 +107,14 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
     if !(1..=36).contains(&s.consent_review_months) {
         errors.push(FieldError::new("consent_review_months", "validation.consent_review_range", "Choose between 1 and 36 months."));
     }
-    let ranges: [(&str, u32, u32, u32, &str); 6] = [
+    let ranges: [(&str, u32, u32, u32, &str); 9] = [
         ("assessment_booking_days", s.assessment_booking_days, 0, 7, "days"),
         ("appointment_outcome_days", s.appointment_outcome_days, 0, 14, "days"),
         ("hearing_soon_working_days", s.hearing_soon_working_days, 1, 10, "working days"),
         ("case_no_contact_days", s.case_no_contact_days, 7, 180, "days"),
+        ("drr_warning_months", s.drr_warning_months, 1, 24, "months"),
+        ("drr_review_due_days", s.drr_review_due_days, 1, 28, "days"),
+        ("drr_ending_days", s.drr_ending_days, 1, 60, "days"),
         ("prison_release_plan_days", s.prison_release_plan_days, 1, 56, "days"),
         ("prison_treatment_urgent_days", s.prison_treatment_urgent_days, 1, 21, "days"),
     ];

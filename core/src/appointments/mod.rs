@@ -116,6 +116,10 @@ pub enum OwnerType {
     /// The first community appointment after a prison release, owned by the prison spell.
     Throughcare,
     General,
+    /// A session of a DRR's weekly timetable (owner: the timetable slot).
+    DrrTimetable,
+    /// A test of a DRR's testing ledger (owner: the test).
+    DrrTest,
 }
 
 impl OwnerType {
@@ -126,6 +130,8 @@ impl OwnerType {
             "conditional_caution" => Some(OwnerType::ConditionalCaution),
             "throughcare" => Some(OwnerType::Throughcare),
             "general" => Some(OwnerType::General),
+            "drr_timetable" => Some(OwnerType::DrrTimetable),
+            "drr_test" => Some(OwnerType::DrrTest),
             _ => None,
         }
     }
@@ -136,6 +142,7 @@ impl OwnerType {
         match self {
             OwnerType::RequiredAssessment | OwnerType::ConditionalCaution => &[Role::Custody, Role::TeamLead],
             OwnerType::RestrictionOnBail => &[Role::Court, Role::TeamLead],
+            OwnerType::DrrTimetable | OwnerType::DrrTest => &[Role::Community, Role::TeamLead],
             // Booked by the prison link worker; kept (or not) in the community.
             OwnerType::Throughcare => &[Role::PrisonLink, Role::Community, Role::TeamLead],
             OwnerType::General => &Role::CASEWORK,

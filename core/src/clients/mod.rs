@@ -204,6 +204,12 @@ pub fn open(store: &mut Store, actor: &Actor, id: &str) -> Result<ClientRecord, 
     record_view(store.reader(), client, store.clock().now())
 }
 
+/// The record again, after a change the worker just made on it: not a new view, so nothing
+/// is audited (opening the record was).
+pub fn reread(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<ClientRecord, ClientError> {
+    record_view(conn, require(conn, id)?, now)
+}
+
 fn record_view(conn: &Connection, c: Client, now: DateTime<Utc>) -> Result<ClientRecord, ClientError> {
     use reference::{label, CLOSE_REASONS, ETHNICITIES, INJECTING, SUBSTANCES};
     let today = dates::today(now);

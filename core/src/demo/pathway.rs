@@ -350,7 +350,11 @@ impl Maker<'_, '_> {
 /// of `DEMO_WORKERS` (custody, court, community, prison, lead).
 pub fn pathway(store: &mut Store, actor: &Actor, seed: u64, clients: &[Client], workers: &[String], now: DateTime<Utc>) -> Result<(), StoreError> {
     let worker = |i: usize| workers.get(i).or_else(|| workers.first()).cloned().unwrap_or_else(|| actor.worker_id.clone());
-    let (custody, court, lead) = (worker(0), worker(1), worker(4));
+    let (custody, court, community, lead) = (worker(0), worker(1), worker(2), worker(4));
+    // The DRR has its own random stream, so adding it leaves the rest of the demo as it was.
+    let mut drr_rng = StdRng::seed_from_u64(seed ^ 0xD22);
+    let mut drr_ids = Ids { rng: StdRng::seed_from_u64(seed ^ 0xD23), millis: now.timestamp_millis() as u64 + 20_000_000 };
+    let mut drr_clients = 0;
     store.write(actor, |w| {
         let mut m = Maker {
             w,
@@ -385,6 +389,13 @@ pub fn pathway(store: &mut Store, actor: &Actor, seed: u64, clients: &[Client], 
                 let at = london(m.today, m.rng.gen_range(9..17), [0, 30][m.rng.gen_range(0..2)]);
                 let place = pick(&mut m.rng, PLACES);
                 m.appointment(client, (OwnerType::General, &client.id), "Key work session", at, place, &own)?;
+            }
+            // One client in ten is on a DRR, each at the next point of the order in turn.
+            if drr_rng.gen_bool(0.1) {
+                let point = drr_clients % super::drr::POINTS;
+                drr_clients += 1;
+                let mut next_id = || drr_ids.next();
+                super::drr::DrrMaker { w: &mut *m.w, rng: &mut drr_rng, next_id: &mut next_id, now, today: m.today }.client(client, &community, point)?;
             }
         }
         super::prison::prison(m.w, seed, clients, &worker(3), now)

@@ -5,6 +5,7 @@
 pub(crate) mod casework;
 mod court;
 mod custody;
+mod drr;
 pub mod board;
 mod prison;
 pub mod today;
@@ -96,7 +97,7 @@ pub struct Rule {
 }
 
 /// Every rule, by area.
-pub const REGISTRY: &[&[Rule]] = &[custody::RULES, court::RULES, casework::RULES, prison::RULES];
+pub const REGISTRY: &[&[Rule]] = &[custody::RULES, court::RULES, drr::RULES, prison::RULES, casework::RULES];
 
 /// The codes of every rule, in registry order.
 pub fn codes() -> Vec<&'static str> {

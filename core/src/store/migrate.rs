@@ -8,6 +8,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_client_register", include_str!("../../../migrations/0002_client_register.sql")),
     ("0003_custody_court", include_str!("../../../migrations/0003_custody_court.sql")),
     ("0004_flags_at_scale", include_str!("../../../migrations/0004_flags_at_scale.sql")),
+    ("0005_drr", include_str!("../../../migrations/0005_drr.sql")),
     ("0006_prison", include_str!("../../../migrations/0006_prison.sql")),
 ];
 

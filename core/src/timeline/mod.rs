@@ -6,7 +6,7 @@ use crate::appointments::{self, Appointment, AppointmentStatus, OwnerType};
 use crate::calendar::when;
 use crate::reference;
 use crate::custody::{self, caution, TestResult};
-use crate::{court, notes};
+use crate::{court, drr, notes};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -112,13 +112,16 @@ pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Ti
         };
         push(a.at, Stage::Custody, r.kind.label(), format!("{}{decision}", appointment_words(a)), "required_assessment", &r.id, &r.client_id);
     }
-    let mut others: Vec<&Appointment> = booked.values().filter(|a| a.owner_type != OwnerType::RequiredAssessment).collect();
+    let mut others: Vec<&Appointment> = booked
+        .values()
+        .filter(|a| !matches!(a.owner_type, OwnerType::RequiredAssessment | OwnerType::DrrTest))
+        .collect();
     others.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
     for a in others {
         let stage = match a.owner_type {
             OwnerType::RestrictionOnBail => Stage::Court,
             OwnerType::ConditionalCaution | OwnerType::RequiredAssessment => Stage::Custody,
-            OwnerType::General => Stage::Community,
+            OwnerType::General | OwnerType::DrrTimetable | OwnerType::DrrTest => Stage::Community,
             OwnerType::Throughcare => Stage::Prison,
         };
         push(a.at, stage, &a.kind, appointment_words(a), "appointment", &a.id, &a.client_id);
@@ -175,6 +178,7 @@ pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Ti
             &s.client_id,
         );
     }
+    drr_entries(conn, &ids, &booked, &mut push)?;
     for c in notes::contacts_of(conn, &ids)? {
         let stage = if c.kind == "custody_cold_call" { Stage::Custody } else { Stage::Community };
         push(c.at, stage, &reference::label(notes::CONTACT_KINDS, &c.kind), c.summary.clone(), "contact", &c.id, &c.client_id);
@@ -193,4 +197,63 @@ pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Ti
     // Stable: records at the same moment keep the order above (a hearing before its bail decision).
     out.sort_by_key(|a| a.at);
     Ok(out)
+}
+
+/// The DRR's records: the order, its tests, failures, warnings, returns to court and reviews
+/// (its timetable appointments are listed with the other appointments).
+fn drr_entries(
+    conn: &Connection,
+    ids: &[String],
+    booked: &HashMap<String, Appointment>,
+    push: &mut impl FnMut(DateTime<Utc>, Stage, &str, String, &str, &str, &str),
+) -> rusqlite::Result<()> {
+    let day = when::start_of_day;
+    let months = crate::accounts::settings::load(conn)?.drr_warning_months;
+    for o in drr::orders_of(conn, ids)? {
+        let mut summary = format!(
+            "Made at {}: {}-month order, treatment and testing {} months{}",
+            o.court,
+            o.order_months,
+            o.treatment_months,
+            match o.review_interval_months {
+                Some(n) if o.reviews => format!(", reviews every {n} month{}", if n == 1 { "" } else { "s" }),
+                _ => ", no reviews".into(),
+            }
+        );
+        if let (Some(on), Some(why)) = (o.ended_on, &o.end_reason) {
+            summary.push_str(&format!("; {} on {}: {why}", reference::label(drr::ORDER_STATUSES, &o.status).to_lowercase(), crate::dates::display(on)));
+        }
+        push(day(o.sentenced_on), Stage::Community, "DRR order", summary, "drr_order", &o.id, &o.client_id);
+        for t in drr::testing::of_order(conn, &o.id)? {
+            let Some(a) = booked.get(&t.appointment_id) else { continue };
+            let words = match (&t.taken_on, &t.missed_reason) {
+                (Some(_), _) => t.results_words(),
+                (None, Some(r)) => format!("missed: {r}"),
+                (None, None) => appointment_words(a),
+            };
+            push(a.at, Stage::Community, "DRR drug test", words, "drr_test", &t.id, &t.client_id);
+        }
+        let warnings = drr::compliance::warnings_of(conn, &o.id)?;
+        let breaches = drr::compliance::breaches_of(conn, &o.id)?;
+        for f in drr::compliance::failures_of(conn, &o.id)? {
+            let standing = drr::compliance::standing(&f, &warnings, &breaches, months);
+            push(day(f.occurred_on), Stage::Community, "DRR failure to comply", format!("{}: {}", f.what, standing.label()), "drr_failure", &f.id, &f.client_id);
+        }
+        for w in &warnings {
+            push(day(w.given_on), Stage::Community, "DRR warning", "Formal warning given".into(), "drr_warning", &w.id, &w.client_id);
+        }
+        for b in &breaches {
+            let decision = b.court_decision.as_deref().map(|d| format!("; {}", reference::label(drr::compliance::COURT_DECISIONS, d).to_lowercase()));
+            push(day(b.returned_on), Stage::Community, "DRR breach", format!("Returned to court{}", decision.unwrap_or_default()), "drr_breach", &b.id, &b.client_id);
+        }
+        for r in drr::reviews::of_order(conn, &o.id)? {
+            let summary = match (&r.outcome, r.report_produced_at) {
+                (Some(outcome), _) => format!("At {}: {outcome}", r.court),
+                (None, Some(_)) => format!("At {}: progress report produced", r.court),
+                (None, None) => format!("At {}: progress report not yet produced", r.court),
+            };
+            push(day(r.review_on), Stage::Community, "DRR review hearing", summary, "drr_review", &r.id, &r.client_id);
+        }
+    }
+    Ok(())
 }

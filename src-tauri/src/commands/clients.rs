@@ -46,6 +46,12 @@ pub async fn open_client(app: State<'_, AppState>, id: String) -> CommandResult<
     })
 }
 
+/// The record after a save: read again without a new "viewed" audit entry.
+#[tauri::command]
+pub async fn reread_client(app: State<'_, AppState>, id: String) -> CommandResult<ClientRecord> {
+    signed_in(&app, &Role::CASEWORK, |s| clients::reread(s.store().reader(), &id, s.store().clock().now()).map_err(coded))
+}
+
 #[tauri::command]
 pub async fn client_history(app: State<'_, AppState>, id: String) -> CommandResult<Vec<FieldChange>> {
     signed_in(&app, &Role::CASEWORK, |s| read(history::for_client(s.store().reader(), &id)))

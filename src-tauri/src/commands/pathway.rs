@@ -95,6 +95,9 @@ pub async fn book_appointment(
             OwnerType::RequiredAssessment => {
                 return Err(error("pathway.not_allowed", "Book a required assessment from the test on arrest."))
             }
+            OwnerType::DrrTimetable | OwnerType::DrrTest => {
+                return Err(error("pathway.not_allowed", "Book DRR sessions from the order's timetable, and tests from its testing ledger."))
+            }
         }
         .map_err(coded)
     })

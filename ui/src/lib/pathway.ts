@@ -10,6 +10,7 @@ import type {
   TestView,
 } from "./api/types";
 import type { BookableOwner } from "./api/index";
+import type { DrrMode } from "./drr";
 import type { PrisonMode } from "../views/clients/pathway/prison/steps";
 import { formatDate } from "./format";
 
@@ -32,6 +33,8 @@ export type Step =
   | { name: "suitability" }
   | { name: "contact" }
   | { name: "note"; corrects: NoteView | null }
+  | { name: "drr"; mode: DrrMode }
+  | { name: "drr-document"; document: Document }
   | { name: "prison"; mode: PrisonMode };
 
 export function emptyBooking(kind = ""): NewAppointment {

@@ -46,6 +46,21 @@ hearing_soon_working_days: number,
  */
 case_no_contact_days: number, 
 /**
+ * domain.md DRR-BREACH: months, beginning with the day of a warning, within which a
+ * further unacceptable failure is a breach (default 12).
+ */
+drr_warning_months: number, 
+/**
+ * domain.md DRR-REVIEW-DUE: days before a review hearing by which the progress report is
+ * wanted (default 7).
+ */
+drr_review_due_days: number, 
+/**
+ * domain.md DRR-ENDING: days before an order ends by which an exit plan is wanted
+ * (default 14).
+ */
+drr_ending_days: number, 
+/**
  * domain.md PRISON-RELEASE-NO-PLAN: days before an expected release by which the
  * throughcare plan and first community appointment are wanted (default 14).
  */
@@ -180,7 +195,7 @@ produced_on: string, produced_at: string, client_id: string,
  */
 record_type: string, record_id: string, };
 
-export type OwnerType = "required_assessment" | "restriction_on_bail" | "conditional_caution" | "throughcare" | "general";
+export type OwnerType = "required_assessment" | "restriction_on_bail" | "conditional_caution" | "throughcare" | "general" | "drr_timetable" | "drr_test";
 
 export type AppointmentStatus = "scheduled" | "attended" | "did_not_attend" | "cancelled" | "rescheduled";
 
@@ -338,6 +353,118 @@ export type BailView = { id: string, client_id: string, hearing_id: string, deci
 export type SuitabilityView = { id: string, client_id: string, hearing_id: string | null, assessed_on: string, suitable: boolean, proposal: string | null, recorded_by: string, };
 
 export type CourtSummary = { hearings: Array<HearingView>, bail: Array<BailView>, suitability: Array<SuitabilityView>, };
+
+export type NewOrder = { court: string, 
+/**
+ * "23/11/2026".
+ */
+sentenced_on: string, 
+/**
+ * Whole months, as typed.
+ */
+order_months: string, treatment_months: string, reviews: boolean | null, review_interval_months: string, 
+/**
+ * The first review hearing (new orders with reviews only).
+ */
+first_review_on: string, responsible_officer: string, treatment_provider: string, residential: boolean | null, };
+
+export type OrderEnding = { 
+/**
+ * "completed" or "revoked".
+ */
+status: string, ended_on: string, reason: string, };
+
+export type OrderAmendment = { at: string, by: string, 
+/**
+ * "Treatment and testing period: 12 → 18".
+ */
+changes: Array<string>, };
+
+export type DrrOrderView = { id: string, client_id: string, court: string, sentenced_on: string, order_months: number, treatment_months: number, ends_on: string, treatment_ends_on: string, reviews: boolean, review_interval_months: number | null, responsible_officer: string, treatment_provider: string, residential: boolean, exit_plan: string | null, status: string, status_label: string, ended_on: string | null, end_reason: string | null, recorded_by: string, amendments: Array<OrderAmendment>, timetable: Array<SlotView>, 
+/**
+ * The timetable's appointments, in time order.
+ */
+appointments: Array<AppointmentView>, tests: Array<DrrTestView>, failures: Array<FailureView>, breaches: Array<BreachView>, reviews_list: Array<ReviewView>, };
+
+export type DrrSummary = { orders: Array<DrrOrderView>, };
+
+export type DrrLists = { weekdays: Array<Choice>, test_results: Array<Choice>, sample_types: Array<Choice>, court_decisions: Array<Choice>, };
+
+export type NewSlot = { 
+/**
+ * "1" Monday .. "7" Sunday.
+ */
+weekday: string, time: string, 
+/**
+ * "Key work", "Group".
+ */
+kind: string, place: string, 
+/**
+ * Empty: the worker setting it.
+ */
+worker_id: string, 
+/**
+ * The first week it applies; empty: today.
+ */
+starts_on: string, };
+
+export type SlotView = { id: string, order_id: string, weekday: number, weekday_label: string, time: string, kind: string, place: string, worker: string, starts_on: string, ended_on: string | null, };
+
+export type NewDrrTest = { appointment: NewAppointment, sample_type: string, };
+
+export type TestResults = { taken_on: string, opiates: string, cocaine: string, benzodiazepines: string, methadone: string, cannabis: string, };
+
+export type DrrTestView = { id: string, order_id: string, appointment: AppointmentView, sample_type: string, sample_type_label: string, taken_on: string | null, 
+/**
+ * "opiates negative, cocaine positive", once results are recorded.
+ */
+results: string | null, missed_reason: string | null, };
+
+export type NewFailure = { 
+/**
+ * Optional: the missed timetable appointment or test.
+ */
+appointment_id: string, 
+/**
+ * Empty: the day of the missed appointment.
+ */
+occurred_on: string, 
+/**
+ * Empty for a missed appointment: Throughline names it.
+ */
+what: string, acceptable: boolean | null, reason: string, };
+
+export type CourtDecision = { decision: string, decided_on: string, };
+
+export type Standing = "acceptable" | "warning_due" | "warned" | "breach" | "returned_to_court";
+
+export type WarningView = { id: string, given_on: string, 
+/**
+ * The last day of the warning period.
+ */
+period_ends_on: string, letter_produced_at: string | null, given_by: string, };
+
+export type FailureView = { id: string, order_id: string, occurred_on: string, appointment_id: string | null, what: string, acceptable: boolean, reason: string | null, standing: Standing, standing_label: string, warning: WarningView | null, 
+/**
+ * For a breach: the warning whose period it fell in.
+ */
+breach_of_warning_on: string | null, recorded_by: string, };
+
+export type BreachView = { id: string, failure_id: string, returned_on: string, court_decision: string | null, court_decision_label: string | null, decided_on: string | null, };
+
+export type NewReview = { review_on: string, court: string, };
+
+export type ReviewOutcome = { outcome: string, 
+/**
+ * Optional: "23/01/2027". Blank when the court set no further review.
+ */
+next_review_on: string, };
+
+export type ReviewView = { id: string, order_id: string, review_on: string, court: string, provider_views: string | null, report_produced_at: string | null, outcome: string | null, outcome_recorded_at: string | null, 
+/**
+ * The date the order's interval suggests for the next review.
+ */
+suggested_next_on: string | null, };
 
 export type NewSpell = { prison: string, received_on: string, custody_type: string, expected_release_on: string, licence_end_on: string, in_prison_treatment: string, };
 

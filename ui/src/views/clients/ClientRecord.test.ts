@@ -114,6 +114,9 @@ describe("A client's record", () => {
     await waitFor(() => expect(document.getElementById("record-notice")?.textContent).toContain("Details saved"));
     expect(document.getElementById("record-notice")?.textContent).toContain("Postcode");
     expect(document.querySelector("dl.client-details")?.textContent).toContain("LS2 7UE");
+    // Opening the record was audited as a view; reading it again after the save is not a new view.
+    expect(api.openClient).toHaveBeenCalledTimes(1);
+    expect(api.rereadClient).toHaveBeenCalledWith("c-1");
   });
 
   it("Esc cancels editing and goes back to the record, not the search", async () => {
