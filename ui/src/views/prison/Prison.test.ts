@@ -122,6 +122,8 @@ describe("Prison and release", () => {
     expect(panel.textContent).toContain("started 10 Feb 2026 (day 8 after release)");
     expect(panel.querySelector("button[id^=release-]")).toBeNull();
     expect(document.getElementById("treatment")!.textContent).toContain("13 days from referral to treatment");
+    expect(document.getElementById("treatment")!.textContent).toContain("Leeds Recovery Hub (criminal-justice referral)");
+    expect(document.getElementById("treatment")!.textContent).toContain("10 Feb 2026 (Opioid substitution prescribing)");
   });
 });
 
@@ -172,6 +174,7 @@ describe("Coming releases", () => {
     expect(rows[1]).toContain("No first community appointment");
     expect(api.comingReleases).toHaveBeenCalledWith(28);
     await waitFor(() => expect(document.querySelector(".continuity-rate")?.textContent).toContain("5 of 8 (63%) in community treatment within 21 days"));
+    expect(document.querySelector(".continuity-rate")?.textContent).toMatch(/9 releases\. 5 of 8 .* 75%\. 1 still inside/);
     await expectNoAxeViolations();
     await user.click(document.querySelectorAll<HTMLButtonElement>(".coming-release .open-client")[1]);
     await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
