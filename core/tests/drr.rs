@@ -537,6 +537,10 @@ fn a_test_with_no_result_is_flagged_and_a_result_cannot_be_for_a_day_to_come() {
     let flag = t.flag(&john, "DRR-TEST-MISSED").expect("its time has passed with nothing recorded");
     assert_eq!(flag.sentence, "John Smith had a DRR drug test on 23 Nov 2026 at 10:00 at Westbridge Recovery Hub and no result or reason is recorded.");
     assert_eq!(flag.severity, Severity::Due);
+    // Days later still, the test has its own flag only: not a second "no outcome" one.
+    t.set_clock("2026-11-26T10:30:00Z");
+    assert!(t.flag(&john, "DRR-TEST-MISSED").is_some());
+    assert!(t.flag(&john, "APPT-NO-OUTCOME").is_none(), "one flag for one missing result");
     assert_eq!(code_of(testing::record_missed(t.lead.store_mut(), &actor, &test, "")), "validation.required");
     testing::record_missed(t.lead.store_mut(), &actor, &test, "Did not attend; no contact").unwrap();
     assert!(t.flag(&john, "DRR-TEST-MISSED").is_none(), "a reason clears it");

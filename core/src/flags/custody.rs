@@ -129,7 +129,8 @@ fn follow_up_due(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
 }
 
 /// An appointment whose London day passed more than the team's days ago (policy default 1)
-/// with no outcome recorded.
+/// with no outcome recorded. A DRR drug test has its own flag (DRR-TEST-MISSED), so it does
+/// not raise this one too.
 fn no_outcome(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     let days = i64::from(ctx.settings.appointment_outcome_days);
     // Appointments before the start of (today - days) are on a day more than `days` ago.
@@ -137,7 +138,8 @@ fn no_outcome(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     ctx.rows(
         "SELECT {client_columns}, x.id, x.at, x.place, x.kind
          FROM appointments x {client_join}
-         WHERE x.status = 'scheduled' AND x.at < :a AND {records} AND c.status = 'active'",
+         WHERE x.status = 'scheduled' AND x.at < :a AND {records} AND c.status = 'active'
+           AND x.owner_type <> 'drr_test'",
         &cutoff,
         "",
         |r| {

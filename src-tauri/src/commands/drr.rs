@@ -14,17 +14,17 @@ use throughline_core::drr::{self, letters, DrrLists, DrrSummary, NewOrder, Order
 const DRR: &[Role] = &[Role::Community, Role::TeamLead];
 
 #[tauri::command]
-pub fn drr_lists() -> DrrLists {
+pub async fn drr_lists() -> DrrLists {
     drr::lists()
 }
 
 #[tauri::command]
-pub fn client_drr(app: State<'_, AppState>, client_id: String) -> CommandResult<DrrSummary> {
+pub async fn client_drr(app: State<'_, AppState>, client_id: String) -> CommandResult<DrrSummary> {
     signed_in(&app, &Role::CASEWORK, |s| drr::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded))
 }
 
 #[tauri::command]
-pub fn record_drr_order(app: State<'_, AppState>, client_id: String, input: NewOrder) -> CommandResult<String> {
+pub async fn record_drr_order(app: State<'_, AppState>, client_id: String, input: NewOrder) -> CommandResult<String> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         drr::record_order(s.store_mut(), &actor, &client_id, &input).map_err(coded)
@@ -32,7 +32,7 @@ pub fn record_drr_order(app: State<'_, AppState>, client_id: String, input: NewO
 }
 
 #[tauri::command]
-pub fn amend_drr_order(app: State<'_, AppState>, order_id: String, input: NewOrder) -> CommandResult<()> {
+pub async fn amend_drr_order(app: State<'_, AppState>, order_id: String, input: NewOrder) -> CommandResult<()> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         drr::amend_order(s.store_mut(), &actor, &order_id, &input).map_err(coded)
@@ -40,7 +40,7 @@ pub fn amend_drr_order(app: State<'_, AppState>, order_id: String, input: NewOrd
 }
 
 #[tauri::command]
-pub fn record_drr_exit_plan(app: State<'_, AppState>, order_id: String, plan: String) -> CommandResult<()> {
+pub async fn record_drr_exit_plan(app: State<'_, AppState>, order_id: String, plan: String) -> CommandResult<()> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         drr::record_exit_plan(s.store_mut(), &actor, &order_id, &plan).map_err(coded)
@@ -48,7 +48,7 @@ pub fn record_drr_exit_plan(app: State<'_, AppState>, order_id: String, plan: St
 }
 
 #[tauri::command]
-pub fn end_drr_order(app: State<'_, AppState>, order_id: String, input: OrderEnding) -> CommandResult<()> {
+pub async fn end_drr_order(app: State<'_, AppState>, order_id: String, input: OrderEnding) -> CommandResult<()> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         drr::end_order(s.store_mut(), &actor, &order_id, &input).map_err(coded)
@@ -56,7 +56,7 @@ pub fn end_drr_order(app: State<'_, AppState>, order_id: String, input: OrderEnd
 }
 
 #[tauri::command]
-pub fn add_drr_timetable_slot(app: State<'_, AppState>, order_id: String, input: NewSlot) -> CommandResult<String> {
+pub async fn add_drr_timetable_slot(app: State<'_, AppState>, order_id: String, input: NewSlot) -> CommandResult<String> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         timetable::add_slot(s.store_mut(), &actor, &order_id, &input).map_err(coded)
@@ -64,7 +64,7 @@ pub fn add_drr_timetable_slot(app: State<'_, AppState>, order_id: String, input:
 }
 
 #[tauri::command]
-pub fn book_drr_timetable_ahead(app: State<'_, AppState>, order_id: String) -> CommandResult<u32> {
+pub async fn book_drr_timetable_ahead(app: State<'_, AppState>, order_id: String) -> CommandResult<u32> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         timetable::book_ahead(s.store_mut(), &actor, &order_id).map(|n| n as u32).map_err(coded)
@@ -72,7 +72,7 @@ pub fn book_drr_timetable_ahead(app: State<'_, AppState>, order_id: String) -> C
 }
 
 #[tauri::command]
-pub fn end_drr_timetable_slot(app: State<'_, AppState>, slot_id: String, last_day: String) -> CommandResult<()> {
+pub async fn end_drr_timetable_slot(app: State<'_, AppState>, slot_id: String, last_day: String) -> CommandResult<()> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         timetable::end_slot(s.store_mut(), &actor, &slot_id, &last_day).map_err(coded)
@@ -80,7 +80,7 @@ pub fn end_drr_timetable_slot(app: State<'_, AppState>, slot_id: String, last_da
 }
 
 #[tauri::command]
-pub fn book_drr_test(app: State<'_, AppState>, order_id: String, input: NewDrrTest) -> CommandResult<String> {
+pub async fn book_drr_test(app: State<'_, AppState>, order_id: String, input: NewDrrTest) -> CommandResult<String> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         testing::book(s.store_mut(), &actor, &order_id, &input).map_err(coded)
@@ -88,7 +88,7 @@ pub fn book_drr_test(app: State<'_, AppState>, order_id: String, input: NewDrrTe
 }
 
 #[tauri::command]
-pub fn record_drr_test_results(app: State<'_, AppState>, test_id: String, input: TestResults) -> CommandResult<()> {
+pub async fn record_drr_test_results(app: State<'_, AppState>, test_id: String, input: TestResults) -> CommandResult<()> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         testing::record_results(s.store_mut(), &actor, &test_id, &input).map_err(coded)
@@ -96,7 +96,7 @@ pub fn record_drr_test_results(app: State<'_, AppState>, test_id: String, input:
 }
 
 #[tauri::command]
-pub fn record_drr_test_missed(app: State<'_, AppState>, test_id: String, reason: String) -> CommandResult<()> {
+pub async fn record_drr_test_missed(app: State<'_, AppState>, test_id: String, reason: String) -> CommandResult<()> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         testing::record_missed(s.store_mut(), &actor, &test_id, &reason).map_err(coded)
@@ -104,7 +104,7 @@ pub fn record_drr_test_missed(app: State<'_, AppState>, test_id: String, reason:
 }
 
 #[tauri::command]
-pub fn record_drr_failure(app: State<'_, AppState>, order_id: String, input: NewFailure) -> CommandResult<String> {
+pub async fn record_drr_failure(app: State<'_, AppState>, order_id: String, input: NewFailure) -> CommandResult<String> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         compliance::record_failure(s.store_mut(), &actor, &order_id, &input).map_err(coded)
@@ -112,7 +112,7 @@ pub fn record_drr_failure(app: State<'_, AppState>, order_id: String, input: New
 }
 
 #[tauri::command]
-pub fn give_drr_warning(app: State<'_, AppState>, failure_id: String, given_on: String) -> CommandResult<String> {
+pub async fn give_drr_warning(app: State<'_, AppState>, failure_id: String, given_on: String) -> CommandResult<String> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         compliance::give_warning(s.store_mut(), &actor, &failure_id, &given_on).map_err(coded)
@@ -120,7 +120,7 @@ pub fn give_drr_warning(app: State<'_, AppState>, failure_id: String, given_on: 
 }
 
 #[tauri::command]
-pub fn produce_drr_warning_letter(app: State<'_, AppState>, warning_id: String) -> CommandResult<Document> {
+pub async fn produce_drr_warning_letter(app: State<'_, AppState>, warning_id: String) -> CommandResult<Document> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         letters::warning_letter(s.store_mut(), &actor, &warning_id).map_err(coded)
@@ -128,7 +128,7 @@ pub fn produce_drr_warning_letter(app: State<'_, AppState>, warning_id: String) 
 }
 
 #[tauri::command]
-pub fn record_drr_breach(app: State<'_, AppState>, failure_id: String, returned_on: String) -> CommandResult<String> {
+pub async fn record_drr_breach(app: State<'_, AppState>, failure_id: String, returned_on: String) -> CommandResult<String> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         compliance::record_breach(s.store_mut(), &actor, &failure_id, &returned_on).map_err(coded)
@@ -136,7 +136,7 @@ pub fn record_drr_breach(app: State<'_, AppState>, failure_id: String, returned_
 }
 
 #[tauri::command]
-pub fn record_drr_court_decision(app: State<'_, AppState>, breach_id: String, input: CourtDecision) -> CommandResult<()> {
+pub async fn record_drr_court_decision(app: State<'_, AppState>, breach_id: String, input: CourtDecision) -> CommandResult<()> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         compliance::record_court_decision(s.store_mut(), &actor, &breach_id, &input).map_err(coded)
@@ -144,7 +144,7 @@ pub fn record_drr_court_decision(app: State<'_, AppState>, breach_id: String, in
 }
 
 #[tauri::command]
-pub fn schedule_drr_review(app: State<'_, AppState>, order_id: String, input: NewReview) -> CommandResult<String> {
+pub async fn schedule_drr_review(app: State<'_, AppState>, order_id: String, input: NewReview) -> CommandResult<String> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         reviews::schedule(s.store_mut(), &actor, &order_id, &input).map_err(coded)
@@ -152,7 +152,7 @@ pub fn schedule_drr_review(app: State<'_, AppState>, order_id: String, input: Ne
 }
 
 #[tauri::command]
-pub fn record_drr_provider_views(app: State<'_, AppState>, review_id: String, views: String) -> CommandResult<()> {
+pub async fn record_drr_provider_views(app: State<'_, AppState>, review_id: String, views: String) -> CommandResult<()> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         reviews::record_provider_views(s.store_mut(), &actor, &review_id, &views).map_err(coded)
@@ -160,7 +160,7 @@ pub fn record_drr_provider_views(app: State<'_, AppState>, review_id: String, vi
 }
 
 #[tauri::command]
-pub fn produce_drr_progress_report(app: State<'_, AppState>, review_id: String) -> CommandResult<Document> {
+pub async fn produce_drr_progress_report(app: State<'_, AppState>, review_id: String) -> CommandResult<Document> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         letters::progress_report(s.store_mut(), &actor, &review_id).map_err(coded)
@@ -168,7 +168,7 @@ pub fn produce_drr_progress_report(app: State<'_, AppState>, review_id: String) 
 }
 
 #[tauri::command]
-pub fn record_drr_review_outcome(app: State<'_, AppState>, review_id: String, input: ReviewOutcome) -> CommandResult<Option<String>> {
+pub async fn record_drr_review_outcome(app: State<'_, AppState>, review_id: String, input: ReviewOutcome) -> CommandResult<Option<String>> {
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         reviews::record_outcome(s.store_mut(), &actor, &review_id, &input).map_err(coded)
