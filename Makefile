@@ -6,7 +6,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 APP := $(TARGET_DIR)/debug/throughline
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup setup-test ui app demo types bench clean-demo check-display
+.PHONY: run test lint setup setup-test ui app demo types bench clean-demo check-display
 
 run: setup check-display ui app demo
 	THROUGHLINE_DATA_DIR="$(DEMO_DIR)" $(APP)
@@ -44,6 +44,13 @@ test: setup-test ui
 	cd ui && npm run check && npm test
 	cargo build -p throughline
 	xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p throughline-tests -- --test-threads=1
+
+# The lint gates: formatting (rustfmt.toml), clippy with every warning an error, and the UI's
+# type check. .ci/run runs them before the tests.
+lint: setup ui
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run check
 
 # Benchmarks at bench scale (performance.md), release build: prints a table against budgets.
 bench:

@@ -34,7 +34,12 @@ fn main() {
     let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
     let now = clock.now();
     let (mut session, _) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput { team_name: "Bench".into(), display_name: "Bench Lead".into(), login: "lead".into(), password: "bench-password".into() })
+        .set_up(&SetUpInput {
+            team_name: "Bench".into(),
+            display_name: "Bench Lead".into(),
+            login: "lead".into(),
+            password: "bench-password".into(),
+        })
         .expect("set up");
     let actor = session.actor();
     let workers: Vec<String> = (0..WORKERS).map(|i| format!("bench-worker-{i:02}")).collect();
@@ -76,7 +81,8 @@ fn main() {
         everyone = counts.total;
         // Choosing the first count opens its list: that rule alone runs.
         let first = counts.by_rule.first().map(|c| c.key.clone());
-        board::page(conn, now, &settings, &FlagFilter { code: first, severity: Some(Severity::Urgent), ..FlagFilter::default() }).expect("page");
+        board::page(conn, now, &settings, &FlagFilter { code: first, severity: Some(Severity::Urgent), ..FlagFilter::default() })
+            .expect("page");
         team.push(start.elapsed());
     }
     // Opening a client: the record (an audited read, so it writes) and their flags.

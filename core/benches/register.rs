@@ -32,26 +32,16 @@ fn time<T>(runs: &[T], mut f: impl FnMut(&T)) -> Timing {
         })
         .collect();
     times.sort();
-    Timing {
-        p50: times[times.len() / 2],
-        p95: times[times.len() * 95 / 100],
-    }
+    Timing { p50: times[times.len() / 2], p95: times[times.len() * 95 / 100] }
 }
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn row(
-    name: &str,
-    ours: &Timing,
-    base: Option<&Timing>,
-    budget_ms: f64,
-    budget_ratio: Option<f64>,
-) {
+fn row(name: &str, ours: &Timing, base: Option<&Timing>, budget_ms: f64, budget_ratio: Option<f64>) {
     let ratio = base.map(|b| ours.p95.as_secs_f64() / b.p95.as_secs_f64().max(1e-9));
-    let within = ours.p95.as_secs_f64() * 1000.0 <= budget_ms
-        && budget_ratio.zip(ratio).is_none_or(|(max, r)| r <= max);
+    let within = ours.p95.as_secs_f64() * 1000.0 <= budget_ms && budget_ratio.zip(ratio).is_none_or(|(max, r)| r <= max);
     println!(
         "| {name} | {} / {} | {} | {} | p95 ≤ {budget_ms} ms{} | {} |",
         ms(ours.p50),
@@ -83,56 +73,32 @@ fn main() {
     let generated = started.elapsed();
 
     let mut rng = StdRng::seed_from_u64(1);
-    let sample: Vec<&Client> = (0..400)
-        .map(|_| &pop.clients[rng.gen_range(0..pop.clients.len())])
-        .collect();
+    let sample: Vec<&Client> = (0..400).map(|_| &pop.clients[rng.gen_range(0..pop.clients.len())]).collect();
     println!(
         "\nClient register, {CLIENTS} clients ({} aliases); generated and written in {:.1} s\n",
         pop.aliases.len(),
         generated.as_secs_f64()
     );
-    println!(
-        "| operation | Throughline p50 / p95 | bare SQLite p50 / p95 | ratio (p95) | budget | |"
-    );
+    println!("| operation | Throughline p50 / p95 | bare SQLite p50 / p95 | ratio (p95) | budget | |");
     println!("|---|---|---|---|---|---|");
 
     {
         let conn = session.store().reader();
         // Search as you type: a name fragment (first four letters of a surname).
-        let fragments: Vec<String> = sample
-            .iter()
-            .map(|c| c.surname.chars().take(4).collect::<String>().to_lowercase())
-            .collect();
+        let fragments: Vec<String> = sample.iter().map(|c| c.surname.chars().take(4).collect::<String>().to_lowercase()).collect();
         let ours = time(&fragments, |q| {
             clients::search(conn, q, now).expect("search");
         });
         let mut bare_fts = conn.prepare("SELECT c.* FROM clients c WHERE c.search_id IN (SELECT rowid FROM client_search WHERE client_search MATCH ?1) ORDER BY c.surname, c.forenames LIMIT 50").unwrap();
         let base = time(&fragments, |q| {
-            let n = bare_fts
-                .query_map([format!("\"{q}\"")], |_| Ok(()))
-                .unwrap()
-                .count();
+            let n = bare_fts.query_map([format!("\"{q}\"")], |_| Ok(())).unwrap().count();
             assert!(n > 0);
         });
-        row(
-            "search: name fragment (4 letters)",
-            &ours,
-            Some(&base),
-            10.0,
-            Some(2.0),
-        );
+        row("search: name fragment (4 letters)", &ours, Some(&base), 10.0, Some(2.0));
 
         // Name and year together: "smith 1987".
-        let combined: Vec<String> = sample
-            .iter()
-            .map(|c| {
-                format!(
-                    "{} {}",
-                    c.surname.to_lowercase(),
-                    c.date_of_birth.format("%Y")
-                )
-            })
-            .collect();
+        let combined: Vec<String> =
+            sample.iter().map(|c| format!("{} {}", c.surname.to_lowercase(), c.date_of_birth.format("%Y"))).collect();
         let ours = time(&combined, |q| {
             clients::search(conn, q, now).expect("search");
         });
@@ -141,81 +107,36 @@ fn main() {
         .unwrap();
         let base = time(&combined, |q| {
             let (name, year) = q.rsplit_once(' ').unwrap();
-            bare_combined
-                .query_map(
-                    [
-                        format!("\"{name}\""),
-                        format!("{year}-01-01"),
-                        format!("{year}-12-31"),
-                    ],
-                    |_| Ok(()),
-                )
-                .unwrap()
-                .count();
+            bare_combined.query_map([format!("\"{name}\""), format!("{year}-01-01"), format!("{year}-12-31")], |_| Ok(())).unwrap().count();
         });
-        row(
-            "search: surname and year",
-            &ours,
-            Some(&base),
-            10.0,
-            Some(2.0),
-        );
+        row("search: surname and year", &ours, Some(&base), 10.0, Some(2.0));
 
         // A PNC id typed in the short form.
-        let pncs: Vec<String> = sample
-            .iter()
-            .filter_map(|c| c.pnc.as_ref().map(|p| p[2..].to_string()))
-            .collect();
+        let pncs: Vec<String> = sample.iter().filter_map(|c| c.pnc.as_ref().map(|p| p[2..].to_string())).collect();
         let ours = time(&pncs, |q| {
             clients::search(conn, q, now).expect("search");
         });
-        let mut bare_pnc = conn
-            .prepare("SELECT * FROM clients WHERE pnc = ?1")
-            .unwrap();
+        let mut bare_pnc = conn.prepare("SELECT * FROM clients WHERE pnc = ?1").unwrap();
         let base = time(&pncs, |q| {
-            bare_pnc
-                .query_map([format!("20{q}")], |_| Ok(()))
-                .unwrap()
-                .count();
+            bare_pnc.query_map([format!("20{q}")], |_| Ok(())).unwrap().count();
         });
-        row(
-            "search: PNC id (short form)",
-            &ours,
-            Some(&base),
-            10.0,
-            Some(2.0),
-        );
+        row("search: PNC id (short form)", &ours, Some(&base), 10.0, Some(2.0));
 
         // An NHS number with spaces.
-        let nhs: Vec<String> = sample
-            .iter()
-            .filter_map(|c| {
-                c.nhs_number
-                    .as_ref()
-                    .map(|n| format!("{} {} {}", &n[..3], &n[3..6], &n[6..]))
-            })
-            .collect();
+        let nhs: Vec<String> =
+            sample.iter().filter_map(|c| c.nhs_number.as_ref().map(|n| format!("{} {} {}", &n[..3], &n[3..6], &n[6..]))).collect();
         let ours = time(&nhs, |q| {
             clients::search(conn, q, now).expect("search");
         });
-        let mut bare_nhs = conn
-            .prepare("SELECT * FROM clients WHERE nhs_number = ?1")
-            .unwrap();
+        let mut bare_nhs = conn.prepare("SELECT * FROM clients WHERE nhs_number = ?1").unwrap();
         let base = time(&nhs, |q| {
-            bare_nhs
-                .query_map([q.replace(' ', "")], |_| Ok(()))
-                .unwrap()
-                .count();
+            bare_nhs.query_map([q.replace(' ', "")], |_| Ok(())).unwrap().count();
         });
         row("search: NHS number", &ours, Some(&base), 10.0, Some(2.0));
 
         // A name spelt another way (sound-alike keys).
-        let sounds: Vec<String> = [
-            "smyth", "muhammad", "obrien", "thomson", "hussein", "shaun", "davis",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let sounds: Vec<String> =
+            ["smyth", "muhammad", "obrien", "thomson", "hussein", "shaun", "davis"].iter().map(|s| s.to_string()).collect();
         let many: Vec<String> = sounds.iter().cycle().take(200).cloned().collect();
         let ours = time(&many, |q| {
             clients::search(conn, q, now).expect("search");
@@ -234,26 +155,13 @@ fn main() {
             })
             .collect();
         let ours = time(&typed, |input| {
-            assert!(!duplicates::candidates_for(conn, input, now)
-                .expect("candidates")
-                .is_empty());
+            assert!(!duplicates::candidates_for(conn, input, now).expect("candidates").is_empty());
         });
-        let mut bare_dob = conn
-            .prepare("SELECT * FROM clients WHERE date_of_birth = ?1")
-            .unwrap();
+        let mut bare_dob = conn.prepare("SELECT * FROM clients WHERE date_of_birth = ?1").unwrap();
         let base = time(&sample, |c| {
-            bare_dob
-                .query_map([c.date_of_birth.to_string()], |_| Ok(()))
-                .unwrap()
-                .count();
+            bare_dob.query_map([c.date_of_birth.to_string()], |_| Ok(())).unwrap().count();
         });
-        row(
-            "duplicate candidates while registering",
-            &ours,
-            Some(&base),
-            20.0,
-            None,
-        );
+        row("duplicate candidates while registering", &ours, Some(&base), 20.0, None);
     }
 
     // Open a client: record, aliases, consent and merges (audited, so it writes).
@@ -285,21 +193,15 @@ fn main() {
         inserted += 1;
         let i = inserted;
         conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-        conn.execute(
-            "INSERT INTO bare_insert VALUES (?1, 'Bare', 'Test', '1990-01-01')",
-            [format!("bare-{i}")],
-        )
-        .unwrap();
+        conn.execute("INSERT INTO bare_insert VALUES (?1, 'Bare', 'Test', '1990-01-01')", [format!("bare-{i}")]).unwrap();
         conn.execute_batch("COMMIT").unwrap();
     });
-    row(
-        "register one client (record + op + audit)",
-        &ours,
-        Some(&base),
-        5.0,
-        Some(3.0),
-    );
+    row("register one client (record + op + audit)", &ours, Some(&base), 5.0, Some(3.0));
 
     let rate = CLIENTS as f64 / generated.as_secs_f64();
-    println!("\nGenerating and writing {CLIENTS} clients: {:.1} s ({rate:.0} a second; budget ≤ 60 s: {})", generated.as_secs_f64(), if generated.as_secs() <= 60 { "within" } else { "OVER" });
+    println!(
+        "\nGenerating and writing {CLIENTS} clients: {:.1} s ({rate:.0} a second; budget ≤ 60 s: {})",
+        generated.as_secs_f64(),
+        if generated.as_secs() <= 60 { "within" } else { "OVER" }
+    );
 }

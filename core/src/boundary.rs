@@ -132,9 +132,6 @@ mod tests {
             std::fs::write(path, &fresh).expect("write types.ts");
         }
         let committed = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            committed == fresh,
-            "ui/src/lib/api/types.ts is out of date with the Rust types: run `make types`"
-        );
+        assert!(committed == fresh, "ui/src/lib/api/types.ts is out of date with the Rust types: run `make types`");
     }
 }

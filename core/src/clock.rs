@@ -20,9 +20,7 @@ pub struct FixedClock(Mutex<DateTime<Utc>>);
 
 impl FixedClock {
     pub fn at(rfc3339: &str) -> Self {
-        let at = DateTime::parse_from_rfc3339(rfc3339)
-            .expect("a test clock needs an RFC 3339 time")
-            .with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339(rfc3339).expect("a test clock needs an RFC 3339 time").with_timezone(&Utc);
         FixedClock(Mutex::new(at))
     }
 

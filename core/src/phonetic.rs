@@ -36,15 +36,10 @@ pub fn name_keys(names: &str) -> Vec<String> {
 /// Makes `name_keys(text)` available to SQL (the search triggers use it), as a JSON array.
 pub fn register(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
-    conn.create_scalar_function(
-        "name_keys",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let text: String = ctx.get::<Option<String>>(0)?.unwrap_or_default();
-            Ok(serde_json::to_string(&name_keys(&text)).unwrap_or_else(|_| "[]".into()))
-        },
-    )
+    conn.create_scalar_function("name_keys", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
+        let text: String = ctx.get::<Option<String>>(0)?.unwrap_or_default();
+        Ok(serde_json::to_string(&name_keys(&text)).unwrap_or_else(|_| "[]".into()))
+    })
 }
 
 #[cfg(test)]
@@ -58,7 +53,9 @@ mod tests {
 
     #[test]
     fn names_that_sound_alike_share_a_key() {
-        for (a, b) in [("Smith", "Smyth"), ("Mohammed", "Muhammad"), ("O'Brien", "OBrien"), ("Wiśniewski", "Wisniewski"), ("Catherine", "Kathryn")] {
+        for (a, b) in
+            [("Smith", "Smyth"), ("Mohammed", "Muhammad"), ("O'Brien", "OBrien"), ("Wiśniewski", "Wisniewski"), ("Catherine", "Kathryn")]
+        {
             assert!(share_a_key(a, b), "{a} / {b}");
         }
     }

@@ -9,11 +9,7 @@ pub fn optional(field: &str, label: &str, value: &str, max: usize) -> Result<Opt
         return Ok(None);
     }
     if trimmed.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            "validation.too_long",
-            format!("{label} must be {max} characters or fewer."),
-        ));
+        return Err(FieldError::new(field, "validation.too_long", format!("{label} must be {max} characters or fewer.")));
     }
     if trimmed.chars().any(char::is_control) {
         return Err(FieldError::new(
@@ -36,9 +32,8 @@ pub fn optional_multiline(field: &str, label: &str, value: &str, max: usize) -> 
 
 /// As [`optional`], but the field must be filled in.
 pub fn required(field: &str, label: &str, value: &str, max: usize) -> Result<String, FieldError> {
-    optional(field, label, value, max)?.ok_or_else(|| {
-        FieldError::new(field, "validation.required", format!("Enter {}.", label.to_lowercase()))
-    })
+    optional(field, label, value, max)?
+        .ok_or_else(|| FieldError::new(field, "validation.required", format!("Enter {}.", label.to_lowercase())))
 }
 
 #[cfg(test)]
@@ -61,9 +56,6 @@ mod tests {
     fn overlong_and_control_characters_are_refused() {
         let long = "a".repeat(10_000);
         assert_eq!(required("surname", "Surname", &long, 100).unwrap_err().code, "validation.too_long");
-        assert_eq!(
-            required("surname", "Surname", "Smi\u{0}th", 100).unwrap_err().code,
-            "validation.control_characters"
-        );
+        assert_eq!(required("surname", "Surname", "Smi\u{0}th", 100).unwrap_err().code, "validation.control_characters");
     }
 }

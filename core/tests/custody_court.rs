@@ -87,7 +87,13 @@ impl Team {
 
     fn register_named(&mut self, surname: &str, forenames: &str) -> String {
         let actor = self.lead.actor();
-        let input = NewClient { surname: surname.into(), forenames: forenames.into(), date_of_birth: "14/06/1990".into(), sex: "female".into(), ..Default::default() };
+        let input = NewClient {
+            surname: surname.into(),
+            forenames: forenames.into(),
+            date_of_birth: "14/06/1990".into(),
+            sex: "female".into(),
+            ..Default::default()
+        };
         clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
     }
 
@@ -252,7 +258,11 @@ fn a_booking_entered_afterwards_keeps_the_time_the_notice_was_given() {
     let appointment = t.appointment_of(&assessment);
     t.outcome(&appointment, outcome("did_not_attend", None)).unwrap();
     let doc = statement::produce(t.lead.store_mut(), &actor, &appointment).unwrap();
-    assert!(doc.paragraphs.iter().any(|p| p.starts_with("On 23 Nov 2026 at 08:40 Priya Shah gave John Smith written notice (RA1)")), "{:?}", doc.paragraphs);
+    assert!(
+        doc.paragraphs.iter().any(|p| p.starts_with("On 23 Nov 2026 at 08:40 Priya Shah gave John Smith written notice (RA1)")),
+        "{:?}",
+        doc.paragraphs
+    );
 }
 
 #[test]
@@ -280,7 +290,8 @@ fn leaving_early_is_a_failure_to_remain_and_a_varied_time_is_in_the_statement() 
 
     let doc = statement::produce(t.lead.store_mut(), &actor, &appointment).unwrap();
     assert!(doc.paragraphs.contains(
-        &"On 23 Nov 2026 at 11:00 Priya Shah varied the time of the appointment (RA2) from 24 Nov 2026 at 10:00 to 24 Nov 2026 at 14:30.".to_string()
+        &"On 23 Nov 2026 at 11:00 Priya Shah varied the time of the appointment (RA2) from 24 Nov 2026 at 10:00 to 24 Nov 2026 at 14:30."
+            .to_string()
     ));
     assert!(doc.paragraphs.contains(&"The appointment was on 24 Nov 2026 at 14:30 at Westbridge Recovery Hub.".to_string()));
     assert!(doc.paragraphs.contains(&"John Smith attended but did not remain for the whole assessment.".to_string()));
@@ -380,7 +391,8 @@ fn a_missed_restriction_on_bail_appointment_is_reported_as_a_breach() {
     let john = t.register();
     let (_hearing, bail) = bail_with_rob(&mut t, &john);
     let actor = t.lead.actor();
-    let rob = court::book_rob_appointment(t.lead.store_mut(), &actor, &bail, &at("25/11/2026", "11:00", "Westbridge Recovery Hub")).unwrap();
+    let rob =
+        court::book_rob_appointment(t.lead.store_mut(), &actor, &bail, &at("25/11/2026", "11:00", "Westbridge Recovery Hub")).unwrap();
     let future = t.outcome(&rob, outcome("did_not_attend", None));
     assert_eq!(code_of(future), "validation.outcome_in_future");
 
@@ -438,7 +450,10 @@ fn an_appointment_with_no_outcome_is_flagged_the_day_after_the_next() {
     t.advance_days(1);
     let flag = t.flag(&john, "APPT-NO-OUTCOME").expect("more than a day has passed");
     assert_eq!(flag.due, day(2026, 11, 24));
-    assert_eq!(flag.sentence, "Key work session with John Smith on 23 Nov 2026 at 10:00 at Westbridge Recovery Hub has no outcome recorded.");
+    assert_eq!(
+        flag.sentence,
+        "Key work session with John Smith on 23 Nov 2026 at 10:00 at Westbridge Recovery Hub has no outcome recorded."
+    );
     t.outcome(&id, outcome("attended", None)).unwrap();
     assert!(t.flag(&john, "APPT-NO-OUTCOME").is_none());
 }
@@ -518,7 +533,17 @@ fn bad_input_is_refused_with_its_own_code() {
     assert_eq!(code_of(no_remained), "validation.required", "an assessment records remained");
     let everything = custody::record_test(t.lead.store_mut(), &actor, &john, &NewTestOnArrest::default()).unwrap_err();
     let fields: Vec<String> = everything.fields().into_iter().map(|f| f.field).collect();
-    for f in ["custody_suite", "arrested_date", "arrested_time", "tested_date", "tested_time", "trigger_offence", "opiates", "cocaine", "sample_type"] {
+    for f in [
+        "custody_suite",
+        "arrested_date",
+        "arrested_time",
+        "tested_date",
+        "tested_time",
+        "trigger_offence",
+        "opiates",
+        "cocaine",
+        "sample_type",
+    ] {
         assert!(fields.contains(&f.to_string()), "{f} missing from {fields:?}");
     }
 }
@@ -650,14 +675,23 @@ fn the_timeline_shows_every_record_in_order_including_merged_records() {
     t.book_initial(&john, &test, at("24/11/2026", "10:00", "Westbridge Recovery Hub"));
     let (_, bail) = bail_with_rob(&mut t, &john);
     court::book_rob_appointment(t.lead.store_mut(), &actor, &bail, &at("25/11/2026", "11:00", "Hub")).unwrap();
-    notes::add_note(t.lead.store_mut(), &actor, &john, &NewNote { text: "Seen in cells, agreed to engage.".into(), ..Default::default() }).unwrap();
+    notes::add_note(t.lead.store_mut(), &actor, &john, &NewNote { text: "Seen in cells, agreed to engage.".into(), ..Default::default() })
+        .unwrap();
     merge::merge(t.lead.store_mut(), &actor, &john, &twin, "Same PNC and date of birth").unwrap();
 
     let entries = timeline::for_client(t.lead.store().reader(), &john).unwrap();
     let kinds: Vec<&str> = entries.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["Test on arrest", "Test on arrest", "Case note", "Court hearing", "Bail decision", "Initial required assessment", "Restriction on Bail appointment"]
+        [
+            "Test on arrest",
+            "Test on arrest",
+            "Case note",
+            "Court hearing",
+            "Bail decision",
+            "Initial required assessment",
+            "Restriction on Bail appointment"
+        ]
     );
     assert_eq!(entries[0].client_id, twin, "the merged record's test is in the survivor's timeline");
     assert_eq!(entries[0].stage, Stage::Custody);
@@ -674,7 +708,9 @@ fn a_case_note_is_corrected_by_a_new_note() {
     let mut t = team();
     let john = t.register();
     let actor = t.lead.actor();
-    let first = notes::add_note(t.lead.store_mut(), &actor, &john, &NewNote { text: "Lives at 12 Mill Street.".into(), ..Default::default() }).unwrap();
+    let first =
+        notes::add_note(t.lead.store_mut(), &actor, &john, &NewNote { text: "Lives at 12 Mill Street.".into(), ..Default::default() })
+            .unwrap();
     t.clock.advance(Duration::minutes(5));
     let second = notes::add_note(
         t.lead.store_mut(),
@@ -687,12 +723,8 @@ fn a_case_note_is_corrected_by_a_new_note() {
     assert_eq!(all.notes.len(), 2, "nothing is overwritten");
     assert_eq!(all.notes[0].corrects_note_id.as_deref(), Some(first.as_str()));
     assert_eq!(all.notes[1].corrected_by_note_id.as_deref(), Some(second.as_str()));
-    let kind: String = t
-        .lead
-        .store()
-        .reader()
-        .query_row("SELECT kind FROM operations WHERE record_id = ?1", [&second], |r| r.get(0))
-        .unwrap();
+    let kind: String =
+        t.lead.store().reader().query_row("SELECT kind FROM operations WHERE record_id = ?1", [&second], |r| r.get(0)).unwrap();
     assert_eq!(kind, "append");
 }
 
@@ -705,7 +737,11 @@ fn a_missed_caution_appointment_shows_non_engagement() {
         t.lead.store_mut(),
         &actor,
         &john,
-        &NewCaution { given_on: "23/11/2026".into(), conditions: "Attend two drug service appointments.".into(), complete_by: "23/02/2027".into() },
+        &NewCaution {
+            given_on: "23/11/2026".into(),
+            conditions: "Attend two drug service appointments.".into(),
+            complete_by: "23/02/2027".into(),
+        },
     )
     .unwrap();
     let appointment = caution::book_appointment(t.lead.store_mut(), &actor, &id, &at("23/11/2026", "08:00", "Hub")).unwrap();

@@ -72,7 +72,14 @@ fn without_reviews(sentenced_on: &str) -> NewOrder {
 }
 
 fn slot(weekday: &str, time: &str, kind: &str, starts_on: &str) -> NewSlot {
-    NewSlot { weekday: weekday.into(), time: time.into(), kind: kind.into(), place: "Westbridge Recovery Hub".into(), starts_on: starts_on.into(), ..Default::default() }
+    NewSlot {
+        weekday: weekday.into(),
+        time: time.into(),
+        kind: kind.into(),
+        place: "Westbridge Recovery Hub".into(),
+        starts_on: starts_on.into(),
+        ..Default::default()
+    }
 }
 
 fn unacceptable(on: &str, what: &str) -> NewFailure {
@@ -82,7 +89,13 @@ fn unacceptable(on: &str, what: &str) -> NewFailure {
 impl Team {
     fn register_named(&mut self, surname: &str, forenames: &str) -> String {
         let actor = self.lead.actor();
-        let input = NewClient { surname: surname.into(), forenames: forenames.into(), date_of_birth: "14/06/1990".into(), sex: "female".into(), ..Default::default() };
+        let input = NewClient {
+            surname: surname.into(),
+            forenames: forenames.into(),
+            date_of_birth: "14/06/1990".into(),
+            sex: "female".into(),
+            ..Default::default()
+        };
         clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
     }
 
@@ -190,7 +203,10 @@ fn the_treatment_and_testing_period_cannot_outlast_the_order() {
     both.court = String::new();
     assert_eq!(
         fields_of(t.order(&john, &both)),
-        vec![("court".to_string(), "validation.required".to_string()), ("treatment_months".into(), "validation.treatment_outlasts_order".into())]
+        vec![
+            ("court".to_string(), "validation.required".to_string()),
+            ("treatment_months".into(), "validation.treatment_outlasts_order".into())
+        ]
     );
 }
 
@@ -253,11 +269,7 @@ fn an_acceptable_absence_never_counts_toward_a_warning_or_breach() {
     let order = t.order(&john, &without_reviews("01/12/2026")).unwrap();
     let mut ill = unacceptable("05/01/2027", "Did not attend key work");
     ill.acceptable = Some(true);
-    assert_eq!(
-        code_of(t.failure(&order, &ill)),
-        "validation.acceptable_without_reason",
-        "an acceptable failure needs its reason"
-    );
+    assert_eq!(code_of(t.failure(&order, &ill)), "validation.acceptable_without_reason", "an acceptable failure needs its reason");
     ill.reason = "In hospital; discharge letter seen".into();
     let excused = t.failure(&order, &ill).unwrap();
     assert!(t.codes(&john).is_empty(), "an acceptable failure raises nothing");
@@ -371,7 +383,15 @@ fn a_review_with_no_progress_report_is_flagged_until_the_report_is_produced() {
         t.lead.store_mut(),
         &actor,
         &order,
-        &NewDrrTest { appointment: NewAppointment { date: "23/11/2026".into(), time: "10:00".into(), place: "Westbridge Recovery Hub".into(), ..Default::default() }, sample_type: "urine".into() },
+        &NewDrrTest {
+            appointment: NewAppointment {
+                date: "23/11/2026".into(),
+                time: "10:00".into(),
+                place: "Westbridge Recovery Hub".into(),
+                ..Default::default()
+            },
+            sample_type: "urine".into(),
+        },
     )
     .unwrap();
     t.set_clock("2026-11-23T11:00:00Z");
@@ -518,7 +538,12 @@ fn a_test_with_no_result_is_flagged_and_a_result_cannot_be_for_a_day_to_come() {
     let order = t.order(&john, &order_made("23/11/2026", "23/12/2026")).unwrap();
     let actor = t.lead.actor();
     let book = |date: &str| NewDrrTest {
-        appointment: NewAppointment { date: date.into(), time: "10:00".into(), place: "Westbridge Recovery Hub".into(), ..Default::default() },
+        appointment: NewAppointment {
+            date: date.into(),
+            time: "10:00".into(),
+            place: "Westbridge Recovery Hub".into(),
+            ..Default::default()
+        },
         sample_type: "oral_fluid".into(),
     };
     let test = testing::book(t.lead.store_mut(), &actor, &order, &book("23/11/2026")).unwrap();
@@ -535,7 +560,10 @@ fn a_test_with_no_result_is_flagged_and_a_result_cannot_be_for_a_day_to_come() {
 
     t.set_clock("2026-11-23T10:30:00Z");
     let flag = t.flag(&john, "DRR-TEST-MISSED").expect("its time has passed with nothing recorded");
-    assert_eq!(flag.sentence, "John Smith had a DRR drug test on 23 Nov 2026 at 10:00 at Westbridge Recovery Hub and no result or reason is recorded.");
+    assert_eq!(
+        flag.sentence,
+        "John Smith had a DRR drug test on 23 Nov 2026 at 10:00 at Westbridge Recovery Hub and no result or reason is recorded."
+    );
     assert_eq!(flag.severity, Severity::Due);
     // Days later still, the test has its own flag only: not a second "no outcome" one.
     t.set_clock("2026-11-26T10:30:00Z");
@@ -551,8 +579,14 @@ fn a_test_with_no_result_is_flagged_and_a_result_cannot_be_for_a_day_to_come() {
     let missed = tests[0].appointment.id.clone();
     let failure = t.failure(&order, &NewFailure { appointment_id: missed.clone(), acceptable: Some(false), ..Default::default() }).unwrap();
     let f = &t.summary(&john).orders[0].failures[0];
-    assert_eq!((f.id.as_str(), f.occurred_on, f.what.as_str()), (failure.as_str(), day(2026, 11, 23), "Did not attend drug test on 23 Nov 2026 at 10:00"));
-    assert_eq!(code_of(t.failure(&order, &NewFailure { appointment_id: missed, acceptable: Some(false), ..Default::default() })), "pathway.not_allowed");
+    assert_eq!(
+        (f.id.as_str(), f.occurred_on, f.what.as_str()),
+        (failure.as_str(), day(2026, 11, 23), "Did not attend drug test on 23 Nov 2026 at 10:00")
+    );
+    assert_eq!(
+        code_of(t.failure(&order, &NewFailure { appointment_id: missed, acceptable: Some(false), ..Default::default() })),
+        "pathway.not_allowed"
+    );
     let kept = t.summary(&john).orders[0].tests[1].appointment.id.clone();
     assert_eq!(
         code_of(t.failure(&order, &NewFailure { appointment_id: kept, acceptable: Some(false), ..Default::default() })),
@@ -578,12 +612,27 @@ fn an_order_ending_within_fourteen_days_needs_an_exit_plan() {
     assert!(t.flag(&john, "DRR-ENDING").is_none());
 
     t.set_clock("2026-11-23T12:00:00Z");
-    let refused = drr::end_order(t.lead.store_mut(), &actor, &order, &OrderEnding { status: "completed".into(), ended_on: "24/11/2026".into(), reason: "Order completed".into() });
+    let refused = drr::end_order(
+        t.lead.store_mut(),
+        &actor,
+        &order,
+        &OrderEnding { status: "completed".into(), ended_on: "24/11/2026".into(), reason: "Order completed".into() },
+    );
     assert_eq!(code_of(refused), "validation.date_future");
-    drr::end_order(t.lead.store_mut(), &actor, &order, &OrderEnding { status: "completed".into(), ended_on: "23/11/2026".into(), reason: "Order completed".into() }).unwrap();
+    drr::end_order(
+        t.lead.store_mut(),
+        &actor,
+        &order,
+        &OrderEnding { status: "completed".into(), ended_on: "23/11/2026".into(), reason: "Order completed".into() },
+    )
+    .unwrap();
     let o = &t.summary(&john).orders[0];
     assert_eq!((o.status.as_str(), o.status_label.as_str()), ("completed", "Completed"));
-    assert_eq!(code_of(t.failure(&order, &unacceptable("23/11/2026", "Late"))), "pathway.not_allowed", "a completed order takes nothing more");
+    assert_eq!(
+        code_of(t.failure(&order, &unacceptable("23/11/2026", "Late"))),
+        "pathway.not_allowed",
+        "a completed order takes nothing more"
+    );
     // A new order may follow a finished one.
     t.order(&john, &without_reviews("23/11/2026")).unwrap();
 }

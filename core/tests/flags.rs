@@ -15,31 +15,66 @@ use throughline_core::appointments::{self, NewAppointment, NewOutcome};
 use throughline_core::clients::consent::{self, NewConsent};
 use throughline_core::clients::{self, merge, NewClient};
 use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::custody::{self, NewAssessment, NewTestOnArrest};
 use throughline_core::flags::board::{self, FlagFilter};
 use throughline_core::flags::{self, today, Scope, Severity};
-use throughline_core::custody::{self, NewAssessment, NewTestOnArrest};
 use throughline_core::notes::{self, NewContact};
 
 #[derive(Debug, Clone)]
 enum Step {
     Register,
-    Contact { client: usize, days_ago: i64 },
-    Appointment { client: usize, days_ago: i64 },
-    Outcome { appointment: usize, attended: bool },
-    Consent { client: usize, days_ago: i64 },
-    Withdraw { consent: usize },
-    Close { client: usize },
-    Reopen { client: usize },
-    Merge { survivor: usize, merged: usize },
-    Advance { days: i64 },
+    Contact {
+        client: usize,
+        days_ago: i64,
+    },
+    Appointment {
+        client: usize,
+        days_ago: i64,
+    },
+    Outcome {
+        appointment: usize,
+        attended: bool,
+    },
+    Consent {
+        client: usize,
+        days_ago: i64,
+    },
+    Withdraw {
+        consent: usize,
+    },
+    Close {
+        client: usize,
+    },
+    Reopen {
+        client: usize,
+    },
+    Merge {
+        survivor: usize,
+        merged: usize,
+    },
+    Advance {
+        days: i64,
+    },
     /// A test on arrest, positive or not.
-    Test { client: usize, positive: bool },
+    Test {
+        client: usize,
+        positive: bool,
+    },
     /// An initial assessment booked for a test (or a follow-up for an initial assessment).
-    BookAssessment { test: usize, follow_up: bool },
+    BookAssessment {
+        test: usize,
+        follow_up: bool,
+    },
     /// A general appointment or an assessment's cancelled.
-    Cancel { appointment: usize, assessment: bool },
+    Cancel {
+        appointment: usize,
+        assessment: bool,
+    },
     /// RA4 (a follow-up required) or RA5 at the end of an initial assessment.
-    DecideFollowUp { assessment: usize, required: bool },
+    DecideFollowUp {
+        assessment: usize,
+        required: bool,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -140,7 +175,13 @@ impl History {
             Step::Appointment { client, days_ago } => {
                 if let Some(id) = Self::pick(&self.clients, *client) {
                     let day = today - Duration::days(*days_ago);
-                    let input = NewAppointment { kind: "Key work session".into(), date: typed_date(day), time: "11:00".into(), place: "Hub".into(), ..NewAppointment::default() };
+                    let input = NewAppointment {
+                        kind: "Key work session".into(),
+                        date: typed_date(day),
+                        time: "11:00".into(),
+                        place: "Hub".into(),
+                        ..NewAppointment::default()
+                    };
                     if let Ok(a) = appointments::book_general(store, &actor, &id, &input) {
                         self.appointments.push(a);
                     }
@@ -223,7 +264,12 @@ impl History {
                     test_id,
                     initial_assessment_id: initial_id,
                     carried_out_now: false,
-                    appointment: NewAppointment { date: typed_date(today + Duration::days(2)), time: "10:00".into(), place: "Hub".into(), ..NewAppointment::default() },
+                    appointment: NewAppointment {
+                        date: typed_date(today + Duration::days(2)),
+                        time: "10:00".into(),
+                        place: "Hub".into(),
+                        ..NewAppointment::default()
+                    },
                     notice_date: String::new(),
                     notice_time: String::new(),
                 };
@@ -244,7 +290,12 @@ impl History {
                 if let Some(id) = Self::pick(&self.assessments, *assessment) {
                     if let Ok(Some(r)) = custody::get_assessment(store.reader(), &id) {
                         // The assessment must have been attended and completed first.
-                        let _ = appointments::record_outcome(store, &actor, &r.appointment_id, &NewOutcome { outcome: "attended".into(), remained: Some(true) });
+                        let _ = appointments::record_outcome(
+                            store,
+                            &actor,
+                            &r.appointment_id,
+                            &NewOutcome { outcome: "attended".into(), remained: Some(true) },
+                        );
                     }
                     let _ = custody::decide_follow_up(store, &actor, &id, *required, None);
                 }
@@ -291,9 +342,13 @@ impl History {
         let today = self.today();
         let settings = TeamSettings::default();
         let days = i64::from(settings.case_no_contact_days);
-        let cutoff = throughline_core::calendar::when::sql(throughline_core::calendar::when::start_of_day(today - Duration::days(days) + Duration::days(1)));
+        let cutoff = throughline_core::calendar::when::sql(throughline_core::calendar::when::start_of_day(
+            today - Duration::days(days) + Duration::days(1),
+        ));
         let date = |t: Option<String>| t.map(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").unwrap());
-        let day_of = |t: String| throughline_core::calendar::when::london_date(chrono::DateTime::parse_from_rfc3339(&t).unwrap().with_timezone(&chrono::Utc));
+        let day_of = |t: String| {
+            throughline_core::calendar::when::london_date(chrono::DateTime::parse_from_rfc3339(&t).unwrap().with_timezone(&chrono::Utc))
+        };
         let mut out = BTreeSet::new();
         let mut stmt = conn
             .prepare(
@@ -305,7 +360,9 @@ impl History {
             )
             .unwrap();
         let rows = stmt
-            .query_map([today.format("%Y-%m-%d").to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?)))
+            .query_map([today.format("%Y-%m-%d").to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+            })
             .unwrap();
         for row in rows {
             let (id, created, withdrawn, review): (String, String, Option<String>, Option<String>) = row.unwrap();
@@ -436,9 +493,21 @@ fn team_flags_count_by_rule_severity_and_worker_and_page_through_a_count() {
     let by_worker: Vec<(&str, &str, u32)> = team.by_worker.iter().map(|c| (c.key.as_str(), c.label.as_str(), c.total)).collect();
     assert_eq!(by_worker, [(me.as_str(), "Priya Shah", 40), ("", "Allocated to no one", 80)]);
 
-    let first = board::page(conn, now, &settings, &FlagFilter { code: Some("CASE-NO-CONTACT".into()), severity: Some(Severity::Due), ..FlagFilter::default() }).unwrap();
+    let first = board::page(
+        conn,
+        now,
+        &settings,
+        &FlagFilter { code: Some("CASE-NO-CONTACT".into()), severity: Some(Severity::Due), ..FlagFilter::default() },
+    )
+    .unwrap();
     assert_eq!((first.total, first.flags.len()), (60, board::PAGE_SIZE));
-    let second = board::page(conn, now, &settings, &FlagFilter { code: Some("CASE-NO-CONTACT".into()), severity: Some(Severity::Due), offset: 50, ..FlagFilter::default() }).unwrap();
+    let second = board::page(
+        conn,
+        now,
+        &settings,
+        &FlagFilter { code: Some("CASE-NO-CONTACT".into()), severity: Some(Severity::Due), offset: 50, ..FlagFilter::default() },
+    )
+    .unwrap();
     assert_eq!(second.flags.len(), 10);
     assert!(first.flags.iter().chain(&second.flags).all(|f| f.code == "CASE-NO-CONTACT"));
     let unallocated = board::page(conn, now, &settings, &FlagFilter { worker_id: Some(String::new()), ..FlagFilter::default() }).unwrap();

@@ -216,20 +216,15 @@ fn every_change_has_its_operation_and_audit_entry() {
     let (kind, changes, worker): (String, String, String) = admin
         .store()
         .reader()
-        .query_row(
-            "SELECT kind, changes, worker_id FROM operations WHERE record_type = 'client' AND record_id = ?1",
-            [&client.id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .query_row("SELECT kind, changes, worker_id FROM operations WHERE record_type = 'client' AND record_id = ?1", [&client.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .unwrap();
     assert_eq!(kind, "create");
     assert_eq!(worker, admin.worker().id);
     let changes: serde_json::Value = serde_json::from_str(&changes).unwrap();
     assert_eq!(changes["surname"], serde_json::json!([null, "Smith"]));
-    assert_eq!(
-        count(&admin, &format!("SELECT count(*) FROM audit_log WHERE action = 'create' AND client_id = '{}'", client.id)),
-        1
-    );
+    assert_eq!(count(&admin, &format!("SELECT count(*) FROM audit_log WHERE action = 'create' AND client_id = '{}'", client.id)), 1);
     // Sequence numbers on this device have no gaps.
     let (seqs, max): (i64, i64) =
         admin.store().reader().query_row("SELECT count(*), max(seq) FROM operations", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
@@ -348,7 +343,8 @@ fn an_idle_session_locks_after_the_team_idle_time() {
     admin.touch();
     laptop.clock.advance(Duration::minutes(2));
     assert!(admin.is_idle());
-    let out_of_range = admin.save_team_settings(&throughline_core::accounts::settings::TeamSettings { idle_lock_minutes: 0, ..Default::default() });
+    let out_of_range =
+        admin.save_team_settings(&throughline_core::accounts::settings::TeamSettings { idle_lock_minutes: 0, ..Default::default() });
     assert_eq!(out_of_range.err().unwrap().code(), "validation.idle_lock_range");
 }
 

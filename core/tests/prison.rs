@@ -158,10 +158,7 @@ fn a_release_approaching_with_no_plan_is_flagged_until_the_plan_and_first_appoin
     let coming = releases::coming(t.lead.store().reader(), t.clock.now(), 28, None).unwrap();
     assert_eq!(coming.len(), 1);
     assert_eq!(coming[0].days_until, 14);
-    assert_eq!(
-        coming[0].missing,
-        vec!["No throughcare plan", "No first community appointment", "No prescribing continuity"]
-    );
+    assert_eq!(coming[0].missing, vec!["No throughcare plan", "No first community appointment", "No prescribing continuity"]);
 
     let actor = t.lead.actor();
     // A plan without naloxone or anyone at the gate says so.
@@ -172,12 +169,16 @@ fn a_release_approaching_with_no_plan_is_flagged_until_the_plan_and_first_appoin
         vec!["No first community appointment", "No prescribing continuity", "Naloxone not supplied", "Nobody to meet them at the gate"]
     );
     prison::save_plan(t.lead.store_mut(), &actor, &spell, &plan()).unwrap();
-    assert_eq!(prison::for_client(t.lead.store().reader(), &john, t.clock.now()).unwrap().spells[0].plan.as_ref().unwrap().gate_contact.as_deref(), Some("Sam Okafor (prison link worker)"));
+    assert_eq!(
+        prison::for_client(t.lead.store().reader(), &john, t.clock.now()).unwrap().spells[0].plan.as_ref().unwrap().gate_contact.as_deref(),
+        Some("Sam Okafor (prison link worker)")
+    );
     assert_eq!(
         t.flag(&john, "PRISON-RELEASE-NO-PLAN").unwrap().sentence,
         "John Smith is expected to be released from HMP Westbridge on 7 Dec 2026 and has no first community appointment."
     );
-    let first = prison::book_first_appointment(t.lead.store_mut(), &actor, &spell, &at("08/12/2026", "10:00", "Westbridge Recovery Hub")).unwrap();
+    let first =
+        prison::book_first_appointment(t.lead.store_mut(), &actor, &spell, &at("08/12/2026", "10:00", "Westbridge Recovery Hub")).unwrap();
     assert!(t.flag(&john, "PRISON-RELEASE-NO-PLAN").is_none(), "plan and appointment recorded");
     let coming = releases::coming(t.lead.store().reader(), t.clock.now(), 28, None).unwrap();
     assert!(coming[0].missing.is_empty());
@@ -230,7 +231,10 @@ fn treatment_within_21_days_of_release_counts_to_the_day_and_clears_the_flag() {
 
     let f = t.flag(&john, "PRISON-NO-TREATMENT").unwrap();
     assert_eq!((f.severity, f.due.to_string()), (Severity::Due, "2026-11-23".to_string()));
-    assert_eq!(f.sentence, "John Smith was released from HMP Westbridge on 2 Nov 2026 (day 0 of 21) and no community treatment start is recorded.");
+    assert_eq!(
+        f.sentence,
+        "John Smith was released from HMP Westbridge on 2 Nov 2026 (day 0 of 21) and no community treatment start is recorded."
+    );
     assert_eq!(t.spell_view(&john).continuity.unwrap().result, Continuity::Open);
 
     t.set_clock("2026-11-15T23:59:00Z"); // day 13
@@ -307,12 +311,8 @@ fn a_moved_release_date_clears_and_raises_the_flags_and_keeps_every_date_in_hist
     t.move_release(&spell, "20/11/2026");
     assert_eq!(codes(&t.prison_flags(&john)), vec!["PRISON-RELEASE-UNCONFIRMED"]);
 
-    let history: Vec<(String, String)> = t
-        .spell_view(&john)
-        .release_date_changes
-        .iter()
-        .map(|c| (c.from.unwrap().to_string(), c.to.unwrap().to_string()))
-        .collect();
+    let history: Vec<(String, String)> =
+        t.spell_view(&john).release_date_changes.iter().map(|c| (c.from.unwrap().to_string(), c.to.unwrap().to_string())).collect();
     assert_eq!(
         history,
         vec![
@@ -395,7 +395,12 @@ fn bad_input_is_refused_with_its_own_code_and_nothing_is_lost() {
         t.lead.store_mut(),
         &actor,
         &spell,
-        &SpellChange { custody_type: "sentenced".into(), expected_release_on: "07/12/2026".into(), licence_end_on: "06/12/2026".into(), ..Default::default() },
+        &SpellChange {
+            custody_type: "sentenced".into(),
+            expected_release_on: "07/12/2026".into(),
+            licence_end_on: "06/12/2026".into(),
+            ..Default::default()
+        },
     )
     .unwrap_err();
     assert_eq!(err.code(), "validation.licence_before_release");
@@ -501,7 +506,8 @@ fn the_handover_summary_says_exactly_the_recorded_facts() {
             "Risks: Overdose in 2024; reduced tolerance after release. Injecting: injected before, not now.".into(),
             "Substances: primary Heroin; secondary Crack cocaine.".into(),
             "Treatment in prison: Methadone 60ml daily; psychosocial group work.".into(),
-            "Prescribing on release: Bridging prescription arranged: Methadone 60ml daily; bridging script to the first appointment.".into(),
+            "Prescribing on release: Bridging prescription arranged: Methadone 60ml daily; bridging script to the first appointment."
+                .into(),
             "Accommodation on release: Approved premises, 12 Mill Street, Westbridge.".into(),
             "Naloxone: supplied.".into(),
             "Met at the gate by: Sam Okafor (prison link worker).".into(),
@@ -538,7 +544,8 @@ fn the_whole_release_clears_every_prison_flag_and_shows_on_the_timeline() {
     assert_eq!(releases::this_week(t.lead.store().reader(), t.clock.now(), Some(&me)).unwrap().len(), 1);
 
     prison::save_plan(t.lead.store_mut(), &actor, &spell, &plan()).unwrap();
-    let first = prison::book_first_appointment(t.lead.store_mut(), &actor, &spell, &at("25/11/2026", "14:00", "Westbridge Recovery Hub")).unwrap();
+    let first =
+        prison::book_first_appointment(t.lead.store_mut(), &actor, &spell, &at("25/11/2026", "14:00", "Westbridge Recovery Hub")).unwrap();
     assert!(t.prison_flags(&john).is_empty());
     t.set_clock("2026-11-25T16:00:00Z");
     t.release(&spell, "25/11/2026").unwrap();
@@ -562,7 +569,10 @@ fn the_whole_release_clears_every_prison_flag_and_shows_on_the_timeline() {
         .filter(|e| e.stage == Stage::Prison || e.kind.starts_with("Treatment") || e.kind == "Referral")
         .map(|e| e.kind)
         .collect();
-    assert_eq!(kinds, vec!["Prison reception", "Throughcare plan", "Release from prison", "Referral", "Treatment start", "First community appointment"]);
+    assert_eq!(
+        kinds,
+        vec!["Prison reception", "Throughcare plan", "Release from prison", "Referral", "Treatment start", "First community appointment"]
+    );
 }
 
 #[test]
@@ -582,7 +592,13 @@ fn the_continuity_rate_counts_releases_against_the_three_week_ambition() {
     let mut t = team_at("2026-10-01T09:00:00Z");
     let actor = t.lead.actor();
     let mut person = |surname: &str| {
-        let input = NewClient { surname: surname.into(), forenames: "Sam".into(), date_of_birth: "14/06/1990".into(), sex: "male".into(), ..Default::default() };
+        let input = NewClient {
+            surname: surname.into(),
+            forenames: "Sam".into(),
+            date_of_birth: "14/06/1990".into(),
+            sex: "male".into(),
+            ..Default::default()
+        };
         clients::register(t.lead.store_mut(), &actor, &input).unwrap().id
     };
     let (within, outside, open, earlier) = (person("Within"), person("Outside"), person("Open"), person("Earlier"));

@@ -32,7 +32,13 @@ fn team() -> Team {
 }
 
 fn person(surname: &str, forenames: &str, dob: &str) -> NewClient {
-    NewClient { surname: surname.into(), forenames: forenames.into(), date_of_birth: dob.into(), sex: "male".into(), ..NewClient::default() }
+    NewClient {
+        surname: surname.into(),
+        forenames: forenames.into(),
+        date_of_birth: dob.into(),
+        sex: "male".into(),
+        ..NewClient::default()
+    }
 }
 
 impl Team {
@@ -157,12 +163,8 @@ fn merge_then_undo_restores_both_records_exactly() {
     assert_eq!(t.find("smyth"), ["Jon Smyth", "John Smith"].map(String::from), "two people again, exact surname first");
     assert!(merge::undo(t.lead.store_mut(), &actor, &merge_id).is_err(), "an undone merge cannot be undone twice");
     // The merge and its undo are both in the audit trail.
-    let audited: i64 = t
-        .lead
-        .store()
-        .reader()
-        .query_row("SELECT count(*) FROM audit_log WHERE record_type = 'client_merge'", [], |r| r.get(0))
-        .unwrap();
+    let audited: i64 =
+        t.lead.store().reader().query_row("SELECT count(*) FROM audit_log WHERE record_type = 'client_merge'", [], |r| r.get(0)).unwrap();
     assert_eq!(audited, 2);
 }
 
@@ -173,7 +175,8 @@ fn undo_keeps_changes_made_after_the_merge() {
     let b = t.register(NewClient { phone: "07700 900123".into(), ..person("Smyth", "Jon", "03/03/1987") });
     let actor = t.lead.actor();
     let merge_id = merge::merge(t.lead.store_mut(), &actor, &a, &b, "").unwrap();
-    let edited = NewClient { phone: "07700 900123".into(), gp: "Park Lane Medical Practice".into(), ..person("Smith", "John", "03/03/1987") };
+    let edited =
+        NewClient { phone: "07700 900123".into(), gp: "Park Lane Medical Practice".into(), ..person("Smith", "John", "03/03/1987") };
     clients::update_details(t.lead.store_mut(), &actor, &a, &edited).unwrap();
     merge::undo(t.lead.store_mut(), &actor, &merge_id).unwrap();
     let survivor = t.client(&a);
@@ -186,19 +189,30 @@ fn the_duplicate_finder_finds_planted_duplicates_in_generated_data() {
     let mut t = team();
     let now = t.clock.now();
     let actor = t.lead.actor();
-    let pop = demo::population(7, 5_000, now, &[actor.worker_id.clone()]);
+    let pop = demo::population(7, 5_000, now, std::slice::from_ref(&actor.worker_id));
     demo::insert(t.lead.store_mut(), &actor, &pop).unwrap();
     let pairs = duplicates::pairs(t.lead.store().reader(), now).unwrap();
-    let found: std::collections::HashSet<(String, String)> = pairs
-        .iter()
-        .map(|p| if p.first.id < p.second.id { (p.first.id.clone(), p.second.id.clone()) } else { (p.second.id.clone(), p.first.id.clone()) })
-        .collect();
+    let found: std::collections::HashSet<(String, String)> =
+        pairs
+            .iter()
+            .map(|p| {
+                if p.first.id < p.second.id {
+                    (p.first.id.clone(), p.second.id.clone())
+                } else {
+                    (p.second.id.clone(), p.first.id.clone())
+                }
+            })
+            .collect();
     let planted: Vec<(String, String)> = pop
         .planted_duplicates
         .iter()
         .map(|(i, j)| {
             let (a, b) = (pop.clients[*i].id.clone(), pop.clients[*j].id.clone());
-            if a < b { (a, b) } else { (b, a) }
+            if a < b {
+                (a, b)
+            } else {
+                (b, a)
+            }
         })
         .collect();
     let recalled = planted.iter().filter(|p| found.contains(p)).count();
@@ -210,7 +224,11 @@ fn the_duplicate_finder_finds_planted_duplicates_in_generated_data() {
         }
     }
     let false_suggestions = found.len() - recalled;
-    println!("planted {}, found {recalled}, recall {:.1}%, other suggestions {false_suggestions}", planted.len(), 100.0 * recalled as f64 / planted.len() as f64);
+    println!(
+        "planted {}, found {recalled}, recall {:.1}%, other suggestions {false_suggestions}",
+        planted.len(),
+        100.0 * recalled as f64 / planted.len() as f64
+    );
     assert!(planted.len() > 50);
     assert!(recalled * 100 >= planted.len() * 95, "recall under 95%: {recalled} of {}", planted.len());
     assert!(false_suggestions * 10 <= planted.len(), "too many other suggestions: {false_suggestions}");
@@ -231,7 +249,12 @@ fn every_change_to_a_record_is_in_its_history() {
         t.lead.store_mut(),
         &actor,
         &id,
-        &NewClient { surname: "Smith-Jones".into(), ethnicity: "white_irish".into(), no_fixed_abode: true, ..person("Smith", "John", "03/03/1987") },
+        &NewClient {
+            surname: "Smith-Jones".into(),
+            ethnicity: "white_irish".into(),
+            no_fixed_abode: true,
+            ..person("Smith", "John", "03/03/1987")
+        },
     )
     .unwrap();
     assert_eq!(changed, ["ethnicity", "no_fixed_abode", "surname"]);
@@ -264,7 +287,11 @@ fn bad_details_are_refused_field_by_field_and_nothing_changes() {
     assert_eq!(fields, ["ethnicity", "postcode", "phone", "prison_number"]);
     assert_eq!(t.client(&id), before);
     // Multi-line risk notes are fine.
-    let good = NewClient { risk_notes: "Lives with partner.\nDog at address.".into(), prison_number: "a1234bc".into(), ..person("Smith", "John", "03/03/1987") };
+    let good = NewClient {
+        risk_notes: "Lives with partner.\nDog at address.".into(),
+        prison_number: "a1234bc".into(),
+        ..person("Smith", "John", "03/03/1987")
+    };
     clients::update_details(t.lead.store_mut(), &actor, &id, &good).unwrap();
     assert_eq!(t.client(&id).prison_number.as_deref(), Some("A1234BC"));
 }
@@ -274,7 +301,11 @@ fn consent_is_current_until_withdrawn_or_due_for_review() {
     let mut t = team();
     let id = t.register(person("Smith", "John", "03/03/1987"));
     let actor = t.lead.actor();
-    let given = NewConsent { given_on: "23/11/2026".into(), scope: "Police, probation and the treatment provider".into(), review_on: String::new() };
+    let given = NewConsent {
+        given_on: "23/11/2026".into(),
+        scope: "Police, probation and the treatment provider".into(),
+        review_on: String::new(),
+    };
     let consent_id = consent::record(t.lead.store_mut(), &actor, &id, &given, 12).unwrap();
     let record = clients::open(t.lead.store_mut(), &actor, &id).unwrap();
     assert!(record.has_current_consent);
@@ -298,11 +329,21 @@ fn clients_are_allocated_to_workers_and_caseloads_counted() {
     let mut t = team();
     let dan = t
         .lead
-        .add_worker(&NewWorker { display_name: "Dan Kowalski".into(), login: "dan".into(), roles: vec![Role::Custody], password: "custody-suite-seven".into() })
+        .add_worker(&NewWorker {
+            display_name: "Dan Kowalski".into(),
+            login: "dan".into(),
+            roles: vec![Role::Custody],
+            password: "custody-suite-seven".into(),
+        })
         .unwrap();
     let admin_only = t
         .lead
-        .add_worker(&NewWorker { display_name: "Ali Admin".into(), login: "ali".into(), roles: vec![Role::Administrator], password: "custody-suite-seven".into() })
+        .add_worker(&NewWorker {
+            display_name: "Ali Admin".into(),
+            login: "ali".into(),
+            roles: vec![Role::Administrator],
+            password: "custody-suite-seven".into(),
+        })
         .unwrap();
     let a = t.register(person("Smith", "John", "03/03/1987"));
     let b = t.register(person("Jones", "Sarah", "04/04/1990"));

@@ -10,7 +10,9 @@ use throughline_core::{Coded, ErrorPayload};
 pub enum SessionState {
     SignedOut,
     /// Locked after idling or by the worker: the database is closed and the key dropped.
-    Locked { login: String },
+    Locked {
+        login: String,
+    },
     SignedIn(Box<Session>),
 }
 
@@ -50,11 +52,7 @@ pub fn lock(state: &mut SessionState, why: &str) {
 
 /// Runs `work` for the signed-in worker if they hold one of `roles` (any role when empty).
 /// This is the control; the UI hiding a button is only a convenience.
-pub fn signed_in<T>(
-    app: &AppState,
-    roles: &[Role],
-    work: impl FnOnce(&mut Session) -> CommandResult<T>,
-) -> CommandResult<T> {
+pub fn signed_in<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&mut Session) -> CommandResult<T>) -> CommandResult<T> {
     let mut state = app.session();
     if let SessionState::SignedIn(session) = &*state {
         if session.is_idle() {

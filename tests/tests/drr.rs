@@ -93,7 +93,11 @@ async fn a_drr_from_order_to_breach_and_review() {
     j.fill("kind", "Key work").await;
     j.fill("appointment_place", "Westbridge Recovery Hub").await;
     save(&j).await;
-    j.wait_for_text("#drr", &format!("Key work, {}", ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][weekday as usize - 1])).await;
+    j.wait_for_text(
+        "#drr",
+        &format!("Key work, {}", ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][weekday as usize - 1]),
+    )
+    .await;
     show(&j, "drr").await;
     j.shot("order-and-timetable").await;
 
@@ -154,7 +158,11 @@ async fn a_drr_from_order_to_breach_and_review() {
     j.wait_for_text(".document", "Progress report: Drug Rehabilitation Requirement review on").await;
     j.wait_for_text(".document", "test missed (Did not attend; no contact)").await;
     j.wait_for_text(".document", "Failures to comply (2):").await;
-    j.wait_for_text(".document", "The treatment provider's views (Westbridge Recovery Service): Attends key work; still using crack at weekends.").await;
+    j.wait_for_text(
+        ".document",
+        "The treatment provider's views (Westbridge Recovery Service): Attends key work; still using crack at weekends.",
+    )
+    .await;
     j.shot("progress-report").await;
     j.keys(ESCAPE).await;
     j.wait_for_heading("Leanne Hart").await;

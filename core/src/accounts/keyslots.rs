@@ -150,11 +150,7 @@ pub fn unwrap(slot: &Slot, secret: &[u8]) -> Option<DatabaseKey> {
     }
     let kek = derive(secret, &salt);
     let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
-    let plain = Zeroizing::new(
-        cipher
-            .decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad: slot.label.as_bytes() })
-            .ok()?,
-    );
+    let plain = Zeroizing::new(cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad: slot.label.as_bytes() }).ok()?);
     let bytes: [u8; 32] = plain.as_slice().try_into().ok()?;
     Some(DatabaseKey(Zeroizing::new(bytes)))
 }
@@ -176,8 +172,7 @@ impl RecoveryKey {
 
     /// Accepts what a person types: any case, with or without spaces and dashes.
     pub fn parse(typed: &str) -> Option<Self> {
-        let cleaned: String =
-            typed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
+        let cleaned: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
         let bytes = data_encoding::BASE32_NOPAD.decode(cleaned.as_bytes()).ok()?;
         (bytes.len() == 20).then(|| RecoveryKey(Zeroizing::new(cleaned)))
     }

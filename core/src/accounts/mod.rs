@@ -260,12 +260,7 @@ impl Installation {
     }
 
     /// An administrator's way back in when a worker's password is lost.
-    pub fn reset_password_with_recovery_key(
-        &self,
-        recovery_key: &str,
-        login: &str,
-        new_password: &str,
-    ) -> Result<(), AccountError> {
+    pub fn reset_password_with_recovery_key(&self, recovery_key: &str, login: &str, new_password: &str) -> Result<(), AccountError> {
         if !self.is_set_up() {
             return Err(AccountError::NotSetUp);
         }
@@ -312,8 +307,7 @@ fn back_off(failures: u32, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> O
 
 /// Which login each slot label belongs to, for writing failed sign-ins to the audit trail.
 fn label_names(slots: &SlotFile, conn: &rusqlite::Connection) -> rusqlite::Result<HashMap<String, String>> {
-    let mut names: HashMap<String, String> =
-        workers::all(conn)?.into_iter().map(|w| (slots.label_for_login(&w.login), w.login)).collect();
+    let mut names: HashMap<String, String> = workers::all(conn)?.into_iter().map(|w| (slots.label_for_login(&w.login), w.login)).collect();
     names.insert(RECOVERY_LABEL.into(), "the recovery key".into());
     Ok(names)
 }
@@ -432,7 +426,9 @@ impl Session {
         let label = slots.label_for_login(&self.worker.login);
         let still_theirs = slots.slot_mut(&label).and_then(|slot| keyslots::unwrap(slot, current.as_bytes())).is_some();
         if !still_theirs {
-            return Err(ValidationErrors::one("current_password", "auth.current_password_wrong", "Your current password is not right.").into());
+            return Err(
+                ValidationErrors::one("current_password", "auth.current_password_wrong", "Your current password is not right.").into()
+            );
         }
         slots.put(&label, new.as_bytes(), &self.key);
         let actor = self.actor();

@@ -14,8 +14,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::Custody, Role::Court, Role::Community, Role::PrisonLink, Role::TeamLead, Role::Administrator];
+    pub const ALL: [Role; 6] = [Role::Custody, Role::Court, Role::Community, Role::PrisonLink, Role::TeamLead, Role::Administrator];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -123,7 +123,11 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
             errors.push(FieldError::new(field, "validation.setting_range", format!("Choose between {low} and {high} {unit}.")));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(ValidationErrors(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationErrors(errors))
+    }
 }
 
 /// Saves whichever settings changed, each as its own record.

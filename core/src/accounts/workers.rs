@@ -111,14 +111,9 @@ pub fn validate(input: &NewWorker, now: DateTime<Utc>, id: String) -> Result<Wor
         errors.push(e);
     }
     match (name, login) {
-        (Some(display_name), Some(login)) if errors.is_empty() => Ok(Worker {
-            id,
-            login,
-            display_name,
-            roles: roles::to_text(&input.roles),
-            active: true,
-            created_at: now,
-        }),
+        (Some(display_name), Some(login)) if errors.is_empty() => {
+            Ok(Worker { id, login, display_name, roles: roles::to_text(&input.roles), active: true, created_at: now })
+        }
         _ => Err(ValidationErrors(errors)),
     }
 }

@@ -75,9 +75,7 @@ impl Coded for PathwayError {
 pub(crate) fn open_client(conn: &Connection, client_id: &str) -> Result<clients::Client, PathwayError> {
     let client = clients::require(conn, client_id)?;
     if client.status == ClientStatus::Merged {
-        return Err(PathwayError::NotAllowed(
-            "This record was merged into another. Open the record it was merged into instead.".into(),
-        ));
+        return Err(PathwayError::NotAllowed("This record was merged into another. Open the record it was merged into instead.".into()));
     }
     Ok(client)
 }
@@ -205,8 +203,7 @@ impl Appointment {
     /// Did not attend, or (assessments) attended but did not remain: an offence for a
     /// required assessment (Drugs Act 2005 s12), a breach of bail for RoB.
     pub fn is_failure(&self) -> bool {
-        self.status == AppointmentStatus::DidNotAttend
-            || (self.status == AppointmentStatus::Attended && self.remained == Some(false))
+        self.status == AppointmentStatus::DidNotAttend || (self.status == AppointmentStatus::Attended && self.remained == Some(false))
     }
 
     /// "did not attend" or "attended but did not remain for the whole assessment".
@@ -459,23 +456,14 @@ pub(crate) fn check_outcome(before: &Appointment, input: &NewOutcome, now: DateT
             None
         }
         (Some(AppointmentStatus::Attended), None) if assessment => {
-            p.push(FieldError::new(
-                "remained",
-                "validation.required",
-                "Record whether the person remained for the whole assessment.",
-            ));
+            p.push(FieldError::new("remained", "validation.required", "Record whether the person remained for the whole assessment."));
             None
         }
         (_, r) if assessment => r,
         _ => None,
     };
     match status {
-        Some(status) if p.is_empty() => Ok(Appointment {
-            status,
-            remained,
-            outcome_recorded_at: Some(now),
-            ..before.clone()
-        }),
+        Some(status) if p.is_empty() => Ok(Appointment { status, remained, outcome_recorded_at: Some(now), ..before.clone() }),
         _ => Err(p.into_error()),
     }
 }

@@ -38,11 +38,7 @@ pub fn display(at: DateTime<Utc>) -> String {
 /// The instant a London calendar day starts (midnight always exists in the UK).
 pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
     let midnight = day.and_time(NaiveTime::MIN);
-    London
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+    London.from_local_datetime(&midnight).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
 /// A London wall-clock time on a day as an instant, for times Throughline generates (a weekly
@@ -97,14 +93,7 @@ fn repeated_around(local: NaiveDateTime) -> (String, String) {
 
 /// Converts a typed London date and time to an instant, noting any problem against the field
 /// the worker must change. `what` names the moment in messages ("the appointment").
-pub fn instant(
-    p: &mut Problems,
-    date_field: &str,
-    time_field: &str,
-    date: &str,
-    time: &str,
-    what: &str,
-) -> Option<DateTime<Utc>> {
+pub fn instant(p: &mut Problems, date_field: &str, time_field: &str, date: &str, time: &str, what: &str) -> Option<DateTime<Utc>> {
     let day = if date.trim().is_empty() {
         p.push(FieldError::new(date_field, "validation.required", format!("Enter the date of {what}.")));
         None

@@ -44,7 +44,15 @@ pub struct NewAlias {
     pub forenames: String,
 }
 
-pub fn new_alias(client_id: &str, surname: &str, forenames: &str, source: &str, merge_id: Option<&str>, w: &crate::store::Write<'_>, id: String) -> Alias {
+pub fn new_alias(
+    client_id: &str,
+    surname: &str,
+    forenames: &str,
+    source: &str,
+    merge_id: Option<&str>,
+    w: &crate::store::Write<'_>,
+    id: String,
+) -> Alias {
     Alias {
         id,
         client_id: client_id.into(),
@@ -96,9 +104,8 @@ pub fn remove(store: &mut Store, actor: &Actor, alias_id: &str) -> Result<(), Cl
 }
 
 pub fn current(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Alias>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT * FROM client_aliases WHERE client_id = ?1 AND removed_at IS NULL ORDER BY created_at, rowid",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT * FROM client_aliases WHERE client_id = ?1 AND removed_at IS NULL ORDER BY created_at, rowid")?;
     let rows = stmt.query_map([client_id], from_row)?;
     rows.collect()
 }

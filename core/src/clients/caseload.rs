@@ -33,9 +33,8 @@ pub fn allocate(store: &mut Store, actor: &Actor, client_id: &str, worker_id: Op
 
 /// A worker's active clients, by surname.
 pub fn of_worker(conn: &Connection, worker_id: &str, now: DateTime<Utc>) -> rusqlite::Result<Vec<SearchResult>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT * FROM clients WHERE allocated_worker_id = ?1 AND status = 'active' ORDER BY surname, forenames",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT * FROM clients WHERE allocated_worker_id = ?1 AND status = 'active' ORDER BY surname, forenames")?;
     let clients: Vec<Client> = stmt.query_map([worker_id], from_row)?.collect::<Result<_, _>>()?;
     results(conn, clients, now)
 }
@@ -53,9 +52,8 @@ pub struct CaseloadSize {
 /// How many active clients each worker holds, largest first, with the unallocated last.
 pub fn sizes(conn: &Connection) -> rusqlite::Result<Vec<CaseloadSize>> {
     let mut counts: std::collections::HashMap<Option<String>, i64> = std::collections::HashMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT allocated_worker_id, count(*) FROM clients WHERE status = 'active' GROUP BY allocated_worker_id",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT allocated_worker_id, count(*) FROM clients WHERE status = 'active' GROUP BY allocated_worker_id")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?)))? {
         let (w, n) = row?;
         counts.insert(w, n);
@@ -73,7 +71,12 @@ pub fn sizes(conn: &Connection) -> rusqlite::Result<Vec<CaseloadSize>> {
     out.sort_by(|a, b| b.active_clients.cmp(&a.active_clients).then(a.worker.cmp(&b.worker)));
     let others: i64 = counts.values().sum();
     if others > 0 {
-        out.push(CaseloadSize { worker_id: None, worker: "Not allocated to an active worker".into(), roles: Vec::new(), active_clients: others });
+        out.push(CaseloadSize {
+            worker_id: None,
+            worker: "Not allocated to an active worker".into(),
+            roles: Vec::new(),
+            active_clients: others,
+        });
     }
     Ok(out)
 }

@@ -1,8 +1,8 @@
 //! Consent to share (domain.md): when given, with which agencies, when to review, withdrawn.
 use super::{refuse_if_merged, require, ClientError};
 use crate::dates;
-use crate::error::Problems;
 use crate::error::FieldError;
+use crate::error::Problems;
 use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
@@ -79,7 +79,11 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCons
     };
     let review = match (given, review) {
         (Some(g), Some(Some(r))) if r <= g => {
-            p.push(FieldError::new("review_on", "validation.review_before_given", "The review date must be after the date consent was given."));
+            p.push(FieldError::new(
+                "review_on",
+                "validation.review_before_given",
+                "The review date must be after the date consent was given.",
+            ));
             None
         }
         (Some(g), Some(r)) => r.or_else(|| g.checked_add_months(Months::new(review_months))),

@@ -184,11 +184,20 @@ fn sounds_like(conn: &Connection, surname: &str, forenames: &str) -> rusqlite::R
 }
 
 fn ordered(a: &str, b: &str) -> (String, String) {
-    if a < b { (a.into(), b.into()) } else { (b.into(), a.into()) }
+    if a < b {
+        (a.into(), b.into())
+    } else {
+        (b.into(), a.into())
+    }
 }
 
 /// Every pair on the register that may be one person and has not been dismissed: the same
 /// PNC id or NHS number, or the same date of birth with names that sound alike.
+/// Two records' ids, the earlier first.
+type Pair = (String, String);
+/// Why a pair may be one person, and whether they share an identifier.
+type Found = (Vec<String>, bool);
+
 pub fn pairs(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<DuplicatePair>> {
     let dismissed: HashSet<(String, String)> = conn
         .prepare("SELECT first_id, second_id FROM duplicate_dismissals")?
@@ -235,8 +244,7 @@ pub fn pairs(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<Dupl
             }
         }
     }
-    let mut list: Vec<((String, String), (Vec<String>, bool))> =
-        found.into_iter().filter(|(pair, _)| !dismissed.contains(pair)).collect();
+    let mut list: Vec<(Pair, Found)> = found.into_iter().filter(|(pair, _)| !dismissed.contains(pair)).collect();
     list.sort_by(|a, b| (!a.1 .1, &a.0).cmp(&(!b.1 .1, &b.0)));
     list.into_iter()
         .map(|((a, b), (reasons, same_identifier))| {
@@ -253,7 +261,13 @@ pub fn dismiss(store: &mut Store, actor: &Actor, a: &str, b: &str) -> Result<(),
     require(store.reader(), a)?;
     require(store.reader(), b)?;
     let (first_id, second_id) = ordered(a, b);
-    let d = Dismissal { id: crate::ids::new_id(store.clock()), first_id, second_id, created_at: store.clock().now(), created_by: actor.worker_id.clone() };
+    let d = Dismissal {
+        id: crate::ids::new_id(store.clock()),
+        first_id,
+        second_id,
+        created_at: store.clock().now(),
+        created_by: actor.worker_id.clone(),
+    };
     store.write(actor, |w| w.create(&d))?;
     Ok(())
 }

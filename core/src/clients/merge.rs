@@ -50,8 +50,20 @@ pub struct MergeView {
 /// Fields the survivor takes from the merged record when its own are empty, so no
 /// identifier or detail of either record is lost.
 const FILLED_FROM_MERGED: &[&str] = &[
-    "gender_identity", "ethnicity", "address", "postcode", "gp", "phone", "pnc", "nhs_number", "prison_number",
-    "primary_substance", "secondary_substance", "injecting_status", "risk_notes", "allocated_worker_id",
+    "gender_identity",
+    "ethnicity",
+    "address",
+    "postcode",
+    "gp",
+    "phone",
+    "pnc",
+    "nhs_number",
+    "prison_number",
+    "primary_substance",
+    "secondary_substance",
+    "injecting_status",
+    "risk_notes",
+    "allocated_worker_id",
 ];
 
 fn fill_from(survivor: &Client, merged: &Client) -> Result<Client, serde_json::Error> {
@@ -82,8 +94,7 @@ pub fn merge(store: &mut Store, actor: &Actor, survivor_id: &str, merged_id: &st
         return Err(ClientError::NotAllowed("One of these records has already been merged. Refresh the list.".into()));
     }
     let survivor_after = fill_from(&survivor, &merged).map_err(StoreError::from)?;
-    let merged_after =
-        Client { status: ClientStatus::Merged, merged_into: Some(survivor.id.clone()), ..merged.clone() };
+    let merged_after = Client { status: ClientStatus::Merged, merged_into: Some(survivor.id.clone()), ..merged.clone() };
     let id = crate::ids::new_id(store.clock());
     let merge = Merge {
         id: id.clone(),
@@ -97,7 +108,8 @@ pub fn merge(store: &mut Store, actor: &Actor, survivor_id: &str, merged_id: &st
         undone_at: None,
         undone_by: None,
     };
-    let alias_ids: Vec<String> = (0..=aliases::current(store.reader(), &merged.id)?.len()).map(|_| crate::ids::new_id(store.clock())).collect();
+    let alias_ids: Vec<String> =
+        (0..=aliases::current(store.reader(), &merged.id)?.len()).map(|_| crate::ids::new_id(store.clock())).collect();
     store.write(actor, |w| {
         w.create(&merge)?;
         w.update(&survivor, &survivor_after)?;
@@ -130,9 +142,7 @@ pub fn undo(store: &mut Store, actor: &Actor, merge_id: &str) -> Result<(), Clie
     let survivor_now = require(store.reader(), &merge.survivor_id)?;
     let merged_now = require(store.reader(), &merge.merged_id)?;
     if survivor_now.status == ClientStatus::Merged {
-        return Err(ClientError::NotAllowed(
-            "The surviving record has since been merged into another. Undo that merge first.".into(),
-        ));
+        return Err(ClientError::NotAllowed("The surviving record has since been merged into another. Undo that merge first.".into()));
     }
 
     let given = fill_from(&survivor_then, &merged_then).map_err(StoreError::from)?;
@@ -144,10 +154,8 @@ pub fn undo(store: &mut Store, actor: &Actor, merge_id: &str) -> Result<(), Clie
         }
     }
     let survivor_restored: Client = serde_json::from_value(Value::Object(restored)).map_err(StoreError::from)?;
-    let merge_aliases: Vec<Alias> = aliases::current(store.reader(), &merge.survivor_id)?
-        .into_iter()
-        .filter(|a| a.merge_id.as_deref() == Some(merge_id))
-        .collect();
+    let merge_aliases: Vec<Alias> =
+        aliases::current(store.reader(), &merge.survivor_id)?.into_iter().filter(|a| a.merge_id.as_deref() == Some(merge_id)).collect();
     store.write(actor, |w| {
         w.update(&survivor_now, &survivor_restored)?;
         w.update(&merged_now, &merged_then)?;
@@ -163,9 +171,8 @@ pub fn undo(store: &mut Store, actor: &Actor, merge_id: &str) -> Result<(), Clie
 
 /// Merges into this record that have not been undone.
 pub fn undoable_into(conn: &Connection, survivor_id: &str) -> rusqlite::Result<Vec<MergeView>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT * FROM client_merges WHERE survivor_id = ?1 AND undone_at IS NULL ORDER BY merged_at DESC",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT * FROM client_merges WHERE survivor_id = ?1 AND undone_at IS NULL ORDER BY merged_at DESC")?;
     let merges: Vec<Merge> = stmt.query_map([survivor_id], from_row)?.collect::<Result<_, _>>()?;
     merges
         .into_iter()

@@ -12,8 +12,8 @@ pub mod reference;
 mod register;
 mod search;
 
-pub use register::{close, register, reopen, update_details, validate, NewClient};
 use register::refuse_if_merged;
+pub use register::{close, register, reopen, update_details, validate, NewClient};
 pub use search::{search, SearchResult};
 
 use crate::accounts::workers;

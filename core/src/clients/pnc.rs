@@ -36,7 +36,11 @@ pub fn parse(typed: &str, this_year: i32) -> Result<String, PncProblem> {
         2 => {
             let yy: i32 = year.parse().map_err(|_| PncProblem::Format)?;
             let century = this_year - this_year % 100;
-            if century + yy > this_year { century - 100 + yy } else { century + yy }
+            if century + yy > this_year {
+                century - 100 + yy
+            } else {
+                century + yy
+            }
         }
         _ => return Err(PncProblem::Format),
     };
@@ -44,7 +48,7 @@ pub fn parse(typed: &str, this_year: i32) -> Result<String, PncProblem> {
         return Err(PncProblem::Format);
     }
     let expected = check_letter((full_year % 100) as u32, serial);
-    if letter.chars().next() != Some(expected) {
+    if !letter.starts_with(expected) {
         return Err(PncProblem::CheckLetter { expected });
     }
     Ok(format!("{full_year}/{serial:07}{expected}"))

@@ -236,7 +236,8 @@ fn prison_number(typed: &str) -> Result<Option<String>, FieldError> {
         return Ok(None);
     }
     let b = t.as_bytes();
-    let ok = b.len() == 7 && b[0].is_ascii_alphabetic() && b[1..5].iter().all(u8::is_ascii_digit) && b[5..].iter().all(u8::is_ascii_alphabetic);
+    let ok =
+        b.len() == 7 && b[0].is_ascii_alphabetic() && b[1..5].iter().all(u8::is_ascii_digit) && b[5..].iter().all(u8::is_ascii_alphabetic);
     if !ok {
         return Err(FieldError::new("prison_number", "validation.prison_number_format", "Enter the prison number like A1234BC."));
     }
@@ -280,9 +281,7 @@ pub fn update_details(store: &mut Store, actor: &Actor, id: &str, input: &NewCli
 
 pub(super) fn refuse_if_merged(c: &Client) -> Result<(), ClientError> {
     if c.status == ClientStatus::Merged {
-        return Err(ClientError::NotAllowed(
-            "This record was merged into another. Open the record it was merged into instead.".into(),
-        ));
+        return Err(ClientError::NotAllowed("This record was merged into another. Open the record it was merged into instead.".into()));
     }
     Ok(())
 }
@@ -311,9 +310,7 @@ pub fn reopen(store: &mut Store, actor: &Actor, id: &str) -> Result<(), ClientEr
 fn refuse_known_identifiers(conn: &rusqlite::Connection, client: &Client) -> Result<(), ClientError> {
     for (column, label, value) in [("pnc", "PNC id", &client.pnc), ("nhs_number", "NHS number", &client.nhs_number)] {
         let Some(value) = value else { continue };
-        let sql = format!(
-            "SELECT surname, forenames, date_of_birth FROM clients WHERE {column} = ?1 AND id != ?2 AND status != 'merged'"
-        );
+        let sql = format!("SELECT surname, forenames, date_of_birth FROM clients WHERE {column} = ?1 AND id != ?2 AND status != 'merged'");
         let existing: Option<(String, String, chrono::NaiveDate)> =
             conn.query_row(&sql, [value, &client.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
         if let Some((surname, forenames, dob)) = existing {

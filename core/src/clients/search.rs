@@ -173,11 +173,7 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
         );
         let prefix = Value::Text(like_prefix(&first));
         let exclude = (!clients.is_empty()).then(|| prefix.clone());
-        let all = [prefix.clone(), prefix]
-            .into_iter()
-            .chain(params)
-            .chain(exclude)
-            .chain([Value::Integer(LIMIT - clients.len() as i64)]);
+        let all = [prefix.clone(), prefix].into_iter().chain(params).chain(exclude).chain([Value::Integer(LIMIT - clients.len() as i64)]);
         let rest: Vec<Client> = conn.prepare_cached(&sql)?.query_map(params_from_iter(all), from_row)?.collect::<Result<_, _>>()?;
         clients.extend(rest);
     }
@@ -202,10 +198,8 @@ pub(crate) fn results(conn: &Connection, clients: Vec<Client>, now: DateTime<Utc
                 }),
                 None => None,
             };
-            let aliases = aliases::current(conn, &c.id)?
-                .into_iter()
-                .map(|a| format!("{} {}", a.forenames, a.surname).trim().to_string())
-                .collect();
+            let aliases =
+                aliases::current(conn, &c.id)?.into_iter().map(|a| format!("{} {}", a.forenames, a.surname).trim().to_string()).collect();
             Ok(SearchResult {
                 age: dates::age(c.date_of_birth, today),
                 id: c.id,

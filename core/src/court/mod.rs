@@ -5,10 +5,10 @@ pub mod notice;
 
 use crate::appointments::{self, AppointmentView, NewAppointment, OwnerType, PathwayError};
 use crate::calendar::when;
-use crate::reference::{self, choice, Choice};
 use crate::clients::family;
 use crate::dates;
 use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::reference::{self, choice, Choice};
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store};
 use crate::text;
@@ -28,11 +28,8 @@ pub const HEARING_TYPES: &[Choice] = &[
     choice("other", "Other"),
 ];
 
-pub const BAIL_STATUSES: &[Choice] = &[
-    choice("unconditional", "Unconditional bail"),
-    choice("conditional", "Conditional bail"),
-    choice("remanded", "Remanded in custody"),
-];
+pub const BAIL_STATUSES: &[Choice] =
+    &[choice("unconditional", "Unconditional bail"), choice("conditional", "Conditional bail"), choice("remanded", "Remanded in custody")];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hearing {
@@ -333,7 +330,8 @@ pub fn record_bail(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
 
 /// Books an appointment a Restriction on Bail requires.
 pub fn book_rob_appointment(store: &mut Store, actor: &Actor, bail_id: &str, input: &NewAppointment) -> Result<String, PathwayError> {
-    let bail = get_bail(store.reader(), bail_id)?.ok_or(PathwayError::NotFound("No bail decision with that reference is on this laptop."))?;
+    let bail =
+        get_bail(store.reader(), bail_id)?.ok_or(PathwayError::NotFound("No bail decision with that reference is on this laptop."))?;
     if !bail.restriction_on_bail {
         return Err(PathwayError::NotAllowed("This bail decision has no Restriction on Bail, so it has no RoB appointments.".into()));
     }

@@ -3,9 +3,9 @@
 use super::{get_bail, get_hearing, BAIL_STATUSES};
 use crate::appointments::{self, OwnerType, PathwayError};
 use crate::calendar::when;
-use crate::reference;
 use crate::dates;
 use crate::documents::Document;
+use crate::reference;
 use crate::store::{Actor, Store};
 
 /// Produces (or reprints) the notice for a missed RoB appointment; the first production is
@@ -14,7 +14,8 @@ pub fn produce(store: &mut Store, actor: &Actor, appointment_id: &str) -> Result
     let conn = store.reader();
     let before = appointments::require(conn, appointment_id)?;
     appointments::require_failure(&before, OwnerType::RestrictionOnBail)?;
-    let bail = get_bail(conn, &before.owner_id)?.ok_or(PathwayError::NotFound("The bail decision of this appointment is not on this laptop."))?;
+    let bail =
+        get_bail(conn, &before.owner_id)?.ok_or(PathwayError::NotFound("The bail decision of this appointment is not on this laptop."))?;
     let hearing = get_hearing(conn, &bail.hearing_id)?;
     let client = crate::clients::require(conn, &before.client_id)?;
     let worker = crate::clients::worker_name(conn, &before.worker_id)?;

@@ -79,7 +79,11 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCaut
     }
     if let (Some(g), Some(Some(c))) = (given_on, complete_by) {
         if c < g {
-            p.push(FieldError::new("complete_by", "validation.complete_before_given", "The date to comply by must be after the caution was given."));
+            p.push(FieldError::new(
+                "complete_by",
+                "validation.complete_before_given",
+                "The date to comply by must be after the caution was given.",
+            ));
         }
     }
     let conditions = match conditions {
@@ -114,7 +118,8 @@ pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<ConditionalCa
 
 /// Books an appointment the caution's conditions require.
 pub fn book_appointment(store: &mut Store, actor: &Actor, caution_id: &str, input: &NewAppointment) -> Result<String, PathwayError> {
-    let caution = get(store.reader(), caution_id)?.ok_or(PathwayError::NotFound("No conditional caution with that reference is on this laptop."))?;
+    let caution =
+        get(store.reader(), caution_id)?.ok_or(PathwayError::NotFound("No conditional caution with that reference is on this laptop."))?;
     let mut p = Problems::default();
     let kind = input.kind.trim();
     let kind = if kind.is_empty() { Some("Conditional caution appointment") } else { None };

@@ -4,13 +4,11 @@
 pub mod caution;
 pub mod statement;
 
-use crate::appointments::{
-    self, opt_bool, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError,
-};
+use crate::appointments::{self, opt_bool, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
 use crate::calendar::when;
 use crate::clients::family;
-use crate::reference::{self, choice, Choice};
 use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::reference::{self, choice, Choice};
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store, StoreError, Write};
 use crate::text;
@@ -36,12 +34,8 @@ pub const TRIGGER_OFFENCES: &[Choice] = &[
     choice("supply_class_a", "Supply of a Class A drug"),
 ];
 
-pub const RESULTS: &[Choice] = &[
-    choice("positive", "Positive"),
-    choice("negative", "Negative"),
-    choice("refused", "Refused"),
-    choice("not_tested", "Not tested"),
-];
+pub const RESULTS: &[Choice] =
+    &[choice("positive", "Positive"), choice("negative", "Negative"), choice("refused", "Refused"), choice("not_tested", "Not tested")];
 
 pub const SAMPLE_TYPES: &[Choice] = &[choice("oral_fluid", "Oral fluid (saliva)"), choice("urine", "Urine")];
 
@@ -260,7 +254,11 @@ fn choose(p: &mut Problems, field: &str, list: &[Choice], value: &str, what: &st
 fn not_future(p: &mut Problems, field: &str, at: Option<DateTime<Utc>>, now: DateTime<Utc>, what: &str) -> Option<DateTime<Utc>> {
     match at {
         Some(t) if t > now => {
-            p.push(FieldError::new(field, "validation.time_future", format!("The {what} cannot be in the future. Check the date and time.")));
+            p.push(FieldError::new(
+                field,
+                "validation.time_future",
+                format!("The {what} cannot be in the future. Check the date and time."),
+            ));
             None
         }
         other => other,
@@ -314,7 +312,9 @@ pub fn validate_test(input: &NewTestOnArrest, now: DateTime<Utc>) -> Result<Test
     let sample_type = choose(&mut p, "sample_type", SAMPLE_TYPES, &input.sample_type, "the sample type");
     let positive = opiates == Some(TestResult::Positive) || cocaine == Some(TestResult::Positive);
     if (opiates.is_some() && cocaine.is_some()) && !positive {
-        for (set, field, what) in [(input.disputed, "disputed", "disputed"), (input.sent_for_confirmation, "sent_for_confirmation", "sent for confirmation")] {
+        for (set, field, what) in
+            [(input.disputed, "disputed", "disputed"), (input.sent_for_confirmation, "sent_for_confirmation", "sent for confirmation")]
+        {
             if set {
                 p.push(FieldError::new(
                     field,
@@ -325,26 +325,30 @@ pub fn validate_test(input: &NewTestOnArrest, now: DateTime<Utc>) -> Result<Test
         }
     }
     match (custody_suite, arrested, tested, trigger_offence, opiates, cocaine, sample_type) {
-        (Some(custody_suite), Some(arrested_at), Some(tested_at), Some(trigger_offence), Some(opiates), Some(cocaine), Some(sample_type))
-            if p.is_empty() =>
-        {
-            Ok(TestOnArrest {
-                id: String::new(),
-                client_id: String::new(),
-                custody_suite,
-                arrested_at,
-                trigger_offence,
-                discretionary: input.discretionary,
-                tested_at,
-                opiates,
-                cocaine,
-                disputed: input.disputed,
-                sent_for_confirmation: input.sent_for_confirmation,
-                sample_type,
-                created_at: now,
-                created_by: String::new(),
-            })
-        }
+        (
+            Some(custody_suite),
+            Some(arrested_at),
+            Some(tested_at),
+            Some(trigger_offence),
+            Some(opiates),
+            Some(cocaine),
+            Some(sample_type),
+        ) if p.is_empty() => Ok(TestOnArrest {
+            id: String::new(),
+            client_id: String::new(),
+            custody_suite,
+            arrested_at,
+            trigger_offence,
+            discretionary: input.discretionary,
+            tested_at,
+            opiates,
+            cocaine,
+            disputed: input.disputed,
+            sent_for_confirmation: input.sent_for_confirmation,
+            sample_type,
+            created_at: now,
+            created_by: String::new(),
+        }),
         _ => Err(p.into_error()),
     }
 }
@@ -374,9 +378,7 @@ fn require_assessment(conn: &Connection, id: &str) -> Result<RequiredAssessment,
 
 /// The assessment whose appointment this is.
 pub fn assessment_of_appointment(conn: &Connection, appointment_id: &str) -> rusqlite::Result<Option<RequiredAssessment>> {
-    conn.prepare_cached("SELECT * FROM required_assessments WHERE appointment_id = ?1")?
-        .query_row([appointment_id], from_row)
-        .optional()
+    conn.prepare_cached("SELECT * FROM required_assessments WHERE appointment_id = ?1")?.query_row([appointment_id], from_row).optional()
 }
 
 /// An assessment that still stands: its appointment was not cancelled.
@@ -491,7 +493,12 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
             let test = match get_test(conn, input.test_id.trim())? {
                 Some(t) if family.contains(&t.client_id) => t,
                 _ => {
-                    return Err(ValidationErrors::one("test_id", "validation.required", "Choose the positive test this assessment follows.").into())
+                    return Err(ValidationErrors::one(
+                        "test_id",
+                        "validation.required",
+                        "Choose the positive test this assessment follows.",
+                    )
+                    .into())
                 }
             };
             if !test.positive() {
@@ -540,7 +547,8 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
             };
             let (assessment_id, appointment_id) = ids;
             store.write(actor, |w| -> Result<(), PathwayError> {
-                let a = appointments::create(w, appointment_id.clone(), &client.id, OwnerType::RequiredAssessment, &assessment_id, booking)?;
+                let a =
+                    appointments::create(w, appointment_id.clone(), &client.id, OwnerType::RequiredAssessment, &assessment_id, booking)?;
                 if input.carried_out_now {
                     let done = appointments::Appointment {
                         status: AppointmentStatus::Attended,
@@ -717,9 +725,6 @@ pub fn assessments_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Res
 pub fn for_client(conn: &Connection, client_id: &str, now: DateTime<Utc>) -> Result<CustodySummary, PathwayError> {
     let ids = family(conn, client_id)?;
     let tests = tests_of(conn, &ids)?.into_iter().map(|t| test_view(conn, t)).collect::<rusqlite::Result<_>>()?;
-    let assessments = assessments_of(conn, &ids)?
-        .into_iter()
-        .map(|r| assessment_view(conn, r, now))
-        .collect::<Result<_, _>>()?;
+    let assessments = assessments_of(conn, &ids)?.into_iter().map(|r| assessment_view(conn, r, now)).collect::<Result<_, _>>()?;
     Ok(CustodySummary { tests, assessments, cautions: caution::of_clients(conn, &ids, now)? })
 }

@@ -70,11 +70,7 @@ pub fn produce(store: &mut Store, actor: &Actor, appointment_id: &str) -> Result
             when::display(v.to)
         ));
     }
-    paragraphs.push(format!(
-        "The appointment was on {} at {}.",
-        when::display(before.at),
-        before.place
-    ));
+    paragraphs.push(format!("The appointment was on {} at {}.", when::display(before.at), before.place));
     paragraphs.push(format!("{name} {}.", before.failure_words()));
     paragraphs.push(format!("I produced this statement on {}.", dates::display(produced_on)));
     Ok(Document {

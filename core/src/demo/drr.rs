@@ -43,7 +43,15 @@ impl DrrMaker<'_, '_> {
         at.min(self.now)
     }
 
-    fn appointment(&mut self, client: &Client, owner: (OwnerType, &str), kind: &str, at: DateTime<Utc>, worker: &str, status: AppointmentStatus) -> Result<Appointment, StoreError> {
+    fn appointment(
+        &mut self,
+        client: &Client,
+        owner: (OwnerType, &str),
+        kind: &str,
+        at: DateTime<Utc>,
+        worker: &str,
+        status: AppointmentStatus,
+    ) -> Result<Appointment, StoreError> {
         let a = Appointment {
             id: (self.next_id)(),
             client_id: client.id.clone(),
@@ -128,7 +136,9 @@ impl DrrMaker<'_, '_> {
         let sentenced_on = if point == 7 {
             // Ends in 10 days: DRR-ENDING.
             let ends = today + Duration::days(10);
-            NaiveDate::from_ymd_opt(ends.year(), ends.month(), ends.day()).and_then(|d| d.checked_sub_months(chrono::Months::new(6))).unwrap_or(ends)
+            NaiveDate::from_ymd_opt(ends.year(), ends.month(), ends.day())
+                .and_then(|d| d.checked_sub_months(chrono::Months::new(6)))
+                .unwrap_or(ends)
         } else {
             today - Duration::days(ago_days)
         };

@@ -2,8 +2,8 @@
 //! the benchmarks and the duplicate-finding tests. Names, PNC ids and NHS numbers are
 //! invented but valid; a few percent of people are registered twice, the way it happens in
 //! custody (a spelling, names swapped round, another laptop), and the pairs are known.
-mod names;
 mod drr;
+mod names;
 pub mod pathway;
 mod prison;
 
@@ -100,7 +100,9 @@ pub fn person(rng: &mut impl Rng, now: DateTime<Utc>, id: String, worker: &str) 
         gender_identity: None,
         ethnicity: Some(ETHNICITIES[rng.gen_range(0..ETHNICITIES.len())].value.to_string()),
         no_fixed_abode: nfa,
-        address: (!nfa).then(|| format!("{} {} Street", rng.gen_range(1..200), pick(rng, &["Victoria", "Albert", "Church", "Station", "Mill", "Park"]))),
+        address: (!nfa).then(|| {
+            format!("{} {} Street", rng.gen_range(1..200), pick(rng, &["Victoria", "Albert", "Church", "Station", "Mill", "Park"]))
+        }),
         postcode: (!nfa).then(|| postcode(rng)),
         gp: rng.gen_bool(0.6).then(|| format!("{} Medical Practice", pick(rng, &["Park Lane", "Chapeltown", "Riverside", "Hillside"]))),
         phone: rng.gen_bool(0.5).then(|| format!("07700 9{:05}", rng.gen_range(0..100_000))),
@@ -108,7 +110,10 @@ pub fn person(rng: &mut impl Rng, now: DateTime<Utc>, id: String, worker: &str) 
         nhs_number: rng.gen_bool(0.7).then(|| nhs_number(rng)),
         prison_number: None,
         primary_substance: Some(primary.to_string()),
-        secondary_substance: rng.gen_bool(0.5).then(|| SUBSTANCES[rng.gen_range(0..SUBSTANCES.len())].value.to_string()).filter(|s| s != primary),
+        secondary_substance: rng
+            .gen_bool(0.5)
+            .then(|| SUBSTANCES[rng.gen_range(0..SUBSTANCES.len())].value.to_string())
+            .filter(|s| s != primary),
         injecting_status: Some(pick(rng, &["never", "previously", "currently", "not_known"]).to_string()),
         risk_notes: None,
         allocated_worker_id: Some(worker.to_string()),
@@ -126,11 +131,27 @@ pub fn person(rng: &mut impl Rng, now: DateTime<Utc>, id: String, worker: &str) 
 
 /// Spellings the same person is given by different custody records.
 const SPELLINGS: &[(&str, &str)] = &[
-    ("Smith", "Smyth"), ("Mohammed", "Muhammad"), ("Muhammad", "Mohammad"), ("O'Brien", "OBrien"),
-    ("O'Connor", "OConnor"), ("Thompson", "Thomson"), ("Clarke", "Clark"), ("Davies", "Davis"),
-    ("Hussain", "Hussein"), ("Ahmed", "Ahmad"), ("Sean", "Shaun"), ("Rhys", "Reece"), ("Stacey", "Stacy"),
-    ("Jade", "Jayde"), ("Wiśniewski", "Wisniewski"), ("Kowalski", "Kowalsky"), ("Lee", "Leigh"),
-    ("Siobhan", "Shivaun"), ("Connors", "Connor"), ("McDonagh", "MacDonagh"), ("Nowak", "Novak"),
+    ("Smith", "Smyth"),
+    ("Mohammed", "Muhammad"),
+    ("Muhammad", "Mohammad"),
+    ("O'Brien", "OBrien"),
+    ("O'Connor", "OConnor"),
+    ("Thompson", "Thomson"),
+    ("Clarke", "Clark"),
+    ("Davies", "Davis"),
+    ("Hussain", "Hussein"),
+    ("Ahmed", "Ahmad"),
+    ("Sean", "Shaun"),
+    ("Rhys", "Reece"),
+    ("Stacey", "Stacy"),
+    ("Jade", "Jayde"),
+    ("Wiśniewski", "Wisniewski"),
+    ("Kowalski", "Kowalsky"),
+    ("Lee", "Leigh"),
+    ("Siobhan", "Shivaun"),
+    ("Connors", "Connor"),
+    ("McDonagh", "MacDonagh"),
+    ("Nowak", "Novak"),
 ];
 
 fn respelt(name: &str) -> Option<String> {
@@ -139,7 +160,14 @@ fn respelt(name: &str) -> Option<String> {
 
 /// How a planted duplicate differs from the original.
 fn duplicate_of(rng: &mut impl Rng, original: &Client, id: String, worker: &str) -> Option<Client> {
-    let mut twin = Client { id, allocated_worker_id: Some(worker.into()), created_by: worker.into(), status: ClientStatus::Active, closed_reason: None, ..original.clone() };
+    let mut twin = Client {
+        id,
+        allocated_worker_id: Some(worker.into()),
+        created_by: worker.into(),
+        status: ClientStatus::Active,
+        closed_reason: None,
+        ..original.clone()
+    };
     twin.pnc = None;
     twin.nhs_number = None;
     match rng.gen_range(0..4) {

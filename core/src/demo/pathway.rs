@@ -58,7 +58,15 @@ impl Maker<'_, '_> {
 
     /// An appointment with an outcome fitting its time: kept, missed, left early (assessments),
     /// or (a few) with no outcome recorded.
-    fn appointment(&mut self, client: &Client, owner: (OwnerType, &str), kind: &str, at: DateTime<Utc>, place: &str, worker: &str) -> Result<Appointment, StoreError> {
+    fn appointment(
+        &mut self,
+        client: &Client,
+        owner: (OwnerType, &str),
+        kind: &str,
+        at: DateTime<Utc>,
+        place: &str,
+        worker: &str,
+    ) -> Result<Appointment, StoreError> {
         let assessment = owner.0 == OwnerType::RequiredAssessment;
         let mut a = Appointment {
             id: self.ids.next(),
@@ -165,9 +173,24 @@ impl Maker<'_, '_> {
             let day = crate::dates::today(tested_at) + Duration::days(self.rng.gen_range(1..4));
             (london(day, self.rng.gen_range(9..17), [0, 15, 30, 45][self.rng.gen_range(0..4)]), pick(&mut self.rng, PLACES).to_string())
         };
-        let mut appointment = self.appointment(client, (OwnerType::RequiredAssessment, &assessment_id), AssessmentKind::Initial.label(), at, &place, custody_worker)?;
+        let mut appointment = self.appointment(
+            client,
+            (OwnerType::RequiredAssessment, &assessment_id),
+            AssessmentKind::Initial.label(),
+            at,
+            &place,
+            custody_worker,
+        )?;
         if now_in_custody {
-            let kept = Appointment { status: AppointmentStatus::Attended, remained: Some(true), outcome_recorded_at: Some(tested_at), failure_document_at: None, failure_reported_at: None, cancelled_by: None, ..appointment.clone() };
+            let kept = Appointment {
+                status: AppointmentStatus::Attended,
+                remained: Some(true),
+                outcome_recorded_at: Some(tested_at),
+                failure_document_at: None,
+                failure_reported_at: None,
+                cancelled_by: None,
+                ..appointment.clone()
+            };
             self.w.update(&appointment, &kept)?;
             appointment = kept;
         }
@@ -199,7 +222,14 @@ impl Maker<'_, '_> {
             let day = crate::dates::today(appointment.at) + Duration::days(self.rng.gen_range(5..15));
             let at = london(day, self.rng.gen_range(9..17), 0);
             let place = pick(&mut self.rng, PLACES);
-            let booked = self.appointment(client, (OwnerType::RequiredAssessment, &follow_up_id), AssessmentKind::FollowUp.label(), at, place, custody_worker)?;
+            let booked = self.appointment(
+                client,
+                (OwnerType::RequiredAssessment, &follow_up_id),
+                AssessmentKind::FollowUp.label(),
+                at,
+                place,
+                custody_worker,
+            )?;
             self.w.create(&RequiredAssessment {
                 id: follow_up_id,
                 client_id: client.id.clone(),
@@ -232,7 +262,8 @@ impl Maker<'_, '_> {
             court: court.into(),
             at,
             hearing_type: pick(&mut self.rng, &["first_appearance", "bail_application", "plea", "sentence"]).into(),
-            outcome: (!future).then(|| pick(&mut self.rng, &["Adjourned for reports", "Bailed to next hearing", "Guilty plea entered"]).to_string()),
+            outcome: (!future)
+                .then(|| pick(&mut self.rng, &["Adjourned for reports", "Bailed to next hearing", "Guilty plea entered"]).to_string()),
             next_hearing_on: (!future).then(|| day + Duration::days(self.rng.gen_range(14..42))),
             court_note: noted.then(|| "Custody record and assessment outcome shared with the court; engaging with treatment.".to_string()),
             note_recorded_at: noted.then(|| self.when_made(at - Duration::days(1))),
@@ -252,7 +283,12 @@ impl Maker<'_, '_> {
             decided_on: day,
             bail_status: status.into(),
             conditions: (status == "conditional").then(|| {
-                if rob { "Reside at home address; attend a drug assessment and follow-up (Restriction on Bail)." } else { "Reside at home address; curfew 21:00 to 06:00." }.to_string()
+                if rob {
+                    "Reside at home address; attend a drug assessment and follow-up (Restriction on Bail)."
+                } else {
+                    "Reside at home address; curfew 21:00 to 06:00."
+                }
+                .to_string()
             }),
             restriction_on_bail: rob,
             created_at: at,
@@ -264,7 +300,14 @@ impl Maker<'_, '_> {
                 let day = day + Duration::days(2 + 7 * n);
                 let at = london(day, self.rng.gen_range(9..17), 30);
                 let place = pick(&mut self.rng, PLACES);
-                self.appointment(client, (OwnerType::RestrictionOnBail, &bail.id), "Restriction on Bail appointment", at, place, court_worker)?;
+                self.appointment(
+                    client,
+                    (OwnerType::RestrictionOnBail, &bail.id),
+                    "Restriction on Bail appointment",
+                    at,
+                    place,
+                    court_worker,
+                )?;
             }
         }
         if self.rng.gen_bool(0.3) {
@@ -298,7 +341,14 @@ impl Maker<'_, '_> {
         for n in 0..2 {
             let at = london(given_on + Duration::days(3 + 14 * n), self.rng.gen_range(9..17), 0);
             let place = pick(&mut self.rng, PLACES);
-            self.appointment(client, (OwnerType::ConditionalCaution, &caution.id), "Conditional caution appointment", at, place, custody_worker)?;
+            self.appointment(
+                client,
+                (OwnerType::ConditionalCaution, &caution.id),
+                "Conditional caution appointment",
+                at,
+                place,
+                custody_worker,
+            )?;
         }
         Ok(())
     }
@@ -307,7 +357,8 @@ impl Maker<'_, '_> {
     /// within the team's four weeks for most clients; notes now and then.
     fn contacts_and_notes(&mut self, client: &Client, worker: &str) -> Result<(), StoreError> {
         let opened = crate::dates::today(client.created_at).max(self.today - Duration::days(730));
-        let mut day = self.today - Duration::days(if self.rng.gen_bool(0.93) { self.rng.gen_range(0..25) } else { self.rng.gen_range(29..90) });
+        let mut day =
+            self.today - Duration::days(if self.rng.gen_bool(0.93) { self.rng.gen_range(0..25) } else { self.rng.gen_range(29..90) });
         while day > opened {
             let kind = pick(&mut self.rng, &["custody_cold_call", "phone", "phone", "other"]);
             let summary = match kind {
@@ -316,7 +367,15 @@ impl Maker<'_, '_> {
                 _ => "Met at the hub drop-in; talked about housing and prescribing.",
             };
             let at = london(day, self.rng.gen_range(8..19), 0);
-            self.w.append(&Contact { id: self.ids.next(), client_id: client.id.clone(), kind: kind.into(), at, summary: summary.into(), created_at: at, created_by: worker.into() })?;
+            self.w.append(&Contact {
+                id: self.ids.next(),
+                client_id: client.id.clone(),
+                kind: kind.into(),
+                at,
+                summary: summary.into(),
+                created_at: at,
+                created_by: worker.into(),
+            })?;
             day -= Duration::days(self.rng.gen_range(14..56));
         }
         if self.rng.gen_bool(0.4) {
@@ -348,7 +407,14 @@ impl Maker<'_, '_> {
 
 /// Adds the pathway of `clients` to the store; `workers` are the demo team's ids in the order
 /// of `DEMO_WORKERS` (custody, court, community, prison, lead).
-pub fn pathway(store: &mut Store, actor: &Actor, seed: u64, clients: &[Client], workers: &[String], now: DateTime<Utc>) -> Result<(), StoreError> {
+pub fn pathway(
+    store: &mut Store,
+    actor: &Actor,
+    seed: u64,
+    clients: &[Client],
+    workers: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let worker = |i: usize| workers.get(i).or_else(|| workers.first()).cloned().unwrap_or_else(|| actor.worker_id.clone());
     let (custody, court, community, lead) = (worker(0), worker(1), worker(2), worker(4));
     // The DRR has its own random stream, so adding it leaves the rest of the demo as it was.
@@ -395,7 +461,8 @@ pub fn pathway(store: &mut Store, actor: &Actor, seed: u64, clients: &[Client], 
                 let point = drr_clients % super::drr::POINTS;
                 drr_clients += 1;
                 let mut next_id = || drr_ids.next();
-                super::drr::DrrMaker { w: &mut *m.w, rng: &mut drr_rng, next_id: &mut next_id, now, today: m.today }.client(client, &community, point)?;
+                super::drr::DrrMaker { w: &mut *m.w, rng: &mut drr_rng, next_id: &mut next_id, now, today: m.today }
+                    .client(client, &community, point)?;
             }
         }
         super::prison::prison(m.w, seed, clients, &worker(3), now)

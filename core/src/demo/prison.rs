@@ -102,7 +102,11 @@ impl Maker<'_, '_> {
             id: self.ids.next(),
             client_id: client.id.clone(),
             spell_id: spell.id.clone(),
-            accommodation: if self.rng.gen_bool(0.2) { "No fixed abode; housing referral made".into() } else { "Approved premises, Mill Street".into() },
+            accommodation: if self.rng.gen_bool(0.2) {
+                "No fixed abode; housing referral made".into()
+            } else {
+                "Approved premises, Mill Street".into()
+            },
             prescribing: if self.rng.gen_bool(0.85) { "bridging_arranged" } else { "not_arranged" }.into(),
             prescribing_detail: Some("Bridging script to the first community appointment".into()),
             naloxone_supplied: self.rng.gen_bool(0.8),

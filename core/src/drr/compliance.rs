@@ -195,10 +195,7 @@ pub fn breaches_of(conn: &Connection, order_id: &str) -> rusqlite::Result<Vec<Br
 
 /// The warning (of another failure) whose period a failure falls in, if any.
 pub fn covering_warning<'a>(f: &Failure, warnings: &'a [Warning], months: u32) -> Option<&'a Warning> {
-    warnings
-        .iter()
-        .filter(|w| w.failure_id != f.id && within_warning_period(f.occurred_on, w.given_on, months))
-        .max_by_key(|w| w.given_on)
+    warnings.iter().filter(|w| w.failure_id != f.id && within_warning_period(f.occurred_on, w.given_on, months)).max_by_key(|w| w.given_on)
 }
 
 pub fn standing(f: &Failure, warnings: &[Warning], breaches: &[Breach], months: u32) -> Standing {

@@ -4,10 +4,10 @@
 use super::compliance::{self, period_ends_on, standing, Standing};
 use super::{day_of, require_order, reviews, testing, timetable, Order};
 use crate::appointments::{self, AppointmentStatus, OwnerType, PathwayError};
-use crate::reference;
 use crate::dates;
 use crate::documents::Document;
 use crate::error::ValidationErrors;
+use crate::reference;
 use crate::store::{Actor, Store};
 use chrono::{Duration, NaiveDate};
 
@@ -16,20 +16,15 @@ fn name_of(client: &crate::clients::Client) -> String {
 }
 
 fn order_sentence(o: &Order) -> String {
-    format!(
-        "On {} {} made {}, ending on {}.",
-        dates::display(o.sentenced_on),
-        o.court,
-        o.words(),
-        dates::display(o.ends_on)
-    )
+    format!("On {} {} made {}, ending on {}.", dates::display(o.sentenced_on), o.court, o.words(), dates::display(o.ends_on))
 }
 
 /// Produces (or reprints) the warning letter; the first production is recorded on the
 /// warning and every one is audited as a print.
 pub fn warning_letter(store: &mut Store, actor: &Actor, warning_id: &str) -> Result<Document, PathwayError> {
     let conn = store.reader();
-    let warning = compliance::get_warning(conn, warning_id)?.ok_or(PathwayError::NotFound("No warning with that reference is on this laptop."))?;
+    let warning =
+        compliance::get_warning(conn, warning_id)?.ok_or(PathwayError::NotFound("No warning with that reference is on this laptop."))?;
     let failure = compliance::get_failure(conn, &warning.failure_id)?
         .ok_or(PathwayError::NotFound("The failure this warning is about is not on this laptop."))?;
     let order = require_order(conn, &warning.order_id)?;
@@ -117,7 +112,15 @@ pub fn progress_report(store: &mut Store, actor: &Actor, review_id: &str) -> Res
             continue;
         }
         match (&t.taken_on, &t.missed_reason) {
-            (Some(d), _) => tests.push((a.at, format!("{} ({}): {}.", dates::display(*d), reference::label(testing::SAMPLE_TYPES, &t.sample_type).to_lowercase(), t.results_words()))),
+            (Some(d), _) => tests.push((
+                a.at,
+                format!(
+                    "{} ({}): {}.",
+                    dates::display(*d),
+                    reference::label(testing::SAMPLE_TYPES, &t.sample_type).to_lowercase(),
+                    t.results_words()
+                ),
+            )),
             (None, Some(r)) => tests.push((a.at, format!("{}: test missed ({}).", dates::display(day), r.trim_end_matches('.')))),
             (None, None) if a.at <= store.clock().now() => tests.push((a.at, format!("{}: no result recorded.", dates::display(day)))),
             _ => {}
@@ -146,7 +149,9 @@ pub fn progress_report(store: &mut Store, actor: &Actor, review_id: &str) -> Res
             continue;
         }
         let words = match standing(&f, &warnings, &breaches, months) {
-            Standing::Acceptable => format!("decided acceptable ({})", f.reason.as_deref().unwrap_or("no reason recorded").trim_end_matches('.')),
+            Standing::Acceptable => {
+                format!("decided acceptable ({})", f.reason.as_deref().unwrap_or("no reason recorded").trim_end_matches('.'))
+            }
             Standing::WarningDue => "decided unacceptable; no warning given yet".into(),
             Standing::Warned => {
                 let given = warnings.iter().find(|w| w.failure_id == f.id).map(|w| w.given_on).unwrap_or(f.occurred_on);
@@ -193,9 +198,7 @@ pub fn progress_report(store: &mut Store, actor: &Actor, review_id: &str) -> Res
         paragraphs.push(format!("Test results ({}):", tests.len()));
         paragraphs.extend(tests.into_iter().map(|t| t.1));
     }
-    paragraphs.push(format!(
-        "Attendance at timetabled appointments: {attended} attended, {missed} not attended, {cancelled} cancelled."
-    ));
+    paragraphs.push(format!("Attendance at timetabled appointments: {attended} attended, {missed} not attended, {cancelled} cancelled."));
     if failures.is_empty() {
         paragraphs.push("Failures to comply: none recorded in this period.".into());
     } else {

@@ -28,8 +28,7 @@ pub const REVIEW_REQUIRED_OVER_MONTHS: u32 = 12;
 /// A community order lasts at most three years (Sentencing Act 2020 s209).
 pub const LONGEST_ORDER_MONTHS: u32 = 36;
 
-pub const ORDER_STATUSES: &[Choice] =
-    &[choice("active", "Active"), choice("completed", "Completed"), choice("revoked", "Revoked")];
+pub const ORDER_STATUSES: &[Choice] = &[choice("active", "Active"), choice("completed", "Completed"), choice("revoked", "Revoked")];
 
 /// A Drug Rehabilitation Requirement as stored. An amendment by the court updates it in
 /// place; the operation log keeps every earlier value (shown as its amendments).
@@ -583,10 +582,7 @@ fn order_view(conn: &Connection, o: Order, now: DateTime<Utc>, warning_months: u
 pub fn for_client(conn: &Connection, client_id: &str, now: DateTime<Utc>) -> Result<DrrSummary, PathwayError> {
     let ids = crate::clients::family(conn, client_id)?;
     let warning_months = crate::accounts::settings::load(conn)?.drr_warning_months;
-    let orders = orders_of(conn, &ids)?
-        .into_iter()
-        .map(|o| order_view(conn, o, now, warning_months))
-        .collect::<Result<_, _>>()?;
+    let orders = orders_of(conn, &ids)?.into_iter().map(|o| order_view(conn, o, now, warning_months)).collect::<Result<_, _>>()?;
     Ok(DrrSummary { orders })
 }
 

@@ -114,10 +114,7 @@ fn check_review_day(p: &mut Problems, field: &str, order: &Order, list: &[Review
             p.push(FieldError::new(
                 field,
                 "validation.review_too_soon",
-                format!(
-                    "Reviews are at intervals of not less than one month, and a review is already set for {}.",
-                    dates::display(next)
-                ),
+                format!("Reviews are at intervals of not less than one month, and a review is already set for {}.", dates::display(next)),
             ));
         }
     }

@@ -68,7 +68,11 @@ impl DrrTest {
                 Some(r) => Some(format!("{name} {}", reference::label(RESULTS, r).to_lowercase())),
             })
             .collect();
-        if words.is_empty() { "no substance tested".into() } else { words.join(", ") }
+        if words.is_empty() {
+            "no substance tested".into()
+        } else {
+            words.join(", ")
+        }
     }
 }
 

@@ -136,10 +136,7 @@ fn horizon(order: &Order, slot_end: Option<NaiveDate>, today: NaiveDate) -> Naiv
 fn missing(conn: &Connection, order: &Order, slot: &Slot, today: NaiveDate, now: DateTime<Utc>) -> rusqlite::Result<Vec<DateTime<Utc>>> {
     let booked: Vec<DateTime<Utc>> = appointments::of_owner(conn, OwnerType::DrrTimetable, &slot.id)?.into_iter().map(|a| a.at).collect();
     let from = if slot.starts_on > today { slot.starts_on } else { today };
-    Ok(sessions(slot, from, horizon(order, slot.ended_on, today))
-        .into_iter()
-        .filter(|at| *at > now && !booked.contains(at))
-        .collect())
+    Ok(sessions(slot, from, horizon(order, slot.ended_on, today)).into_iter().filter(|at| *at > now && !booked.contains(at)).collect())
 }
 
 fn book(w: &mut Write<'_>, ids: Vec<String>, slot: &Slot, list: Vec<DateTime<Utc>>) -> Result<(), StoreError> {

@@ -1,5 +1,5 @@
 //! Whole-case rules: consent to share and keeping in contact.
-use super::{RuleKind, flag, instant, Context, Flag, Rule, Severity};
+use super::{flag, instant, Context, Flag, Rule, RuleKind, Severity};
 use crate::calendar::when;
 use crate::dates;
 use chrono::{Duration, NaiveDate};

@@ -1,7 +1,7 @@
 //! Court rules: missed Restriction on Bail appointments and hearings with no report.
-use crate::calendar::working_days::add_working_days;
-use super::{RuleKind, flag, instant, Context, Flag, Rule, Severity};
+use super::{flag, instant, Context, Flag, Rule, RuleKind, Severity};
 use crate::calendar::when;
+use crate::calendar::working_days::add_working_days;
 use crate::reference;
 use chrono::Duration;
 

@@ -1,13 +1,23 @@
 //! Custody rules: the required assessments that must follow a positive test (Drugs Act 2005
 //! Part 3) and the failures that must be reported.
-use super::{RuleKind, due_then_urgent, flag, instant, Context, Flag, Rule, Severity};
+use super::{due_then_urgent, flag, instant, Context, Flag, Rule, RuleKind, Severity};
 use crate::calendar::when;
 use crate::dates;
 use chrono::Duration;
 
 pub const RULES: &[Rule] = &[
-    Rule { code: "CUS-ASSESS-MISSING", title: "Positive test, no initial assessment booked", kind: RuleKind::Statutory, check: assessment_missing },
-    Rule { code: "CUS-FAIL-ATTEND", title: "Failed to attend or remain at a required assessment", kind: RuleKind::Statutory, check: failed_to_attend },
+    Rule {
+        code: "CUS-ASSESS-MISSING",
+        title: "Positive test, no initial assessment booked",
+        kind: RuleKind::Statutory,
+        check: assessment_missing,
+    },
+    Rule {
+        code: "CUS-FAIL-ATTEND",
+        title: "Failed to attend or remain at a required assessment",
+        kind: RuleKind::Statutory,
+        check: failed_to_attend,
+    },
     Rule { code: "CUS-FOLLOWUP-DUE", title: "Follow-up assessment not booked", kind: RuleKind::Statutory, check: follow_up_due },
     Rule { code: "APPT-NO-OUTCOME", title: "Appointment with no outcome recorded", kind: RuleKind::Statutory, check: no_outcome },
 ];
@@ -51,7 +61,11 @@ fn assessment_missing(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
 }
 
 fn failure_action(document_produced: bool, produce: &str, mark: &str) -> String {
-    if document_produced { mark.to_string() } else { produce.to_string() }
+    if document_produced {
+        mark.to_string()
+    } else {
+        produce.to_string()
+    }
 }
 
 /// A required assessment not attended, or attended but not remained for, and not yet
@@ -79,12 +93,7 @@ fn failed_to_attend(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
                 r.get("client_id")?,
                 name.clone(),
                 when::london_date(at),
-                format!(
-                    "{name} {what}: {} on {} at {}.",
-                    r.get::<_, String>("kind")?,
-                    when::display(at),
-                    r.get::<_, String>("place")?
-                ),
+                format!("{name} {what}: {} on {} at {}.", r.get::<_, String>("kind")?, when::display(at), r.get::<_, String>("place")?),
                 "",
                 ("appointment", r.get("id")?),
             );

@@ -2,11 +2,11 @@
 //! are asked for and never stored, so they cannot go stale. Each rule is one small function
 //! in an area's list below; a later stage (DRR, prison) adds its own list to [`REGISTRY`]
 //! without touching the engine.
+pub mod board;
 pub(crate) mod casework;
 mod court;
 mod custody;
 mod drr;
-pub mod board;
 mod prison;
 pub mod today;
 

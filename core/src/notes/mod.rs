@@ -2,9 +2,9 @@
 //! are append-only: a correction is a new note naming the one it corrects (domain.md).
 use crate::appointments::{self, PathwayError};
 use crate::calendar::when;
-use crate::reference::Choice;
 use crate::clients::family;
 use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::reference::Choice;
 use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
@@ -168,7 +168,11 @@ pub fn add_note(store: &mut Store, actor: &Actor, client_id: &str, input: &NewNo
         id => match get_note(store.reader(), id)? {
             Some(n) if ids.contains(&n.client_id) => Some(Some(n.id)),
             _ => {
-                p.push(FieldError::new("corrects_note_id", "validation.not_in_list", "The note being corrected is not one of this person's notes."));
+                p.push(FieldError::new(
+                    "corrects_note_id",
+                    "validation.not_in_list",
+                    "The note being corrected is not one of this person's notes.",
+                ));
                 None
             }
         },

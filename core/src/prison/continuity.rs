@@ -52,10 +52,9 @@ pub fn result(released_on: NaiveDate, episodes: &[TreatmentEpisode], today: Naiv
         (Some(s), Some(d)) if s <= deadline => {
             (Continuity::Within, format!("In community treatment within 21 days: started {} (day {d} after release).", dates::display(s)))
         }
-        (Some(s), Some(d)) => (
-            Continuity::Outside,
-            format!("Community treatment started after 21 days: {} (day {d} after release).", dates::display(s)),
-        ),
+        (Some(s), Some(d)) => {
+            (Continuity::Outside, format!("Community treatment started after 21 days: {} (day {d} after release).", dates::display(s)))
+        }
         _ if today > deadline => (
             Continuity::NotStarted,
             format!("Not in community treatment within 21 days: no treatment start by {}.", dates::display(deadline)),

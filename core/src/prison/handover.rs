@@ -7,9 +7,9 @@ use crate::appointments::{self, AppointmentStatus, PathwayError};
 use crate::calendar::when;
 use crate::clients::family;
 use crate::clients::reference::{INJECTING, SUBSTANCES};
-use crate::reference;
 use crate::dates;
 use crate::documents::Document;
+use crate::reference;
 use crate::store::{Actor, Store};
 
 /// A recorded phrase inside a sentence: its own full stop dropped.
@@ -120,11 +120,16 @@ pub fn produce(store: &mut Store, actor: &Actor, spell_id: &str) -> Result<Docum
             line.push_str(&format!("; assessed {}", dates::display(a)));
         }
         if let Some(s) = e.treatment_started_on {
-            let modality = e.modality.as_deref().map(|m| format!(" ({})", reference::label(MODALITIES, m).to_lowercase())).unwrap_or_default();
+            let modality =
+                e.modality.as_deref().map(|m| format!(" ({})", reference::label(MODALITIES, m).to_lowercase())).unwrap_or_default();
             line.push_str(&format!("; treatment started {}{modality}", dates::display(s)));
         }
         if let Some(d) = e.discharged_on {
-            let why = e.discharge_reason.as_deref().map(|r| format!(" ({})", reference::label(DISCHARGE_REASONS, r).to_lowercase())).unwrap_or_default();
+            let why = e
+                .discharge_reason
+                .as_deref()
+                .map(|r| format!(" ({})", reference::label(DISCHARGE_REASONS, r).to_lowercase()))
+                .unwrap_or_default();
             line.push_str(&format!("; discharged {}{why}", dates::display(d)));
         }
         paragraphs.push(format!("{line}."));

@@ -11,9 +11,9 @@ pub mod treatment;
 use crate::appointments::{self, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
 use crate::calendar::when;
 use crate::clients::family;
-use crate::reference::{self, choice, Choice};
 use crate::dates;
 use crate::error::{FieldError, Problems};
+use crate::reference::{self, choice, Choice};
 use crate::store::hlc;
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store};
@@ -409,7 +409,8 @@ pub fn change_spell(store: &mut Store, actor: &Actor, spell_id: &str, input: &Sp
     if let (Some(e), Some(l)) = (expected, licence) {
         check_release_dates(&mut p, before.received_on, e, l);
     }
-    let (Some(custody_type), Some(expected_release_on), Some(licence_end_on), Some(in_prison_treatment)) = (custody_type, expected, licence, treatment)
+    let (Some(custody_type), Some(expected_release_on), Some(licence_end_on), Some(in_prison_treatment)) =
+        (custody_type, expected, licence, treatment)
     else {
         return Err(p.into_error().into());
     };
@@ -583,7 +584,11 @@ pub fn book_first_appointment(store: &mut Store, actor: &Actor, spell_id: &str, 
     let booking = appointments::check_booking(&mut p, store.reader(), actor, input, kind);
     if let Some(b) = &booking {
         if when::london_date(b.at) < spell.received_on {
-            p.push(FieldError::new("date", "validation.appointment_before_reception", "The community appointment cannot be before reception into prison."));
+            p.push(FieldError::new(
+                "date",
+                "validation.appointment_before_reception",
+                "The community appointment cannot be before reception into prison.",
+            ));
         }
     }
     let Some(booking) = booking.filter(|_| p.is_empty()) else {

@@ -5,9 +5,9 @@
 use super::{choose_optional, optional_past_date, past_date};
 use crate::appointments::{self, PathwayError};
 use crate::clients::family;
-use crate::reference::{self, choice, Choice};
 use crate::dates;
 use crate::error::{FieldError, Problems};
+use crate::reference::{self, choice, Choice};
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store};
 use crate::text;
@@ -167,9 +167,15 @@ fn check(input: &EpisodeInput, today: NaiveDate) -> Result<Checked, PathwayError
         _ => {}
     }
     match (service, referred, assessed, started, modality, discharged, reason) {
-        (Some(service), Some(referred_on), Some(assessed_on), Some(treatment_started_on), Some(modality), Some(discharged_on), Some(discharge_reason))
-            if p.is_empty() =>
-        {
+        (
+            Some(service),
+            Some(referred_on),
+            Some(assessed_on),
+            Some(treatment_started_on),
+            Some(modality),
+            Some(discharged_on),
+            Some(discharge_reason),
+        ) if p.is_empty() => {
             Ok(Checked { service, referred_on, assessed_on, treatment_started_on, modality, discharged_on, discharge_reason })
         }
         _ => Err(p.into_error().into()),

@@ -52,9 +52,7 @@ fn entry_hash(
 pub fn append(conn: &Connection, at: DateTime<Utc>, e: &AuditEntry<'_>) -> rusqlite::Result<()> {
     let last: Option<(i64, String)> = conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev) = match last {
         Some((seq, hash)) => (seq + 1, hash),
@@ -101,9 +99,8 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<ChainCheck> {
         let detail: String = r.get(7)?;
         let prev: String = r.get(8)?;
         let hash: String = r.get(9)?;
-        let recomputed = entry_hash(
-            &prev, seq, &at, worker.as_deref(), &action, rtype.as_deref(), rid.as_deref(), client.as_deref(), &detail,
-        );
+        let recomputed =
+            entry_hash(&prev, seq, &at, worker.as_deref(), &action, rtype.as_deref(), rid.as_deref(), client.as_deref(), &detail);
         if seq != expected_seq || prev != expected_prev || hash != recomputed {
             return Ok(ChainCheck { entries, first_broken_entry: Some(seq) });
         }

@@ -101,10 +101,7 @@ impl Store {
         E: From<StoreError>,
     {
         let now = self.clock.now();
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let mut w = Write::new(tx, actor, now, &self.device_id);
         let out = work(&mut w)?;
         w.commit().map_err(StoreError::from)?;
@@ -142,10 +139,8 @@ fn open_encrypted(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connec
     }
     let conn = Connection::open_with_flags(path, flags)?;
     // Fail closed: a SQLite without SQLCipher would silently ignore the key.
-    let cipher: Option<String> = conn
-        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
-        .ok();
-    if cipher.as_deref().map_or(true, str::is_empty) {
+    let cipher: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
+    if cipher.as_deref().is_none_or(str::is_empty) {
         return Err(StoreError::NoEncryption);
     }
     let hex_key = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.0.as_ref())));

@@ -68,7 +68,7 @@ fn from_sql(value: ValueRef<'_>) -> Value {
 pub fn from_row<R: Record>(row: &rusqlite::Row<'_>) -> rusqlite::Result<R> {
     let stmt = row.as_ref();
     let mut map = Map::new();
-    for (i, name) in stmt.column_names().into_iter().enumerate() {
+    for (i, name) in stmt.column_names().enumerate() {
         map.insert((*name).to_string(), from_sql(row.get_ref(i)?));
     }
     serde_json::from_value(Value::Object(map))

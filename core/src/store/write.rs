@@ -77,11 +77,8 @@ impl<'c> Write<'c> {
         let placeholders = vec!["?"; columns.len()].join(", ");
         let sql = format!("INSERT INTO {} ({}) VALUES ({})", R::TABLE, columns.join(", "), placeholders);
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(fields.values().map(to_sql)))?;
-        let changes: Map<String, Value> = fields
-            .into_iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k, Value::Array(vec![Value::Null, v])))
-            .collect();
+        let changes: Map<String, Value> =
+            fields.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, Value::Array(vec![Value::Null, v]))).collect();
         self.operation(kind, R::TYPE, &record.id(), &changes)?;
         self.audit_record(kind.as_str(), R::TYPE, &record.id(), record.client_id().as_deref(), "")
     }
@@ -109,8 +106,7 @@ impl<'c> Write<'c> {
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
 
         let names: Vec<String> = changed.iter().map(|(k, _, _)| k.clone()).collect();
-        let changes: Map<String, Value> =
-            changed.into_iter().map(|(k, was, now)| (k, Value::Array(vec![was, now]))).collect();
+        let changes: Map<String, Value> = changed.into_iter().map(|(k, was, now)| (k, Value::Array(vec![was, now]))).collect();
         self.operation(OpKind::Update, R::TYPE, &before.id(), &changes)?;
         // The audit names what changed; the values themselves live in the operation log.
         self.audit_record("update", R::TYPE, &before.id(), after.client_id().as_deref(), &names.join(", "))?;
@@ -122,14 +118,7 @@ impl<'c> Write<'c> {
         audit::append(
             &self.tx,
             self.now,
-            &AuditEntry {
-                worker_id: Some(&self.actor.worker_id),
-                action,
-                record_type: None,
-                record_id: None,
-                client_id,
-                detail,
-            },
+            &AuditEntry { worker_id: Some(&self.actor.worker_id), action, record_type: None, record_id: None, client_id, detail },
         )?;
         Ok(())
     }
@@ -157,25 +146,20 @@ impl<'c> Write<'c> {
         Ok(())
     }
 
-    fn operation(
-        &mut self,
-        kind: OpKind,
-        record_type: &str,
-        record_id: &str,
-        changes: &Map<String, Value>,
-    ) -> Result<(), StoreError> {
-        let (seq, last_hlc): (i64, i64) =
-            self.tx.prepare_cached("SELECT next_seq, last_hlc FROM device_state WHERE id = 1")?.query_row([], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+    fn operation(&mut self, kind: OpKind, record_type: &str, record_id: &str, changes: &Map<String, Value>) -> Result<(), StoreError> {
+        let (seq, last_hlc): (i64, i64) = self
+            .tx
+            .prepare_cached("SELECT next_seq, last_hlc FROM device_state WHERE id = 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let stamp = hlc::next(last_hlc, self.now.timestamp_millis());
         self.tx.prepare_cached("UPDATE device_state SET next_seq = ?1, last_hlc = ?2 WHERE id = 1")?.execute(params![seq + 1, stamp])?;
         let op_id = uuid::Uuid::now_v7().to_string();
-        self.tx.prepare_cached(
-            "INSERT INTO operations (op_id, device_id, seq, hlc, worker_id, record_type, record_id, kind, changes)
+        self.tx
+            .prepare_cached(
+                "INSERT INTO operations (op_id, device_id, seq, hlc, worker_id, record_type, record_id, kind, changes)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
+            )?
+            .execute(params![
                 op_id,
                 self.device_id,
                 seq,

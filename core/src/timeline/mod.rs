@@ -4,8 +4,8 @@ mod prison;
 
 use crate::appointments::{self, Appointment, AppointmentStatus, OwnerType};
 use crate::calendar::when;
-use crate::reference;
 use crate::custody::{self, caution, TestResult};
+use crate::reference;
 use crate::{court, drr, notes};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -101,8 +101,7 @@ pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Ti
             &t.client_id,
         );
     }
-    let booked: HashMap<String, Appointment> =
-        appointments::of_clients(conn, &ids)?.into_iter().map(|a| (a.id.clone(), a)).collect();
+    let booked: HashMap<String, Appointment> = appointments::of_clients(conn, &ids)?.into_iter().map(|a| (a.id.clone(), a)).collect();
     for r in custody::assessments_of(conn, &ids)? {
         let Some(a) = booked.get(&r.appointment_id) else { continue };
         let decision = match r.follow_up_required {
@@ -110,12 +109,18 @@ pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Ti
             Some(false) => "; requirement ceased (RA5)",
             None => "",
         };
-        push(a.at, Stage::Custody, r.kind.label(), format!("{}{decision}", appointment_words(a)), "required_assessment", &r.id, &r.client_id);
+        push(
+            a.at,
+            Stage::Custody,
+            r.kind.label(),
+            format!("{}{decision}", appointment_words(a)),
+            "required_assessment",
+            &r.id,
+            &r.client_id,
+        );
     }
-    let mut others: Vec<&Appointment> = booked
-        .values()
-        .filter(|a| !matches!(a.owner_type, OwnerType::RequiredAssessment | OwnerType::DrrTest))
-        .collect();
+    let mut others: Vec<&Appointment> =
+        booked.values().filter(|a| !matches!(a.owner_type, OwnerType::RequiredAssessment | OwnerType::DrrTest)).collect();
     others.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
     for a in others {
         let stage = match a.owner_type {
@@ -221,7 +226,11 @@ fn drr_entries(
             }
         );
         if let (Some(on), Some(why)) = (o.ended_on, &o.end_reason) {
-            summary.push_str(&format!("; {} on {}: {why}", reference::label(drr::ORDER_STATUSES, &o.status).to_lowercase(), crate::dates::display(on)));
+            summary.push_str(&format!(
+                "; {} on {}: {why}",
+                reference::label(drr::ORDER_STATUSES, &o.status).to_lowercase(),
+                crate::dates::display(on)
+            ));
         }
         push(day(o.sentenced_on), Stage::Community, "DRR order", summary, "drr_order", &o.id, &o.client_id);
         for t in drr::testing::of_order(conn, &o.id)? {
@@ -237,14 +246,31 @@ fn drr_entries(
         let breaches = drr::compliance::breaches_of(conn, &o.id)?;
         for f in drr::compliance::failures_of(conn, &o.id)? {
             let standing = drr::compliance::standing(&f, &warnings, &breaches, months);
-            push(day(f.occurred_on), Stage::Community, "DRR failure to comply", format!("{}: {}", f.what, standing.label()), "drr_failure", &f.id, &f.client_id);
+            push(
+                day(f.occurred_on),
+                Stage::Community,
+                "DRR failure to comply",
+                format!("{}: {}", f.what, standing.label()),
+                "drr_failure",
+                &f.id,
+                &f.client_id,
+            );
         }
         for w in &warnings {
             push(day(w.given_on), Stage::Community, "DRR warning", "Formal warning given".into(), "drr_warning", &w.id, &w.client_id);
         }
         for b in &breaches {
-            let decision = b.court_decision.as_deref().map(|d| format!("; {}", reference::label(drr::compliance::COURT_DECISIONS, d).to_lowercase()));
-            push(day(b.returned_on), Stage::Community, "DRR breach", format!("Returned to court{}", decision.unwrap_or_default()), "drr_breach", &b.id, &b.client_id);
+            let decision =
+                b.court_decision.as_deref().map(|d| format!("; {}", reference::label(drr::compliance::COURT_DECISIONS, d).to_lowercase()));
+            push(
+                day(b.returned_on),
+                Stage::Community,
+                "DRR breach",
+                format!("Returned to court{}", decision.unwrap_or_default()),
+                "drr_breach",
+                &b.id,
+                &b.client_id,
+            );
         }
         for r in drr::reviews::of_order(conn, &o.id)? {
             let summary = match (&r.outcome, r.report_produced_at) {

@@ -2,9 +2,9 @@
 //! throughcare plan, and referrals and treatment episodes.
 use super::{Stage, TimelineEntry};
 use crate::calendar::when;
-use crate::reference;
 use crate::dates;
 use crate::prison::{self, continuity, treatment};
+use crate::reference;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 
@@ -98,7 +98,14 @@ pub(super) fn entries(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec
     }
     for e in &episodes {
         let cj = if e.criminal_justice { " (criminal-justice referral)" } else { "" };
-        out.push(entry(day(e.referred_on), Stage::Community, "Referral", format!("Referred to {}{cj}", e.service), ("treatment_episode", &e.id), &e.client_id));
+        out.push(entry(
+            day(e.referred_on),
+            Stage::Community,
+            "Referral",
+            format!("Referred to {}{cj}", e.service),
+            ("treatment_episode", &e.id),
+            &e.client_id,
+        ));
         if let Some(s) = e.treatment_started_on {
             let modality = e.modality.as_deref().map(|m| reference::label(treatment::MODALITIES, m)).unwrap_or_default();
             out.push(entry(
@@ -112,7 +119,14 @@ pub(super) fn entries(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec
         }
         if let Some(d) = e.discharged_on {
             let why = e.discharge_reason.as_deref().map(|r| reference::label(treatment::DISCHARGE_REASONS, r)).unwrap_or_default();
-            out.push(entry(day(d), Stage::Community, "Treatment discharge", format!("{why}, {}", e.service), ("treatment_episode", &e.id), &e.client_id));
+            out.push(entry(
+                day(d),
+                Stage::Community,
+                "Treatment discharge",
+                format!("{why}, {}", e.service),
+                ("treatment_episode", &e.id),
+                &e.client_id,
+            ));
         }
     }
     Ok(out)

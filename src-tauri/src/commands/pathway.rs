@@ -4,12 +4,12 @@ use tauri::State;
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::Session;
 use throughline_core::appointments::{self, NewAppointment, NewOutcome, OwnerType};
-use throughline_core::stages::{self, PathwayLists};
 use throughline_core::court::{self, CourtSummary, HearingOutcome, NewBailDecision, NewHearing, NewSuitability};
 use throughline_core::custody::caution::{self, NewCaution};
 use throughline_core::custody::{self, statement, CustodySummary, NewAssessment, NewTestOnArrest};
 use throughline_core::documents::Document;
 use throughline_core::notes::{self, ClientNotes, NewContact, NewNote};
+use throughline_core::stages::{self, PathwayLists};
 use throughline_core::store::StoreError;
 use throughline_core::timeline::{self, TimelineEntry};
 use throughline_core::ErrorPayload;
@@ -96,7 +96,10 @@ pub async fn book_appointment(
                 return Err(error("pathway.not_allowed", "Book a required assessment from the test on arrest."))
             }
             OwnerType::DrrTimetable | OwnerType::DrrTest => {
-                return Err(error("pathway.not_allowed", "Book DRR sessions from the order's timetable, and tests from its testing ledger."))
+                return Err(error(
+                    "pathway.not_allowed",
+                    "Book DRR sessions from the order's timetable, and tests from its testing ledger.",
+                ))
             }
         }
         .map_err(coded)

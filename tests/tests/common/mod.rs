@@ -71,10 +71,7 @@ impl Journey {
     pub async fn open_app(&mut self) {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), serde_json::json!("wry"));
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": app_binary(), "args": [] }),
-        );
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": app_binary(), "args": [] }));
         let client = ClientBuilder::native().capabilities(caps).connect(DRIVER).await.expect("WebDriver session");
         self.client = Some(client);
     }
