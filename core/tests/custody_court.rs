@@ -1,10 +1,11 @@
 //! Custody and court as the pathway runs: a person arrested and tested, assessed or failing to
 //! attend, bailed with a Restriction on Bail, and the flags that tell the worker what must
 //! happen next, with a fixed clock so every deadline is exact.
+mod support;
 use chrono::Duration;
 use std::sync::Arc;
-use throughline_core::accounts::settings::TeamSettings;
-use throughline_core::accounts::{Installation, Session, SetUpInput};
+use support::{team, team_at, Team};
+use throughline_core::accounts::Installation;
 use throughline_core::appointments::{self, NewAppointment, NewOutcome};
 use throughline_core::clients::consent::{self, NewConsent};
 use throughline_core::clients::{self, caseload, merge, pnc, NewClient};
@@ -17,32 +18,6 @@ use throughline_core::notes::{self, NewContact, NewNote};
 use throughline_core::stages;
 use throughline_core::timeline::{self, Stage};
 use throughline_core::Coded;
-
-struct Team {
-    _dir: tempfile::TempDir,
-    clock: Arc<FixedClock>,
-    lead: Session,
-    settings: TeamSettings,
-}
-
-fn team_at(now: &str) -> Team {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(now));
-    let (lead, _) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: "Westbridge Criminal Justice Drug Team".into(),
-            display_name: "Priya Shah".into(),
-            login: "priya".into(),
-            password: "kettle-lantern-harbour".into(),
-        })
-        .unwrap();
-    Team { _dir: dir, clock, lead, settings: TeamSettings::default() }
-}
-
-/// Monday 23 November 2026, 09:00 (GMT).
-fn team() -> Team {
-    team_at("2026-11-23T09:00:00Z")
-}
 
 fn john_smith_pnc() -> String {
     format!("2019/0012345{}", pnc::check_letter(19, 12345))

@@ -1,10 +1,9 @@
 //! The Drug Rehabilitation Requirement, from sentence to completion, with a fixed clock: the
 //! law checked as an order is typed, the timetable across the clock changes, tests, failures,
 //! warnings and breach, reviews with their progress reports, and the DRR flags.
+mod support;
 use chrono::Timelike;
-use std::sync::Arc;
-use throughline_core::accounts::settings::TeamSettings;
-use throughline_core::accounts::{Installation, Session, SetUpInput};
+use support::{team_at, Team};
 use throughline_core::appointments::{self, AppointmentStatus, NewAppointment, NewOutcome, OwnerType, PathwayError};
 use throughline_core::calendar::when;
 use throughline_core::clients::{self, pnc, NewClient};
@@ -17,27 +16,6 @@ use throughline_core::drr::{self, letters, NewOrder, OrderEnding};
 use throughline_core::flags::{self, today, Flag, Severity};
 use throughline_core::timeline::{self, Stage};
 use throughline_core::Coded;
-
-struct Team {
-    _dir: tempfile::TempDir,
-    clock: Arc<FixedClock>,
-    lead: Session,
-    settings: TeamSettings,
-}
-
-fn team_at(now: &str) -> Team {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(now));
-    let (lead, _) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: "Westbridge Criminal Justice Drug Team".into(),
-            display_name: "Priya Shah".into(),
-            login: "priya".into(),
-            password: "kettle-lantern-harbour".into(),
-        })
-        .unwrap();
-    Team { _dir: dir, clock, lead, settings: TeamSettings::default() }
-}
 
 fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -2,45 +2,18 @@
 //! release coming with nothing in place, the plan and first appointment, the release at the
 //! gate, and whether community treatment started within 21 days, with a fixed clock so every
 //! deadline is exact (including across a clock change).
+mod support;
 use chrono::Duration;
-use std::sync::Arc;
-use throughline_core::accounts::settings::TeamSettings;
-use throughline_core::accounts::{Installation, Session, SetUpInput};
+use support::{team, team_at, Team};
 use throughline_core::appointments::{self, NewAppointment, NewOutcome, PathwayError};
 use throughline_core::clients::{self, caseload, pnc, NewClient};
-use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::clock::Clock;
 use throughline_core::flags::{self, Flag, Severity};
 use throughline_core::prison::releases;
 use throughline_core::prison::treatment::{self, EpisodeInput};
 use throughline_core::prison::{self, handover, Continuity, NewPlan, NewRelease, NewSpell, SpellChange, SpellView};
 use throughline_core::timeline::{self, Stage};
 use throughline_core::Coded;
-
-struct Team {
-    _dir: tempfile::TempDir,
-    clock: Arc<FixedClock>,
-    lead: Session,
-    settings: TeamSettings,
-}
-
-fn team_at(now: &str) -> Team {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(now));
-    let (lead, _) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: "Westbridge Criminal Justice Drug Team".into(),
-            display_name: "Priya Shah".into(),
-            login: "priya".into(),
-            password: "kettle-lantern-harbour".into(),
-        })
-        .unwrap();
-    Team { _dir: dir, clock, lead, settings: TeamSettings::default() }
-}
-
-/// Monday 23 November 2026, 09:00 (GMT).
-fn team() -> Team {
-    team_at("2026-11-23T09:00:00Z")
-}
 
 const PRISON_CODES: [&str; 3] = ["PRISON-RELEASE-NO-PLAN", "PRISON-RELEASE-UNCONFIRMED", "PRISON-NO-TREATMENT"];
 
