@@ -104,6 +104,7 @@ pub fn typescript() -> String {
         crate::notes::ClientNotes::decl(&cfg),
         crate::timeline::Stage::decl(&cfg),
         crate::timeline::TimelineEntry::decl(&cfg),
+        crate::accounts::permissions::Permission::decl(&cfg),
         crate::flags::Severity::decl(&cfg),
         crate::flags::Flag::decl(&cfg),
         crate::flags::today::Today::decl(&cfg),

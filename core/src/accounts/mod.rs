@@ -1,5 +1,6 @@
 //! Workers, roles, key slots, signing in and out, and the idle lock (security.md).
 pub mod keyslots;
+pub mod permissions;
 pub mod roles;
 pub mod settings;
 pub mod workers;

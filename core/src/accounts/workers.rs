@@ -1,4 +1,5 @@
 //! Worker accounts: who can sign in, and with which roles.
+use super::permissions::Permission;
 use super::roles::{self, Role};
 use crate::error::{FieldError, ValidationErrors};
 use crate::store::record::{from_row, sql_bool, Record};
@@ -46,6 +47,7 @@ impl Worker {
             login: self.login.clone(),
             display_name: self.display_name.clone(),
             roles: self.roles(),
+            permissions: Permission::granted(&self.roles()),
             active: self.active,
         }
     }
@@ -58,6 +60,8 @@ pub struct WorkerView {
     pub login: String,
     pub display_name: String,
     pub roles: Vec<Role>,
+    /// What those roles allow (accounts::permissions): the UI's menus and forms follow it.
+    pub permissions: Vec<Permission>,
     pub active: bool,
 }
 

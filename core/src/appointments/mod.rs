@@ -2,6 +2,7 @@
 //! Restriction on Bail appointment, a conditional caution's conditions or a general one.
 //! Booking, varying the time (RA2: the operation log keeps every old and new time),
 //! cancelling and recording the outcome, with "remained" for assessments (RA3).
+use crate::accounts::permissions::Permission;
 use crate::accounts::roles::Role;
 use crate::calendar::when;
 use crate::clients::{self, ClientError, ClientStatus};
@@ -138,12 +139,12 @@ impl OwnerType {
     /// court work to court workers, a team lead may do either.
     pub fn roles(self) -> &'static [Role] {
         match self {
-            OwnerType::RequiredAssessment | OwnerType::ConditionalCaution => &[Role::Custody, Role::TeamLead],
-            OwnerType::RestrictionOnBail => &[Role::Court, Role::TeamLead],
-            OwnerType::DrrTimetable | OwnerType::DrrTest => &[Role::Community, Role::TeamLead],
+            OwnerType::RequiredAssessment | OwnerType::ConditionalCaution => Permission::Custody.roles(),
+            OwnerType::RestrictionOnBail => Permission::Court.roles(),
+            OwnerType::DrrTimetable | OwnerType::DrrTest => Permission::Drr.roles(),
             // Booked by the prison link worker; kept (or not) in the community.
             OwnerType::Throughcare => &[Role::PrisonLink, Role::Community, Role::TeamLead],
-            OwnerType::General => &Role::CASEWORK,
+            OwnerType::General => Permission::Casework.roles(),
         }
     }
 }

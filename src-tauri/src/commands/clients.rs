@@ -1,6 +1,6 @@
 use crate::state::{coded, signed_in, AppState, CommandResult};
 use tauri::State;
-use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::permissions::Permission;
 use throughline_core::clients::aliases::{self, NewAlias};
 use throughline_core::clients::caseload::{self, CaseloadSize};
 use throughline_core::clients::consent::{self, NewConsent};
@@ -22,7 +22,7 @@ pub async fn reference_lists() -> ReferenceLists {
 
 #[tauri::command]
 pub async fn register_client(app: State<'_, AppState>, input: NewClient) -> CommandResult<String> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         clients::register(s.store_mut(), &actor, &input).map(|c| c.id).map_err(coded)
     })
@@ -30,17 +30,17 @@ pub async fn register_client(app: State<'_, AppState>, input: NewClient) -> Comm
 
 #[tauri::command]
 pub async fn search_clients(app: State<'_, AppState>, query: String) -> CommandResult<Vec<SearchResult>> {
-    signed_in(&app, &Role::CASEWORK, |s| read(clients::search(s.store().reader(), &query, s.store().clock().now())))
+    signed_in(&app, Permission::Casework.roles(), |s| read(clients::search(s.store().reader(), &query, s.store().clock().now())))
 }
 
 #[tauri::command]
 pub async fn duplicate_candidates(app: State<'_, AppState>, input: NewClient) -> CommandResult<Vec<DuplicateCandidate>> {
-    signed_in(&app, &Role::CASEWORK, |s| read(duplicates::candidates_for(s.store().reader(), &input, s.store().clock().now())))
+    signed_in(&app, Permission::Casework.roles(), |s| read(duplicates::candidates_for(s.store().reader(), &input, s.store().clock().now())))
 }
 
 #[tauri::command]
 pub async fn open_client(app: State<'_, AppState>, id: String) -> CommandResult<ClientRecord> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         clients::open(s.store_mut(), &actor, &id).map_err(coded)
     })
@@ -49,17 +49,17 @@ pub async fn open_client(app: State<'_, AppState>, id: String) -> CommandResult<
 /// The record after a save: read again without a new "viewed" audit entry.
 #[tauri::command]
 pub async fn reread_client(app: State<'_, AppState>, id: String) -> CommandResult<ClientRecord> {
-    signed_in(&app, &Role::CASEWORK, |s| clients::reread(s.store().reader(), &id, s.store().clock().now()).map_err(coded))
+    signed_in(&app, Permission::Casework.roles(), |s| clients::reread(s.store().reader(), &id, s.store().clock().now()).map_err(coded))
 }
 
 #[tauri::command]
 pub async fn client_history(app: State<'_, AppState>, id: String) -> CommandResult<Vec<FieldChange>> {
-    signed_in(&app, &Role::CASEWORK, |s| read(history::for_client(s.store().reader(), &id)))
+    signed_in(&app, Permission::Casework.roles(), |s| read(history::for_client(s.store().reader(), &id)))
 }
 
 #[tauri::command]
 pub async fn update_client(app: State<'_, AppState>, id: String, input: NewClient) -> CommandResult<Vec<String>> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         clients::update_details(s.store_mut(), &actor, &id, &input).map_err(coded)
     })
@@ -67,7 +67,7 @@ pub async fn update_client(app: State<'_, AppState>, id: String, input: NewClien
 
 #[tauri::command]
 pub async fn close_client(app: State<'_, AppState>, id: String, reason: String) -> CommandResult<()> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         clients::close(s.store_mut(), &actor, &id, &reason).map_err(coded)
     })
@@ -75,7 +75,7 @@ pub async fn close_client(app: State<'_, AppState>, id: String, reason: String) 
 
 #[tauri::command]
 pub async fn reopen_client(app: State<'_, AppState>, id: String) -> CommandResult<()> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         clients::reopen(s.store_mut(), &actor, &id).map_err(coded)
     })
@@ -83,7 +83,7 @@ pub async fn reopen_client(app: State<'_, AppState>, id: String) -> CommandResul
 
 #[tauri::command]
 pub async fn add_alias(app: State<'_, AppState>, client_id: String, input: NewAlias) -> CommandResult<String> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         aliases::add(s.store_mut(), &actor, &client_id, &input).map_err(coded)
     })
@@ -91,7 +91,7 @@ pub async fn add_alias(app: State<'_, AppState>, client_id: String, input: NewAl
 
 #[tauri::command]
 pub async fn remove_alias(app: State<'_, AppState>, alias_id: String) -> CommandResult<()> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         aliases::remove(s.store_mut(), &actor, &alias_id).map_err(coded)
     })
@@ -99,7 +99,7 @@ pub async fn remove_alias(app: State<'_, AppState>, alias_id: String) -> Command
 
 #[tauri::command]
 pub async fn record_consent(app: State<'_, AppState>, client_id: String, input: NewConsent) -> CommandResult<String> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         let months = s.team_settings().consent_review_months;
         consent::record(s.store_mut(), &actor, &client_id, &input, months).map_err(coded)
@@ -108,7 +108,7 @@ pub async fn record_consent(app: State<'_, AppState>, client_id: String, input: 
 
 #[tauri::command]
 pub async fn withdraw_consent(app: State<'_, AppState>, consent_id: String) -> CommandResult<()> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         consent::withdraw(s.store_mut(), &actor, &consent_id).map_err(coded)
     })
@@ -116,22 +116,24 @@ pub async fn withdraw_consent(app: State<'_, AppState>, consent_id: String) -> C
 
 #[tauri::command]
 pub async fn my_caseload(app: State<'_, AppState>) -> CommandResult<Vec<SearchResult>> {
-    signed_in(&app, &Role::CASEWORK, |s| read(caseload::of_worker(s.store().reader(), &s.worker().id, s.store().clock().now())))
+    signed_in(&app, Permission::Casework.roles(), |s| {
+        read(caseload::of_worker(s.store().reader(), &s.worker().id, s.store().clock().now()))
+    })
 }
 
 #[tauri::command]
 pub async fn caseload_of(app: State<'_, AppState>, worker_id: String) -> CommandResult<Vec<SearchResult>> {
-    signed_in(&app, &[Role::TeamLead], |s| read(caseload::of_worker(s.store().reader(), &worker_id, s.store().clock().now())))
+    signed_in(&app, Permission::LeadTeam.roles(), |s| read(caseload::of_worker(s.store().reader(), &worker_id, s.store().clock().now())))
 }
 
 #[tauri::command]
 pub async fn caseload_sizes(app: State<'_, AppState>) -> CommandResult<Vec<CaseloadSize>> {
-    signed_in(&app, &[Role::TeamLead], |s| read(caseload::sizes(s.store().reader())))
+    signed_in(&app, Permission::LeadTeam.roles(), |s| read(caseload::sizes(s.store().reader())))
 }
 
 #[tauri::command]
 pub async fn allocate_client(app: State<'_, AppState>, client_id: String, worker_id: Option<String>) -> CommandResult<()> {
-    signed_in(&app, &[Role::TeamLead], |s| {
+    signed_in(&app, Permission::LeadTeam.roles(), |s| {
         let actor = s.actor();
         caseload::allocate(s.store_mut(), &actor, &client_id, worker_id.as_deref()).map_err(coded)
     })
@@ -139,12 +141,12 @@ pub async fn allocate_client(app: State<'_, AppState>, client_id: String, worker
 
 #[tauri::command]
 pub async fn duplicate_pairs(app: State<'_, AppState>) -> CommandResult<Vec<DuplicatePair>> {
-    signed_in(&app, &[Role::TeamLead], |s| read(duplicates::pairs(s.store().reader(), s.store().clock().now())))
+    signed_in(&app, Permission::LeadTeam.roles(), |s| read(duplicates::pairs(s.store().reader(), s.store().clock().now())))
 }
 
 #[tauri::command]
 pub async fn dismiss_duplicate(app: State<'_, AppState>, first_id: String, second_id: String) -> CommandResult<()> {
-    signed_in(&app, &[Role::TeamLead], |s| {
+    signed_in(&app, Permission::LeadTeam.roles(), |s| {
         let actor = s.actor();
         duplicates::dismiss(s.store_mut(), &actor, &first_id, &second_id).map_err(coded)
     })
@@ -152,7 +154,7 @@ pub async fn dismiss_duplicate(app: State<'_, AppState>, first_id: String, secon
 
 #[tauri::command]
 pub async fn merge_clients(app: State<'_, AppState>, survivor_id: String, merged_id: String, reasons: String) -> CommandResult<String> {
-    signed_in(&app, &[Role::TeamLead], |s| {
+    signed_in(&app, Permission::LeadTeam.roles(), |s| {
         let actor = s.actor();
         merge::merge(s.store_mut(), &actor, &survivor_id, &merged_id, &reasons).map_err(coded)
     })
@@ -160,7 +162,7 @@ pub async fn merge_clients(app: State<'_, AppState>, survivor_id: String, merged
 
 #[tauri::command]
 pub async fn undo_merge(app: State<'_, AppState>, merge_id: String) -> CommandResult<()> {
-    signed_in(&app, &[Role::TeamLead], |s| {
+    signed_in(&app, Permission::LeadTeam.roles(), |s| {
         let actor = s.actor();
         merge::undo(s.store_mut(), &actor, &merge_id).map_err(coded)
     })

@@ -3,6 +3,7 @@
 //! caseworker may read.
 use crate::state::{coded, signed_in, AppState, CommandResult};
 use tauri::State;
+use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
 use throughline_core::documents::Document;
 use throughline_core::drr::compliance::{self, CourtDecision, NewFailure};
@@ -11,7 +12,7 @@ use throughline_core::drr::testing::{self, NewDrrTest, TestResults};
 use throughline_core::drr::timetable::{self, NewSlot};
 use throughline_core::drr::{self, letters, DrrLists, DrrSummary, NewOrder, OrderEnding};
 
-const DRR: &[Role] = &[Role::Community, Role::TeamLead];
+const DRR: &[Role] = Permission::Drr.roles();
 
 #[tauri::command]
 pub async fn drr_lists() -> DrrLists {
@@ -20,7 +21,9 @@ pub async fn drr_lists() -> DrrLists {
 
 #[tauri::command]
 pub async fn client_drr(app: State<'_, AppState>, client_id: String) -> CommandResult<DrrSummary> {
-    signed_in(&app, &Role::CASEWORK, |s| drr::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded))
+    signed_in(&app, Permission::Casework.roles(), |s| {
+        drr::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
+    })
 }
 
 #[tauri::command]

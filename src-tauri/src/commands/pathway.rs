@@ -1,6 +1,7 @@
 //! Custody, court, contacts and notes, and the timeline.
 use crate::state::{coded, error, signed_in, AppState, CommandResult};
 use tauri::State;
+use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::Session;
 use throughline_core::appointments::{self, NewAppointment, NewOutcome, OwnerType};
@@ -14,8 +15,8 @@ use throughline_core::store::StoreError;
 use throughline_core::timeline::{self, TimelineEntry};
 use throughline_core::ErrorPayload;
 
-const CUSTODY: &[Role] = &[Role::Custody, Role::TeamLead];
-const COURT: &[Role] = &[Role::Court, Role::TeamLead];
+const CUSTODY: &[Role] = Permission::Custody.roles();
+const COURT: &[Role] = Permission::Court.roles();
 
 pub(crate) fn read<T, E: Into<StoreError>>(r: Result<T, E>) -> CommandResult<T> {
     r.map_err(|e| coded(e.into()))
@@ -49,7 +50,9 @@ pub async fn record_test(app: State<'_, AppState>, client_id: String, input: New
 
 #[tauri::command]
 pub async fn client_custody(app: State<'_, AppState>, client_id: String) -> CommandResult<CustodySummary> {
-    signed_in(&app, &Role::CASEWORK, |s| custody::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded))
+    signed_in(&app, Permission::Casework.roles(), |s| {
+        custody::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
+    })
 }
 
 #[tauri::command]
@@ -108,7 +111,7 @@ pub async fn book_appointment(
 
 #[tauri::command]
 pub async fn reschedule_appointment(app: State<'_, AppState>, appointment_id: String, input: NewAppointment) -> CommandResult<()> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         owner_roles(s, &appointment_id)?;
         let actor = s.actor();
         stages::reschedule(s.store_mut(), &actor, &appointment_id, &input).map_err(coded)
@@ -117,7 +120,7 @@ pub async fn reschedule_appointment(app: State<'_, AppState>, appointment_id: St
 
 #[tauri::command]
 pub async fn cancel_appointment(app: State<'_, AppState>, appointment_id: String, cancelled_by: String) -> CommandResult<()> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         owner_roles(s, &appointment_id)?;
         let actor = s.actor();
         appointments::cancel(s.store_mut(), &actor, &appointment_id, &cancelled_by).map_err(coded)
@@ -126,7 +129,7 @@ pub async fn cancel_appointment(app: State<'_, AppState>, appointment_id: String
 
 #[tauri::command]
 pub async fn record_appointment_outcome(app: State<'_, AppState>, appointment_id: String, input: NewOutcome) -> CommandResult<()> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         owner_roles(s, &appointment_id)?;
         let actor = s.actor();
         appointments::record_outcome(s.store_mut(), &actor, &appointment_id, &input).map_err(coded)
@@ -152,7 +155,7 @@ pub async fn produce_breach_notice(app: State<'_, AppState>, appointment_id: Str
 /// Marks a statement sent to the police or a breach notice reported to the court.
 #[tauri::command]
 pub async fn mark_failure_reported(app: State<'_, AppState>, appointment_id: String) -> CommandResult<()> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         owner_roles(s, &appointment_id)?;
         let actor = s.actor();
         appointments::mark_failure_reported(s.store_mut(), &actor, &appointment_id).map_err(coded)
@@ -169,7 +172,7 @@ pub async fn record_caution(app: State<'_, AppState>, client_id: String, input: 
 
 #[tauri::command]
 pub async fn record_contact(app: State<'_, AppState>, client_id: String, input: NewContact) -> CommandResult<String> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         notes::record_contact(s.store_mut(), &actor, &client_id, &input).map_err(coded)
     })
@@ -177,7 +180,7 @@ pub async fn record_contact(app: State<'_, AppState>, client_id: String, input: 
 
 #[tauri::command]
 pub async fn add_case_note(app: State<'_, AppState>, client_id: String, input: NewNote) -> CommandResult<String> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         notes::add_note(s.store_mut(), &actor, &client_id, &input).map_err(coded)
     })
@@ -185,7 +188,7 @@ pub async fn add_case_note(app: State<'_, AppState>, client_id: String, input: N
 
 #[tauri::command]
 pub async fn client_notes(app: State<'_, AppState>, client_id: String) -> CommandResult<ClientNotes> {
-    signed_in(&app, &Role::CASEWORK, |s| notes::for_client(s.store().reader(), &client_id).map_err(coded))
+    signed_in(&app, Permission::Casework.roles(), |s| notes::for_client(s.store().reader(), &client_id).map_err(coded))
 }
 
 #[tauri::command]
@@ -230,10 +233,12 @@ pub async fn record_suitability(app: State<'_, AppState>, client_id: String, inp
 
 #[tauri::command]
 pub async fn client_court(app: State<'_, AppState>, client_id: String) -> CommandResult<CourtSummary> {
-    signed_in(&app, &Role::CASEWORK, |s| court::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded))
+    signed_in(&app, Permission::Casework.roles(), |s| {
+        court::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
+    })
 }
 
 #[tauri::command]
 pub async fn client_timeline(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<TimelineEntry>> {
-    signed_in(&app, &Role::CASEWORK, |s| read(timeline::for_client(s.store().reader(), &client_id)))
+    signed_in(&app, Permission::Casework.roles(), |s| read(timeline::for_client(s.store().reader(), &client_id)))
 }

@@ -2,13 +2,14 @@
 use super::pathway::read;
 use crate::state::{coded, signed_in, AppState, CommandResult};
 use tauri::State;
+use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
 use throughline_core::documents::Document;
 use throughline_core::prison::releases::{self, ComingRelease, ContinuityRate};
 use throughline_core::prison::treatment::{self, EpisodeInput};
 use throughline_core::prison::{self, handover, NewPlan, NewRelease, NewSpell, NewTransfer, PrisonLists, PrisonSummary, SpellChange};
 
-const PRISON: &[Role] = &[Role::PrisonLink, Role::TeamLead];
+const PRISON: &[Role] = Permission::Prison.roles();
 
 #[tauri::command]
 pub async fn prison_lists() -> PrisonLists {
@@ -17,7 +18,9 @@ pub async fn prison_lists() -> PrisonLists {
 
 #[tauri::command]
 pub async fn client_prison(app: State<'_, AppState>, client_id: String) -> CommandResult<PrisonSummary> {
-    signed_in(&app, &Role::CASEWORK, |s| prison::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded))
+    signed_in(&app, Permission::Casework.roles(), |s| {
+        prison::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
+    })
 }
 
 #[tauri::command]
@@ -80,7 +83,7 @@ pub async fn produce_handover_summary(app: State<'_, AppState>, spell_id: String
 /// record them.
 #[tauri::command]
 pub async fn record_referral(app: State<'_, AppState>, client_id: String, input: EpisodeInput) -> CommandResult<String> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         treatment::record_referral(s.store_mut(), &actor, &client_id, &input).map_err(coded)
     })
@@ -88,7 +91,7 @@ pub async fn record_referral(app: State<'_, AppState>, client_id: String, input:
 
 #[tauri::command]
 pub async fn update_treatment_episode(app: State<'_, AppState>, episode_id: String, input: EpisodeInput) -> CommandResult<()> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         treatment::update_episode(s.store_mut(), &actor, &episode_id, &input).map_err(coded)
     })
@@ -110,7 +113,7 @@ pub async fn continuity_rate(app: State<'_, AppState>, days: u32) -> CommandResu
 /// otherwise the worker's own caseload.
 #[tauri::command]
 pub async fn releases_this_week(app: State<'_, AppState>) -> CommandResult<Vec<ComingRelease>> {
-    signed_in(&app, &Role::CASEWORK, |s| {
+    signed_in(&app, Permission::Casework.roles(), |s| {
         let worker = s.worker().id.clone();
         let mine = if s.has_any(PRISON) { None } else { Some(worker.as_str()) };
         read(releases::this_week(s.store().reader(), s.store().clock().now(), mine))

@@ -1,19 +1,19 @@
 use crate::state::{coded, signed_in, AppState, CommandResult};
 use tauri::State;
-use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::workers::{NewWorker, WorkerView};
 
 #[tauri::command]
 pub async fn list_workers(app: State<'_, AppState>) -> CommandResult<Vec<WorkerView>> {
-    signed_in(&app, &[Role::Administrator, Role::TeamLead], |s| s.list_workers().map_err(coded))
+    signed_in(&app, Permission::SeeWorkers.roles(), |s| s.list_workers().map_err(coded))
 }
 
 #[tauri::command]
 pub async fn add_worker(app: State<'_, AppState>, input: NewWorker) -> CommandResult<WorkerView> {
-    signed_in(&app, &[Role::Administrator], |s| s.add_worker(&input).map_err(coded))
+    signed_in(&app, Permission::Administer.roles(), |s| s.add_worker(&input).map_err(coded))
 }
 
 #[tauri::command]
 pub async fn set_worker_password(app: State<'_, AppState>, worker_id: String, password: String) -> CommandResult<()> {
-    signed_in(&app, &[Role::Administrator], |s| s.set_worker_password(&worker_id, &password).map_err(coded))
+    signed_in(&app, Permission::Administer.roles(), |s| s.set_worker_password(&worker_id, &password).map_err(coded))
 }

@@ -1,5 +1,6 @@
 // The DRR forms a client's record can show in its place (see views/clients/pathway/drr).
 import type { BreachView, DrrOrderView, DrrTestView, FailureView, ReviewView, SlotView, WorkerView } from "./api/types";
+import { can } from "./format";
 
 export type DrrMode =
   | { form: "order" }
@@ -21,5 +22,5 @@ export type DrrMode =
 
 /** DRR work: the order, timetable, tests, warnings, breach and reviews. */
 export function canDrr(w: WorkerView): boolean {
-  return w.roles.includes("community") || w.roles.includes("team_lead");
+  return can.drr(w);
 }

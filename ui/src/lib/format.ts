@@ -78,18 +78,20 @@ export const SEX_LABELS: Record<string, string> = {
   not_known: "Not known",
 };
 
-/** Roles that work with clients (security.md): everyone but an administrator-only account. */
-export const CASEWORK: Role[] = ["custody", "court", "community", "prison_link", "team_lead"];
-
+/** What a worker may do: the permissions core grants their roles (accounts/permissions.rs). */
 export const can = {
-  casework: (w: WorkerView) => w.roles.some((r) => CASEWORK.includes(r)),
-  seeWorkers: (w: WorkerView) => w.roles.includes("administrator") || w.roles.includes("team_lead"),
-  administer: (w: WorkerView) => w.roles.includes("administrator"),
-  checkAudit: (w: WorkerView) => w.roles.includes("administrator") || w.roles.includes("team_lead"),
-  /** Caseloads, allocation, duplicates and merges. */
-  leadTeam: (w: WorkerView) => w.roles.includes("team_lead"),
-  /** Can have clients allocated: active, with a casework role. */
-  holdCaseload: (w: WorkerView) => w.active && w.roles.some((r) => CASEWORK.includes(r)),
+  casework: (w: WorkerView) => w.permissions.includes("casework"),
+  custody: (w: WorkerView) => w.permissions.includes("custody"),
+  court: (w: WorkerView) => w.permissions.includes("court"),
+  drr: (w: WorkerView) => w.permissions.includes("drr"),
+  prison: (w: WorkerView) => w.permissions.includes("prison"),
+  seeWorkers: (w: WorkerView) => w.permissions.includes("see_workers"),
+  administer: (w: WorkerView) => w.permissions.includes("administer"),
+  checkAudit: (w: WorkerView) => w.permissions.includes("check_audit"),
+  /** Caseloads, allocation, team flags, duplicates and merges. */
+  leadTeam: (w: WorkerView) => w.permissions.includes("lead_team"),
+  /** Can have clients allocated: active, and works with clients. */
+  holdCaseload: (w: WorkerView) => w.active && w.permissions.includes("casework"),
 };
 
 /** "1987-03-03" → "03/03/1987", the way a worker types a date. Other text is left as it is. */
@@ -112,16 +114,6 @@ export function possessive(name: string): string {
 /** "1,234" */
 export function count(n: number | bigint): string {
   return new Intl.NumberFormat("en-GB").format(Number(n));
-}
-
-/** Custody work: tests, assessments, cautions and their statements. */
-export function canCustody(w: WorkerView): boolean {
-  return w.roles.includes("custody") || w.roles.includes("team_lead");
-}
-
-/** Court work: hearings, bail, RoB, suitability and breach notices. */
-export function canCourt(w: WorkerView): boolean {
-  return w.roles.includes("court") || w.roles.includes("team_lead");
 }
 
 const londonNow = new Intl.DateTimeFormat("en-GB", {

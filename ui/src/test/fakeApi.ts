@@ -20,16 +20,17 @@ import type {
   WorkerView,
 } from "../lib/api/types";
 
-export const caseworker: WorkerView = { id: "w-dan", login: "dan", display_name: "Dan Kowalski", roles: ["custody"], active: true };
+export const caseworker: WorkerView = { id: "w-dan", login: "dan", display_name: "Dan Kowalski", roles: ["custody"], permissions: ["casework", "custody"], active: true };
 export const administrator: WorkerView = {
   id: "w-chris",
   login: "chris",
   display_name: "Chris Hall",
   roles: ["administrator", "team_lead"],
+  permissions: ["casework", "custody", "court", "drr", "prison", "lead_team", "see_workers", "check_audit", "administer"],
   active: true,
 };
 
-export const teamLead: WorkerView = { id: "w-tl", login: "priya", display_name: "Priya Shah", roles: ["team_lead", "court"], active: true };
+export const teamLead: WorkerView = { id: "w-tl", login: "priya", display_name: "Priya Shah", roles: ["team_lead", "court"], permissions: ["casework", "custody", "court", "drr", "prison", "lead_team", "see_workers", "check_audit"], active: true };
 
 /** A short copy of the backend's lists (core/src/clients/reference.rs). */
 export const referenceLists: ReferenceLists = {

@@ -10,7 +10,11 @@ fields: Array<FieldError>, };
 
 export type Role = "custody" | "court" | "community" | "prison_link" | "team_lead" | "administrator";
 
-export type WorkerView = { id: string, login: string, display_name: string, roles: Array<Role>, active: boolean, };
+export type WorkerView = { id: string, login: string, display_name: string, roles: Array<Role>, 
+/**
+ * What those roles allow (accounts::permissions): the UI's menus and forms follow it.
+ */
+permissions: Array<Permission>, active: boolean, };
 
 export type NewWorker = { display_name: string, login: string, roles: Array<Role>, password: string, };
 
@@ -621,6 +625,8 @@ summary: string, record_type: string, record_id: string,
  * The client record it belongs to (differs from the one opened for merged records).
  */
 client_id: string, };
+
+export type Permission = "casework" | "custody" | "court" | "drr" | "prison" | "lead_team" | "see_workers" | "check_audit" | "administer";
 
 export type Severity = "urgent" | "due" | "info";
 

@@ -133,7 +133,7 @@ describe("Record a test on arrest", () => {
   });
 
   it("is not offered to a court worker", async () => {
-    await openRecord({ ...caseworker, roles: ["court"] }, {});
+    await openRecord({ ...caseworker, roles: ["court"], permissions: ["casework", "court"] }, {});
     await waitFor(() => expect(document.getElementById("custody")).not.toBeNull());
     expect(document.getElementById("record-test")).toBeNull();
     expect(document.getElementById("record-hearing")).not.toBeNull();

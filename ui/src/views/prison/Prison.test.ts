@@ -8,7 +8,7 @@ import type { ComingRelease, PrisonSummary, SpellView, WorkerView } from "../../
 import { expectNoAxeViolations } from "../../test/axe";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
-const prisonLink: WorkerView = { id: "w-sr", login: "prison", display_name: "Siobhan Reilly", roles: ["prison_link"], active: true };
+const prisonLink: WorkerView = { id: "w-sr", login: "prison", display_name: "Siobhan Reilly", roles: ["prison_link"], permissions: ["casework", "prison"], active: true };
 
 function spell(over: Partial<SpellView> = {}): SpellView {
   return {

@@ -7,7 +7,7 @@ import type { WorkerView } from "../../lib/api/types";
 import { expectNoAxeViolations } from "../../test/axe";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
-const teamLead: WorkerView = { id: "w-tl", login: "priya", display_name: "Priya Shah", roles: ["team_lead", "court"], active: true };
+const teamLead: WorkerView = { id: "w-tl", login: "priya", display_name: "Priya Shah", roles: ["team_lead", "court"], permissions: ["casework", "custody", "court", "drr", "prison", "lead_team", "see_workers", "check_audit"], active: true };
 const team = [administrator, caseworker, teamLead];
 
 describe("Workers", () => {
@@ -44,7 +44,7 @@ describe("Workers", () => {
             rejection("validation.roles_required", "Choose at least one role.", [{ field: "roles", code: "validation.roles_required", message: "Choose at least one role." }]),
           );
         }
-        return Promise.resolve({ id: "w-new", login: input.login, display_name: input.display_name, roles: input.roles, active: true });
+        return Promise.resolve({ id: "w-new", login: input.login, display_name: input.display_name, roles: input.roles, permissions: ["casework", "drr"], active: true });
       },
     });
     render(App, { props: { api } });

@@ -8,7 +8,7 @@ import type { Document, DrrOrderView, DrrSummary, WorkerView } from "../../../..
 import { expectNoAxeViolations } from "../../../../test/axe";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
-const community: WorkerView = { ...caseworker, id: "w-tom", login: "tom", display_name: "Tom Evans", roles: ["community"] };
+const community: WorkerView = { ...caseworker, id: "w-tom", login: "tom", display_name: "Tom Evans", roles: ["community"], permissions: ["casework", "drr"] };
 
 function order(over: Partial<DrrOrderView> = {}): DrrOrderView {
   return {
@@ -138,7 +138,7 @@ describe("The DRR on a client's record", () => {
   });
 
   it("a court worker reads the DRR but cannot act on it", async () => {
-    await openRecord({ ...caseworker, roles: ["court"] }, { clientDrr: () => Promise.resolve({ orders: [order()] }) });
+    await openRecord({ ...caseworker, roles: ["court"], permissions: ["casework", "court"] }, { clientDrr: () => Promise.resolve({ orders: [order()] }) });
     await waitFor(() => expect(document.getElementById("drr")?.textContent).toContain("12-month order"));
     expect(screen.queryByRole("button", { name: "Record the court's amendment" })).toBeNull();
   });

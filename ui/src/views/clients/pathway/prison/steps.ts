@@ -1,5 +1,6 @@
 // The prison forms a client's record can show in its place, and who may use them.
 import type { EpisodeView, SpellView, WorkerView } from "../../../../lib/api/types";
+import { can } from "../../../../lib/format";
 
 export type PrisonMode =
   | { name: "spell" }
@@ -14,7 +15,7 @@ export type PrisonMode =
 
 /** Prison work: spells, transfers, plans, releases and handover summaries. */
 export function canPrison(w: WorkerView): boolean {
-  return w.roles.includes("prison_link") || w.roles.includes("team_lead");
+  return can.prison(w);
 }
 
 /** "in 5 days", "tomorrow", "today", "2 days ago". */
