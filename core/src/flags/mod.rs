@@ -1,7 +1,9 @@
 //! Flags: what must happen next (domain.md "Flags"). Computed from the records whenever they
 //! are asked for and never stored, so they cannot go stale. Each rule is one small function
 //! in an area's list below; a later stage (DRR, prison) adds its own list to [`REGISTRY`]
-//! without touching the engine.
+//! without touching the engine. Where a rule would otherwise walk years of settled history,
+//! it reads a small table the write transaction keeps (`case_activity`, `assessments_to_book`:
+//! migrations/0004), whose equality with the records a property test holds.
 pub mod board;
 pub(crate) mod casework;
 mod court;
