@@ -227,7 +227,20 @@ impl Journey {
     /// Saves a screenshot as NN-name.png in tests/screenshots/<journey>/.
     pub async fn shot(&mut self, name: &str) {
         self.shot_count += 1;
-        let png = self.c().screenshot().await.expect("screenshot");
+        // WebKitWebDriver now and then fails a capture while the page is still painting (an
+        // "unknown error" with no message); the page is fine, so take it again a moment later.
+        let mut tries = 0;
+        let png = loop {
+            match self.c().screenshot().await {
+                Ok(png) => break png,
+                Err(e) if tries < 5 => {
+                    tries += 1;
+                    eprintln!("screenshot {name}: {e:?}; trying again");
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(e) => panic!("screenshot {name}: {e:?}"),
+            }
+        };
         std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.shot_count)), png).expect("save screenshot");
     }
 
