@@ -8,6 +8,7 @@ pub mod clients;
 pub mod clock;
 pub mod court;
 pub mod custody;
+pub mod dashboard;
 pub mod dates;
 pub mod demo;
 pub mod documents;

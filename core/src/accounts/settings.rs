@@ -59,6 +59,9 @@ pub struct TeamSettings {
     /// domain.md PRISON-NO-TREATMENT: the day after release from which a missing treatment
     /// start is urgent (default 14; it is due on day 21, 003).
     pub prison_treatment_urgent_days: u32,
+    /// The dashboard's target for releases in community treatment within 21 days, as a
+    /// percentage (default 75: the national ambition, 003).
+    pub continuity_target_percent: u32,
 }
 
 impl Default for TeamSettings {
@@ -75,6 +78,7 @@ impl Default for TeamSettings {
             drr_ending_days: 14,
             prison_release_plan_days: 14,
             prison_treatment_urgent_days: 14,
+            continuity_target_percent: 75,
         }
     }
 }
@@ -107,7 +111,7 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
     if !(1..=36).contains(&s.consent_review_months) {
         errors.push(FieldError::new("consent_review_months", "validation.consent_review_range", "Choose between 1 and 36 months."));
     }
-    let ranges: [(&str, u32, u32, u32, &str); 9] = [
+    let ranges: [(&str, u32, u32, u32, &str); 10] = [
         ("assessment_booking_days", s.assessment_booking_days, 0, 7, "days"),
         ("appointment_outcome_days", s.appointment_outcome_days, 0, 14, "days"),
         ("hearing_soon_working_days", s.hearing_soon_working_days, 1, 10, "working days"),
@@ -117,6 +121,7 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
         ("drr_ending_days", s.drr_ending_days, 1, 60, "days"),
         ("prison_release_plan_days", s.prison_release_plan_days, 1, 56, "days"),
         ("prison_treatment_urgent_days", s.prison_treatment_urgent_days, 1, 21, "days"),
+        ("continuity_target_percent", s.continuity_target_percent, 1, 100, "per cent"),
     ];
     for (field, value, low, high, unit) in ranges {
         if !(low..=high).contains(&value) {

@@ -10,6 +10,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_flags_at_scale", include_str!("../../../migrations/0004_flags_at_scale.sql")),
     ("0005_drr", include_str!("../../../migrations/0005_drr.sql")),
     ("0006_prison", include_str!("../../../migrations/0006_prison.sql")),
+    ("0007_dashboard", include_str!("../../../migrations/0007_dashboard.sql")),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,583 @@
+//! The team lead's dashboard (domain.md "What team leads need to see"): the pathway's measures
+//! for a period, for the team or one worker, each with its trend by week or month and the list
+//! of clients behind it.
+//!
+//! Every figure is a count of *events*: a measure is one SQL query that yields a row per event
+//! (`client_id`, `on_day`, and for some a `part` or `days`) inside the period. The figure, its
+//! trend and its client list are all read from that one query, so the list behind a number
+//! always has that many rows. Each stage brings its measures in its own file and adds its
+//! section to [`SECTIONS`] by one line.
+//!
+//! Clients are counted under their allocated worker today: a case that moved between workers
+//! during the period counts for the worker who holds it now.
+mod caseload;
+mod court;
+mod custody;
+mod drr;
+mod prison;
+pub mod returns;
+mod treatment;
+
+use crate::accounts::settings::TeamSettings;
+use crate::calendar::when;
+use crate::dates;
+use crate::error::{FieldError, ValidationErrors};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{named_params, Connection};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+/// One counted kind of event. `events` is SQL over a record aliased `x` that yields
+/// `client_id` and `on_day` (a London date, "2026-11-23") for each event in the period, and
+/// `{scope}` (records) or `{client_scope}` (clients) where the worker filter belongs. It may read
+/// `:from` and `:to` (London dates, inclusive), `:from_at` and `:to_at` (the instants those
+/// days begin and end) and `:today`; `london_date(instant)` gives an instant's London day.
+pub struct Measure {
+    pub key: &'static str,
+    /// What one event is, for a heading over its client list: "Tests on arrest".
+    pub label: &'static str,
+    pub events: &'static str,
+}
+
+/// How a figure reads its measures.
+pub enum Figure {
+    /// How many events.
+    Count(&'static Measure),
+    /// `of` out of `out_of`, as a percentage; `target` reads the team's target percentage.
+    Rate { of: &'static Measure, out_of: &'static Measure, target: Option<fn(&TeamSettings) -> u32> },
+    /// The median of the measure's `days` column: a waiting time.
+    MedianDays(&'static Measure),
+    /// A count at the end of the period, not a flow: no trend.
+    Now(&'static Measure),
+}
+
+/// A rate split by the measure's `part` column: tests and positives by trigger offence.
+pub struct Breakdown {
+    pub title: &'static str,
+    pub part_heading: &'static str,
+    /// A part as the table names it.
+    pub name: fn(&str) -> String,
+    pub of: &'static Measure,
+    pub out_of: &'static Measure,
+}
+
+/// One stage's measures, as the dashboard shows them.
+pub struct Section {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub figures: &'static [Figure],
+    pub breakdowns: &'static [Breakdown],
+}
+
+/// Every section, in pathway order.
+pub const SECTIONS: &[&Section] =
+    &[&caseload::SECTION, &custody::SECTION, &custody::REARREST, &court::SECTION, &drr::SECTION, &prison::SECTION, &treatment::SECTION];
+
+/// The measure with this key, wherever it is used.
+pub fn measure(key: &str) -> Option<&'static Measure> {
+    let figures = SECTIONS.iter().flat_map(|s| s.figures.iter());
+    let from_figures = figures.flat_map(|f| match f {
+        Figure::Count(m) | Figure::MedianDays(m) | Figure::Now(m) => vec![*m],
+        Figure::Rate { of, out_of, .. } => vec![*of, *out_of],
+    });
+    let from_breakdowns = SECTIONS.iter().flat_map(|s| s.breakdowns.iter()).flat_map(|b| [b.of, b.out_of]);
+    from_figures.chain(from_breakdowns).chain(returns::TRACKER.iter().map(|c| c.measure)).find(|m| m.key == key)
+}
+
+/// A period of London calendar days, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// The periods a team lead picks from; `Between` takes typed dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodChoice {
+    ThisWeek,
+    ThisMonth,
+    ThisQuarter,
+    Last12Months,
+    Between,
+}
+
+/// What the dashboard is asked for, as the screen sends it.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct DashboardAsk {
+    pub period: PeriodChoice,
+    /// For `Between`, as typed: "01/04/2026".
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    /// One worker's caseload, or the whole team.
+    #[serde(default)]
+    pub worker_id: Option<String>,
+}
+
+/// The longest period the dashboard reads at once.
+const MAX_YEARS: i32 = 5;
+
+impl Period {
+    /// The chosen period as of `today`: a week starts on Monday, a quarter in January, April,
+    /// July or October.
+    pub fn choose(ask: &DashboardAsk, today: NaiveDate) -> Result<Period, ValidationErrors> {
+        let month_start = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+        let period = match ask.period {
+            PeriodChoice::ThisWeek => Period { from: today - Duration::days(today.weekday().num_days_from_monday().into()), to: today },
+            PeriodChoice::ThisMonth => Period { from: month_start(today), to: today },
+            PeriodChoice::ThisQuarter => {
+                let first_month = (today.month0() / 3) * 3 + 1;
+                Period { from: NaiveDate::from_ymd_opt(today.year(), first_month, 1).unwrap_or(today), to: today }
+            }
+            PeriodChoice::Last12Months => {
+                let year_ago = today.with_year(today.year() - 1).unwrap_or(today - Duration::days(365));
+                Period { from: year_ago + Duration::days(1), to: today }
+            }
+            PeriodChoice::Between => return Self::typed(&ask.from, &ask.to),
+        };
+        Ok(period)
+    }
+
+    fn typed(from: &str, to: &str) -> Result<Period, ValidationErrors> {
+        let mut errors = Vec::new();
+        let mut day = |field: &str, typed: &str, what: &str| {
+            if typed.trim().is_empty() {
+                errors.push(FieldError::new(field, "validation.required", format!("Enter the {what} day of the period.")));
+                return None;
+            }
+            let parsed = dates::parse(typed);
+            if parsed.is_none() {
+                errors.push(FieldError::new(
+                    field,
+                    "validation.date_format",
+                    format!("Enter the {what} day as day/month/year, like 01/04/2026."),
+                ));
+            }
+            parsed
+        };
+        let (from, to) = (day("from", from, "first"), day("to", to, "last"));
+        if let (Some(from), Some(to)) = (from, to) {
+            if to < from {
+                errors.push(FieldError::new("to", "validation.period_order", "The last day must be on or after the first day."));
+            } else if to > from.with_year(from.year() + MAX_YEARS).unwrap_or(to) {
+                errors.push(FieldError::new("to", "validation.period_too_long", format!("Choose a period of {MAX_YEARS} years or less.")));
+            } else {
+                return Ok(Period { from, to });
+            }
+        }
+        Err(ValidationErrors(errors))
+    }
+
+    /// Weeks for a period of up to three months, months beyond.
+    pub fn grain(&self) -> Grain {
+        if (self.to - self.from).num_days() <= 92 {
+            Grain::Week
+        } else {
+            Grain::Month
+        }
+    }
+
+    /// The first day of each week or month the period touches, in order.
+    pub fn buckets(&self) -> Vec<NaiveDate> {
+        self.buckets_of(self.grain())
+    }
+
+    pub fn buckets_of(&self, grain: Grain) -> Vec<NaiveDate> {
+        let mut starts = Vec::new();
+        let mut at = grain.start_of(self.from);
+        while at <= self.to {
+            starts.push(at);
+            at = grain.next(at);
+        }
+        starts
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Grain {
+    Week,
+    Month,
+}
+
+impl Grain {
+    pub fn start_of(self, day: NaiveDate) -> NaiveDate {
+        match self {
+            Grain::Week => day - Duration::days(day.weekday().num_days_from_monday().into()),
+            Grain::Month => day.with_day(1).unwrap_or(day),
+        }
+    }
+
+    fn next(self, start: NaiveDate) -> NaiveDate {
+        match self {
+            Grain::Week => start + Duration::days(7),
+            Grain::Month => start.checked_add_months(chrono::Months::new(1)).unwrap_or(start + Duration::days(31)),
+        }
+    }
+
+    /// The same bucketing in SQL, over a London date column.
+    fn sql(self) -> &'static str {
+        match self {
+            Grain::Week => "date(e.on_day, '-6 days', 'weekday 1')",
+            Grain::Month => "substr(e.on_day, 1, 7) || '-01'",
+        }
+    }
+}
+
+/// One figure as the screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FigureView {
+    pub label: String,
+    /// The events counted, and the key that lists the clients behind them.
+    pub count: Part,
+    /// For a rate: what it is out of.
+    pub out_of: Option<Part>,
+    /// For a rate: `count` as a whole percentage of `out_of`; none when `out_of` is 0.
+    #[ts(type = "number | null")]
+    pub percent: Option<u32>,
+    #[ts(type = "number | null")]
+    pub target_percent: Option<u32>,
+    /// For a waiting time: the median in days; none when nothing was counted.
+    #[ts(type = "number | null")]
+    pub median_days: Option<f64>,
+    /// One value per bucket of the dashboard: the count, or for a waiting time the median.
+    /// Empty for a figure that is a count now.
+    pub trend: Vec<Option<f64>>,
+    /// For a rate: what each bucket's count is out of.
+    pub trend_out_of: Vec<u32>,
+}
+
+/// A counted measure: what it is, how many, and the key that lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Part {
+    pub key: String,
+    pub label: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BreakdownRow {
+    /// The part's code, which lists its clients.
+    pub part: String,
+    pub label: String,
+    pub count: u32,
+    pub out_of: u32,
+    #[ts(type = "number | null")]
+    pub percent: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BreakdownView {
+    pub title: String,
+    pub part_heading: String,
+    pub of: Part,
+    pub out_of: Part,
+    pub rows: Vec<BreakdownRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SectionView {
+    pub key: String,
+    pub title: String,
+    pub figures: Vec<FigureView>,
+    pub breakdowns: Vec<BreakdownView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Dashboard {
+    pub period: Period,
+    pub grain: Grain,
+    /// The first day of each week or month of the trends.
+    pub buckets: Vec<NaiveDate>,
+    pub worker_id: Option<String>,
+    pub sections: Vec<SectionView>,
+}
+
+/// Whose figures: the team's, or one worker's caseload.
+#[derive(Debug, Clone, Copy)]
+pub enum Whose<'a> {
+    Team,
+    Worker(&'a str),
+}
+
+impl<'a> Whose<'a> {
+    pub fn of(worker_id: Option<&'a str>) -> Self {
+        worker_id.map_or(Whose::Team, Whose::Worker)
+    }
+}
+
+/// Reads the measures for one period and scope on one connection.
+pub(crate) struct Reader<'c> {
+    conn: &'c Connection,
+    period: Period,
+    today: NaiveDate,
+    whose: bool,
+}
+
+impl<'c> Reader<'c> {
+    pub(crate) fn new(conn: &'c Connection, period: Period, now: DateTime<Utc>, whose: Whose<'_>) -> rusqlite::Result<Self> {
+        conn.create_scalar_function("london_date", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
+            let text = ctx.get_raw(0).as_str().map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+            let at = DateTime::parse_from_rfc3339(text).map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+            Ok(when::london_date(at.with_timezone(&Utc)).to_string())
+        })?;
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS dashboard_scope (member_id TEXT PRIMARY KEY) WITHOUT ROWID;
+             DELETE FROM temp.dashboard_scope;",
+        )?;
+        if let Whose::Worker(id) = whose {
+            // The worker's clients, open or closed, and every record merged into them.
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO temp.dashboard_scope
+                 SELECT id FROM clients WHERE allocated_worker_id = :w AND status != 'merged'
+                 UNION ALL SELECT mm.id FROM clients s JOIN clients mm ON mm.merged_into = s.id WHERE s.allocated_worker_id = :w",
+            )?
+            .execute(named_params! { ":w": id })?;
+        }
+        Ok(Reader { conn, period, today: dates::today(now), whose: matches!(whose, Whose::Worker(_)) })
+    }
+
+    /// A measure's events as SQL, the scope filled in.
+    fn events(&self, m: &Measure) -> String {
+        let (records, clients) =
+            if self.whose { ("AND x.client_id IN temp.dashboard_scope", "AND x.id IN temp.dashboard_scope") } else { ("", "") };
+        m.events.replace("{scope}", records).replace("{client_scope}", clients)
+    }
+
+    /// Runs `sql` (which wraps a measure's events as `e`) with the period's parameters.
+    fn query<T>(
+        &self,
+        sql: &str,
+        extra: &[(&str, &dyn rusqlite::ToSql)],
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Vec<T>> {
+        let (from, to, today) = (self.period.from.to_string(), self.period.to.to_string(), self.today.to_string());
+        let from_at = when::sql(when::start_of_day(self.period.from));
+        let to_at = when::sql(when::start_of_day(self.period.to + Duration::days(1)));
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let all = named_params! { ":from": from, ":to": to, ":from_at": from_at, ":to_at": to_at, ":today": today };
+        let mut params: Vec<(&str, &dyn rusqlite::ToSql)> = Vec::new();
+        for (name, value) in all.iter().chain(extra.iter()) {
+            if stmt.parameter_index(name)?.is_some() {
+                params.push((name, *value));
+            }
+        }
+        let rows = stmt.query_map(params.as_slice(), map)?;
+        rows.collect()
+    }
+
+    /// Events per week or month, by the bucket's first day.
+    fn by_bucket(&self, m: &Measure, grain: Grain) -> rusqlite::Result<BTreeMap<NaiveDate, u32>> {
+        let sql = format!("SELECT {} AS bucket, count(*) FROM ({}) e GROUP BY bucket", grain.sql(), self.events(m));
+        Ok(self.query(&sql, &[], |r| Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, u32>(1)?)))?.into_iter().collect())
+    }
+
+    /// Events per part.
+    fn by_part(&self, m: &Measure) -> rusqlite::Result<BTreeMap<String, u32>> {
+        let sql = format!("SELECT e.part, count(*) FROM ({}) e GROUP BY e.part", self.events(m));
+        Ok(self.query(&sql, &[], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?.into_iter().collect())
+    }
+
+    /// Each event's day and its `days` column.
+    fn days(&self, m: &Measure) -> rusqlite::Result<Vec<(NaiveDate, f64)>> {
+        let sql = format!("SELECT e.on_day, e.days FROM ({}) e", self.events(m));
+        self.query(&sql, &[], |r| Ok((r.get(0)?, r.get(1)?)))
+    }
+}
+
+fn part(m: &Measure, count: u32) -> Part {
+    Part { key: m.key.into(), label: m.label.into(), count }
+}
+
+fn percent(count: u32, out_of: u32) -> Option<u32> {
+    (out_of > 0).then(|| ((f64::from(count) * 100.0 / f64::from(out_of)).round()) as u32)
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 0 { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
+}
+
+impl Reader<'_> {
+    fn figure(&self, f: &Figure, buckets: &[NaiveDate], settings: &TeamSettings) -> rusqlite::Result<FigureView> {
+        let series =
+            |counts: &BTreeMap<NaiveDate, u32>| -> Vec<u32> { buckets.iter().map(|b| counts.get(b).copied().unwrap_or(0)).collect() };
+        let view = match f {
+            Figure::Count(m) | Figure::Now(m) => {
+                let counts = self.by_bucket(m, self.period.grain())?;
+                let trend =
+                    if matches!(f, Figure::Now(_)) { Vec::new() } else { series(&counts).into_iter().map(|n| Some(n.into())).collect() };
+                FigureView {
+                    label: m.label.into(),
+                    count: part(m, counts.values().sum()),
+                    out_of: None,
+                    percent: None,
+                    target_percent: None,
+                    median_days: None,
+                    trend,
+                    trend_out_of: Vec::new(),
+                }
+            }
+            Figure::Rate { of, out_of, target } => {
+                let (counts, totals) = (self.by_bucket(of, self.period.grain())?, self.by_bucket(out_of, self.period.grain())?);
+                let (n, total) = (counts.values().sum(), totals.values().sum());
+                FigureView {
+                    label: of.label.into(),
+                    count: part(of, n),
+                    out_of: Some(part(out_of, total)),
+                    percent: percent(n, total),
+                    target_percent: target.map(|t| t(settings)),
+                    median_days: None,
+                    trend: series(&counts).into_iter().map(|n| Some(n.into())).collect(),
+                    trend_out_of: series(&totals),
+                }
+            }
+            Figure::MedianDays(m) => {
+                let rows = self.days(m)?;
+                let grain = self.period.grain();
+                let trend = buckets
+                    .iter()
+                    .map(|b| median(rows.iter().filter(|(d, _)| grain.start_of(*d) == *b).map(|(_, v)| *v).collect()))
+                    .collect();
+                FigureView {
+                    label: m.label.into(),
+                    count: part(m, rows.len() as u32),
+                    out_of: None,
+                    percent: None,
+                    target_percent: None,
+                    median_days: median(rows.iter().map(|(_, v)| *v).collect()),
+                    trend,
+                    trend_out_of: Vec::new(),
+                }
+            }
+        };
+        Ok(view)
+    }
+
+    fn breakdown(&self, b: &Breakdown) -> rusqlite::Result<BreakdownView> {
+        let (of, out_of) = (self.by_part(b.of)?, self.by_part(b.out_of)?);
+        let mut rows: Vec<BreakdownRow> = out_of
+            .iter()
+            .map(|(name, total)| {
+                let n = of.get(name).copied().unwrap_or(0);
+                BreakdownRow { part: name.clone(), label: (b.name)(name), count: n, out_of: *total, percent: percent(n, *total) }
+            })
+            .collect();
+        rows.sort_by(|x, y| y.out_of.cmp(&x.out_of).then(x.label.cmp(&y.label)));
+        Ok(BreakdownView {
+            title: b.title.into(),
+            part_heading: b.part_heading.into(),
+            of: part(b.of, of.values().sum()),
+            out_of: part(b.out_of, out_of.values().sum()),
+            rows,
+        })
+    }
+}
+
+/// The dashboard for a period, for the team or one worker.
+pub fn dashboard(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    settings: &TeamSettings,
+    period: Period,
+    whose: Whose<'_>,
+) -> rusqlite::Result<Dashboard> {
+    let reader = Reader::new(conn, period, now, whose)?;
+    let buckets = period.buckets();
+    let sections = SECTIONS
+        .iter()
+        .map(|s| {
+            Ok(SectionView {
+                key: s.key.into(),
+                title: s.title.into(),
+                figures: s.figures.iter().map(|f| reader.figure(f, &buckets, settings)).collect::<rusqlite::Result<_>>()?,
+                breakdowns: s.breakdowns.iter().map(|b| reader.breakdown(b)).collect::<rusqlite::Result<_>>()?,
+            })
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    let worker_id = match whose {
+        Whose::Team => None,
+        Whose::Worker(id) => Some(id.to_string()),
+    };
+    Ok(Dashboard { period, grain: period.grain(), buckets, worker_id, sections })
+}
+
+/// How many clients one page of a figure's list holds.
+pub const PAGE_SIZE: u32 = 50;
+
+/// Which list: a measure's events in a period (a bucket of a trend is a shorter period), for the
+/// team or one worker, optionally one part of a breakdown.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct FigureListAsk {
+    pub key: String,
+    pub period: Period,
+    #[serde(default)]
+    pub worker_id: Option<String>,
+    #[serde(default)]
+    pub part: Option<String>,
+    #[serde(default)]
+    pub offset: u32,
+}
+
+/// One client behind a figure: the event's day and who they are.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FigureClient {
+    pub on_day: NaiveDate,
+    pub client_id: String,
+    pub client_name: String,
+    pub date_of_birth: NaiveDate,
+    pub worker_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FigureList {
+    pub label: String,
+    pub total: u32,
+    pub offset: u32,
+    pub page_size: u32,
+    pub clients: Vec<FigureClient>,
+}
+
+/// The clients behind a figure, a page at a time, latest first. Merged records show as the
+/// person they were merged into. None for a key no section has.
+pub fn figure_list(conn: &Connection, now: DateTime<Utc>, ask: &FigureListAsk) -> rusqlite::Result<Option<FigureList>> {
+    let Some(m) = measure(&ask.key) else { return Ok(None) };
+    let reader = Reader::new(conn, ask.period, now, Whose::of(ask.worker_id.as_deref()))?;
+    let part_filter = if ask.part.is_some() { "WHERE e.part = :part" } else { "" };
+    let events = format!("SELECT e.* FROM ({}) e {part_filter}", reader.events(m));
+    let part: &dyn rusqlite::ToSql = &ask.part;
+    let total = reader.query(&format!("SELECT count(*) FROM ({events})"), &[(":part", part)], |r| r.get::<_, u32>(0))?;
+    let sql = format!(
+        "SELECT e.on_day, c.id, c.forenames || ' ' || c.surname, c.date_of_birth, w.display_name
+         FROM ({events}) e
+         JOIN clients m ON m.id = e.client_id
+         JOIN clients c ON c.id = (CASE WHEN m.status = 'merged' THEN m.merged_into ELSE m.id END)
+         LEFT JOIN workers w ON w.id = c.allocated_worker_id
+         ORDER BY e.on_day DESC, c.surname, c.forenames, c.id
+         LIMIT :limit OFFSET :offset"
+    );
+    let clients = reader.query(&sql, &[(":part", part), (":limit", &PAGE_SIZE), (":offset", &ask.offset)], |r| {
+        Ok(FigureClient {
+            on_day: r.get(0)?,
+            client_id: r.get(1)?,
+            client_name: r.get(2)?,
+            date_of_birth: r.get(3)?,
+            worker_name: r.get(4)?,
+        })
+    })?;
+    Ok(Some(FigureList {
+        label: m.label.into(),
+        total: total.first().copied().unwrap_or(0),
+        offset: ask.offset,
+        page_size: PAGE_SIZE,
+        clients,
+    }))
+}

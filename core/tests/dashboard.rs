@@ -1,0 +1,482 @@
+//! The team lead's dashboard and returns on a small team whose November 2026 is built by
+//! hand, with a fixed clock; every expected figure is worked out here from the events below,
+//! and every figure's client list must have exactly that many rows.
+mod support;
+use chrono::{Duration, Utc};
+use support::{team_at, Team};
+use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::workers::NewWorker;
+use throughline_core::appointments::{self, NewAppointment, NewOutcome};
+use throughline_core::clients::{self, caseload, NewClient};
+use throughline_core::clock::Clock;
+use throughline_core::court::{self, NewBailDecision, NewHearing};
+use throughline_core::custody::caution::{self, NewCaution};
+use throughline_core::custody::{self, NewAssessment, NewTestOnArrest};
+use throughline_core::dashboard::returns::{self, Heading};
+use throughline_core::dashboard::{self, Dashboard, DashboardAsk, FigureListAsk, FigureView, Period, PeriodChoice, Whose};
+use throughline_core::drr::{self, NewOrder, OrderEnding};
+use throughline_core::prison::treatment::{self, EpisodeInput};
+use throughline_core::prison::{self, NewRelease, NewSpell};
+
+fn set_clock(t: &Team, rfc3339: &str) {
+    let to = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc);
+    t.clock.advance(to - t.clock.now());
+}
+
+fn register(t: &mut Team, surname: &str, forenames: &str) -> String {
+    let actor = t.lead.actor();
+    let input = NewClient {
+        surname: surname.into(),
+        forenames: forenames.into(),
+        date_of_birth: "14/06/1990".into(),
+        sex: "female".into(),
+        ..Default::default()
+    };
+    clients::register(t.lead.store_mut(), &actor, &input).unwrap().id
+}
+
+/// A test on arrest at a London date and time; `offence` empty for a discretionary test.
+fn test(t: &mut Team, client: &str, date: &str, time: &str, offence: &str, opiates: &str, cocaine: &str) -> String {
+    let actor = t.lead.actor();
+    let input = NewTestOnArrest {
+        custody_suite: "Westbridge custody suite".into(),
+        arrested_date: date.into(),
+        arrested_time: time.into(),
+        trigger_offence: offence.into(),
+        discretionary: offence.is_empty(),
+        tested_date: date.into(),
+        tested_time: time.into(),
+        opiates: opiates.into(),
+        cocaine: cocaine.into(),
+        sample_type: "oral_fluid".into(),
+        ..Default::default()
+    };
+    custody::record_test(t.lead.store_mut(), &actor, client, &input).unwrap()
+}
+
+fn at(date: &str) -> NewAppointment {
+    NewAppointment { date: date.into(), time: "10:00".into(), place: "Westbridge Recovery Hub".into(), ..Default::default() }
+}
+
+fn outcome(t: &mut Team, appointment: &str, what: &str, remained: Option<bool>) {
+    let actor = t.lead.actor();
+    appointments::record_outcome(t.lead.store_mut(), &actor, appointment, &NewOutcome { outcome: what.into(), remained }).unwrap();
+}
+
+/// Booked in the custody suite the day before, with written notice given then.
+fn initial_assessment(t: &mut Team, client: &str, test: &str, notice: &str, date: &str) -> String {
+    let actor = t.lead.actor();
+    let input = NewAssessment {
+        kind: "initial".into(),
+        test_id: test.into(),
+        appointment: at(date),
+        notice_date: notice.into(),
+        notice_time: "15:00".into(),
+        ..Default::default()
+    };
+    let id = custody::record_assessment(t.lead.store_mut(), &actor, client, &input).unwrap();
+    custody::get_assessment(t.lead.store().reader(), &id).unwrap().unwrap().appointment_id
+}
+
+fn order(t: &mut Team, client: &str, sentenced_on: &str) -> String {
+    let actor = t.lead.actor();
+    let input = NewOrder {
+        court: "Westbridge Magistrates' Court".into(),
+        sentenced_on: sentenced_on.into(),
+        order_months: "6".into(),
+        treatment_months: "6".into(),
+        reviews: Some(false),
+        residential: Some(false),
+        responsible_officer: "Sam Patel (Probation)".into(),
+        treatment_provider: "Westbridge Recovery Hub".into(),
+        ..Default::default()
+    };
+    drr::record_order(t.lead.store_mut(), &actor, client, &input).unwrap()
+}
+
+fn end(t: &mut Team, order: &str, status: &str, on: &str) {
+    let actor = t.lead.actor();
+    let input = OrderEnding { status: status.into(), ended_on: on.into(), reason: "As the court decided".into() };
+    drr::end_order(t.lead.store_mut(), &actor, order, &input).unwrap();
+}
+
+/// Received in September, released on `released_on`; treatment started on `started` (or not).
+fn release(t: &mut Team, client: &str, released_on: &str, seen_at_gate: bool, started: &str) {
+    let actor = t.lead.actor();
+    let spell = prison::record_spell(
+        t.lead.store_mut(),
+        &actor,
+        client,
+        &NewSpell {
+            prison: "HMP Westbridge".into(),
+            received_on: "01/09/2026".into(),
+            custody_type: "remanded".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    prison::record_release(
+        t.lead.store_mut(),
+        &actor,
+        &spell,
+        &NewRelease { released_on: released_on.into(), seen_at_gate: Some(seen_at_gate) },
+    )
+    .unwrap();
+    if !started.is_empty() {
+        refer(t, client, true, released_on, started);
+    }
+}
+
+fn refer(t: &mut Team, client: &str, criminal_justice: bool, referred_on: &str, started: &str) {
+    let actor = t.lead.actor();
+    let input = EpisodeInput {
+        service: "Westbridge Recovery Hub".into(),
+        criminal_justice,
+        referred_on: referred_on.into(),
+        treatment_started_on: started.into(),
+        modality: if started.is_empty() { String::new() } else { "psychosocial".into() },
+        ..Default::default()
+    };
+    treatment::record_referral(t.lead.store_mut(), &actor, client, &input).unwrap();
+}
+
+fn november() -> Period {
+    Period { from: "2026-11-01".parse().unwrap(), to: "2026-11-30".parse().unwrap() }
+}
+
+fn board(t: &Team, period: Period, whose: Whose<'_>) -> Dashboard {
+    dashboard::dashboard(t.lead.store().reader(), t.clock.now(), &t.settings, period, whose).unwrap()
+}
+
+fn figure<'a>(d: &'a Dashboard, key: &str) -> &'a FigureView {
+    d.sections.iter().flat_map(|s| &s.figures).find(|f| f.count.key == key).unwrap_or_else(|| panic!("no figure {key}"))
+}
+
+/// (count, out of, percent) of a figure.
+fn rate(d: &Dashboard, key: &str) -> (u32, u32, Option<u32>) {
+    let f = figure(d, key);
+    (f.count.count, f.out_of.as_ref().map_or(0, |o| o.count), f.percent)
+}
+
+fn listed(t: &Team, key: &str, period: Period, worker_id: Option<&str>, part: Option<&str>) -> Vec<String> {
+    let ask = FigureListAsk { key: key.into(), period, worker_id: worker_id.map(Into::into), part: part.map(Into::into), offset: 0 };
+    let list = dashboard::figure_list(t.lead.store().reader(), t.clock.now(), &ask).unwrap().unwrap();
+    assert_eq!(list.total as usize, list.clients.len(), "{key}: one page holds them all here");
+    list.clients.into_iter().map(|c| c.client_name).collect()
+}
+
+/// Every figure's list (and each out-of list) has as many clients as the figure counts.
+fn lists_match(t: &Team, d: &Dashboard) {
+    for f in d.sections.iter().flat_map(|s| &s.figures) {
+        for part in std::iter::once(&f.count).chain(f.out_of.as_ref()) {
+            let names = listed(t, &part.key, d.period, d.worker_id.as_deref(), None);
+            assert_eq!(names.len() as u32, part.count, "{} lists {names:?}", part.key);
+        }
+    }
+}
+
+/// The team: Priya Shah (lead) and Tom Reed, a community worker. Eleven clients registered in
+/// October 2025 (already known), then November 2026 happens to them.
+struct November {
+    t: Team,
+    tom: String,
+}
+
+fn a_team_through_november() -> November {
+    let mut t = team_at("2025-10-01T09:00:00Z");
+    let tom = t
+        .lead
+        .add_worker(&NewWorker {
+            display_name: "Tom Reed".into(),
+            login: "tom".into(),
+            roles: vec![Role::Community],
+            password: "harbour-kettle-lantern".into(),
+        })
+        .unwrap()
+        .id;
+    let names = ["Adams", "Baker", "Clarke", "Davies", "Evans", "Foster", "Green", "Hughes", "Irwin", "Jones", "Khan"];
+    let ids: Vec<String> = names.iter().map(|s| register(&mut t, s, "Alex")).collect();
+    let [adams, baker, clarke, davies, evans, foster, green, hughes, irwin, jones, khan] = ids.try_into().unwrap();
+    let actor = t.lead.actor();
+    for client in [&adams, &baker, &clarke] {
+        caseload::allocate(t.lead.store_mut(), &actor, client, Some(&tom)).unwrap();
+    }
+
+    // Re-arrest cohort, November 2025: Irwin is tested again on day 365, Jones on day 366.
+    set_clock(&t, "2025-11-30T09:00:00Z");
+    test(&mut t, &irwin, "10/11/2025", "14:00", "theft", "negative", "negative");
+    test(&mut t, &jones, "12/11/2025", "14:00", "theft", "negative", "negative");
+
+    set_clock(&t, "2026-11-30T09:00:00Z"); // Monday 30 November 2026
+    test(&mut t, &irwin, "10/11/2026", "09:00", "burglary", "negative", "negative");
+    test(&mut t, &jones, "13/11/2026", "09:00", "burglary", "negative", "negative");
+
+    // Custody in November 2026: Adams and Baker positive, Clarke negative, Davies refuses a
+    // discretionary test.
+    let a = test(&mut t, &adams, "03/11/2026", "14:00", "theft", "positive", "negative");
+    let b = test(&mut t, &baker, "10/11/2026", "14:00", "theft", "negative", "positive");
+    test(&mut t, &clarke, "17/11/2026", "14:00", "theft", "negative", "negative");
+    test(&mut t, &davies, "24/11/2026", "14:00", "", "refused", "refused");
+    let appt = initial_assessment(&mut t, &adams, &a, "03/11/2026", "04/11/2026");
+    outcome(&mut t, &appt, "attended", Some(true));
+    let appt = initial_assessment(&mut t, &baker, &b, "10/11/2026", "11/11/2026");
+    outcome(&mut t, &appt, "did_not_attend", None);
+
+    // A conditional caution kept, and another still running.
+    let actor = t.lead.actor();
+    let kept = caution::record(
+        t.lead.store_mut(),
+        &actor,
+        &clarke,
+        &NewCaution { given_on: "05/11/2026".into(), conditions: "Attend two appointments".into(), complete_by: String::new() },
+    )
+    .unwrap();
+    let appt = caution::book_appointment(t.lead.store_mut(), &actor, &kept, &at("12/11/2026")).unwrap();
+    outcome(&mut t, &appt, "attended", None);
+    let running = caution::record(
+        t.lead.store_mut(),
+        &actor,
+        &davies,
+        &NewCaution { given_on: "25/11/2026".into(), conditions: "Attend two appointments".into(), complete_by: String::new() },
+    )
+    .unwrap();
+    caution::book_appointment(t.lead.store_mut(), &actor, &running, &at("02/12/2026")).unwrap();
+
+    // Court: Evans bailed with Restriction on Bail, keeps one appointment and misses one;
+    // Foster is remanded.
+    let hearing = |date: &str| NewHearing {
+        court: "Westbridge Magistrates' Court".into(),
+        date: date.into(),
+        time: "10:00".into(),
+        hearing_type: "first_appearance".into(),
+        ..Default::default()
+    };
+    let h = court::record_hearing(t.lead.store_mut(), &actor, &evans, &hearing("02/11/2026")).unwrap();
+    let bail = court::record_bail(
+        t.lead.store_mut(),
+        &actor,
+        &evans,
+        &NewBailDecision {
+            hearing_id: h,
+            bail_status: "conditional".into(),
+            conditions: "Attend a drug assessment".into(),
+            restriction_on_bail: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let kept = court::book_rob_appointment(t.lead.store_mut(), &actor, &bail, &at("06/11/2026")).unwrap();
+    let missed = court::book_rob_appointment(t.lead.store_mut(), &actor, &bail, &at("20/11/2026")).unwrap();
+    outcome(&mut t, &kept, "attended", None);
+    outcome(&mut t, &missed, "did_not_attend", None);
+    let h = court::record_hearing(t.lead.store_mut(), &actor, &foster, &hearing("16/11/2026")).unwrap();
+    court::record_bail(
+        t.lead.store_mut(),
+        &actor,
+        &foster,
+        &NewBailDecision { hearing_id: h, bail_status: "remanded".into(), ..Default::default() },
+    )
+    .unwrap();
+
+    // DRRs: Green's made on 9 November; Hughes's (made in May) completes on 18 November; Khan's
+    // (made in June) is revoked on 26 November.
+    order(&mut t, &green, "09/11/2026");
+    let done = order(&mut t, &hughes, "18/05/2026");
+    end(&mut t, &done, "completed", "18/11/2026");
+    let revoked = order(&mut t, &khan, "01/06/2026");
+    end(&mut t, &revoked, "revoked", "26/11/2026");
+
+    // Prison: Foster released 2 November, treatment on day 21 (23 November): counts. Green
+    // released 3 November, treatment on day 22 (25 November): does not. Hughes released 20
+    // November, seen at the gate, no treatment yet.
+    release(&mut t, &foster, "02/11/2026", false, "23/11/2026");
+    release(&mut t, &green, "03/11/2026", false, "25/11/2026");
+    release(&mut t, &hughes, "20/11/2026", true, "");
+    // A community referral: 10 days' wait.
+    refer(&mut t, &davies, false, "09/11/2026", "19/11/2026");
+
+    // One new client this month.
+    register(&mut t, "Lewis", "Alex");
+    November { t, tom }
+}
+
+#[test]
+fn a_team_lead_reads_november_and_every_figure_opens_the_clients_behind_it() {
+    let n = a_team_through_november();
+    let t = &n.t;
+    let d = board(t, november(), Whose::Team);
+    let week = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    assert_eq!(
+        d.buckets,
+        vec![week("2026-10-26"), week("2026-11-02"), week("2026-11-09"), week("2026-11-16"), week("2026-11-23"), week("2026-11-30")]
+    );
+
+    // Caseload: twelve open cases; Lewis is new; five people known since 2025 were tested on
+    // arrest (Adams, Baker, Clarke, Davies; Irwin and Jones too).
+    assert_eq!(figure(&d, "caseload.active").count.count, 12);
+    assert_eq!(figure(&d, "caseload.active").trend, Vec::<Option<f64>>::new(), "a count now has no trend");
+    assert_eq!(listed(t, "caseload.new", november(), None, None), vec!["Alex Lewis"]);
+    assert_eq!(figure(&d, "caseload.known").count.count, 6);
+
+    // Custody: six tests (Irwin and Jones's burglaries too), two positive.
+    assert_eq!(figure(&d, "custody.tests").count.count, 6);
+    assert_eq!(rate(&d, "custody.positive"), (2, 6, Some(33)));
+    assert_eq!(rate(&d, "custody.positive_opiates"), (1, 6, Some(17)));
+    assert_eq!(rate(&d, "custody.positive_cocaine"), (1, 6, Some(17)));
+    assert_eq!(listed(t, "custody.refused", november(), None, None), vec!["Alex Davies"]);
+    assert_eq!(rate(&d, "custody.assessed"), (1, 2, Some(50)));
+    assert_eq!(listed(t, "custody.assessment_failed", november(), None, None), vec!["Alex Baker"]);
+    // By week: Adams (w/c 2 Nov), Baker (9 Nov), Irwin (9 Nov), Jones (9 Nov), Clarke (16 Nov), Davies (23 Nov).
+    assert_eq!(figure(&d, "custody.tests").trend, vec![Some(0.0), Some(1.0), Some(3.0), Some(1.0), Some(1.0), Some(0.0)]);
+    assert_eq!(figure(&d, "custody.positive").trend_out_of, vec![0, 1, 3, 1, 1, 0]);
+
+    let by_offence = &d.sections.iter().find(|s| s.key == "custody").unwrap().breakdowns[0];
+    let rows: Vec<(&str, u32, u32)> = by_offence.rows.iter().map(|r| (r.label.as_str(), r.count, r.out_of)).collect();
+    assert_eq!(rows, vec![("Theft", 2, 3), ("Burglary", 0, 2), ("Discretionary test", 0, 1)]);
+    assert_eq!(listed(t, "custody.positive", november(), None, Some("theft")), vec!["Alex Baker", "Alex Adams"], "latest first");
+
+    assert_eq!(figure(&d, "custody.cautions").count.count, 2);
+    assert_eq!(listed(t, "custody.cautions_complied", november(), None, None), vec!["Alex Clarke"]);
+
+    // Court.
+    assert_eq!(figure(&d, "court.rob_imposed").count.count, 1);
+    assert_eq!(rate(&d, "court.rob_kept"), (1, 2, Some(50)));
+    assert_eq!(listed(t, "court.remanded", november(), None, None), vec!["Alex Foster"]);
+
+    // DRR: one made; of two ended, one completed.
+    assert_eq!(listed(t, "drr.starts", november(), None, None), vec!["Alex Green"]);
+    assert_eq!(rate(&d, "drr.completed"), (1, 2, Some(50)));
+    assert_eq!(listed(t, "drr.revoked", november(), None, None), vec!["Alex Khan"]);
+
+    // Prison: day 21 counts, day 22 does not; one of three seen at the gate; the target is the
+    // team's 75%.
+    assert_eq!(figure(&d, "prison.releases").count.count, 3);
+    assert_eq!(rate(&d, "prison.seen_at_gate"), (1, 3, Some(33)));
+    assert_eq!(rate(&d, "prison.in_treatment_21_days"), (1, 3, Some(33)));
+    assert_eq!(figure(&d, "prison.in_treatment_21_days").target_percent, Some(75));
+    assert_eq!(listed(t, "prison.in_treatment_21_days", november(), None, None), vec!["Alex Foster"]);
+
+    // Treatment: criminal-justice waits were 21 days (Foster, released 2nd, started 23rd) and
+    // 22 (Green); the community referral waited 10.
+    assert_eq!(figure(&d, "treatment.referrals").count.count, 3);
+    assert_eq!(figure(&d, "treatment.wait_criminal_justice").median_days, Some(21.5));
+    assert_eq!(figure(&d, "treatment.wait_other").median_days, Some(10.0));
+
+    lists_match(t, &d);
+}
+
+#[test]
+fn re_arrest_counts_a_second_test_on_day_365_but_not_on_day_366() {
+    let n = a_team_through_november();
+    let t = &n.t;
+    let cohort = Period { from: "2025-11-01".parse().unwrap(), to: "2025-11-30".parse().unwrap() };
+    let d = board(t, cohort, Whose::Team);
+    assert_eq!(rate(&d, "rearrest.again"), (1, 2, Some(50)));
+    assert_eq!(listed(t, "rearrest.again", cohort, None, None), vec!["Alex Irwin"]);
+    lists_match(t, &d);
+}
+
+#[test]
+fn one_workers_dashboard_counts_only_their_caseload() {
+    let n = a_team_through_november();
+    let t = &n.t;
+    let d = board(t, november(), Whose::Worker(&n.tom));
+    assert_eq!(figure(&d, "caseload.active").count.count, 3);
+    assert_eq!(figure(&d, "custody.tests").count.count, 3);
+    assert_eq!(rate(&d, "custody.positive"), (2, 3, Some(67)));
+    assert_eq!(figure(&d, "prison.releases").count.count, 0);
+    lists_match(t, &d);
+}
+
+#[test]
+fn a_test_just_after_midnight_in_summer_time_counts_on_its_london_day() {
+    let mut t = team_at("2026-08-01T09:00:00Z");
+    let amy = register(&mut t, "Adams", "Amy");
+    set_clock(&t, "2026-09-10T09:00:00Z");
+    // 00:30 on 1 September in London is 23:30 on 31 August in UTC.
+    test(&mut t, &amy, "01/09/2026", "00:30", "theft", "positive", "negative");
+    let august = Period { from: "2026-08-01".parse().unwrap(), to: "2026-08-31".parse().unwrap() };
+    let september = Period { from: "2026-09-01".parse().unwrap(), to: "2026-09-30".parse().unwrap() };
+    assert_eq!(figure(&board(&t, august, Whose::Team), "custody.tests").count.count, 0);
+    let d = board(&t, september, Whose::Team);
+    assert_eq!(figure(&d, "custody.tests").count.count, 1);
+    assert_eq!(figure(&d, "custody.tests").trend[0], Some(1.0), "in the week of Monday 31 August, by its London day");
+}
+
+#[test]
+fn periods_are_chosen_from_today_and_typed_ones_are_checked() {
+    let today: chrono::NaiveDate = "2026-11-25".parse().unwrap(); // a Wednesday
+    let ask = |period, from: &str, to: &str| DashboardAsk { period, from: from.into(), to: to.into(), worker_id: None };
+    let chosen = |p| Period::choose(&ask(p, "", ""), today).unwrap();
+    assert_eq!(chosen(PeriodChoice::ThisWeek).from.to_string(), "2026-11-23");
+    assert_eq!(chosen(PeriodChoice::ThisMonth).from.to_string(), "2026-11-01");
+    assert_eq!(chosen(PeriodChoice::ThisQuarter).from.to_string(), "2026-10-01");
+    let year = chosen(PeriodChoice::Last12Months);
+    assert_eq!((year.from.to_string(), year.to.to_string()), ("2025-11-26".into(), "2026-11-25".into()));
+    assert_eq!(year.buckets().len(), 13, "a year reads by month");
+
+    let codes = |from: &str, to: &str| -> Vec<String> {
+        Period::choose(&ask(PeriodChoice::Between, from, to), today).unwrap_err().0.into_iter().map(|e| e.code).collect()
+    };
+    assert_eq!(codes("", "30/11/2026"), vec!["validation.required"]);
+    assert_eq!(codes("31/02/2026", "30/11/2026"), vec!["validation.date_format"]);
+    assert_eq!(codes("30/11/2026", "01/11/2026"), vec!["validation.period_order"]);
+    assert_eq!(codes("01/01/2020", "30/11/2026"), vec!["validation.period_too_long"]);
+}
+
+#[test]
+fn the_weekly_tracker_counts_each_week_and_its_csv_is_safe_in_a_spreadsheet() {
+    let n = a_team_through_november();
+    let t = &n.t;
+    let tracker = returns::weekly_tracker(t.lead.store().reader(), t.clock.now(), november(), Whose::Team).unwrap();
+    let headings: Vec<&str> = tracker.columns.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(headings, vec!["Tested positive", "Referred", "Assessed", "Refused bail", "DRRs made"]);
+    let totals: Vec<u32> = tracker.columns.iter().map(|c| c.count).collect();
+    assert_eq!(totals, vec![2, 3, 1, 1, 1]);
+    // Week of 2 November: Adams positive and assessed, Foster and Green referred; 9 November:
+    // Baker positive (and not assessed), Davies referred, Green's DRR; 16 November: Foster remanded.
+    let weeks: Vec<(String, Vec<u32>)> = tracker.weeks.iter().map(|w| (w.starts_on.to_string(), w.counts.clone())).collect();
+    assert_eq!(weeks[1], ("2026-11-02".into(), vec![1, 2, 1, 0, 0]));
+    assert_eq!(weeks[2], ("2026-11-09".into(), vec![1, 1, 0, 0, 1]));
+    assert_eq!(weeks[3], ("2026-11-16".into(), vec![0, 0, 0, 1, 0]));
+
+    // A team name that a spreadsheet would run as a formula, with commas, quotes and a new line.
+    let nasty = "=HYPERLINK(\"http://x\",\"Click\"), team\nWestbridge";
+    let csv_text = returns::tracker_csv(&tracker, &Heading { team: nasty, worker: Some("@Tom Reed") });
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[..3], ["layout", "team", "caseload"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6);
+    assert_eq!(&rows[1][0], returns::TRACKER_LAYOUT);
+    assert_eq!(&rows[1][1], format!("'{nasty}"), "the whole name survives, as text");
+    assert_eq!(&rows[1][2], "'@Tom Reed");
+    assert_eq!(rows[1].iter().skip(5).collect::<Vec<_>>(), vec!["2026-11-02", "1", "2", "1", "0", "0"]);
+    for cell in ["+44", "-1", "\tTab", "\rReturn", "plain"] {
+        let out = returns::neutralise(cell);
+        assert!(!out.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?} became {out:?}");
+    }
+
+    let monthly = returns::monthly_csv(&board(t, november(), Whose::Team), &Heading { team: "Westbridge", worker: None });
+    let mut reader = csv::Reader::from_reader(monthly.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = rows.iter().find(|r| &r[6] == "prison.in_treatment_21_days").unwrap();
+    assert_eq!(row.iter().skip(8).collect::<Vec<_>>(), vec!["1", "3", "33", ""]);
+    assert_eq!(&rows[0][2], "Whole team");
+}
+
+#[test]
+fn a_figure_list_pages_fifty_at_a_time() {
+    let mut t = team_at("2026-11-02T09:00:00Z");
+    for i in 0..55 {
+        register(&mut t, &format!("Client{i:02}"), "Alex");
+    }
+    t.clock.advance(Duration::days(1));
+    let ask = |offset| FigureListAsk { key: "caseload.new".into(), period: november(), worker_id: None, part: None, offset };
+    let first = dashboard::figure_list(t.lead.store().reader(), t.clock.now(), &ask(0)).unwrap().unwrap();
+    assert_eq!((first.total, first.clients.len()), (55, 50));
+    let second = dashboard::figure_list(t.lead.store().reader(), t.clock.now(), &ask(50)).unwrap().unwrap();
+    assert_eq!(second.clients.len(), 5);
+    let unknown = FigureListAsk { key: "no.such".into(), ..ask(0) };
+    assert!(dashboard::figure_list(t.lead.store().reader(), t.clock.now(), &unknown).unwrap().is_none());
+}
