@@ -113,6 +113,23 @@ pub fn typescript() -> String {
         crate::flags::board::TeamFlags::decl(&cfg),
         crate::flags::board::FlagFilter::decl(&cfg),
         crate::flags::board::FlagPage::decl(&cfg),
+        crate::dashboard::Period::decl(&cfg),
+        crate::dashboard::PeriodChoice::decl(&cfg),
+        crate::dashboard::DashboardAsk::decl(&cfg),
+        crate::dashboard::Grain::decl(&cfg),
+        crate::dashboard::Part::decl(&cfg),
+        crate::dashboard::FigureKind::decl(&cfg),
+        crate::dashboard::FigureView::decl(&cfg),
+        crate::dashboard::BreakdownRow::decl(&cfg),
+        crate::dashboard::BreakdownView::decl(&cfg),
+        crate::dashboard::SectionView::decl(&cfg),
+        crate::dashboard::Dashboard::decl(&cfg),
+        crate::dashboard::FigureListAsk::decl(&cfg),
+        crate::dashboard::FigureClient::decl(&cfg),
+        crate::dashboard::FigureList::decl(&cfg),
+        crate::dashboard::returns::TrackerWeek::decl(&cfg),
+        crate::dashboard::returns::Tracker::decl(&cfg),
+        crate::dashboard::returns::ReturnKind::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.\n\n");
     for d in decls {

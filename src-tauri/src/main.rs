@@ -19,6 +19,7 @@ fn main() {
         std::process::exit(2);
     }
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dir = match std::env::var_os(DATA_DIR_VARIABLE) {
                 Some(dir) => dir.into(),
@@ -127,6 +128,10 @@ fn main() {
             commands::prison::coming_releases,
             commands::prison::releases_this_week,
             commands::prison::continuity_rate,
+            commands::dashboard::dashboard,
+            commands::dashboard::figure_list,
+            commands::dashboard::weekly_tracker,
+            commands::dashboard::save_return,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

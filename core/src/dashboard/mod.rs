@@ -228,9 +228,20 @@ impl Grain {
     }
 }
 
+/// How a figure reads: a count, a rate, a waiting time, or a count now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureKind {
+    Count,
+    Rate,
+    MedianDays,
+    Now,
+}
+
 /// One figure as the screen shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct FigureView {
+    pub kind: FigureKind,
     pub label: String,
     /// The events counted, and the key that lists the clients behind them.
     pub count: Part,
@@ -416,6 +427,7 @@ impl Reader<'_> {
                 let trend =
                     if matches!(f, Figure::Now(_)) { Vec::new() } else { series(&counts).into_iter().map(|n| Some(n.into())).collect() };
                 FigureView {
+                    kind: if matches!(f, Figure::Now(_)) { FigureKind::Now } else { FigureKind::Count },
                     label: m.label.into(),
                     count: part(m, counts.values().sum()),
                     out_of: None,
@@ -430,6 +442,7 @@ impl Reader<'_> {
                 let (counts, totals) = (self.by_bucket(of, self.period.grain())?, self.by_bucket(out_of, self.period.grain())?);
                 let (n, total) = (counts.values().sum(), totals.values().sum());
                 FigureView {
+                    kind: FigureKind::Rate,
                     label: of.label.into(),
                     count: part(of, n),
                     out_of: Some(part(out_of, total)),
@@ -448,6 +461,7 @@ impl Reader<'_> {
                     .map(|b| median(rows.iter().filter(|(d, _)| grain.start_of(*d) == *b).map(|(_, v)| *v).collect()))
                     .collect();
                 FigureView {
+                    kind: FigureKind::MedianDays,
                     label: m.label.into(),
                     count: part(m, rows.len() as u32),
                     out_of: None,

@@ -6,8 +6,16 @@ use super::{court, custody, drr, treatment, Dashboard, Grain, Measure, Part, Per
 use crate::dates;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// Which return to save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnKind {
+    WeeklyTracker,
+    MonthlyReturn,
+}
 
 pub const TRACKER_LAYOUT: &str = "throughline-weekly-tracker/1";
 pub const MONTHLY_LAYOUT: &str = "throughline-monthly-return/1";

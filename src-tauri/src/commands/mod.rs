@@ -1,5 +1,6 @@
 //! One small function per command: check the session and role, call core, map the error.
 pub mod clients;
+pub mod dashboard;
 pub mod drr;
 pub mod flags;
 pub mod pathway;

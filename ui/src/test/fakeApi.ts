@@ -70,6 +70,7 @@ export const teamSettings: TeamSettings = {
   drr_ending_days: 14,
   prison_release_plan_days: 14,
   prison_treatment_urgent_days: 14,
+  continuity_target_percent: 75,
 };
 
 export function sessionFor(worker: WorkerView): SessionInfo {
@@ -407,6 +408,10 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     today: () => Promise.resolve({ date: "2026-03-05", appointments: [], flags: [], summaries: [] }),
     teamFlags: () => Promise.resolve({ urgent: 0, due: 0, info: 0, total: 0, by_rule: [], by_worker: [] }),
     flagsPage: () => Promise.resolve({ total: 0, offset: 0, page_size: 50, flags: [] }),
+    dashboard: () => Promise.resolve({ period: { from: "2026-03-01", to: "2026-03-05" }, grain: "week", buckets: ["2026-02-23", "2026-03-02"], worker_id: null, sections: [] }),
+    figureList: () => Promise.resolve({ label: "", total: 0, offset: 0, page_size: 50, clients: [] }),
+    weeklyTracker: () => Promise.resolve({ period: { from: "2026-03-01", to: "2026-03-05" }, columns: [], weeks: [] }),
+    saveReturn: unexpected("save_return"),
     drrLists: () =>
       Promise.resolve({
         weekdays: [

@@ -66,6 +66,12 @@ import type {
   PrisonLists,
   PrisonSummary,
   SpellChange,
+  Dashboard,
+  DashboardAsk,
+  FigureList,
+  FigureListAsk,
+  ReturnKind,
+  Tracker,
 } from "./types";
 
 export type * from "./types";
@@ -156,6 +162,13 @@ export interface Api {
   teamFlags(): Promise<TeamFlags>;
   /** One page of a list of flags, most pressing first (a worker's own caseload unless a team lead). */
   flagsPage(filter: FlagFilter): Promise<FlagPage>;
+  // The team lead's dashboard and returns.
+  dashboard(ask: DashboardAsk): Promise<Dashboard>;
+  /** The clients behind a figure, a page at a time, latest first. */
+  figureList(ask: FigureListAsk): Promise<FigureList>;
+  weeklyTracker(ask: DashboardAsk): Promise<Tracker>;
+  /** Opens the system's save dialog; the path saved to, or null when cancelled. */
+  saveReturn(kind: ReturnKind, ask: DashboardAsk): Promise<string | null>;
   // The Drug Rehabilitation Requirement (community workers and team leads).
   drrLists(): Promise<DrrLists>;
   clientDrr(clientId: string): Promise<DrrSummary>;
@@ -269,6 +282,10 @@ export const tauriApi: Api = {
   today: () => invoke("today"),
   teamFlags: () => invoke("team_flags"),
   flagsPage: (filter) => invoke("flags_page", { filter }),
+  dashboard: (ask) => invoke("dashboard", { ask }),
+  figureList: (ask) => invoke("figure_list", { ask }),
+  weeklyTracker: (ask) => invoke("weekly_tracker", { ask }),
+  saveReturn: (kind, ask) => invoke("save_return", { kind, ask }),
   drrLists: () => invoke("drr_lists"),
   clientDrr: (clientId) => invoke("client_drr", { clientId }),
   recordDrrOrder: (clientId, input) => invoke("record_drr_order", { clientId, input }),

@@ -73,7 +73,12 @@ prison_release_plan_days: number,
  * domain.md PRISON-NO-TREATMENT: the day after release from which a missing treatment
  * start is urgent (default 14; it is due on day 21, 003).
  */
-prison_treatment_urgent_days: number, };
+prison_treatment_urgent_days: number, 
+/**
+ * The dashboard's target for releases in community treatment within 21 days, as a
+ * percentage (default 75: the national ambition, 003).
+ */
+continuity_target_percent: number, };
 
 export type Sex = "female" | "male" | "not_known";
 
@@ -715,3 +720,82 @@ total: number, offset: number,
  * How many flags a full page holds.
  */
 page_size: number, flags: Array<Flag>, };
+
+export type Period = { from: string, to: string, };
+
+export type PeriodChoice = "this_week" | "this_month" | "this_quarter" | "last12_months" | "between";
+
+export type DashboardAsk = { period: PeriodChoice, 
+/**
+ * For `Between`, as typed: "01/04/2026".
+ */
+from: string, to: string, 
+/**
+ * One worker's caseload, or the whole team.
+ */
+worker_id: string | null, };
+
+export type Grain = "week" | "month";
+
+export type Part = { key: string, label: string, count: number, };
+
+export type FigureKind = "count" | "rate" | "median_days" | "now";
+
+export type FigureView = { kind: FigureKind, label: string, 
+/**
+ * The events counted, and the key that lists the clients behind them.
+ */
+count: Part, 
+/**
+ * For a rate: what it is out of.
+ */
+out_of: Part | null, 
+/**
+ * For a rate: `count` as a whole percentage of `out_of`; none when `out_of` is 0.
+ */
+percent: number | null, target_percent: number | null, 
+/**
+ * For a waiting time: the median in days; none when nothing was counted.
+ */
+median_days: number | null, 
+/**
+ * One value per bucket of the dashboard: the count, or for a waiting time the median.
+ * Empty for a figure that is a count now.
+ */
+trend: Array<number | null>, 
+/**
+ * For a rate: what each bucket's count is out of.
+ */
+trend_out_of: Array<number>, };
+
+export type BreakdownRow = { 
+/**
+ * The part's code, which lists its clients.
+ */
+part: string, label: string, count: number, out_of: number, percent: number | null, };
+
+export type BreakdownView = { title: string, part_heading: string, of: Part, out_of: Part, rows: Array<BreakdownRow>, };
+
+export type SectionView = { key: string, title: string, figures: Array<FigureView>, breakdowns: Array<BreakdownView>, };
+
+export type Dashboard = { period: Period, grain: Grain, 
+/**
+ * The first day of each week or month of the trends.
+ */
+buckets: Array<string>, worker_id: string | null, sections: Array<SectionView>, };
+
+export type FigureListAsk = { key: string, period: Period, worker_id: string | null, part: string | null, offset: number, };
+
+export type FigureClient = { on_day: string, client_id: string, client_name: string, date_of_birth: string, worker_name: string | null, };
+
+export type FigureList = { label: string, total: number, offset: number, page_size: number, clients: Array<FigureClient>, };
+
+export type TrackerWeek = { starts_on: string, counts: Array<number>, };
+
+export type Tracker = { period: Period, 
+/**
+ * Heading, measure key and the period's total, one per column.
+ */
+columns: Array<Part>, weeks: Array<TrackerWeek>, };
+
+export type ReturnKind = "weekly_tracker" | "monthly_return";

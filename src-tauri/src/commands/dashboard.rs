@@ -1,0 +1,91 @@
+//! The team lead's dashboard, the lists behind its figures, and the returns saved as CSV.
+use super::pathway::read;
+use crate::state::{coded, error, signed_in, AppState, CommandResult};
+use tauri::State;
+use tauri_plugin_dialog::DialogExt;
+use throughline_core::accounts::permissions::Permission;
+use throughline_core::accounts::workers;
+use throughline_core::accounts::Session;
+use throughline_core::dashboard::returns::{self, Heading, ReturnKind, Tracker};
+use throughline_core::dashboard::{self, Dashboard, DashboardAsk, FigureList, FigureListAsk, Period, Whose};
+use throughline_core::dates;
+
+fn period(s: &Session, ask: &DashboardAsk) -> CommandResult<Period> {
+    Period::choose(ask, dates::today(s.store().clock().now())).map_err(coded)
+}
+
+#[tauri::command]
+pub async fn dashboard(app: State<'_, AppState>, ask: DashboardAsk) -> CommandResult<Dashboard> {
+    signed_in(&app, Permission::LeadTeam.roles(), |s| {
+        let period = period(s, &ask)?;
+        let settings = s.team_settings();
+        read(dashboard::dashboard(s.store().reader(), s.store().clock().now(), &settings, period, Whose::of(ask.worker_id.as_deref())))
+    })
+}
+
+#[tauri::command]
+pub async fn figure_list(app: State<'_, AppState>, ask: FigureListAsk) -> CommandResult<FigureList> {
+    signed_in(&app, Permission::LeadTeam.roles(), |s| {
+        read(dashboard::figure_list(s.store().reader(), s.store().clock().now(), &ask))?
+            .ok_or_else(|| error("dashboard.unknown_figure", "That figure is not on the dashboard. Choose it again from the dashboard."))
+    })
+}
+
+#[tauri::command]
+pub async fn weekly_tracker(app: State<'_, AppState>, ask: DashboardAsk) -> CommandResult<Tracker> {
+    signed_in(&app, Permission::LeadTeam.roles(), |s| {
+        let period = period(s, &ask)?;
+        read(returns::weekly_tracker(s.store().reader(), s.store().clock().now(), period, Whose::of(ask.worker_id.as_deref())))
+    })
+}
+
+/// Builds the return, asks where to save it (the system's save dialog, with no lock held while
+/// the team lead chooses), writes it, and records the export in the audit trail. None when the
+/// dialog is cancelled, otherwise where it was saved.
+#[tauri::command]
+pub async fn save_return(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    kind: ReturnKind,
+    ask: DashboardAsk,
+) -> CommandResult<Option<String>> {
+    let (csv, file_name, what) = signed_in(&state, Permission::LeadTeam.roles(), |s| {
+        let period = period(s, &ask)?;
+        let (conn, now) = (s.store().reader(), s.store().clock().now());
+        let whose = Whose::of(ask.worker_id.as_deref());
+        let team = read(s.store().team_name())?;
+        let worker = match &ask.worker_id {
+            Some(id) => Some(read(workers::by_id(conn, id))?.map(|w| w.display_name).unwrap_or_default()),
+            None => None,
+        };
+        let heading = Heading { team: &team, worker: worker.as_deref() };
+        let scope = worker.clone().unwrap_or_else(|| "the whole team".into());
+        Ok(match kind {
+            ReturnKind::WeeklyTracker => (
+                returns::tracker_csv(&read(returns::weekly_tracker(conn, now, period, whose))?, &heading),
+                returns::file_name("weekly-tracker", period),
+                format!("weekly tracker for {scope}, {}", returns::period_words(period)),
+            ),
+            ReturnKind::MonthlyReturn => (
+                returns::monthly_csv(&read(dashboard::dashboard(conn, now, &s.team_settings(), period, whose))?, &heading),
+                returns::file_name("monthly-return", period),
+                format!("monthly activity return for {scope}, {}", returns::period_words(period)),
+            ),
+        })
+    })?;
+    let chosen =
+        app.dialog().file().set_title("Save the return as CSV").set_file_name(&file_name).add_filter("CSV", &["csv"]).blocking_save_file();
+    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    std::fs::write(&path, csv)
+        .map_err(|e| error("export.write_failed", &format!("The return could not be saved there ({e}). Choose another folder.")))?;
+    let shown = path.display().to_string();
+    signed_in(&state, Permission::LeadTeam.roles(), |s| {
+        let actor = s.actor();
+        read(s.store_mut().write(&actor, |w| w.audit("exported a return", None, &format!("{what} to {shown}"))))
+    })
+    .inspect_err(|_| {
+        // An export the audit trail does not know of is not left behind.
+        let _ = std::fs::remove_file(&path);
+    })?;
+    Ok(Some(shown))
+}
