@@ -434,12 +434,13 @@ pub fn pathway(
             let court_worker = if m.rng.gen_bool(0.8) { court.clone() } else { lead.clone() };
             // Earlier arrests over the years since registration, then (for most) a recent one.
             let known_for = (m.today - crate::dates::today(client.created_at)).num_days().max(1);
+            // Spread over the whole time known, so a year's dashboard reads like a year's work.
             for _ in 0..m.rng.gen_range(0..4).min(known_for / 150) {
-                let day = m.today - Duration::days(m.rng.gen_range(150..=known_for.max(151)));
+                let day = m.today - Duration::days(m.rng.gen_range(60..=known_for.max(61)));
                 m.custody(client, &custody_worker, day)?;
             }
             if m.rng.gen_bool(0.6) {
-                let days_ago = if m.rng.gen_bool(0.25) { m.rng.gen_range(0..4) } else { m.rng.gen_range(4..60) };
+                let days_ago = if m.rng.gen_bool(0.25) { m.rng.gen_range(0..4) } else { m.rng.gen_range(4..240) };
                 m.custody(client, &custody_worker, m.today - Duration::days(days_ago))?;
             }
             if m.rng.gen_bool(0.3) {
