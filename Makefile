@@ -55,4 +55,4 @@ lint: setup ui
 # Benchmarks at bench scale (performance.md), release build: prints a table against budgets.
 bench:
 	cargo bench -p throughline-core --bench register
-	cargo bench -p throughline-core --bench flags
+	cargo bench -p throughline-core --bench pathway

@@ -261,7 +261,6 @@ fn a_team_through_november() -> November {
             bail_status: "conditional".into(),
             conditions: "Attend a drug assessment".into(),
             restriction_on_bail: true,
-            ..Default::default()
         },
     )
     .unwrap();

@@ -1,12 +1,13 @@
-//! Flags at bench scale (performance.md): 100,000 clients with years of pathway (about
-//! 2,000,000 events from the demo generator, through the real write path) and every rule in
-//! the registry, including those added later. Flags are computed when asked, so this is the
+//! The pathway at bench scale (performance.md): 100,000 clients with years of pathway (about
+//! 2,000,000 events from the demo generator, through the real write path). Flags, with every
+//! rule in the registry, and the team lead's dashboard are computed when asked, so this is the
 //! cost a worker waits for. `make bench` runs it (release build).
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use throughline_core::accounts::settings::TeamSettings;
 use throughline_core::accounts::{Installation, SetUpInput};
 use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::dashboard::{self, Period, Whose};
 use throughline_core::flags::board::{self, FlagFilter};
 use throughline_core::flags::{Scope, Severity};
 use throughline_core::{clients, demo, flags};
@@ -124,6 +125,37 @@ fn main() {
             );
         }
     }
+    // The dashboard for the last year, for the team and for one worker, beside bare counts of
+    // the same period's rows in the tables it reads.
+    let today = throughline_core::dates::today(now);
+    let year = Period { from: today - chrono::Duration::days(364), to: today };
+    let (from_at, to_at) = (format!("{}T00:00:00Z", year.from), format!("{}T00:00:00Z", today + chrono::Duration::days(1)));
+    let bare = [
+        "SELECT count(*) FROM tests_on_arrest WHERE tested_at >= ?1 AND tested_at < ?2",
+        "SELECT count(*) FROM clients WHERE created_at >= ?1 AND created_at < ?2",
+        "SELECT count(*) FROM appointments WHERE at >= ?1 AND at < ?2",
+        "SELECT count(*) FROM bail_decisions WHERE decided_on >= substr(?1, 1, 10) AND decided_on < substr(?2, 1, 10)",
+        "SELECT count(*) FROM drr_orders WHERE sentenced_on >= substr(?1, 1, 10) AND sentenced_on < substr(?2, 1, 10)",
+        "SELECT count(*) FROM prison_spells WHERE released_on >= substr(?1, 1, 10) AND released_on < substr(?2, 1, 10)",
+        "SELECT count(*) FROM treatment_episodes WHERE referred_on >= substr(?1, 1, 10) AND referred_on < substr(?2, 1, 10)",
+    ];
+    let (mut team_board, mut worker_board, mut baseline) = (Vec::new(), Vec::new(), Vec::new());
+    let mut tests_in_year = 0;
+    for w in workers.iter().take(10) {
+        let start = Instant::now();
+        let d = dashboard::dashboard(conn, now, &settings, year, Whose::Team).expect("dashboard");
+        team_board.push(start.elapsed());
+        tests_in_year = d.sections.iter().flat_map(|s| &s.figures).find(|f| f.count.key == "custody.tests").map_or(0, |f| f.count.count);
+        let start = Instant::now();
+        dashboard::dashboard(conn, now, &settings, year, Whose::Worker(w)).expect("dashboard");
+        worker_board.push(start.elapsed());
+        let start = Instant::now();
+        for sql in bare {
+            let _: i64 = conn.query_row(sql, [&from_at, &to_at], |r| r.get(0)).expect("bare");
+        }
+        baseline.push(start.elapsed());
+    }
+
     let (c50, c95) = p50_p95(one);
     let (a50, a95) = p50_p95(team);
     let (o50, o95) = p50_p95(opened);
@@ -141,4 +173,10 @@ fn main() {
     line(format!("flags for one worker's caseload ({caseload} active clients, {found} flags)"), c50, c95, Duration::from_millis(50));
     line(format!("Team flags: counts for the whole database ({everyone} flags) and the first page"), a50, a95, Duration::from_millis(500));
     line("open a client: the record (audited) and their flags".into(), o50, o95, Duration::from_millis(15));
+    let (d50, d95) = p50_p95(team_board);
+    let (w50, w95) = p50_p95(worker_board);
+    let (b50, b95) = p50_p95(baseline);
+    line(format!("dashboard for a year, the whole team ({tests_in_year} tests on arrest in it)"), d50, d95, Duration::from_millis(300));
+    line("dashboard for a year, one worker's caseload".into(), w50, w95, Duration::from_millis(100));
+    println!("| bare SQLite: a plain count of the year's rows in each table the dashboard reads | {} | {} | | |", ms(b50), ms(b95));
 }
