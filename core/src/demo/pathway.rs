@@ -8,6 +8,7 @@ use crate::court::{BailDecision, Hearing, SuitabilityAssessment};
 use crate::custody::caution::ConditionalCaution;
 use crate::custody::{AssessmentKind, RequiredAssessment, TestOnArrest, TestResult, TRIGGER_OFFENCES};
 use crate::notes::{CaseNote, Contact};
+use crate::prison::treatment::{TreatmentEpisode, MODALITIES};
 use crate::store::{Actor, Store, StoreError, Write};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::London;
@@ -47,6 +48,10 @@ struct Maker<'a, 'w> {
     w: &'a mut Write<'w>,
     rng: StdRng,
     ids: Ids,
+    /// Referrals into treatment have their own random stream, so the rest of the demo stays
+    /// as it was before they were added.
+    treatment: StdRng,
+    treatment_ids: Ids,
     now: DateTime<Utc>,
     today: NaiveDate,
 }
@@ -210,6 +215,9 @@ impl Maker<'_, '_> {
             created_by: custody_worker.into(),
         };
         let completed = appointment.status == AppointmentStatus::Attended && appointment.remained == Some(true);
+        if completed && self.treatment.gen_bool(0.6) {
+            self.referral(client, true, crate::dates::today(appointment.at), custody_worker)?;
+        }
         if completed && self.rng.gen_bool(0.8) {
             initial.follow_up_required = Some(self.rng.gen_bool(0.7));
             initial.decided_at = Some(appointment.at);
@@ -247,6 +255,29 @@ impl Maker<'_, '_> {
             })?;
         }
         Ok(())
+    }
+
+    /// A referral into community treatment, started a few days to weeks later for most.
+    fn referral(&mut self, client: &Client, criminal_justice: bool, referred_on: NaiveDate, worker: &str) -> Result<(), StoreError> {
+        let r = &mut self.treatment;
+        let start = Some(referred_on + Duration::days(r.gen_range(2..45))).filter(|d| *d <= self.today && r.gen_bool(0.85));
+        let modality = MODALITIES[r.gen_range(0..MODALITIES.len() - 1)].value.to_string();
+        let service = ["Westbridge Recovery Hub", "Eastgate Drug Service"][r.gen_range(0..2)];
+        let episode = TreatmentEpisode {
+            id: self.treatment_ids.next(),
+            client_id: client.id.clone(),
+            service: service.into(),
+            criminal_justice,
+            referred_on,
+            assessed_on: Some(referred_on + Duration::days(1)).filter(|d| *d <= self.today),
+            treatment_started_on: start,
+            modality: start.map(|_| modality),
+            discharged_on: None,
+            discharge_reason: None,
+            created_at: self.when_made(london(referred_on, 16, 0)),
+            created_by: worker.into(),
+        };
+        self.w.create(&episode)
     }
 
     fn court(&mut self, client: &Client, court_worker: &str) -> Result<(), StoreError> {
@@ -426,6 +457,8 @@ pub fn pathway(
             w,
             rng: StdRng::seed_from_u64(seed ^ 0x0CA5E),
             ids: Ids { rng: StdRng::seed_from_u64(seed ^ 0x1D5), millis: now.timestamp_millis() as u64 + 10_000_000 },
+            treatment: StdRng::seed_from_u64(seed ^ 0x7EA7),
+            treatment_ids: Ids { rng: StdRng::seed_from_u64(seed ^ 0x7EA8), millis: now.timestamp_millis() as u64 + 30_000_000 },
             now,
             today: crate::dates::today(now),
         };
@@ -450,6 +483,11 @@ pub fn pathway(
                 m.caution(client, &custody_worker)?;
             }
             let own = client.allocated_worker_id.clone().unwrap_or_else(|| lead.clone());
+            // Some come to treatment by another route: their own referral, or their GP's.
+            if m.treatment.gen_bool(0.06) {
+                let referred_on = m.today - Duration::days(m.treatment.gen_range(1..330));
+                m.referral(client, false, referred_on, &own)?;
+            }
             m.contacts_and_notes(client, &own)?;
             // Today's diary: a key work session with the allocated worker.
             if m.rng.gen_bool(0.05) {
