@@ -2,11 +2,10 @@
 //! 2,000,000 events from the demo generator, through the real write path). Flags, with every
 //! rule in the registry, and the team lead's dashboard are computed when asked, so this is the
 //! cost a worker waits for. `make bench` runs it (release build).
-use std::sync::Arc;
+mod support;
 use std::time::{Duration, Instant};
 use throughline_core::accounts::settings::TeamSettings;
-use throughline_core::accounts::{Installation, SetUpInput};
-use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::clock::Clock;
 use throughline_core::dashboard::{self, Period, Whose};
 use throughline_core::flags::board::{self, FlagFilter};
 use throughline_core::flags::{Scope, Severity};
@@ -31,17 +30,8 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
+    let (_dir, clock, mut session) = support::team();
     let now = clock.now();
-    let (mut session, _) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: "Bench".into(),
-            display_name: "Bench Lead".into(),
-            login: "lead".into(),
-            password: "bench-password".into(),
-        })
-        .expect("set up");
     let actor = session.actor();
     let workers: Vec<String> = (0..WORKERS).map(|i| format!("bench-worker-{i:02}")).collect();
 
@@ -154,6 +144,24 @@ fn main() {
             let _: i64 = conn.query_row(sql, [&from_at, &to_at], |r| r.get(0)).expect("bare");
         }
         baseline.push(start.elapsed());
+    }
+
+    println!("\nEach dashboard measure on its own, for a year (the whole team, then one worker):");
+    for m in dashboard::measures() {
+        let time = |whose| {
+            let start = Instant::now();
+            let n = dashboard::count(conn, now, year, whose, m).expect("measure");
+            (n, start.elapsed())
+        };
+        let ((n, team), (_, one)) = (time(Whose::Team), time(Whose::Worker(&workers[3])));
+        println!("  {:<40} {n:>8} {:>10} {:>10}", m.key, ms(team), ms(one));
+        if std::env::var_os("THROUGHLINE_BENCH_PLANS").is_some() {
+            for whose in [Whose::Team, Whose::Worker(&workers[3])] {
+                for step in dashboard::plan(conn, now, year, whose, m).expect("plan") {
+                    println!("      {step}");
+                }
+            }
+        }
     }
 
     let (c50, c95) = p50_p95(one);

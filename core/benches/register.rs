@@ -2,14 +2,13 @@
 //! beside the bare SQLite query that returns the same rows in the same order (no term parsing,
 //! sound-alike keys, merged-record handling or result mapping), in the same run, and the table says
 //! whether it is within budget. `make bench` runs it (release build).
+mod support;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use throughline_core::accounts::{Installation, SetUpInput};
 use throughline_core::clients::{self, duplicates, Client, NewClient};
-use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::clock::Clock;
 use throughline_core::demo;
 
 const CLIENTS: usize = 100_000;
@@ -54,17 +53,8 @@ fn row(name: &str, ours: &Timing, base: Option<&Timing>, budget_ms: f64, budget_
 }
 
 fn main() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
+    let (_dir, clock, mut session) = support::team();
     let now = clock.now();
-    let (mut session, _) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: "Bench".into(),
-            display_name: "Bench Lead".into(),
-            login: "lead".into(),
-            password: "bench-password".into(),
-        })
-        .expect("set up");
     let actor = session.actor();
 
     let started = Instant::now();

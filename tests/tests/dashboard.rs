@@ -63,7 +63,7 @@ async fn a_team_lead_reads_the_dashboard_opens_a_figure_and_saves_the_weekly_tra
     // The figure opens the clients behind it; one opens their record, and Back returns.
     j.click("tr[data-figure='custody.tests'] .figure-open").await;
     j.wait_for_text("#figure-clients-heading", "Tests on arrest").await;
-    assert!(j.text(".figure-clients .results-count").await.contains(&format!("{year} event")), "the list has the figure's {year} rows");
+    assert!(j.text(".figure-clients .results-count").await.contains(&format!("{year} in all")), "the list has the figure's {year} rows");
     j.shot("tests-listed").await;
     let first = j.wait_for(".figure-clients .open-client").await;
     let name = first.text().await.expect("a client's name");

@@ -1,28 +1,32 @@
 //! Caseload: who the team holds now, and who came to it in the period, new or already known.
-use super::{Figure, Measure, Section};
+use super::{Figure, Measure, Moment, Section};
 
 pub const ACTIVE: Measure = Measure {
     key: "caseload.active",
     label: "Active clients at the end of the period",
     // Open cases now: a case closed during the period no longer counts.
-    events: "SELECT x.id AS client_id, :to AS on_day FROM clients x WHERE x.status = 'active' {client_scope}",
+    events: "SELECT x.id AS client_id, :to AS at FROM {in_scope} clients x WHERE x.status = 'active' {client_scope}",
+    moment: Moment::Day,
 };
 
 pub const NEW: Measure = Measure {
     key: "caseload.new",
     label: "New clients registered",
-    events: "SELECT x.id AS client_id, london_date(x.created_at) AS on_day FROM clients x
+    events: "SELECT x.id AS client_id, x.created_at AS at FROM {in_scope} clients x
              WHERE x.created_at >= :from_at AND x.created_at < :to_at AND x.status != 'merged' {client_scope}",
+    moment: Moment::Instant,
 };
 
 pub const KNOWN: Measure = Measure {
     key: "caseload.known",
     label: "Already known clients tested on arrest again",
-    // Registered before the period and tested on arrest in it, counted once each.
-    events: "SELECT x.client_id, london_date(min(x.tested_at)) AS on_day FROM tests_on_arrest x
-             JOIN clients c ON c.id = x.client_id
-             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at AND c.created_at < :from_at {scope}
+    // Registered before the period and tested on arrest in it, counted once each. Those
+    // registered since are few, so they are set aside once rather than each client looked up.
+    events: "SELECT x.client_id, min(x.tested_at) AS at FROM {in_scope} tests_on_arrest x
+             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}
+             AND x.client_id NOT IN (SELECT id FROM clients WHERE created_at >= :from_at)
              GROUP BY x.client_id",
+    moment: Moment::Instant,
 };
 
 pub const SECTION: Section = Section {

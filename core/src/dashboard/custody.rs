@@ -1,6 +1,6 @@
 //! Custody (002, 000): tests on arrest and their positive rate by trigger offence and substance,
 //! the required assessments that follow, conditional cautions, and re-arrest.
-use super::{Breakdown, Figure, Measure, Section};
+use super::{Breakdown, Figure, Measure, Moment, Section};
 use crate::custody::TRIGGER_OFFENCES;
 use crate::reference;
 
@@ -16,41 +16,46 @@ fn offence(code: &str) -> String {
 pub const TESTS: Measure = Measure {
     key: "custody.tests",
     label: "Tests on arrest",
-    events: "SELECT x.client_id, london_date(x.tested_at) AS on_day,
+    events: "SELECT x.client_id, x.tested_at AS at,
              CASE WHEN x.discretionary = 1 THEN 'discretionary' ELSE coalesce(x.trigger_offence, 'not_recorded') END AS part
-             FROM tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}",
+             FROM {in_scope} tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}",
+    moment: Moment::Instant,
 };
 
 /// Positive for opiates or cocaine (or both): an initial assessment is required (s9).
 pub const POSITIVE: Measure = Measure {
     key: "custody.positive",
     label: "Positive tests",
-    events: "SELECT x.client_id, london_date(x.tested_at) AS on_day,
+    events: "SELECT x.client_id, x.tested_at AS at,
              CASE WHEN x.discretionary = 1 THEN 'discretionary' ELSE coalesce(x.trigger_offence, 'not_recorded') END AS part
-             FROM tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}
+             FROM {in_scope} tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}
              AND (x.opiates = 'positive' OR x.cocaine = 'positive')",
+    moment: Moment::Instant,
 };
 
 pub const OPIATES: Measure = Measure {
     key: "custody.positive_opiates",
     label: "Positive for opiates",
-    events: "SELECT x.client_id, london_date(x.tested_at) AS on_day FROM tests_on_arrest x
+    events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
              WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} AND x.opiates = 'positive'",
+    moment: Moment::Instant,
 };
 
 pub const COCAINE: Measure = Measure {
     key: "custody.positive_cocaine",
     label: "Positive for cocaine",
-    events: "SELECT x.client_id, london_date(x.tested_at) AS on_day FROM tests_on_arrest x
+    events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
              WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} AND x.cocaine = 'positive'",
+    moment: Moment::Instant,
 };
 
 /// A refusal is an offence in its own right.
 pub const REFUSED: Measure = Measure {
     key: "custody.refused",
     label: "Tests refused",
-    events: "SELECT x.client_id, london_date(x.tested_at) AS on_day FROM tests_on_arrest x
+    events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
              WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} AND (x.opiates = 'refused' OR x.cocaine = 'refused')",
+    moment: Moment::Instant,
 };
 
 /// Positive tests in the period whose initial assessment was attended and completed (RA3:
@@ -58,11 +63,13 @@ pub const REFUSED: Measure = Measure {
 pub const ASSESSED: Measure = Measure {
     key: "custody.assessed",
     label: "Positive tests with the initial assessment attended and completed",
-    events: "SELECT x.client_id, london_date(x.tested_at) AS on_day FROM tests_on_arrest x
+    events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
              WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}
              AND (x.opiates = 'positive' OR x.cocaine = 'positive')
-             AND EXISTS (SELECT 1 FROM required_assessments ra JOIN appointments a ON a.id = ra.appointment_id
+             AND EXISTS (SELECT 1 FROM required_assessments ra
+                         JOIN appointments a ON a.owner_type = 'required_assessment' AND a.owner_id = ra.id
                          WHERE ra.test_id = x.id AND ra.kind = 'initial' AND a.status = 'attended' AND a.remained = 1)",
+    moment: Moment::Instant,
 };
 
 /// Required assessments (initial or follow-up) in the period not attended or left early: each
@@ -70,25 +77,28 @@ pub const ASSESSED: Measure = Measure {
 pub const ASSESSMENT_FAILED: Measure = Measure {
     key: "custody.assessment_failed",
     label: "Failures to attend or remain at a required assessment",
-    events: "SELECT x.client_id, london_date(x.at) AS on_day FROM appointments x
+    events: "SELECT x.client_id, x.at AS at FROM {in_scope} appointments x
              WHERE x.owner_type = 'required_assessment' AND x.at >= :from_at AND x.at < :to_at {scope}
              AND (x.status = 'did_not_attend' OR x.remained = 0)",
+    moment: Moment::Instant,
 };
 
 pub const CAUTIONS: Measure = Measure {
     key: "custody.cautions",
     label: "Conditional cautions given",
-    events: "SELECT x.client_id, x.given_on AS on_day FROM conditional_cautions x WHERE x.given_on BETWEEN :from AND :to {scope}",
+    events: "SELECT x.client_id, x.given_on AS at FROM {in_scope} conditional_cautions x WHERE x.given_on BETWEEN :from AND :to {scope}",
+    moment: Moment::Day,
 };
 
 /// Every booked appointment of the caution attended: none missed, none still to come.
 pub const CAUTIONS_COMPLIED: Measure = Measure {
     key: "custody.cautions_complied",
     label: "Conditional cautions complied with",
-    events: "SELECT x.client_id, x.given_on AS on_day FROM conditional_cautions x WHERE x.given_on BETWEEN :from AND :to {scope}
+    events: "SELECT x.client_id, x.given_on AS at FROM {in_scope} conditional_cautions x WHERE x.given_on BETWEEN :from AND :to {scope}
              AND EXISTS (SELECT 1 FROM appointments a WHERE a.owner_type = 'conditional_caution' AND a.owner_id = x.id AND a.status = 'attended')
              AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.owner_type = 'conditional_caution' AND a.owner_id = x.id
                              AND a.status IN ('scheduled', 'did_not_attend'))",
+    moment: Moment::Day,
 };
 
 pub const SECTION: Section = Section {
@@ -118,20 +128,22 @@ pub const SECTION: Section = Section {
 pub const COHORT: Measure = Measure {
     key: "rearrest.cohort",
     label: "Clients tested on arrest",
-    events: "SELECT x.client_id, london_date(min(x.tested_at)) AS on_day FROM tests_on_arrest x
+    events: "SELECT x.client_id, min(x.tested_at) AS at FROM {in_scope} tests_on_arrest x
              WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} GROUP BY x.client_id",
+    moment: Moment::Instant,
 };
 
 /// Of the cohort, those tested on arrest again on a later day within 12 months (day 1 to 365).
 pub const REARRESTED: Measure = Measure {
     key: "rearrest.again",
     label: "Tested on arrest again within 12 months",
-    events: "SELECT s.client_id, s.on_day FROM (
-                 SELECT x.client_id, min(x.tested_at) AS first_at, london_date(min(x.tested_at)) AS on_day FROM tests_on_arrest x
+    events: "SELECT s.client_id, s.at FROM (
+                 SELECT x.client_id, min(x.tested_at) AS at FROM {in_scope} tests_on_arrest x
                  WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} GROUP BY x.client_id) s
              WHERE EXISTS (SELECT 1 FROM tests_on_arrest r WHERE r.client_id = s.client_id
-                           AND r.tested_at > s.first_at AND r.tested_at < strftime('%Y-%m-%dT%H:%M:%SZ', s.first_at, '+367 days')
-                           AND julianday(london_date(r.tested_at)) - julianday(s.on_day) BETWEEN 1 AND 365)",
+                           AND r.tested_at > s.at AND r.tested_at < strftime('%Y-%m-%dT%H:%M:%SZ', s.at, '+367 days')
+                           AND julianday(london_date(r.tested_at)) - julianday(london_date(s.at)) BETWEEN 1 AND 365)",
+    moment: Moment::Instant,
 };
 
 pub const REARREST: Section = Section {

@@ -3,7 +3,7 @@
 //! of clients behind it.
 //!
 //! Every figure is a count of *events*: a measure is one SQL query that yields a row per event
-//! (`client_id`, `on_day`, and for some a `part` or `days`) inside the period. The figure, its
+//! (`client_id`, `at`, and for some a `part` or `days`) inside the period. The figure, its
 //! trend and its client list are all read from that one query, so the list behind a number
 //! always has that many rows. Each stage brings its measures in its own file and adds its
 //! section to [`SECTIONS`] by one line.
@@ -26,19 +26,49 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{named_params, Connection};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use ts_rs::TS;
 
 /// One counted kind of event. `events` is SQL over a record aliased `x` that yields
-/// `client_id` and `on_day` (a London date, "2026-11-23") for each event in the period, and
-/// `{scope}` (records) or `{client_scope}` (clients) where the worker filter belongs. It may read
-/// `:from` and `:to` (London dates, inclusive), `:from_at` and `:to_at` (the instants those
-/// days begin and end) and `:today`; `london_date(instant)` gives an instant's London day.
+/// `client_id` and `at` (what the event is counted by: an instant or a London date, as
+/// `moment` says) for each event in the period. The worker filter goes where `{in_scope}`
+/// (before the record's table) and `{scope}` (records) or `{client_scope}` (clients) stand.
+/// It may read `:from` and `:to` (London dates, inclusive), `:from_at` and `:to_at` (the
+/// instants those days begin and end) and `:today`; `london_date(instant)` gives an instant's
+/// London day where a rule needs one row by row.
 pub struct Measure {
     pub key: &'static str,
     /// What one event is, for a heading over its client list: "Tests on arrest".
     pub label: &'static str,
     pub events: &'static str,
+    pub moment: Moment,
+}
+
+/// What a measure's `at` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// A stored UTC instant ("2026-11-23T14:30:00Z"): counted on its London day.
+    Instant,
+    /// A London calendar date ("2026-11-23").
+    Day,
+}
+
+impl Moment {
+    /// A London day's first moment in the form `at` is stored, for comparing in SQL.
+    fn start_of(self, day: NaiveDate) -> String {
+        match self {
+            Moment::Instant => when::sql(when::start_of_day(day)),
+            Moment::Day => day.to_string(),
+        }
+    }
+
+    fn day_of(self, at: &str) -> Option<NaiveDate> {
+        match self {
+            Moment::Instant => DateTime::parse_from_rfc3339(at).ok().map(|t| when::london_date(t.with_timezone(&Utc))),
+            Moment::Day => at.parse().ok(),
+        }
+    }
 }
 
 /// How a figure reads its measures.
@@ -77,13 +107,36 @@ pub const SECTIONS: &[&Section] =
 
 /// The measure with this key, wherever it is used.
 pub fn measure(key: &str) -> Option<&'static Measure> {
-    let figures = SECTIONS.iter().flat_map(|s| s.figures.iter());
-    let from_figures = figures.flat_map(|f| match f {
-        Figure::Count(m) | Figure::MedianDays(m) | Figure::Now(m) => vec![*m],
-        Figure::Rate { of, out_of, .. } => vec![*of, *out_of],
-    });
-    let from_breakdowns = SECTIONS.iter().flat_map(|s| s.breakdowns.iter()).flat_map(|b| [b.of, b.out_of]);
-    from_figures.chain(from_breakdowns).chain(returns::TRACKER.iter().map(|c| c.measure)).find(|m| m.key == key)
+    measures().into_iter().find(|m| m.key == key)
+}
+
+/// Every measure once, in section order: what the benchmark times one by one.
+pub fn measures() -> Vec<&'static Measure> {
+    let mut all: Vec<&'static Measure> = Vec::new();
+    for s in SECTIONS {
+        for f in s.figures {
+            match f {
+                Figure::Count(m) | Figure::MedianDays(m) | Figure::Now(m) => all.push(m),
+                Figure::Rate { of, out_of, .. } => all.extend([*of, *out_of]),
+            }
+        }
+    }
+    all.extend(returns::TRACKER.iter().map(|c| c.measure));
+    let mut seen = std::collections::HashSet::new();
+    all.retain(|m| seen.insert(m.key));
+    all
+}
+
+/// How SQLite plans one measure's count (`make bench` prints it with THROUGHLINE_BENCH_PLANS=1).
+pub fn plan(conn: &Connection, now: DateTime<Utc>, period: Period, whose: Whose<'_>, m: &'static Measure) -> rusqlite::Result<Vec<String>> {
+    let reader = Reader::new(conn, period, now, whose)?;
+    let sql = format!("EXPLAIN QUERY PLAN SELECT count(*) FROM ({}) e", reader.events(m));
+    reader.query(&sql, &[], |r| r.get::<_, String>(3))
+}
+
+/// How many events of one measure fall in the period.
+pub fn count(conn: &Connection, now: DateTime<Utc>, period: Period, whose: Whose<'_>, m: &'static Measure) -> rusqlite::Result<u32> {
+    Ok(Reader::new(conn, period, now, whose)?.by_bucket(m, period.grain())?.iter().sum())
 }
 
 /// A period of London calendar days, both ends included.
@@ -197,7 +250,7 @@ impl Period {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Grain {
     Week,
@@ -216,14 +269,6 @@ impl Grain {
         match self {
             Grain::Week => start + Duration::days(7),
             Grain::Month => start.checked_add_months(chrono::Months::new(1)).unwrap_or(start + Duration::days(31)),
-        }
-    }
-
-    /// The same bucketing in SQL, over a London date column.
-    fn sql(self) -> &'static str {
-        match self {
-            Grain::Week => "date(e.on_day, '-6 days', 'weekday 1')",
-            Grain::Month => "substr(e.on_day, 1, 7) || '-01'",
         }
     }
 }
@@ -321,12 +366,14 @@ impl<'a> Whose<'a> {
     }
 }
 
-/// Reads the measures for one period and scope on one connection.
+/// Reads the measures for one period and scope on one connection. A measure several figures
+/// share is counted once.
 pub(crate) struct Reader<'c> {
     conn: &'c Connection,
     period: Period,
     today: NaiveDate,
     whose: bool,
+    counted: RefCell<HashMap<(&'static str, Grain), Vec<u32>>>,
 }
 
 impl<'c> Reader<'c> {
@@ -349,14 +396,19 @@ impl<'c> Reader<'c> {
             )?
             .execute(named_params! { ":w": id })?;
         }
-        Ok(Reader { conn, period, today: dates::today(now), whose: matches!(whose, Whose::Worker(_)) })
+        Ok(Reader { conn, period, today: dates::today(now), whose: matches!(whose, Whose::Worker(_)), counted: RefCell::default() })
     }
 
-    /// A measure's events as SQL, the scope filled in.
+    /// A measure's events as SQL, the scope filled in. For one worker the query starts from
+    /// their clients (CROSS JOIN keeps that order) and probes each one's records through the
+    /// client-keyed indexes, instead of reading the whole team's period.
     fn events(&self, m: &Measure) -> String {
-        let (records, clients) =
-            if self.whose { ("AND x.client_id IN temp.dashboard_scope", "AND x.id IN temp.dashboard_scope") } else { ("", "") };
-        m.events.replace("{scope}", records).replace("{client_scope}", clients)
+        let (from, records, clients) = if self.whose {
+            ("temp.dashboard_scope sc CROSS JOIN", "AND x.client_id = sc.member_id", "AND x.id = sc.member_id")
+        } else {
+            ("", "", "")
+        };
+        m.events.replace("{in_scope}", from).replace("{scope}", records).replace("{client_scope}", clients)
     }
 
     /// Runs `sql` (which wraps a measure's events as `e`) with the period's parameters.
@@ -381,10 +433,27 @@ impl<'c> Reader<'c> {
         rows.collect()
     }
 
-    /// Events per week or month, by the bucket's first day.
-    fn by_bucket(&self, m: &Measure, grain: Grain) -> rusqlite::Result<BTreeMap<NaiveDate, u32>> {
-        let sql = format!("SELECT {} AS bucket, count(*) FROM ({}) e GROUP BY bucket", grain.sql(), self.events(m));
-        Ok(self.query(&sql, &[], |r| Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, u32>(1)?)))?.into_iter().collect())
+    /// Events per week or month of the period, in order. The bucket is found by comparing `at`
+    /// with where each bucket begins (in the form `at` is stored), so no row is parsed.
+    fn by_bucket(&self, m: &'static Measure, grain: Grain) -> rusqlite::Result<Vec<u32>> {
+        if let Some(counts) = self.counted.borrow().get(&(m.key, grain)) {
+            return Ok(counts.clone());
+        }
+        let starts = self.period.buckets_of(grain);
+        let bounds: Vec<String> = starts.iter().skip(1).map(|d| m.moment.start_of(*d)).collect();
+        let bucket = if bounds.is_empty() {
+            "0".to_string()
+        } else {
+            let whens: String = bounds.iter().enumerate().map(|(i, b)| format!("WHEN e.at < '{b}' THEN {i} ")).collect();
+            format!("CASE {whens}ELSE {} END", bounds.len())
+        };
+        let sql = format!("SELECT {bucket} AS bucket, count(*) FROM ({}) e GROUP BY bucket", self.events(m));
+        let mut counts = vec![0; starts.len()];
+        for (i, n) in self.query(&sql, &[], |r| Ok((r.get::<_, u32>(0)? as usize, r.get::<_, u32>(1)?)))? {
+            counts[i] = n;
+        }
+        self.counted.borrow_mut().insert((m.key, grain), counts.clone());
+        Ok(counts)
     }
 
     /// Events per part.
@@ -395,8 +464,9 @@ impl<'c> Reader<'c> {
 
     /// Each event's day and its `days` column.
     fn days(&self, m: &Measure) -> rusqlite::Result<Vec<(NaiveDate, f64)>> {
-        let sql = format!("SELECT e.on_day, e.days FROM ({}) e", self.events(m));
-        self.query(&sql, &[], |r| Ok((r.get(0)?, r.get(1)?)))
+        let sql = format!("SELECT e.at, e.days FROM ({}) e", self.events(m));
+        let rows = self.query(&sql, &[], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)))?;
+        Ok(rows.into_iter().filter_map(|(at, days)| Some((m.moment.day_of(&at)?, days))).collect())
     }
 }
 
@@ -419,17 +489,14 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 
 impl Reader<'_> {
     fn figure(&self, f: &Figure, buckets: &[NaiveDate], settings: &TeamSettings) -> rusqlite::Result<FigureView> {
-        let series =
-            |counts: &BTreeMap<NaiveDate, u32>| -> Vec<u32> { buckets.iter().map(|b| counts.get(b).copied().unwrap_or(0)).collect() };
         let view = match f {
             Figure::Count(m) | Figure::Now(m) => {
                 let counts = self.by_bucket(m, self.period.grain())?;
-                let trend =
-                    if matches!(f, Figure::Now(_)) { Vec::new() } else { series(&counts).into_iter().map(|n| Some(n.into())).collect() };
+                let trend = if matches!(f, Figure::Now(_)) { Vec::new() } else { counts.iter().map(|n| Some((*n).into())).collect() };
                 FigureView {
                     kind: if matches!(f, Figure::Now(_)) { FigureKind::Now } else { FigureKind::Count },
                     label: m.label.into(),
-                    count: part(m, counts.values().sum()),
+                    count: part(m, counts.iter().sum()),
                     out_of: None,
                     percent: None,
                     target_percent: None,
@@ -440,7 +507,7 @@ impl Reader<'_> {
             }
             Figure::Rate { of, out_of, target } => {
                 let (counts, totals) = (self.by_bucket(of, self.period.grain())?, self.by_bucket(out_of, self.period.grain())?);
-                let (n, total) = (counts.values().sum(), totals.values().sum());
+                let (n, total) = (counts.iter().sum(), totals.iter().sum());
                 FigureView {
                     kind: FigureKind::Rate,
                     label: of.label.into(),
@@ -449,8 +516,8 @@ impl Reader<'_> {
                     percent: percent(n, total),
                     target_percent: target.map(|t| t(settings)),
                     median_days: None,
-                    trend: series(&counts).into_iter().map(|n| Some(n.into())).collect(),
-                    trend_out_of: series(&totals),
+                    trend: counts.iter().map(|n| Some((*n).into())).collect(),
+                    trend_out_of: totals,
                 }
             }
             Figure::MedianDays(m) => {
@@ -570,17 +637,19 @@ pub fn figure_list(conn: &Connection, now: DateTime<Utc>, ask: &FigureListAsk) -
     let part: &dyn rusqlite::ToSql = &ask.part;
     let total = reader.query(&format!("SELECT count(*) FROM ({events})"), &[(":part", part)], |r| r.get::<_, u32>(0))?;
     let sql = format!(
-        "SELECT e.on_day, c.id, c.forenames || ' ' || c.surname, c.date_of_birth, w.display_name
+        "SELECT e.at, c.id, c.forenames || ' ' || c.surname, c.date_of_birth, w.display_name
          FROM ({events}) e
          JOIN clients m ON m.id = e.client_id
          JOIN clients c ON c.id = (CASE WHEN m.status = 'merged' THEN m.merged_into ELSE m.id END)
          LEFT JOIN workers w ON w.id = c.allocated_worker_id
-         ORDER BY e.on_day DESC, c.surname, c.forenames, c.id
+         ORDER BY e.at DESC, c.surname, c.forenames, c.id
          LIMIT :limit OFFSET :offset"
     );
     let clients = reader.query(&sql, &[(":part", part), (":limit", &PAGE_SIZE), (":offset", &ask.offset)], |r| {
+        let at: String = r.get(0)?;
+        let unreadable = || rusqlite::Error::InvalidColumnType(0, "at".into(), rusqlite::types::Type::Text);
         Ok(FigureClient {
-            on_day: r.get(0)?,
+            on_day: m.moment.day_of(&at).ok_or_else(unreadable)?,
             client_id: r.get(1)?,
             client_name: r.get(2)?,
             date_of_birth: r.get(3)?,

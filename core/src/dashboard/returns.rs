@@ -2,7 +2,7 @@
 //! (004: tested positive, referred, assessed, refused bail, DRRs made) and the monthly activity
 //! return, on screen and as CSV. The layouts carry a version; the csv crate does the quoting,
 //! and every cell a spreadsheet could run as a formula is neutralised.
-use super::{court, custody, drr, treatment, Dashboard, Grain, Measure, Part, Period, Reader, Whose};
+use super::{court, custody, drr, treatment, Dashboard, Grain, Measure, Moment, Part, Period, Reader, Whose};
 use crate::dates;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -24,9 +24,10 @@ pub const MONTHLY_LAYOUT: &str = "throughline-monthly-return/1";
 pub const ASSESSED: Measure = Measure {
     key: "custody.initial_assessments_attended",
     label: "Initial assessments attended",
-    events: "SELECT x.client_id, london_date(x.at) AS on_day FROM appointments x
+    events: "SELECT x.client_id, x.at AS at FROM {in_scope} appointments x
              JOIN required_assessments ra ON ra.appointment_id = x.id AND ra.kind = 'initial'
              WHERE x.owner_type = 'required_assessment' AND x.at >= :from_at AND x.at < :to_at {scope} AND x.status = 'attended'",
+    moment: Moment::Instant,
 };
 
 pub struct Column {
@@ -65,10 +66,10 @@ pub fn weekly_tracker(conn: &Connection, now: DateTime<Utc>, period: Period, who
     let mut columns = Vec::new();
     for column in TRACKER {
         let counts = reader.by_bucket(column.measure, Grain::Week)?;
-        for week in &mut weeks {
-            week.counts.push(counts.get(&week.starts_on).copied().unwrap_or(0));
+        for (week, n) in weeks.iter_mut().zip(&counts) {
+            week.counts.push(*n);
         }
-        columns.push(Part { key: column.measure.key.into(), label: column.heading.into(), count: counts.values().sum() });
+        columns.push(Part { key: column.measure.key.into(), label: column.heading.into(), count: counts.iter().sum() });
     }
     Ok(Tracker { period, columns, weeks })
 }
