@@ -8,6 +8,7 @@ DROP INDEX tests_on_arrest_positive;
 CREATE INDEX tests_on_arrest_positive ON tests_on_arrest (tested_at, client_id, opiates, cocaine, discretionary, trigger_offence, id)
     WHERE opiates = 'positive' OR cocaine = 'positive';
 CREATE INDEX clients_by_created_at ON clients (created_at, status, id);
+CREATE INDEX clients_by_status ON clients (status, id);
 -- Required assessments and Restriction on Bail appointments, by time, with their outcome.
 CREATE INDEX appointments_assessments_by_time ON appointments (at, status, remained, client_id, id)
     WHERE owner_type = 'required_assessment';

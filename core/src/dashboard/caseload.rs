@@ -5,8 +5,8 @@ pub const ACTIVE: Measure = Measure {
     key: "caseload.active",
     label: "Active clients at the end of the period",
     // Open cases now: a case closed during the period no longer counts.
-    events: "SELECT x.id AS client_id, :to AS at FROM {in_scope} clients x WHERE x.status = 'active' {client_scope}",
-    moment: Moment::Day,
+    events: "SELECT x.id AS client_id, :to AS at FROM {in_scope} clients x INDEXED BY clients_by_status WHERE x.status = 'active' {client_scope}",
+    moment: Moment::Now,
 };
 
 pub const NEW: Measure = Measure {
@@ -20,12 +20,10 @@ pub const NEW: Measure = Measure {
 pub const KNOWN: Measure = Measure {
     key: "caseload.known",
     label: "Already known clients tested on arrest again",
-    // Registered before the period and tested on arrest in it, counted once each. Those
-    // registered since are few, so they are set aside once rather than each client looked up.
-    events: "SELECT x.client_id, min(x.tested_at) AS at FROM {in_scope} tests_on_arrest x
-             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}
-             AND x.client_id NOT IN (SELECT id FROM clients WHERE created_at >= :from_at)
-             GROUP BY x.client_id",
+    // Registered before the period and tested on arrest in it, counted once each (on their
+    // first test). Those registered since are few, so they are set aside once rather than
+    // each client looked up.
+    events: "SELECT x.client_id, x.at FROM {first_tests} x WHERE x.client_id NOT IN (SELECT id FROM clients WHERE created_at >= :from_at)",
     moment: Moment::Instant,
 };
 

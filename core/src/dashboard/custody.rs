@@ -128,8 +128,7 @@ pub const SECTION: Section = Section {
 pub const COHORT: Measure = Measure {
     key: "rearrest.cohort",
     label: "Clients tested on arrest",
-    events: "SELECT x.client_id, min(x.tested_at) AS at FROM {in_scope} tests_on_arrest x
-             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} GROUP BY x.client_id",
+    events: "SELECT x.client_id, x.at FROM {first_tests} x",
     moment: Moment::Instant,
 };
 
@@ -137,9 +136,7 @@ pub const COHORT: Measure = Measure {
 pub const REARRESTED: Measure = Measure {
     key: "rearrest.again",
     label: "Tested on arrest again within 12 months",
-    events: "SELECT s.client_id, s.at FROM (
-                 SELECT x.client_id, min(x.tested_at) AS at FROM {in_scope} tests_on_arrest x
-                 WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} GROUP BY x.client_id) s
+    events: "SELECT s.client_id, s.at FROM {first_tests} s
              WHERE EXISTS (SELECT 1 FROM tests_on_arrest r WHERE r.client_id = s.client_id
                            AND r.tested_at > s.at AND r.tested_at < strftime('%Y-%m-%dT%H:%M:%SZ', s.at, '+367 days')
                            AND julianday(london_date(r.tested_at)) - julianday(london_date(s.at)) BETWEEN 1 AND 365)",

@@ -26,7 +26,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{named_params, Connection};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use ts_rs::TS;
 
@@ -34,6 +34,8 @@ use ts_rs::TS;
 /// `client_id` and `at` (what the event is counted by: an instant or a London date, as
 /// `moment` says) for each event in the period. The worker filter goes where `{in_scope}`
 /// (before the record's table) and `{scope}` (records) or `{client_scope}` (clients) stand.
+/// `{first_tests}` is each client's first test on arrest in the period (`client_id`, `at`),
+/// worked out once for the measures that follow a client from it.
 /// It may read `:from` and `:to` (London dates, inclusive), `:from_at` and `:to_at` (the
 /// instants those days begin and end) and `:today`; `london_date(instant)` gives an instant's
 /// London day where a rule needs one row by row.
@@ -52,6 +54,8 @@ pub enum Moment {
     Instant,
     /// A London calendar date ("2026-11-23").
     Day,
+    /// The end of the period: a count of how things stand, not of events in it.
+    Now,
 }
 
 impl Moment {
@@ -59,14 +63,14 @@ impl Moment {
     fn start_of(self, day: NaiveDate) -> String {
         match self {
             Moment::Instant => when::sql(when::start_of_day(day)),
-            Moment::Day => day.to_string(),
+            Moment::Day | Moment::Now => day.to_string(),
         }
     }
 
     fn day_of(self, at: &str) -> Option<NaiveDate> {
         match self {
             Moment::Instant => DateTime::parse_from_rfc3339(at).ok().map(|t| when::london_date(t.with_timezone(&Utc))),
-            Moment::Day => at.parse().ok(),
+            Moment::Day | Moment::Now => at.parse().ok(),
         }
     }
 }
@@ -130,7 +134,7 @@ pub fn measures() -> Vec<&'static Measure> {
 /// How SQLite plans one measure's count (`make bench` prints it with THROUGHLINE_BENCH_PLANS=1).
 pub fn plan(conn: &Connection, now: DateTime<Utc>, period: Period, whose: Whose<'_>, m: &'static Measure) -> rusqlite::Result<Vec<String>> {
     let reader = Reader::new(conn, period, now, whose)?;
-    let sql = format!("EXPLAIN QUERY PLAN SELECT count(*) FROM ({}) e", reader.events(m));
+    let sql = format!("EXPLAIN QUERY PLAN SELECT count(*) FROM ({}) e", reader.events(m)?);
     reader.query(&sql, &[], |r| r.get::<_, String>(3))
 }
 
@@ -374,6 +378,7 @@ pub(crate) struct Reader<'c> {
     today: NaiveDate,
     whose: bool,
     counted: RefCell<HashMap<(&'static str, Grain), Vec<u32>>>,
+    first_tests: Cell<bool>,
 }
 
 impl<'c> Reader<'c> {
@@ -396,19 +401,44 @@ impl<'c> Reader<'c> {
             )?
             .execute(named_params! { ":w": id })?;
         }
-        Ok(Reader { conn, period, today: dates::today(now), whose: matches!(whose, Whose::Worker(_)), counted: RefCell::default() })
+        Ok(Reader {
+            conn,
+            period,
+            today: dates::today(now),
+            whose: matches!(whose, Whose::Worker(_)),
+            counted: RefCell::default(),
+            first_tests: Cell::new(false),
+        })
     }
 
     /// A measure's events as SQL, the scope filled in. For one worker the query starts from
     /// their clients (CROSS JOIN keeps that order) and probes each one's records through the
     /// client-keyed indexes, instead of reading the whole team's period.
-    fn events(&self, m: &Measure) -> String {
+    fn events(&self, m: &Measure) -> rusqlite::Result<String> {
+        if m.events.contains("{first_tests}") && !self.first_tests.replace(true) {
+            self.conn.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS dashboard_first_tests (client_id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
+                 DELETE FROM temp.dashboard_first_tests;",
+            )?;
+            // The team's tests read in client order, so clients come grouped with nothing to sort.
+            let by_client = if self.whose { "" } else { "INDEXED BY tests_on_arrest_by_client" };
+            let fill = self.scoped(
+                "INSERT INTO temp.dashboard_first_tests SELECT x.client_id, min(x.tested_at) FROM {in_scope} tests_on_arrest x {by_client}
+                 WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} GROUP BY x.client_id",
+            )
+            .replace("{by_client}", by_client);
+            self.query(&fill, &[], |_| Ok(()))?;
+        }
+        Ok(self.scoped(m.events).replace("{first_tests}", "temp.dashboard_first_tests"))
+    }
+
+    fn scoped(&self, sql: &str) -> String {
         let (from, records, clients) = if self.whose {
             ("temp.dashboard_scope sc CROSS JOIN", "AND x.client_id = sc.member_id", "AND x.id = sc.member_id")
         } else {
             ("", "", "")
         };
-        m.events.replace("{in_scope}", from).replace("{scope}", records).replace("{client_scope}", clients)
+        sql.replace("{in_scope}", from).replace("{scope}", records).replace("{client_scope}", clients)
     }
 
     /// Runs `sql` (which wraps a measure's events as `e`) with the period's parameters.
@@ -418,9 +448,20 @@ impl<'c> Reader<'c> {
         extra: &[(&str, &dyn rusqlite::ToSql)],
         map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
     ) -> rusqlite::Result<Vec<T>> {
-        let (from, to, today) = (self.period.from.to_string(), self.period.to.to_string(), self.today.to_string());
-        let from_at = when::sql(when::start_of_day(self.period.from));
-        let to_at = when::sql(when::start_of_day(self.period.to + Duration::days(1)));
+        self.query_in(self.period, sql, extra, map)
+    }
+
+    /// Runs `sql` with the parameters of `period` (the whole period, or one week or month of it).
+    fn query_in<T>(
+        &self,
+        period: Period,
+        sql: &str,
+        extra: &[(&str, &dyn rusqlite::ToSql)],
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Vec<T>> {
+        let (from, to, today) = (period.from.to_string(), period.to.to_string(), self.today.to_string());
+        let from_at = when::sql(when::start_of_day(period.from));
+        let to_at = when::sql(when::start_of_day(period.to + Duration::days(1)));
         let mut stmt = self.conn.prepare_cached(sql)?;
         let all = named_params! { ":from": from, ":to": to, ":from_at": from_at, ":to_at": to_at, ":today": today };
         let mut params: Vec<(&str, &dyn rusqlite::ToSql)> = Vec::new();
@@ -433,38 +474,59 @@ impl<'c> Reader<'c> {
         rows.collect()
     }
 
-    /// Events per week or month of the period, in order. The bucket is found by comparing `at`
-    /// with where each bucket begins (in the form `at` is stored), so no row is parsed.
+    /// Events per week or month of the period, in order.
     fn by_bucket(&self, m: &'static Measure, grain: Grain) -> rusqlite::Result<Vec<u32>> {
         if let Some(counts) = self.counted.borrow().get(&(m.key, grain)) {
             return Ok(counts.clone());
         }
         let starts = self.period.buckets_of(grain);
-        let bounds: Vec<String> = starts.iter().skip(1).map(|d| m.moment.start_of(*d)).collect();
-        let bucket = if bounds.is_empty() {
-            "0".to_string()
-        } else {
+        let events = self.events(m)?;
+        let counts = if m.moment == Moment::Now {
+            // How things stand at the end: one count, in the last bucket.
+            let total = self.query(&format!("SELECT count(*) FROM ({events}) e"), &[], |r| r.get::<_, u32>(0))?;
+            let mut counts = vec![0; starts.len()];
+            if let (Some(last), Some(n)) = (counts.last_mut(), total.first()) {
+                *last = *n;
+            }
+            counts
+        } else if self.whose || m.events.contains("{first_tests}") {
+            // One pass, each event put in its bucket by comparing `at` with where each bucket
+            // begins (in the form `at` is stored): for one worker's few events, and for what is
+            // counted once per client (their first event of the whole period falls in one bucket).
+            let bounds: Vec<String> = starts.iter().skip(1).map(|d| m.moment.start_of(*d)).collect();
             let whens: String = bounds.iter().enumerate().map(|(i, b)| format!("WHEN e.at < '{b}' THEN {i} ")).collect();
-            format!("CASE {whens}ELSE {} END", bounds.len())
+            let bucket = if bounds.is_empty() { "0".to_string() } else { format!("CASE {whens}ELSE {} END", bounds.len()) };
+            let sql = format!("SELECT {bucket} AS bucket, count(*) FROM ({events}) e GROUP BY bucket");
+            let mut counts = vec![0; starts.len()];
+            for (i, n) in self.query(&sql, &[], |r| Ok((r.get::<_, u32>(0)? as usize, r.get::<_, u32>(1)?)))? {
+                counts[i] = n;
+            }
+            counts
+        } else {
+            // The team's many events: each week or month is counted as a period of its own,
+            // which reads an index range and sorts nothing.
+            let sql = format!("SELECT count(*) FROM ({events}) e");
+            let mut counts = Vec::with_capacity(starts.len());
+            for start in &starts {
+                let within =
+                    Period { from: (*start).max(self.period.from), to: (grain.next(*start) - Duration::days(1)).min(self.period.to) };
+                counts.push(self.query_in(within, &sql, &[], |r| r.get::<_, u32>(0))?.first().copied().unwrap_or(0));
+            }
+            counts
         };
-        let sql = format!("SELECT {bucket} AS bucket, count(*) FROM ({}) e GROUP BY bucket", self.events(m));
-        let mut counts = vec![0; starts.len()];
-        for (i, n) in self.query(&sql, &[], |r| Ok((r.get::<_, u32>(0)? as usize, r.get::<_, u32>(1)?)))? {
-            counts[i] = n;
-        }
         self.counted.borrow_mut().insert((m.key, grain), counts.clone());
         Ok(counts)
     }
 
     /// Events per part.
     fn by_part(&self, m: &Measure) -> rusqlite::Result<BTreeMap<String, u32>> {
-        let sql = format!("SELECT e.part, count(*) FROM ({}) e GROUP BY e.part", self.events(m));
+        let sql = format!("SELECT e.part, count(*) FROM ({}) e GROUP BY e.part", self.events(m)?);
         Ok(self.query(&sql, &[], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?.into_iter().collect())
     }
 
     /// Each event's day and its `days` column.
     fn days(&self, m: &Measure) -> rusqlite::Result<Vec<(NaiveDate, f64)>> {
-        let sql = format!("SELECT e.at, e.days FROM ({}) e", self.events(m));
+        let sql = format!("SELECT e.at, e.days FROM ({}) e", self.events(m)?);
         let rows = self.query(&sql, &[], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)))?;
         Ok(rows.into_iter().filter_map(|(at, days)| Some((m.moment.day_of(&at)?, days))).collect())
     }
@@ -633,7 +695,7 @@ pub fn figure_list(conn: &Connection, now: DateTime<Utc>, ask: &FigureListAsk) -
     let Some(m) = measure(&ask.key) else { return Ok(None) };
     let reader = Reader::new(conn, ask.period, now, Whose::of(ask.worker_id.as_deref()))?;
     let part_filter = if ask.part.is_some() { "WHERE e.part = :part" } else { "" };
-    let events = format!("SELECT e.* FROM ({}) e {part_filter}", reader.events(m));
+    let events = format!("SELECT e.* FROM ({}) e {part_filter}", reader.events(m)?);
     let part: &dyn rusqlite::ToSql = &ask.part;
     let total = reader.query(&format!("SELECT count(*) FROM ({events})"), &[(":part", part)], |r| r.get::<_, u32>(0))?;
     let sql = format!(
