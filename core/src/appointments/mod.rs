@@ -147,6 +147,66 @@ impl OwnerType {
             OwnerType::General => Permission::Casework.roles(),
         }
     }
+
+    /// The document a failure to attend (or remain) produces, and who it goes to: a required
+    /// assessment's is evidence of the s12 offence for the police, a Restriction on Bail
+    /// appointment's a breach of bail for the court. Other failures produce none here.
+    pub fn failure_report(self) -> Option<FailureReport> {
+        match self {
+            OwnerType::RequiredAssessment => Some(FailureReport {
+                document: FailureDocument::EvidentialStatement,
+                document_label: "Evidential statement".into(),
+                produce_label: "Produce the evidential statement".into(),
+                reprint_label: "Reprint the statement".into(),
+                reported_to: ReportedTo::Police,
+                reported_label: "sent to the police".into(),
+            }),
+            OwnerType::RestrictionOnBail => Some(FailureReport {
+                document: FailureDocument::BreachNotice,
+                document_label: "Breach notice".into(),
+                produce_label: "Produce the breach of bail notice".into(),
+                reprint_label: "Reprint the breach notice".into(),
+                reported_to: ReportedTo::Court,
+                reported_label: "reported to the court".into(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// RA3: at a required assessment, attending and remaining for the whole of it are two facts.
+    pub fn asks_remained(self) -> bool {
+        self == OwnerType::RequiredAssessment
+    }
+}
+
+/// A document produced when a person fails to attend or remain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureDocument {
+    EvidentialStatement,
+    BreachNotice,
+}
+
+/// Who a failure's document is reported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportedTo {
+    Police,
+    Court,
+}
+
+/// What a failed appointment produces and who it goes to, in the words the record shows, so the
+/// screens need not know which stage owns the appointment.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FailureReport {
+    pub document: FailureDocument,
+    /// "Evidential statement", as in "Evidential statement produced 6 Mar 2026".
+    pub document_label: String,
+    pub produce_label: String,
+    pub reprint_label: String,
+    pub reported_to: ReportedTo,
+    /// "sent to the police", as in "Mark as sent to the police".
+    pub reported_label: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -252,6 +312,10 @@ pub struct AppointmentView {
     pub failure_document_at: Option<DateTime<Utc>>,
     pub failure_reported_at: Option<DateTime<Utc>>,
     pub variations: Vec<Variation>,
+    /// What a failure of this appointment produces; none when it produces no document here.
+    pub failure_report: Option<FailureReport>,
+    /// Whether its outcome also says if the person remained (RA3).
+    pub asks_remained: bool,
 }
 
 /// What a worker types to book an appointment or vary its time.
@@ -560,6 +624,8 @@ pub fn view(conn: &Connection, a: Appointment, now: DateTime<Utc>) -> rusqlite::
         failed: a.is_failure(),
         awaiting_outcome: a.status == AppointmentStatus::Scheduled && a.at <= now,
         variations: variations(conn, &a.id)?,
+        failure_report: a.owner_type.failure_report(),
+        asks_remained: a.owner_type.asks_remained(),
         id: a.id,
         client_id: a.client_id,
         owner_type: a.owner_type,

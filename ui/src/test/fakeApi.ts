@@ -7,9 +7,11 @@ import type {
   BailView,
   ClientRecord,
   Document,
+  FailureReport,
   ErrorPayload,
   Flag,
   HearingView,
+  OwnerType,
   PathwayLists,
   PrisonLists,
   ReferenceLists,
@@ -190,6 +192,13 @@ export const pathwayLists: PathwayLists = {
     { value: "client", label: "The client", group: "" },
     { value: "service", label: "The service", group: "" },
   ],
+  timeline_stages: [
+    { value: "custody", label: "Custody", group: "" },
+    { value: "court", label: "Court", group: "" },
+    { value: "community", label: "Community", group: "" },
+    { value: "prison", label: "Prison", group: "" },
+    { value: "notes", label: "Contacts and notes", group: "" },
+  ],
 };
 
 export function flag(over: Partial<Flag> = {}): Flag {
@@ -232,8 +241,31 @@ export function test(over: Partial<TestView> = {}): TestView {
   };
 }
 
+/** What core says a failure of each owner's appointment produces (appointments::OwnerType). */
+const FAILURE_REPORTS: Partial<Record<OwnerType, FailureReport>> = {
+  required_assessment: {
+    document: "evidential_statement",
+    document_label: "Evidential statement",
+    produce_label: "Produce the evidential statement",
+    reprint_label: "Reprint the statement",
+    reported_to: "police",
+    reported_label: "sent to the police",
+  },
+  restriction_on_bail: {
+    document: "breach_notice",
+    document_label: "Breach notice",
+    produce_label: "Produce the breach of bail notice",
+    reprint_label: "Reprint the breach notice",
+    reported_to: "court",
+    reported_label: "reported to the court",
+  },
+};
+
 export function appointment(over: Partial<AppointmentView> = {}): AppointmentView {
+  const owner = over.owner_type ?? "required_assessment";
   return {
+    failure_report: FAILURE_REPORTS[owner] ?? null,
+    asks_remained: owner === "required_assessment",
     id: "ap-1",
     client_id: "c-1",
     owner_type: "required_assessment",

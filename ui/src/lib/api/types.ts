@@ -205,6 +205,20 @@ export type AppointmentStatus = "scheduled" | "attended" | "did_not_attend" | "c
 
 export type Variation = { from: string, to: string, varied_at: string, varied_by: string, };
 
+export type FailureDocument = "evidential_statement" | "breach_notice";
+
+export type ReportedTo = "police" | "court";
+
+export type FailureReport = { document: FailureDocument, 
+/**
+ * "Evidential statement", as in "Evidential statement produced 6 Mar 2026".
+ */
+document_label: string, produce_label: string, reprint_label: string, reported_to: ReportedTo, 
+/**
+ * "sent to the police", as in "Mark as sent to the police".
+ */
+reported_label: string, };
+
 export type AppointmentView = { id: string, client_id: string, owner_type: OwnerType, owner_id: string, kind: string, at: string, 
 /**
  * London calendar day and 24-hour time, as the worker reads them.
@@ -217,7 +231,15 @@ failed: boolean,
 /**
  * Booked, its time has passed and no outcome is recorded yet.
  */
-awaiting_outcome: boolean, failure_document_at: string | null, failure_reported_at: string | null, variations: Array<Variation>, };
+awaiting_outcome: boolean, failure_document_at: string | null, failure_reported_at: string | null, variations: Array<Variation>, 
+/**
+ * What a failure of this appointment produces; none when it produces no document here.
+ */
+failure_report: FailureReport | null, 
+/**
+ * Whether its outcome also says if the person remained (RA3).
+ */
+asks_remained: boolean, };
 
 export type NewAppointment = { 
 /**
@@ -249,7 +271,11 @@ remained: boolean | null, };
 
 export type DayAppointment = { id: string, at: string, time: string, client_id: string, client_name: string, kind: string, place: string, owner_type: OwnerType, status: AppointmentStatus, status_label: string, };
 
-export type PathwayLists = { trigger_offences: Array<Choice>, test_results: Array<Choice>, sample_types: Array<Choice>, hearing_types: Array<Choice>, bail_statuses: Array<Choice>, contact_kinds: Array<Choice>, cancelled_by: Array<Choice>, };
+export type PathwayLists = { trigger_offences: Array<Choice>, test_results: Array<Choice>, sample_types: Array<Choice>, hearing_types: Array<Choice>, bail_statuses: Array<Choice>, contact_kinds: Array<Choice>, cancelled_by: Array<Choice>, 
+/**
+ * The stages a timeline is filtered by.
+ */
+timeline_stages: Array<Choice>, };
 
 export type TestResult = "positive" | "negative" | "refused" | "not_tested";
 
@@ -612,7 +638,7 @@ export type TimelineEntry = { at: string,
 /**
  * London calendar day.
  */
-date: string, stage: Stage, 
+date: string, stage: Stage, stage_label: string, 
 /**
  * What the record is, in words: "Test on arrest".
  */
