@@ -7,6 +7,7 @@ use ts_rs::TS;
 pub fn typescript() -> String {
     let cfg = ts_rs::Config::default();
     let decls = [
+        crate::codes::ErrorCode::decl(&cfg),
         crate::error::FieldError::decl(&cfg),
         crate::error::ErrorPayload::decl(&cfg),
         crate::accounts::roles::Role::decl(&cfg),

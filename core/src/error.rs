@@ -1,4 +1,5 @@
 //! Errors as the worker sees them: a stable `code` the UI can act on and a sentence to read.
+use crate::codes::ErrorCode;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -6,20 +7,20 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct FieldError {
     pub field: String,
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), code, message: message.into() }
     }
 }
 
 /// What every command returns when it fails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ErrorPayload {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     /// Empty unless the error is about particular fields of a form.
     pub fields: Vec<FieldError>,
@@ -27,7 +28,7 @@ pub struct ErrorPayload {
 
 /// Implemented by every area's error enum so the shell can turn it into an [`ErrorPayload`].
 pub trait Coded: std::fmt::Display {
-    fn code(&self) -> String;
+    fn code(&self) -> ErrorCode;
     fn fields(&self) -> Vec<FieldError> {
         Vec::new()
     }
@@ -49,10 +50,10 @@ fn summary(fields: &[FieldError]) -> String {
 }
 
 impl Coded for ValidationErrors {
-    fn code(&self) -> String {
+    fn code(&self) -> ErrorCode {
         match self.0.as_slice() {
-            [one] => one.code.clone(),
-            _ => "validation.several".into(),
+            [one] => one.code,
+            _ => ErrorCode::ValidationSeveral,
         }
     }
     fn fields(&self) -> Vec<FieldError> {
@@ -67,7 +68,7 @@ impl From<FieldError> for ValidationErrors {
 }
 
 impl ValidationErrors {
-    pub fn one(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn one(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         ValidationErrors(vec![FieldError::new(field, code, message)])
     }
 }

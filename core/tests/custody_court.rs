@@ -110,7 +110,7 @@ fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
 }
 
 fn code_of<T: std::fmt::Debug, E: Coded>(r: Result<T, E>) -> String {
-    r.map(|v| panic!("expected a refusal, got {v:?}")).unwrap_err().code()
+    r.map(|v| panic!("expected a refusal, got {v:?}")).unwrap_err().code().to_string()
 }
 
 #[test]

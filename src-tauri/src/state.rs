@@ -5,6 +5,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::{Installation, Session};
+use throughline_core::ErrorCode;
 use throughline_core::{Coded, ErrorPayload};
 
 pub enum SessionState {
@@ -33,8 +34,8 @@ impl AppState {
 
 pub type CommandResult<T> = Result<T, ErrorPayload>;
 
-pub fn error(code: &str, message: &str) -> ErrorPayload {
-    ErrorPayload { code: code.into(), message: message.into(), fields: Vec::new() }
+pub fn error(code: ErrorCode, message: &str) -> ErrorPayload {
+    ErrorPayload { code, message: message.into(), fields: Vec::new() }
 }
 
 pub fn coded(e: impl Coded) -> ErrorPayload {
@@ -62,13 +63,13 @@ pub fn signed_in<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&mut Sessi
     match &mut *state {
         SessionState::SignedIn(session) => {
             if !roles.is_empty() && !session.has_any(roles) {
-                return Err(error("auth.forbidden", "Your role does not allow this. Ask your team lead if you need it."));
+                return Err(error(ErrorCode::AuthForbidden, "Your role does not allow this. Ask your team lead if you need it."));
             }
             session.touch();
             work(session)
         }
-        SessionState::Locked { .. } => Err(error("auth.locked", "Throughline locked itself. Enter your password to carry on.")),
-        SessionState::SignedOut => Err(error("auth.signed_out", "Sign in first.")),
+        SessionState::Locked { .. } => Err(error(ErrorCode::AuthLocked, "Throughline locked itself. Enter your password to carry on.")),
+        SessionState::SignedOut => Err(error(ErrorCode::AuthSignedOut, "Sign in first.")),
     }
 }
 
@@ -135,7 +136,7 @@ mod tests {
         let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
         sign_in(&app, "dan", "custody-suite-seven");
         let refused = signed_in(&app, &[Role::Administrator], |_| Ok(())).unwrap_err();
-        assert_eq!(refused.code, "auth.forbidden");
+        assert_eq!(refused.code, ErrorCode::AuthForbidden);
         assert!(signed_in(&app, &Role::CASEWORK, |_| Ok(())).is_ok());
     }
 
@@ -143,7 +144,7 @@ mod tests {
     fn nothing_runs_when_signed_out() {
         let dir = tempfile::tempdir().unwrap();
         let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
-        assert_eq!(signed_in(&app, &[], |_| Ok(())).unwrap_err().code, "auth.signed_out");
+        assert_eq!(signed_in(&app, &[], |_| Ok(())).unwrap_err().code, ErrorCode::AuthSignedOut);
     }
 
     #[test]
@@ -159,7 +160,7 @@ mod tests {
             Ok(())
         })
         .unwrap_err();
-        assert_eq!(err.code, "auth.locked");
+        assert_eq!(err.code, ErrorCode::AuthLocked);
         assert!(!ran);
         assert!(matches!(&*app.session(), SessionState::Locked { login } if login == "dan"));
     }

@@ -6,6 +6,7 @@ pub mod settings;
 pub mod workers;
 
 use crate::clock::Clock;
+use crate::codes::ErrorCode;
 use crate::error::{Coded, FieldError, ValidationErrors};
 use crate::store::{Actor, DatabaseKey, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
@@ -54,17 +55,17 @@ impl From<rusqlite::Error> for AccountError {
 }
 
 impl Coded for AccountError {
-    fn code(&self) -> String {
+    fn code(&self) -> ErrorCode {
         match self {
-            AccountError::NotSetUp => "auth.not_set_up".into(),
-            AccountError::AlreadySetUp => "auth.already_set_up".into(),
-            AccountError::SignInFailed => "auth.sign_in_failed".into(),
-            AccountError::SlowedDown(_) => "auth.slowed_down".into(),
-            AccountError::RecoveryKeyWrong => "auth.recovery_key_wrong".into(),
-            AccountError::UnknownWorker => "auth.unknown_worker".into(),
+            AccountError::NotSetUp => ErrorCode::AuthNotSetUp,
+            AccountError::AlreadySetUp => ErrorCode::AuthAlreadySetUp,
+            AccountError::SignInFailed => ErrorCode::AuthSignInFailed,
+            AccountError::SlowedDown(_) => ErrorCode::AuthSlowedDown,
+            AccountError::RecoveryKeyWrong => ErrorCode::AuthRecoveryKeyWrong,
+            AccountError::UnknownWorker => ErrorCode::AuthUnknownWorker,
             AccountError::Invalid(v) => v.code(),
             AccountError::Store(s) => s.code(),
-            AccountError::Files(..) => "store.files".into(),
+            AccountError::Files(..) => ErrorCode::StoreFiles,
         }
     }
     fn fields(&self) -> Vec<FieldError> {
@@ -388,7 +389,7 @@ impl Session {
         if workers::by_login(self.store.reader(), &worker.login)?.is_some() {
             return Err(ValidationErrors::one(
                 "login",
-                "validation.login_taken",
+                ErrorCode::ValidationLoginTaken,
                 "Another worker already has that sign-in name. Choose a different one.",
             )
             .into());
@@ -427,9 +428,12 @@ impl Session {
         let label = slots.label_for_login(&self.worker.login);
         let still_theirs = slots.slot_mut(&label).and_then(|slot| keyslots::unwrap(slot, current.as_bytes())).is_some();
         if !still_theirs {
-            return Err(
-                ValidationErrors::one("current_password", "auth.current_password_wrong", "Your current password is not right.").into()
-            );
+            return Err(ValidationErrors::one(
+                "current_password",
+                ErrorCode::AuthCurrentPasswordWrong,
+                "Your current password is not right.",
+            )
+            .into());
         }
         slots.put(&label, new.as_bytes(), &self.key);
         let actor = self.actor();

@@ -6,6 +6,7 @@ use crate::accounts::permissions::Permission;
 use crate::accounts::roles::Role;
 use crate::calendar::when;
 use crate::clients::{self, ClientError, ClientStatus};
+use crate::codes::ErrorCode;
 use crate::error::{Coded, FieldError, Problems, ValidationErrors};
 use crate::reference::{choice, Choice};
 use crate::store::hlc;
@@ -56,11 +57,11 @@ impl From<ClientError> for PathwayError {
 }
 
 impl Coded for PathwayError {
-    fn code(&self) -> String {
+    fn code(&self) -> ErrorCode {
         match self {
             PathwayError::Invalid(v) => v.code(),
-            PathwayError::NotFound(_) => "pathway.not_found".into(),
-            PathwayError::NotAllowed(_) => "pathway.not_allowed".into(),
+            PathwayError::NotFound(_) => ErrorCode::PathwayNotFound,
+            PathwayError::NotAllowed(_) => ErrorCode::PathwayNotAllowed,
             PathwayError::Store(s) => s.code(),
         }
     }
@@ -378,7 +379,7 @@ pub(crate) fn check_booking(
         id => match crate::accounts::workers::by_id(conn, id) {
             Ok(Some(w)) if w.active => Some(w.id),
             _ => {
-                p.push(FieldError::new("worker_id", "validation.not_in_list", "Choose an active worker from the list."));
+                p.push(FieldError::new("worker_id", ErrorCode::ValidationNotInList, "Choose an active worker from the list."));
                 None
             }
         },
@@ -480,7 +481,12 @@ pub fn cancel(store: &mut Store, actor: &Actor, appointment_id: &str, cancelled_
     let before = require(store.reader(), appointment_id)?;
     refuse_unless_scheduled(&before, "cancelled")?;
     if !matches!(cancelled_by, "client" | "service") {
-        return Err(ValidationErrors::one("cancelled_by", "validation.required", "Choose who cancelled: the client or the service.").into());
+        return Err(ValidationErrors::one(
+            "cancelled_by",
+            ErrorCode::ValidationRequired,
+            "Choose who cancelled: the client or the service.",
+        )
+        .into());
     }
     let after = Appointment {
         status: AppointmentStatus::Cancelled,
@@ -499,14 +505,14 @@ pub(crate) fn check_outcome(before: &Appointment, input: &NewOutcome, now: DateT
         "attended" => Some(AppointmentStatus::Attended),
         "did_not_attend" => Some(AppointmentStatus::DidNotAttend),
         _ => {
-            p.push(FieldError::new("outcome", "validation.required", "Choose whether the person attended."));
+            p.push(FieldError::new("outcome", ErrorCode::ValidationRequired, "Choose whether the person attended."));
             None
         }
     };
     if before.at > now {
         p.push(FieldError::new(
             "outcome",
-            "validation.outcome_in_future",
+            ErrorCode::ValidationOutcomeInFuture,
             format!("This appointment is not until {}. Record what happened once it has taken place.", when::display(before.at)),
         ));
     }
@@ -515,13 +521,17 @@ pub(crate) fn check_outcome(before: &Appointment, input: &NewOutcome, now: DateT
         (Some(AppointmentStatus::DidNotAttend), Some(_)) => {
             p.push(FieldError::new(
                 "remained",
-                "validation.remained_without_attended",
+                ErrorCode::ValidationRemainedWithoutAttended,
                 "A person who did not attend cannot have remained. Record them as attended, or leave 'remained' blank.",
             ));
             None
         }
         (Some(AppointmentStatus::Attended), None) if assessment => {
-            p.push(FieldError::new("remained", "validation.required", "Record whether the person remained for the whole assessment."));
+            p.push(FieldError::new(
+                "remained",
+                ErrorCode::ValidationRequired,
+                "Record whether the person remained for the whole assessment.",
+            ));
             None
         }
         (_, r) if assessment => r,

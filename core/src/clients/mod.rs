@@ -12,6 +12,7 @@ pub mod reference;
 mod register;
 mod search;
 
+use crate::codes::ErrorCode;
 use register::refuse_if_merged;
 pub use register::{close, register, reopen, update_details, validate, NewClient};
 pub use search::{search, SearchResult};
@@ -158,11 +159,11 @@ impl From<rusqlite::Error> for ClientError {
 }
 
 impl Coded for ClientError {
-    fn code(&self) -> String {
+    fn code(&self) -> ErrorCode {
         match self {
             ClientError::Invalid(v) => v.code(),
-            ClientError::NotFound => "client.not_found".into(),
-            ClientError::NotAllowed(_) => "client.not_allowed".into(),
+            ClientError::NotFound => ErrorCode::ClientNotFound,
+            ClientError::NotAllowed(_) => ErrorCode::ClientNotAllowed,
             ClientError::Store(s) => s.code(),
         }
     }

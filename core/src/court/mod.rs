@@ -6,6 +6,7 @@ pub mod notice;
 use crate::appointments::{self, AppointmentView, NewAppointment, OwnerType, PathwayError};
 use crate::calendar::when;
 use crate::clients::family;
+use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
@@ -182,7 +183,7 @@ fn optional_date(p: &mut Problems, field: &str, typed: &str, what: &str) -> Opti
     match dates::parse(typed) {
         Some(d) => Some(Some(d)),
         None => {
-            p.push(FieldError::new(field, "validation.date_format", format!("Enter {what} as day/month/year, like 23/11/2026.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationDateFormat, format!("Enter {what} as day/month/year, like 23/11/2026.")));
             None
         }
     }
@@ -192,7 +193,7 @@ fn choose(p: &mut Problems, field: &str, list: &[Choice], value: &str, what: &st
     if reference::is_in(list, value.trim()) {
         Some(value.trim().to_string())
     } else {
-        p.push(FieldError::new(field, "validation.required", format!("Choose {what} from the list.")));
+        p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Choose {what} from the list.")));
         None
     }
 }
@@ -220,7 +221,7 @@ pub fn record_hearing(store: &mut Store, actor: &Actor, client_id: &str, input: 
     let next = optional_date(&mut p, "next_hearing_on", &input.next_hearing_on, "the next hearing date");
     if let (Some(at), Some(Some(n))) = (at, next) {
         if n <= when::london_date(at) {
-            p.push(FieldError::new("next_hearing_on", "validation.next_before_hearing", "The next hearing must be after this one."));
+            p.push(FieldError::new("next_hearing_on", ErrorCode::ValidationNextBeforeHearing, "The next hearing must be after this one."));
         }
     }
     let (Some(court), Some(at), Some(hearing_type), Some(outcome), Some(next_hearing_on)) = (court, at, hearing_type, outcome, next) else {
@@ -255,13 +256,13 @@ pub fn record_outcome(store: &mut Store, actor: &Actor, hearing_id: &str, input:
     if before.at > store.clock().now() {
         p.push(FieldError::new(
             "outcome",
-            "validation.outcome_in_future",
+            ErrorCode::ValidationOutcomeInFuture,
             format!("This hearing is not until {}. Record the outcome once it has taken place.", when::display(before.at)),
         ));
     }
     if let Some(Some(n)) = next {
         if n <= when::london_date(before.at) {
-            p.push(FieldError::new("next_hearing_on", "validation.next_before_hearing", "The next hearing must be after this one."));
+            p.push(FieldError::new("next_hearing_on", ErrorCode::ValidationNextBeforeHearing, "The next hearing must be after this one."));
         }
     }
     let (Some(outcome), Some(next_hearing_on)) = (outcome, next) else {
@@ -280,7 +281,7 @@ pub fn record_note(store: &mut Store, actor: &Actor, hearing_id: &str, note: &st
     let before = require_hearing(store.reader(), hearing_id)?;
     let note = text::optional_multiline("court_note", "Court report or note", note, 10_000)
         .map_err(|e| ValidationErrors(vec![e]))?
-        .ok_or_else(|| ValidationErrors::one("court_note", "validation.required", "Enter the court report or note."))?;
+        .ok_or_else(|| ValidationErrors::one("court_note", ErrorCode::ValidationRequired, "Enter the court report or note."))?;
     let after = Hearing { court_note: Some(note), note_recorded_at: Some(store.clock().now()), ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
     Ok(())
@@ -294,7 +295,7 @@ pub fn record_bail(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
     let hearing = match get_hearing(store.reader(), input.hearing_id.trim())? {
         Some(h) if ids.contains(&h.client_id) => Some(h),
         _ => {
-            p.push(FieldError::new("hearing_id", "validation.required", "Choose the hearing at which bail was decided."));
+            p.push(FieldError::new("hearing_id", ErrorCode::ValidationRequired, "Choose the hearing at which bail was decided."));
             None
         }
     };
@@ -303,7 +304,7 @@ pub fn record_bail(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
     if input.restriction_on_bail && bail_status.as_deref() != Some("conditional") && bail_status.is_some() {
         p.push(FieldError::new(
             "restriction_on_bail",
-            "validation.rob_without_conditional_bail",
+            ErrorCode::ValidationRobWithoutConditionalBail,
             "Restriction on Bail is a condition of bail: choose conditional bail.",
         ));
     }
@@ -357,24 +358,24 @@ pub fn record_suitability(store: &mut Store, actor: &Actor, client_id: &str, inp
         id => match get_hearing(store.reader(), id)? {
             Some(h) if ids.contains(&h.client_id) => Some(Some(h.id)),
             _ => {
-                p.push(FieldError::new("hearing_id", "validation.not_in_list", "Choose the hearing from the list."));
+                p.push(FieldError::new("hearing_id", ErrorCode::ValidationNotInList, "Choose the hearing from the list."));
                 None
             }
         },
     };
     let assessed_on = match optional_date(&mut p, "assessed_on", &input.assessed_on, "the date of the assessment") {
         Some(None) => {
-            p.push(FieldError::new("assessed_on", "validation.required", "Enter the date of the assessment."));
+            p.push(FieldError::new("assessed_on", ErrorCode::ValidationRequired, "Enter the date of the assessment."));
             None
         }
         Some(Some(d)) if d > today => {
-            p.push(FieldError::new("assessed_on", "validation.date_future", "The assessment cannot be in the future."));
+            p.push(FieldError::new("assessed_on", ErrorCode::ValidationDateFuture, "The assessment cannot be in the future."));
             None
         }
         other => other.flatten(),
     };
     if input.suitable.is_none() {
-        p.push(FieldError::new("suitable", "validation.required", "Record whether the person is suitable for a DRR."));
+        p.push(FieldError::new("suitable", ErrorCode::ValidationRequired, "Record whether the person is suitable for a DRR."));
     }
     let proposal = p.check(text::optional_multiline("proposal", "Proposal", &input.proposal, 10_000));
     let (Some(hearing_id), Some(assessed_on), Some(suitable), Some(proposal)) = (hearing_id, assessed_on, input.suitable, proposal) else {

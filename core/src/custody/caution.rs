@@ -1,6 +1,7 @@
 //! Conditional cautions with drug-related conditions: appointments that must be kept, and
 //! non-engagement, which returns the case to court (domain.md).
 use crate::appointments::{self, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
+use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems};
 use crate::store::record::from_row;
@@ -52,7 +53,7 @@ pub struct CautionView {
 fn date(p: &mut Problems, field: &str, typed: &str, what: &str, required: bool) -> Option<Option<NaiveDate>> {
     if typed.trim().is_empty() {
         if required {
-            p.push(FieldError::new(field, "validation.required", format!("Enter {what}.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Enter {what}.")));
             return None;
         }
         return Some(None);
@@ -60,7 +61,7 @@ fn date(p: &mut Problems, field: &str, typed: &str, what: &str, required: bool) 
     match dates::parse(typed) {
         Some(d) => Some(Some(d)),
         None => {
-            p.push(FieldError::new(field, "validation.date_format", format!("Enter {what} as day/month/year, like 23/11/2026.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationDateFormat, format!("Enter {what} as day/month/year, like 23/11/2026.")));
             None
         }
     }
@@ -75,20 +76,20 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCaut
     let conditions = p.check(text::optional_multiline("conditions", "Conditions", &input.conditions, 2000));
     let complete_by = date(&mut p, "complete_by", &input.complete_by, "the date to comply by", false);
     if given_on.is_some_and(|g| g > today) {
-        p.push(FieldError::new("given_on", "validation.date_future", "A caution cannot be given in the future."));
+        p.push(FieldError::new("given_on", ErrorCode::ValidationDateFuture, "A caution cannot be given in the future."));
     }
     if let (Some(g), Some(Some(c))) = (given_on, complete_by) {
         if c < g {
             p.push(FieldError::new(
                 "complete_by",
-                "validation.complete_before_given",
+                ErrorCode::ValidationCompleteBeforeGiven,
                 "The date to comply by must be after the caution was given.",
             ));
         }
     }
     let conditions = match conditions {
         Some(None) => {
-            p.push(FieldError::new("conditions", "validation.required", "Enter the conditions of the caution."));
+            p.push(FieldError::new("conditions", ErrorCode::ValidationRequired, "Enter the conditions of the caution."));
             None
         }
         other => other.flatten(),

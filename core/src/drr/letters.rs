@@ -4,6 +4,7 @@
 use super::compliance::{self, period_ends_on, standing, Standing};
 use super::{day_of, require_order, reviews, testing, timetable, Order};
 use crate::appointments::{self, AppointmentStatus, OwnerType, PathwayError};
+use crate::codes::ErrorCode;
 use crate::dates;
 use crate::documents::Document;
 use crate::error::ValidationErrors;
@@ -87,7 +88,7 @@ pub fn progress_report(store: &mut Store, actor: &Actor, review_id: &str) -> Res
     let Some(views) = review.provider_views.clone() else {
         return Err(ValidationErrors::one(
             "provider_views",
-            "validation.provider_views_required",
+            ErrorCode::ValidationProviderViewsRequired,
             "The court must receive the treatment provider's views: enter them before producing the report.",
         )
         .into());

@@ -3,6 +3,7 @@
 use super::{date_field, earliest_review_after, require_active, require_order, review_too_soon, Order};
 use crate::appointments::PathwayError;
 use crate::calendar::add_months;
+use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems, ValidationErrors};
 use crate::store::record::from_row;
@@ -113,7 +114,7 @@ fn check_review_day(p: &mut Problems, field: &str, order: &Order, list: &[Review
         if next < earliest_review_after(day) {
             p.push(FieldError::new(
                 field,
-                "validation.review_too_soon",
+                ErrorCode::ValidationReviewTooSoon,
                 format!("Reviews are at intervals of not less than one month, and a review is already set for {}.", dates::display(next)),
             ));
         }
@@ -121,7 +122,7 @@ fn check_review_day(p: &mut Problems, field: &str, order: &Order, list: &[Review
     if day > order.ends_on {
         p.push(FieldError::new(
             field,
-            "validation.review_after_order",
+            ErrorCode::ValidationReviewAfterOrder,
             format!("The order ends on {}: a review cannot be after it.", dates::display(order.ends_on)),
         ));
     }
@@ -162,7 +163,7 @@ pub fn record_provider_views(store: &mut Store, actor: &Actor, review_id: &str, 
     let before = require(store.reader(), review_id)?;
     let views = text::optional_multiline("provider_views", "The treatment provider's views", views, 10_000)
         .map_err(|e| ValidationErrors(vec![e]))?
-        .ok_or_else(|| ValidationErrors::one("provider_views", "validation.required", "Enter the treatment provider's views."))?;
+        .ok_or_else(|| ValidationErrors::one("provider_views", ErrorCode::ValidationRequired, "Enter the treatment provider's views."))?;
     if before.report_produced_at.is_some() {
         return Err(PathwayError::NotAllowed(
             "The progress report has been produced with the views as they were. Add a case note for anything new.".into(),
@@ -186,7 +187,7 @@ pub fn record_outcome(store: &mut Store, actor: &Actor, review_id: &str, input: 
     if before.review_on > today {
         p.push(FieldError::new(
             "outcome",
-            "validation.outcome_in_future",
+            ErrorCode::ValidationOutcomeInFuture,
             format!("This review is not until {}. Record the outcome once it has taken place.", dates::display(before.review_on)),
         ));
     }

@@ -2,6 +2,7 @@
 //! then has its sample and results per substance, or is missed with the reason.
 use super::{date_field, day_of, require_active, require_order};
 use crate::appointments::{self, Appointment, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
+use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems};
 use crate::reference::{self, choice, Choice};
@@ -133,7 +134,7 @@ pub fn book(store: &mut Store, actor: &Actor, order_id: &str, input: &NewDrrTest
     let sample_type = if reference::is_in(SAMPLE_TYPES, input.sample_type.trim()) {
         Some(input.sample_type.trim().to_string())
     } else {
-        p.push(FieldError::new("sample_type", "validation.required", "Choose the sample type."));
+        p.push(FieldError::new("sample_type", ErrorCode::ValidationRequired, "Choose the sample type."));
         None
     };
     let (Some(booking), Some(sample_type)) = (booking, sample_type) else {
@@ -195,7 +196,7 @@ pub fn record_results(store: &mut Store, actor: &Actor, test_id: &str, input: &T
         Some(d) if d > today => {
             p.push(FieldError::new(
                 "taken_on",
-                "validation.test_in_future",
+                ErrorCode::ValidationTestInFuture,
                 format!("A result cannot be recorded for {}, a day still to come.", dates::display(d)),
             ));
             None
@@ -209,12 +210,12 @@ pub fn record_results(store: &mut Store, actor: &Actor, test_id: &str, input: &T
         if reference::is_in(RESULTS, v) {
             results.push(Some(v.to_string()));
         } else {
-            p.push(FieldError::new(field, "validation.required", format!("Choose the result for {name}.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Choose the result for {name}.")));
             results.push(None);
         }
     }
     if results.iter().all(|r| r.as_deref() == Some("not_tested")) {
-        p.push(FieldError::new("opiates", "validation.no_result", "Enter the result for at least one substance."));
+        p.push(FieldError::new("opiates", ErrorCode::ValidationNoResult, "Enter the result for at least one substance."));
     }
     let Some(taken_on) = taken_on.filter(|_| p.is_empty()) else {
         return Err(p.into_error().into());
@@ -253,7 +254,7 @@ pub fn record_missed(store: &mut Store, actor: &Actor, test_id: &str, reason: &s
     if appointment.at > now {
         p.push(FieldError::new(
             "missed_reason",
-            "validation.outcome_in_future",
+            ErrorCode::ValidationOutcomeInFuture,
             format!("This test is not until {}. Record it as missed once it has passed.", crate::calendar::when::display(appointment.at)),
         ));
     }

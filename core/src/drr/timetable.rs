@@ -4,6 +4,7 @@
 use super::{date_field, require_active, require_order, Order};
 use crate::appointments::{self, Appointment, AppointmentStatus, Booking, OwnerType, PathwayError};
 use crate::calendar::when;
+use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems};
 use crate::reference::{self, choice, Choice};
@@ -157,14 +158,14 @@ pub fn add_slot(store: &mut Store, actor: &Actor, order_id: &str, input: &NewSlo
     let weekday = match input.weekday.trim().parse::<u32>() {
         Ok(n) if (1..=7).contains(&n) => Some(n),
         _ => {
-            p.push(FieldError::new("weekday", "validation.required", "Choose the day of the week."));
+            p.push(FieldError::new("weekday", ErrorCode::ValidationRequired, "Choose the day of the week."));
             None
         }
     };
     let time = match when::parse_time(&input.time) {
         Some(t) => Some(t),
         None => {
-            p.push(FieldError::new("time", "validation.time_format", "Enter the time as 24-hour hours and minutes, like 14:30."));
+            p.push(FieldError::new("time", ErrorCode::ValidationTimeFormat, "Enter the time as 24-hour hours and minutes, like 14:30."));
             None
         }
     };
@@ -175,7 +176,7 @@ pub fn add_slot(store: &mut Store, actor: &Actor, order_id: &str, input: &NewSlo
         id => match crate::accounts::workers::by_id(store.reader(), id) {
             Ok(Some(w)) if w.active => Some(w.id),
             _ => {
-                p.push(FieldError::new("worker_id", "validation.not_in_list", "Choose an active worker from the list."));
+                p.push(FieldError::new("worker_id", ErrorCode::ValidationNotInList, "Choose an active worker from the list."));
                 None
             }
         },
@@ -187,7 +188,7 @@ pub fn add_slot(store: &mut Store, actor: &Actor, order_id: &str, input: &NewSlo
     if starts_on.is_some_and(|d| d > order.ends_on) {
         p.push(FieldError::new(
             "starts_on",
-            "validation.after_order",
+            ErrorCode::ValidationAfterOrder,
             format!("The order ends on {}: the timetable cannot start after it.", dates::display(order.ends_on)),
         ));
     }

@@ -8,6 +8,7 @@ mod write;
 pub use write::{Actor, Write};
 
 use crate::clock::Clock;
+use crate::codes::ErrorCode;
 use crate::error::Coded;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -42,15 +43,14 @@ pub enum StoreError {
 }
 
 impl Coded for StoreError {
-    fn code(&self) -> String {
+    fn code(&self) -> ErrorCode {
         match self {
-            StoreError::NoEncryption => "store.no_encryption",
-            StoreError::WrongKey => "store.wrong_key",
-            StoreError::NewerSchema { .. } => "store.newer_schema",
-            StoreError::Database(_) => "store.database",
-            StoreError::Serialise(_) => "store.serialise",
+            StoreError::NoEncryption => ErrorCode::StoreNoEncryption,
+            StoreError::WrongKey => ErrorCode::StoreWrongKey,
+            StoreError::NewerSchema { .. } => ErrorCode::StoreNewerSchema,
+            StoreError::Database(_) => ErrorCode::StoreDatabase,
+            StoreError::Serialise(_) => ErrorCode::StoreSerialise,
         }
-        .into()
     }
 }
 

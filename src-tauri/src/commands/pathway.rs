@@ -13,6 +13,7 @@ use throughline_core::notes::{self, ClientNotes, NewContact, NewNote};
 use throughline_core::stages::{self, PathwayLists};
 use throughline_core::store::StoreError;
 use throughline_core::timeline::{self, TimelineEntry};
+use throughline_core::ErrorCode;
 use throughline_core::ErrorPayload;
 
 const CUSTODY: &[Role] = Permission::Custody.roles();
@@ -23,7 +24,7 @@ pub(crate) fn read<T, E: Into<StoreError>>(r: Result<T, E>) -> CommandResult<T> 
 }
 
 fn forbidden() -> ErrorPayload {
-    error("auth.forbidden", "Your role does not allow this. Ask your team lead if you need it.")
+    error(ErrorCode::AuthForbidden, "Your role does not allow this. Ask your team lead if you need it.")
 }
 
 /// Work on an existing appointment needs the roles of the stage that owns it.
@@ -86,7 +87,8 @@ pub async fn book_appointment(
     owner_id: String,
     input: NewAppointment,
 ) -> CommandResult<String> {
-    let owner = OwnerType::parse(&owner_type).ok_or_else(|| error("validation.not_in_list", "Choose what the appointment is for."))?;
+    let owner =
+        OwnerType::parse(&owner_type).ok_or_else(|| error(ErrorCode::ValidationNotInList, "Choose what the appointment is for."))?;
     signed_in(&app, owner.roles(), |s| {
         let actor = s.actor();
         let store = s.store_mut();
@@ -96,11 +98,11 @@ pub async fn book_appointment(
             OwnerType::RestrictionOnBail => court::book_rob_appointment(store, &actor, &owner_id, &input),
             OwnerType::Throughcare => throughline_core::prison::book_first_appointment(store, &actor, &owner_id, &input),
             OwnerType::RequiredAssessment => {
-                return Err(error("pathway.not_allowed", "Book a required assessment from the test on arrest."))
+                return Err(error(ErrorCode::PathwayNotAllowed, "Book a required assessment from the test on arrest."))
             }
             OwnerType::DrrTimetable | OwnerType::DrrTest => {
                 return Err(error(
-                    "pathway.not_allowed",
+                    ErrorCode::PathwayNotAllowed,
                     "Book DRR sessions from the order's timetable, and tests from its testing ledger.",
                 ))
             }

@@ -8,6 +8,7 @@ import type {
   ClientRecord,
   Document,
   FailureReport,
+  ErrorCode,
   ErrorPayload,
   Flag,
   HearingView,
@@ -78,7 +79,7 @@ export function sessionFor(worker: WorkerView): SessionInfo {
   return { worker, team_name: "Leeds CJ Drug Team", idle_lock_minutes: 5 };
 }
 
-export function rejection(code: string, message: string, fields: ErrorPayload["fields"] = []): ErrorPayload {
+export function rejection(code: ErrorCode, message: string, fields: ErrorPayload["fields"] = []): ErrorPayload {
   return { code, message, fields };
 }
 
@@ -369,7 +370,7 @@ export type FakeApi = { [K in keyof Api]: Api[K] & ReturnType<typeof vi.fn> } & 
   fireLocked(login: string): void;
 };
 
-const unexpected = (name: string) => () => Promise.reject(rejection("test.unexpected", `The test did not expect ${name}.`));
+const unexpected = (name: string) => () => Promise.reject(rejection("ui.unexpected", `The test did not expect ${name}.`));
 
 /** Signed out on a set-up laptop unless `over` says otherwise; anything unplanned rejects. */
 export function fakeApi(over: Partial<Api> = {}): FakeApi {

@@ -66,7 +66,7 @@ describe("Record a test on arrest", () => {
       recordTest: () => {
         tries++;
         return tries === 1
-          ? Promise.reject(rejection("validation.one", message, [{ field: "tested_date", code: "validation.test_before_arrest", message }]))
+          ? Promise.reject(rejection("validation.test_before_arrest", message, [{ field: "tested_date", code: "validation.test_before_arrest", message }]))
           : Promise.resolve("t-new");
       },
     });
@@ -185,7 +185,7 @@ describe("Initial required assessment", () => {
       decideFollowUp: () => {
         tries++;
         return tries === 1
-          ? Promise.reject(rejection("validation.one", message, [{ field: "date", code: "validation.follow_up_before_initial", message }]))
+          ? Promise.reject(rejection("validation.follow_up_before_initial", message, [{ field: "date", code: "validation.follow_up_before_initial", message }]))
           : Promise.resolve();
       },
     });
