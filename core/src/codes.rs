@@ -129,6 +129,8 @@ codes! {
     ValidationWarningBeforeFailure = "validation.warning_before_failure",
     ValidationWarningForAcceptable = "validation.warning_for_acceptable",
     ValidationWorkerCannotHoldCaseload = "validation.worker_cannot_hold_caseload",
+    // A read stopped before it finished (the app, not the worker).
+    AppInterrupted = "app.interrupted",
     // Made by the UI itself when a rejection is not a payload from here.
     UiUnexpected = "ui.unexpected",
 }

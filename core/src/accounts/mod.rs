@@ -8,13 +8,14 @@ pub mod workers;
 use crate::clock::Clock;
 use crate::codes::ErrorCode;
 use crate::error::{Coded, FieldError, ValidationErrors};
-use crate::store::{Actor, DatabaseKey, Store, StoreError};
+use crate::store::{Actor, DatabaseKey, ReadStore, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use keyslots::{PendingFailure, RecoveryKey, SlotFile, RECOVERY_LABEL};
 use roles::Role;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 use workers::{NewWorker, Worker, WorkerView};
@@ -323,13 +324,71 @@ pub struct Session {
     dir: PathBuf,
     settings: settings::TeamSettings,
     last_activity: DateTime<Utc>,
+    /// Tells this session's readings from those of a session since locked or ended.
+    id: u64,
+    /// Read connections kept for the next readings.
+    readers: Vec<ReadStore>,
+}
+
+/// Read connections kept open between readings; more are opened when reads overlap.
+const KEPT_READERS: usize = 2;
+
+static SESSIONS: AtomicU64 = AtomicU64::new(1);
+
+/// What a read needs, on a connection of its own, so the session is free while it runs: the
+/// worker and team settings as they were when it began.
+pub struct Reading {
+    store: ReadStore,
+    worker: Worker,
+    settings: settings::TeamSettings,
+    session: u64,
+}
+
+impl Reading {
+    pub fn store(&self) -> &ReadStore {
+        &self.store
+    }
+
+    pub fn worker(&self) -> &Worker {
+        &self.worker
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        self.worker.has_any(roles)
+    }
+
+    pub fn team_settings(&self) -> settings::TeamSettings {
+        self.settings.clone()
+    }
 }
 
 impl Session {
     fn start(store: Store, worker: Worker, key: DatabaseKey, dir: PathBuf) -> Result<Session, AccountError> {
         let settings = settings::load(store.reader())?;
         let last_activity = store.clock().now();
-        Ok(Session { store, worker, key, dir, settings, last_activity })
+        let id = SESSIONS.fetch_add(1, Ordering::Relaxed);
+        Ok(Session { store, worker, key, dir, settings, last_activity, id, readers: Vec::new() })
+    }
+
+    /// A connection for one read, kept from an earlier reading or opened now.
+    pub fn start_reading(&mut self) -> Result<Reading, AccountError> {
+        let store = match self.readers.pop() {
+            Some(kept) => kept,
+            None => self.store.open_reader(&self.dir.join(DATABASE_FILE), &self.key)?,
+        };
+        Ok(Reading { store, worker: self.worker.clone(), settings: self.settings.clone(), session: self.id })
+    }
+
+    /// Takes a reading's connection back. False when the reading began in another session
+    /// (this one was signed in since): what it read must not be shown.
+    pub fn finish_reading(&mut self, reading: Reading) -> bool {
+        if reading.session != self.id {
+            return false;
+        }
+        if self.readers.len() < KEPT_READERS {
+            self.readers.push(reading.store);
+        }
+        true
     }
 
     pub fn worker(&self) -> &Worker {

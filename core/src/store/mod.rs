@@ -113,6 +113,11 @@ impl Store {
         &self.conn
     }
 
+    /// Opens another connection to this database for reads (see [`ReadStore`]).
+    pub fn open_reader(&self, path: &Path, key: &DatabaseKey) -> Result<ReadStore, StoreError> {
+        Ok(ReadStore { conn: open_encrypted(path, key, false)?, clock: self.clock.clone() })
+    }
+
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
     }
@@ -123,6 +128,23 @@ impl Store {
 
     pub fn verify_audit_chain(&self) -> Result<audit::ChainCheck, StoreError> {
         Ok(audit::verify(&self.conn)?)
+    }
+}
+
+/// A connection of its own for reading: a long read (a team's flags) on it holds up nothing
+/// else, and WAL lets it read while the session's connection writes. It never writes records.
+pub struct ReadStore {
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+}
+
+impl ReadStore {
+    pub fn reader(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
     }
 }
 

@@ -1,5 +1,5 @@
 //! Custody, court, contacts and notes, and the timeline.
-use crate::state::{coded, error, signed_in, AppState, CommandResult};
+use crate::state::{coded, error, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
@@ -51,9 +51,10 @@ pub async fn record_test(app: State<'_, AppState>, client_id: String, input: New
 
 #[tauri::command]
 pub async fn client_custody(app: State<'_, AppState>, client_id: String) -> CommandResult<CustodySummary> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         custody::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
     })
+    .await
 }
 
 #[tauri::command]
@@ -190,7 +191,7 @@ pub async fn add_case_note(app: State<'_, AppState>, client_id: String, input: N
 
 #[tauri::command]
 pub async fn client_notes(app: State<'_, AppState>, client_id: String) -> CommandResult<ClientNotes> {
-    signed_in(&app, Permission::Casework.roles(), |s| notes::for_client(s.store().reader(), &client_id).map_err(coded))
+    reading(&app, Permission::Casework.roles(), move |s| notes::for_client(s.store().reader(), &client_id).map_err(coded)).await
 }
 
 #[tauri::command]
@@ -235,12 +236,13 @@ pub async fn record_suitability(app: State<'_, AppState>, client_id: String, inp
 
 #[tauri::command]
 pub async fn client_court(app: State<'_, AppState>, client_id: String) -> CommandResult<CourtSummary> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         court::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
     })
+    .await
 }
 
 #[tauri::command]
 pub async fn client_timeline(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<TimelineEntry>> {
-    signed_in(&app, Permission::Casework.roles(), |s| read(timeline::for_client(s.store().reader(), &client_id)))
+    reading(&app, Permission::Casework.roles(), move |s| read(timeline::for_client(s.store().reader(), &client_id))).await
 }
