@@ -94,4 +94,64 @@ impl Problems {
     pub fn into_error(self) -> ValidationErrors {
         ValidationErrors(self.0)
     }
+
+    /// The end of a form's checks: nothing was found wrong, or every problem at once.
+    pub fn finish(self) -> Result<(), ValidationErrors> {
+        self.complete(Some(()))
+    }
+
+    /// The end of a form's checks: its values when each was given and nothing was found wrong,
+    /// or every problem at once (a missing value's problem is among them). Several values come
+    /// as a tuple of options through [`AllGiven::all`].
+    pub fn complete<T>(self, values: Option<T>) -> Result<T, ValidationErrors> {
+        match values {
+            Some(values) if self.is_empty() => Ok(values),
+            _ => Err(self.into_error()),
+        }
+    }
+}
+
+/// A form's checked values, each `None` where its field had a problem: all of them, or none.
+pub trait AllGiven {
+    type Values;
+    fn all(self) -> Option<Self::Values>;
+}
+
+macro_rules! all_given {
+    ($($value:ident: $kind:ident),+) => {
+        impl<$($kind),+> AllGiven for ($(Option<$kind>,)+) {
+            type Values = ($($kind,)+);
+            fn all(self) -> Option<Self::Values> {
+                let ($($value,)+) = self;
+                Some(($($value?,)+))
+            }
+        }
+    };
+}
+
+all_given!(a: A, b: B);
+all_given!(a: A, b: B, c: C);
+all_given!(a: A, b: B, c: C, d: D);
+all_given!(a: A, b: B, c: C, d: D, e: E);
+all_given!(a: A, b: B, c: C, d: D, e: E, f: F);
+all_given!(a: A, b: B, c: C, d: D, e: E, f: F, g: G);
+all_given!(a: A, b: B, c: C, d: D, e: E, f: F, g: G, h: H);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_is_complete_only_with_every_value_and_no_problem() {
+        let values = (Some(1), Some("court"));
+        assert_eq!(Problems::default().complete(values.all()).unwrap(), (1, "court"));
+        let mut p = Problems::default();
+        let missing: Option<i32> = p.check(Err(FieldError::new("date", ErrorCode::ValidationRequired, "Enter the date.")));
+        let err = p.complete((missing, Some("court")).all()).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::ValidationRequired);
+        let mut p = Problems::default();
+        p.push(FieldError::new("time", ErrorCode::ValidationTimeFormat, "Enter a time like 14:30."));
+        assert_eq!(p.complete(Some(1)).unwrap_err().fields().len(), 1, "a problem beside present values still fails");
+        assert!(Problems::default().finish().is_ok());
+    }
 }

@@ -7,7 +7,7 @@ use crate::accounts::roles::Role;
 use crate::calendar::when;
 use crate::clients::{self, ClientError, ClientStatus};
 use crate::codes::ErrorCode;
-use crate::error::{Coded, FieldError, Problems, ValidationErrors};
+use crate::error::{AllGiven, Coded, FieldError, Problems, ValidationErrors};
 use crate::reference::{choice, Choice};
 use crate::store::hlc;
 use crate::store::record::from_row;
@@ -423,9 +423,7 @@ pub fn book_general(store: &mut Store, actor: &Actor, client_id: &str, input: &N
     let client = open_client(store.reader(), client_id)?;
     let mut p = Problems::default();
     let booking = check_booking(&mut p, store.reader(), actor, input, None);
-    let Some(booking) = booking.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let booking = p.complete(booking)?;
     let id = crate::ids::new_id(store.clock());
     store.write(actor, |w| create(w, id.clone(), &client.id, OwnerType::General, &client.id, booking))?;
     Ok(id)
@@ -465,12 +463,7 @@ pub fn reschedule(
             p.push(e);
         }
     }
-    let (Some(at), Some(place)) = (at, place) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (at, place) = p.complete((at, place).all())?;
     let after = Appointment { at, place: place.unwrap_or_else(|| before.place.clone()), ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
     Ok(())

@@ -8,7 +8,7 @@ use crate::calendar::when;
 use crate::clients::family;
 use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store};
@@ -224,12 +224,7 @@ pub fn record_hearing(store: &mut Store, actor: &Actor, client_id: &str, input: 
             p.push(FieldError::new("next_hearing_on", ErrorCode::ValidationNextBeforeHearing, "The next hearing must be after this one."));
         }
     }
-    let (Some(court), Some(at), Some(hearing_type), Some(outcome), Some(next_hearing_on)) = (court, at, hearing_type, outcome, next) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (court, at, hearing_type, outcome, next_hearing_on) = p.complete((court, at, hearing_type, outcome, next).all())?;
     let hearing = Hearing {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
@@ -265,12 +260,7 @@ pub fn record_outcome(store: &mut Store, actor: &Actor, hearing_id: &str, input:
             p.push(FieldError::new("next_hearing_on", ErrorCode::ValidationNextBeforeHearing, "The next hearing must be after this one."));
         }
     }
-    let (Some(outcome), Some(next_hearing_on)) = (outcome, next) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (outcome, next_hearing_on) = p.complete((outcome, next).all())?;
     let after = Hearing { outcome: Some(outcome), next_hearing_on, ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
     Ok(())
@@ -308,12 +298,7 @@ pub fn record_bail(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
             "Restriction on Bail is a condition of bail: choose conditional bail.",
         ));
     }
-    let (Some(hearing), Some(bail_status), Some(conditions)) = (hearing, bail_status, conditions) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (hearing, bail_status, conditions) = p.complete((hearing, bail_status, conditions).all())?;
     let decision = BailDecision {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
@@ -339,9 +324,7 @@ pub fn book_rob_appointment(store: &mut Store, actor: &Actor, bail_id: &str, inp
     let mut p = Problems::default();
     let kind = if input.kind.trim().is_empty() { Some("Restriction on Bail appointment") } else { None };
     let booking = appointments::check_booking(&mut p, store.reader(), actor, input, kind);
-    let Some(booking) = booking.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let booking = p.complete(booking)?;
     let id = crate::ids::new_id(store.clock());
     store.write(actor, |w| appointments::create(w, id.clone(), &bail.client_id, OwnerType::RestrictionOnBail, &bail.id, booking))?;
     Ok(id)
@@ -381,9 +364,7 @@ pub fn record_suitability(store: &mut Store, actor: &Actor, client_id: &str, inp
     let (Some(hearing_id), Some(assessed_on), Some(suitable), Some(proposal)) = (hearing_id, assessed_on, input.suitable, proposal) else {
         return Err(p.into_error().into());
     };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    p.finish()?;
     let record = SuitabilityAssessment {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,

@@ -3,7 +3,7 @@
 use crate::appointments::{self, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
 use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems};
+use crate::error::{AllGiven, FieldError, Problems};
 use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
@@ -94,12 +94,7 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCaut
         }
         other => other.flatten(),
     };
-    let (Some(given_on), Some(conditions), Some(complete_by)) = (given_on, conditions, complete_by) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (given_on, conditions, complete_by) = p.complete((given_on, conditions, complete_by).all())?;
     let caution = ConditionalCaution {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
@@ -125,9 +120,7 @@ pub fn book_appointment(store: &mut Store, actor: &Actor, caution_id: &str, inpu
     let kind = input.kind.trim();
     let kind = if kind.is_empty() { Some("Conditional caution appointment") } else { None };
     let booking = appointments::check_booking(&mut p, store.reader(), actor, input, kind);
-    let Some(booking) = booking.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let booking = p.complete(booking)?;
     let id = crate::ids::new_id(store.clock());
     store.write(actor, |w| appointments::create(w, id.clone(), &caution.client_id, OwnerType::ConditionalCaution, &caution.id, booking))?;
     Ok(id)

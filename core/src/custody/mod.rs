@@ -604,9 +604,7 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
                 return Err(PathwayError::NotAllowed("A follow-up is already booked after this initial assessment.".into()));
             }
             let booking = check_follow_up(&mut p, conn, actor, &initial, &input.appointment)?;
-            let Some(booking) = booking.filter(|_| p.is_empty()) else {
-                return Err(p.into_error().into());
-            };
+            let booking = p.complete(booking)?;
             let id = ids.0.clone();
             store.write(actor, |w| write_follow_up(w, ids, &initial, booking))?;
             Ok(id)

@@ -7,7 +7,7 @@ use crate::appointments::{self, OwnerType, PathwayError};
 use crate::calendar::{add_months, when};
 use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems};
+use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store};
@@ -291,12 +291,7 @@ pub fn record_failure(store: &mut Store, actor: &Actor, order_id: &str, input: &
             "An acceptable failure needs its reason recorded (for example a medical certificate).",
         ));
     }
-    let (Some(occurred_on), Some(what), Some(reason), Some(acceptable)) = (occurred_on, what, reason, acceptable) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (occurred_on, what, reason, acceptable) = p.complete((occurred_on, what, reason, acceptable).all())?;
     let failure = Failure {
         id: crate::ids::new_id(store.clock()),
         client_id: order.client_id.clone(),
@@ -352,9 +347,7 @@ pub fn give_warning(store: &mut Store, actor: &Actor, failure_id: &str, given_on
     if day.is_some_and(|d| d < failure.occurred_on) {
         p.push(FieldError::new("given_on", ErrorCode::ValidationWarningBeforeFailure, "A warning comes after the failure it is about."));
     }
-    let Some(day) = day.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let day = p.complete(day)?;
     let warning = Warning {
         id: crate::ids::new_id(store.clock()),
         client_id: failure.client_id.clone(),
@@ -411,9 +404,7 @@ pub fn record_breach(store: &mut Store, actor: &Actor, failure_id: &str, returne
     if day.is_some_and(|d| d < failure.occurred_on) {
         p.push(FieldError::new("returned_on", ErrorCode::ValidationReturnedBeforeFailure, "The return to court comes after the failure."));
     }
-    let Some(day) = day.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let day = p.complete(day)?;
     let breach = Breach {
         id: crate::ids::new_id(store.clock()),
         client_id: failure.client_id.clone(),
@@ -458,12 +449,7 @@ pub fn record_court_decision(store: &mut Store, actor: &Actor, breach_id: &str, 
             "The court decides after the case is returned to it.",
         ));
     }
-    let (Some(decision), Some(day)) = (decision, day) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (decision, day) = p.complete((decision, day).all())?;
     let revoked = decision == "revoked_resentenced" && order.active();
     let after = Breach { court_decision: Some(decision), decided_on: Some(day), ..before.clone() };
     let ended = Order {

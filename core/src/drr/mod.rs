@@ -12,7 +12,7 @@ use crate::appointments::{self, AppointmentView, OwnerType, PathwayError};
 use crate::calendar::{add_months, when};
 use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
 use crate::store::hlc;
 use crate::store::record::{from_row, sql_bool};
@@ -375,9 +375,7 @@ pub fn record_order(store: &mut Store, actor: &Actor, client_id: &str, input: &N
         }
         _ => None,
     };
-    let Some(terms) = terms.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let terms = p.complete(terms)?;
     let now = store.clock().now();
     let order = Order {
         id: crate::ids::new_id(store.clock()),
@@ -471,12 +469,7 @@ pub fn end_order(store: &mut Store, actor: &Actor, order_id: &str, input: &Order
         p.push(FieldError::new("ended_on", ErrorCode::ValidationEndedBeforeOrder, "The order cannot end before it was made."));
     }
     let reason = p.check(text::required("reason", "Reason", &input.reason, 2000));
-    let (Some(status), Some(ended_on), Some(reason)) = (status, ended_on, reason) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (status, ended_on, reason) = p.complete((status, ended_on, reason).all())?;
     let after = Order { status, ended_on: Some(ended_on), end_reason: Some(reason), ..before.clone() };
     let stops = timetable::stops_for(store.reader(), &before.id, ended_on)?;
     store.write(actor, |w| -> Result<(), PathwayError> {

@@ -5,7 +5,7 @@ use crate::appointments::PathwayError;
 use crate::calendar::add_months;
 use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
@@ -147,12 +147,7 @@ pub fn schedule(store: &mut Store, actor: &Actor, order_id: &str, input: &NewRev
     if let Some(d) = day {
         check_review_day(&mut p, "review_on", &order, &list, d);
     }
-    let (Some(day), Some(court)) = (day, court) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (day, court) = p.complete((day, court).all())?;
     let review = new_review(store, actor, &order, day, &court);
     store.write(actor, |w| w.create(&review))?;
     Ok(review.id)
@@ -204,12 +199,7 @@ pub fn record_outcome(store: &mut Store, actor: &Actor, review_id: &str, input: 
             check_review_day(&mut p, "next_review_on", &order, &others, n);
         }
     }
-    let (Some(outcome), Some(next)) = (outcome, next) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (outcome, next) = p.complete((outcome, next).all())?;
     let after = Review { outcome: Some(outcome), outcome_recorded_at: Some(store.clock().now()), ..before.clone() };
     let next_review = next.map(|day| new_review(store, actor, &order, day, &before.court));
     store.write(actor, |w| -> Result<(), PathwayError> {

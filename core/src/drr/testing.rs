@@ -4,7 +4,7 @@ use super::{date_field, day_of, require_active, require_order};
 use crate::appointments::{self, Appointment, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
 use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems};
+use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::from_row;
 use crate::store::{Actor, Store, StoreError};
@@ -137,12 +137,7 @@ pub fn book(store: &mut Store, actor: &Actor, order_id: &str, input: &NewDrrTest
         p.push(FieldError::new("sample_type", ErrorCode::ValidationRequired, "Choose the sample type."));
         None
     };
-    let (Some(booking), Some(sample_type)) = (booking, sample_type) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (booking, sample_type) = p.complete((booking, sample_type).all())?;
     let now = store.clock().now();
     let test = DrrTest {
         id: crate::ids::new_id(store.clock()),
@@ -217,9 +212,7 @@ pub fn record_results(store: &mut Store, actor: &Actor, test_id: &str, input: &T
     if results.iter().all(|r| r.as_deref() == Some("not_tested")) {
         p.push(FieldError::new("opiates", ErrorCode::ValidationNoResult, "Enter the result for at least one substance."));
     }
-    let Some(taken_on) = taken_on.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let taken_on = p.complete(taken_on)?;
     let mut r = results.into_iter();
     let after = DrrTest {
         taken_on: Some(taken_on),
@@ -258,9 +251,7 @@ pub fn record_missed(store: &mut Store, actor: &Actor, test_id: &str, reason: &s
             format!("This test is not until {}. Record it as missed once it has passed.", crate::calendar::when::display(appointment.at)),
         ));
     }
-    let Some(reason) = reason.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let reason = p.complete(reason)?;
     let after = DrrTest { missed_reason: Some(reason), recorded_at: Some(now), ..before.clone() };
     let missed = with_outcome(&appointment, AppointmentStatus::DidNotAttend, now);
     store.write(actor, |w| -> Result<(), StoreError> {

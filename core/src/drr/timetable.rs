@@ -6,7 +6,7 @@ use crate::appointments::{self, Appointment, AppointmentStatus, Booking, OwnerTy
 use crate::calendar::when;
 use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems};
+use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::from_row;
 use crate::store::{Actor, Store, StoreError, Write};
@@ -192,14 +192,7 @@ pub fn add_slot(store: &mut Store, actor: &Actor, order_id: &str, input: &NewSlo
             format!("The order ends on {}: the timetable cannot start after it.", dates::display(order.ends_on)),
         ));
     }
-    let (Some(weekday), Some(time), Some(kind), Some(place), Some(worker_id), Some(starts_on)) =
-        (weekday, time, kind, place, worker_id, starts_on)
-    else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (weekday, time, kind, place, worker_id, starts_on) = p.complete((weekday, time, kind, place, worker_id, starts_on).all())?;
     let slot = Slot {
         id: crate::ids::new_id(store.clock()),
         client_id: order.client_id.clone(),
@@ -296,9 +289,7 @@ pub fn end_slot(store: &mut Store, actor: &Actor, slot_id: &str, last_day: &str)
         "" => Some(today),
         typed => date_field(&mut p, "ended_on", typed, "the last day of this session"),
     };
-    let Some(day) = day.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let day = p.complete(day)?;
     let mut stops = stops_for(store.reader(), &slot.order_id, day)?;
     stops.0.retain(|(s, _)| s.id == slot.id);
     stops.1.retain(|(a, _)| a.owner_id == slot.id);

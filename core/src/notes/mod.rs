@@ -4,7 +4,7 @@ use crate::appointments::{self, PathwayError};
 use crate::calendar::when;
 use crate::clients::family;
 use crate::codes::ErrorCode;
-use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::Choice;
 use crate::store::record::from_row;
 use crate::store::{Actor, Store};
@@ -129,12 +129,7 @@ pub fn record_contact(store: &mut Store, actor: &Actor, client_id: &str, input: 
         }
         other => other.flatten(),
     };
-    let (Some(kind), Some(at), Some(summary)) = (kind, at, summary) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (kind, at, summary) = p.complete((kind, at, summary).all())?;
     let contact = Contact {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,

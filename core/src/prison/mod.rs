@@ -13,7 +13,7 @@ use crate::calendar::when;
 use crate::clients::family;
 use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems};
+use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::hlc;
 use crate::store::record::{from_row, sql_bool};
@@ -368,14 +368,8 @@ pub fn record_spell(store: &mut Store, actor: &Actor, client_id: &str, input: &N
     if let (Some(r), Some(e), Some(l)) = (received_on, expected, licence) {
         check_release_dates(&mut p, r, e, l);
     }
-    let (Some(prison), Some(received_on), Some(custody_type), Some(expected_release_on), Some(licence_end_on), Some(in_prison_treatment)) =
-        (prison, received_on, custody_type, expected, licence, treatment)
-    else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (prison, received_on, custody_type, expected_release_on, licence_end_on, in_prison_treatment) =
+        p.complete((prison, received_on, custody_type, expected, licence, treatment).all())?;
     let spell = PrisonSpell {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
@@ -410,14 +404,8 @@ pub fn change_spell(store: &mut Store, actor: &Actor, spell_id: &str, input: &Sp
     if let (Some(e), Some(l)) = (expected, licence) {
         check_release_dates(&mut p, before.received_on, e, l);
     }
-    let (Some(custody_type), Some(expected_release_on), Some(licence_end_on), Some(in_prison_treatment)) =
-        (custody_type, expected, licence, treatment)
-    else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (custody_type, expected_release_on, licence_end_on, in_prison_treatment) =
+        p.complete((custody_type, expected, licence, treatment).all())?;
     let new_date = expected_release_on.is_some() && expected_release_on != before.expected_release_on;
     let after = PrisonSpell {
         custody_type,
@@ -451,12 +439,7 @@ pub fn record_transfer(store: &mut Store, actor: &Actor, spell_id: &str, input: 
     if to_prison.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(&before.prison)) {
         p.push(FieldError::new("to_prison", ErrorCode::ValidationSamePrison, format!("They are already recorded at {}.", before.prison)));
     }
-    let (Some(to_prison), Some(transferred_on)) = (to_prison, on) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (to_prison, transferred_on) = p.complete((to_prison, on).all())?;
     let transfer = PrisonTransfer {
         id: crate::ids::new_id(store.clock()),
         client_id: before.client_id.clone(),
@@ -524,9 +507,7 @@ pub fn record_release(store: &mut Store, actor: &Actor, spell_id: &str, input: &
     let (Some(released_on), Some(seen)) = (released_on, input.seen_at_gate) else {
         return Err(p.into_error().into());
     };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    p.finish()?;
     let after = PrisonSpell {
         released_on: Some(released_on),
         seen_at_gate: Some(seen),
@@ -553,9 +534,7 @@ pub fn save_plan(store: &mut Store, actor: &Actor, spell_id: &str, input: &NewPl
     else {
         return Err(p.into_error().into());
     };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    p.finish()?;
     let existing = plan_of(store.reader(), &spell.id)?;
     let plan = ThroughcarePlan {
         id: existing.as_ref().map_or_else(|| crate::ids::new_id(store.clock()), |e| e.id.clone()),
@@ -592,9 +571,7 @@ pub fn book_first_appointment(store: &mut Store, actor: &Actor, spell_id: &str, 
             ));
         }
     }
-    let Some(booking) = booking.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let booking = p.complete(booking)?;
     let id = crate::ids::new_id(store.clock());
     store.write(actor, |w| appointments::create(w, id.clone(), &spell.client_id, OwnerType::Throughcare, &spell.id, booking))?;
     Ok(id)
