@@ -128,7 +128,7 @@ pub fn by_login(conn: &Connection, login: &str) -> rusqlite::Result<Option<Worke
 }
 
 pub fn by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<Worker>> {
-    conn.query_row("SELECT * FROM workers WHERE id = ?1", [id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn all(conn: &Connection) -> rusqlite::Result<Vec<Worker>> {

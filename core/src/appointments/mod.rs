@@ -345,7 +345,7 @@ pub struct NewOutcome {
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Appointment>> {
-    conn.prepare_cached("SELECT * FROM appointments WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn require(conn: &Connection, id: &str) -> Result<Appointment, PathwayError> {

@@ -20,10 +20,10 @@ pub use search::{search, SearchResult};
 use crate::accounts::workers;
 use crate::dates;
 use crate::error::Coded;
-use crate::store::record::{from_row, sql_bool, Record};
+use crate::store::record::{sql_bool, Record};
 use crate::store::{Actor, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -176,7 +176,7 @@ impl Coded for ClientError {
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Client>> {
-    conn.query_row("SELECT * FROM clients WHERE id = ?1", [id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 /// The client, or `NotFound`.

@@ -10,11 +10,11 @@ use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
-use crate::store::record::{from_row, sql_bool};
+use crate::store::record::sql_bool;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -199,7 +199,7 @@ fn choose(p: &mut Problems, field: &str, list: &[Choice], value: &str, what: &st
 }
 
 pub fn get_hearing(conn: &Connection, id: &str) -> rusqlite::Result<Option<Hearing>> {
-    conn.prepare_cached("SELECT * FROM court_hearings WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 fn require_hearing(conn: &Connection, id: &str) -> Result<Hearing, PathwayError> {
@@ -207,7 +207,7 @@ fn require_hearing(conn: &Connection, id: &str) -> Result<Hearing, PathwayError>
 }
 
 pub fn get_bail(conn: &Connection, id: &str) -> rusqlite::Result<Option<BailDecision>> {
-    conn.prepare_cached("SELECT * FROM bail_decisions WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 /// Records a hearing, past or to come.

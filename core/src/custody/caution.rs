@@ -4,11 +4,10 @@ use crate::appointments::{self, AppointmentStatus, AppointmentView, NewAppointme
 use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{AllGiven, FieldError, Problems};
-use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -109,7 +108,7 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCaut
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<ConditionalCaution>> {
-    conn.prepare_cached("SELECT * FROM conditional_cautions WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 /// Books an appointment the caution's conditions require.

@@ -366,11 +366,11 @@ pub fn record_test(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
 }
 
 pub fn get_test(conn: &Connection, id: &str) -> rusqlite::Result<Option<TestOnArrest>> {
-    conn.prepare_cached("SELECT * FROM tests_on_arrest WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn get_assessment(conn: &Connection, id: &str) -> rusqlite::Result<Option<RequiredAssessment>> {
-    conn.prepare_cached("SELECT * FROM required_assessments WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 fn require_assessment(conn: &Connection, id: &str) -> Result<RequiredAssessment, PathwayError> {

@@ -165,7 +165,7 @@ pub fn within_warning_period(occurred_on: NaiveDate, given_on: NaiveDate, months
 }
 
 pub fn get_failure(conn: &Connection, id: &str) -> rusqlite::Result<Option<Failure>> {
-    conn.prepare_cached("SELECT * FROM drr_failures WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 fn require_failure(conn: &Connection, id: &str) -> Result<Failure, PathwayError> {
@@ -173,7 +173,7 @@ fn require_failure(conn: &Connection, id: &str) -> Result<Failure, PathwayError>
 }
 
 pub fn get_warning(conn: &Connection, id: &str) -> rusqlite::Result<Option<Warning>> {
-    conn.prepare_cached("SELECT * FROM drr_warnings WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn failures_of(conn: &Connection, order_id: &str) -> rusqlite::Result<Vec<Failure>> {

@@ -15,11 +15,11 @@ use crate::dates;
 use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
 use crate::store::hlc;
-use crate::store::record::{from_row, sql_bool};
+use crate::store::record::sql_bool;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -328,7 +328,7 @@ fn check_terms(p: &mut Problems, input: &NewOrder, today: NaiveDate) -> Option<T
 }
 
 pub fn get_order(conn: &Connection, id: &str) -> rusqlite::Result<Option<Order>> {
-    conn.prepare_cached("SELECT * FROM drr_orders WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub(crate) fn require_order(conn: &Connection, id: &str) -> Result<Order, PathwayError> {

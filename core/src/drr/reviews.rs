@@ -10,7 +10,7 @@ use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -81,7 +81,7 @@ pub(crate) fn new_review(store: &Store, actor: &Actor, order: &Order, day: Naive
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Review>> {
-    conn.prepare_cached("SELECT * FROM drr_reviews WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub(crate) fn require(conn: &Connection, id: &str) -> Result<Review, PathwayError> {

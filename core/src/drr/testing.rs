@@ -10,7 +10,7 @@ use crate::store::record::from_row;
 use crate::store::{Actor, Store, StoreError};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -111,7 +111,7 @@ pub struct DrrTestView {
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<DrrTest>> {
-    conn.prepare_cached("SELECT * FROM drr_tests WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 fn require(conn: &Connection, id: &str) -> Result<DrrTest, PathwayError> {

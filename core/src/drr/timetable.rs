@@ -12,7 +12,7 @@ use crate::store::record::from_row;
 use crate::store::{Actor, Store, StoreError, Write};
 use crate::text;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -79,7 +79,7 @@ pub struct SlotView {
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Slot>> {
-    conn.prepare_cached("SELECT * FROM drr_timetable WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn slots_of(conn: &Connection, order_id: &str) -> rusqlite::Result<Vec<Slot>> {

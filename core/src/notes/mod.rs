@@ -6,11 +6,10 @@ use crate::clients::family;
 use crate::codes::ErrorCode;
 use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::Choice;
-use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -144,7 +143,7 @@ pub fn record_contact(store: &mut Store, actor: &Actor, client_id: &str, input: 
 }
 
 fn get_note(conn: &Connection, id: &str) -> rusqlite::Result<Option<CaseNote>> {
-    conn.prepare_cached("SELECT * FROM case_notes WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 /// Adds a case note (append-only; a correction names the note it corrects).

@@ -300,7 +300,7 @@ pub(crate) fn choose_optional(p: &mut Problems, field: &str, list: &[Choice], va
 }
 
 pub fn get_spell(conn: &Connection, id: &str) -> rusqlite::Result<Option<PrisonSpell>> {
-    conn.prepare_cached("SELECT * FROM prison_spells WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn require_spell(conn: &Connection, id: &str) -> Result<PrisonSpell, PathwayError> {

@@ -9,11 +9,11 @@ use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems};
 use crate::reference::{self, choice, Choice};
-use crate::store::record::{from_row, sql_bool};
+use crate::store::record::sql_bool;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -97,7 +97,7 @@ pub struct EpisodeView {
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<TreatmentEpisode>> {
-    conn.prepare_cached("SELECT * FROM treatment_episodes WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 struct Checked {
