@@ -7,6 +7,7 @@ use ts_rs::TS;
 pub fn typescript() -> String {
     let cfg = ts_rs::Config::default();
     let decls = [
+        crate::codes::ErrorCode::decl(&cfg),
         crate::error::FieldError::decl(&cfg),
         crate::error::ErrorPayload::decl(&cfg),
         crate::accounts::roles::Role::decl(&cfg),
@@ -38,6 +39,9 @@ pub fn typescript() -> String {
         crate::appointments::OwnerType::decl(&cfg),
         crate::appointments::AppointmentStatus::decl(&cfg),
         crate::appointments::Variation::decl(&cfg),
+        crate::appointments::FailureDocument::decl(&cfg),
+        crate::appointments::ReportedTo::decl(&cfg),
+        crate::appointments::FailureReport::decl(&cfg),
         crate::appointments::AppointmentView::decl(&cfg),
         crate::appointments::NewAppointment::decl(&cfg),
         crate::appointments::NewOutcome::decl(&cfg),

@@ -1,4 +1,5 @@
 //! Errors as the worker sees them: a stable `code` the UI can act on and a sentence to read.
+use crate::codes::ErrorCode;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -6,20 +7,20 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct FieldError {
     pub field: String,
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), code, message: message.into() }
     }
 }
 
 /// What every command returns when it fails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ErrorPayload {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     /// Empty unless the error is about particular fields of a form.
     pub fields: Vec<FieldError>,
@@ -27,7 +28,7 @@ pub struct ErrorPayload {
 
 /// Implemented by every area's error enum so the shell can turn it into an [`ErrorPayload`].
 pub trait Coded: std::fmt::Display {
-    fn code(&self) -> String;
+    fn code(&self) -> ErrorCode;
     fn fields(&self) -> Vec<FieldError> {
         Vec::new()
     }
@@ -49,10 +50,10 @@ fn summary(fields: &[FieldError]) -> String {
 }
 
 impl Coded for ValidationErrors {
-    fn code(&self) -> String {
+    fn code(&self) -> ErrorCode {
         match self.0.as_slice() {
-            [one] => one.code.clone(),
-            _ => "validation.several".into(),
+            [one] => one.code,
+            _ => ErrorCode::ValidationSeveral,
         }
     }
     fn fields(&self) -> Vec<FieldError> {
@@ -67,7 +68,7 @@ impl From<FieldError> for ValidationErrors {
 }
 
 impl ValidationErrors {
-    pub fn one(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn one(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         ValidationErrors(vec![FieldError::new(field, code, message)])
     }
 }
@@ -92,5 +93,65 @@ impl Problems {
 
     pub fn into_error(self) -> ValidationErrors {
         ValidationErrors(self.0)
+    }
+
+    /// The end of a form's checks: nothing was found wrong, or every problem at once.
+    pub fn finish(self) -> Result<(), ValidationErrors> {
+        self.complete(Some(()))
+    }
+
+    /// The end of a form's checks: its values when each was given and nothing was found wrong,
+    /// or every problem at once (a missing value's problem is among them). Several values come
+    /// as a tuple of options through [`AllGiven::all`].
+    pub fn complete<T>(self, values: Option<T>) -> Result<T, ValidationErrors> {
+        match values {
+            Some(values) if self.is_empty() => Ok(values),
+            _ => Err(self.into_error()),
+        }
+    }
+}
+
+/// A form's checked values, each `None` where its field had a problem: all of them, or none.
+pub trait AllGiven {
+    type Values;
+    fn all(self) -> Option<Self::Values>;
+}
+
+macro_rules! all_given {
+    ($($value:ident: $kind:ident),+) => {
+        impl<$($kind),+> AllGiven for ($(Option<$kind>,)+) {
+            type Values = ($($kind,)+);
+            fn all(self) -> Option<Self::Values> {
+                let ($($value,)+) = self;
+                Some(($($value?,)+))
+            }
+        }
+    };
+}
+
+all_given!(a: A, b: B);
+all_given!(a: A, b: B, c: C);
+all_given!(a: A, b: B, c: C, d: D);
+all_given!(a: A, b: B, c: C, d: D, e: E);
+all_given!(a: A, b: B, c: C, d: D, e: E, f: F);
+all_given!(a: A, b: B, c: C, d: D, e: E, f: F, g: G);
+all_given!(a: A, b: B, c: C, d: D, e: E, f: F, g: G, h: H);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_is_complete_only_with_every_value_and_no_problem() {
+        let values = (Some(1), Some("court"));
+        assert_eq!(Problems::default().complete(values.all()).unwrap(), (1, "court"));
+        let mut p = Problems::default();
+        let missing: Option<i32> = p.check(Err(FieldError::new("date", ErrorCode::ValidationRequired, "Enter the date.")));
+        let err = p.complete((missing, Some("court")).all()).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::ValidationRequired);
+        let mut p = Problems::default();
+        p.push(FieldError::new("time", ErrorCode::ValidationTimeFormat, "Enter a time like 14:30."));
+        assert_eq!(p.complete(Some(1)).unwrap_err().fields().len(), 1, "a problem beside present values still fails");
+        assert!(Problems::default().finish().is_ok());
     }
 }

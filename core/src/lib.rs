@@ -6,6 +6,7 @@ pub mod boundary;
 pub mod calendar;
 pub mod clients;
 pub mod clock;
+pub mod codes;
 pub mod court;
 pub mod custody;
 pub mod dashboard;
@@ -25,4 +26,5 @@ pub mod store;
 pub mod text;
 pub mod timeline;
 
+pub use codes::ErrorCode;
 pub use error::{Coded, ErrorPayload, FieldError};

@@ -5,7 +5,7 @@ use crate::appointments::{self, Appointment, NewAppointment, OwnerType, PathwayE
 use crate::error::FieldError;
 use crate::reference::Choice;
 use crate::store::{Actor, Store};
-use crate::{court, custody, notes};
+use crate::{court, custody, notes, timeline};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -21,6 +21,8 @@ pub struct PathwayLists {
     pub bail_statuses: Vec<Choice>,
     pub contact_kinds: Vec<Choice>,
     pub cancelled_by: Vec<Choice>,
+    /// The stages a timeline is filtered by.
+    pub timeline_stages: Vec<Choice>,
 }
 
 pub fn lists() -> PathwayLists {
@@ -32,6 +34,7 @@ pub fn lists() -> PathwayLists {
         bail_statuses: court::BAIL_STATUSES.to_vec(),
         contact_kinds: notes::CONTACT_KINDS.to_vec(),
         cancelled_by: appointments::CANCELLED_BY.to_vec(),
+        timeline_stages: timeline::STAGES.to_vec(),
     }
 }
 

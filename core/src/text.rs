@@ -1,4 +1,5 @@
 //! Checks shared by every free-text field: length-limited, no control characters.
+use crate::codes::ErrorCode;
 use crate::error::FieldError;
 
 /// Trims `value` and checks it is at most `max` characters with no control characters.
@@ -9,12 +10,12 @@ pub fn optional(field: &str, label: &str, value: &str, max: usize) -> Result<Opt
         return Ok(None);
     }
     if trimmed.chars().count() > max {
-        return Err(FieldError::new(field, "validation.too_long", format!("{label} must be {max} characters or fewer.")));
+        return Err(FieldError::new(field, ErrorCode::ValidationTooLong, format!("{label} must be {max} characters or fewer.")));
     }
     if trimmed.chars().any(char::is_control) {
         return Err(FieldError::new(
             field,
-            "validation.control_characters",
+            ErrorCode::ValidationControlCharacters,
             format!("{label} contains characters that cannot be stored (such as tabs or line breaks). Retype it."),
         ));
     }
@@ -33,7 +34,7 @@ pub fn optional_multiline(field: &str, label: &str, value: &str, max: usize) -> 
 /// As [`optional`], but the field must be filled in.
 pub fn required(field: &str, label: &str, value: &str, max: usize) -> Result<String, FieldError> {
     optional(field, label, value, max)?
-        .ok_or_else(|| FieldError::new(field, "validation.required", format!("Enter {}.", label.to_lowercase())))
+        .ok_or_else(|| FieldError::new(field, ErrorCode::ValidationRequired, format!("Enter {}.", label.to_lowercase())))
 }
 
 #[cfg(test)]
@@ -48,14 +49,14 @@ mod tests {
     #[test]
     fn empty_required_field_asks_for_it() {
         let e = required("surname", "Surname", "   ", 100).unwrap_err();
-        assert_eq!(e.code, "validation.required");
+        assert_eq!(e.code, ErrorCode::ValidationRequired);
         assert_eq!(e.message, "Enter surname.");
     }
 
     #[test]
     fn overlong_and_control_characters_are_refused() {
         let long = "a".repeat(10_000);
-        assert_eq!(required("surname", "Surname", &long, 100).unwrap_err().code, "validation.too_long");
-        assert_eq!(required("surname", "Surname", "Smi\u{0}th", 100).unwrap_err().code, "validation.control_characters");
+        assert_eq!(required("surname", "Surname", &long, 100).unwrap_err().code, ErrorCode::ValidationTooLong);
+        assert_eq!(required("surname", "Surname", "Smi\u{0}th", 100).unwrap_err().code, ErrorCode::ValidationControlCharacters);
     }
 }

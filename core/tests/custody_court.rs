@@ -110,7 +110,7 @@ fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
 }
 
 fn code_of<T: std::fmt::Debug, E: Coded>(r: Result<T, E>) -> String {
-    r.map(|v| panic!("expected a refusal, got {v:?}")).unwrap_err().code()
+    r.map(|v| panic!("expected a refusal, got {v:?}")).unwrap_err().code().to_string()
 }
 
 #[test]
@@ -396,6 +396,36 @@ fn a_missed_restriction_on_bail_appointment_is_reported_as_a_breach() {
 
     let wrong_document = statement::produce(t.lead.store_mut(), &actor, &rob);
     assert_eq!(code_of(wrong_document), "pathway.not_allowed");
+}
+
+/// The record shows a failure's document and who it goes to from the appointment itself.
+#[test]
+fn a_failed_appointment_says_what_it_produces_and_who_it_goes_to() {
+    let mut t = team();
+    let john = t.register();
+    let test = t.test(&john, positive_for_opiates("23/11/2026", "07:15", "08:30"));
+    let assessment = t.book_initial(&john, &test, at("24/11/2026", "10:00", "Westbridge Recovery Hub"));
+    let ra = t.appointment_of(&assessment);
+    let (_hearing, bail) = bail_with_rob(&mut t, &john);
+    let actor = t.lead.actor();
+    let rob =
+        court::book_rob_appointment(t.lead.store_mut(), &actor, &bail, &at("25/11/2026", "11:00", "Westbridge Recovery Hub")).unwrap();
+    let view = |t: &Team, id: &str| {
+        let conn = t.lead.store().reader();
+        appointments::view(conn, appointments::require(conn, id).unwrap(), t.lead.store().clock().now()).unwrap()
+    };
+
+    let statement = view(&t, &ra).failure_report.expect("an assessment's failure produces a document");
+    assert_eq!(statement.document, appointments::FailureDocument::EvidentialStatement);
+    assert_eq!(statement.reported_to, appointments::ReportedTo::Police);
+    assert_eq!(statement.reported_label, "sent to the police");
+    assert!(view(&t, &ra).asks_remained, "RA3: attended and remained are two facts");
+
+    let notice = view(&t, &rob).failure_report.expect("a missed RoB appointment produces a document");
+    assert_eq!(notice.document, appointments::FailureDocument::BreachNotice);
+    assert_eq!(notice.reported_to, appointments::ReportedTo::Court);
+    assert_eq!(notice.produce_label, "Produce the breach of bail notice");
+    assert!(!view(&t, &rob).asks_remained);
 }
 
 #[test]

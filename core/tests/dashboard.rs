@@ -415,7 +415,12 @@ fn periods_are_chosen_from_today_and_typed_ones_are_checked() {
     assert_eq!(year.buckets().len(), 13, "a year reads by month");
 
     let codes = |from: &str, to: &str| -> Vec<String> {
-        Period::choose(&ask(PeriodChoice::Between, from, to), today).unwrap_err().0.into_iter().map(|e| e.code).collect()
+        Period::choose(&ask(PeriodChoice::Between, from, to), today)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.code.as_str().to_string())
+            .collect()
     };
     assert_eq!(codes("", "30/11/2026"), vec!["validation.required"]);
     assert_eq!(codes("31/02/2026", "30/11/2026"), vec!["validation.date_format"]);

@@ -22,11 +22,11 @@ fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
 }
 
 fn code_of<T: std::fmt::Debug, E: Coded>(r: Result<T, E>) -> String {
-    r.map(|v| panic!("expected a refusal, got {v:?}")).unwrap_err().code()
+    r.map(|v| panic!("expected a refusal, got {v:?}")).unwrap_err().code().to_string()
 }
 
 fn fields_of<T: std::fmt::Debug>(r: Result<T, PathwayError>) -> Vec<(String, String)> {
-    r.map(|v| panic!("expected a refusal, got {v:?}")).unwrap_err().fields().into_iter().map(|f| (f.field, f.code)).collect()
+    r.map(|v| panic!("expected a refusal, got {v:?}")).unwrap_err().fields().into_iter().map(|f| (f.field, f.code.to_string())).collect()
 }
 
 /// A 12-month order with a 12-month treatment and testing period and monthly reviews.

@@ -404,7 +404,7 @@ fn bad_input_is_refused_with_its_own_code_and_nothing_is_lost() {
         },
     )
     .unwrap_err();
-    let mut fields: Vec<(String, String)> = err.fields().into_iter().map(|f| (f.field, f.code)).collect();
+    let mut fields: Vec<(String, String)> = err.fields().into_iter().map(|f| (f.field, f.code.to_string())).collect();
     fields.sort();
     assert_eq!(
         fields,

@@ -4,7 +4,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
 use throughline_core::accounts::roles::Role;
-use throughline_core::accounts::{Installation, Session};
+use throughline_core::accounts::{Installation, Reading, Session};
+use throughline_core::ErrorCode;
 use throughline_core::{Coded, ErrorPayload};
 
 pub enum SessionState {
@@ -33,8 +34,8 @@ impl AppState {
 
 pub type CommandResult<T> = Result<T, ErrorPayload>;
 
-pub fn error(code: &str, message: &str) -> ErrorPayload {
-    ErrorPayload { code: code.into(), message: message.into(), fields: Vec::new() }
+pub fn error(code: ErrorCode, message: &str) -> ErrorPayload {
+    ErrorPayload { code, message: message.into(), fields: Vec::new() }
 }
 
 pub fn coded(e: impl Coded) -> ErrorPayload {
@@ -62,13 +63,66 @@ pub fn signed_in<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&mut Sessi
     match &mut *state {
         SessionState::SignedIn(session) => {
             if !roles.is_empty() && !session.has_any(roles) {
-                return Err(error("auth.forbidden", "Your role does not allow this. Ask your team lead if you need it."));
+                return Err(error(ErrorCode::AuthForbidden, "Your role does not allow this. Ask your team lead if you need it."));
             }
             session.touch();
             work(session)
         }
-        SessionState::Locked { .. } => Err(error("auth.locked", "Throughline locked itself. Enter your password to carry on.")),
-        SessionState::SignedOut => Err(error("auth.signed_out", "Sign in first.")),
+        SessionState::Locked { .. } => Err(locked()),
+        SessionState::SignedOut => Err(signed_out()),
+    }
+}
+
+fn locked() -> ErrorPayload {
+    error(ErrorCode::AuthLocked, "Throughline locked itself. Enter your password to carry on.")
+}
+
+fn signed_out() -> ErrorPayload {
+    error(ErrorCode::AuthSignedOut, "Sign in first.")
+}
+
+/// Runs a read for the signed-in worker if they hold one of `roles`, on a connection of its
+/// own and a thread kept for blocking work: the session is held only to check the worker and
+/// take the connection, then to give it back, so a long read (a team's flags) neither keeps the
+/// next command waiting nor takes one of the few threads commands start on. A read that began
+/// before the session locked or changed hands returns nothing of what it read.
+pub async fn reading<T, W>(app: &AppState, roles: &[Role], work: W) -> CommandResult<T>
+where
+    T: Send + 'static,
+    W: FnOnce(&Reading) -> CommandResult<T> + Send + 'static,
+{
+    let reading = begin_reading(app, roles)?;
+    let done = tauri::async_runtime::spawn_blocking(move || {
+        let result = work(&reading);
+        (reading, result)
+    })
+    .await;
+    match done {
+        Ok((reading, result)) => end_reading(app, reading, result),
+        Err(_) => Err(error(ErrorCode::AppInterrupted, "Throughline could not finish reading this. Try again.")),
+    }
+}
+
+/// A read run where it is called: for tests, which hold the session on this thread.
+#[cfg(test)]
+pub fn read_here<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&Reading) -> CommandResult<T>) -> CommandResult<T> {
+    let reading = begin_reading(app, roles)?;
+    let result = work(&reading);
+    end_reading(app, reading, result)
+}
+
+fn begin_reading(app: &AppState, roles: &[Role]) -> CommandResult<Reading> {
+    signed_in(app, roles, |s| s.start_reading().map_err(coded))
+}
+
+fn end_reading<T>(app: &AppState, reading: Reading, result: CommandResult<T>) -> CommandResult<T> {
+    match &mut *app.session() {
+        SessionState::SignedIn(session) => match session.finish_reading(reading) {
+            true => result,
+            false => Err(signed_out()),
+        },
+        SessionState::Locked { .. } => Err(locked()),
+        SessionState::SignedOut => Err(signed_out()),
     }
 }
 
@@ -135,7 +189,7 @@ mod tests {
         let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
         sign_in(&app, "dan", "custody-suite-seven");
         let refused = signed_in(&app, &[Role::Administrator], |_| Ok(())).unwrap_err();
-        assert_eq!(refused.code, "auth.forbidden");
+        assert_eq!(refused.code, ErrorCode::AuthForbidden);
         assert!(signed_in(&app, &Role::CASEWORK, |_| Ok(())).is_ok());
     }
 
@@ -143,7 +197,7 @@ mod tests {
     fn nothing_runs_when_signed_out() {
         let dir = tempfile::tempdir().unwrap();
         let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
-        assert_eq!(signed_in(&app, &[], |_| Ok(())).unwrap_err().code, "auth.signed_out");
+        assert_eq!(signed_in(&app, &[], |_| Ok(())).unwrap_err().code, ErrorCode::AuthSignedOut);
     }
 
     #[test]
@@ -159,8 +213,42 @@ mod tests {
             Ok(())
         })
         .unwrap_err();
-        assert_eq!(err.code, "auth.locked");
+        assert_eq!(err.code, ErrorCode::AuthLocked);
         assert!(!ran);
         assert!(matches!(&*app.session(), SessionState::Locked { login } if login == "dan"));
+    }
+
+    #[test]
+    fn a_read_leaves_the_session_free_while_it_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
+        sign_in(&app, "dan", "custody-suite-seven");
+        let read = read_here(&app, &[], |r| {
+            // Another command runs meanwhile (this would wait for ever if the read held the session).
+            signed_in(&app, &[], |_| Ok(()))?;
+            Ok(r.store().reader().query_row("SELECT count(*) FROM workers", [], |row| row.get::<_, i64>(0)).unwrap())
+        });
+        assert_eq!(read.unwrap(), 2);
+        assert_eq!(read_here(&app, &[Role::Administrator], |_| Ok(())).unwrap_err().code, ErrorCode::AuthForbidden, "roles are checked");
+    }
+
+    #[test]
+    fn a_read_that_outlives_the_session_shows_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
+        sign_in(&app, "dan", "custody-suite-seven");
+        let read = read_here(&app, &[], |_| {
+            lock(&mut app.session(), "locked by the worker");
+            Ok("what was read")
+        });
+        assert_eq!(read.unwrap_err().code, ErrorCode::AuthLocked);
+        assert_eq!(read_here(&app, &[], |_| Ok(())).unwrap_err().code, ErrorCode::AuthLocked, "a locked session refuses reads");
+
+        sign_in(&app, "dan", "custody-suite-seven");
+        let read = read_here(&app, &[], |_| {
+            sign_in(&app, "chris", "kettle-lantern-harbour");
+            Ok("what dan's session read")
+        });
+        assert_eq!(read.unwrap_err().code, ErrorCode::AuthSignedOut, "another worker signed in meanwhile");
     }
 }

@@ -84,7 +84,7 @@ async fn custody_then_court() {
     j.shot("failed-to-attend").await;
 
     // The evidential statement, from the recorded facts; marked sent, the flag clears.
-    j.click("#custody .produce-statement").await;
+    j.click("#custody .produce-document").await;
     j.wait_for_text(".document", "Kyle Brennan").await;
     j.wait_for_text(".document", "did not attend").await;
     j.wait_for_text(".document", "Leeds Bridewell").await;
@@ -128,7 +128,7 @@ async fn custody_then_court() {
     j.shot("rob-missed").await;
 
     // The breach of bail notice, reported: the flag clears.
-    j.click("#court .produce-notice").await;
+    j.click("#court .produce-document").await;
     j.wait_for_text(".document", "Restriction on Bail").await;
     j.shot("breach-notice").await;
     j.click(".mark-sent").await;

@@ -1,6 +1,7 @@
-//! Flags people act on, in the real app on the demo team: a custody worker's Today opens with
-//! an urgent statutory flag and sums up the whole-case ones; a team lead reads the team's flags
-//! as counts, opens one count as a list and reaches the client behind a flag.
+//! Flags people act on, in the real app on a large demo team: a custody worker's Today opens
+//! with an urgent statutory flag and sums up the whole-case ones; a team lead reads the team's
+//! flags as counts, opens one count as a list and reaches the client behind a flag; and the
+//! search box answers while the team's flags are being worked out.
 mod common;
 use common::Journey;
 use std::sync::Arc;
@@ -9,7 +10,12 @@ use throughline_core::demo;
 
 #[tokio::test]
 async fn today_leads_with_urgent_flags_and_a_team_lead_opens_a_count() {
-    let mut j = Journey::start_with("flags", |dir| demo::create_installation(dir, Arc::new(SystemClock), 7, 300).expect("demo team")).await;
+    // A district-sized register (the people with a pathway history as in the demo) makes the
+    // Team flags screen long enough to work out for the check at the end; made in about 30 s.
+    let mut j = Journey::start_with("flags", |dir| {
+        demo::create_team(dir, Arc::new(SystemClock), 7, LARGE_REGISTER, WITH_HISTORY).expect("demo team")
+    })
+    .await;
 
     // The custody worker's Today: the first flag is urgent and statutory; consent and contact
     // come after, as one line per rule.
@@ -50,5 +56,47 @@ async fn today_leads_with_urgent_flags_and_a_team_lead_opens_a_count() {
     j.wait_for_heading("Caseloads").await;
     j.wait_for(".caseload-size .open-client").await;
     j.shot("team-caseloads-with-flags").await;
+
+    // The search box answers while Team flags is worked out for the whole team: typed after
+    // Team flags began, its people are listed before Team flags has finished.
+    j.click("#nav-find").await;
+    j.wait_for_heading("Find a person").await;
+    j.c().execute(WATCH_SEARCH_DURING_TEAM_FLAGS, vec![]).await.expect("start Team flags and watch the search");
+    j.fill("search", "smith").await;
+    j.wait_for("#search-results .search-result").await;
+    j.shot("search-answers-during-team-flags").await;
+    let t = j.c().execute_async(WHEN_TEAM_FLAGS_ENDS, vec![]).await.expect("Team flags finishes");
+    let ms = |k: &str| t[k].as_f64().unwrap_or_else(|| panic!("{k} in {t}"));
+    let (began, typed, answered, ended) = (ms("began"), ms("typed"), ms("answered"), ms("ended"));
+    println!(
+        "Team flags took {:.0} ms; the search answered {:.0} ms after the last key, {:.0} ms before Team flags finished",
+        ended - began,
+        answered - typed,
+        ended - answered
+    );
+    assert!(began < typed && answered < ended, "the search answered while Team flags was running: {t}");
     j.finish().await;
 }
+
+/// People on the register, and how many of them have a pathway history.
+const LARGE_REGISTER: usize = 100_000;
+const WITH_HISTORY: usize = 2_000;
+
+/// Starts Team flags as the Team flags screen asks for it, and notes when the last key was
+/// typed into the search box and when the first person found is listed.
+const WATCH_SEARCH_DURING_TEAM_FLAGS: &str = r##"
+const probe = { began: performance.now(), typed: null, answered: null, ended: null };
+window.__probe = probe;
+document.getElementById("search").addEventListener("input", () => { probe.typed = performance.now(); probe.answered = null; });
+new MutationObserver(() => {
+  if (probe.typed !== null && probe.answered === null && document.querySelector("#search-results .search-result")) probe.answered = performance.now();
+}).observe(document.body, { childList: true, subtree: true });
+probe.done = window.__TAURI_INTERNALS__.invoke("team_flags").then(() => { probe.ended = performance.now(); });
+"##;
+
+/// Waits for Team flags to finish and returns the times noted.
+const WHEN_TEAM_FLAGS_ENDS: &str = r#"
+const done = arguments[arguments.length - 1];
+const p = window.__probe;
+p.done.then(() => done({ began: p.began, typed: p.typed, answered: p.answered, ended: p.ended }), (e) => done({ error: String(e && e.message || e) }));
+"#;

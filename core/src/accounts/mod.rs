@@ -6,14 +6,16 @@ pub mod settings;
 pub mod workers;
 
 use crate::clock::Clock;
+use crate::codes::ErrorCode;
 use crate::error::{Coded, FieldError, ValidationErrors};
-use crate::store::{Actor, DatabaseKey, Store, StoreError};
+use crate::store::{Actor, DatabaseKey, ReadStore, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use keyslots::{PendingFailure, RecoveryKey, SlotFile, RECOVERY_LABEL};
 use roles::Role;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 use workers::{NewWorker, Worker, WorkerView};
@@ -54,17 +56,17 @@ impl From<rusqlite::Error> for AccountError {
 }
 
 impl Coded for AccountError {
-    fn code(&self) -> String {
+    fn code(&self) -> ErrorCode {
         match self {
-            AccountError::NotSetUp => "auth.not_set_up".into(),
-            AccountError::AlreadySetUp => "auth.already_set_up".into(),
-            AccountError::SignInFailed => "auth.sign_in_failed".into(),
-            AccountError::SlowedDown(_) => "auth.slowed_down".into(),
-            AccountError::RecoveryKeyWrong => "auth.recovery_key_wrong".into(),
-            AccountError::UnknownWorker => "auth.unknown_worker".into(),
+            AccountError::NotSetUp => ErrorCode::AuthNotSetUp,
+            AccountError::AlreadySetUp => ErrorCode::AuthAlreadySetUp,
+            AccountError::SignInFailed => ErrorCode::AuthSignInFailed,
+            AccountError::SlowedDown(_) => ErrorCode::AuthSlowedDown,
+            AccountError::RecoveryKeyWrong => ErrorCode::AuthRecoveryKeyWrong,
+            AccountError::UnknownWorker => ErrorCode::AuthUnknownWorker,
             AccountError::Invalid(v) => v.code(),
             AccountError::Store(s) => s.code(),
-            AccountError::Files(..) => "store.files".into(),
+            AccountError::Files(..) => ErrorCode::StoreFiles,
         }
     }
     fn fields(&self) -> Vec<FieldError> {
@@ -322,13 +324,71 @@ pub struct Session {
     dir: PathBuf,
     settings: settings::TeamSettings,
     last_activity: DateTime<Utc>,
+    /// Tells this session's readings from those of a session since locked or ended.
+    id: u64,
+    /// Read connections kept for the next readings.
+    readers: Vec<ReadStore>,
+}
+
+/// Read connections kept open between readings; more are opened when reads overlap.
+const KEPT_READERS: usize = 2;
+
+static SESSIONS: AtomicU64 = AtomicU64::new(1);
+
+/// What a read needs, on a connection of its own, so the session is free while it runs: the
+/// worker and team settings as they were when it began.
+pub struct Reading {
+    store: ReadStore,
+    worker: Worker,
+    settings: settings::TeamSettings,
+    session: u64,
+}
+
+impl Reading {
+    pub fn store(&self) -> &ReadStore {
+        &self.store
+    }
+
+    pub fn worker(&self) -> &Worker {
+        &self.worker
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        self.worker.has_any(roles)
+    }
+
+    pub fn team_settings(&self) -> settings::TeamSettings {
+        self.settings.clone()
+    }
 }
 
 impl Session {
     fn start(store: Store, worker: Worker, key: DatabaseKey, dir: PathBuf) -> Result<Session, AccountError> {
         let settings = settings::load(store.reader())?;
         let last_activity = store.clock().now();
-        Ok(Session { store, worker, key, dir, settings, last_activity })
+        let id = SESSIONS.fetch_add(1, Ordering::Relaxed);
+        Ok(Session { store, worker, key, dir, settings, last_activity, id, readers: Vec::new() })
+    }
+
+    /// A connection for one read, kept from an earlier reading or opened now.
+    pub fn start_reading(&mut self) -> Result<Reading, AccountError> {
+        let store = match self.readers.pop() {
+            Some(kept) => kept,
+            None => self.store.open_reader(&self.dir.join(DATABASE_FILE), &self.key)?,
+        };
+        Ok(Reading { store, worker: self.worker.clone(), settings: self.settings.clone(), session: self.id })
+    }
+
+    /// Takes a reading's connection back. False when the reading began in another session
+    /// (this one was signed in since): what it read must not be shown.
+    pub fn finish_reading(&mut self, reading: Reading) -> bool {
+        if reading.session != self.id {
+            return false;
+        }
+        if self.readers.len() < KEPT_READERS {
+            self.readers.push(reading.store);
+        }
+        true
     }
 
     pub fn worker(&self) -> &Worker {
@@ -388,7 +448,7 @@ impl Session {
         if workers::by_login(self.store.reader(), &worker.login)?.is_some() {
             return Err(ValidationErrors::one(
                 "login",
-                "validation.login_taken",
+                ErrorCode::ValidationLoginTaken,
                 "Another worker already has that sign-in name. Choose a different one.",
             )
             .into());
@@ -427,9 +487,12 @@ impl Session {
         let label = slots.label_for_login(&self.worker.login);
         let still_theirs = slots.slot_mut(&label).and_then(|slot| keyslots::unwrap(slot, current.as_bytes())).is_some();
         if !still_theirs {
-            return Err(
-                ValidationErrors::one("current_password", "auth.current_password_wrong", "Your current password is not right.").into()
-            );
+            return Err(ValidationErrors::one(
+                "current_password",
+                ErrorCode::AuthCurrentPasswordWrong,
+                "Your current password is not right.",
+            )
+            .into());
         }
         slots.put(&label, new.as_bytes(), &self.key);
         let actor = self.actor();

@@ -1,5 +1,6 @@
 //! Team settings: the policy defaults of domain.md, changeable by an administrator. Each
 //! setting is stored as its own record, so a change syncs and shows in the history alone.
+use crate::codes::ErrorCode;
 use crate::error::{FieldError, ValidationErrors};
 use crate::store::record::{from_row, Record};
 use crate::store::{StoreError, Write};
@@ -106,10 +107,10 @@ pub fn load(conn: &Connection) -> rusqlite::Result<TeamSettings> {
 pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
     let mut errors = Vec::new();
     if !(1..=60).contains(&s.idle_lock_minutes) {
-        errors.push(FieldError::new("idle_lock_minutes", "validation.idle_lock_range", "Choose between 1 and 60 minutes."));
+        errors.push(FieldError::new("idle_lock_minutes", ErrorCode::ValidationIdleLockRange, "Choose between 1 and 60 minutes."));
     }
     if !(1..=36).contains(&s.consent_review_months) {
-        errors.push(FieldError::new("consent_review_months", "validation.consent_review_range", "Choose between 1 and 36 months."));
+        errors.push(FieldError::new("consent_review_months", ErrorCode::ValidationConsentReviewRange, "Choose between 1 and 36 months."));
     }
     let ranges: [(&str, u32, u32, u32, &str); 10] = [
         ("assessment_booking_days", s.assessment_booking_days, 0, 7, "days"),
@@ -125,7 +126,7 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
     ];
     for (field, value, low, high, unit) in ranges {
         if !(low..=high).contains(&value) {
-            errors.push(FieldError::new(field, "validation.setting_range", format!("Choose between {low} and {high} {unit}.")));
+            errors.push(FieldError::new(field, ErrorCode::ValidationSettingRange, format!("Choose between {low} and {high} {unit}.")));
         }
     }
     if errors.is_empty() {

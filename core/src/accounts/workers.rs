@@ -1,6 +1,7 @@
 //! Worker accounts: who can sign in, and with which roles.
 use super::permissions::Permission;
 use super::roles::{self, Role};
+use crate::codes::ErrorCode;
 use crate::error::{FieldError, ValidationErrors};
 use crate::store::record::{from_row, sql_bool, Record};
 use crate::text;
@@ -81,12 +82,12 @@ pub fn check_password(field: &str, password: &str) -> Result<(), FieldError> {
     if n < PASSWORD_MIN {
         return Err(FieldError::new(
             field,
-            "validation.password_too_short",
+            ErrorCode::ValidationPasswordTooShort,
             format!("Use at least {PASSWORD_MIN} characters. Three random words make a good password."),
         ));
     }
     if n > 200 {
-        return Err(FieldError::new(field, "validation.too_long", "Use 200 characters or fewer."));
+        return Err(FieldError::new(field, ErrorCode::ValidationTooLong, "Use 200 characters or fewer."));
     }
     Ok(())
 }
@@ -96,7 +97,7 @@ pub fn check_login(field: &str, login: &str) -> Result<String, FieldError> {
     if login.chars().count() < 2 || !login.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
         return Err(FieldError::new(
             field,
-            "validation.login_format",
+            ErrorCode::ValidationLoginFormat,
             "Use 2 to 40 letters, digits, dots, dashes or underscores, such as amira.khan.",
         ));
     }
@@ -109,7 +110,7 @@ pub fn validate(input: &NewWorker, now: DateTime<Utc>, id: String) -> Result<Wor
     let name = text::required("display_name", "Full name", &input.display_name, 100).map_err(|e| errors.push(e)).ok();
     let login = check_login("login", &input.login).map_err(|e| errors.push(e)).ok();
     if input.roles.is_empty() {
-        errors.push(FieldError::new("roles", "validation.roles_required", "Choose at least one role."));
+        errors.push(FieldError::new("roles", ErrorCode::ValidationRolesRequired, "Choose at least one role."));
     }
     if let Err(e) = check_password("password", &input.password) {
         errors.push(e);
@@ -127,7 +128,7 @@ pub fn by_login(conn: &Connection, login: &str) -> rusqlite::Result<Option<Worke
 }
 
 pub fn by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<Worker>> {
-    conn.query_row("SELECT * FROM workers WHERE id = ?1", [id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn all(conn: &Connection) -> rusqlite::Result<Vec<Worker>> {

@@ -6,7 +6,8 @@ use crate::accounts::permissions::Permission;
 use crate::accounts::roles::Role;
 use crate::calendar::when;
 use crate::clients::{self, ClientError, ClientStatus};
-use crate::error::{Coded, FieldError, Problems, ValidationErrors};
+use crate::codes::ErrorCode;
+use crate::error::{AllGiven, Coded, FieldError, Problems, ValidationErrors};
 use crate::reference::{choice, Choice};
 use crate::store::hlc;
 use crate::store::record::from_row;
@@ -56,11 +57,11 @@ impl From<ClientError> for PathwayError {
 }
 
 impl Coded for PathwayError {
-    fn code(&self) -> String {
+    fn code(&self) -> ErrorCode {
         match self {
             PathwayError::Invalid(v) => v.code(),
-            PathwayError::NotFound(_) => "pathway.not_found".into(),
-            PathwayError::NotAllowed(_) => "pathway.not_allowed".into(),
+            PathwayError::NotFound(_) => ErrorCode::PathwayNotFound,
+            PathwayError::NotAllowed(_) => ErrorCode::PathwayNotAllowed,
             PathwayError::Store(s) => s.code(),
         }
     }
@@ -147,6 +148,66 @@ impl OwnerType {
             OwnerType::General => Permission::Casework.roles(),
         }
     }
+
+    /// The document a failure to attend (or remain) produces, and who it goes to: a required
+    /// assessment's is evidence of the s12 offence for the police, a Restriction on Bail
+    /// appointment's a breach of bail for the court. Other failures produce none here.
+    pub fn failure_report(self) -> Option<FailureReport> {
+        match self {
+            OwnerType::RequiredAssessment => Some(FailureReport {
+                document: FailureDocument::EvidentialStatement,
+                document_label: "Evidential statement".into(),
+                produce_label: "Produce the evidential statement".into(),
+                reprint_label: "Reprint the statement".into(),
+                reported_to: ReportedTo::Police,
+                reported_label: "sent to the police".into(),
+            }),
+            OwnerType::RestrictionOnBail => Some(FailureReport {
+                document: FailureDocument::BreachNotice,
+                document_label: "Breach notice".into(),
+                produce_label: "Produce the breach of bail notice".into(),
+                reprint_label: "Reprint the breach notice".into(),
+                reported_to: ReportedTo::Court,
+                reported_label: "reported to the court".into(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// RA3: at a required assessment, attending and remaining for the whole of it are two facts.
+    pub fn asks_remained(self) -> bool {
+        self == OwnerType::RequiredAssessment
+    }
+}
+
+/// A document produced when a person fails to attend or remain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureDocument {
+    EvidentialStatement,
+    BreachNotice,
+}
+
+/// Who a failure's document is reported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportedTo {
+    Police,
+    Court,
+}
+
+/// What a failed appointment produces and who it goes to, in the words the record shows, so the
+/// screens need not know which stage owns the appointment.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FailureReport {
+    pub document: FailureDocument,
+    /// "Evidential statement", as in "Evidential statement produced 6 Mar 2026".
+    pub document_label: String,
+    pub produce_label: String,
+    pub reprint_label: String,
+    pub reported_to: ReportedTo,
+    /// "sent to the police", as in "Mark as sent to the police".
+    pub reported_label: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -252,6 +313,10 @@ pub struct AppointmentView {
     pub failure_document_at: Option<DateTime<Utc>>,
     pub failure_reported_at: Option<DateTime<Utc>>,
     pub variations: Vec<Variation>,
+    /// What a failure of this appointment produces; none when it produces no document here.
+    pub failure_report: Option<FailureReport>,
+    /// Whether its outcome also says if the person remained (RA3).
+    pub asks_remained: bool,
 }
 
 /// What a worker types to book an appointment or vary its time.
@@ -280,7 +345,7 @@ pub struct NewOutcome {
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Appointment>> {
-    conn.prepare_cached("SELECT * FROM appointments WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn require(conn: &Connection, id: &str) -> Result<Appointment, PathwayError> {
@@ -314,7 +379,7 @@ pub(crate) fn check_booking(
         id => match crate::accounts::workers::by_id(conn, id) {
             Ok(Some(w)) if w.active => Some(w.id),
             _ => {
-                p.push(FieldError::new("worker_id", "validation.not_in_list", "Choose an active worker from the list."));
+                p.push(FieldError::new("worker_id", ErrorCode::ValidationNotInList, "Choose an active worker from the list."));
                 None
             }
         },
@@ -358,9 +423,7 @@ pub fn book_general(store: &mut Store, actor: &Actor, client_id: &str, input: &N
     let client = open_client(store.reader(), client_id)?;
     let mut p = Problems::default();
     let booking = check_booking(&mut p, store.reader(), actor, input, None);
-    let Some(booking) = booking.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let booking = p.complete(booking)?;
     let id = crate::ids::new_id(store.clock());
     store.write(actor, |w| create(w, id.clone(), &client.id, OwnerType::General, &client.id, booking))?;
     Ok(id)
@@ -400,12 +463,7 @@ pub fn reschedule(
             p.push(e);
         }
     }
-    let (Some(at), Some(place)) = (at, place) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (at, place) = p.complete((at, place).all())?;
     let after = Appointment { at, place: place.unwrap_or_else(|| before.place.clone()), ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
     Ok(())
@@ -416,7 +474,12 @@ pub fn cancel(store: &mut Store, actor: &Actor, appointment_id: &str, cancelled_
     let before = require(store.reader(), appointment_id)?;
     refuse_unless_scheduled(&before, "cancelled")?;
     if !matches!(cancelled_by, "client" | "service") {
-        return Err(ValidationErrors::one("cancelled_by", "validation.required", "Choose who cancelled: the client or the service.").into());
+        return Err(ValidationErrors::one(
+            "cancelled_by",
+            ErrorCode::ValidationRequired,
+            "Choose who cancelled: the client or the service.",
+        )
+        .into());
     }
     let after = Appointment {
         status: AppointmentStatus::Cancelled,
@@ -435,14 +498,14 @@ pub(crate) fn check_outcome(before: &Appointment, input: &NewOutcome, now: DateT
         "attended" => Some(AppointmentStatus::Attended),
         "did_not_attend" => Some(AppointmentStatus::DidNotAttend),
         _ => {
-            p.push(FieldError::new("outcome", "validation.required", "Choose whether the person attended."));
+            p.push(FieldError::new("outcome", ErrorCode::ValidationRequired, "Choose whether the person attended."));
             None
         }
     };
     if before.at > now {
         p.push(FieldError::new(
             "outcome",
-            "validation.outcome_in_future",
+            ErrorCode::ValidationOutcomeInFuture,
             format!("This appointment is not until {}. Record what happened once it has taken place.", when::display(before.at)),
         ));
     }
@@ -451,13 +514,17 @@ pub(crate) fn check_outcome(before: &Appointment, input: &NewOutcome, now: DateT
         (Some(AppointmentStatus::DidNotAttend), Some(_)) => {
             p.push(FieldError::new(
                 "remained",
-                "validation.remained_without_attended",
+                ErrorCode::ValidationRemainedWithoutAttended,
                 "A person who did not attend cannot have remained. Record them as attended, or leave 'remained' blank.",
             ));
             None
         }
         (Some(AppointmentStatus::Attended), None) if assessment => {
-            p.push(FieldError::new("remained", "validation.required", "Record whether the person remained for the whole assessment."));
+            p.push(FieldError::new(
+                "remained",
+                ErrorCode::ValidationRequired,
+                "Record whether the person remained for the whole assessment.",
+            ));
             None
         }
         (_, r) if assessment => r,
@@ -560,6 +627,8 @@ pub fn view(conn: &Connection, a: Appointment, now: DateTime<Utc>) -> rusqlite::
         failed: a.is_failure(),
         awaiting_outcome: a.status == AppointmentStatus::Scheduled && a.at <= now,
         variations: variations(conn, &a.id)?,
+        failure_report: a.owner_type.failure_report(),
+        asks_remained: a.owner_type.asks_remained(),
         id: a.id,
         client_id: a.client_id,
         owner_type: a.owner_type,

@@ -1,6 +1,7 @@
 //! Appointment times as workers type and read them: a London date and a 24-hour time, stored
 //! as a UTC instant. chrono-tz decides what a local time means, so the two clock changes a year
 //! are refused clearly rather than guessed.
+use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems};
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc};
@@ -95,28 +96,28 @@ fn repeated_around(local: NaiveDateTime) -> (String, String) {
 /// the worker must change. `what` names the moment in messages ("the appointment").
 pub fn instant(p: &mut Problems, date_field: &str, time_field: &str, date: &str, time: &str, what: &str) -> Option<DateTime<Utc>> {
     let day = if date.trim().is_empty() {
-        p.push(FieldError::new(date_field, "validation.required", format!("Enter the date of {what}.")));
+        p.push(FieldError::new(date_field, ErrorCode::ValidationRequired, format!("Enter the date of {what}.")));
         None
     } else {
         let parsed = dates::parse(date);
         if parsed.is_none() {
             p.push(FieldError::new(
                 date_field,
-                "validation.date_format",
+                ErrorCode::ValidationDateFormat,
                 format!("Enter the date of {what} as day/month/year, like 23/11/2026."),
             ));
         }
         parsed
     };
     let clock_time = if time.trim().is_empty() {
-        p.push(FieldError::new(time_field, "validation.required", format!("Enter the time of {what}.")));
+        p.push(FieldError::new(time_field, ErrorCode::ValidationRequired, format!("Enter the time of {what}.")));
         None
     } else {
         let parsed = parse_time(time);
         if parsed.is_none() {
             p.push(FieldError::new(
                 time_field,
-                "validation.time_format",
+                ErrorCode::ValidationTimeFormat,
                 format!("Enter the time of {what} in 24-hour hours and minutes, like 14:30."),
             ));
         }
@@ -129,7 +130,7 @@ pub fn instant(p: &mut Problems, date_field: &str, time_field: &str, date: &str,
             let (from, to) = gap_around(local);
             p.push(FieldError::new(
                 time_field,
-                "validation.time_does_not_exist",
+                ErrorCode::ValidationTimeDoesNotExist,
                 format!(
                     "{} does not exist on {}: the clocks go forward that night, so times from {from} to just before {to} are skipped. Enter a time before {from} or from {to}.",
                     local.format("%H:%M"),
@@ -142,7 +143,7 @@ pub fn instant(p: &mut Problems, date_field: &str, time_field: &str, date: &str,
             let (from, to) = repeated_around(local);
             p.push(FieldError::new(
                 time_field,
-                "validation.time_ambiguous",
+                ErrorCode::ValidationTimeAmbiguous,
                 format!(
                     "{} happens twice on {}: the clocks go back that night, so {from} to {to} is repeated. Choose a time outside {from}–{to}, or record it as {from} or {to}, whichever is nearer.",
                     local.format("%H:%M"),
@@ -184,7 +185,7 @@ mod tests {
     fn the_skipped_hour_in_march_is_refused_naming_the_gap() {
         let mut p = Problems::default();
         assert_eq!(instant(&mut p, "d", "t", "29/03/2026", "01:30", "it"), None);
-        assert_eq!(p.0[0].code, "validation.time_does_not_exist");
+        assert_eq!(p.0[0].code, ErrorCode::ValidationTimeDoesNotExist);
         assert_eq!(p.0[0].field, "t");
         assert!(p.0[0].message.contains("from 01:00 to just before 02:00"), "{}", p.0[0].message);
     }
@@ -193,7 +194,7 @@ mod tests {
     fn the_repeated_hour_in_october_is_refused() {
         let mut p = Problems::default();
         assert_eq!(instant(&mut p, "d", "t", "25/10/2026", "01:30", "it"), None);
-        assert_eq!(p.0[0].code, "validation.time_ambiguous");
+        assert_eq!(p.0[0].code, ErrorCode::ValidationTimeAmbiguous);
         assert!(p.0[0].message.contains("outside 01:00–02:00"), "{}", p.0[0].message);
     }
 

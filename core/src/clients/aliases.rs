@@ -1,6 +1,7 @@
 //! Other names a person is known by. Each is a record of its own; removing one keeps it,
 //! marked removed, so the history stays whole.
 use super::{refuse_if_merged, require, ClientError};
+use crate::codes::ErrorCode;
 use crate::error::{FieldError, ValidationErrors};
 use crate::store::record::from_row;
 use crate::store::{Actor, Store};
@@ -76,7 +77,12 @@ pub fn add(store: &mut Store, actor: &Actor, client_id: &str, input: &NewAlias) 
     let (surname, forenames) = match (surname, forenames) {
         (Ok(s), Ok(f)) if s.is_some() || f.is_some() => (s.unwrap_or_default(), f.unwrap_or_default()),
         (Ok(_), Ok(_)) => {
-            return Err(ValidationErrors::one("alias_surname", "validation.required", "Enter the other surname, forenames or both.").into())
+            return Err(ValidationErrors::one(
+                "alias_surname",
+                ErrorCode::ValidationRequired,
+                "Enter the other surname, forenames or both.",
+            )
+            .into())
         }
         (s, f) => return Err(ValidationErrors([s.err(), f.err()].into_iter().flatten().collect::<Vec<FieldError>>()).into()),
     };

@@ -3,6 +3,7 @@ use super::search::{results, SearchResult};
 use super::{refuse_if_merged, require, Client, ClientError};
 use crate::accounts::roles::Role;
 use crate::accounts::workers;
+use crate::codes::ErrorCode;
 use crate::error::ValidationErrors;
 use crate::store::record::from_row;
 use crate::store::{Actor, Store};
@@ -20,7 +21,7 @@ pub fn allocate(store: &mut Store, actor: &Actor, client_id: &str, worker_id: Op
         if !ok {
             return Err(ValidationErrors::one(
                 "allocated_worker_id",
-                "validation.worker_cannot_hold_caseload",
+                ErrorCode::ValidationWorkerCannotHoldCaseload,
                 "Choose an active worker who works with clients.",
             )
             .into());

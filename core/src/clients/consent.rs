@@ -1,5 +1,6 @@
 //! Consent to share (domain.md): when given, with which agencies, when to review, withdrawn.
 use super::{refuse_if_merged, require, ClientError};
+use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::FieldError;
 use crate::error::Problems;
@@ -52,9 +53,9 @@ fn date(field: &str, label: &str, typed: &str) -> Result<Option<NaiveDate>, Fiel
     if typed.trim().is_empty() {
         return Ok(None);
     }
-    dates::parse(typed)
-        .map(Some)
-        .ok_or_else(|| FieldError::new(field, "validation.date_format", format!("Enter {label} as day/month/year, like 23/11/2026.")))
+    dates::parse(typed).map(Some).ok_or_else(|| {
+        FieldError::new(field, ErrorCode::ValidationDateFormat, format!("Enter {label} as day/month/year, like 23/11/2026."))
+    })
 }
 
 /// Records consent given today or earlier.
@@ -68,11 +69,11 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCons
     let review = p.check(date("review_on", "the review date", &input.review_on));
     let given = match given {
         Some(None) => {
-            p.push(FieldError::new("given_on", "validation.required", "Enter the date consent was given."));
+            p.push(FieldError::new("given_on", ErrorCode::ValidationRequired, "Enter the date consent was given."));
             None
         }
         Some(Some(d)) if d > today => {
-            p.push(FieldError::new("given_on", "validation.date_future", "Consent cannot be given in the future."));
+            p.push(FieldError::new("given_on", ErrorCode::ValidationDateFuture, "Consent cannot be given in the future."));
             None
         }
         other => other.flatten(),
@@ -81,7 +82,7 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCons
         (Some(g), Some(Some(r))) if r <= g => {
             p.push(FieldError::new(
                 "review_on",
-                "validation.review_before_given",
+                ErrorCode::ValidationReviewBeforeGiven,
                 "The review date must be after the date consent was given.",
             ));
             None

@@ -12,6 +12,7 @@ pub mod reference;
 mod register;
 mod search;
 
+use crate::codes::ErrorCode;
 use register::refuse_if_merged;
 pub use register::{close, register, reopen, update_details, validate, NewClient};
 pub use search::{search, SearchResult};
@@ -19,10 +20,10 @@ pub use search::{search, SearchResult};
 use crate::accounts::workers;
 use crate::dates;
 use crate::error::Coded;
-use crate::store::record::{from_row, sql_bool, Record};
+use crate::store::record::{sql_bool, Record};
 use crate::store::{Actor, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -158,11 +159,11 @@ impl From<rusqlite::Error> for ClientError {
 }
 
 impl Coded for ClientError {
-    fn code(&self) -> String {
+    fn code(&self) -> ErrorCode {
         match self {
             ClientError::Invalid(v) => v.code(),
-            ClientError::NotFound => "client.not_found".into(),
-            ClientError::NotAllowed(_) => "client.not_allowed".into(),
+            ClientError::NotFound => ErrorCode::ClientNotFound,
+            ClientError::NotAllowed(_) => ErrorCode::ClientNotAllowed,
             ClientError::Store(s) => s.code(),
         }
     }
@@ -175,7 +176,7 @@ impl Coded for ClientError {
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Client>> {
-    conn.query_row("SELECT * FROM clients WHERE id = ?1", [id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 /// The client, or `NotFound`.

@@ -1,6 +1,7 @@
 //! Registering a client and changing their details, with every field checked at once.
 use super::reference::{self, CLOSE_REASONS, ETHNICITIES, INJECTING, SUBSTANCES};
 use super::{nhs, pnc, require, Client, ClientError, ClientStatus, Sex};
+use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems, ValidationErrors};
 use crate::store::{Actor, Store};
@@ -43,7 +44,7 @@ fn choice(field: &str, list: &[reference::Choice], value: &str, what: &str) -> R
     match value.trim() {
         "" => Ok(None),
         v if reference::is_in(list, v) => Ok(Some(v.to_string())),
-        _ => Err(FieldError::new(field, "validation.not_in_list", format!("Choose {what} from the list."))),
+        _ => Err(FieldError::new(field, ErrorCode::ValidationNotInList, format!("Choose {what} from the list."))),
     }
 }
 
@@ -57,7 +58,7 @@ pub fn validate(input: &NewClient, now: DateTime<Utc>) -> Result<Client, Validat
         "female" => Ok(Sex::Female),
         "male" => Ok(Sex::Male),
         "not_known" => Ok(Sex::NotKnown),
-        _ => Err(FieldError::new("sex", "validation.required", "Choose the person's sex, or 'Not known'.")),
+        _ => Err(FieldError::new("sex", ErrorCode::ValidationRequired, "Choose the person's sex, or 'Not known'.")),
     });
     let pnc = p.check(pnc_id(&input.pnc, now));
     let nhs_number = p.check(nhs_number(&input.nhs_number));
@@ -140,19 +141,19 @@ pub fn validate(input: &NewClient, now: DateTime<Utc>) -> Result<Client, Validat
 
 fn date_of_birth(typed: &str, now: DateTime<Utc>) -> Result<chrono::NaiveDate, FieldError> {
     if typed.trim().is_empty() {
-        return Err(FieldError::new("date_of_birth", "validation.required", "Enter the date of birth."));
+        return Err(FieldError::new("date_of_birth", ErrorCode::ValidationRequired, "Enter the date of birth."));
     }
     let dob = dates::parse(typed).ok_or_else(|| {
-        FieldError::new("date_of_birth", "validation.date_format", "Enter the date of birth as day/month/year, like 03/03/1987.")
+        FieldError::new("date_of_birth", ErrorCode::ValidationDateFormat, "Enter the date of birth as day/month/year, like 03/03/1987.")
     })?;
     let today = dates::today(now);
     if dob > today {
-        return Err(FieldError::new("date_of_birth", "validation.dob_future", "Date of birth must be today or in the past."));
+        return Err(FieldError::new("date_of_birth", ErrorCode::ValidationDobFuture, "Date of birth must be today or in the past."));
     }
     if today.year() - dob.year() > OLDEST_AGE {
         return Err(FieldError::new(
             "date_of_birth",
-            "validation.dob_too_old",
+            ErrorCode::ValidationDobTooOld,
             format!("Date of birth cannot be more than {OLDEST_AGE} years ago. Check the year."),
         ));
     }
@@ -166,12 +167,12 @@ fn pnc_id(typed: &str, now: DateTime<Utc>) -> Result<Option<String>, FieldError>
     pnc::parse(typed, pnc::this_year(now)).map(Some).map_err(|p| match p {
         pnc::PncProblem::Format => FieldError::new(
             "pnc",
-            "validation.pnc_format",
+            ErrorCode::ValidationPncFormat,
             "Enter the PNC id like 2019/0012345B or 19/12345B: year, slash, serial number, check letter.",
         ),
         pnc::PncProblem::CheckLetter { expected } => FieldError::new(
             "pnc",
-            "validation.pnc_check_letter",
+            ErrorCode::ValidationPncCheckLetter,
             format!("The check letter of this PNC id is wrong: for that year and serial it should be {expected}. Check the id against the custody record."),
         ),
     })
@@ -183,11 +184,11 @@ fn nhs_number(typed: &str) -> Result<Option<String>, FieldError> {
     }
     nhs::parse(typed).map(Some).map_err(|p| match p {
         nhs::NhsProblem::Format => {
-            FieldError::new("nhs_number", "validation.nhs_format", "Enter the NHS number as 10 digits, like 943 476 5919.")
+            FieldError::new("nhs_number", ErrorCode::ValidationNhsFormat, "Enter the NHS number as 10 digits, like 943 476 5919.")
         }
         nhs::NhsProblem::CheckDigit => FieldError::new(
             "nhs_number",
-            "validation.nhs_check_digit",
+            ErrorCode::ValidationNhsCheckDigit,
             "This is not a valid NHS number: its last digit does not match. Check each digit.",
         ),
     })
@@ -211,7 +212,7 @@ fn postcode(typed: &str) -> Result<Option<String>, FieldError> {
         && ob.iter().all(u8::is_ascii_alphanumeric)
         && ob.iter().any(u8::is_ascii_digit);
     if !(inward_ok && outward_ok) {
-        return Err(FieldError::new("postcode", "validation.postcode_format", "Enter a UK postcode, like LS1 4AB."));
+        return Err(FieldError::new("postcode", ErrorCode::ValidationPostcodeFormat, "Enter a UK postcode, like LS1 4AB."));
     }
     Ok(Some(format!("{} {}", outward, &compact[n - 3..])))
 }
@@ -224,7 +225,11 @@ fn phone(typed: &str) -> Result<Option<String>, FieldError> {
     let digits = t.chars().filter(char::is_ascii_digit).count();
     let allowed = t.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c));
     if !allowed || !(10..=13).contains(&digits) {
-        return Err(FieldError::new("phone", "validation.phone_format", "Enter a phone number, like 07700 900123 or 0113 496 0000."));
+        return Err(FieldError::new(
+            "phone",
+            ErrorCode::ValidationPhoneFormat,
+            "Enter a phone number, like 07700 900123 or 0113 496 0000.",
+        ));
     }
     Ok(Some(t.to_string()))
 }
@@ -239,7 +244,7 @@ fn prison_number(typed: &str) -> Result<Option<String>, FieldError> {
     let ok =
         b.len() == 7 && b[0].is_ascii_alphabetic() && b[1..5].iter().all(u8::is_ascii_digit) && b[5..].iter().all(u8::is_ascii_alphabetic);
     if !ok {
-        return Err(FieldError::new("prison_number", "validation.prison_number_format", "Enter the prison number like A1234BC."));
+        return Err(FieldError::new("prison_number", ErrorCode::ValidationPrisonNumberFormat, "Enter the prison number like A1234BC."));
     }
     Ok(Some(t))
 }
@@ -291,7 +296,7 @@ pub fn close(store: &mut Store, actor: &Actor, id: &str, reason: &str) -> Result
     let before = require(store.reader(), id)?;
     refuse_if_merged(&before)?;
     if !reference::is_in(CLOSE_REASONS, reason) {
-        return Err(ValidationErrors::one("closed_reason", "validation.required", "Choose why the case is closing.").into());
+        return Err(ValidationErrors::one("closed_reason", ErrorCode::ValidationRequired, "Choose why the case is closing.").into());
     }
     let after = Client { status: ClientStatus::Closed, closed_reason: Some(reason.into()), ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
@@ -308,7 +313,11 @@ pub fn reopen(store: &mut Store, actor: &Actor, id: &str) -> Result<(), ClientEr
 
 /// A PNC id or NHS number belongs to one person: a second record would split them.
 fn refuse_known_identifiers(conn: &rusqlite::Connection, client: &Client) -> Result<(), ClientError> {
-    for (column, label, value) in [("pnc", "PNC id", &client.pnc), ("nhs_number", "NHS number", &client.nhs_number)] {
+    let known = [
+        ("pnc", "PNC id", &client.pnc, ErrorCode::ValidationPncKnown),
+        ("nhs_number", "NHS number", &client.nhs_number, ErrorCode::ValidationNhsNumberKnown),
+    ];
+    for (column, label, value, code) in known {
         let Some(value) = value else { continue };
         let sql = format!("SELECT surname, forenames, date_of_birth FROM clients WHERE {column} = ?1 AND id != ?2 AND status != 'merged'");
         let existing: Option<(String, String, chrono::NaiveDate)> =
@@ -316,7 +325,7 @@ fn refuse_known_identifiers(conn: &rusqlite::Connection, client: &Client) -> Res
         if let Some((surname, forenames, dob)) = existing {
             return Err(ValidationErrors::one(
                 column,
-                &format!("validation.{column}_known"),
+                code,
                 format!(
                     "This {label} is already registered to {forenames} {surname} (born {}). Search for them instead of registering again.",
                     dates::display(dob)

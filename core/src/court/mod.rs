@@ -6,14 +6,15 @@ pub mod notice;
 use crate::appointments::{self, AppointmentView, NewAppointment, OwnerType, PathwayError};
 use crate::calendar::when;
 use crate::clients::family;
+use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
-use crate::store::record::{from_row, sql_bool};
+use crate::store::record::sql_bool;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -182,7 +183,7 @@ fn optional_date(p: &mut Problems, field: &str, typed: &str, what: &str) -> Opti
     match dates::parse(typed) {
         Some(d) => Some(Some(d)),
         None => {
-            p.push(FieldError::new(field, "validation.date_format", format!("Enter {what} as day/month/year, like 23/11/2026.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationDateFormat, format!("Enter {what} as day/month/year, like 23/11/2026.")));
             None
         }
     }
@@ -192,13 +193,13 @@ fn choose(p: &mut Problems, field: &str, list: &[Choice], value: &str, what: &st
     if reference::is_in(list, value.trim()) {
         Some(value.trim().to_string())
     } else {
-        p.push(FieldError::new(field, "validation.required", format!("Choose {what} from the list.")));
+        p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Choose {what} from the list.")));
         None
     }
 }
 
 pub fn get_hearing(conn: &Connection, id: &str) -> rusqlite::Result<Option<Hearing>> {
-    conn.prepare_cached("SELECT * FROM court_hearings WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 fn require_hearing(conn: &Connection, id: &str) -> Result<Hearing, PathwayError> {
@@ -206,7 +207,7 @@ fn require_hearing(conn: &Connection, id: &str) -> Result<Hearing, PathwayError>
 }
 
 pub fn get_bail(conn: &Connection, id: &str) -> rusqlite::Result<Option<BailDecision>> {
-    conn.prepare_cached("SELECT * FROM bail_decisions WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 /// Records a hearing, past or to come.
@@ -220,15 +221,10 @@ pub fn record_hearing(store: &mut Store, actor: &Actor, client_id: &str, input: 
     let next = optional_date(&mut p, "next_hearing_on", &input.next_hearing_on, "the next hearing date");
     if let (Some(at), Some(Some(n))) = (at, next) {
         if n <= when::london_date(at) {
-            p.push(FieldError::new("next_hearing_on", "validation.next_before_hearing", "The next hearing must be after this one."));
+            p.push(FieldError::new("next_hearing_on", ErrorCode::ValidationNextBeforeHearing, "The next hearing must be after this one."));
         }
     }
-    let (Some(court), Some(at), Some(hearing_type), Some(outcome), Some(next_hearing_on)) = (court, at, hearing_type, outcome, next) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (court, at, hearing_type, outcome, next_hearing_on) = p.complete((court, at, hearing_type, outcome, next).all())?;
     let hearing = Hearing {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
@@ -255,21 +251,16 @@ pub fn record_outcome(store: &mut Store, actor: &Actor, hearing_id: &str, input:
     if before.at > store.clock().now() {
         p.push(FieldError::new(
             "outcome",
-            "validation.outcome_in_future",
+            ErrorCode::ValidationOutcomeInFuture,
             format!("This hearing is not until {}. Record the outcome once it has taken place.", when::display(before.at)),
         ));
     }
     if let Some(Some(n)) = next {
         if n <= when::london_date(before.at) {
-            p.push(FieldError::new("next_hearing_on", "validation.next_before_hearing", "The next hearing must be after this one."));
+            p.push(FieldError::new("next_hearing_on", ErrorCode::ValidationNextBeforeHearing, "The next hearing must be after this one."));
         }
     }
-    let (Some(outcome), Some(next_hearing_on)) = (outcome, next) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (outcome, next_hearing_on) = p.complete((outcome, next).all())?;
     let after = Hearing { outcome: Some(outcome), next_hearing_on, ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
     Ok(())
@@ -280,7 +271,7 @@ pub fn record_note(store: &mut Store, actor: &Actor, hearing_id: &str, note: &st
     let before = require_hearing(store.reader(), hearing_id)?;
     let note = text::optional_multiline("court_note", "Court report or note", note, 10_000)
         .map_err(|e| ValidationErrors(vec![e]))?
-        .ok_or_else(|| ValidationErrors::one("court_note", "validation.required", "Enter the court report or note."))?;
+        .ok_or_else(|| ValidationErrors::one("court_note", ErrorCode::ValidationRequired, "Enter the court report or note."))?;
     let after = Hearing { court_note: Some(note), note_recorded_at: Some(store.clock().now()), ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
     Ok(())
@@ -294,7 +285,7 @@ pub fn record_bail(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
     let hearing = match get_hearing(store.reader(), input.hearing_id.trim())? {
         Some(h) if ids.contains(&h.client_id) => Some(h),
         _ => {
-            p.push(FieldError::new("hearing_id", "validation.required", "Choose the hearing at which bail was decided."));
+            p.push(FieldError::new("hearing_id", ErrorCode::ValidationRequired, "Choose the hearing at which bail was decided."));
             None
         }
     };
@@ -303,16 +294,11 @@ pub fn record_bail(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
     if input.restriction_on_bail && bail_status.as_deref() != Some("conditional") && bail_status.is_some() {
         p.push(FieldError::new(
             "restriction_on_bail",
-            "validation.rob_without_conditional_bail",
+            ErrorCode::ValidationRobWithoutConditionalBail,
             "Restriction on Bail is a condition of bail: choose conditional bail.",
         ));
     }
-    let (Some(hearing), Some(bail_status), Some(conditions)) = (hearing, bail_status, conditions) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (hearing, bail_status, conditions) = p.complete((hearing, bail_status, conditions).all())?;
     let decision = BailDecision {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
@@ -338,9 +324,7 @@ pub fn book_rob_appointment(store: &mut Store, actor: &Actor, bail_id: &str, inp
     let mut p = Problems::default();
     let kind = if input.kind.trim().is_empty() { Some("Restriction on Bail appointment") } else { None };
     let booking = appointments::check_booking(&mut p, store.reader(), actor, input, kind);
-    let Some(booking) = booking.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let booking = p.complete(booking)?;
     let id = crate::ids::new_id(store.clock());
     store.write(actor, |w| appointments::create(w, id.clone(), &bail.client_id, OwnerType::RestrictionOnBail, &bail.id, booking))?;
     Ok(id)
@@ -357,32 +341,30 @@ pub fn record_suitability(store: &mut Store, actor: &Actor, client_id: &str, inp
         id => match get_hearing(store.reader(), id)? {
             Some(h) if ids.contains(&h.client_id) => Some(Some(h.id)),
             _ => {
-                p.push(FieldError::new("hearing_id", "validation.not_in_list", "Choose the hearing from the list."));
+                p.push(FieldError::new("hearing_id", ErrorCode::ValidationNotInList, "Choose the hearing from the list."));
                 None
             }
         },
     };
     let assessed_on = match optional_date(&mut p, "assessed_on", &input.assessed_on, "the date of the assessment") {
         Some(None) => {
-            p.push(FieldError::new("assessed_on", "validation.required", "Enter the date of the assessment."));
+            p.push(FieldError::new("assessed_on", ErrorCode::ValidationRequired, "Enter the date of the assessment."));
             None
         }
         Some(Some(d)) if d > today => {
-            p.push(FieldError::new("assessed_on", "validation.date_future", "The assessment cannot be in the future."));
+            p.push(FieldError::new("assessed_on", ErrorCode::ValidationDateFuture, "The assessment cannot be in the future."));
             None
         }
         other => other.flatten(),
     };
     if input.suitable.is_none() {
-        p.push(FieldError::new("suitable", "validation.required", "Record whether the person is suitable for a DRR."));
+        p.push(FieldError::new("suitable", ErrorCode::ValidationRequired, "Record whether the person is suitable for a DRR."));
     }
     let proposal = p.check(text::optional_multiline("proposal", "Proposal", &input.proposal, 10_000));
     let (Some(hearing_id), Some(assessed_on), Some(suitable), Some(proposal)) = (hearing_id, assessed_on, input.suitable, proposal) else {
         return Err(p.into_error().into());
     };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    p.finish()?;
     let record = SuitabilityAssessment {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,

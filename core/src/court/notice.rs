@@ -4,7 +4,7 @@ use super::{get_bail, get_hearing, BAIL_STATUSES};
 use crate::appointments::{self, OwnerType, PathwayError};
 use crate::calendar::when;
 use crate::dates;
-use crate::documents::Document;
+use crate::documents::{self, Document};
 use crate::reference;
 use crate::store::{Actor, Store};
 
@@ -25,7 +25,7 @@ pub fn produce(store: &mut Store, actor: &Actor, appointment_id: &str) -> Result
     let produced_at = after.failure_document_at.unwrap_or_else(|| store.clock().now());
     let produced_on = when::london_date(produced_at);
 
-    let name = format!("{} {}", client.forenames, client.surname);
+    let name = documents::name_of(&client);
     let mut paragraphs = vec![format!(
         "This notice concerns {name}, born {}, PNC number {}.",
         dates::display(client.date_of_birth),
@@ -48,15 +48,12 @@ pub fn produce(store: &mut Store, actor: &Actor, appointment_id: &str) -> Result
     ));
     paragraphs.push(format!("{name} did not attend."));
     paragraphs.push(format!("This notice is given by {worker}, {team}, on {}.", dates::display(produced_on)));
-    Ok(Document {
-        title: "Breach of bail notice: Restriction on Bail appointment missed".into(),
-        subject: format!("{name}, born {}", dates::display(client.date_of_birth)),
+    Ok(Document::about(
+        &client,
+        "Breach of bail notice: Restriction on Bail appointment missed",
         paragraphs,
-        signed_by: worker,
-        produced_on,
+        worker,
         produced_at,
-        client_id: client.id,
-        record_type: "appointment".into(),
-        record_id: before.id,
-    })
+        ("appointment", before.id),
+    ))
 }

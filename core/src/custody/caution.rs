@@ -1,13 +1,13 @@
 //! Conditional cautions with drug-related conditions: appointments that must be kept, and
 //! non-engagement, which returns the case to court (domain.md).
 use crate::appointments::{self, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
+use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems};
-use crate::store::record::from_row;
+use crate::error::{AllGiven, FieldError, Problems};
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -52,7 +52,7 @@ pub struct CautionView {
 fn date(p: &mut Problems, field: &str, typed: &str, what: &str, required: bool) -> Option<Option<NaiveDate>> {
     if typed.trim().is_empty() {
         if required {
-            p.push(FieldError::new(field, "validation.required", format!("Enter {what}.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Enter {what}.")));
             return None;
         }
         return Some(None);
@@ -60,7 +60,7 @@ fn date(p: &mut Problems, field: &str, typed: &str, what: &str, required: bool) 
     match dates::parse(typed) {
         Some(d) => Some(Some(d)),
         None => {
-            p.push(FieldError::new(field, "validation.date_format", format!("Enter {what} as day/month/year, like 23/11/2026.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationDateFormat, format!("Enter {what} as day/month/year, like 23/11/2026.")));
             None
         }
     }
@@ -75,30 +75,25 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCaut
     let conditions = p.check(text::optional_multiline("conditions", "Conditions", &input.conditions, 2000));
     let complete_by = date(&mut p, "complete_by", &input.complete_by, "the date to comply by", false);
     if given_on.is_some_and(|g| g > today) {
-        p.push(FieldError::new("given_on", "validation.date_future", "A caution cannot be given in the future."));
+        p.push(FieldError::new("given_on", ErrorCode::ValidationDateFuture, "A caution cannot be given in the future."));
     }
     if let (Some(g), Some(Some(c))) = (given_on, complete_by) {
         if c < g {
             p.push(FieldError::new(
                 "complete_by",
-                "validation.complete_before_given",
+                ErrorCode::ValidationCompleteBeforeGiven,
                 "The date to comply by must be after the caution was given.",
             ));
         }
     }
     let conditions = match conditions {
         Some(None) => {
-            p.push(FieldError::new("conditions", "validation.required", "Enter the conditions of the caution."));
+            p.push(FieldError::new("conditions", ErrorCode::ValidationRequired, "Enter the conditions of the caution."));
             None
         }
         other => other.flatten(),
     };
-    let (Some(given_on), Some(conditions), Some(complete_by)) = (given_on, conditions, complete_by) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (given_on, conditions, complete_by) = p.complete((given_on, conditions, complete_by).all())?;
     let caution = ConditionalCaution {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
@@ -113,7 +108,7 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCaut
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<ConditionalCaution>> {
-    conn.prepare_cached("SELECT * FROM conditional_cautions WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 /// Books an appointment the caution's conditions require.
@@ -124,9 +119,7 @@ pub fn book_appointment(store: &mut Store, actor: &Actor, caution_id: &str, inpu
     let kind = input.kind.trim();
     let kind = if kind.is_empty() { Some("Conditional caution appointment") } else { None };
     let booking = appointments::check_booking(&mut p, store.reader(), actor, input, kind);
-    let Some(booking) = booking.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let booking = p.complete(booking)?;
     let id = crate::ids::new_id(store.clock());
     store.write(actor, |w| appointments::create(w, id.clone(), &caution.client_id, OwnerType::ConditionalCaution, &caution.id, booking))?;
     Ok(id)

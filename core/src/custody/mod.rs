@@ -7,6 +7,7 @@ pub mod statement;
 use crate::appointments::{self, opt_bool, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
 use crate::calendar::when;
 use crate::clients::family;
+use crate::codes::ErrorCode;
 use crate::error::{FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::{from_row, sql_bool};
@@ -245,7 +246,7 @@ fn choose(p: &mut Problems, field: &str, list: &[Choice], value: &str, what: &st
     match value.trim() {
         v if reference::is_in(list, v) => Some(v.to_string()),
         _ => {
-            p.push(FieldError::new(field, "validation.required", format!("Choose {what} from the list.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Choose {what} from the list.")));
             None
         }
     }
@@ -256,7 +257,7 @@ fn not_future(p: &mut Problems, field: &str, at: Option<DateTime<Utc>>, now: Dat
         Some(t) if t > now => {
             p.push(FieldError::new(
                 field,
-                "validation.time_future",
+                ErrorCode::ValidationTimeFuture,
                 format!("The {what} cannot be in the future. Check the date and time."),
             ));
             None
@@ -277,7 +278,7 @@ pub fn validate_test(input: &NewTestOnArrest, now: DateTime<Utc>) -> Result<Test
         if t < a {
             p.push(FieldError::new(
                 "tested_date",
-                "validation.test_before_arrest",
+                ErrorCode::ValidationTestBeforeArrest,
                 format!("The test cannot be before the arrest ({}). Check both dates and times.", when::display(a)),
             ));
         }
@@ -288,7 +289,7 @@ pub fn validate_test(input: &NewTestOnArrest, now: DateTime<Utc>) -> Result<Test
         ("", false) => {
             p.push(FieldError::new(
                 "trigger_offence",
-                "validation.required",
+                ErrorCode::ValidationRequired,
                 "Choose the trigger offence, or record that this was a discretionary test on an inspector's authority.",
             ));
             None
@@ -296,14 +297,14 @@ pub fn validate_test(input: &NewTestOnArrest, now: DateTime<Utc>) -> Result<Test
         (_, true) => {
             p.push(FieldError::new(
                 "trigger_offence",
-                "validation.trigger_or_discretionary",
+                ErrorCode::ValidationTriggerOrDiscretionary,
                 "A discretionary test is for an offence that is not a trigger offence. Choose a trigger offence or a discretionary test, not both.",
             ));
             None
         }
         (t, false) if reference::is_in(TRIGGER_OFFENCES, t) => Some(Some(t.to_string())),
         _ => {
-            p.push(FieldError::new("trigger_offence", "validation.not_in_list", "Choose the trigger offence from the list."));
+            p.push(FieldError::new("trigger_offence", ErrorCode::ValidationNotInList, "Choose the trigger offence from the list."));
             None
         }
     };
@@ -318,7 +319,7 @@ pub fn validate_test(input: &NewTestOnArrest, now: DateTime<Utc>) -> Result<Test
             if set {
                 p.push(FieldError::new(
                     field,
-                    "validation.confirmation_without_positive",
+                    ErrorCode::ValidationConfirmationWithoutPositive,
                     format!("Only a positive result can be {what}."),
                 ));
             }
@@ -365,11 +366,11 @@ pub fn record_test(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
 }
 
 pub fn get_test(conn: &Connection, id: &str) -> rusqlite::Result<Option<TestOnArrest>> {
-    conn.prepare_cached("SELECT * FROM tests_on_arrest WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn get_assessment(conn: &Connection, id: &str) -> rusqlite::Result<Option<RequiredAssessment>> {
-    conn.prepare_cached("SELECT * FROM required_assessments WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 fn require_assessment(conn: &Connection, id: &str) -> Result<RequiredAssessment, PathwayError> {
@@ -403,7 +404,7 @@ pub fn follow_up_of(conn: &Connection, initial_id: &str) -> rusqlite::Result<Opt
 fn before_initial(initial_at: DateTime<Utc>) -> FieldError {
     FieldError::new(
         "date",
-        "validation.follow_up_before_initial",
+        ErrorCode::ValidationFollowUpBeforeInitial,
         format!(
             "A follow-up assessment must come after the initial assessment ({}). Choose a later date and time.",
             when::display(initial_at)
@@ -423,7 +424,7 @@ pub(crate) fn check_assessment_time(conn: &Connection, assessment_id: &str, at: 
     match found {
         Ok(Some(initial_at)) if at <= initial_at => Err(before_initial(initial_at)),
         Ok(_) => Ok(()),
-        Err(e) => Err(FieldError::new("date", "store.database", format!("The initial assessment could not be read: {e}"))),
+        Err(e) => Err(FieldError::new("date", ErrorCode::StoreDatabase, format!("The initial assessment could not be read: {e}"))),
     }
 }
 
@@ -495,7 +496,7 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
                 _ => {
                     return Err(ValidationErrors::one(
                         "test_id",
-                        "validation.required",
+                        ErrorCode::ValidationRequired,
                         "Choose the positive test this assessment follows.",
                     )
                     .into())
@@ -504,7 +505,7 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
             if !test.positive() {
                 return Err(ValidationErrors::one(
                     "test_id",
-                    "validation.test_not_positive",
+                    ErrorCode::ValidationTestNotPositive,
                     "An initial assessment is required only after a positive test for opiates or cocaine.",
                 )
                 .into());
@@ -518,7 +519,11 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
             } else {
                 match when::instant(&mut p, "notice_date", "notice_time", &input.notice_date, &input.notice_time, "the notice") {
                     Some(at) if at > now => {
-                        p.push(FieldError::new("notice_date", "validation.notice_in_future", "Notice cannot be given in the future."));
+                        p.push(FieldError::new(
+                            "notice_date",
+                            ErrorCode::ValidationNoticeInFuture,
+                            "Notice cannot be given in the future.",
+                        ));
                         None
                     }
                     other => other,
@@ -536,7 +541,7 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
                     Some(b) if notice_at.is_some_and(|n| b.at <= n) => {
                         p.push(FieldError::new(
                             "date",
-                            "validation.appointment_before_notice",
+                            ErrorCode::ValidationAppointmentBeforeNotice,
                             "The appointment must come after the notice was given. Check both dates and times.",
                         ));
                         return Err(p.into_error().into());
@@ -575,7 +580,7 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
                 _ => {
                     return Err(ValidationErrors::one(
                         "initial_assessment_id",
-                        "validation.required",
+                        ErrorCode::ValidationRequired,
                         "Choose the initial assessment that required this follow-up.",
                     )
                     .into())
@@ -584,14 +589,14 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
             if input.carried_out_now {
                 p.push(FieldError::new(
                     "carried_out_now",
-                    "validation.follow_up_not_now",
+                    ErrorCode::ValidationFollowUpNotNow,
                     "A follow-up assessment is booked for later: enter its date, time and place.",
                 ));
             }
             if initial.follow_up_required != Some(true) {
                 p.push(FieldError::new(
                     "initial_assessment_id",
-                    "validation.follow_up_not_required",
+                    ErrorCode::ValidationFollowUpNotRequired,
                     "The initial assessment did not require a follow-up. Record that decision first (RA4).",
                 ));
             }
@@ -599,14 +604,12 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
                 return Err(PathwayError::NotAllowed("A follow-up is already booked after this initial assessment.".into()));
             }
             let booking = check_follow_up(&mut p, conn, actor, &initial, &input.appointment)?;
-            let Some(booking) = booking.filter(|_| p.is_empty()) else {
-                return Err(p.into_error().into());
-            };
+            let booking = p.complete(booking)?;
             let id = ids.0.clone();
             store.write(actor, |w| write_follow_up(w, ids, &initial, booking))?;
             Ok(id)
         }
-        _ => Err(ValidationErrors::one("kind", "validation.required", "Choose an initial or a follow-up assessment.").into()),
+        _ => Err(ValidationErrors::one("kind", ErrorCode::ValidationRequired, "Choose an initial or a follow-up assessment.").into()),
     }
 }
 
@@ -631,7 +634,7 @@ pub fn decide_follow_up(
     if !(appointment.status == AppointmentStatus::Attended && appointment.remained == Some(true)) {
         return Err(ValidationErrors::one(
             "required",
-            "validation.assessment_not_completed",
+            ErrorCode::ValidationAssessmentNotCompleted,
             "A follow-up is decided at the end of an initial assessment the person attended and remained for. Record that outcome first.",
         )
         .into());

@@ -5,7 +5,7 @@ use super::{get_assessment, get_test, AssessmentKind};
 use crate::appointments::{self, OwnerType, PathwayError};
 use crate::calendar::when;
 use crate::dates;
-use crate::documents::Document;
+use crate::documents::{self, Document};
 use crate::store::{Actor, Store};
 
 /// Produces (or reprints) the statement for a failed assessment appointment. The first
@@ -34,7 +34,7 @@ pub fn produce(store: &mut Store, actor: &Actor, appointment_id: &str) -> Result
     let produced_at = after.failure_document_at.unwrap_or_else(|| store.clock().now());
     let produced_on = when::london_date(produced_at);
 
-    let name = format!("{} {}", client.forenames, client.surname);
+    let name = documents::name_of(&client);
     let what = match assessment.kind {
         AssessmentKind::Initial => "an initial assessment of their drug misuse under section 9 of the Drugs Act 2005",
         AssessmentKind::FollowUp => "a follow-up assessment of their drug misuse under section 10 of the Drugs Act 2005",
@@ -73,15 +73,12 @@ pub fn produce(store: &mut Store, actor: &Actor, appointment_id: &str) -> Result
     paragraphs.push(format!("The appointment was on {} at {}.", when::display(before.at), before.place));
     paragraphs.push(format!("{name} {}.", before.failure_words()));
     paragraphs.push(format!("I produced this statement on {}.", dates::display(produced_on)));
-    Ok(Document {
-        title: "Evidential statement: failure to attend or remain for a required assessment".into(),
-        subject: format!("{name}, born {}", dates::display(client.date_of_birth)),
+    Ok(Document::about(
+        &client,
+        "Evidential statement: failure to attend or remain for a required assessment",
         paragraphs,
-        signed_by: worker,
-        produced_on,
+        worker,
         produced_at,
-        client_id: client.id,
-        record_type: "appointment".into(),
-        record_id: before.id,
-    })
+        ("appointment", before.id),
+    ))
 }

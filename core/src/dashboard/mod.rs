@@ -22,6 +22,7 @@ use crate::accounts::settings::TeamSettings;
 use crate::calendar::when;
 use crate::dates;
 use crate::error::{FieldError, ValidationErrors};
+use crate::ErrorCode;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{named_params, Connection};
@@ -203,14 +204,14 @@ impl Period {
         let mut errors = Vec::new();
         let mut day = |field: &str, typed: &str, what: &str| {
             if typed.trim().is_empty() {
-                errors.push(FieldError::new(field, "validation.required", format!("Enter the {what} day of the period.")));
+                errors.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Enter the {what} day of the period.")));
                 return None;
             }
             let parsed = dates::parse(typed);
             if parsed.is_none() {
                 errors.push(FieldError::new(
                     field,
-                    "validation.date_format",
+                    ErrorCode::ValidationDateFormat,
                     format!("Enter the {what} day as day/month/year, like 01/04/2026."),
                 ));
             }
@@ -219,9 +220,13 @@ impl Period {
         let (from, to) = (day("from", from, "first"), day("to", to, "last"));
         if let (Some(from), Some(to)) = (from, to) {
             if to < from {
-                errors.push(FieldError::new("to", "validation.period_order", "The last day must be on or after the first day."));
+                errors.push(FieldError::new("to", ErrorCode::ValidationPeriodOrder, "The last day must be on or after the first day."));
             } else if to > from.with_year(from.year() + MAX_YEARS).unwrap_or(to) {
-                errors.push(FieldError::new("to", "validation.period_too_long", format!("Choose a period of {MAX_YEARS} years or less.")));
+                errors.push(FieldError::new(
+                    "to",
+                    ErrorCode::ValidationPeriodTooLong,
+                    format!("Choose a period of {MAX_YEARS} years or less."),
+                ));
             } else {
                 return Ok(Period { from, to });
             }

@@ -291,6 +291,13 @@ pub fn insert(store: &mut Store, actor: &Actor, pop: &Population) -> Result<(), 
 
 /// Sets up a demo team in `dir` with the workers above and a register of `clients` people.
 pub fn create_installation(dir: &std::path::Path, clock: Arc<dyn Clock>, seed: u64, clients: usize) -> Result<(), DemoError> {
+    create_team(dir, clock, seed, clients, clients)
+}
+
+/// As [`create_installation`], with pathway history for only the first `with_history` people:
+/// a large register is quick to make this way, and its whole-case flags (no consent, no recent
+/// contact) make the Team flags screen as long to work out as a district's.
+pub fn create_team(dir: &std::path::Path, clock: Arc<dyn Clock>, seed: u64, clients: usize, with_history: usize) -> Result<(), DemoError> {
     let installation = Installation::new(dir, clock.clone());
     let (mut admin, _recovery) = installation.set_up(&SetUpInput {
         team_name: "Westbridge Criminal Justice Drug Team".into(),
@@ -311,7 +318,8 @@ pub fn create_installation(dir: &std::path::Path, clock: Arc<dyn Clock>, seed: u
     let pop = population(seed, clients, clock.now(), &team);
     let actor = admin.actor();
     insert(admin.store_mut(), &actor, &pop)?;
-    pathway::pathway(admin.store_mut(), &actor, seed, &pop.clients, &team, clock.now())?;
+    let history = &pop.clients[..with_history.min(pop.clients.len())];
+    pathway::pathway(admin.store_mut(), &actor, seed, history, &team, clock.now())?;
     admin.store().refresh_statistics()?;
     Ok(())
 }

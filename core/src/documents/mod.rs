@@ -1,5 +1,8 @@
 //! Printable documents (domain.md "Documents Throughline produces"): plain paragraphs built
 //! from the recorded facts, which the UI lays out with print styles.
+use crate::calendar::when;
+use crate::clients::Client;
+use crate::dates;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use ts_rs::TS;
@@ -19,4 +22,34 @@ pub struct Document {
     /// The record it was produced from.
     pub record_type: String,
     pub record_id: String,
+}
+
+/// The person a document is about, as every document names them: "John Smith".
+pub fn name_of(client: &Client) -> String {
+    format!("{} {}", client.forenames, client.surname)
+}
+
+impl Document {
+    /// A document about `client` produced from one record: the heading names them with their
+    /// date of birth, and it is dated the London day it was first produced.
+    pub fn about(
+        client: &Client,
+        title: impl Into<String>,
+        paragraphs: Vec<String>,
+        signed_by: String,
+        produced_at: DateTime<Utc>,
+        record: (&str, String),
+    ) -> Document {
+        Document {
+            title: title.into(),
+            subject: format!("{}, born {}", name_of(client), dates::display(client.date_of_birth)),
+            paragraphs,
+            signed_by,
+            produced_on: when::london_date(produced_at),
+            produced_at,
+            client_id: client.id.clone(),
+            record_type: record.0.into(),
+            record_id: record.1,
+        }
+    }
 }

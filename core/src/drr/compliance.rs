@@ -5,8 +5,9 @@
 use super::{date_field, day_of, not_future, require_active, require_order, Order};
 use crate::appointments::{self, OwnerType, PathwayError};
 use crate::calendar::{add_months, when};
+use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems};
+use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store};
@@ -164,7 +165,7 @@ pub fn within_warning_period(occurred_on: NaiveDate, given_on: NaiveDate, months
 }
 
 pub fn get_failure(conn: &Connection, id: &str) -> rusqlite::Result<Option<Failure>> {
-    conn.prepare_cached("SELECT * FROM drr_failures WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 fn require_failure(conn: &Connection, id: &str) -> Result<Failure, PathwayError> {
@@ -172,7 +173,7 @@ fn require_failure(conn: &Connection, id: &str) -> Result<Failure, PathwayError>
 }
 
 pub fn get_warning(conn: &Connection, id: &str) -> rusqlite::Result<Option<Warning>> {
-    conn.prepare_cached("SELECT * FROM drr_warnings WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn failures_of(conn: &Connection, order_id: &str) -> rusqlite::Result<Vec<Failure>> {
@@ -243,7 +244,7 @@ pub fn record_failure(store: &mut Store, actor: &Actor, order_id: &str, input: &
                 Some(_) if owned => {
                     return Err(crate::error::ValidationErrors::one(
                         "appointment_id",
-                        "validation.appointment_not_missed",
+                        ErrorCode::ValidationAppointmentNotMissed,
                         "This appointment is not recorded as missed. Record its outcome first.",
                     )
                     .into())
@@ -251,7 +252,7 @@ pub fn record_failure(store: &mut Store, actor: &Actor, order_id: &str, input: &
                 _ => {
                     return Err(crate::error::ValidationErrors::one(
                         "appointment_id",
-                        "validation.not_in_list",
+                        ErrorCode::ValidationNotInList,
                         "Choose a missed appointment or test of this order.",
                     )
                     .into())
@@ -265,7 +266,11 @@ pub fn record_failure(store: &mut Store, actor: &Actor, order_id: &str, input: &
     };
     let occurred_on = not_future(&mut p, "occurred_on", occurred_on, today, "A failure to comply cannot be in the future.");
     if occurred_on.is_some_and(|d| d < order.sentenced_on) {
-        p.push(FieldError::new("occurred_on", "validation.before_order", "A failure to comply cannot be before the order was made."));
+        p.push(FieldError::new(
+            "occurred_on",
+            ErrorCode::ValidationBeforeOrder,
+            "A failure to comply cannot be before the order was made.",
+        ));
     }
     let what = match (input.what.trim(), &missed) {
         ("", Some(a)) => Some(format!("Did not attend {} on {}", a.kind.to_lowercase(), when::display(a.at))),
@@ -275,23 +280,18 @@ pub fn record_failure(store: &mut Store, actor: &Actor, order_id: &str, input: &
     let acceptable = match input.acceptable {
         Some(a) => Some(a),
         None => {
-            p.push(FieldError::new("acceptable", "validation.required", "Decide whether the failure was acceptable."));
+            p.push(FieldError::new("acceptable", ErrorCode::ValidationRequired, "Decide whether the failure was acceptable."));
             None
         }
     };
     if acceptable == Some(true) && matches!(reason, Some(None)) {
         p.push(FieldError::new(
             "reason",
-            "validation.acceptable_without_reason",
+            ErrorCode::ValidationAcceptableWithoutReason,
             "An acceptable failure needs its reason recorded (for example a medical certificate).",
         ));
     }
-    let (Some(occurred_on), Some(what), Some(reason), Some(acceptable)) = (occurred_on, what, reason, acceptable) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (occurred_on, what, reason, acceptable) = p.complete((occurred_on, what, reason, acceptable).all())?;
     let failure = Failure {
         id: crate::ids::new_id(store.clock()),
         client_id: order.client_id.clone(),
@@ -321,7 +321,7 @@ pub fn give_warning(store: &mut Store, actor: &Actor, failure_id: &str, given_on
     if failure.acceptable {
         p.push(FieldError::new(
             "failure_id",
-            "validation.warning_for_acceptable",
+            ErrorCode::ValidationWarningForAcceptable,
             "This failure was decided acceptable, so it does not count and needs no warning.",
         ));
     }
@@ -331,7 +331,7 @@ pub fn give_warning(store: &mut Store, actor: &Actor, failure_id: &str, given_on
     if let Some(w) = covering_warning(&failure, &warnings, months) {
         p.push(FieldError::new(
             "failure_id",
-            "validation.breach_not_warning",
+            ErrorCode::ValidationBreachNotWarning,
             format!(
                 "This failure is within the warning period of the warning given on {} (until {}): it is a breach. Record the return to court instead.",
                 dates::display(w.given_on),
@@ -345,11 +345,9 @@ pub fn give_warning(store: &mut Store, actor: &Actor, failure_id: &str, given_on
     };
     let day = not_future(&mut p, "given_on", day, today, "A warning cannot be given in the future.");
     if day.is_some_and(|d| d < failure.occurred_on) {
-        p.push(FieldError::new("given_on", "validation.warning_before_failure", "A warning comes after the failure it is about."));
+        p.push(FieldError::new("given_on", ErrorCode::ValidationWarningBeforeFailure, "A warning comes after the failure it is about."));
     }
-    let Some(day) = day.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let day = p.complete(day)?;
     let warning = Warning {
         id: crate::ids::new_id(store.clock()),
         client_id: failure.client_id.clone(),
@@ -375,7 +373,7 @@ pub fn record_breach(store: &mut Store, actor: &Actor, failure_id: &str, returne
     let Some(failure) = failure.filter(|f| !f.acceptable) else {
         return Err(crate::error::ValidationErrors::one(
             "failure_id",
-            "validation.breach_without_failure",
+            ErrorCode::ValidationBreachWithoutFailure,
             "A breach needs an unacceptable failure to comply. Record the failure first.",
         )
         .into());
@@ -392,7 +390,7 @@ pub fn record_breach(store: &mut Store, actor: &Actor, failure_id: &str, returne
     if covering_warning(&failure, &warnings, months).is_none() {
         p.push(FieldError::new(
             "failure_id",
-            "validation.breach_without_warning",
+            ErrorCode::ValidationBreachWithoutWarning,
             format!(
                 "A breach is a further unacceptable failure within {months} months of a warning, and no earlier warning covers this failure. Give a warning instead."
             ),
@@ -404,11 +402,9 @@ pub fn record_breach(store: &mut Store, actor: &Actor, failure_id: &str, returne
     };
     let day = not_future(&mut p, "returned_on", day, today, "Record the return to court on the day it is made.");
     if day.is_some_and(|d| d < failure.occurred_on) {
-        p.push(FieldError::new("returned_on", "validation.returned_before_failure", "The return to court comes after the failure."));
+        p.push(FieldError::new("returned_on", ErrorCode::ValidationReturnedBeforeFailure, "The return to court comes after the failure."));
     }
-    let Some(day) = day.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let day = p.complete(day)?;
     let breach = Breach {
         id: crate::ids::new_id(store.clock()),
         client_id: failure.client_id.clone(),
@@ -441,20 +437,19 @@ pub fn record_court_decision(store: &mut Store, actor: &Actor, breach_id: &str, 
     let decision = if reference::is_in(COURT_DECISIONS, input.decision.trim()) {
         Some(input.decision.trim().to_string())
     } else {
-        p.push(FieldError::new("decision", "validation.required", "Choose what the court decided."));
+        p.push(FieldError::new("decision", ErrorCode::ValidationRequired, "Choose what the court decided."));
         None
     };
     let day = date_field(&mut p, "decided_on", &input.decided_on, "the date of the court's decision");
     let day = not_future(&mut p, "decided_on", day, today, "The court's decision cannot be in the future.");
     if day.is_some_and(|d| d < before.returned_on) {
-        p.push(FieldError::new("decided_on", "validation.decided_before_return", "The court decides after the case is returned to it."));
+        p.push(FieldError::new(
+            "decided_on",
+            ErrorCode::ValidationDecidedBeforeReturn,
+            "The court decides after the case is returned to it.",
+        ));
     }
-    let (Some(decision), Some(day)) = (decision, day) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (decision, day) = p.complete((decision, day).all())?;
     let revoked = decision == "revoked_resentenced" && order.active();
     let after = Breach { court_decision: Some(decision), decided_on: Some(day), ..before.clone() };
     let ended = Order {

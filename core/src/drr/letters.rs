@@ -4,16 +4,13 @@
 use super::compliance::{self, period_ends_on, standing, Standing};
 use super::{day_of, require_order, reviews, testing, timetable, Order};
 use crate::appointments::{self, AppointmentStatus, OwnerType, PathwayError};
+use crate::codes::ErrorCode;
 use crate::dates;
-use crate::documents::Document;
+use crate::documents::{name_of, Document};
 use crate::error::ValidationErrors;
 use crate::reference;
 use crate::store::{Actor, Store};
 use chrono::{Duration, NaiveDate};
-
-fn name_of(client: &crate::clients::Client) -> String {
-    format!("{} {}", client.forenames, client.surname)
-}
 
 fn order_sentence(o: &Order) -> String {
     format!("On {} {} made {}, ending on {}.", dates::display(o.sentenced_on), o.court, o.words(), dates::display(o.ends_on))
@@ -62,17 +59,14 @@ pub fn warning_letter(store: &mut Store, actor: &Actor, warning_id: &str) -> Res
         dates::display(period_ends_on(warning.given_on, months))
     ));
     paragraphs.push(format!("This warning is given by {worker}, {team}, on {}.", dates::display(warning.given_on)));
-    Ok(Document {
-        title: "Warning: failure to comply with a Drug Rehabilitation Requirement".into(),
-        subject: format!("{name}, born {}", dates::display(client.date_of_birth)),
+    Ok(Document::about(
+        &client,
+        "Warning: failure to comply with a Drug Rehabilitation Requirement",
         paragraphs,
-        signed_by: worker,
-        produced_on: day_of(produced_at),
+        worker,
         produced_at,
-        client_id: client.id,
-        record_type: "drr_warning".into(),
-        record_id: warning.id,
-    })
+        ("drr_warning", warning.id),
+    ))
 }
 
 fn in_period(day: NaiveDate, from: NaiveDate, to: NaiveDate) -> bool {
@@ -87,7 +81,7 @@ pub fn progress_report(store: &mut Store, actor: &Actor, review_id: &str) -> Res
     let Some(views) = review.provider_views.clone() else {
         return Err(ValidationErrors::one(
             "provider_views",
-            "validation.provider_views_required",
+            ErrorCode::ValidationProviderViewsRequired,
             "The court must receive the treatment provider's views: enter them before producing the report.",
         )
         .into());
@@ -207,15 +201,12 @@ pub fn progress_report(store: &mut Store, actor: &Actor, review_id: &str) -> Res
     }
     paragraphs.push(format!("The treatment provider's views ({}): {}", order.treatment_provider, views));
     paragraphs.push(format!("This report is prepared by {worker}, {team}, on {}.", dates::display(produced_on)));
-    Ok(Document {
-        title: format!("Progress report: Drug Rehabilitation Requirement review on {}", dates::display(review.review_on)),
-        subject: format!("{name}, born {}", dates::display(client.date_of_birth)),
+    Ok(Document::about(
+        &client,
+        format!("Progress report: Drug Rehabilitation Requirement review on {}", dates::display(review.review_on)),
         paragraphs,
-        signed_by: worker,
-        produced_on,
+        worker,
         produced_at,
-        client_id: client.id,
-        record_type: "drr_review".into(),
-        record_id: review.id,
-    })
+        ("drr_review", review.id),
+    ))
 }

@@ -10,15 +10,16 @@ pub mod timetable;
 
 use crate::appointments::{self, AppointmentView, OwnerType, PathwayError};
 use crate::calendar::{add_months, when};
+use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
 use crate::store::hlc;
-use crate::store::record::{from_row, sql_bool};
+use crate::store::record::sql_bool;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -171,12 +172,12 @@ pub fn lists() -> DrrLists {
 
 pub(crate) fn date_field(p: &mut Problems, field: &str, typed: &str, what: &str) -> Option<NaiveDate> {
     if typed.trim().is_empty() {
-        p.push(FieldError::new(field, "validation.required", format!("Enter {what}.")));
+        p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Enter {what}.")));
         return None;
     }
     let parsed = dates::parse(typed);
     if parsed.is_none() {
-        p.push(FieldError::new(field, "validation.date_format", format!("Enter {what} as day/month/year, like 23/11/2026.")));
+        p.push(FieldError::new(field, ErrorCode::ValidationDateFormat, format!("Enter {what} as day/month/year, like 23/11/2026.")));
     }
     parsed
 }
@@ -184,7 +185,7 @@ pub(crate) fn date_field(p: &mut Problems, field: &str, typed: &str, what: &str)
 pub(crate) fn not_future(p: &mut Problems, field: &str, day: Option<NaiveDate>, today: NaiveDate, message: &str) -> Option<NaiveDate> {
     match day {
         Some(d) if d > today => {
-            p.push(FieldError::new(field, "validation.date_future", message));
+            p.push(FieldError::new(field, ErrorCode::ValidationDateFuture, message));
             None
         }
         other => other,
@@ -195,11 +196,11 @@ fn months_field(p: &mut Problems, field: &str, typed: &str, what: &str) -> Optio
     match typed.trim().parse::<u32>() {
         Ok(n) => Some(n),
         Err(_) if typed.trim().is_empty() => {
-            p.push(FieldError::new(field, "validation.required", format!("Enter {what} in whole months.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Enter {what} in whole months.")));
             None
         }
         Err(_) => {
-            p.push(FieldError::new(field, "validation.months", format!("Enter {what} as a whole number of months, like 12.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationMonths, format!("Enter {what} as a whole number of months, like 12.")));
             None
         }
     }
@@ -214,7 +215,7 @@ pub fn earliest_review_after(previous: NaiveDate) -> NaiveDate {
 pub(crate) fn review_too_soon(field: &str, previous: NaiveDate, after: &str) -> FieldError {
     FieldError::new(
         field,
-        "validation.review_too_soon",
+        ErrorCode::ValidationReviewTooSoon,
         format!(
             "Reviews are at intervals of not less than one month: a review after {after} on {} can be no earlier than {}.",
             dates::display(previous),
@@ -244,7 +245,7 @@ fn check_terms(p: &mut Problems, input: &NewOrder, today: NaiveDate) -> Option<T
         Some(n) if !(1..=LONGEST_ORDER_MONTHS).contains(&n) => {
             p.push(FieldError::new(
                 "order_months",
-                "validation.order_length",
+                ErrorCode::ValidationOrderLength,
                 format!("An order lasts from 1 to {LONGEST_ORDER_MONTHS} months (three years)."),
             ));
             None
@@ -253,13 +254,17 @@ fn check_terms(p: &mut Problems, input: &NewOrder, today: NaiveDate) -> Option<T
     };
     let treatment_months = match months_field(p, "treatment_months", &input.treatment_months, "the treatment and testing period") {
         Some(0) => {
-            p.push(FieldError::new("treatment_months", "validation.months", "The treatment and testing period is at least 1 month."));
+            p.push(FieldError::new(
+                "treatment_months",
+                ErrorCode::ValidationMonths,
+                "The treatment and testing period is at least 1 month.",
+            ));
             None
         }
         Some(t) if order_months.is_some_and(|o| t > o) => {
             p.push(FieldError::new(
                 "treatment_months",
-                "validation.treatment_outlasts_order",
+                ErrorCode::ValidationTreatmentOutlastsOrder,
                 format!(
                     "The treatment and testing period cannot outlast the order: it can be at most {} months.",
                     order_months.unwrap_or_default()
@@ -272,7 +277,7 @@ fn check_terms(p: &mut Problems, input: &NewOrder, today: NaiveDate) -> Option<T
     let reviews = match input.reviews {
         Some(r) => Some(r),
         None => {
-            p.push(FieldError::new("reviews", "validation.required", "Record whether the order provides for review hearings."));
+            p.push(FieldError::new("reviews", ErrorCode::ValidationRequired, "Record whether the order provides for review hearings."));
             None
         }
     };
@@ -280,7 +285,7 @@ fn check_terms(p: &mut Problems, input: &NewOrder, today: NaiveDate) -> Option<T
         if t > REVIEW_REQUIRED_OVER_MONTHS {
             p.push(FieldError::new(
                 "reviews",
-                "validation.review_required",
+                ErrorCode::ValidationReviewRequired,
                 "A treatment and testing period longer than 12 months must provide for review hearings (Sentencing Act 2020 Sch 9 para 21).",
             ));
         }
@@ -290,7 +295,7 @@ fn check_terms(p: &mut Problems, input: &NewOrder, today: NaiveDate) -> Option<T
             Some(0) => {
                 p.push(FieldError::new(
                     "review_interval_months",
-                    "validation.review_interval",
+                    ErrorCode::ValidationReviewInterval,
                     "Reviews are at intervals of not less than one month.",
                 ));
                 None
@@ -305,7 +310,7 @@ fn check_terms(p: &mut Problems, input: &NewOrder, today: NaiveDate) -> Option<T
     let residential = match input.residential {
         Some(r) => Some(r),
         None => {
-            p.push(FieldError::new("residential", "validation.required", "Choose residential or non-residential treatment."));
+            p.push(FieldError::new("residential", ErrorCode::ValidationRequired, "Choose residential or non-residential treatment."));
             None
         }
     };
@@ -323,7 +328,7 @@ fn check_terms(p: &mut Problems, input: &NewOrder, today: NaiveDate) -> Option<T
 }
 
 pub fn get_order(conn: &Connection, id: &str) -> rusqlite::Result<Option<Order>> {
-    conn.prepare_cached("SELECT * FROM drr_orders WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub(crate) fn require_order(conn: &Connection, id: &str) -> Result<Order, PathwayError> {
@@ -370,9 +375,7 @@ pub fn record_order(store: &mut Store, actor: &Actor, client_id: &str, input: &N
         }
         _ => None,
     };
-    let Some(terms) = terms.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let terms = p.complete(terms)?;
     let now = store.clock().now();
     let order = Order {
         id: crate::ids::new_id(store.clock()),
@@ -440,7 +443,7 @@ pub fn record_exit_plan(store: &mut Store, actor: &Actor, order_id: &str, plan: 
     require_active(&before)?;
     let plan = text::optional_multiline("exit_plan", "Exit plan", plan, 10_000)
         .map_err(|e| ValidationErrors(vec![e]))?
-        .ok_or_else(|| ValidationErrors::one("exit_plan", "validation.required", "Enter the exit plan."))?;
+        .ok_or_else(|| ValidationErrors::one("exit_plan", ErrorCode::ValidationRequired, "Enter the exit plan."))?;
     let after = Order { exit_plan: Some(plan), exit_plan_recorded_at: Some(store.clock().now()), ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
     Ok(())
@@ -456,22 +459,17 @@ pub fn end_order(store: &mut Store, actor: &Actor, order_id: &str, input: &Order
     let status = match input.status.as_str() {
         s @ ("completed" | "revoked") => Some(s.to_string()),
         _ => {
-            p.push(FieldError::new("status", "validation.required", "Choose whether the order was completed or revoked."));
+            p.push(FieldError::new("status", ErrorCode::ValidationRequired, "Choose whether the order was completed or revoked."));
             None
         }
     };
     let ended_on = date_field(&mut p, "ended_on", &input.ended_on, "the date the order ended");
     let ended_on = not_future(&mut p, "ended_on", ended_on, today, "The order cannot end in the future. Record it on the day.");
     if ended_on.is_some_and(|d| d < before.sentenced_on) {
-        p.push(FieldError::new("ended_on", "validation.ended_before_order", "The order cannot end before it was made."));
+        p.push(FieldError::new("ended_on", ErrorCode::ValidationEndedBeforeOrder, "The order cannot end before it was made."));
     }
     let reason = p.check(text::required("reason", "Reason", &input.reason, 2000));
-    let (Some(status), Some(ended_on), Some(reason)) = (status, ended_on, reason) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (status, ended_on, reason) = p.complete((status, ended_on, reason).all())?;
     let after = Order { status, ended_on: Some(ended_on), end_reason: Some(reason), ..before.clone() };
     let stops = timetable::stops_for(store.reader(), &before.id, ended_on)?;
     store.write(actor, |w| -> Result<(), PathwayError> {

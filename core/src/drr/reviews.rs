@@ -3,13 +3,14 @@
 use super::{date_field, earliest_review_after, require_active, require_order, review_too_soon, Order};
 use crate::appointments::PathwayError;
 use crate::calendar::add_months;
+use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -80,7 +81,7 @@ pub(crate) fn new_review(store: &Store, actor: &Actor, order: &Order, day: Naive
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Review>> {
-    conn.prepare_cached("SELECT * FROM drr_reviews WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub(crate) fn require(conn: &Connection, id: &str) -> Result<Review, PathwayError> {
@@ -113,7 +114,7 @@ fn check_review_day(p: &mut Problems, field: &str, order: &Order, list: &[Review
         if next < earliest_review_after(day) {
             p.push(FieldError::new(
                 field,
-                "validation.review_too_soon",
+                ErrorCode::ValidationReviewTooSoon,
                 format!("Reviews are at intervals of not less than one month, and a review is already set for {}.", dates::display(next)),
             ));
         }
@@ -121,7 +122,7 @@ fn check_review_day(p: &mut Problems, field: &str, order: &Order, list: &[Review
     if day > order.ends_on {
         p.push(FieldError::new(
             field,
-            "validation.review_after_order",
+            ErrorCode::ValidationReviewAfterOrder,
             format!("The order ends on {}: a review cannot be after it.", dates::display(order.ends_on)),
         ));
     }
@@ -146,12 +147,7 @@ pub fn schedule(store: &mut Store, actor: &Actor, order_id: &str, input: &NewRev
     if let Some(d) = day {
         check_review_day(&mut p, "review_on", &order, &list, d);
     }
-    let (Some(day), Some(court)) = (day, court) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (day, court) = p.complete((day, court).all())?;
     let review = new_review(store, actor, &order, day, &court);
     store.write(actor, |w| w.create(&review))?;
     Ok(review.id)
@@ -162,7 +158,7 @@ pub fn record_provider_views(store: &mut Store, actor: &Actor, review_id: &str, 
     let before = require(store.reader(), review_id)?;
     let views = text::optional_multiline("provider_views", "The treatment provider's views", views, 10_000)
         .map_err(|e| ValidationErrors(vec![e]))?
-        .ok_or_else(|| ValidationErrors::one("provider_views", "validation.required", "Enter the treatment provider's views."))?;
+        .ok_or_else(|| ValidationErrors::one("provider_views", ErrorCode::ValidationRequired, "Enter the treatment provider's views."))?;
     if before.report_produced_at.is_some() {
         return Err(PathwayError::NotAllowed(
             "The progress report has been produced with the views as they were. Add a case note for anything new.".into(),
@@ -186,7 +182,7 @@ pub fn record_outcome(store: &mut Store, actor: &Actor, review_id: &str, input: 
     if before.review_on > today {
         p.push(FieldError::new(
             "outcome",
-            "validation.outcome_in_future",
+            ErrorCode::ValidationOutcomeInFuture,
             format!("This review is not until {}. Record the outcome once it has taken place.", dates::display(before.review_on)),
         ));
     }
@@ -203,12 +199,7 @@ pub fn record_outcome(store: &mut Store, actor: &Actor, review_id: &str, input: 
             check_review_day(&mut p, "next_review_on", &order, &others, n);
         }
     }
-    let (Some(outcome), Some(next)) = (outcome, next) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (outcome, next) = p.complete((outcome, next).all())?;
     let after = Review { outcome: Some(outcome), outcome_recorded_at: Some(store.clock().now()), ..before.clone() };
     let next_review = next.map(|day| new_review(store, actor, &order, day, &before.court));
     store.write(actor, |w| -> Result<(), PathwayError> {

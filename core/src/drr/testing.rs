@@ -2,14 +2,15 @@
 //! then has its sample and results per substance, or is missed with the reason.
 use super::{date_field, day_of, require_active, require_order};
 use crate::appointments::{self, Appointment, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
+use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems};
+use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::from_row;
 use crate::store::{Actor, Store, StoreError};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -110,7 +111,7 @@ pub struct DrrTestView {
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<DrrTest>> {
-    conn.prepare_cached("SELECT * FROM drr_tests WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 fn require(conn: &Connection, id: &str) -> Result<DrrTest, PathwayError> {
@@ -133,15 +134,10 @@ pub fn book(store: &mut Store, actor: &Actor, order_id: &str, input: &NewDrrTest
     let sample_type = if reference::is_in(SAMPLE_TYPES, input.sample_type.trim()) {
         Some(input.sample_type.trim().to_string())
     } else {
-        p.push(FieldError::new("sample_type", "validation.required", "Choose the sample type."));
+        p.push(FieldError::new("sample_type", ErrorCode::ValidationRequired, "Choose the sample type."));
         None
     };
-    let (Some(booking), Some(sample_type)) = (booking, sample_type) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (booking, sample_type) = p.complete((booking, sample_type).all())?;
     let now = store.clock().now();
     let test = DrrTest {
         id: crate::ids::new_id(store.clock()),
@@ -195,7 +191,7 @@ pub fn record_results(store: &mut Store, actor: &Actor, test_id: &str, input: &T
         Some(d) if d > today => {
             p.push(FieldError::new(
                 "taken_on",
-                "validation.test_in_future",
+                ErrorCode::ValidationTestInFuture,
                 format!("A result cannot be recorded for {}, a day still to come.", dates::display(d)),
             ));
             None
@@ -209,16 +205,14 @@ pub fn record_results(store: &mut Store, actor: &Actor, test_id: &str, input: &T
         if reference::is_in(RESULTS, v) {
             results.push(Some(v.to_string()));
         } else {
-            p.push(FieldError::new(field, "validation.required", format!("Choose the result for {name}.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Choose the result for {name}.")));
             results.push(None);
         }
     }
     if results.iter().all(|r| r.as_deref() == Some("not_tested")) {
-        p.push(FieldError::new("opiates", "validation.no_result", "Enter the result for at least one substance."));
+        p.push(FieldError::new("opiates", ErrorCode::ValidationNoResult, "Enter the result for at least one substance."));
     }
-    let Some(taken_on) = taken_on.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let taken_on = p.complete(taken_on)?;
     let mut r = results.into_iter();
     let after = DrrTest {
         taken_on: Some(taken_on),
@@ -253,13 +247,11 @@ pub fn record_missed(store: &mut Store, actor: &Actor, test_id: &str, reason: &s
     if appointment.at > now {
         p.push(FieldError::new(
             "missed_reason",
-            "validation.outcome_in_future",
+            ErrorCode::ValidationOutcomeInFuture,
             format!("This test is not until {}. Record it as missed once it has passed.", crate::calendar::when::display(appointment.at)),
         ));
     }
-    let Some(reason) = reason.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let reason = p.complete(reason)?;
     let after = DrrTest { missed_reason: Some(reason), recorded_at: Some(now), ..before.clone() };
     let missed = with_outcome(&appointment, AppointmentStatus::DidNotAttend, now);
     store.write(actor, |w| -> Result<(), StoreError> {

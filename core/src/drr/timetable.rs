@@ -4,14 +4,15 @@
 use super::{date_field, require_active, require_order, Order};
 use crate::appointments::{self, Appointment, AppointmentStatus, Booking, OwnerType, PathwayError};
 use crate::calendar::when;
+use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems};
+use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::from_row;
 use crate::store::{Actor, Store, StoreError, Write};
 use crate::text;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -78,7 +79,7 @@ pub struct SlotView {
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Slot>> {
-    conn.prepare_cached("SELECT * FROM drr_timetable WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn slots_of(conn: &Connection, order_id: &str) -> rusqlite::Result<Vec<Slot>> {
@@ -157,14 +158,14 @@ pub fn add_slot(store: &mut Store, actor: &Actor, order_id: &str, input: &NewSlo
     let weekday = match input.weekday.trim().parse::<u32>() {
         Ok(n) if (1..=7).contains(&n) => Some(n),
         _ => {
-            p.push(FieldError::new("weekday", "validation.required", "Choose the day of the week."));
+            p.push(FieldError::new("weekday", ErrorCode::ValidationRequired, "Choose the day of the week."));
             None
         }
     };
     let time = match when::parse_time(&input.time) {
         Some(t) => Some(t),
         None => {
-            p.push(FieldError::new("time", "validation.time_format", "Enter the time as 24-hour hours and minutes, like 14:30."));
+            p.push(FieldError::new("time", ErrorCode::ValidationTimeFormat, "Enter the time as 24-hour hours and minutes, like 14:30."));
             None
         }
     };
@@ -175,7 +176,7 @@ pub fn add_slot(store: &mut Store, actor: &Actor, order_id: &str, input: &NewSlo
         id => match crate::accounts::workers::by_id(store.reader(), id) {
             Ok(Some(w)) if w.active => Some(w.id),
             _ => {
-                p.push(FieldError::new("worker_id", "validation.not_in_list", "Choose an active worker from the list."));
+                p.push(FieldError::new("worker_id", ErrorCode::ValidationNotInList, "Choose an active worker from the list."));
                 None
             }
         },
@@ -187,18 +188,11 @@ pub fn add_slot(store: &mut Store, actor: &Actor, order_id: &str, input: &NewSlo
     if starts_on.is_some_and(|d| d > order.ends_on) {
         p.push(FieldError::new(
             "starts_on",
-            "validation.after_order",
+            ErrorCode::ValidationAfterOrder,
             format!("The order ends on {}: the timetable cannot start after it.", dates::display(order.ends_on)),
         ));
     }
-    let (Some(weekday), Some(time), Some(kind), Some(place), Some(worker_id), Some(starts_on)) =
-        (weekday, time, kind, place, worker_id, starts_on)
-    else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (weekday, time, kind, place, worker_id, starts_on) = p.complete((weekday, time, kind, place, worker_id, starts_on).all())?;
     let slot = Slot {
         id: crate::ids::new_id(store.clock()),
         client_id: order.client_id.clone(),
@@ -295,9 +289,7 @@ pub fn end_slot(store: &mut Store, actor: &Actor, slot_id: &str, last_day: &str)
         "" => Some(today),
         typed => date_field(&mut p, "ended_on", typed, "the last day of this session"),
     };
-    let Some(day) = day.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let day = p.complete(day)?;
     let mut stops = stops_for(store.reader(), &slot.order_id, day)?;
     stops.0.retain(|(s, _)| s.id == slot.id);
     stops.1.retain(|(a, _)| a.owner_id == slot.id);

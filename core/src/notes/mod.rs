@@ -3,13 +3,13 @@
 use crate::appointments::{self, PathwayError};
 use crate::calendar::when;
 use crate::clients::family;
-use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::codes::ErrorCode;
+use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::Choice;
-use crate::store::record::from_row;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -112,28 +112,23 @@ pub fn record_contact(store: &mut Store, actor: &Actor, client_id: &str, input: 
     let kind = match input.kind.trim() {
         k if crate::reference::is_in(CONTACT_KINDS, k) => Some(k.to_string()),
         _ => {
-            p.push(FieldError::new("kind", "validation.required", "Choose the kind of contact from the list."));
+            p.push(FieldError::new("kind", ErrorCode::ValidationRequired, "Choose the kind of contact from the list."));
             None
         }
     };
     let at = when::instant(&mut p, "date", "time", &input.date, &input.time, "the contact");
     if at.is_some_and(|t| t > now) {
-        p.push(FieldError::new("date", "validation.time_future", "A contact cannot be in the future. Book an appointment instead."));
+        p.push(FieldError::new("date", ErrorCode::ValidationTimeFuture, "A contact cannot be in the future. Book an appointment instead."));
     }
     let summary = p.check(text::optional_multiline("summary", "Summary", &input.summary, 4000));
     let summary = match summary {
         Some(None) => {
-            p.push(FieldError::new("summary", "validation.required", "Enter a summary of the contact."));
+            p.push(FieldError::new("summary", ErrorCode::ValidationRequired, "Enter a summary of the contact."));
             None
         }
         other => other.flatten(),
     };
-    let (Some(kind), Some(at), Some(summary)) = (kind, at, summary) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (kind, at, summary) = p.complete((kind, at, summary).all())?;
     let contact = Contact {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
@@ -148,7 +143,7 @@ pub fn record_contact(store: &mut Store, actor: &Actor, client_id: &str, input: 
 }
 
 fn get_note(conn: &Connection, id: &str) -> rusqlite::Result<Option<CaseNote>> {
-    conn.prepare_cached("SELECT * FROM case_notes WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 /// Adds a case note (append-only; a correction names the note it corrects).
@@ -158,7 +153,7 @@ pub fn add_note(store: &mut Store, actor: &Actor, client_id: &str, input: &NewNo
     let mut p = Problems::default();
     let body = match p.check(text::optional_multiline("text", "Note", &input.text, 10_000)) {
         Some(None) => {
-            p.push(FieldError::new("text", "validation.required", "Enter the note."));
+            p.push(FieldError::new("text", ErrorCode::ValidationRequired, "Enter the note."));
             None
         }
         other => other.flatten(),
@@ -170,7 +165,7 @@ pub fn add_note(store: &mut Store, actor: &Actor, client_id: &str, input: &NewNo
             _ => {
                 p.push(FieldError::new(
                     "corrects_note_id",
-                    "validation.not_in_list",
+                    ErrorCode::ValidationNotInList,
                     "The note being corrected is not one of this person's notes.",
                 ));
                 None
@@ -183,7 +178,9 @@ pub fn add_note(store: &mut Store, actor: &Actor, client_id: &str, input: &NewNo
         return Err(p.into_error().into());
     };
     if record_type.is_some() != record_id.is_some() {
-        return Err(ValidationErrors::one("record_id", "validation.required", "Choose the record the note is about, or neither.").into());
+        return Err(
+            ValidationErrors::one("record_id", ErrorCode::ValidationRequired, "Choose the record the note is about, or neither.").into()
+        );
     }
     let note = CaseNote {
         id: crate::ids::new_id(store.clock()),

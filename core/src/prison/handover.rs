@@ -8,7 +8,7 @@ use crate::calendar::when;
 use crate::clients::family;
 use crate::clients::reference::{INJECTING, SUBSTANCES};
 use crate::dates;
-use crate::documents::Document;
+use crate::documents::{self, Document};
 use crate::reference;
 use crate::store::{Actor, Store};
 
@@ -54,7 +54,7 @@ pub fn produce(store: &mut Store, actor: &Actor, spell_id: &str) -> Result<Docum
     }
     store.write(actor, |w| w.audit("printed throughcare handover summary", Some(&client.id), &spell.id))?;
 
-    let name = format!("{} {}", client.forenames, client.surname);
+    let name = documents::name_of(&client);
     let mut paragraphs = vec![format!(
         "This summary hands over the care of {name}, born {}, from {} to the community team.",
         dates::display(client.date_of_birth),
@@ -143,15 +143,5 @@ pub fn produce(store: &mut Store, actor: &Actor, spell_id: &str) -> Result<Docum
     ));
     let produced_on = when::london_date(now);
     paragraphs.push(format!("Produced by {worker}, {team}, on {}.", dates::display(produced_on)));
-    Ok(Document {
-        title: "Throughcare handover summary".into(),
-        subject: format!("{name}, born {}", dates::display(client.date_of_birth)),
-        paragraphs,
-        signed_by: worker,
-        produced_on,
-        produced_at: now,
-        client_id: client.id,
-        record_type: "prison_spell".into(),
-        record_id: spell.id,
-    })
+    Ok(Document::about(&client, "Throughcare handover summary", paragraphs, worker, now, ("prison_spell", spell.id)))
 }

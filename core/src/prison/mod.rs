@@ -11,8 +11,9 @@ pub mod treatment;
 use crate::appointments::{self, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};
 use crate::calendar::when;
 use crate::clients::family;
+use crate::codes::ErrorCode;
 use crate::dates;
-use crate::error::{FieldError, Problems};
+use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::hlc;
 use crate::store::record::{from_row, sql_bool};
@@ -245,7 +246,7 @@ pub(crate) fn optional_date(p: &mut Problems, field: &str, typed: &str, what: &s
     match dates::parse(typed) {
         Some(d) => Some(Some(d)),
         None => {
-            p.push(FieldError::new(field, "validation.date_format", format!("Enter {what} as day/month/year, like 23/11/2026.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationDateFormat, format!("Enter {what} as day/month/year, like 23/11/2026.")));
             None
         }
     }
@@ -255,7 +256,7 @@ pub(crate) fn optional_date(p: &mut Problems, field: &str, typed: &str, what: &s
 pub(crate) fn past_date(p: &mut Problems, field: &str, typed: &str, what: &str, today: NaiveDate) -> Option<NaiveDate> {
     match optional_date(p, field, typed, what)? {
         None => {
-            p.push(FieldError::new(field, "validation.required", format!("Enter {what}.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Enter {what}.")));
             None
         }
         Some(d) if d > today => {
@@ -263,7 +264,7 @@ pub(crate) fn past_date(p: &mut Problems, field: &str, typed: &str, what: &str, 
             if let Some(first) = what.get_mut(0..1) {
                 first.make_ascii_uppercase();
             }
-            p.push(FieldError::new(field, "validation.date_future", format!("{what} cannot be in the future.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationDateFuture, format!("{what} cannot be in the future.")));
             None
         }
         Some(d) => Some(d),
@@ -274,7 +275,7 @@ pub(crate) fn past_date(p: &mut Problems, field: &str, typed: &str, what: &str, 
 pub(crate) fn optional_past_date(p: &mut Problems, field: &str, typed: &str, what: &str, today: NaiveDate) -> Option<Option<NaiveDate>> {
     match optional_date(p, field, typed, what)? {
         Some(d) if d > today => {
-            p.push(FieldError::new(field, "validation.date_future", format!("The {what} cannot be in the future.")));
+            p.push(FieldError::new(field, ErrorCode::ValidationDateFuture, format!("The {what} cannot be in the future.")));
             None
         }
         other => Some(other),
@@ -285,7 +286,7 @@ fn choose(p: &mut Problems, field: &str, list: &[Choice], value: &str, what: &st
     if reference::is_in(list, value.trim()) {
         Some(value.trim().to_string())
     } else {
-        p.push(FieldError::new(field, "validation.required", format!("Choose {what} from the list.")));
+        p.push(FieldError::new(field, ErrorCode::ValidationRequired, format!("Choose {what} from the list.")));
         None
     }
 }
@@ -299,7 +300,7 @@ pub(crate) fn choose_optional(p: &mut Problems, field: &str, list: &[Choice], va
 }
 
 pub fn get_spell(conn: &Connection, id: &str) -> rusqlite::Result<Option<PrisonSpell>> {
-    conn.prepare_cached("SELECT * FROM prison_spells WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 pub fn require_spell(conn: &Connection, id: &str) -> Result<PrisonSpell, PathwayError> {
@@ -327,7 +328,7 @@ fn check_release_dates(p: &mut Problems, received_on: NaiveDate, expected: Optio
         if e < received_on {
             p.push(FieldError::new(
                 "expected_release_on",
-                "validation.release_before_reception",
+                ErrorCode::ValidationReleaseBeforeReception,
                 format!("The expected release cannot be before reception on {}.", dates::display(received_on)),
             ));
         }
@@ -336,7 +337,7 @@ fn check_release_dates(p: &mut Problems, received_on: NaiveDate, expected: Optio
         if l < e {
             p.push(FieldError::new(
                 "licence_end_on",
-                "validation.licence_before_release",
+                ErrorCode::ValidationLicenceBeforeRelease,
                 format!("The licence cannot end before the release on {}.", dates::display(e)),
             ));
         }
@@ -367,14 +368,8 @@ pub fn record_spell(store: &mut Store, actor: &Actor, client_id: &str, input: &N
     if let (Some(r), Some(e), Some(l)) = (received_on, expected, licence) {
         check_release_dates(&mut p, r, e, l);
     }
-    let (Some(prison), Some(received_on), Some(custody_type), Some(expected_release_on), Some(licence_end_on), Some(in_prison_treatment)) =
-        (prison, received_on, custody_type, expected, licence, treatment)
-    else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (prison, received_on, custody_type, expected_release_on, licence_end_on, in_prison_treatment) =
+        p.complete((prison, received_on, custody_type, expected, licence, treatment).all())?;
     let spell = PrisonSpell {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
@@ -409,14 +404,8 @@ pub fn change_spell(store: &mut Store, actor: &Actor, spell_id: &str, input: &Sp
     if let (Some(e), Some(l)) = (expected, licence) {
         check_release_dates(&mut p, before.received_on, e, l);
     }
-    let (Some(custody_type), Some(expected_release_on), Some(licence_end_on), Some(in_prison_treatment)) =
-        (custody_type, expected, licence, treatment)
-    else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (custody_type, expected_release_on, licence_end_on, in_prison_treatment) =
+        p.complete((custody_type, expected, licence, treatment).all())?;
     let new_date = expected_release_on.is_some() && expected_release_on != before.expected_release_on;
     let after = PrisonSpell {
         custody_type,
@@ -443,19 +432,14 @@ pub fn record_transfer(store: &mut Store, actor: &Actor, spell_id: &str, input: 
     if on.is_some_and(|d| d < before.received_on) {
         p.push(FieldError::new(
             "transferred_on",
-            "validation.transfer_before_reception",
+            ErrorCode::ValidationTransferBeforeReception,
             format!("The transfer cannot be before reception on {}.", dates::display(before.received_on)),
         ));
     }
     if to_prison.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(&before.prison)) {
-        p.push(FieldError::new("to_prison", "validation.same_prison", format!("They are already recorded at {}.", before.prison)));
+        p.push(FieldError::new("to_prison", ErrorCode::ValidationSamePrison, format!("They are already recorded at {}.", before.prison)));
     }
-    let (Some(to_prison), Some(transferred_on)) = (to_prison, on) else {
-        return Err(p.into_error().into());
-    };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    let (to_prison, transferred_on) = p.complete((to_prison, on).all())?;
     let transfer = PrisonTransfer {
         id: crate::ids::new_id(store.clock()),
         client_id: before.client_id.clone(),
@@ -505,27 +489,25 @@ pub fn record_release(store: &mut Store, actor: &Actor, spell_id: &str, input: &
         if r < before.received_on {
             p.push(FieldError::new(
                 "released_on",
-                "validation.release_before_reception",
+                ErrorCode::ValidationReleaseBeforeReception,
                 format!("The release cannot be before reception on {}.", dates::display(before.received_on)),
             ));
         }
         if let Some(l) = before.licence_end_on.filter(|l| *l < r) {
             p.push(FieldError::new(
                 "released_on",
-                "validation.licence_before_release",
+                ErrorCode::ValidationLicenceBeforeRelease,
                 format!("The licence is recorded as ending on {}, before this release. Correct the licence end first.", dates::display(l)),
             ));
         }
     }
     if input.seen_at_gate.is_none() {
-        p.push(FieldError::new("seen_at_gate", "validation.required", "Record whether they were seen at the gate."));
+        p.push(FieldError::new("seen_at_gate", ErrorCode::ValidationRequired, "Record whether they were seen at the gate."));
     }
     let (Some(released_on), Some(seen)) = (released_on, input.seen_at_gate) else {
         return Err(p.into_error().into());
     };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    p.finish()?;
     let after = PrisonSpell {
         released_on: Some(released_on),
         seen_at_gate: Some(seen),
@@ -545,16 +527,14 @@ pub fn save_plan(store: &mut Store, actor: &Actor, spell_id: &str, input: &NewPl
     let detail = p.check(text::optional_multiline("prescribing_detail", "Prescribing detail", &input.prescribing_detail, 2000));
     let gate = p.check(text::optional("gate_contact", "Who meets them at the gate", &input.gate_contact, 200));
     if input.naloxone_supplied.is_none() {
-        p.push(FieldError::new("naloxone_supplied", "validation.required", "Record whether naloxone was supplied."));
+        p.push(FieldError::new("naloxone_supplied", ErrorCode::ValidationRequired, "Record whether naloxone was supplied."));
     }
     let (Some(accommodation), Some(prescribing), Some(prescribing_detail), Some(gate_contact), Some(naloxone_supplied)) =
         (accommodation, prescribing, detail, gate, input.naloxone_supplied)
     else {
         return Err(p.into_error().into());
     };
-    if !p.is_empty() {
-        return Err(p.into_error().into());
-    }
+    p.finish()?;
     let existing = plan_of(store.reader(), &spell.id)?;
     let plan = ThroughcarePlan {
         id: existing.as_ref().map_or_else(|| crate::ids::new_id(store.clock()), |e| e.id.clone()),
@@ -586,14 +566,12 @@ pub fn book_first_appointment(store: &mut Store, actor: &Actor, spell_id: &str, 
         if when::london_date(b.at) < spell.received_on {
             p.push(FieldError::new(
                 "date",
-                "validation.appointment_before_reception",
+                ErrorCode::ValidationAppointmentBeforeReception,
                 "The community appointment cannot be before reception into prison.",
             ));
         }
     }
-    let Some(booking) = booking.filter(|_| p.is_empty()) else {
-        return Err(p.into_error().into());
-    };
+    let booking = p.complete(booking)?;
     let id = crate::ids::new_id(store.clock());
     store.write(actor, |w| appointments::create(w, id.clone(), &spell.client_id, OwnerType::Throughcare, &spell.id, booking))?;
     Ok(id)

@@ -5,14 +5,15 @@
 use super::{choose_optional, optional_past_date, past_date};
 use crate::appointments::{self, PathwayError};
 use crate::clients::family;
+use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems};
 use crate::reference::{self, choice, Choice};
-use crate::store::record::{from_row, sql_bool};
+use crate::store::record::sql_bool;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -96,7 +97,7 @@ pub struct EpisodeView {
 }
 
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<TreatmentEpisode>> {
-    conn.prepare_cached("SELECT * FROM treatment_episodes WHERE id = ?1")?.query_row([id], from_row).optional()
+    crate::store::record::get(conn, id)
 }
 
 struct Checked {
@@ -125,7 +126,7 @@ fn check(input: &EpisodeInput, today: NaiveDate) -> Result<Checked, PathwayError
         if a < r {
             p.push(FieldError::new(
                 "assessed_on",
-                "validation.assessment_before_referral",
+                ErrorCode::ValidationAssessmentBeforeReferral,
                 format!("The assessment cannot be before the referral on {}.", dates::display(r)),
             ));
         }
@@ -134,7 +135,7 @@ fn check(input: &EpisodeInput, today: NaiveDate) -> Result<Checked, PathwayError
         if s < r {
             p.push(FieldError::new(
                 "treatment_started_on",
-                "validation.treatment_before_referral",
+                ErrorCode::ValidationTreatmentBeforeReferral,
                 format!("Treatment cannot start before the referral on {}.", dates::display(r)),
             ));
         }
@@ -143,26 +144,26 @@ fn check(input: &EpisodeInput, today: NaiveDate) -> Result<Checked, PathwayError
         match started {
             Some(Some(s)) if d < s => p.push(FieldError::new(
                 "discharged_on",
-                "validation.discharge_before_start",
+                ErrorCode::ValidationDischargeBeforeStart,
                 format!("The discharge cannot be before treatment started on {}.", dates::display(s)),
             )),
             _ if d < r => p.push(FieldError::new(
                 "discharged_on",
-                "validation.discharge_before_referral",
+                ErrorCode::ValidationDischargeBeforeReferral,
                 format!("The discharge cannot be before the referral on {}.", dates::display(r)),
             )),
             _ => {}
         }
     }
     if matches!(started, Some(Some(_))) && matches!(modality, Some(None)) {
-        p.push(FieldError::new("modality", "validation.required", "Choose the modality of the treatment that started."));
+        p.push(FieldError::new("modality", ErrorCode::ValidationRequired, "Choose the modality of the treatment that started."));
     }
     match (discharged, &reason) {
         (Some(Some(_)), Some(None)) => {
-            p.push(FieldError::new("discharge_reason", "validation.required", "Choose the reason for discharge."))
+            p.push(FieldError::new("discharge_reason", ErrorCode::ValidationRequired, "Choose the reason for discharge."))
         }
         (Some(None), Some(Some(_))) => {
-            p.push(FieldError::new("discharged_on", "validation.required", "Enter the date of discharge, or clear the reason."))
+            p.push(FieldError::new("discharged_on", ErrorCode::ValidationRequired, "Enter the date of discharge, or clear the reason."))
         }
         _ => {}
     }

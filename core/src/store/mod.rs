@@ -8,6 +8,7 @@ mod write;
 pub use write::{Actor, Write};
 
 use crate::clock::Clock;
+use crate::codes::ErrorCode;
 use crate::error::Coded;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -42,15 +43,14 @@ pub enum StoreError {
 }
 
 impl Coded for StoreError {
-    fn code(&self) -> String {
+    fn code(&self) -> ErrorCode {
         match self {
-            StoreError::NoEncryption => "store.no_encryption",
-            StoreError::WrongKey => "store.wrong_key",
-            StoreError::NewerSchema { .. } => "store.newer_schema",
-            StoreError::Database(_) => "store.database",
-            StoreError::Serialise(_) => "store.serialise",
+            StoreError::NoEncryption => ErrorCode::StoreNoEncryption,
+            StoreError::WrongKey => ErrorCode::StoreWrongKey,
+            StoreError::NewerSchema { .. } => ErrorCode::StoreNewerSchema,
+            StoreError::Database(_) => ErrorCode::StoreDatabase,
+            StoreError::Serialise(_) => ErrorCode::StoreSerialise,
         }
-        .into()
     }
 }
 
@@ -113,17 +113,47 @@ impl Store {
         &self.conn
     }
 
+    /// Opens another connection to this database for reads (see [`ReadStore`]).
+    pub fn open_reader(&self, path: &Path, key: &DatabaseKey) -> Result<ReadStore, StoreError> {
+        Ok(ReadStore { conn: open_encrypted(path, key, false)?, clock: self.clock.clone() })
+    }
+
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
     }
 
     pub fn team_name(&self) -> Result<String, StoreError> {
-        Ok(self.conn.query_row("SELECT team_name FROM installation WHERE id = 1", [], |r| r.get(0))?)
+        team_name(&self.conn)
     }
 
     pub fn verify_audit_chain(&self) -> Result<audit::ChainCheck, StoreError> {
         Ok(audit::verify(&self.conn)?)
     }
+}
+
+/// A connection of its own for reading: a long read (a team's flags) on it holds up nothing
+/// else, and WAL lets it read while the session's connection writes. It never writes records.
+pub struct ReadStore {
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+}
+
+impl ReadStore {
+    pub fn reader(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub fn team_name(&self) -> Result<String, StoreError> {
+        team_name(&self.conn)
+    }
+}
+
+fn team_name(conn: &Connection) -> Result<String, StoreError> {
+    Ok(conn.query_row("SELECT team_name FROM installation WHERE id = 1", [], |r| r.get(0))?)
 }
 
 /// SQLCipher's set-up of a connection's codec is not safe to run on several threads at once

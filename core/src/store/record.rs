@@ -2,6 +2,7 @@
 //! later, sync) can insert, diff and apply any of them the same way. Many-valued things
 //! (aliases, roles) are their own records or compact text, never nested JSON.
 use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{Connection, OptionalExtension};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 
@@ -31,6 +32,11 @@ macro_rules! client_record {
             }
         }
     };
+}
+
+/// A record by its id, from its own table; None when it is not on this laptop.
+pub fn get<R: Record>(conn: &Connection, id: &str) -> rusqlite::Result<Option<R>> {
+    conn.prepare_cached(&format!("SELECT * FROM {} WHERE id = ?1", R::TABLE))?.query_row([id], from_row).optional()
 }
 
 /// A record's columns and values, in a stable order.

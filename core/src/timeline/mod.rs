@@ -5,7 +5,7 @@ mod prison;
 use crate::appointments::{self, Appointment, AppointmentStatus, OwnerType};
 use crate::calendar::when;
 use crate::custody::{self, caution, TestResult};
-use crate::reference;
+use crate::reference::{self, choice, Choice};
 use crate::{court, drr, notes};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -23,12 +23,34 @@ pub enum Stage {
     Notes,
 }
 
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Custody => "Custody",
+            Stage::Court => "Court",
+            Stage::Community => "Community",
+            Stage::Prison => "Prison",
+            Stage::Notes => "Contacts and notes",
+        }
+    }
+}
+
+/// The stages a timeline can be filtered by, in pathway order.
+pub const STAGES: &[Choice] = &[
+    choice("custody", "Custody"),
+    choice("court", "Court"),
+    choice("community", "Community"),
+    choice("prison", "Prison"),
+    choice("notes", "Contacts and notes"),
+];
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     /// London calendar day.
     pub date: NaiveDate,
     pub stage: Stage,
+    pub stage_label: String,
     /// What the record is, in words: "Test on arrest".
     pub kind: String,
     /// One line naming the facts.
@@ -73,6 +95,7 @@ pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Ti
             at,
             date: when::london_date(at),
             stage,
+            stage_label: stage.label().into(),
             kind: kind.into(),
             summary,
             record_type: record_type.into(),

@@ -13,6 +13,7 @@ fn entry(at: DateTime<Utc>, stage: Stage, kind: &str, summary: String, record: (
         at,
         date: when::london_date(at),
         stage,
+        stage_label: stage.label().into(),
         kind: kind.into(),
         summary,
         record_type: record.0.into(),

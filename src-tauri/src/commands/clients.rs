@@ -1,4 +1,4 @@
-use crate::state::{coded, signed_in, AppState, CommandResult};
+use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::clients::aliases::{self, NewAlias};
@@ -30,12 +30,15 @@ pub async fn register_client(app: State<'_, AppState>, input: NewClient) -> Comm
 
 #[tauri::command]
 pub async fn search_clients(app: State<'_, AppState>, query: String) -> CommandResult<Vec<SearchResult>> {
-    signed_in(&app, Permission::Casework.roles(), |s| read(clients::search(s.store().reader(), &query, s.store().clock().now())))
+    reading(&app, Permission::Casework.roles(), move |s| read(clients::search(s.store().reader(), &query, s.store().clock().now()))).await
 }
 
 #[tauri::command]
 pub async fn duplicate_candidates(app: State<'_, AppState>, input: NewClient) -> CommandResult<Vec<DuplicateCandidate>> {
-    signed_in(&app, Permission::Casework.roles(), |s| read(duplicates::candidates_for(s.store().reader(), &input, s.store().clock().now())))
+    reading(&app, Permission::Casework.roles(), move |s| {
+        read(duplicates::candidates_for(s.store().reader(), &input, s.store().clock().now()))
+    })
+    .await
 }
 
 #[tauri::command]
@@ -49,12 +52,13 @@ pub async fn open_client(app: State<'_, AppState>, id: String) -> CommandResult<
 /// The record after a save: read again without a new "viewed" audit entry.
 #[tauri::command]
 pub async fn reread_client(app: State<'_, AppState>, id: String) -> CommandResult<ClientRecord> {
-    signed_in(&app, Permission::Casework.roles(), |s| clients::reread(s.store().reader(), &id, s.store().clock().now()).map_err(coded))
+    reading(&app, Permission::Casework.roles(), move |s| clients::reread(s.store().reader(), &id, s.store().clock().now()).map_err(coded))
+        .await
 }
 
 #[tauri::command]
 pub async fn client_history(app: State<'_, AppState>, id: String) -> CommandResult<Vec<FieldChange>> {
-    signed_in(&app, Permission::Casework.roles(), |s| read(history::for_client(s.store().reader(), &id)))
+    reading(&app, Permission::Casework.roles(), move |s| read(history::for_client(s.store().reader(), &id))).await
 }
 
 #[tauri::command]
@@ -116,19 +120,21 @@ pub async fn withdraw_consent(app: State<'_, AppState>, consent_id: String) -> C
 
 #[tauri::command]
 pub async fn my_caseload(app: State<'_, AppState>) -> CommandResult<Vec<SearchResult>> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         read(caseload::of_worker(s.store().reader(), &s.worker().id, s.store().clock().now()))
     })
+    .await
 }
 
 #[tauri::command]
 pub async fn caseload_of(app: State<'_, AppState>, worker_id: String) -> CommandResult<Vec<SearchResult>> {
-    signed_in(&app, Permission::LeadTeam.roles(), |s| read(caseload::of_worker(s.store().reader(), &worker_id, s.store().clock().now())))
+    reading(&app, Permission::LeadTeam.roles(), move |s| read(caseload::of_worker(s.store().reader(), &worker_id, s.store().clock().now())))
+        .await
 }
 
 #[tauri::command]
 pub async fn caseload_sizes(app: State<'_, AppState>) -> CommandResult<Vec<CaseloadSize>> {
-    signed_in(&app, Permission::LeadTeam.roles(), |s| read(caseload::sizes(s.store().reader())))
+    reading(&app, Permission::LeadTeam.roles(), move |s| read(caseload::sizes(s.store().reader()))).await
 }
 
 #[tauri::command]
@@ -141,7 +147,7 @@ pub async fn allocate_client(app: State<'_, AppState>, client_id: String, worker
 
 #[tauri::command]
 pub async fn duplicate_pairs(app: State<'_, AppState>) -> CommandResult<Vec<DuplicatePair>> {
-    signed_in(&app, Permission::LeadTeam.roles(), |s| read(duplicates::pairs(s.store().reader(), s.store().clock().now())))
+    reading(&app, Permission::LeadTeam.roles(), move |s| read(duplicates::pairs(s.store().reader(), s.store().clock().now()))).await
 }
 
 #[tauri::command]

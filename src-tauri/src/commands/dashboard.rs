@@ -1,42 +1,47 @@
 //! The team lead's dashboard, the lists behind its figures, and the returns saved as CSV.
 use super::pathway::read;
-use crate::state::{coded, error, signed_in, AppState, CommandResult};
+use crate::state::{coded, error, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::workers;
-use throughline_core::accounts::Session;
+use throughline_core::accounts::Reading;
 use throughline_core::dashboard::returns::{self, Heading, ReturnKind, Tracker};
 use throughline_core::dashboard::{self, Dashboard, DashboardAsk, FigureList, FigureListAsk, Period, Whose};
 use throughline_core::dates;
+use throughline_core::ErrorCode;
 
-fn period(s: &Session, ask: &DashboardAsk) -> CommandResult<Period> {
+fn period(s: &Reading, ask: &DashboardAsk) -> CommandResult<Period> {
     Period::choose(ask, dates::today(s.store().clock().now())).map_err(coded)
 }
 
 #[tauri::command]
 pub async fn dashboard(app: State<'_, AppState>, ask: DashboardAsk) -> CommandResult<Dashboard> {
-    signed_in(&app, Permission::LeadTeam.roles(), |s| {
+    reading(&app, Permission::LeadTeam.roles(), move |s| {
         let period = period(s, &ask)?;
         let settings = s.team_settings();
         read(dashboard::dashboard(s.store().reader(), s.store().clock().now(), &settings, period, Whose::of(ask.worker_id.as_deref())))
     })
+    .await
 }
 
 #[tauri::command]
 pub async fn figure_list(app: State<'_, AppState>, ask: FigureListAsk) -> CommandResult<FigureList> {
-    signed_in(&app, Permission::LeadTeam.roles(), |s| {
-        read(dashboard::figure_list(s.store().reader(), s.store().clock().now(), &ask))?
-            .ok_or_else(|| error("dashboard.unknown_figure", "That figure is not on the dashboard. Choose it again from the dashboard."))
+    reading(&app, Permission::LeadTeam.roles(), move |s| {
+        read(dashboard::figure_list(s.store().reader(), s.store().clock().now(), &ask))?.ok_or_else(|| {
+            error(ErrorCode::DashboardUnknownFigure, "That figure is not on the dashboard. Choose it again from the dashboard.")
+        })
     })
+    .await
 }
 
 #[tauri::command]
 pub async fn weekly_tracker(app: State<'_, AppState>, ask: DashboardAsk) -> CommandResult<Tracker> {
-    signed_in(&app, Permission::LeadTeam.roles(), |s| {
+    reading(&app, Permission::LeadTeam.roles(), move |s| {
         let period = period(s, &ask)?;
         read(returns::weekly_tracker(s.store().reader(), s.store().clock().now(), period, Whose::of(ask.worker_id.as_deref())))
     })
+    .await
 }
 
 /// Builds the return, asks where to save it (the system's save dialog, with no lock held while
@@ -49,7 +54,7 @@ pub async fn save_return(
     kind: ReturnKind,
     ask: DashboardAsk,
 ) -> CommandResult<Option<String>> {
-    let (csv, file_name, what) = signed_in(&state, Permission::LeadTeam.roles(), |s| {
+    let (csv, file_name, what) = reading(&state, Permission::LeadTeam.roles(), move |s| {
         let period = period(s, &ask)?;
         let (conn, now) = (s.store().reader(), s.store().clock().now());
         let whose = Whose::of(ask.worker_id.as_deref());
@@ -72,12 +77,13 @@ pub async fn save_return(
                 format!("monthly activity return for {scope}, {}", returns::period_words(period)),
             ),
         })
-    })?;
+    })
+    .await?;
     let chosen =
         app.dialog().file().set_title("Save the return as CSV").set_file_name(&file_name).add_filter("CSV", &["csv"]).blocking_save_file();
     let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
     std::fs::write(&path, csv)
-        .map_err(|e| error("export.write_failed", &format!("The return could not be saved there ({e}). Choose another folder.")))?;
+        .map_err(|e| error(ErrorCode::ExportWriteFailed, &format!("The return could not be saved there ({e}). Choose another folder.")))?;
     let shown = path.display().to_string();
     signed_in(&state, Permission::LeadTeam.roles(), |s| {
         let actor = s.actor();

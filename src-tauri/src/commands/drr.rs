@@ -1,7 +1,7 @@
 //! The Drug Rehabilitation Requirement: the order, timetable, testing ledger, failures,
 //! warnings, breach, reviews and their documents. Community workers and team leads act; any
 //! caseworker may read.
-use crate::state::{coded, signed_in, AppState, CommandResult};
+use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
@@ -21,9 +21,10 @@ pub async fn drr_lists() -> DrrLists {
 
 #[tauri::command]
 pub async fn client_drr(app: State<'_, AppState>, client_id: String) -> CommandResult<DrrSummary> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         drr::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
     })
+    .await
 }
 
 #[tauri::command]

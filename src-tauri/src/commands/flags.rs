@@ -1,6 +1,6 @@
 //! Flags: a client's, Today's, the team's counts and any list of them a page at a time.
 use super::pathway::read;
-use crate::state::{signed_in, AppState, CommandResult};
+use crate::state::{reading, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::flags::board::{self, FlagFilter, FlagPage, TeamFlags};
@@ -8,32 +8,36 @@ use throughline_core::flags::{self, today, Flag};
 
 #[tauri::command]
 pub async fn client_flags(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<Flag>> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         read(flags::for_client(s.store().reader(), s.store().clock().now(), &s.team_settings(), &client_id))
     })
+    .await
 }
 
 #[tauri::command]
 pub async fn today(app: State<'_, AppState>) -> CommandResult<today::Today> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         read(today::for_worker_today(s.store().reader(), s.store().clock().now(), &s.team_settings(), &s.worker().id))
     })
+    .await
 }
 
 #[tauri::command]
 pub async fn team_flags(app: State<'_, AppState>) -> CommandResult<TeamFlags> {
-    signed_in(&app, Permission::LeadTeam.roles(), |s| read(board::team(s.store().reader(), s.store().clock().now(), &s.team_settings())))
+    reading(&app, Permission::LeadTeam.roles(), move |s| read(board::team(s.store().reader(), s.store().clock().now(), &s.team_settings())))
+        .await
 }
 
 /// A page of a list of flags. A team lead may list anyone's; every other worker lists only
 /// their own caseload's, whatever the filter asks.
 #[tauri::command]
 pub async fn flags_page(app: State<'_, AppState>, filter: FlagFilter) -> CommandResult<FlagPage> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         let mut filter = filter;
         if !s.has_any(Permission::LeadTeam.roles()) {
             filter.worker_id = Some(s.worker().id.clone());
         }
         read(board::page(s.store().reader(), s.store().clock().now(), &s.team_settings(), &filter))
     })
+    .await
 }

@@ -1,5 +1,5 @@
 //! Custody, court, contacts and notes, and the timeline.
-use crate::state::{coded, error, signed_in, AppState, CommandResult};
+use crate::state::{coded, error, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
@@ -13,6 +13,7 @@ use throughline_core::notes::{self, ClientNotes, NewContact, NewNote};
 use throughline_core::stages::{self, PathwayLists};
 use throughline_core::store::StoreError;
 use throughline_core::timeline::{self, TimelineEntry};
+use throughline_core::ErrorCode;
 use throughline_core::ErrorPayload;
 
 const CUSTODY: &[Role] = Permission::Custody.roles();
@@ -23,7 +24,7 @@ pub(crate) fn read<T, E: Into<StoreError>>(r: Result<T, E>) -> CommandResult<T> 
 }
 
 fn forbidden() -> ErrorPayload {
-    error("auth.forbidden", "Your role does not allow this. Ask your team lead if you need it.")
+    error(ErrorCode::AuthForbidden, "Your role does not allow this. Ask your team lead if you need it.")
 }
 
 /// Work on an existing appointment needs the roles of the stage that owns it.
@@ -50,9 +51,10 @@ pub async fn record_test(app: State<'_, AppState>, client_id: String, input: New
 
 #[tauri::command]
 pub async fn client_custody(app: State<'_, AppState>, client_id: String) -> CommandResult<CustodySummary> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         custody::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
     })
+    .await
 }
 
 #[tauri::command]
@@ -86,7 +88,8 @@ pub async fn book_appointment(
     owner_id: String,
     input: NewAppointment,
 ) -> CommandResult<String> {
-    let owner = OwnerType::parse(&owner_type).ok_or_else(|| error("validation.not_in_list", "Choose what the appointment is for."))?;
+    let owner =
+        OwnerType::parse(&owner_type).ok_or_else(|| error(ErrorCode::ValidationNotInList, "Choose what the appointment is for."))?;
     signed_in(&app, owner.roles(), |s| {
         let actor = s.actor();
         let store = s.store_mut();
@@ -96,11 +99,11 @@ pub async fn book_appointment(
             OwnerType::RestrictionOnBail => court::book_rob_appointment(store, &actor, &owner_id, &input),
             OwnerType::Throughcare => throughline_core::prison::book_first_appointment(store, &actor, &owner_id, &input),
             OwnerType::RequiredAssessment => {
-                return Err(error("pathway.not_allowed", "Book a required assessment from the test on arrest."))
+                return Err(error(ErrorCode::PathwayNotAllowed, "Book a required assessment from the test on arrest."))
             }
             OwnerType::DrrTimetable | OwnerType::DrrTest => {
                 return Err(error(
-                    "pathway.not_allowed",
+                    ErrorCode::PathwayNotAllowed,
                     "Book DRR sessions from the order's timetable, and tests from its testing ledger.",
                 ))
             }
@@ -188,7 +191,7 @@ pub async fn add_case_note(app: State<'_, AppState>, client_id: String, input: N
 
 #[tauri::command]
 pub async fn client_notes(app: State<'_, AppState>, client_id: String) -> CommandResult<ClientNotes> {
-    signed_in(&app, Permission::Casework.roles(), |s| notes::for_client(s.store().reader(), &client_id).map_err(coded))
+    reading(&app, Permission::Casework.roles(), move |s| notes::for_client(s.store().reader(), &client_id).map_err(coded)).await
 }
 
 #[tauri::command]
@@ -233,12 +236,13 @@ pub async fn record_suitability(app: State<'_, AppState>, client_id: String, inp
 
 #[tauri::command]
 pub async fn client_court(app: State<'_, AppState>, client_id: String) -> CommandResult<CourtSummary> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         court::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
     })
+    .await
 }
 
 #[tauri::command]
 pub async fn client_timeline(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<TimelineEntry>> {
-    signed_in(&app, Permission::Casework.roles(), |s| read(timeline::for_client(s.store().reader(), &client_id)))
+    reading(&app, Permission::Casework.roles(), move |s| read(timeline::for_client(s.store().reader(), &client_id))).await
 }

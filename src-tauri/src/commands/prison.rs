@@ -1,6 +1,6 @@
 //! Prison, release and throughcare; referrals and treatment episodes; coming releases.
 use super::pathway::read;
-use crate::state::{coded, signed_in, AppState, CommandResult};
+use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
@@ -18,9 +18,10 @@ pub async fn prison_lists() -> PrisonLists {
 
 #[tauri::command]
 pub async fn client_prison(app: State<'_, AppState>, client_id: String) -> CommandResult<PrisonSummary> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         prison::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
     })
+    .await
 }
 
 #[tauri::command]
@@ -100,22 +101,23 @@ pub async fn update_treatment_episode(app: State<'_, AppState>, episode_id: Stri
 /// Everyone in prison with an expected release up to `days` ahead (or passed unrecorded).
 #[tauri::command]
 pub async fn coming_releases(app: State<'_, AppState>, days: u32) -> CommandResult<Vec<ComingRelease>> {
-    signed_in(&app, PRISON, |s| read(releases::coming(s.store().reader(), s.store().clock().now(), days.min(366), None)))
+    reading(&app, PRISON, move |s| read(releases::coming(s.store().reader(), s.store().clock().now(), days.min(366), None))).await
 }
 
 /// How the releases of the last `days` days fared against the 21-day ambition.
 #[tauri::command]
 pub async fn continuity_rate(app: State<'_, AppState>, days: u32) -> CommandResult<ContinuityRate> {
-    signed_in(&app, PRISON, |s| read(releases::continuity_rate(s.store().reader(), s.store().clock().now(), days.min(732))))
+    reading(&app, PRISON, move |s| read(releases::continuity_rate(s.store().reader(), s.store().clock().now(), days.min(732)))).await
 }
 
 /// Releases due this week for Today: the whole team's for prison link workers and team leads,
 /// otherwise the worker's own caseload.
 #[tauri::command]
 pub async fn releases_this_week(app: State<'_, AppState>) -> CommandResult<Vec<ComingRelease>> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    reading(&app, Permission::Casework.roles(), move |s| {
         let worker = s.worker().id.clone();
         let mine = if s.has_any(PRISON) { None } else { Some(worker.as_str()) };
         read(releases::this_week(s.store().reader(), s.store().clock().now(), mine))
     })
+    .await
 }

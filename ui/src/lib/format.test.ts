@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, fullName, listName, rolesInWords } from "./format";
+import { formatDate, formatDateTime, fullName, listName, londonToday, rolesInWords } from "./format";
+import { answerOf, yesNo } from "./forms";
 
 describe("how dates, names and roles read", () => {
   it("shows dates as '3 Mar 1987'", () => {
@@ -21,5 +22,17 @@ describe("how dates, names and roles read", () => {
 
   it("names roles in plain words", () => {
     expect(rolesInWords(["community", "prison_link", "team_lead"])).toBe("Community / DRR, Prison link, Team lead");
+  });
+});
+
+describe("Dates and answers on forms", () => {
+  it("today in London is the calendar date there, even just after midnight in summer", () => {
+    expect(londonToday(new Date("2026-06-30T23:30:00Z"))).toBe("2026-07-01");
+    expect(londonToday(new Date("2026-11-23T09:00:00Z"))).toBe("2026-11-23");
+  });
+
+  it("a yes/no question is unanswered, yes or no, both ways", () => {
+    expect([answerOf(""), answerOf("yes"), answerOf("no")]).toEqual([null, true, false]);
+    expect([yesNo(null), yesNo(true), yesNo(false), yesNo(undefined)]).toEqual(["", "yes", "no", ""]);
   });
 });

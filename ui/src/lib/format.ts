@@ -132,6 +132,11 @@ export function typedNow(now: Date = new Date()): { date: string; time: string }
   return { date: `${p.day}/${p.month}/${p.year}`, time: `${p.hour}:${p.minute}` };
 }
 
+/** Today in London as a calendar date: "2026-11-23". */
+export function londonToday(now: Date = new Date()): string {
+  return typedNow(now).date.split("/").reverse().join("-");
+}
+
 /** RFC 3339 → "14:05", London time. */
 export function formatTime(rfc3339: string | null | undefined): string {
   const full = formatDateTime(rfc3339);

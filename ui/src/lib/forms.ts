@@ -63,3 +63,16 @@ export function confirmationProblem(password: string, confirm: string, what: str
   if (password === confirm) return null;
   return confirm === "" ? `Type ${what} again to confirm it.` : "The passwords do not match. Type the same password twice.";
 }
+
+/** A yes/no question's answer as its radio buttons hold it: "" until it is answered. */
+export type YesNo = "" | "yes" | "no";
+
+/** What a worker answered to a yes/no question: null when they have not answered. */
+export function answerOf(v: string): boolean | null {
+  return v === "" ? null : v === "yes";
+}
+
+/** A recorded yes or no as the question's radio buttons show it: "" when not recorded. */
+export function yesNo(b: boolean | null | undefined): YesNo {
+  return b === true ? "yes" : b === false ? "no" : "";
+}

@@ -14,28 +14,37 @@ import type { DrrMode } from "./drr";
 import type { PrisonMode } from "../views/clients/pathway/prison/steps";
 import { formatDate } from "./format";
 
-/** A form or document that takes the record's place until it is saved or Esc is pressed. */
+/**
+ * A form or document that takes the record's place until it is saved or Esc is pressed: the
+ * appointment forms and documents every stage shares, then each stage's own (shown by the stage's
+ * `Forms`, see views/clients/pathway/stages.ts).
+ */
 export type Step =
+  | { name: "outcome"; appointment: AppointmentView }
+  | { name: "vary"; appointment: AppointmentView }
+  | { name: "cancel"; appointment: AppointmentView }
+  | { name: "book"; ownerType: BookableOwner; ownerId: string; title: string }
+  /** `appointment`: the failed appointment a statement or notice is about, to mark it reported. */
+  | { name: "document"; document: Document; appointment: AppointmentView | null }
+  // Custody
   | { name: "test" }
   | { name: "assessment"; test: TestView }
   /** `decided`: RA4 is already recorded and only the follow-up's booking is wanted. */
   | { name: "follow-up"; assessmentId: string; decided?: boolean }
   | { name: "caution" }
-  | { name: "outcome"; appointment: AppointmentView }
-  | { name: "vary"; appointment: AppointmentView }
-  | { name: "cancel"; appointment: AppointmentView }
-  | { name: "book"; ownerType: BookableOwner; ownerId: string; title: string }
-  | { name: "document"; document: Document; appointment: AppointmentView }
+  // Court
   | { name: "hearing" }
   | { name: "hearing-outcome"; hearing: HearingView }
   | { name: "court-note"; hearing: HearingView }
   | { name: "bail" }
   | { name: "suitability" }
-  | { name: "contact" }
-  | { name: "note"; corrects: NoteView | null }
+  // DRR
   | { name: "drr"; mode: DrrMode }
-  | { name: "drr-document"; document: Document }
-  | { name: "prison"; mode: PrisonMode };
+  // Prison, release and treatment
+  | { name: "prison"; mode: PrisonMode }
+  // Contacts and notes
+  | { name: "contact" }
+  | { name: "note"; corrects: NoteView | null };
 
 export function emptyBooking(kind = ""): NewAppointment {
   return { kind, date: "", time: "", place: "", worker_id: "" };
@@ -58,7 +67,7 @@ export function appointmentWhen(a: { date: string; time: string; place?: string 
 
 /** What happened at an appointment, in words; assessments also say whether they remained. */
 export function outcomeInWords(a: AppointmentView): string {
-  if (a.status === "attended" && a.owner_type === "required_assessment") {
+  if (a.status === "attended" && a.asks_remained) {
     if (a.remained === true) return "Attended and remained for the whole assessment";
     if (a.remained === false) return "Attended but did not remain for the whole assessment";
   }

@@ -7,9 +7,12 @@ import type {
   BailView,
   ClientRecord,
   Document,
+  FailureReport,
+  ErrorCode,
   ErrorPayload,
   Flag,
   HearingView,
+  OwnerType,
   PathwayLists,
   PrisonLists,
   ReferenceLists,
@@ -77,7 +80,7 @@ export function sessionFor(worker: WorkerView): SessionInfo {
   return { worker, team_name: "Leeds CJ Drug Team", idle_lock_minutes: 5 };
 }
 
-export function rejection(code: string, message: string, fields: ErrorPayload["fields"] = []): ErrorPayload {
+export function rejection(code: ErrorCode, message: string, fields: ErrorPayload["fields"] = []): ErrorPayload {
   return { code, message, fields };
 }
 
@@ -191,6 +194,13 @@ export const pathwayLists: PathwayLists = {
     { value: "client", label: "The client", group: "" },
     { value: "service", label: "The service", group: "" },
   ],
+  timeline_stages: [
+    { value: "custody", label: "Custody", group: "" },
+    { value: "court", label: "Court", group: "" },
+    { value: "community", label: "Community", group: "" },
+    { value: "prison", label: "Prison", group: "" },
+    { value: "notes", label: "Contacts and notes", group: "" },
+  ],
 };
 
 export function flag(over: Partial<Flag> = {}): Flag {
@@ -233,8 +243,31 @@ export function test(over: Partial<TestView> = {}): TestView {
   };
 }
 
+/** What core says a failure of each owner's appointment produces (appointments::OwnerType). */
+const FAILURE_REPORTS: Partial<Record<OwnerType, FailureReport>> = {
+  required_assessment: {
+    document: "evidential_statement",
+    document_label: "Evidential statement",
+    produce_label: "Produce the evidential statement",
+    reprint_label: "Reprint the statement",
+    reported_to: "police",
+    reported_label: "sent to the police",
+  },
+  restriction_on_bail: {
+    document: "breach_notice",
+    document_label: "Breach notice",
+    produce_label: "Produce the breach of bail notice",
+    reprint_label: "Reprint the breach notice",
+    reported_to: "court",
+    reported_label: "reported to the court",
+  },
+};
+
 export function appointment(over: Partial<AppointmentView> = {}): AppointmentView {
+  const owner = over.owner_type ?? "required_assessment";
   return {
+    failure_report: FAILURE_REPORTS[owner] ?? null,
+    asks_remained: owner === "required_assessment",
     id: "ap-1",
     client_id: "c-1",
     owner_type: "required_assessment",
@@ -338,7 +371,7 @@ export type FakeApi = { [K in keyof Api]: Api[K] & ReturnType<typeof vi.fn> } & 
   fireLocked(login: string): void;
 };
 
-const unexpected = (name: string) => () => Promise.reject(rejection("test.unexpected", `The test did not expect ${name}.`));
+const unexpected = (name: string) => () => Promise.reject(rejection("ui.unexpected", `The test did not expect ${name}.`));
 
 /** Signed out on a set-up laptop unless `over` says otherwise; anything unplanned rejects. */
 export function fakeApi(over: Partial<Api> = {}): FakeApi {

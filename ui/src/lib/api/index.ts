@@ -9,6 +9,7 @@ import type {
   ClientRecord,
   DuplicateCandidate,
   DuplicatePair,
+  ErrorCode,
   ErrorPayload,
   FieldChange,
   FieldError,
@@ -325,14 +326,15 @@ export const tauriApi: Api = {
 };
 
 /** Codes that mean "there is no working session": the sign-in screen must come back. */
-export const SESSION_ENDED = ["auth.locked", "auth.signed_out"];
+export const SESSION_ENDED: readonly ErrorCode[] = ["auth.locked", "auth.signed_out"];
 
 /** Any rejection as an ErrorPayload, so a screen always has a sentence to show. */
 export function asErrorPayload(e: unknown): ErrorPayload {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const p = e as Partial<ErrorPayload>;
     return {
-      code: String(p.code),
+      // The shell sends only core's codes (codes.rs).
+      code: String(p.code) as ErrorCode,
       message: String(p.message),
       fields: Array.isArray(p.fields) ? (p.fields as FieldError[]) : [],
     };
@@ -345,14 +347,14 @@ export function asErrorPayload(e: unknown): ErrorPayload {
 }
 
 export function isSessionEnded(e: unknown): boolean {
-  return !!e && typeof e === "object" && "code" in e && SESSION_ENDED.includes(String((e as ErrorPayload).code));
+  return !!e && typeof e === "object" && "code" in e && SESSION_ENDED.includes((e as ErrorPayload).code);
 }
 
 /**
  * Wraps an Api so that any command rejected because the session is locked or signed out tells
  * `onSessionEnded`, which puts the sign-in screen back. The rejection still reaches the caller.
  */
-export function guardSession(api: Api, onSessionEnded: (code: string) => void): Api {
+export function guardSession(api: Api, onSessionEnded: (code: ErrorCode) => void): Api {
   const guarded = { ...api } as Record<string, unknown>;
   for (const [name, fn] of Object.entries(api)) {
     if (name === "onLocked" || typeof fn !== "function") continue;

@@ -1,8 +1,10 @@
 // Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.
 
-export type FieldError = { field: string, code: string, message: string, };
+export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected";
 
-export type ErrorPayload = { code: string, message: string, 
+export type FieldError = { field: string, code: ErrorCode, message: string, };
+
+export type ErrorPayload = { code: ErrorCode, message: string, 
 /**
  * Empty unless the error is about particular fields of a form.
  */
@@ -210,6 +212,20 @@ export type AppointmentStatus = "scheduled" | "attended" | "did_not_attend" | "c
 
 export type Variation = { from: string, to: string, varied_at: string, varied_by: string, };
 
+export type FailureDocument = "evidential_statement" | "breach_notice";
+
+export type ReportedTo = "police" | "court";
+
+export type FailureReport = { document: FailureDocument, 
+/**
+ * "Evidential statement", as in "Evidential statement produced 6 Mar 2026".
+ */
+document_label: string, produce_label: string, reprint_label: string, reported_to: ReportedTo, 
+/**
+ * "sent to the police", as in "Mark as sent to the police".
+ */
+reported_label: string, };
+
 export type AppointmentView = { id: string, client_id: string, owner_type: OwnerType, owner_id: string, kind: string, at: string, 
 /**
  * London calendar day and 24-hour time, as the worker reads them.
@@ -222,7 +238,15 @@ failed: boolean,
 /**
  * Booked, its time has passed and no outcome is recorded yet.
  */
-awaiting_outcome: boolean, failure_document_at: string | null, failure_reported_at: string | null, variations: Array<Variation>, };
+awaiting_outcome: boolean, failure_document_at: string | null, failure_reported_at: string | null, variations: Array<Variation>, 
+/**
+ * What a failure of this appointment produces; none when it produces no document here.
+ */
+failure_report: FailureReport | null, 
+/**
+ * Whether its outcome also says if the person remained (RA3).
+ */
+asks_remained: boolean, };
 
 export type NewAppointment = { 
 /**
@@ -254,7 +278,11 @@ remained: boolean | null, };
 
 export type DayAppointment = { id: string, at: string, time: string, client_id: string, client_name: string, kind: string, place: string, owner_type: OwnerType, status: AppointmentStatus, status_label: string, };
 
-export type PathwayLists = { trigger_offences: Array<Choice>, test_results: Array<Choice>, sample_types: Array<Choice>, hearing_types: Array<Choice>, bail_statuses: Array<Choice>, contact_kinds: Array<Choice>, cancelled_by: Array<Choice>, };
+export type PathwayLists = { trigger_offences: Array<Choice>, test_results: Array<Choice>, sample_types: Array<Choice>, hearing_types: Array<Choice>, bail_statuses: Array<Choice>, contact_kinds: Array<Choice>, cancelled_by: Array<Choice>, 
+/**
+ * The stages a timeline is filtered by.
+ */
+timeline_stages: Array<Choice>, };
 
 export type TestResult = "positive" | "negative" | "refused" | "not_tested";
 
@@ -617,7 +645,7 @@ export type TimelineEntry = { at: string,
 /**
  * London calendar day.
  */
-date: string, stage: Stage, 
+date: string, stage: Stage, stage_label: string, 
 /**
  * What the record is, in words: "Test on arrest".
  */

@@ -84,7 +84,7 @@ describe("A client's record", () => {
       openClient: () => Promise.resolve(current),
       updateClient: (_id, input) => {
         tries++;
-        if (tries === 1) return Promise.reject(rejection("validation.one", message, [{ field: "postcode", code: "validation.postcode", message }]));
+        if (tries === 1) return Promise.reject(rejection("validation.postcode_format", message, [{ field: "postcode", code: "validation.postcode_format", message }]));
         current = { ...current, postcode: input.postcode };
         return Promise.resolve(["postcode"]);
       },

@@ -66,7 +66,7 @@ describe("Record a test on arrest", () => {
       recordTest: () => {
         tries++;
         return tries === 1
-          ? Promise.reject(rejection("validation.one", message, [{ field: "tested_date", code: "validation.test_before_arrest", message }]))
+          ? Promise.reject(rejection("validation.test_before_arrest", message, [{ field: "tested_date", code: "validation.test_before_arrest", message }]))
           : Promise.resolve("t-new");
       },
     });
@@ -185,7 +185,7 @@ describe("Initial required assessment", () => {
       decideFollowUp: () => {
         tries++;
         return tries === 1
-          ? Promise.reject(rejection("validation.one", message, [{ field: "date", code: "validation.follow_up_before_initial", message }]))
+          ? Promise.reject(rejection("validation.follow_up_before_initial", message, [{ field: "date", code: "validation.follow_up_before_initial", message }]))
           : Promise.resolve();
       },
     });
@@ -258,7 +258,7 @@ describe("A missed assessment", () => {
       },
     });
     await waitFor(() => expect(document.querySelector("#custody .appointment .record-outcome")).not.toBeNull());
-    expect(document.querySelector("#custody .produce-statement")).toBeNull();
+    expect(document.querySelector("#custody .produce-document")).toBeNull();
     await user.click(document.querySelector("#custody .record-outcome")!);
     await screen.findByRole("heading", { level: 1, name: "Record the outcome" });
     await user.click(input("outcome-attended"));
@@ -269,9 +269,9 @@ describe("A missed assessment", () => {
     expect(api.recordAppointmentOutcome).toHaveBeenCalledWith("ap-1", { outcome: "did_not_attend", remained: null });
 
     await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
-    await waitFor(() => expect(document.querySelector("#custody .produce-statement")).not.toBeNull());
+    await waitFor(() => expect(document.querySelector("#custody .produce-document")).not.toBeNull());
     expect(document.querySelector("#custody .appointment")?.textContent).toContain("Did not attend");
-    await user.click(document.querySelector("#custody .produce-statement")!);
+    await user.click(document.querySelector("#custody .produce-document")!);
     expect(api.produceFailureStatement).toHaveBeenCalledWith("ap-1");
 
     await screen.findByRole("heading", { level: 1, name: "Evidential statement: failure to attend or remain for a required assessment" });
@@ -309,8 +309,8 @@ describe("A missed assessment", () => {
         }),
       clientTimeline: () =>
         Promise.resolve([
-          { at: "2026-03-03T10:30:00Z", date: "2026-03-03", stage: "custody", kind: "Test on arrest", summary: "Opiates positive", record_type: "test", record_id: "t-1", client_id: "c-1" },
-          { at: "2026-03-04T10:00:00Z", date: "2026-03-04", stage: "court", kind: "Hearing", summary: "First appearance", record_type: "hearing", record_id: "h-1", client_id: "c-1" },
+          { at: "2026-03-03T10:30:00Z", date: "2026-03-03", stage: "custody", stage_label: "Custody", kind: "Test on arrest", summary: "Opiates positive", record_type: "test", record_id: "t-1", client_id: "c-1" },
+          { at: "2026-03-04T10:00:00Z", date: "2026-03-04", stage: "court", stage_label: "Court", kind: "Hearing", summary: "First appearance", record_type: "hearing", record_id: "h-1", client_id: "c-1" },
         ]),
     });
     await waitFor(() => expect(document.querySelectorAll("#custody .appointment")).toHaveLength(3));
@@ -328,8 +328,8 @@ describe("Timeline", () => {
     const { user } = await openRecord(caseworker, {
       clientTimeline: () =>
         Promise.resolve([
-          { at: "2026-03-03T10:30:00Z", date: "2026-03-03", stage: "custody", kind: "Test on arrest", summary: "Opiates positive", record_type: "test", record_id: "t-1", client_id: "c-1" },
-          { at: "2026-03-04T10:00:00Z", date: "2026-03-04", stage: "court", kind: "Hearing", summary: "First appearance", record_type: "hearing", record_id: "h-1", client_id: "c-1" },
+          { at: "2026-03-03T10:30:00Z", date: "2026-03-03", stage: "custody", stage_label: "Custody", kind: "Test on arrest", summary: "Opiates positive", record_type: "test", record_id: "t-1", client_id: "c-1" },
+          { at: "2026-03-04T10:00:00Z", date: "2026-03-04", stage: "court", stage_label: "Court", kind: "Hearing", summary: "First appearance", record_type: "hearing", record_id: "h-1", client_id: "c-1" },
         ]),
     });
     await waitFor(() => expect(document.querySelectorAll(".timeline-entry")).toHaveLength(2));
@@ -393,8 +393,8 @@ describe("Court", () => {
       produceBreachNotice: () => Promise.resolve(statement({ title: "Breach of bail notice", paragraphs: ["John Paul Smith did not attend the Restriction on Bail appointment."] })),
       listWorkers: () => Promise.resolve([caseworker, teamLead]),
     });
-    await waitFor(() => expect(document.querySelector("#court .produce-notice")).not.toBeNull());
-    await user.click(document.querySelector("#court .produce-notice")!);
+    await waitFor(() => expect(document.querySelector("#court .produce-document")).not.toBeNull());
+    await user.click(document.querySelector("#court .produce-document")!);
     expect(api.produceBreachNotice).toHaveBeenCalledWith("ap-rob");
     await screen.findByRole("heading", { level: 1, name: "Breach of bail notice" });
     expect(screen.getByRole("button", { name: "Mark as reported to the court" })).toBeTruthy();

@@ -62,7 +62,7 @@ describe("Dashboard", () => {
       dashboard: (ask) => {
         asks.push(ask);
         if (ask.period !== "between") return Promise.resolve(november);
-        const wrongWayRound = { field: "to", code: "validation.period_order", message: "The last day must be on or after the first day." };
+        const wrongWayRound = { field: "to", code: "validation.period_order" as const, message: "The last day must be on or after the first day." };
         return Promise.reject(rejection(wrongWayRound.code, wrongWayRound.message, [wrongWayRound]));
       },
       caseloadSizes: () => Promise.resolve([{ worker_id: "w-dan", worker: "Dan Kowalski", roles: ["custody"], active_clients: 12 }]),

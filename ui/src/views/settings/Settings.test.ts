@@ -83,7 +83,7 @@ describe("Change your password", () => {
       changeOwnPassword: () => {
         tries++;
         return tries === 1
-          ? Promise.reject(rejection("validation.one", wrong, [{ field: "current_password", code: "auth.current_password_wrong", message: wrong }]))
+          ? Promise.reject(rejection("auth.current_password_wrong", wrong, [{ field: "current_password", code: "auth.current_password_wrong", message: wrong }]))
           : Promise.resolve();
       },
     });
