@@ -6,6 +6,7 @@ use common::Journey;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
+use throughline_core::accounts::Installation;
 use throughline_core::clock::SystemClock;
 use throughline_core::demo;
 
@@ -90,5 +91,18 @@ async fn a_team_lead_reads_the_dashboard_opens_a_figure_and_saves_the_weekly_tra
     );
     assert!(lines.next().expect("a week").starts_with("throughline-weekly-tracker/1,"), "{csv}");
     j.shot("tracker-saved").await;
+    j.close_app().await;
+
+    // The export is in the audit trail: who, what and where to.
+    let lead = Installation::new(j.data.path(), Arc::new(SystemClock)).sign_in("lead", demo::DEMO_PASSWORD).expect("sign in");
+    let (who, what): (String, String) = lead
+        .store()
+        .reader()
+        .query_row("SELECT worker_id, detail FROM audit_log WHERE action = 'exported a return' ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("the export was audited");
+    assert_eq!(who, lead.worker().id);
+    assert!(what.starts_with("weekly tracker for the whole team, ") && what.ends_with("tracker-for-the-region.csv"), "{what}");
     j.finish().await;
 }
