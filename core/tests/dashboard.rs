@@ -144,8 +144,12 @@ fn november() -> Period {
     Period { from: "2026-11-01".parse().unwrap(), to: "2026-11-30".parse().unwrap() }
 }
 
-fn board(t: &Team, period: Period, whose: Whose<'_>) -> Dashboard {
-    dashboard::dashboard(t.lead.store().reader(), t.clock.now(), &t.settings, period, whose).unwrap()
+/// The dashboard as the app reads it: its sections shared between two connections.
+fn board(t: &mut Team, period: Period, whose: Whose<'_>) -> Dashboard {
+    let (now, settings) = (t.clock.now(), t.settings.clone());
+    let mut other = t.lead.start_reading().unwrap();
+    let mut both = [t.lead.store_mut().reader_mut(), other.store_mut().reader_mut()];
+    dashboard::dashboard(&mut both, now, &settings, period, whose).unwrap()
 }
 
 fn figure<'a>(d: &'a Dashboard, key: &str) -> &'a FigureView {
@@ -301,8 +305,8 @@ fn a_team_through_november() -> November {
 
 #[test]
 fn a_team_lead_reads_november_and_every_figure_opens_the_clients_behind_it() {
-    let n = a_team_through_november();
-    let t = &n.t;
+    let mut n = a_team_through_november();
+    let t = &mut n.t;
     let d = board(t, november(), Whose::Team);
     let week = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     assert_eq!(
@@ -366,8 +370,8 @@ fn a_team_lead_reads_november_and_every_figure_opens_the_clients_behind_it() {
 
 #[test]
 fn re_arrest_counts_a_second_test_on_day_365_but_not_on_day_366() {
-    let n = a_team_through_november();
-    let t = &n.t;
+    let mut n = a_team_through_november();
+    let t = &mut n.t;
     let cohort = Period { from: "2025-11-01".parse().unwrap(), to: "2025-11-30".parse().unwrap() };
     let d = board(t, cohort, Whose::Team);
     assert_eq!(rate(&d, "rearrest.again"), (1, 2, Some(50)));
@@ -377,8 +381,8 @@ fn re_arrest_counts_a_second_test_on_day_365_but_not_on_day_366() {
 
 #[test]
 fn one_workers_dashboard_counts_only_their_caseload() {
-    let n = a_team_through_november();
-    let t = &n.t;
+    let mut n = a_team_through_november();
+    let t = &mut n.t;
     let d = board(t, november(), Whose::Worker(&n.tom));
     assert_eq!(figure(&d, "caseload.active").count.count, 3);
     assert_eq!(figure(&d, "custody.tests").count.count, 3);
@@ -396,8 +400,8 @@ fn a_test_just_after_midnight_in_summer_time_counts_on_its_london_day() {
     test(&mut t, &amy, "01/09/2026", "00:30", "theft", "positive", "negative");
     let august = Period { from: "2026-08-01".parse().unwrap(), to: "2026-08-31".parse().unwrap() };
     let september = Period { from: "2026-09-01".parse().unwrap(), to: "2026-09-30".parse().unwrap() };
-    assert_eq!(figure(&board(&t, august, Whose::Team), "custody.tests").count.count, 0);
-    let d = board(&t, september, Whose::Team);
+    assert_eq!(figure(&board(&mut t, august, Whose::Team), "custody.tests").count.count, 0);
+    let d = board(&mut t, september, Whose::Team);
     assert_eq!(figure(&d, "custody.tests").count.count, 1);
     assert_eq!(figure(&d, "custody.tests").trend[0], Some(1.0), "in the week of Monday 31 August, by its London day");
 }
@@ -430,8 +434,8 @@ fn periods_are_chosen_from_today_and_typed_ones_are_checked() {
 
 #[test]
 fn the_weekly_tracker_counts_each_week_and_its_csv_is_safe_in_a_spreadsheet() {
-    let n = a_team_through_november();
-    let t = &n.t;
+    let mut n = a_team_through_november();
+    let t = &mut n.t;
     let tracker = returns::weekly_tracker(t.lead.store().reader(), t.clock.now(), november(), Whose::Team).unwrap();
     let headings: Vec<&str> = tracker.columns.iter().map(|c| c.label.as_str()).collect();
     assert_eq!(headings, vec!["Tested positive", "Referred", "Assessed", "Refused bail", "DRRs made"]);

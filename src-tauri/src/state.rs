@@ -89,16 +89,42 @@ fn signed_out() -> ErrorPayload {
 pub async fn reading<T, W>(app: &AppState, roles: &[Role], work: W) -> CommandResult<T>
 where
     T: Send + 'static,
-    W: FnOnce(&Reading) -> CommandResult<T> + Send + 'static,
+    W: FnOnce(&mut Reading) -> CommandResult<T> + Send + 'static,
 {
-    let reading = begin_reading(app, roles)?;
+    let mut reading = begin_reading(app, roles)?;
     let done = tauri::async_runtime::spawn_blocking(move || {
-        let result = work(&reading);
+        let result = work(&mut reading);
         (reading, result)
     })
     .await;
     match done {
         Ok((reading, result)) => end_reading(app, reading, result),
+        Err(_) => Err(error(ErrorCode::AppInterrupted, "Throughline could not finish reading this. Try again.")),
+    }
+}
+
+/// Two readings at once, for a read shared across the laptop's two cores (the dashboard). Both
+/// connections go back, and what was read is shown only if the session is still the same.
+pub async fn reading_two<T, W>(app: &AppState, roles: &[Role], work: W) -> CommandResult<T>
+where
+    T: Send + 'static,
+    W: FnOnce(&mut Reading, &mut Reading) -> CommandResult<T> + Send + 'static,
+{
+    let mut first = begin_reading(app, roles)?;
+    let mut second = match begin_reading(app, roles) {
+        Ok(second) => second,
+        Err(e) => return end_reading(app, first, Err(e)),
+    };
+    let done = tauri::async_runtime::spawn_blocking(move || {
+        let result = work(&mut first, &mut second);
+        (first, second, result)
+    })
+    .await;
+    match done {
+        Ok((first, second, result)) => {
+            let result = end_reading(app, first, result);
+            end_reading(app, second, result)
+        }
         Err(_) => Err(error(ErrorCode::AppInterrupted, "Throughline could not finish reading this. Try again.")),
     }
 }

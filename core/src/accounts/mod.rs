@@ -349,6 +349,10 @@ impl Reading {
         &self.store
     }
 
+    pub fn store_mut(&mut self) -> &mut ReadStore {
+        &mut self.store
+    }
+
     pub fn worker(&self) -> &Worker {
         &self.worker
     }

@@ -113,6 +113,11 @@ impl Store {
         &self.conn
     }
 
+    /// The connection as a unique borrow, to read on a thread of its own.
+    pub fn reader_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// Opens another connection to this database for reads (see [`ReadStore`]).
     pub fn open_reader(&self, path: &Path, key: &DatabaseKey) -> Result<ReadStore, StoreError> {
         Ok(ReadStore { conn: open_encrypted(path, key, false)?, clock: self.clock.clone() })
@@ -149,6 +154,12 @@ impl ReadStore {
 
     pub fn team_name(&self) -> Result<String, StoreError> {
         team_name(&self.conn)
+    }
+
+    /// The connection as a unique borrow, to read on a thread of its own (the dashboard shares
+    /// its sections across two connections).
+    pub fn reader_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 }
 

@@ -1,6 +1,6 @@
 //! The team lead's dashboard, the lists behind its figures, and the returns saved as CSV.
 use super::pathway::read;
-use crate::state::{coded, error, reading, signed_in, AppState, CommandResult};
+use crate::state::{coded, error, reading, reading_two, signed_in, AppState, CommandResult};
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 use throughline_core::accounts::permissions::Permission;
@@ -17,10 +17,10 @@ fn period(s: &Reading, ask: &DashboardAsk) -> CommandResult<Period> {
 
 #[tauri::command]
 pub async fn dashboard(app: State<'_, AppState>, ask: DashboardAsk) -> CommandResult<Dashboard> {
-    reading(&app, Permission::LeadTeam.roles(), move |s| {
-        let period = period(s, &ask)?;
-        let settings = s.team_settings();
-        read(dashboard::dashboard(s.store().reader(), s.store().clock().now(), &settings, period, Whose::of(ask.worker_id.as_deref())))
+    reading_two(&app, Permission::LeadTeam.roles(), move |s, other| {
+        let (period, settings, now) = (period(s, &ask)?, s.team_settings(), s.store().clock().now());
+        let mut both = [s.store_mut().reader_mut(), other.store_mut().reader_mut()];
+        read(dashboard::dashboard(&mut both, now, &settings, period, Whose::of(ask.worker_id.as_deref())))
     })
     .await
 }
@@ -56,9 +56,10 @@ pub async fn save_return(
 ) -> CommandResult<Option<String>> {
     let (csv, file_name, what) = reading(&state, Permission::LeadTeam.roles(), move |s| {
         let period = period(s, &ask)?;
-        let (conn, now) = (s.store().reader(), s.store().clock().now());
-        let whose = Whose::of(ask.worker_id.as_deref());
+        let (settings, now) = (s.team_settings(), s.store().clock().now());
         let team = read(s.store().team_name())?;
+        let conn = s.store_mut().reader_mut();
+        let whose = Whose::of(ask.worker_id.as_deref());
         let worker = match &ask.worker_id {
             Some(id) => Some(read(workers::by_id(conn, id))?.map(|w| w.display_name).unwrap_or_default()),
             None => None,
@@ -72,7 +73,7 @@ pub async fn save_return(
                 format!("weekly tracker for {scope}, {}", returns::period_words(period)),
             ),
             ReturnKind::MonthlyReturn => (
-                returns::monthly_csv(&read(dashboard::dashboard(conn, now, &s.team_settings(), period, whose))?, &heading),
+                returns::monthly_csv(&read(dashboard::dashboard(&mut [conn], now, &settings, period, whose))?, &heading),
                 returns::file_name("monthly-return", period),
                 format!("monthly activity return for {scope}, {}", returns::period_words(period)),
             ),
