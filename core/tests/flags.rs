@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use throughline_core::accounts::settings::TeamSettings;
-use throughline_core::accounts::{Installation, Session, SetUpInput};
+use throughline_core::accounts::{Installation, Session};
 use throughline_core::appointments::{self, NewAppointment, NewOutcome};
 use throughline_core::clients::consent::{self, NewConsent};
 use throughline_core::clients::{self, merge, NewClient};
@@ -19,6 +19,7 @@ use throughline_core::custody::{self, NewAssessment, NewTestOnArrest};
 use throughline_core::flags::board::{self, FlagFilter};
 use throughline_core::flags::{self, today, Scope, Severity};
 use throughline_core::notes::{self, NewContact};
+use throughline_core::testing;
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -111,14 +112,7 @@ struct History {
 fn history() -> History {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at("2026-01-05T09:00:00Z"));
-    let (lead, _) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: "Westbridge Criminal Justice Drug Team".into(),
-            display_name: "Priya Shah".into(),
-            login: "priya".into(),
-            password: "kettle-lantern-harbour".into(),
-        })
-        .unwrap();
+    let lead = testing::set_up_team(&Installation::new(dir.path(), clock.clone()));
     History {
         _dir: dir,
         clock,

@@ -3,12 +3,13 @@
 use std::sync::Arc;
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::workers::NewWorker;
-use throughline_core::accounts::{Installation, Session, SetUpInput};
+use throughline_core::accounts::{Installation, Session};
 use throughline_core::clients::aliases::{self, NewAlias};
 use throughline_core::clients::consent::{self, NewConsent};
 use throughline_core::clients::{self, caseload, duplicates, history, merge, ClientStatus, NewClient};
 use throughline_core::clock::{Clock, FixedClock};
 use throughline_core::demo;
+use throughline_core::testing;
 use throughline_core::Coded;
 
 struct Team {
@@ -20,14 +21,7 @@ struct Team {
 fn team() -> Team {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
-    let (lead, _) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: "Team".into(),
-            display_name: "Priya Shah".into(),
-            login: "priya".into(),
-            password: "kettle-lantern-harbour".into(),
-        })
-        .unwrap();
+    let lead = testing::set_up_team(&Installation::new(dir.path(), clock.clone()));
     Team { _dir: dir, clock, lead }
 }
 

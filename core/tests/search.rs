@@ -1,8 +1,9 @@
 //! Finding a person the ways a custody worker has to hand.
 use std::sync::Arc;
-use throughline_core::accounts::{Installation, Session, SetUpInput};
+use throughline_core::accounts::{Installation, Session};
 use throughline_core::clients::{self, NewClient};
 use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::testing;
 
 fn register(s: &mut Session, surname: &str, forenames: &str, dob: &str, pnc: &str, nhs: &str) {
     let actor = s.actor();
@@ -25,14 +26,7 @@ fn register(s: &mut Session, surname: &str, forenames: &str, dob: &str, pnc: &st
 fn team() -> (tempfile::TempDir, Arc<FixedClock>, Session) {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
-    let (mut s, _) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: "Team".into(),
-            display_name: "Chris Hall".into(),
-            login: "chris".into(),
-            password: "kettle-lantern-harbour".into(),
-        })
-        .unwrap();
+    let mut s = testing::set_up_team(&Installation::new(dir.path(), clock.clone()));
     register(&mut s, "Smith", "John", "03/03/1987", "1987/1234567U", "9434765919");
     register(&mut s, "Smithson", "Karl", "12/07/1990", "", "");
     register(&mut s, "Goldsmith", "Lee", "01/01/1987", "", "");

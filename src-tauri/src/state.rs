@@ -179,20 +179,12 @@ mod tests {
     use super::*;
     use std::sync::Arc;
     use throughline_core::accounts::workers::NewWorker;
-    use throughline_core::accounts::SetUpInput;
     use throughline_core::clock::FixedClock;
+    use throughline_core::testing;
 
     fn team(dir: &std::path::Path, clock: Arc<FixedClock>) -> AppState {
         let app = AppState::new(Installation::new(dir, clock));
-        let (mut admin, _) = app
-            .installation
-            .set_up(&SetUpInput {
-                team_name: "Team".into(),
-                display_name: "Chris Hall".into(),
-                login: "chris".into(),
-                password: "kettle-lantern-harbour".into(),
-            })
-            .unwrap();
+        let mut admin = testing::set_up_team(&app.installation);
         admin
             .add_worker(&NewWorker {
                 display_name: "Dan Kowalski".into(),
@@ -272,7 +264,7 @@ mod tests {
 
         sign_in(&app, "dan", "custody-suite-seven");
         let read = read_here(&app, &[], |_| {
-            sign_in(&app, "chris", "kettle-lantern-harbour");
+            sign_in(&app, testing::LEAD_LOGIN, testing::LEAD_PASSWORD);
             Ok("what dan's session read")
         });
         assert_eq!(read.unwrap_err().code, ErrorCode::AuthSignedOut, "another worker signed in meanwhile");

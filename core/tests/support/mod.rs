@@ -3,8 +3,9 @@
 #![allow(dead_code)]
 use std::sync::Arc;
 use throughline_core::accounts::settings::TeamSettings;
-use throughline_core::accounts::{Installation, Session, SetUpInput};
+use throughline_core::accounts::{Installation, Session};
 use throughline_core::clock::FixedClock;
+use throughline_core::testing;
 
 pub struct Team {
     pub _dir: tempfile::TempDir,
@@ -16,14 +17,7 @@ pub struct Team {
 pub fn team_at(now: &str) -> Team {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at(now));
-    let (lead, _) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: "Westbridge Criminal Justice Drug Team".into(),
-            display_name: "Priya Shah".into(),
-            login: "priya".into(),
-            password: "kettle-lantern-harbour".into(),
-        })
-        .unwrap();
+    let lead = testing::set_up_team(&Installation::new(dir.path(), clock.clone()));
     Team { _dir: dir, clock, lead, settings: TeamSettings::default() }
 }
 
