@@ -60,18 +60,6 @@ impl Team {
         clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
     }
 
-    fn register_named(&mut self, surname: &str, forenames: &str) -> String {
-        let actor = self.lead.actor();
-        let input = NewClient {
-            surname: surname.into(),
-            forenames: forenames.into(),
-            date_of_birth: "14/06/1990".into(),
-            sex: "female".into(),
-            ..Default::default()
-        };
-        clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
-    }
-
     fn test(&mut self, client: &str, input: NewTestOnArrest) -> String {
         let actor = self.lead.actor();
         custody::record_test(self.lead.store_mut(), &actor, client, &input).unwrap()

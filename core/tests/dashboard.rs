@@ -2,12 +2,12 @@
 //! hand, with a fixed clock; every expected figure is worked out here from the events below,
 //! and every figure's client list must have exactly that many rows.
 mod support;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use support::{team_at, Team};
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::workers::NewWorker;
 use throughline_core::appointments::{self, NewAppointment, NewOutcome};
-use throughline_core::clients::{self, caseload, NewClient};
+use throughline_core::clients::caseload;
 use throughline_core::clock::Clock;
 use throughline_core::court::{self, NewBailDecision, NewHearing};
 use throughline_core::custody::caution::{self, NewCaution};
@@ -17,23 +17,6 @@ use throughline_core::dashboard::{self, Dashboard, DashboardAsk, FigureListAsk, 
 use throughline_core::drr::{self, NewOrder, OrderEnding};
 use throughline_core::prison::treatment::{self, EpisodeInput};
 use throughline_core::prison::{self, NewRelease, NewSpell};
-
-fn set_clock(t: &Team, rfc3339: &str) {
-    let to = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc);
-    t.clock.advance(to - t.clock.now());
-}
-
-fn register(t: &mut Team, surname: &str, forenames: &str) -> String {
-    let actor = t.lead.actor();
-    let input = NewClient {
-        surname: surname.into(),
-        forenames: forenames.into(),
-        date_of_birth: "14/06/1990".into(),
-        sex: "female".into(),
-        ..Default::default()
-    };
-    clients::register(t.lead.store_mut(), &actor, &input).unwrap().id
-}
 
 /// A test on arrest at a London date and time; `offence` empty for a discretionary test.
 fn test(t: &mut Team, client: &str, date: &str, time: &str, offence: &str, opiates: &str, cocaine: &str) -> String {
@@ -199,7 +182,7 @@ fn a_team_through_november() -> November {
         .unwrap()
         .id;
     let names = ["Adams", "Baker", "Clarke", "Davies", "Evans", "Foster", "Green", "Hughes", "Irwin", "Jones", "Khan"];
-    let ids: Vec<String> = names.iter().map(|s| register(&mut t, s, "Alex")).collect();
+    let ids: Vec<String> = names.iter().map(|s| t.register_named(s, "Alex")).collect();
     let [adams, baker, clarke, davies, evans, foster, green, hughes, irwin, jones, khan] = ids.try_into().unwrap();
     let actor = t.lead.actor();
     for client in [&adams, &baker, &clarke] {
@@ -207,11 +190,11 @@ fn a_team_through_november() -> November {
     }
 
     // Re-arrest cohort, November 2025: Irwin is tested again on day 365, Jones on day 366.
-    set_clock(&t, "2025-11-30T09:00:00Z");
+    t.set_clock("2025-11-30T09:00:00Z");
     test(&mut t, &irwin, "10/11/2025", "14:00", "theft", "negative", "negative");
     test(&mut t, &jones, "12/11/2025", "14:00", "theft", "negative", "negative");
 
-    set_clock(&t, "2026-11-30T09:00:00Z"); // Monday 30 November 2026
+    t.set_clock("2026-11-30T09:00:00Z"); // Monday 30 November 2026
     test(&mut t, &irwin, "10/11/2026", "09:00", "burglary", "negative", "negative");
     test(&mut t, &jones, "13/11/2026", "09:00", "burglary", "negative", "negative");
 
@@ -299,7 +282,7 @@ fn a_team_through_november() -> November {
     refer(&mut t, &davies, false, "09/11/2026", "19/11/2026");
 
     // One new client this month.
-    register(&mut t, "Lewis", "Alex");
+    t.register_named("Lewis", "Alex");
     November { t, tom }
 }
 
@@ -394,8 +377,8 @@ fn one_workers_dashboard_counts_only_their_caseload() {
 #[test]
 fn a_test_just_after_midnight_in_summer_time_counts_on_its_london_day() {
     let mut t = team_at("2026-08-01T09:00:00Z");
-    let amy = register(&mut t, "Adams", "Amy");
-    set_clock(&t, "2026-09-10T09:00:00Z");
+    let amy = t.register_named("Adams", "Amy");
+    t.set_clock("2026-09-10T09:00:00Z");
     // 00:30 on 1 September in London is 23:30 on 31 August in UTC.
     test(&mut t, &amy, "01/09/2026", "00:30", "theft", "positive", "negative");
     let august = Period { from: "2026-08-01".parse().unwrap(), to: "2026-08-31".parse().unwrap() };
@@ -477,7 +460,7 @@ fn the_weekly_tracker_counts_each_week_and_its_csv_is_safe_in_a_spreadsheet() {
 fn a_figure_list_pages_fifty_at_a_time() {
     let mut t = team_at("2026-11-02T09:00:00Z");
     for i in 0..55 {
-        register(&mut t, &format!("Client{i:02}"), "Alex");
+        t.register_named(&format!("Client{i:02}"), "Alex");
     }
     t.clock.advance(Duration::days(1));
     let ask = |offset| FigureListAsk { key: "caseload.new".into(), period: november(), worker_id: None, part: None, offset };

@@ -7,7 +7,7 @@ use support::{team_at, Team};
 use throughline_core::appointments::{self, AppointmentStatus, NewAppointment, NewOutcome, OwnerType, PathwayError};
 use throughline_core::calendar::when;
 use throughline_core::clients::{self, pnc, NewClient};
-use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::clock::Clock;
 use throughline_core::drr::compliance::{self, CourtDecision, NewFailure, Standing};
 use throughline_core::drr::reviews::{self, ReviewOutcome};
 use throughline_core::drr::testing::{self, NewDrrTest, TestResults};
@@ -65,18 +65,6 @@ fn unacceptable(on: &str, what: &str) -> NewFailure {
 }
 
 impl Team {
-    fn register_named(&mut self, surname: &str, forenames: &str) -> String {
-        let actor = self.lead.actor();
-        let input = NewClient {
-            surname: surname.into(),
-            forenames: forenames.into(),
-            date_of_birth: "14/06/1990".into(),
-            sex: "female".into(),
-            ..Default::default()
-        };
-        clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
-    }
-
     fn register(&mut self) -> String {
         let actor = self.lead.actor();
         let input = NewClient {
@@ -124,11 +112,6 @@ impl Team {
 
     fn codes(&self, client: &str) -> Vec<String> {
         self.flags(client).into_iter().filter(|f| f.code.starts_with("DRR")).map(|f| f.code).collect()
-    }
-
-    fn set_clock(&self, rfc3339: &str) {
-        let target = FixedClock::at(rfc3339).now();
-        self.clock.advance(target - self.clock.now());
     }
 }
 

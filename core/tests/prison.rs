@@ -66,11 +66,6 @@ impl Team {
         clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
     }
 
-    fn set_clock(&self, rfc3339: &str) {
-        let to = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&chrono::Utc);
-        self.clock.advance(to - self.clock.now());
-    }
-
     fn receive(&mut self, client: &str, input: NewSpell) -> String {
         let actor = self.lead.actor();
         prison::record_spell(self.lead.store_mut(), &actor, client, &input).unwrap()

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use throughline_core::accounts::settings::TeamSettings;
 use throughline_core::accounts::{Installation, Session};
-use throughline_core::clock::FixedClock;
+use throughline_core::clients::{self, NewClient};
+use throughline_core::clock::{Clock, FixedClock};
 use throughline_core::testing;
 
 pub struct Team {
@@ -19,6 +20,27 @@ pub fn team_at(now: &str) -> Team {
     let clock = Arc::new(FixedClock::at(now));
     let lead = testing::set_up_team(&Installation::new(dir.path(), clock.clone()));
     Team { _dir: dir, clock, lead, settings: TeamSettings::default() }
+}
+
+impl Team {
+    /// Someone born on 14 June 1990, registered by the team lead.
+    pub fn register_named(&mut self, surname: &str, forenames: &str) -> String {
+        let actor = self.lead.actor();
+        let input = NewClient {
+            surname: surname.into(),
+            forenames: forenames.into(),
+            date_of_birth: "14/06/1990".into(),
+            sex: "female".into(),
+            ..Default::default()
+        };
+        clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
+    }
+
+    /// Moves the fixed clock on to `rfc3339`.
+    pub fn set_clock(&self, rfc3339: &str) {
+        let to = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&chrono::Utc);
+        self.clock.advance(to - self.clock.now());
+    }
 }
 
 /// Monday 23 November 2026, 09:00 (GMT).
