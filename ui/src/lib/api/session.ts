@@ -1,0 +1,52 @@
+// Signing in, the session, workers and team settings.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type {
+  AppStatus,
+  ChainCheck,
+  NewWorker,
+  SessionInfo,
+  SetUpDone,
+  SetUpInput,
+  TeamSettings,
+  WorkerView,
+} from "./types";
+import type { Unlisten } from "./index";
+
+export interface SessionApi {
+  appStatus(): Promise<AppStatus>;
+  setUp(input: SetUpInput): Promise<SetUpDone>;
+  signIn(login: string, password: string): Promise<SessionInfo>;
+  signOut(): Promise<void>;
+  lock(): Promise<void>;
+  touch(): Promise<void>;
+  resetPasswordWithRecoveryKey(recoveryKey: string, login: string, newPassword: string): Promise<void>;
+  listWorkers(): Promise<WorkerView[]>;
+  addWorker(input: NewWorker): Promise<WorkerView>;
+  setWorkerPassword(workerId: string, password: string): Promise<void>;
+  getTeamSettings(): Promise<TeamSettings>;
+  saveTeamSettings(settings: TeamSettings): Promise<void>;
+  verifyAuditChain(): Promise<ChainCheck>;
+  changeOwnPassword(currentPassword: string, newPassword: string): Promise<void>;
+  /** The backend locked an idle session; `login` is who was signed in. */
+  onLocked(callback: (login: string) => void): Promise<Unlisten>;
+}
+
+export const sessionCommands: SessionApi = {
+  appStatus: () => invoke("app_status"),
+  setUp: (input) => invoke("set_up", { input }),
+  signIn: (login, password) => invoke("sign_in", { login, password }),
+  signOut: () => invoke("sign_out"),
+  lock: () => invoke("lock"),
+  touch: () => invoke("touch"),
+  resetPasswordWithRecoveryKey: (recoveryKey, login, newPassword) =>
+    invoke("reset_password_with_recovery_key", { recoveryKey, login, newPassword }),
+  listWorkers: () => invoke("list_workers"),
+  addWorker: (input) => invoke("add_worker", { input }),
+  setWorkerPassword: (workerId, password) => invoke("set_worker_password", { workerId, password }),
+  getTeamSettings: () => invoke("get_team_settings"),
+  saveTeamSettings: (settings) => invoke("save_team_settings", { settings }),
+  verifyAuditChain: () => invoke("verify_audit_chain"),
+  changeOwnPassword: (currentPassword, newPassword) => invoke("change_own_password", { currentPassword, newPassword }),
+  onLocked: (callback) => listen<{ login: string }>("session-locked", (event) => callback(event.payload.login)),
+};
