@@ -30,6 +30,6 @@ pub const KNOWN: Measure = Measure {
 pub const SECTION: Section = Section {
     key: "caseload",
     title: "Caseload",
-    figures: &[Figure::Now(&ACTIVE), Figure::Count(&NEW), Figure::Count(&KNOWN)],
+    figures: &[Figure::Count(&ACTIVE), Figure::Count(&NEW), Figure::Count(&KNOWN)],
     breakdowns: &[],
 };

@@ -79,14 +79,13 @@ impl Moment {
 
 /// How a figure reads its measures.
 pub enum Figure {
-    /// How many events.
+    /// How many events; for a measure of how things stand (`Moment::Now`), how many at the end
+    /// of the period, with no trend.
     Count(&'static Measure),
     /// `of` out of `out_of`, as a percentage; `target` reads the team's target percentage.
     Rate { of: &'static Measure, out_of: &'static Measure, target: Option<fn(&TeamSettings) -> u32> },
     /// The median of the measure's `days` column: a waiting time.
     MedianDays(&'static Measure),
-    /// A count at the end of the period, not a flow: no trend.
-    Now(&'static Measure),
 }
 
 /// A rate split by the measure's `part` column: tests and positives by trigger offence.
@@ -122,7 +121,7 @@ pub fn measures() -> Vec<&'static Measure> {
     for s in SECTIONS {
         for f in s.figures {
             match f {
-                Figure::Count(m) | Figure::MedianDays(m) | Figure::Now(m) => all.push(m),
+                Figure::Count(m) | Figure::MedianDays(m) => all.push(m),
                 Figure::Rate { of, out_of, .. } => all.extend([*of, *out_of]),
             }
         }
@@ -382,7 +381,8 @@ pub(crate) struct Reader<'c> {
     conn: &'c Connection,
     period: Period,
     today: NaiveDate,
-    whose: bool,
+    /// One worker's caseload rather than the team.
+    one_worker: bool,
     counted: RefCell<HashMap<(&'static str, Grain), Vec<u32>>>,
     first_tests: Cell<bool>,
 }
@@ -411,7 +411,7 @@ impl<'c> Reader<'c> {
             conn,
             period,
             today: dates::today(now),
-            whose: matches!(whose, Whose::Worker(_)),
+            one_worker: matches!(whose, Whose::Worker(_)),
             counted: RefCell::default(),
             first_tests: Cell::new(false),
         })
@@ -427,7 +427,7 @@ impl<'c> Reader<'c> {
                  DELETE FROM temp.dashboard_first_tests;",
             )?;
             // The team's tests read in client order, so clients come grouped with nothing to sort.
-            let by_client = if self.whose { "" } else { "INDEXED BY tests_on_arrest_by_client" };
+            let by_client = if self.one_worker { "" } else { "INDEXED BY tests_on_arrest_by_client" };
             let fill = self.scoped(
                 "INSERT INTO temp.dashboard_first_tests SELECT x.client_id, min(x.tested_at) FROM {in_scope} tests_on_arrest x {by_client}
                  WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} GROUP BY x.client_id",
@@ -439,7 +439,7 @@ impl<'c> Reader<'c> {
     }
 
     fn scoped(&self, sql: &str) -> String {
-        let (from, records, clients) = if self.whose {
+        let (from, records, clients) = if self.one_worker {
             ("temp.dashboard_scope sc CROSS JOIN", "AND x.client_id = sc.member_id", "AND x.id = sc.member_id")
         } else {
             ("", "", "")
@@ -495,7 +495,7 @@ impl<'c> Reader<'c> {
                 *last = *n;
             }
             counts
-        } else if self.whose || m.events.contains("{first_tests}") {
+        } else if self.one_worker || m.events.contains("{first_tests}") {
             // One pass, each event put in its bucket by comparing `at` with where each bucket
             // begins (in the form `at` is stored): for one worker's few events, and for what is
             // counted once per client (their first event of the whole period falls in one bucket).
@@ -558,11 +558,12 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 impl Reader<'_> {
     fn figure(&self, f: &Figure, buckets: &[NaiveDate], settings: &TeamSettings) -> rusqlite::Result<FigureView> {
         let view = match f {
-            Figure::Count(m) | Figure::Now(m) => {
+            Figure::Count(m) => {
                 let counts = self.by_bucket(m, self.period.grain())?;
-                let trend = if matches!(f, Figure::Now(_)) { Vec::new() } else { counts.iter().map(|n| Some((*n).into())).collect() };
+                let now = m.moment == Moment::Now;
+                let trend = if now { Vec::new() } else { counts.iter().map(|n| Some((*n).into())).collect() };
                 FigureView {
-                    kind: if matches!(f, Figure::Now(_)) { FigureKind::Now } else { FigureKind::Count },
+                    kind: if now { FigureKind::Now } else { FigureKind::Count },
                     label: m.label.into(),
                     count: part(m, counts.iter().sum()),
                     out_of: None,
