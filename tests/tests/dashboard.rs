@@ -37,6 +37,8 @@ async fn a_team_lead_reads_the_dashboard_opens_a_figure_and_saves_the_weekly_tra
     j.wait_for_text("#dashboard-period", "The whole team").await;
     j.wait_for_text("#dashboard-period", "by week").await;
     let tests = j.text("tr[data-figure='custody.tests'] .figure-open").await;
+    // How things stand now sits above the period's figures.
+    j.wait_for_text("#dashboard-flags", "Open flags now").await;
     j.shot("this-month").await;
 
     // A year reads by month, and has at least as many tests as this month.

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
-import { caseworker, record, rejection, signedInApi, teamLead } from "../../test/fakeApi";
+import { caseworker, flag, record, rejection, signedInApi, teamLead } from "../../test/fakeApi";
 import { expectNoAxeViolations } from "../../test/axe";
 import type { Dashboard, DashboardAsk, FigureView } from "../../lib/api/index";
 
@@ -61,11 +61,30 @@ describe("Dashboard", () => {
     const api = signedInApi(teamLead, {
       dashboard: (ask) => {
         asks.push(ask);
-        if (ask.period !== "between") return Promise.resolve(november);
+        if (ask.period !== "between") return Promise.resolve({ ...november, worker_id: ask.worker_id ?? null });
         const wrongWayRound = { field: "to", code: "validation.period_order" as const, message: "The last day must be on or after the first day." };
         return Promise.reject(rejection(wrongWayRound.code, wrongWayRound.message, [wrongWayRound]));
       },
       caseloadSizes: () => Promise.resolve([{ worker_id: "w-dan", worker: "Dan Kowalski", roles: ["custody"], active_clients: 12 }]),
+      teamFlags: () =>
+        Promise.resolve({
+          urgent: 3,
+          due: 5,
+          info: 7,
+          total: 15,
+          by_rule: [],
+          by_worker: [
+            {
+              key: "w-dan",
+              label: "Dan Kowalski",
+              urgent: 2,
+              due: 1,
+              info: 0,
+              total: 3,
+              oldest: flag({ client_name: "Amy Jones", client_id: "c-9", due: "2026-11-02", code: "CUS-FAIL-ATTEND" }),
+            },
+          ],
+        }),
       figureList: (ask) =>
         Promise.resolve({
           label: "In community treatment within 21 days of release",
@@ -82,6 +101,9 @@ describe("Dashboard", () => {
     await screen.findByRole("heading", { level: 1, name: "Dashboard" });
     await waitFor(() => expect(document.querySelector("#dashboard-period")?.textContent).toContain("The whole team, 1 Nov 2026 to 30 Nov 2026, by week."));
     expect(asks[0]).toEqual({ period: "this_month", from: "", to: "", worker_id: null });
+    // How things stand now, beside the period's figures.
+    await waitFor(() => expect(document.querySelector("#dashboard-flags")?.textContent).toContain("3 urgent, 5 due, 7 for information"));
+    expect(document.querySelector("#dashboard-flags")?.textContent?.replace(/\s+/g, " ")).toContain("Oldest unresolved: Amy Jones, due 2 Nov 2026 (CUS-FAIL-ATTEND)");
 
     const row = document.querySelector('tr[data-figure="prison.in_treatment_21_days"]') as HTMLElement;
     expect(row.textContent).toContain("38%");
@@ -96,6 +118,7 @@ describe("Dashboard", () => {
     // One worker's caseload, then a typed period with a mistake.
     await user.selectOptions(screen.getAllByLabelText("Whose figures")[0], "w-dan");
     await waitFor(() => expect(asks.at(-1)?.worker_id).toBe("w-dan"));
+    await waitFor(() => expect(document.querySelector("#dashboard-flags")?.textContent).toContain("2 urgent, 1 due, 0 for information"));
     await user.click(screen.getByLabelText("Between dates"));
     await user.type(screen.getByLabelText("First day"), "30/11/2026");
     await user.type(screen.getByLabelText("Last day"), "01/11/2026");
