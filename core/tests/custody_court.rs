@@ -4,11 +4,11 @@
 mod support;
 use chrono::Duration;
 use std::sync::Arc;
-use support::{team, team_at, Team};
+use support::{john_smith_pnc, team, team_at, Team};
 use throughline_core::accounts::Installation;
 use throughline_core::appointments::{self, NewAppointment, NewOutcome};
 use throughline_core::clients::consent::{self, NewConsent};
-use throughline_core::clients::{self, caseload, merge, pnc, NewClient};
+use throughline_core::clients::{self, caseload, merge};
 use throughline_core::clock::{Clock, FixedClock};
 use throughline_core::court::{self, NewBailDecision, NewHearing};
 use throughline_core::custody::caution::{self, NewCaution};
@@ -18,10 +18,6 @@ use throughline_core::notes::{self, NewContact, NewNote};
 use throughline_core::stages;
 use throughline_core::timeline::{self, Stage};
 use throughline_core::Coded;
-
-fn john_smith_pnc() -> String {
-    format!("2019/0012345{}", pnc::check_letter(19, 12345))
-}
 
 fn positive_for_opiates(date: &str, arrested: &str, tested: &str) -> NewTestOnArrest {
     NewTestOnArrest {
@@ -47,19 +43,6 @@ fn outcome(what: &str, remained: Option<bool>) -> NewOutcome {
 }
 
 impl Team {
-    fn register(&mut self) -> String {
-        let actor = self.lead.actor();
-        let input = NewClient {
-            surname: "Smith".into(),
-            forenames: "John".into(),
-            date_of_birth: "03/03/1987".into(),
-            sex: "male".into(),
-            pnc: john_smith_pnc(),
-            ..Default::default()
-        };
-        clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
-    }
-
     fn test(&mut self, client: &str, input: NewTestOnArrest) -> String {
         let actor = self.lead.actor();
         custody::record_test(self.lead.store_mut(), &actor, client, &input).unwrap()

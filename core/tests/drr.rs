@@ -3,10 +3,9 @@
 //! warnings and breach, reviews with their progress reports, and the DRR flags.
 mod support;
 use chrono::Timelike;
-use support::{team_at, Team};
+use support::{john_smith_pnc, team_at, Team};
 use throughline_core::appointments::{self, AppointmentStatus, NewAppointment, NewOutcome, OwnerType, PathwayError};
 use throughline_core::calendar::when;
-use throughline_core::clients::{self, pnc, NewClient};
 use throughline_core::clock::Clock;
 use throughline_core::drr::compliance::{self, CourtDecision, NewFailure, Standing};
 use throughline_core::drr::reviews::{self, ReviewOutcome};
@@ -65,19 +64,6 @@ fn unacceptable(on: &str, what: &str) -> NewFailure {
 }
 
 impl Team {
-    fn register(&mut self) -> String {
-        let actor = self.lead.actor();
-        let input = NewClient {
-            surname: "Smith".into(),
-            forenames: "John".into(),
-            date_of_birth: "03/03/1987".into(),
-            sex: "male".into(),
-            pnc: format!("2019/0012345{}", pnc::check_letter(19, 12345)),
-            ..Default::default()
-        };
-        clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
-    }
-
     fn order(&mut self, client: &str, input: &NewOrder) -> Result<String, PathwayError> {
         let actor = self.lead.actor();
         drr::record_order(self.lead.store_mut(), &actor, client, input)
@@ -252,8 +238,9 @@ fn an_acceptable_absence_never_counts_toward_a_warning_or_breach() {
     assert_eq!(code_of(t.breach(&excused_again, "03/02/2027")), "validation.breach_without_failure");
 }
 
-#[test]
-fn a_second_failure_just_inside_the_warning_period_is_a_breach() {
+/// On 1 April 2028: John Smith on a two-year order made 1 February 2027, warned on 10 March
+/// 2027 for missing key work on 8 March.
+fn warned_on_a_two_year_order() -> (Team, String, String) {
     let mut t = team_at("2028-04-01T12:00:00Z");
     let john = t.register();
     let mut long = order_made("01/02/2027", "01/03/2027");
@@ -262,6 +249,12 @@ fn a_second_failure_just_inside_the_warning_period_is_a_breach() {
     let order = t.order(&john, &long).unwrap();
     let first = t.failure(&order, &unacceptable("08/03/2027", "Did not attend key work")).unwrap();
     t.warn(&first, "10/03/2027").unwrap();
+    (t, john, order)
+}
+
+#[test]
+fn a_second_failure_just_inside_the_warning_period_is_a_breach() {
+    let (mut t, john, order) = warned_on_a_two_year_order();
     // The period is 12 months beginning with 10 March 2027: its last day is 9 March 2028.
     let second = t.failure(&order, &unacceptable("09/03/2028", "Did not attend a drug test")).unwrap();
     let flag = t.flag(&john, "DRR-BREACH").expect("a further failure inside the period is a breach");
@@ -278,16 +271,9 @@ fn a_second_failure_just_inside_the_warning_period_is_a_breach() {
 
 #[test]
 fn a_breach_is_cleared_by_returning_the_case_to_court_and_the_court_decides() {
-    let mut t = team_at("2028-04-01T12:00:00Z");
-    let john = t.register();
-    let mut long = order_made("01/02/2027", "01/03/2027");
-    long.order_months = "24".into();
-    long.treatment_months = "24".into();
-    let order = t.order(&john, &long).unwrap();
+    let (mut t, john, order) = warned_on_a_two_year_order();
     let actor = t.lead.actor();
     timetable::add_slot(t.lead.store_mut(), &actor, &order, &slot("2", "10:00", "Key work", "")).unwrap();
-    let first = t.failure(&order, &unacceptable("08/03/2027", "Did not attend key work")).unwrap();
-    t.warn(&first, "10/03/2027").unwrap();
     let second = t.failure(&order, &unacceptable("09/03/2028", "Did not attend a drug test")).unwrap();
     let breach = t.breach(&second, "20/03/2028").unwrap();
     assert!(t.flag(&john, "DRR-BREACH").is_none(), "the breach action clears DRR-BREACH");
@@ -309,14 +295,7 @@ fn a_breach_is_cleared_by_returning_the_case_to_court_and_the_court_decides() {
 
 #[test]
 fn a_second_failure_just_outside_the_warning_period_needs_a_new_warning() {
-    let mut t = team_at("2028-04-01T12:00:00Z");
-    let john = t.register();
-    let mut long = order_made("01/02/2027", "01/03/2027");
-    long.order_months = "24".into();
-    long.treatment_months = "24".into();
-    let order = t.order(&john, &long).unwrap();
-    let first = t.failure(&order, &unacceptable("08/03/2027", "Did not attend key work")).unwrap();
-    t.warn(&first, "10/03/2027").unwrap();
+    let (mut t, john, order) = warned_on_a_two_year_order();
     let second = t.failure(&order, &unacceptable("10/03/2028", "Did not attend a drug test")).unwrap();
     assert!(t.flag(&john, "DRR-BREACH").is_none(), "10 March 2028 is outside the period");
     assert_eq!(t.flag(&john, "DRR-WARNING-DUE").unwrap().record_id, second);
@@ -391,7 +370,7 @@ fn a_review_with_no_progress_report_is_flagged_until_the_report_is_produced() {
     assert_eq!(
         doc.paragraphs,
         vec![
-            format!("This report concerns John Smith, born 3 Mar 1987, PNC number 2019/0012345{}.", pnc::check_letter(19, 12345)),
+            format!("This report concerns John Smith, born 3 Mar 1987, PNC number {}.", john_smith_pnc()),
             "On 2 Nov 2026 Westbridge Magistrates' Court made a 12-month order with a Drug Rehabilitation Requirement (treatment and testing period 12 months), ending on 2 Nov 2027. The responsible officer is Sam Patel (Probation); non-residential treatment is provided by Westbridge Recovery Service.".to_string(),
             "This report covers 2 Nov 2026 to 2 Dec 2026.".into(),
             "Test results (1):".into(),

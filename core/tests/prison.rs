@@ -53,19 +53,6 @@ fn referral(referred: &str, started: &str) -> EpisodeInput {
 }
 
 impl Team {
-    fn register(&mut self) -> String {
-        let actor = self.lead.actor();
-        let input = NewClient {
-            surname: "Smith".into(),
-            forenames: "John".into(),
-            date_of_birth: "03/03/1987".into(),
-            sex: "male".into(),
-            pnc: format!("2019/0012345{}", pnc::check_letter(19, 12345)),
-            ..Default::default()
-        };
-        clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
-    }
-
     fn receive(&mut self, client: &str, input: NewSpell) -> String {
         let actor = self.lead.actor();
         prison::record_spell(self.lead.store_mut(), &actor, client, &input).unwrap()

@@ -23,6 +23,20 @@ pub fn team_at(now: &str) -> Team {
 }
 
 impl Team {
+    /// John Smith, born 3 March 1987, PNC 2019/0012345 with its check letter.
+    pub fn register(&mut self) -> String {
+        let actor = self.lead.actor();
+        let input = NewClient {
+            surname: "Smith".into(),
+            forenames: "John".into(),
+            date_of_birth: "03/03/1987".into(),
+            sex: "male".into(),
+            pnc: john_smith_pnc(),
+            ..Default::default()
+        };
+        clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
+    }
+
     /// Someone born on 14 June 1990, registered by the team lead.
     pub fn register_named(&mut self, surname: &str, forenames: &str) -> String {
         let actor = self.lead.actor();
@@ -41,6 +55,11 @@ impl Team {
         let to = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&chrono::Utc);
         self.clock.advance(to - self.clock.now());
     }
+}
+
+/// John Smith's PNC id, in its long form.
+pub fn john_smith_pnc() -> String {
+    format!("2019/0012345{}", clients::pnc::check_letter(19, 12345))
 }
 
 /// Monday 23 November 2026, 09:00 (GMT).
