@@ -1,28 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, waitFor, within } from "@testing-library/svelte";
-import userEvent from "@testing-library/user-event";
-import App from "../../App.svelte";
-import { caseworker, person, record, rejection, signedInApi, teamLead } from "../../test/fakeApi";
-import type { Api } from "../../lib/api/index";
-import type { ClientRecord, WorkerView } from "../../lib/api/types";
+import { screen, waitFor, within } from "@testing-library/svelte";
+import { caseworker, record, rejection, teamLead } from "../../test/fakeApi";
+import type { ClientRecord } from "../../lib/api/types";
 import { expectNoAxeViolations } from "../../test/axe";
+import { openRecord } from "../../test/openRecord";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 
-/** Signs in, searches and opens the one record the fake holds. */
-async function openRecord(worker: WorkerView, over: Partial<Api>, name = "John Paul Smith") {
-  const api = signedInApi(worker, { searchClients: () => Promise.resolve([person()]), ...over });
-  render(App, { props: { api } });
-  const user = userEvent.setup();
-  await screen.findByRole("heading", { level: 1, name: "Today" });
-  await user.keyboard("/");
-  await screen.findByRole("heading", { level: 1, name: "Find a person" });
-  await user.type(input("search"), "smith");
-  await waitFor(() => expect(document.querySelectorAll(".search-result")).toHaveLength(1));
-  await user.keyboard("{Enter}");
-  await screen.findByRole("heading", { level: 1, name });
-  return { api, user };
-}
 
 describe("A client's record", () => {
   it("shows every filled-in detail in words, with history, and has no accessibility problems axe can find", async () => {

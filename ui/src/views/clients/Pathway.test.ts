@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, waitFor, within } from "@testing-library/svelte";
-import userEvent from "@testing-library/user-event";
-import App from "../../App.svelte";
+import { screen, waitFor, within } from "@testing-library/svelte";
 import {
   appointment,
   assessment,
@@ -9,34 +7,19 @@ import {
   caseworker,
   flag,
   hearing,
-  person,
   record,
   rejection,
-  signedInApi,
   statement,
   teamLead,
   test,
 } from "../../test/fakeApi";
-import type { Api } from "../../lib/api/index";
-import type { ClientNotes, CourtSummary, CustodySummary, NoteView, WorkerView } from "../../lib/api/types";
+import type { ClientNotes, CourtSummary, CustodySummary, NoteView } from "../../lib/api/types";
 import { expectNoAxeViolations } from "../../test/axe";
+import { openRecord } from "../../test/openRecord";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 const select = (id: string) => document.getElementById(id) as HTMLSelectElement;
 
-/** Signs in, searches and opens the one record the fake holds. */
-async function openRecord(worker: WorkerView, over: Partial<Api>) {
-  const api = signedInApi(worker, { searchClients: () => Promise.resolve([person()]), openClient: () => Promise.resolve(record()), ...over });
-  render(App, { props: { api } });
-  const user = userEvent.setup();
-  await screen.findByRole("heading", { level: 1, name: "Today" });
-  await user.keyboard("/");
-  await user.type(input("search"), "smith");
-  await waitFor(() => expect(document.querySelectorAll(".search-result")).toHaveLength(1));
-  await user.keyboard("{Enter}");
-  await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
-  return { api, user };
-}
 
 describe("Flags on the record", () => {
   it("show the severity in words with an icon, the rule code, due date, the sentence and what clears it", async () => {

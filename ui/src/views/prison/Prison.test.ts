@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
-import { caseworker, person, record, rejection, signedInApi } from "../../test/fakeApi";
+import { caseworker, record, rejection, signedInApi } from "../../test/fakeApi";
 import type { Api } from "../../lib/api/index";
 import type { ComingRelease, PrisonSummary, SpellView, WorkerView } from "../../lib/api/types";
 import { expectNoAxeViolations } from "../../test/axe";
+import { openRecord } from "../../test/openRecord";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 const prisonLink: WorkerView = { id: "w-sr", login: "prison", display_name: "Siobhan Reilly", roles: ["prison_link"], permissions: ["casework", "prison"], active: true };
@@ -54,27 +55,13 @@ function release(over: Partial<ComingRelease> = {}): ComingRelease {
   };
 }
 
-async function openRecord(worker: WorkerView, prison: PrisonSummary, over: Partial<Api> = {}) {
-  const api = signedInApi(worker, {
-    searchClients: () => Promise.resolve([person()]),
-    openClient: () => Promise.resolve(record()),
-    clientPrison: () => Promise.resolve(prison),
-    ...over,
-  });
-  render(App, { props: { api } });
-  const user = userEvent.setup();
-  await screen.findByRole("heading", { level: 1, name: "Today" });
-  await user.keyboard("/");
-  await user.type(input("search"), "smith");
-  await waitFor(() => expect(document.querySelectorAll(".search-result")).toHaveLength(1));
-  await user.keyboard("{Enter}");
-  await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
-  return { api, user };
+function openPrisonRecord(worker: WorkerView, prison: PrisonSummary, over: Partial<Api> = {}) {
+  return openRecord(worker, { clientPrison: () => Promise.resolve(prison), ...over });
 }
 
 describe("Prison and release", () => {
   it("shows the spell, every change of release date and what is missing; the plan form keeps what was typed on an error", async () => {
-    const { api, user } = await openRecord(prisonLink, { spells: [spell()], episodes: [] }, {
+    const { api, user } = await openPrisonRecord(prisonLink, { spells: [spell()], episodes: [] }, {
       saveThroughcarePlan: () => Promise.reject(rejection("validation.required", "Check the plan.", [{ field: "naloxone_supplied", code: "validation.required", message: "Record whether naloxone was supplied." }])),
     });
     const panel = document.getElementById("prison")!;
@@ -98,7 +85,7 @@ describe("Prison and release", () => {
   });
 
   it("after release shows the gate and the continuity of care; a custody worker cannot change prison records", async () => {
-    await openRecord(caseworker, {
+    await openPrisonRecord(caseworker, {
       spells: [
         spell({
           in_prison: false,
@@ -129,7 +116,7 @@ describe("Prison and release", () => {
 
 describe("Referrals and treatment", () => {
   it("any caseworker records a referral; a treatment start before the referral is shown beside its field and nothing typed is lost", async () => {
-    const { api, user } = await openRecord(caseworker, { spells: [], episodes: [] }, {
+    const { api, user } = await openPrisonRecord(caseworker, { spells: [], episodes: [] }, {
       recordReferral: () =>
         Promise.reject(
           rejection("validation.treatment_before_referral", "Check the referral.", [

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, waitFor } from "@testing-library/svelte";
-import userEvent from "@testing-library/user-event";
-import App from "../../../../App.svelte";
-import { caseworker, person, record, rejection, signedInApi } from "../../../../test/fakeApi";
-import type { Api } from "../../../../lib/api/index";
+import { screen, waitFor } from "@testing-library/svelte";
+import { caseworker, record, rejection } from "../../../../test/fakeApi";
 import type { Document, DrrOrderView, DrrSummary, WorkerView } from "../../../../lib/api/types";
 import { expectNoAxeViolations } from "../../../../test/axe";
+import { openRecord } from "../../../../test/openRecord";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 const community: WorkerView = { ...caseworker, id: "w-tom", login: "tom", display_name: "Tom Evans", roles: ["community"], permissions: ["casework", "drr"] };
@@ -42,18 +40,6 @@ function order(over: Partial<DrrOrderView> = {}): DrrOrderView {
   };
 }
 
-async function openRecord(worker: WorkerView, over: Partial<Api>) {
-  const api = signedInApi(worker, { searchClients: () => Promise.resolve([person()]), openClient: () => Promise.resolve(record()), ...over });
-  render(App, { props: { api } });
-  const user = userEvent.setup();
-  await screen.findByRole("heading", { level: 1, name: "Today" });
-  await user.keyboard("/");
-  await user.type(input("search"), "smith");
-  await waitFor(() => expect(document.querySelectorAll(".search-result")).toHaveLength(1));
-  await user.keyboard("{Enter}");
-  await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
-  return { api, user };
-}
 
 describe("The DRR on a client's record", () => {
   it("records an order: a refusal names the rule beside its field and keeps everything typed", async () => {
