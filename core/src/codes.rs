@@ -47,6 +47,21 @@ codes! {
     // The dashboard and returns.
     DashboardUnknownFigure = "dashboard.unknown_figure",
     ExportWriteFailed = "export.write_failed",
+    // Sync by file: bundles, join files, conflicts.
+    SyncBadSignature = "sync.bad_signature",
+    SyncCannotDecrypt = "sync.cannot_decrypt",
+    SyncCannotRevokeSelf = "sync.cannot_revoke_self",
+    SyncConflictSettled = "sync.conflict_settled",
+    SyncCorrupt = "sync.corrupt",
+    SyncNewerVersion = "sync.newer_version",
+    SyncNoIdentity = "sync.no_identity",
+    SyncNotABundle = "sync.not_a_bundle",
+    SyncNotAJoinFile = "sync.not_a_join_file",
+    SyncOtherTeam = "sync.other_team",
+    SyncPassphraseWrong = "sync.passphrase_wrong",
+    SyncRevokedDevice = "sync.revoked_device",
+    SyncTruncated = "sync.truncated",
+    SyncUnknownDevice = "sync.unknown_device",
     // The encrypted database and its files.
     StoreDatabase = "store.database",
     StoreFiles = "store.files",

@@ -23,6 +23,7 @@ pub mod prison;
 pub mod reference;
 pub mod stages;
 pub mod store;
+pub mod sync;
 pub mod testing;
 pub mod text;
 pub mod timeline;

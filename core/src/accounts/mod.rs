@@ -1,4 +1,5 @@
 //! Workers, roles, key slots, signing in and out, and the idle lock (security.md).
+mod join;
 pub mod keyslots;
 pub mod permissions;
 pub mod roles;
@@ -47,6 +48,8 @@ pub enum AccountError {
     Store(#[from] StoreError),
     #[error("Throughline could not read or write its files in {0}: {1}")]
     Files(String, std::io::Error),
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
 }
 
 impl From<rusqlite::Error> for AccountError {
@@ -67,6 +70,7 @@ impl Coded for AccountError {
             AccountError::Invalid(v) => v.code(),
             AccountError::Store(s) => s.code(),
             AccountError::Files(..) => ErrorCode::StoreFiles,
+            AccountError::Sync(e) => e.code(),
         }
     }
     fn fields(&self) -> Vec<FieldError> {

@@ -1,5 +1,6 @@
 //! The encrypted database: opening it with its key, the schema, and the one write path.
 pub mod audit;
+pub mod history;
 pub mod hlc;
 mod migrate;
 pub mod record;
@@ -64,10 +65,23 @@ pub struct Store {
 impl Store {
     /// Creates a new encrypted database for a new installation.
     pub fn create(path: &Path, key: &DatabaseKey, clock: Arc<dyn Clock>, team_name: &str) -> Result<Store, StoreError> {
+        let team_id = crate::ids::new_id(clock.as_ref());
+        let device_id = crate::ids::new_id(clock.as_ref());
+        Store::create_in_team(path, key, clock, &team_id, team_name, &device_id)
+    }
+
+    /// Creates the database of a laptop joining an existing team, as this device.
+    pub fn create_in_team(
+        path: &Path,
+        key: &DatabaseKey,
+        clock: Arc<dyn Clock>,
+        team_id: &str,
+        team_name: &str,
+        device_id: &str,
+    ) -> Result<Store, StoreError> {
         let mut conn = open_encrypted(path, key, true)?;
         migrate::migrate(&mut conn)?;
-        let device_id = crate::ids::new_id(clock.as_ref());
-        let team_id = crate::ids::new_id(clock.as_ref());
+        let device_id = device_id.to_string();
         conn.execute(
             "INSERT INTO installation (id, team_id, team_name, device_id, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
             rusqlite::params![team_id, team_name, device_id, clock.now().to_rfc3339()],
@@ -134,6 +148,11 @@ impl Store {
     pub fn verify_audit_chain(&self) -> Result<audit::ChainCheck, StoreError> {
         Ok(audit::verify(&self.conn)?)
     }
+}
+
+/// The schema version this build writes (a bundle from a newer one is refused).
+pub fn schema_version() -> i64 {
+    migrate::latest()
 }
 
 /// A connection of its own for reading: a long read (a team's flags) on it holds up nothing

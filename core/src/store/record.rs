@@ -60,7 +60,7 @@ pub fn to_sql(value: &Value) -> SqlValue {
     }
 }
 
-fn from_sql(value: ValueRef<'_>) -> Value {
+pub fn from_sql(value: ValueRef<'_>) -> Value {
     match value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::from(i),

@@ -2,7 +2,7 @@
 //! audit entry in the same transaction, so none can exist without the others.
 use super::audit::{self, AuditEntry};
 use super::record::{fields_of, to_sql, Record};
-use super::{hlc, StoreError};
+use super::{history, hlc, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, params_from_iter, Transaction};
 use serde_json::{Map, Value};
@@ -106,11 +106,62 @@ impl<'c> Write<'c> {
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
 
         let names: Vec<String> = changed.iter().map(|(k, _, _)| k.clone()).collect();
-        let changes: Map<String, Value> = changed.into_iter().map(|(k, was, now)| (k, Value::Array(vec![was, now]))).collect();
+        let history = history::of_record(&self.tx, R::TYPE, &before.id())?;
+        let changes: Map<String, Value> = changed
+            .into_iter()
+            .map(|(k, was, now)| {
+                let mut change = vec![was, now];
+                // Names the other laptops' changes this one knowingly replaces (no conflict).
+                let seen = history::seen_by_new_change(&history, &k, &self.device_id);
+                if !seen.is_empty() {
+                    change.push(Value::Array(seen.into_iter().map(Value::String).collect()));
+                }
+                (k, Value::Array(change))
+            })
+            .collect();
         self.operation(OpKind::Update, R::TYPE, &before.id(), &changes)?;
         // The audit names what changed; the values themselves live in the operation log.
         self.audit_record("update", R::TYPE, &before.id(), after.client_id().as_deref(), &names.join(", "))?;
         Ok(names)
+    }
+
+    /// Settles a field that laptops changed while apart: gives it `value` (the winning value
+    /// kept, or another laptop's restored) as a change that has seen every change in `seen`,
+    /// so the conflict closes everywhere this change reaches. `table` and `field` must be
+    /// checked by the caller against the schema.
+    #[allow(clippy::too_many_arguments)]
+    pub fn settle_field(
+        &mut self,
+        record_type: &str,
+        table: &str,
+        record_id: &str,
+        client_id: Option<&str>,
+        field: &str,
+        value: &Value,
+        seen: &[String],
+    ) -> Result<(), StoreError> {
+        let was: Value = self
+            .tx
+            .query_row(&format!("SELECT {field} FROM {table} WHERE id = ?1"), [record_id], |r| {
+                Ok(super::record::from_sql(r.get_ref(0)?))
+            })?;
+        self.tx.execute(&format!("UPDATE {table} SET {field} = ?1 WHERE id = ?2"), params![to_sql(value), record_id])?;
+        let seen = Value::Array(seen.iter().cloned().map(Value::String).collect());
+        let mut changes = Map::new();
+        changes.insert(field.to_string(), Value::Array(vec![was, value.clone(), seen]));
+        self.operation(OpKind::Update, record_type, record_id, &changes)?;
+        self.audit_record("update", record_type, record_id, client_id, &format!("{field} (settled a sync conflict)"))
+    }
+
+    /// The transaction itself, for applying another laptop's operations on import (sync),
+    /// which carry their own ids, clocks and authors.
+    pub(crate) fn transaction(&self) -> &Transaction<'c> {
+        &self.tx
+    }
+
+    /// This laptop's id, as its operations carry it.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
     }
 
     /// An audit entry for something that is not itself a record change (a read, a sign-in).

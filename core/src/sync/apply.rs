@@ -1,0 +1,155 @@
+//! Applying another laptop's operations: each once (by op id), in one transaction, and records
+//! brought to what their operations say whatever order they arrived in.
+use super::records::Schema;
+use super::SyncError;
+use crate::store::history::{self, Change};
+use crate::store::record::{from_sql, to_sql};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde_json::{Map, Value};
+
+/// An operation as it arrived, its names checked against the schema before it is applied.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub op_id: String,
+    pub device_id: String,
+    pub seq: i64,
+    pub hlc: i64,
+    pub worker_id: String,
+    pub record_type: String,
+    pub record_id: String,
+    pub kind: &'static str,
+    pub changes: String,
+}
+
+pub const KINDS: [&str; 4] = ["create", "update", "append", "retract"];
+
+/// Applies what is new in `ops`; returns how many were new.
+pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming]) -> Result<usize, SyncError> {
+    let mut new = 0;
+    let mut max_hlc = 0;
+    for op in ops {
+        let Some(table) = schema.table(&op.record_type) else {
+            return Err(SyncError::Corrupt(format!("it names an unknown kind of record ({})", op.record_type)));
+        };
+        let fields: Map<String, Value> = match serde_json::from_str(&op.changes) {
+            Ok(Value::Object(map)) => map,
+            _ => return Err(SyncError::Corrupt("a change in it could not be read".into())),
+        };
+        if let Some(bad) = fields.keys().find(|f| !schema.has_field(&op.record_type, f)) {
+            return Err(SyncError::Corrupt(format!("it changes a field this version does not have ({}.{bad})", op.record_type)));
+        }
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO operations (op_id, device_id, seq, hlc, worker_id, record_type, record_id, kind, changes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (op_id) DO NOTHING",
+            )?
+            .execute(params![op.op_id, op.device_id, op.seq, op.hlc, op.worker_id, op.record_type, op.record_id, op.kind, op.changes])
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    SyncError::Corrupt("it holds two different operations under one laptop's sequence number".into())
+                }
+                e => e.into(),
+            })?;
+        if inserted == 0 {
+            continue;
+        }
+        new += 1;
+        max_hlc = max_hlc.max(op.hlc);
+        let first_of_record = matches!(op.kind, "create" | "append") && !others_exist(conn, op)?;
+        if first_of_record && !row_exists(conn, table, &op.record_id)? {
+            insert_row(conn, table, &op.record_id, fields.iter().map(|(k, v)| (k.as_str(), v.get(1).unwrap_or(&Value::Null))))?;
+        } else {
+            let changes = history::of_record(conn, &op.record_type, &op.record_id)?;
+            project(conn, table, &op.record_id, &changes)?;
+            note_shared_fields(conn, op, &fields, &changes)?;
+        }
+    }
+    // Clocks move on past what arrived, so a change made here afterwards sorts after it.
+    conn.execute("UPDATE device_state SET last_hlc = max(last_hlc, ?1) WHERE id = 1", [max_hlc])?;
+    Ok(new)
+}
+
+fn others_exist(conn: &Connection, op: &Incoming) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM operations WHERE record_type = ?1 AND record_id = ?2 AND op_id <> ?3 LIMIT 1")?
+        .query_row(params![op.record_type, op.record_id, op.op_id], |_| Ok(()))
+        .optional()
+        .map(|found| found.is_some())
+}
+
+fn row_exists(conn: &Connection, table: &str, id: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?.query_row([id], |_| Ok(())).optional().map(|f| f.is_some())
+}
+
+fn insert_row<'v>(conn: &Connection, table: &str, id: &str, fields: impl Iterator<Item = (&'v str, &'v Value)>) -> rusqlite::Result<()> {
+    let mut columns = vec!["id"];
+    let mut values = vec![rusqlite::types::Value::Text(id.to_string())];
+    for (field, value) in fields.filter(|(f, _)| *f != "id") {
+        columns.push(field);
+        values.push(to_sql(value));
+    }
+    let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), vec!["?"; columns.len()].join(", "));
+    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    Ok(())
+}
+
+/// Brings one record to what its operations say: each field holds the value of the change of it
+/// that wins. A record whose creation has not arrived yet waits for it.
+pub fn project(conn: &Connection, table: &str, id: &str, changes: &[Change]) -> rusqlite::Result<()> {
+    let mut fields: Vec<&String> = changes.iter().flat_map(|c| c.fields.keys()).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    let wanted: Vec<(&str, Value)> = fields
+        .iter()
+        .filter_map(|f| history::winner(changes, f).and_then(|w| w.new_value(f)).map(|v| (f.as_str(), v.clone())))
+        .collect();
+    let current: Option<Map<String, Value>> = conn
+        .prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?
+        .query_row([id], |row| {
+            let stmt = row.as_ref();
+            let mut map = Map::new();
+            for (i, name) in stmt.column_names().into_iter().enumerate() {
+                map.insert(name.to_string(), from_sql(row.get_ref(i)?));
+            }
+            Ok(map)
+        })
+        .optional()?;
+    match current {
+        None if changes.iter().any(|c| c.kind == "create" || c.kind == "append") => {
+            insert_row(conn, table, id, wanted.iter().map(|(f, v)| (*f, v)))
+        }
+        None => Ok(()),
+        Some(row) => {
+            let differing: Vec<&(&str, Value)> = wanted.iter().filter(|(f, v)| !same(row.get(*f), v)).collect();
+            if differing.is_empty() {
+                return Ok(());
+            }
+            let sets: Vec<String> = differing.iter().map(|(f, _)| format!("{f} = ?")).collect();
+            let mut values: Vec<rusqlite::types::Value> = differing.iter().map(|(_, v)| to_sql(v)).collect();
+            values.push(rusqlite::types::Value::Text(id.to_string()));
+            conn.execute(&format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", ")), params_from_iter(values))?;
+            Ok(())
+        }
+    }
+}
+
+/// A stored value and a JSON one are the same once both are as SQLite keeps them.
+fn same(stored: Option<&Value>, wanted: &Value) -> bool {
+    let stored = stored.map(|v| to_sql(v)).unwrap_or(rusqlite::types::Value::Null);
+    stored == to_sql(wanted)
+}
+
+/// Remembers the fields of this record that more than one laptop has changed, where the
+/// conflicts inbox looks.
+fn note_shared_fields(conn: &Connection, op: &Incoming, fields: &Map<String, Value>, changes: &[Change]) -> rusqlite::Result<()> {
+    for field in fields.keys() {
+        let mut devices = changes.iter().filter(|c| c.fields.contains_key(field)).map(|c| c.device_id.as_str());
+        let first = devices.next();
+        if devices.any(|d| Some(d) != first) {
+            conn.prepare_cached(
+                "INSERT INTO sync_conflict_fields (record_type, record_id, field) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![op.record_type, op.record_id, field])?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! The bundle file (`*.throughline`), format 1. docs/bundle-format.md describes it byte by
+//! byte for anyone importing bundles elsewhere (a regional hub).
+//!
+//! ```text
+//! "THRLBNDL"  u16 format  u32 header length  header (JSON)  24-byte nonce  sealed body  64-byte signature
+//! ```
+//! The header names the team, the signing laptop and the schema, in the clear, so a bundle for
+//! another team or from an unknown laptop is refused before anything is decrypted. The body is
+//! the operations (postcard), compressed (zstd) and sealed for the team (XChaCha20-Poly1305,
+//! with the magic, format and header as associated data). The signature (Ed25519, by the
+//! exporting laptop) covers every byte before it.
+use super::SyncError;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+pub const MAGIC: &[u8; 8] = b"THRLBNDL";
+pub const FORMAT: u16 = 1;
+const NONCE_LEN: usize = 24;
+const SIGNATURE_LEN: usize = 64;
+/// zstd's level 9 is still quick at a million operations and much smaller than the default.
+const COMPRESSION_LEVEL: i32 = 9;
+
+/// In the clear, but covered by the signature and bound to the sealed body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub team_id: String,
+    pub device_id: String,
+    pub exported_at: String,
+    pub schema_version: i64,
+}
+
+/// One operation as it travels. Strings that repeat (laptops, workers, record types) are
+/// numbers into the body's tables, and each laptop's operations follow one another by
+/// sequence, so clocks and sequence numbers travel as small differences.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireOp {
+    pub op_id: Id,
+    pub origin: u32,
+    pub seq_step: i64,
+    pub hlc_step: i64,
+    pub worker: u32,
+    pub record_type: u32,
+    pub record_id: Id,
+    pub kind: u8,
+    pub changes: String,
+}
+
+/// An id: 16 bytes when it is a UUID (most are), its text otherwise (a setting's name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Id {
+    Uuid([u8; 16]),
+    Text(String),
+}
+
+impl Id {
+    pub fn from_text(s: &str) -> Id {
+        match uuid::Uuid::try_parse(s) {
+            Ok(u) if u.hyphenated().to_string() == s => Id::Uuid(*u.as_bytes()),
+            _ => Id::Text(s.to_string()),
+        }
+    }
+
+    pub fn into_text(self) -> String {
+        match self {
+            Id::Uuid(b) => uuid::Uuid::from_bytes(b).hyphenated().to_string(),
+            Id::Text(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Body {
+    /// What the exporting laptop held: per origin laptop, every operation up to this sequence.
+    pub holdings: Vec<(String, i64)>,
+    pub origins: Vec<String>,
+    pub workers: Vec<String>,
+    pub record_types: Vec<String>,
+    pub ops: Vec<WireOp>,
+}
+
+/// Seals, compresses and signs a body into the bytes of a bundle file.
+pub fn write(header: &Header, body: &Body, team_key: &[u8; 32], signer: &SigningKey) -> Result<Vec<u8>, SyncError> {
+    let plain = postcard::to_stdvec(body).map_err(|e| SyncError::Corrupt(e.to_string()))?;
+    let packed = zstd::bulk::compress(&plain, COMPRESSION_LEVEL).map_err(|e| SyncError::Corrupt(e.to_string()))?;
+    let header_json = serde_json::to_vec(header).map_err(|e| SyncError::Corrupt(e.to_string()))?;
+    let mut out = Vec::with_capacity(packed.len() + header_json.len() + 128);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_be_bytes());
+    out.extend_from_slice(&(header_json.len() as u32).to_be_bytes());
+    out.extend_from_slice(&header_json);
+    let associated = out.clone();
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
+    let sealed = XChaCha20Poly1305::new(team_key.into())
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: &packed, aad: &associated })
+        .map_err(|_| SyncError::Corrupt("the body could not be sealed".into()))?;
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&sealed);
+    let signature = signer.sign(&out);
+    out.extend_from_slice(&signature.to_bytes());
+    Ok(out)
+}
+
+/// A bundle whose frame and header have been read, not yet trusted.
+pub struct Unverified<'b> {
+    pub header: Header,
+    signed: &'b [u8],
+    associated: &'b [u8],
+    nonce: &'b [u8],
+    sealed: &'b [u8],
+    signature: &'b [u8],
+}
+
+/// Reads the frame and header; the checks that need keys come after.
+pub fn read(bytes: &[u8]) -> Result<Unverified<'_>, SyncError> {
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(SyncError::NotABundle);
+    }
+    let rest = &bytes[MAGIC.len()..];
+    if rest.len() < 6 {
+        return Err(SyncError::Truncated);
+    }
+    let format = u16::from_be_bytes([rest[0], rest[1]]);
+    if format > FORMAT {
+        return Err(SyncError::FutureFormat(format));
+    }
+    if format != FORMAT {
+        return Err(SyncError::NotABundle);
+    }
+    let header_len = u32::from_be_bytes([rest[2], rest[3], rest[4], rest[5]]) as usize;
+    let header_start = MAGIC.len() + 6;
+    let header_end = header_start.checked_add(header_len).ok_or(SyncError::Truncated)?;
+    if bytes.len() < header_end + NONCE_LEN + 16 + SIGNATURE_LEN {
+        return Err(SyncError::Truncated);
+    }
+    let header: Header = serde_json::from_slice(&bytes[header_start..header_end])
+        .map_err(|_| SyncError::Corrupt("its header could not be read".into()))?;
+    let signature_start = bytes.len() - SIGNATURE_LEN;
+    Ok(Unverified {
+        header,
+        signed: &bytes[..signature_start],
+        associated: &bytes[..header_end],
+        nonce: &bytes[header_end..header_end + NONCE_LEN],
+        sealed: &bytes[header_end + NONCE_LEN..signature_start],
+        signature: &bytes[signature_start..],
+    })
+}
+
+impl Unverified<'_> {
+    /// Checks the signature with the signing laptop's public key.
+    pub fn verify(&self, public_key: &VerifyingKey) -> Result<(), SyncError> {
+        let signature = Signature::from_slice(self.signature).map_err(|_| SyncError::BadSignature)?;
+        public_key.verify(self.signed, &signature).map_err(|_| SyncError::BadSignature)
+    }
+
+    /// Opens the sealed body with the team's key (after [`Unverified::verify`]).
+    pub fn open(&self, team_key: &[u8; 32]) -> Result<Body, SyncError> {
+        let packed = XChaCha20Poly1305::new(team_key.into())
+            .decrypt(XNonce::from_slice(self.nonce), Payload { msg: self.sealed, aad: self.associated })
+            .map_err(|_| SyncError::CannotDecrypt)?;
+        // A bound on what a body may grow to, so a crafted file cannot exhaust memory.
+        let mut plain = Vec::new();
+        zstd::stream::read::Decoder::new(&packed[..])
+            .and_then(|d| std::io::Read::read_to_end(&mut std::io::Read::take(d, MAX_BODY_BYTES), &mut plain))
+            .map_err(|_| SyncError::Corrupt("its body could not be decompressed".into()))?;
+        postcard::from_bytes(&plain).map_err(|_| SyncError::Corrupt("its operations could not be read".into()))
+    }
+}
+
+const MAX_BODY_BYTES: u64 = 4 << 30;

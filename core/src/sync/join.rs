@@ -1,0 +1,192 @@
+//! Join files: how a new laptop joins a team. A team lead makes one for the laptop (enrolling
+//! it and naming the worker who will use it); it carries the team's identity and keys, the
+//! laptop's own signing key and a bundle of all the team's data, sealed with a passphrase the
+//! lead tells the worker separately.
+use super::devices::{self, Device};
+use super::{ExportScope, SyncError};
+use crate::error::ValidationErrors;
+use crate::store::{Actor, Store};
+use crate::ErrorCode;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use data_encoding::{BASE32_NOPAD, BASE64};
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use zeroize::Zeroizing;
+
+const FORMAT: &str = "throughline-join/1";
+
+/// The file as written: everything but the format is sealed.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    format: String,
+    salt: String,
+    nonce: String,
+    sealed: String,
+}
+
+/// What a join file holds, once opened.
+#[derive(Serialize, Deserialize)]
+pub struct JoinPackage {
+    pub team_id: String,
+    pub team_name: String,
+    team_key: String,
+    pub device_id: String,
+    pub device_label: String,
+    signing_key: String,
+    pub worker_id: String,
+    pub worker_name: String,
+    from_device_id: String,
+    from_public_key: String,
+    bundle: String,
+}
+
+impl JoinPackage {
+    pub fn team_key(&self) -> Result<Zeroizing<[u8; 32]>, SyncError> {
+        key_from_hex(&self.team_key)
+    }
+
+    pub fn signing_key(&self) -> Result<SigningKey, SyncError> {
+        Ok(SigningKey::from_bytes(&*key_from_hex(&self.signing_key)?))
+    }
+
+    pub fn bundle(&self) -> Result<Vec<u8>, SyncError> {
+        BASE64.decode(self.bundle.as_bytes()).map_err(|_| SyncError::NotAJoinFile)
+    }
+
+    /// The laptop that made the file, trusted because the passphrase opened it.
+    pub fn from_device(&self) -> Result<(String, VerifyingKey), SyncError> {
+        let key = VerifyingKey::from_bytes(&*key_from_hex(&self.from_public_key)?).map_err(|_| SyncError::NotAJoinFile)?;
+        Ok((self.from_device_id.clone(), key))
+    }
+}
+
+fn key_from_hex(text: &str) -> Result<Zeroizing<[u8; 32]>, SyncError> {
+    let bytes = Zeroizing::new(hex::decode(text).map_err(|_| SyncError::NotAJoinFile)?);
+    let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| SyncError::NotAJoinFile)?;
+    Ok(Zeroizing::new(key))
+}
+
+/// A made join file and the passphrase that opens it (shown once to the team lead).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct JoinFile {
+    #[serde(skip)]
+    #[ts(skip)]
+    pub bytes: Vec<u8>,
+    pub passphrase: String,
+    pub device_label: String,
+    pub worker_name: String,
+}
+
+/// What a worker asks for: a join file for a laptop, for one worker.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+pub struct NewLaptop {
+    pub label: String,
+    pub worker_id: String,
+}
+
+/// Four groups of five letters and digits (100 random bits): easy to read out, hard to guess.
+fn new_passphrase() -> String {
+    let mut bytes = [0u8; 13];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    let text = BASE32_NOPAD.encode(&bytes);
+    text.as_bytes()[..20].chunks(5).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+}
+
+fn normalised(passphrase: &str) -> String {
+    passphrase.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+fn passphrase_key(passphrase: &str, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, SyncError> {
+    let mut key = Zeroizing::new([0u8; 32]);
+    argon2::Argon2::default()
+        .hash_password_into(normalised(passphrase).as_bytes(), salt, key.as_mut())
+        .map_err(|_| SyncError::PassphraseWrong)?;
+    Ok(key)
+}
+
+/// A team lead enrols a new laptop and makes its join file.
+pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<JoinFile, SyncError> {
+    let label = crate::text::required("label", "Laptop's name", &laptop.label, 60).map_err(ValidationErrors::from)?;
+    let worker = crate::accounts::workers::by_id(store.reader(), &laptop.worker_id)?
+        .filter(|w| w.active)
+        .ok_or_else(|| ValidationErrors::one("worker_id", ErrorCode::AuthUnknownWorker, "Choose who will use this laptop."))?;
+    let identity = devices::ensure_identity(store, actor)?;
+    let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
+    let device_id = crate::ids::new_id(store.clock());
+    store.write(actor, |w| -> Result<(), SyncError> {
+        w.create(&Device {
+            id: device_id.clone(),
+            label: label.clone(),
+            public_key: hex::encode(signing_key.verifying_key().to_bytes()),
+            enrolled_at: w.now(),
+            enrolled_by: w.actor().worker_id.clone(),
+            revoked_at: None,
+            revoked_by: None,
+        })?;
+        Ok(w.audit("enrolled a laptop", None, &format!("{label}, for {}", worker.display_name))?)
+    })?;
+    let (bundle, _) = super::export(store, actor, &ExportScope::Everything)?;
+    let from_device_id = store.reader().query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
+    let package = JoinPackage {
+        team_id: store.reader().query_row("SELECT team_id FROM installation WHERE id = 1", [], |r| r.get(0))?,
+        team_name: store.team_name()?,
+        team_key: hex::encode(identity.team_key.as_ref()),
+        device_id,
+        device_label: label.clone(),
+        signing_key: hex::encode(signing_key.to_bytes()),
+        worker_id: worker.id.clone(),
+        worker_name: worker.display_name.clone(),
+        from_device_id,
+        from_public_key: hex::encode(identity.signing_key.verifying_key().to_bytes()),
+        bundle: BASE64.encode(&bundle),
+    };
+    let plain = Zeroizing::new(serde_json::to_vec(&package).map_err(StoreErrorFrom::from)?);
+    let passphrase = new_passphrase();
+    let mut salt = [0u8; 16];
+    let mut nonce = [0u8; 24];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut salt);
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
+    let key = passphrase_key(&passphrase, &salt)?;
+    let sealed = XChaCha20Poly1305::new(key.as_ref().into())
+        .encrypt(XNonce::from_slice(&nonce), plain.as_slice())
+        .map_err(|_| SyncError::Corrupt("the join file could not be sealed".into()))?;
+    let envelope =
+        Envelope { format: FORMAT.into(), salt: BASE64.encode(&salt), nonce: BASE64.encode(&nonce), sealed: BASE64.encode(&sealed) };
+    let bytes = serde_json::to_vec(&envelope).map_err(StoreErrorFrom::from)?;
+    Ok(JoinFile { bytes, passphrase, device_label: label, worker_name: worker.display_name })
+}
+
+type StoreErrorFrom = crate::store::StoreError;
+
+/// Opens a join file with its passphrase.
+pub fn open(bytes: &[u8], passphrase: &str) -> Result<JoinPackage, SyncError> {
+    let envelope: Envelope = serde_json::from_slice(bytes).map_err(|_| SyncError::NotAJoinFile)?;
+    if envelope.format != FORMAT {
+        return Err(SyncError::NotAJoinFile);
+    }
+    let decode = |s: &str| BASE64.decode(s.as_bytes()).map_err(|_| SyncError::NotAJoinFile);
+    let (salt, nonce, sealed) = (decode(&envelope.salt)?, decode(&envelope.nonce)?, decode(&envelope.sealed)?);
+    if nonce.len() != 24 {
+        return Err(SyncError::NotAJoinFile);
+    }
+    let key = passphrase_key(passphrase, &salt)?;
+    let plain = Zeroizing::new(
+        XChaCha20Poly1305::new(key.as_ref().into())
+            .decrypt(XNonce::from_slice(&nonce), sealed.as_slice())
+            .map_err(|_| SyncError::PassphraseWrong)?,
+    );
+    serde_json::from_slice(&plain).map_err(|_| SyncError::NotAJoinFile)
+}
+
+/// Sets a joining laptop up from its package: its keys, then the team's data from the bundle,
+/// trusting the laptop that made the file. `actor` is the worker the file names.
+pub fn take_in(store: &mut Store, actor: &Actor, package: &JoinPackage) -> Result<(), SyncError> {
+    let team_key = package.team_key()?;
+    let signing_key = package.signing_key()?;
+    store.write(actor, |w| devices::keep_identity(w, &team_key, &signing_key).map_err(SyncError::from))?;
+    let (from, key) = package.from_device()?;
+    super::import_trusting(store, actor, &package.bundle()?, Some((&from, &key)))?;
+    Ok(())
+}
