@@ -132,6 +132,15 @@ fn main() {
             commands::dashboard::figure_list,
             commands::dashboard::weekly_tracker,
             commands::dashboard::save_return,
+            commands::sync::sync_status,
+            commands::sync::export_bundle,
+            commands::sync::import_bundles,
+            commands::sync::sync_conflicts,
+            commands::sync::settle_conflict,
+            commands::sync::make_join_file,
+            commands::sync::revoke_device,
+            commands::sync::choose_join_file,
+            commands::sync::join_team,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

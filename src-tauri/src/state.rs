@@ -20,11 +20,13 @@ pub enum SessionState {
 pub struct AppState {
     pub installation: Installation,
     pub session: Mutex<SessionState>,
+    /// The join file chosen on a laptop joining a team, until the worker joins with it.
+    pub join_file: Mutex<Option<Vec<u8>>>,
 }
 
 impl AppState {
     pub fn new(installation: Installation) -> Self {
-        AppState { installation, session: Mutex::new(SessionState::SignedOut) }
+        AppState { installation, session: Mutex::new(SessionState::SignedOut), join_file: Mutex::new(None) }
     }
 
     pub fn session(&self) -> std::sync::MutexGuard<'_, SessionState> {

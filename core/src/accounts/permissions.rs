@@ -26,10 +26,13 @@ pub enum Permission {
     CheckAudit,
     /// Accounts, passwords and team settings.
     Administer,
+    /// Exporting and importing sync bundles, the sync status, and conflicts over one's own
+    /// changes (enrolling and revoking laptops, and every conflict, are a team lead's).
+    Sync,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::Casework,
         Permission::Custody,
         Permission::Court,
@@ -39,6 +42,7 @@ impl Permission {
         Permission::SeeWorkers,
         Permission::CheckAudit,
         Permission::Administer,
+        Permission::Sync,
     ];
 
     /// The roles that hold this permission. A team lead may do any stage's work.
@@ -52,6 +56,7 @@ impl Permission {
             Permission::LeadTeam => &[Role::TeamLead],
             Permission::SeeWorkers | Permission::CheckAudit => &[Role::Administrator, Role::TeamLead],
             Permission::Administer => &[Role::Administrator],
+            Permission::Sync => &Role::ALL,
         }
     }
 
@@ -70,14 +75,14 @@ mod tests {
     #[test]
     fn each_role_may_do_what_domain_md_says() {
         let of = |role| Permission::granted(&[role]);
-        assert_eq!(of(Role::Custody), [Casework, Custody]);
-        assert_eq!(of(Role::Court), [Casework, Court]);
-        assert_eq!(of(Role::Community), [Casework, Drr]);
-        assert_eq!(of(Role::PrisonLink), [Casework, Prison]);
-        assert_eq!(of(Role::TeamLead), [Casework, Custody, Court, Drr, Prison, LeadTeam, SeeWorkers, CheckAudit]);
+        assert_eq!(of(Role::Custody), [Casework, Custody, Sync]);
+        assert_eq!(of(Role::Court), [Casework, Court, Sync]);
+        assert_eq!(of(Role::Community), [Casework, Drr, Sync]);
+        assert_eq!(of(Role::PrisonLink), [Casework, Prison, Sync]);
+        assert_eq!(of(Role::TeamLead), [Casework, Custody, Court, Drr, Prison, LeadTeam, SeeWorkers, CheckAudit, Sync]);
         // An administrator manages accounts and settings but does not see clients.
-        assert_eq!(of(Role::Administrator), [SeeWorkers, CheckAudit, Administer]);
+        assert_eq!(of(Role::Administrator), [SeeWorkers, CheckAudit, Administer, Sync]);
         // Roles add up: one person can be custody and court worker on different days.
-        assert_eq!(Permission::granted(&[Role::Custody, Role::Court]), [Casework, Custody, Court]);
+        assert_eq!(Permission::granted(&[Role::Custody, Role::Court]), [Casework, Custody, Court, Sync]);
     }
 }

@@ -137,6 +137,36 @@ pub struct BundleSummary {
     pub open_conflicts: usize,
 }
 
+/// Where a bundle was saved, and what went into it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Exported {
+    pub path: String,
+    pub summary: BundleSummary,
+}
+
+/// One chosen file's import: what it brought, or why nothing was imported.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Imported {
+    pub file: String,
+    pub summary: Option<BundleSummary>,
+    pub error: Option<crate::ErrorPayload>,
+}
+
+/// A join file made and saved: the passphrase is shown once, to be told to the worker apart
+/// from the file.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct JoinFileSaved {
+    pub path: String,
+    pub passphrase: String,
+    pub device_label: String,
+    pub worker_name: String,
+}
+
+/// A file name's time stamp, in London time: "2026-11-23-0930".
+pub fn file_stamp(now: DateTime<Utc>) -> String {
+    now.with_timezone(&chrono_tz::Europe::London).format("%Y-%m-%d-%H%M").to_string()
+}
+
 fn installation(conn: &Connection) -> rusqlite::Result<(String, String)> {
     conn.query_row("SELECT team_id, device_id FROM installation WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
 }

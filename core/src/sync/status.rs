@@ -12,8 +12,8 @@ pub struct ImportedBundle {
     pub from: String,
     pub at: DateTime<Utc>,
     pub exported_at: DateTime<Utc>,
-    pub operations: i64,
-    pub new_operations: i64,
+    pub operations: usize,
+    pub new_operations: usize,
     pub up_to: Option<DateTime<Utc>>,
 }
 
@@ -23,7 +23,7 @@ pub struct SyncStatus {
     pub last_export: Option<DateTime<Utc>>,
     pub last_import: Option<DateTime<Utc>>,
     /// Changes made on this laptop since its last export.
-    pub not_exported: i64,
+    pub not_exported: usize,
     pub imports: Vec<ImportedBundle>,
     pub devices: Vec<DeviceView>,
     pub open_conflicts: usize,
@@ -55,8 +55,8 @@ pub fn status(conn: &Connection) -> Result<SyncStatus, SyncError> {
                 from: r.get(0)?,
                 at: r.get(1)?,
                 exported_at: r.get(2)?,
-                operations: r.get(3)?,
-                new_operations: r.get(4)?,
+                operations: r.get::<_, i64>(3)? as usize,
+                new_operations: r.get::<_, i64>(4)? as usize,
                 up_to: r.get::<_, Option<i64>>(5)?.map(super::millis_to_time),
             })
         })?
@@ -67,7 +67,7 @@ pub fn status(conn: &Connection) -> Result<SyncStatus, SyncError> {
         this_laptop,
         last_export: last("export")?,
         last_import: last("import")?,
-        not_exported,
+        not_exported: not_exported as usize,
         imports,
         devices,
         open_conflicts: super::conflicts::open_count(conn)?,

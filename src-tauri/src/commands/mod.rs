@@ -7,6 +7,7 @@ pub mod pathway;
 pub mod prison;
 pub mod session;
 pub mod settings;
+pub mod sync;
 pub mod workers;
 
 #[cfg(test)]
@@ -31,6 +32,7 @@ mod tests {
             include_str!("../../../ui/src/lib/api/drr.ts"),
             include_str!("../../../ui/src/lib/api/prison.ts"),
             include_str!("../../../ui/src/lib/api/dashboard.ts"),
+            include_str!("../../../ui/src/lib/api/sync.ts"),
         ]
         .concat();
         let invoked: BTreeSet<&str> = api

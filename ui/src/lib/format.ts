@@ -90,6 +90,8 @@ export const can = {
   checkAudit: (w: WorkerView) => w.permissions.includes("check_audit"),
   /** Caseloads, allocation, team flags, duplicates and merges. */
   leadTeam: (w: WorkerView) => w.permissions.includes("lead_team"),
+  /** Export and import bundles; see one's own sync conflicts. */
+  sync: (w: WorkerView) => w.permissions.includes("sync"),
   /** Can have clients allocated: active, and works with clients. */
   holdCaseload: (w: WorkerView) => w.active && w.permissions.includes("casework"),
 };

@@ -23,17 +23,17 @@ import type {
   WorkerView,
 } from "../lib/api/types";
 
-export const caseworker: WorkerView = { id: "w-dan", login: "dan", display_name: "Dan Kowalski", roles: ["custody"], permissions: ["casework", "custody"], active: true };
+export const caseworker: WorkerView = { id: "w-dan", login: "dan", display_name: "Dan Kowalski", roles: ["custody"], permissions: ["casework", "custody", "sync"], active: true };
 export const administrator: WorkerView = {
   id: "w-chris",
   login: "chris",
   display_name: "Chris Hall",
   roles: ["administrator", "team_lead"],
-  permissions: ["casework", "custody", "court", "drr", "prison", "lead_team", "see_workers", "check_audit", "administer"],
+  permissions: ["casework", "custody", "court", "drr", "prison", "lead_team", "see_workers", "check_audit", "administer", "sync"],
   active: true,
 };
 
-export const teamLead: WorkerView = { id: "w-tl", login: "priya", display_name: "Priya Shah", roles: ["team_lead", "court"], permissions: ["casework", "custody", "court", "drr", "prison", "lead_team", "see_workers", "check_audit"], active: true };
+export const teamLead: WorkerView = { id: "w-tl", login: "priya", display_name: "Priya Shah", roles: ["team_lead", "court"], permissions: ["casework", "custody", "court", "drr", "prison", "lead_team", "see_workers", "check_audit", "sync"], active: true };
 
 /** A short copy of the backend's lists (core/src/clients/reference.rs). */
 export const referenceLists: ReferenceLists = {
@@ -493,6 +493,15 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     comingReleases: () => Promise.resolve([]),
     releasesThisWeek: () => Promise.resolve([]),
     continuityRate: () => Promise.resolve({ since: "2025-12-05", releases: 0, within: 0, not_within: 0, open: 0, percent_within: null }),
+    syncStatus: unexpected("sync_status"),
+    exportBundle: unexpected("export_bundle"),
+    importBundles: unexpected("import_bundles"),
+    syncConflicts: () => Promise.resolve([]),
+    settleConflict: unexpected("settle_conflict"),
+    makeJoinFile: unexpected("make_join_file"),
+    revokeDevice: unexpected("revoke_device"),
+    chooseJoinFile: unexpected("choose_join_file"),
+    joinTeam: unexpected("join_team"),
     onLocked: (callback) => {
       lockedListeners.add(callback);
       return Promise.resolve(() => lockedListeners.delete(callback));

@@ -1,6 +1,6 @@
 // Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.
 
-export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected";
+export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "sync.bad_signature" | "sync.cannot_decrypt" | "sync.cannot_revoke_self" | "sync.conflict_settled" | "sync.corrupt" | "sync.newer_version" | "sync.no_identity" | "sync.not_a_bundle" | "sync.not_a_join_file" | "sync.other_team" | "sync.passphrase_wrong" | "sync.revoked_device" | "sync.truncated" | "sync.unknown_device" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected";
 
 export type FieldError = { field: string, code: ErrorCode, message: string, };
 
@@ -175,6 +175,78 @@ export type ChainCheck = { entries: number,
  * The first entry that does not match its hash or its predecessor, if any.
  */
 first_broken_entry: number | null, };
+
+export type ExportScope = { "kind": "not_acknowledged_by", device_ids: Array<string>, } | { "kind": "everything" };
+
+export type BundleSummary = { 
+/**
+ * The laptop that made the bundle.
+ */
+device_label: string, exported_at: string, operations: number, 
+/**
+ * Operations this laptop did not have (an import), or all of them (an export).
+ */
+new_operations: number, 
+/**
+ * The time of the latest change in the bundle.
+ */
+up_to: string | null, 
+/**
+ * True when this very bundle had been imported here before (nothing changed).
+ */
+already_imported: boolean, 
+/**
+ * Conflicts waiting for a person after the import.
+ */
+open_conflicts: number, };
+
+export type Exported = { path: string, summary: BundleSummary, };
+
+export type Imported = { file: string, summary: BundleSummary | null, error: ErrorPayload | null, };
+
+export type JoinFileSaved = { path: string, passphrase: string, device_label: string, worker_name: string, };
+
+export type NewLaptop = { label: string, worker_id: string, };
+
+export type DeviceView = { id: string, label: string, enrolled_at: string, enrolled_by: string, revoked_at: string | null, this_laptop: boolean, 
+/**
+ * When its last bundle was imported here.
+ */
+last_bundle_at: string | null, };
+
+export type ImportedBundle = { from: string, at: string, exported_at: string, operations: number, new_operations: number, up_to: string | null, };
+
+export type SyncStatus = { this_laptop: string, last_export: string | null, last_import: string | null, 
+/**
+ * Changes made on this laptop since its last export.
+ */
+not_exported: number, imports: Array<ImportedBundle>, devices: Array<DeviceView>, open_conflicts: number, };
+
+export type ConflictValue = { op_id: string, 
+/**
+ * The value as text ("(empty)" when blank).
+ */
+value: string, worker_id: string, worker_name: string, device_label: string, at: string, };
+
+export type Conflict = { record_type: string, record_id: string, field: string, 
+/**
+ * What changed, in words: "phone" of "Client", say.
+ */
+field_label: string, record_label: string, client_id: string | null, client_name: string | null, 
+/**
+ * The value every laptop shows now.
+ */
+kept: ConflictValue, 
+/**
+ * The values it replaced without anyone seeing them.
+ */
+others: Array<ConflictValue>, };
+
+export type Settle = { record_type: string, record_id: string, field: string, 
+/**
+ * The op id of the value to keep: the kept one, or one of the others to restore it.
+ */
+keep_op_id: string, };
 
 export type AppStatus = { 
 /**
@@ -659,7 +731,7 @@ summary: string, record_type: string, record_id: string,
  */
 client_id: string, };
 
-export type Permission = "casework" | "custody" | "court" | "drr" | "prison" | "lead_team" | "see_workers" | "check_audit" | "administer";
+export type Permission = "casework" | "custody" | "court" | "drr" | "prison" | "lead_team" | "see_workers" | "check_audit" | "administer" | "sync";
 
 export type Severity = "urgent" | "due" | "info";
 

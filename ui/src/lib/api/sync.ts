@@ -1,0 +1,41 @@
+// Sync by file: status, bundles, the conflicts inbox, the team's laptops, and joining a team.
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  Conflict,
+  ExportScope,
+  Exported,
+  Imported,
+  JoinFileSaved,
+  NewLaptop,
+  SetUpDone,
+  Settle,
+  SyncStatus,
+} from "./types";
+
+export interface SyncApi {
+  syncStatus(): Promise<SyncStatus>;
+  /** Opens the system's save dialog; null when cancelled. */
+  exportBundle(scope: ExportScope): Promise<Exported | null>;
+  /** Opens the system's open dialog (several files at once); one result a file chosen. */
+  importBundles(): Promise<Imported[]>;
+  syncConflicts(): Promise<Conflict[]>;
+  settleConflict(settle: Settle): Promise<void>;
+  /** Team leads: enrol a laptop and save its join file; null when the dialog is cancelled. */
+  makeJoinFile(laptop: NewLaptop): Promise<JoinFileSaved | null>;
+  revokeDevice(deviceId: string): Promise<void>;
+  /** First launch: choose the join file; its name, or null when cancelled. */
+  chooseJoinFile(): Promise<string | null>;
+  joinTeam(passphrase: string, password: string): Promise<SetUpDone>;
+}
+
+export const syncCommands: SyncApi = {
+  syncStatus: () => invoke("sync_status"),
+  exportBundle: (scope) => invoke("export_bundle", { scope }),
+  importBundles: () => invoke("import_bundles"),
+  syncConflicts: () => invoke("sync_conflicts"),
+  settleConflict: (settle) => invoke("settle_conflict", { settle }),
+  makeJoinFile: (laptop) => invoke("make_join_file", { laptop }),
+  revokeDevice: (deviceId) => invoke("revoke_device", { deviceId }),
+  chooseJoinFile: () => invoke("choose_join_file"),
+  joinTeam: (passphrase, password) => invoke("join_team", { passphrase, password }),
+};

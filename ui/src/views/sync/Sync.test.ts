@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import App from "../../App.svelte";
+import { caseworker, fakeApi, rejection, signedInApi, teamLead } from "../../test/fakeApi";
+import { expectNoAxeViolations } from "../../test/axe";
+import type { Conflict, Settle, SyncStatus } from "../../lib/api/index";
+
+const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
+  this_laptop: "Custody laptop",
+  last_export: "2026-11-23T09:00:00Z",
+  last_import: null,
+  not_exported: 4,
+  imports: [],
+  devices: [
+    { id: "d-lead", label: "The team's first laptop", enrolled_at: "2026-11-01T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: false, last_bundle_at: null },
+    { id: "d-me", label: "Custody laptop", enrolled_at: "2026-11-02T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: true, last_bundle_at: null },
+  ],
+  open_conflicts: 0,
+  ...over,
+});
+
+const phone: Conflict = {
+  record_type: "client",
+  record_id: "c-1",
+  field: "phone",
+  field_label: "phone",
+  record_label: "client",
+  client_id: "c-1",
+  client_name: "John Smith",
+  kept: { op_id: "op-b", value: "07700 900222", worker_id: "w-dan", worker_name: "Dan Kowalski", device_label: "Court laptop", at: "2026-11-23T10:00:01Z" },
+  others: [{ op_id: "op-a", value: "07700 900111", worker_id: "w-tl", worker_name: "Priya Shah", device_label: "The team's first laptop", at: "2026-11-23T10:00:00Z" }],
+};
+
+describe("Sync", () => {
+  it("a worker exports what the lead's laptop has not had and imports two bundles, one refused with its reason", async () => {
+    const api = signedInApi(caseworker, {
+      syncStatus: () => Promise.resolve(status()),
+      exportBundle: (scope) =>
+        Promise.resolve({
+          path: "/media/usb/throughline-2026-11-23-1000.throughline",
+          summary: { device_label: "Custody laptop", exported_at: "2026-11-23T10:00:00Z", operations: 4, new_operations: 4, up_to: null, already_imported: false, open_conflicts: 0, scope } as never,
+        }),
+      importBundles: () =>
+        Promise.resolve([
+          {
+            file: "from-court.throughline",
+            summary: { device_label: "Court laptop", exported_at: "2026-11-23T09:30:00Z", operations: 12, new_operations: 3, up_to: "2026-11-23T09:29:00Z", already_imported: false, open_conflicts: 0 },
+            error: null,
+          },
+          { file: "cut-short.throughline", summary: null, error: rejection("sync.truncated", "This bundle is incomplete: it was cut short, perhaps while it was copied. Nothing was imported; ask for it to be exported again.") },
+        ]),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Sync" }));
+    await screen.findByRole("heading", { level: 1, name: "Sync" });
+    await waitFor(() => expect(document.querySelector("#sync-not-exported")?.textContent).toBe("4 changes made on this laptop"));
+
+    await user.click(screen.getByLabelText("What The team's first laptop has not had yet"));
+    await user.click(screen.getByRole("button", { name: "Export a bundle…" }));
+    expect(api.exportBundle).toHaveBeenCalledWith({ kind: "not_acknowledged_by", device_ids: ["d-lead"] });
+    await screen.findByText("Saved 4 changes to /media/usb/throughline-2026-11-23-1000.throughline.");
+
+    await user.click(screen.getByRole("button", { name: "Import bundles…" }));
+    const results = await waitFor(() => document.querySelector("#import-results") as HTMLElement);
+    expect(results.textContent).toContain("from-court.throughline: From Court laptop: 3 new of 12 changes, up to 23 Nov 2026");
+    expect(results.textContent).toContain("cut-short.throughline: This bundle is incomplete");
+    // A worker does not enrol laptops.
+    expect(screen.queryByRole("button", { name: "Make a join file…" })).toBeNull();
+    await expectNoAxeViolations(document.body);
+  });
+
+  it("a team lead sees both values of a conflict, restores the one not kept, and makes a join file", async () => {
+    const settled: Settle[] = [];
+    let open = [phone];
+    const api = signedInApi(teamLead, {
+      syncStatus: () => Promise.resolve(status({ open_conflicts: open.length, this_laptop: "The team's first laptop" })),
+      syncConflicts: () => Promise.resolve(open),
+      settleConflict: (s) => {
+        settled.push(s);
+        open = [];
+        return Promise.resolve();
+      },
+      listWorkers: () => Promise.resolve([caseworker, teamLead]),
+      makeJoinFile: (laptop) =>
+        Promise.resolve({ path: "/media/usb/join-court-laptop-2.throughline-join", passphrase: "ABCDE-FGH23-JKLMN-PQRS4", device_label: laptop.label, worker_name: "Dan Kowalski" }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Sync" }));
+    const conflict = await screen.findByRole("heading", { level: 3, name: "John Smith: phone" });
+    const item = (conflict.closest("li") as HTMLElement).textContent?.replace(/\s+/g, " ");
+    expect(item).toContain("Shown now 07700 900222Dan Kowalski, on Court laptop, 23 Nov 2026, 10:00");
+    expect(item).toContain("Not shown 07700 900111Priya Shah, on The team's first laptop");
+    await expectNoAxeViolations(document.body);
+
+    await user.click(screen.getByRole("button", { name: 'Restore "07700 900111"' }));
+    expect(settled).toEqual([{ record_type: "client", record_id: "c-1", field: "phone", keep_op_id: "op-a" }]);
+    await screen.findByText('John Smith: phone is now "07700 900111" again.');
+    await waitFor(() => expect(screen.queryByRole("heading", { level: 3, name: "John Smith: phone" })).toBeNull());
+
+    await user.type(screen.getByLabelText("Laptop's name"), "Court laptop 2");
+    await user.selectOptions(screen.getByLabelText("Who will use it"), "w-dan");
+    await user.click(screen.getByRole("button", { name: "Make a join file…" }));
+    expect(api.makeJoinFile).toHaveBeenCalledWith({ label: "Court laptop 2", worker_id: "w-dan" });
+    await waitFor(() => expect(document.querySelector("#join-passphrase")?.textContent).toBe("ABCDE-FGH23-JKLMN-PQRS4"));
+  });
+
+  it("a new laptop joins its team with the join file and passphrase, a wrong passphrase said beside its field", async () => {
+    const api = fakeApi({
+      appStatus: () => Promise.resolve({ set_up: false, session: null, locked_login: null }),
+      chooseJoinFile: () => Promise.resolve("join-custody-laptop.throughline-join"),
+      joinTeam: (passphrase) =>
+        passphrase === "abcde-fgh23-jklmn-pqrs4"
+          ? Promise.resolve({ session: { worker: caseworker, team_name: "Westbridge CJ Drug Team" } as never, recovery_key: "RK-1234" })
+          : Promise.reject(rejection("sync.passphrase_wrong", "This passphrase does not open the join file. Check it with your team lead (it is four groups of five letters and digits).")),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Join an existing team" }));
+    await screen.findByRole("heading", { level: 1, name: "Join your team" });
+    await user.click(screen.getByRole("button", { name: "Choose the join file…" }));
+    await screen.findByText("join-custody-laptop.throughline-join");
+    await user.type(screen.getByLabelText("Passphrase"), "AAAAA-BBBBB-CCCCC-DDDDD");
+    await user.type(screen.getByLabelText("Your password on this laptop"), "custody-suite-kettle");
+    await user.type(screen.getByLabelText("Confirm password"), "custody-suite-kettle");
+    await user.click(screen.getByRole("button", { name: "Join the team" }));
+    await waitFor(() => expect(document.querySelector("#passphrase-error")?.textContent).toContain("This passphrase does not open the join file"));
+
+    await user.clear(screen.getByLabelText("Passphrase"));
+    await user.type(screen.getByLabelText("Passphrase"), "abcde-fgh23-jklmn-pqrs4");
+    await user.click(screen.getByRole("button", { name: "Join the team" }));
+    await screen.findByText("RK-1234");
+  });
+});
