@@ -31,8 +31,9 @@ CREATE TABLE sync_acknowledged (
 ) WITHOUT ROWID;
 
 -- Bundles exported from and imported into this laptop, for the sync status.
+-- `id` is the file's SHA-256: a laptop may import a bundle it exported itself.
 CREATE TABLE sync_bundles (
-    id              TEXT PRIMARY KEY,
+    id              TEXT NOT NULL,
     direction       TEXT NOT NULL CHECK (direction IN ('export', 'import')),
     device_id       TEXT NOT NULL,
     at              TEXT NOT NULL,
@@ -41,7 +42,8 @@ CREATE TABLE sync_bundles (
     new_operations  INTEGER NOT NULL,
     up_to_hlc       INTEGER,
     worker_id       TEXT NOT NULL,
-    own_seq         INTEGER
+    own_seq         INTEGER,
+    PRIMARY KEY (id, direction)
 );
 CREATE INDEX sync_bundles_by_time ON sync_bundles (direction, at);
 

@@ -131,7 +131,7 @@ fn a_laptop_joins_the_team_with_its_data_and_its_worker_signs_in_there() {
     assert_eq!(laptop.hash(), lead.hash(), "the joined laptop holds exactly the team's data");
     assert!(clients::get(laptop.session.store().reader(), &john).unwrap().is_some());
     let labels: Vec<String> = devices::all(laptop.session.store().reader()).unwrap().into_iter().map(|d| d.label).collect();
-    assert_eq!(labels, ["The team's first laptop", "Custody suite laptop"]);
+    assert_eq!(labels, ["Priya Shah's laptop", "Custody suite laptop"]);
 
     // The worker signs in there again later with the password they chose.
     let dir = laptop.dir.path().to_path_buf();

@@ -3,27 +3,10 @@
 //! then the weekly tracker saved as CSV through the system's save dialog.
 mod common;
 use common::Journey;
-use std::process::Command;
 use std::sync::Arc;
-use std::time::Duration;
 use throughline_core::accounts::Installation;
 use throughline_core::clock::SystemClock;
 use throughline_core::demo;
-
-/// Types a path into the system's save dialog once it is open, as a person would.
-fn save_in_dialog(title: &str, path: &std::path::Path) {
-    let found = Command::new("xdotool")
-        .args(["search", "--sync", "--name", title])
-        .output()
-        .expect("xdotool (installed by scripts/install-deps.sh --test)");
-    let window = String::from_utf8_lossy(&found.stdout).lines().next().expect("the save dialog opened").to_string();
-    let run = |args: &[&str]| assert!(Command::new("xdotool").args(args).status().expect("xdotool").success(), "xdotool {args:?}");
-    run(&["windowfocus", "--sync", &window]);
-    std::thread::sleep(Duration::from_millis(500));
-    run(&["key", "--clearmodifiers", "ctrl+a"]);
-    run(&["type", "--delay", "20", &path.display().to_string()]);
-    run(&["key", "Return"]);
-}
 
 #[tokio::test]
 async fn a_team_lead_reads_the_dashboard_opens_a_figure_and_saves_the_weekly_tracker() {
@@ -83,7 +66,7 @@ async fn a_team_lead_reads_the_dashboard_opens_a_figure_and_saves_the_weekly_tra
     j.shot("returns").await;
     let saved_to = j.data.path().join("tracker-for-the-region.csv");
     j.click("#save-tracker").await;
-    save_in_dialog("Save the return as CSV", &saved_to);
+    common::path_into_dialog("Save the return as CSV", &saved_to, false);
     j.wait_for_text("#return-saved", "tracker-for-the-region.csv").await;
     let csv = std::fs::read_to_string(&saved_to).expect("the tracker was written");
     let mut lines = csv.lines();

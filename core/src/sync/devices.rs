@@ -101,7 +101,7 @@ pub fn ensure_identity(store: &mut Store, actor: &crate::store::Actor) -> Result
         keep_identity(w, &team_key, &signing_key)?;
         let device = Device {
             id: w.device_id().to_string(),
-            label: "The team's first laptop".into(),
+            label: format!("{}'s laptop", w.actor().name),
             public_key: hex::encode(signing_key.verifying_key().to_bytes()),
             enrolled_at: w.now(),
             enrolled_by: w.actor().worker_id.clone(),

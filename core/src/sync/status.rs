@@ -32,7 +32,8 @@ pub struct SyncStatus {
 /// How many recent imports the status lists.
 const RECENT_IMPORTS: i64 = 20;
 
-pub fn status(conn: &Connection) -> Result<SyncStatus, SyncError> {
+/// `for_worker`: count only the conflicts that worker sees (a team lead sees them all).
+pub fn status(conn: &Connection, for_worker: Option<&str>) -> Result<SyncStatus, SyncError> {
     let device_id: String = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
     let last = |direction: &str| -> rusqlite::Result<Option<DateTime<Utc>>> {
         conn.query_row("SELECT max(at) FROM sync_bundles WHERE direction = ?1", [direction], |r| r.get(0))
@@ -70,6 +71,6 @@ pub fn status(conn: &Connection) -> Result<SyncStatus, SyncError> {
         not_exported: not_exported as usize,
         imports,
         devices,
-        open_conflicts: super::conflicts::open_count(conn)?,
+        open_conflicts: super::conflicts::list(conn, for_worker)?.len(),
     })
 }

@@ -7,16 +7,21 @@ use std::path::PathBuf;
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 use throughline_core::accounts::permissions::Permission;
-use throughline_core::accounts::SetUpDone;
+use throughline_core::accounts::{Reading, SetUpDone};
 use throughline_core::sync::conflicts::{self, Conflict, Settle};
 use throughline_core::sync::join::{self, NewLaptop};
 use throughline_core::sync::status::{self, SyncStatus};
 use throughline_core::sync::{self, devices, ExportScope, Exported, Imported, JoinFileSaved};
 use throughline_core::ErrorCode;
 
+/// A team lead sees every conflict; anyone else, those over their own change (None: all).
+fn whose_conflicts(s: &Reading) -> Option<String> {
+    (!s.has_any(Permission::LeadTeam.roles())).then(|| s.worker().id.clone())
+}
+
 #[tauri::command]
 pub async fn sync_status(app: State<'_, AppState>) -> CommandResult<SyncStatus> {
-    reading(&app, Permission::Sync.roles(), |s| status::status(s.store().reader()).map_err(coded)).await
+    reading(&app, Permission::Sync.roles(), |s| status::status(s.store().reader(), whose_conflicts(s).as_deref()).map_err(coded)).await
 }
 
 
@@ -92,12 +97,7 @@ pub async fn import_bundles(app: tauri::AppHandle, state: State<'_, AppState>) -
 /// change was not kept.
 #[tauri::command]
 pub async fn sync_conflicts(app: State<'_, AppState>) -> CommandResult<Vec<Conflict>> {
-    reading(&app, Permission::Sync.roles(), |s| {
-        let lead = s.has_any(Permission::LeadTeam.roles());
-        let worker = s.worker().id.clone();
-        conflicts::list(s.store().reader(), (!lead).then_some(worker.as_str())).map_err(coded)
-    })
-    .await
+    reading(&app, Permission::Sync.roles(), |s| conflicts::list(s.store().reader(), whose_conflicts(s).as_deref()).map_err(coded)).await
 }
 
 #[tauri::command]

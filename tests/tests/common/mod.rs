@@ -50,21 +50,22 @@ impl Journey {
     pub async fn start_with(name: &str, prepare: impl FnOnce(&Path)) -> Journey {
         let data = tempfile::tempdir().expect("temporary data folder");
         prepare(data.path());
-        let driver = Command::new(tauri_driver())
-            .env("THROUGHLINE_DATA_DIR", data.path())
-            .spawn()
-            .expect("tauri-driver runs (make setup-test installs it)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect("127.0.0.1:4444").is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start listening");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let driver = start_driver(data.path()).await;
         let shots = workspace().join("tests/screenshots").join(name);
         let _ = std::fs::remove_dir_all(&shots);
         std::fs::create_dir_all(&shots).expect("screenshots folder");
         let mut journey = Journey { driver, data, shots, shot_count: 0, client: None };
         journey.open_app().await;
         journey
+    }
+
+    /// Closes the app and opens it on another laptop's data folder (the journey's own folder is
+    /// the first laptop's): two installations, one at a time, as two laptops would be.
+    pub async fn move_to(&mut self, folder: &Path) {
+        self.close_app().await;
+        stop_driver(&mut self.driver);
+        self.driver = start_driver(folder).await;
+        self.open_app().await;
     }
 
     /// Starts the app (again): a new WebDriver session launches a new app process.
@@ -251,9 +252,58 @@ impl Journey {
 
 impl Drop for Journey {
     fn drop(&mut self) {
-        // SIGTERM lets tauri-driver stop WebKitWebDriver too; a plain kill would leave it running.
-        let _ = Command::new("kill").arg("-TERM").arg(self.driver.id().to_string()).status();
-        let _ = self.driver.wait();
+        stop_driver(&mut self.driver);
+    }
+}
+
+/// A tauri-driver whose app uses `folder` as its data folder.
+async fn start_driver(folder: &Path) -> Child {
+    let driver = Command::new(tauri_driver())
+        .env("THROUGHLINE_DATA_DIR", folder)
+        .spawn()
+        .expect("tauri-driver runs (make setup-test installs it)");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect("127.0.0.1:4444").is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not start listening");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    driver
+}
+
+fn stop_driver(driver: &mut Child) {
+    // SIGTERM lets tauri-driver stop WebKitWebDriver too; a plain kill would leave it running.
+    let _ = Command::new("kill").arg("-TERM").arg(driver.id().to_string()).status();
+    let _ = driver.wait();
+    // The port is free again before the next driver starts.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect("127.0.0.1:4444").is_ok() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Types a path into the system's file dialog titled `title` once it is open, as a person
+/// would: the save dialog's name field takes a whole path; an open dialog's location field
+/// (Ctrl+L) does too.
+pub fn path_into_dialog(title: &str, path: &Path, opening: bool) {
+    let found = Command::new("xdotool")
+        .args(["search", "--sync", "--onlyvisible", "--name", title])
+        .output()
+        .expect("xdotool (installed by scripts/install-deps.sh --test)");
+    let window = String::from_utf8_lossy(&found.stdout).lines().next().expect("the file dialog opened").to_string();
+    let run = |args: &[&str]| assert!(Command::new("xdotool").args(args).status().expect("xdotool").success(), "xdotool {args:?}");
+    run(&["windowfocus", "--sync", &window]);
+    std::thread::sleep(Duration::from_millis(500));
+    run(&["key", "--clearmodifiers", if opening { "ctrl+l" } else { "ctrl+a" }]);
+    std::thread::sleep(Duration::from_millis(300));
+    run(&["type", "--delay", "20", &path.display().to_string()]);
+    // The open dialog looks the typed path up as it is typed; Return takes effect once it has.
+    for _ in 0..5 {
+        std::thread::sleep(Duration::from_millis(600));
+        let open = Command::new("xdotool").args(["search", "--onlyvisible", "--name", title]).output().map(|o| !o.stdout.is_empty()).unwrap_or(false);
+        if !open {
+            return;
+        }
+        run(&["key", "--window", &window, "Return"]);
     }
 }
 

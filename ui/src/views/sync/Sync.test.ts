@@ -13,7 +13,7 @@ const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
   not_exported: 4,
   imports: [],
   devices: [
-    { id: "d-lead", label: "The team's first laptop", enrolled_at: "2026-11-01T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: false, last_bundle_at: null },
+    { id: "d-lead", label: "Priya Shah's laptop", enrolled_at: "2026-11-01T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: false, last_bundle_at: null },
     { id: "d-me", label: "Custody laptop", enrolled_at: "2026-11-02T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: true, last_bundle_at: null },
   ],
   open_conflicts: 0,
@@ -29,7 +29,7 @@ const phone: Conflict = {
   client_id: "c-1",
   client_name: "John Smith",
   kept: { op_id: "op-b", value: "07700 900222", worker_id: "w-dan", worker_name: "Dan Kowalski", device_label: "Court laptop", at: "2026-11-23T10:00:01Z" },
-  others: [{ op_id: "op-a", value: "07700 900111", worker_id: "w-tl", worker_name: "Priya Shah", device_label: "The team's first laptop", at: "2026-11-23T10:00:00Z" }],
+  others: [{ op_id: "op-a", value: "07700 900111", worker_id: "w-tl", worker_name: "Priya Shah", device_label: "Priya Shah's laptop", at: "2026-11-23T10:00:00Z" }],
 };
 
 describe("Sync", () => {
@@ -57,7 +57,7 @@ describe("Sync", () => {
     await screen.findByRole("heading", { level: 1, name: "Sync" });
     await waitFor(() => expect(document.querySelector("#sync-not-exported")?.textContent).toBe("4 changes made on this laptop"));
 
-    await user.click(screen.getByLabelText("What The team's first laptop has not had yet"));
+    await user.click(screen.getByLabelText("What Priya Shah's laptop has not had yet"));
     await user.click(screen.getByRole("button", { name: "Export a bundle…" }));
     expect(api.exportBundle).toHaveBeenCalledWith({ kind: "not_acknowledged_by", device_ids: ["d-lead"] });
     await screen.findByText("Saved 4 changes to /media/usb/throughline-2026-11-23-1000.throughline.");
@@ -75,7 +75,7 @@ describe("Sync", () => {
     const settled: Settle[] = [];
     let open = [phone];
     const api = signedInApi(teamLead, {
-      syncStatus: () => Promise.resolve(status({ open_conflicts: open.length, this_laptop: "The team's first laptop" })),
+      syncStatus: () => Promise.resolve(status({ open_conflicts: open.length, this_laptop: "Priya Shah's laptop" })),
       syncConflicts: () => Promise.resolve(open),
       settleConflict: (s) => {
         settled.push(s);
@@ -92,7 +92,7 @@ describe("Sync", () => {
     const conflict = await screen.findByRole("heading", { level: 3, name: "John Smith: phone" });
     const item = (conflict.closest("li") as HTMLElement).textContent?.replace(/\s+/g, " ");
     expect(item).toContain("Shown now 07700 900222Dan Kowalski, on Court laptop, 23 Nov 2026, 10:00");
-    expect(item).toContain("Not shown 07700 900111Priya Shah, on The team's first laptop");
+    expect(item).toContain("Not shown 07700 900111Priya Shah, on Priya Shah's laptop");
     await expectNoAxeViolations(document.body);
 
     await user.click(screen.getByRole("button", { name: 'Restore "07700 900111"' }));
