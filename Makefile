@@ -56,3 +56,4 @@ lint: setup ui
 bench:
 	cargo bench -p throughline-core --bench register
 	cargo bench -p throughline-core --bench pathway
+	cargo bench -p throughline-core --bench sync

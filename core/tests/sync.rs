@@ -140,8 +140,7 @@ fn a_laptop_joins_the_team_with_its_data_and_its_worker_signs_in_there() {
 
     // A wrong passphrase is refused with its reason.
     let actor = lead.session.actor();
-    let file =
-        sync::join::make(lead.session.store_mut(), &actor, &NewLaptop { label: "Spare".into(), worker_id: lead_id }).unwrap();
+    let file = sync::join::make(lead.session.store_mut(), &actor, &NewLaptop { label: "Spare".into(), worker_id: lead_id }).unwrap();
     let other = tempfile::tempdir().unwrap();
     let refused = Installation::new(other.path(), clock.clone()).join(&file.bytes, "AAAAA-BBBBB-CCCCC-DDDDD", "a-new-laptop-password");
     assert!(matches!(refused, Err(throughline_core::accounts::AccountError::Sync(SyncError::PassphraseWrong))));
@@ -253,7 +252,8 @@ fn a_database_rebuilt_from_the_operation_log_alone_holds_the_same_content() {
     let mut log = sync::log(lead.session.store().reader()).unwrap();
     log.reverse(); // the worst order: every change before the record it changes
     let dir = tempfile::tempdir().unwrap();
-    let mut rebuilt = throughline_core::store::Store::create(&dir.path().join("rebuilt.db"), &DatabaseKey::generate(), clock.clone(), "Rebuilt").unwrap();
+    let mut rebuilt =
+        throughline_core::store::Store::create(&dir.path().join("rebuilt.db"), &DatabaseKey::generate(), clock.clone(), "Rebuilt").unwrap();
     sync::replay(&mut rebuilt, &lead.session.actor(), &log).unwrap();
     assert_eq!(records::content_hash(rebuilt.reader()).unwrap(), lead.hash());
     assert_eq!(conflicts::list(rebuilt.reader(), None).unwrap().len(), 1);
@@ -477,4 +477,71 @@ proptest! {
             prop_assert_eq!(&listed, &expected);
         }
     }
+}
+
+/// The child's side of the test below: sign in on the laptop and import the bundle.
+fn import_in_child(folder: &str, bundle: &str) {
+    let clock: Arc<FixedClock> = clock();
+    let mut session = Installation::new(folder, clock).sign_in(testing::LEAD_LOGIN, "a-new-laptop-password").expect("sign in");
+    let actor = session.actor();
+    let bytes = std::fs::read(bundle).expect("bundle");
+    sync::import(session.store_mut(), &actor, &bytes).expect("import");
+    println!("imported");
+}
+
+#[test]
+fn an_import_killed_at_any_moment_leaves_the_laptop_as_it_was_or_fully_imported() {
+    const CHILD: &str = "THROUGHLINE_IMPORT_CHILD";
+    if let Ok(args) = std::env::var(CHILD) {
+        let (folder, bundle) = args.split_once('|').expect("folder|bundle");
+        return import_in_child(folder, bundle);
+    }
+    let clock = clock();
+    let mut lead = Laptop::founding(&clock);
+    let lead_id = lead.session.worker().id.clone();
+    let court = lead.enrol(&clock, "Court laptop", &lead_id);
+    for i in 0..400 {
+        lead.register("Person", &format!("Number {i}"));
+    }
+    let bundle = lead.export(&ExportScope::Everything);
+    let path = court.dir.path().join("bundle.throughline");
+    std::fs::write(&path, &bundle).unwrap();
+    let (before, after) = (court.hash(), lead.hash());
+    let folder = court.dir.path().to_path_buf();
+    drop(court.session);
+
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let mut cut_short = 0;
+    const KILLS: usize = 12;
+    for attempt in 0..=KILLS {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "an_import_killed_at_any_moment_leaves_the_laptop_as_it_was_or_fully_imported", "--nocapture"])
+            .env(CHILD, format!("{}|{}", folder.display(), path.display()))
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        if attempt < KILLS {
+            std::thread::sleep(std::time::Duration::from_millis(rng % 1200));
+            let _ = child.kill(); // SIGKILL: no chance to tidy up
+        }
+        let finished = child.wait().unwrap();
+        if attempt == KILLS {
+            assert!(finished.success(), "the last import is let run to the end");
+        }
+
+        let session = Installation::new(&folder, clock.clone()).sign_in(testing::LEAD_LOGIN, "a-new-laptop-password").unwrap();
+        let conn = session.store().reader();
+        let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(integrity, "ok");
+        let hash = records::content_hash(conn).unwrap();
+        assert!(hash == before || hash == after, "the laptop holds all of the bundle or none of it");
+        cut_short += usize::from(hash == before);
+        if attempt == KILLS {
+            assert_eq!(hash, after, "an import let run holds everything");
+        }
+    }
+    assert!(cut_short > 0, "at least one import was killed before it finished");
 }

@@ -28,8 +28,14 @@ impl Installation {
         }
         let key = DatabaseKey::generate();
         let recovery = RecoveryKey::generate();
-        let mut store =
-            Store::create_in_team(&self.database_path(), &key, self.clock.clone(), &package.team_id, &package.team_name, &package.device_id)?;
+        let mut store = Store::create_in_team(
+            &self.database_path(),
+            &key,
+            self.clock.clone(),
+            &package.team_id,
+            &package.team_name,
+            &package.device_id,
+        )?;
         keyslots::owner_only(&self.database_path(), 0o600).map_err(|e| self.files_error(e))?;
         let actor = Actor { worker_id: package.worker_id.clone(), name: package.worker_name.clone() };
         let joined = join::take_in(&mut store, &actor, &package).map_err(AccountError::from).and_then(|()| {

@@ -64,9 +64,7 @@ pub fn unseen<'h>(history: &'h [Change], field: &str) -> Vec<&'h Change> {
     let mut leaves: Vec<&Change> = touching
         .iter()
         .filter(|c| {
-            !touching.iter().any(|later| {
-                (later.device_id == c.device_id && later.hlc > c.hlc) || later.seen(field).any(|id| id == c.op_id)
-            })
+            !touching.iter().any(|later| (later.device_id == c.device_id && later.hlc > c.hlc) || later.seen(field).any(|id| id == c.op_id))
         })
         .copied()
         .collect();

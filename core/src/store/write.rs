@@ -140,11 +140,9 @@ impl<'c> Write<'c> {
         value: &Value,
         seen: &[String],
     ) -> Result<(), StoreError> {
-        let was: Value = self
-            .tx
-            .query_row(&format!("SELECT {field} FROM {table} WHERE id = ?1"), [record_id], |r| {
-                Ok(super::record::from_sql(r.get_ref(0)?))
-            })?;
+        let was: Value = self.tx.query_row(&format!("SELECT {field} FROM {table} WHERE id = ?1"), [record_id], |r| {
+            Ok(super::record::from_sql(r.get_ref(0)?))
+        })?;
         self.tx.execute(&format!("UPDATE {table} SET {field} = ?1 WHERE id = ?2"), params![to_sql(value), record_id])?;
         let seen = Value::Array(seen.iter().cloned().map(Value::String).collect());
         let mut changes = Map::new();

@@ -98,10 +98,8 @@ pub fn project(conn: &Connection, table: &str, id: &str, changes: &[Change]) -> 
     let mut fields: Vec<&String> = changes.iter().flat_map(|c| c.fields.keys()).collect();
     fields.sort_unstable();
     fields.dedup();
-    let wanted: Vec<(&str, Value)> = fields
-        .iter()
-        .filter_map(|f| history::winner(changes, f).and_then(|w| w.new_value(f)).map(|v| (f.as_str(), v.clone())))
-        .collect();
+    let wanted: Vec<(&str, Value)> =
+        fields.iter().filter_map(|f| history::winner(changes, f).and_then(|w| w.new_value(f)).map(|v| (f.as_str(), v.clone()))).collect();
     let current: Option<Map<String, Value>> = conn
         .prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?
         .query_row([id], |row| {

@@ -135,8 +135,8 @@ pub fn read(bytes: &[u8]) -> Result<Unverified<'_>, SyncError> {
     if bytes.len() < header_end + NONCE_LEN + 16 + SIGNATURE_LEN {
         return Err(SyncError::Truncated);
     }
-    let header: Header = serde_json::from_slice(&bytes[header_start..header_end])
-        .map_err(|_| SyncError::Corrupt("its header could not be read".into()))?;
+    let header: Header =
+        serde_json::from_slice(&bytes[header_start..header_end]).map_err(|_| SyncError::Corrupt("its header could not be read".into()))?;
     let signature_start = bytes.len() - SIGNATURE_LEN;
     Ok(Unverified {
         header,

@@ -134,9 +134,11 @@ fn client_of(conn: &Connection, record_type: &str, record_id: &str) -> Result<Op
     }
     let schema = Schema::read(conn)?;
     match schema.table(record_type) {
-        Some(table) if schema.has_field(record_type, "client_id") => Ok(rusqlite::OptionalExtension::optional(
-            conn.query_row(&format!("SELECT client_id FROM {table} WHERE id = ?1"), [record_id], |r| r.get(0)),
-        )?),
+        Some(table) if schema.has_field(record_type, "client_id") => Ok(rusqlite::OptionalExtension::optional(conn.query_row(
+            &format!("SELECT client_id FROM {table} WHERE id = ?1"),
+            [record_id],
+            |r| r.get(0),
+        ))?),
         _ => Ok(None),
     }
 }

@@ -34,7 +34,9 @@ pub enum SyncError {
     NotABundle,
     #[error("This bundle was made by a newer Throughline (bundle format {0}). Update Throughline on this laptop, then import it again.")]
     FutureFormat(u16),
-    #[error("This bundle is incomplete: it was cut short, perhaps while it was copied. Nothing was imported; ask for it to be exported again.")]
+    #[error(
+        "This bundle is incomplete: it was cut short, perhaps while it was copied. Nothing was imported; ask for it to be exported again."
+    )]
     Truncated,
     #[error("This bundle belongs to another team. Nothing was imported.")]
     OtherTeam,
@@ -239,7 +241,8 @@ pub fn export(store: &mut Store, actor: &Actor, scope: &ExportScope) -> Result<(
     drop(stmt);
 
     let now = store.clock().now();
-    let header = Header { team_id, device_id: device_id.clone(), exported_at: now.to_rfc3339(), schema_version: crate::store::schema_version() };
+    let header =
+        Header { team_id, device_id: device_id.clone(), exported_at: now.to_rfc3339(), schema_version: crate::store::schema_version() };
     let bytes = bundle::write(&header, &body, &identity.team_key, &identity.signing_key)?;
     let operations = body.ops.len();
     let id = hex::encode(Sha256::digest(&bytes));
@@ -421,9 +424,8 @@ fn unpack(body: &Body) -> Result<Vec<Incoming>, SyncError> {
 
 /// Every operation this laptop holds, in the order they were written here.
 pub fn log(conn: &Connection) -> rusqlite::Result<Vec<Incoming>> {
-    let mut stmt = conn.prepare(
-        "SELECT op_id, device_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM operations ORDER BY rowid",
-    )?;
+    let mut stmt =
+        conn.prepare("SELECT op_id, device_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM operations ORDER BY rowid")?;
     let rows = stmt.query_map([], |r| {
         let kind: String = r.get(7)?;
         Ok(Incoming {

@@ -38,13 +38,13 @@ pub fn status(conn: &Connection, for_worker: Option<&str>) -> Result<SyncStatus,
     let last = |direction: &str| -> rusqlite::Result<Option<DateTime<Utc>>> {
         conn.query_row("SELECT max(at) FROM sync_bundles WHERE direction = ?1", [direction], |r| r.get(0))
     };
-    let exported_up_to: i64 = conn.query_row(
-        "SELECT coalesce(max(own_seq), 0) FROM sync_bundles WHERE direction = 'export'",
-        [],
+    let exported_up_to: i64 =
+        conn.query_row("SELECT coalesce(max(own_seq), 0) FROM sync_bundles WHERE direction = 'export'", [], |r| r.get(0))?;
+    let not_exported: i64 = conn.query_row(
+        "SELECT count(*) FROM operations WHERE device_id = ?1 AND seq > ?2",
+        rusqlite::params![device_id, exported_up_to],
         |r| r.get(0),
     )?;
-    let not_exported: i64 =
-        conn.query_row("SELECT count(*) FROM operations WHERE device_id = ?1 AND seq > ?2", rusqlite::params![device_id, exported_up_to], |r| r.get(0))?;
     let mut stmt = conn.prepare(
         "SELECT coalesce(d.label, 'an unknown laptop'), b.at, b.exported_at, b.operations, b.new_operations, b.up_to_hlc
          FROM sync_bundles b LEFT JOIN devices d ON d.id = b.device_id

@@ -24,7 +24,6 @@ pub async fn sync_status(app: State<'_, AppState>) -> CommandResult<SyncStatus> 
     reading(&app, Permission::Sync.roles(), |s| status::status(s.store().reader(), whose_conflicts(s).as_deref()).map_err(coded)).await
 }
 
-
 fn write_file(path: &PathBuf, bytes: &[u8]) -> CommandResult<()> {
     // Written beside, then moved into place: a bundle is never seen half-written.
     let partial = path.with_extension("partial");
@@ -35,9 +34,7 @@ fn write_file(path: &PathBuf, bytes: &[u8]) -> CommandResult<()> {
 }
 
 fn file_stamp(app: &AppState) -> CommandResult<String> {
-    signed_in(app, Permission::Sync.roles(), |s| {
-        Ok(sync::file_stamp(s.store().clock().now()))
-    })
+    signed_in(app, Permission::Sync.roles(), |s| Ok(sync::file_stamp(s.store().clock().now())))
 }
 
 /// Asks where to save a bundle, then writes it: what the chosen laptops have not acknowledged,
@@ -60,7 +57,6 @@ pub async fn export_bundle(app: tauri::AppHandle, state: State<'_, AppState>, sc
     write_file(&path, &bytes)?;
     Ok(Some(Exported { path: path.display().to_string(), summary }))
 }
-
 
 /// Asks which bundles to import (one or several), then imports each, all or nothing.
 #[tauri::command]
@@ -113,7 +109,6 @@ pub async fn settle_conflict(app: State<'_, AppState>, settle: Settle) -> Comman
         conflicts::settle(s.store_mut(), &actor, &settle).map_err(coded)
     })
 }
-
 
 /// A team lead enrols a new laptop: asks where to save its join file, then makes it.
 #[tauri::command]

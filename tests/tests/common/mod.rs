@@ -258,10 +258,8 @@ impl Drop for Journey {
 
 /// A tauri-driver whose app uses `folder` as its data folder.
 async fn start_driver(folder: &Path) -> Child {
-    let driver = Command::new(tauri_driver())
-        .env("THROUGHLINE_DATA_DIR", folder)
-        .spawn()
-        .expect("tauri-driver runs (make setup-test installs it)");
+    let driver =
+        Command::new(tauri_driver()).env("THROUGHLINE_DATA_DIR", folder).spawn().expect("tauri-driver runs (make setup-test installs it)");
     let deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect("127.0.0.1:4444").is_err() {
         assert!(Instant::now() < deadline, "tauri-driver did not start listening");
@@ -299,7 +297,11 @@ pub fn path_into_dialog(title: &str, path: &Path, opening: bool) {
     // The open dialog looks the typed path up as it is typed; Return takes effect once it has.
     for _ in 0..5 {
         std::thread::sleep(Duration::from_millis(600));
-        let open = Command::new("xdotool").args(["search", "--onlyvisible", "--name", title]).output().map(|o| !o.stdout.is_empty()).unwrap_or(false);
+        let open = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", title])
+            .output()
+            .map(|o| !o.stdout.is_empty())
+            .unwrap_or(false);
         if !open {
             return;
         }
