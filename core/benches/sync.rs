@@ -73,12 +73,13 @@ fn main() {
         "the laptop holds what the lead's holds"
     );
 
-    // Bare SQLite: the same operation rows, prepared INSERTs, one transaction, same encryption.
+    // Bare SQLite: the rows the import writes (the operations, and the records as they end),
+    // prepared INSERTs in one transaction, into the same schema with the same encryption.
     let log = sync::log(lead.store().reader()).expect("log");
     let bare_path = other.path().join("bare.db");
     let mut bare = Store::create(&bare_path, &DatabaseKey::generate(), clock.clone(), "Bare").expect("bare database");
+    let source = lead.store().reader();
     let conn = bare.reader_mut();
-    conn.execute_batch("DELETE FROM operations").expect("empty");
     let t = Instant::now();
     let tx = conn.transaction().expect("transaction");
     {
@@ -89,6 +90,23 @@ fn main() {
             insert
                 .execute(rusqlite::params![o.op_id, o.device_id, o.seq, o.hlc, o.worker_id, o.record_type, o.record_id, o.kind, o.changes])
                 .expect("insert");
+        }
+    }
+    let operations_only = t.elapsed();
+    for (_, table) in sync::records::all() {
+        let columns: Vec<String> = source
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}') WHERE name <> 'search_id'"))
+            .and_then(|mut s| s.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()))
+            .expect("columns");
+        let list = columns.join(", ");
+        let mut read = source.prepare(&format!("SELECT {list} FROM {table}")).expect("read");
+        let mut insert = tx
+            .prepare(&format!("INSERT OR REPLACE INTO {table} ({list}) VALUES ({})", vec!["?"; columns.len()].join(", ")))
+            .expect("prepare");
+        let mut rows = read.query([]).expect("rows");
+        while let Some(row) = rows.next().expect("row") {
+            let values: Vec<rusqlite::types::Value> = (0..columns.len()).map(|i| row.get(i).expect("value")).collect();
+            insert.execute(rusqlite::params_from_iter(values)).expect("insert");
         }
     }
     tx.commit().expect("commit");
@@ -110,9 +128,10 @@ fn main() {
     };
     line("export everything", secs(export), "≤ 5 s", export <= Duration::from_secs(5));
     line("import on a laptop that has none of it", secs(import), "≤ 10 s", import <= Duration::from_secs(10));
-    line("import throughput against bare prepared INSERTs", format!("{ratio:.2}×"), "≥ 0.5×", ratio >= 0.5);
+    line("import throughput against bare prepared INSERTs of the same rows", format!("{ratio:.2}×"), "≥ 0.5×", ratio >= 0.5);
     line("re-import of the same bundle", secs(reimport), "≤ 1 s", reimport <= Duration::from_secs(1));
     line("import of a new bundle of operations already held", secs(overlapping), "", true);
     line("bundle size per operation", format!("{per_op:.1} bytes"), "≤ 60 bytes", per_op <= 60.0);
-    println!("| bare SQLite: the same rows, prepared INSERTs, one transaction | {} | | |", secs(baseline));
+    println!("| bare SQLite: the same rows (operations and records), prepared INSERTs, one transaction | {} | | |", secs(baseline));
+    println!("| bare SQLite: the operation rows alone | {} | | |", secs(operations_only));
 }

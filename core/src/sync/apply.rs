@@ -55,13 +55,18 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming]) -> Result<usi
         }
         new += 1;
         max_hlc = max_hlc.max(op.hlc);
-        let first_of_record = matches!(op.kind, "create" | "append") && !others_exist(conn, op)?;
-        if first_of_record && !row_exists(conn, table, &op.record_id)? {
-            insert_row(conn, table, &op.record_id, fields.iter().map(|(k, v)| (k.as_str(), v.get(1).unwrap_or(&Value::Null))))?;
-        } else {
-            let changes = history::of_record(conn, &op.record_type, &op.record_id)?;
-            project(conn, table, &op.record_id, &changes)?;
-            note_shared_fields(conn, op, &fields, &changes)?;
+        let new_values = || fields.iter().map(|(k, v)| (k.as_str(), v.get(1).unwrap_or(&Value::Null)));
+        // Most operations arrive in order, each the latest of a record only one laptop has
+        // changed: they apply as they are. Anything else brings the record to what all its
+        // operations say, and notes fields that more than one laptop changed.
+        match (op.kind, before(conn, op)?) {
+            ("create" | "append", Before::Nothing) if insert_row(conn, table, &op.record_id, new_values()).is_ok() => {}
+            ("update", Before::SameLaptopEarlier) => update_row(conn, table, &op.record_id, new_values())?,
+            _ => {
+                let changes = history::of_record(conn, &op.record_type, &op.record_id)?;
+                project(conn, table, &op.record_id, &changes)?;
+                note_shared_fields(conn, op, &fields, &changes)?;
+            }
         }
     }
     // Clocks move on past what arrived, so a change made here afterwards sorts after it.
@@ -69,15 +74,25 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming]) -> Result<usi
     Ok(new)
 }
 
-fn others_exist(conn: &Connection, op: &Incoming) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT 1 FROM operations WHERE record_type = ?1 AND record_id = ?2 AND op_id <> ?3 LIMIT 1")?
-        .query_row(params![op.record_type, op.record_id, op.op_id], |_| Ok(()))
-        .optional()
-        .map(|found| found.is_some())
+/// What a record's other operations are, as an incoming one meets them.
+enum Before {
+    Nothing,
+    /// All from the incoming operation's laptop, and all earlier than it.
+    SameLaptopEarlier,
+    Other,
 }
 
-fn row_exists(conn: &Connection, table: &str, id: &str) -> rusqlite::Result<bool> {
-    conn.prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?.query_row([id], |_| Ok(())).optional().map(|f| f.is_some())
+fn before(conn: &Connection, op: &Incoming) -> rusqlite::Result<Before> {
+    let latest: Option<i64> = conn
+        .prepare_cached("SELECT max(hlc) FROM operations WHERE record_type = ?1 AND record_id = ?2 AND op_id <> ?3")?
+        .query_row(params![op.record_type, op.record_id, op.op_id], |r| r.get(0))?;
+    let Some(latest) = latest else { return Ok(Before::Nothing) };
+    let elsewhere = conn
+        .prepare_cached("SELECT 1 FROM operations WHERE record_type = ?1 AND record_id = ?2 AND device_id <> ?3 LIMIT 1")?
+        .query_row(params![op.record_type, op.record_id, op.device_id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    Ok(if !elsewhere && latest < op.hlc { Before::SameLaptopEarlier } else { Before::Other })
 }
 
 fn insert_row<'v>(conn: &Connection, table: &str, id: &str, fields: impl Iterator<Item = (&'v str, &'v Value)>) -> rusqlite::Result<()> {
@@ -89,6 +104,17 @@ fn insert_row<'v>(conn: &Connection, table: &str, id: &str, fields: impl Iterato
     }
     let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), vec!["?"; columns.len()].join(", "));
     conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    Ok(())
+}
+
+fn update_row<'v>(conn: &Connection, table: &str, id: &str, fields: impl Iterator<Item = (&'v str, &'v Value)>) -> rusqlite::Result<()> {
+    let (mut sets, mut values) = (Vec::new(), Vec::new());
+    for (field, value) in fields {
+        sets.push(format!("{field} = ?"));
+        values.push(to_sql(value));
+    }
+    values.push(rusqlite::types::Value::Text(id.to_string()));
+    conn.prepare_cached(&format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", ")))?.execute(params_from_iter(values))?;
     Ok(())
 }
 
@@ -105,7 +131,7 @@ pub fn project(conn: &Connection, table: &str, id: &str, changes: &[Change]) -> 
         .query_row([id], |row| {
             let stmt = row.as_ref();
             let mut map = Map::new();
-            for (i, name) in stmt.column_names().into_iter().enumerate() {
+            for (i, name) in stmt.column_names().enumerate() {
                 map.insert(name.to_string(), from_sql(row.get_ref(i)?));
             }
             Ok(map)
@@ -121,18 +147,14 @@ pub fn project(conn: &Connection, table: &str, id: &str, changes: &[Change]) -> 
             if differing.is_empty() {
                 return Ok(());
             }
-            let sets: Vec<String> = differing.iter().map(|(f, _)| format!("{f} = ?")).collect();
-            let mut values: Vec<rusqlite::types::Value> = differing.iter().map(|(_, v)| to_sql(v)).collect();
-            values.push(rusqlite::types::Value::Text(id.to_string()));
-            conn.execute(&format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", ")), params_from_iter(values))?;
-            Ok(())
+            update_row(conn, table, id, differing.iter().map(|(f, v)| (*f, v)))
         }
     }
 }
 
 /// A stored value and a JSON one are the same once both are as SQLite keeps them.
 fn same(stored: Option<&Value>, wanted: &Value) -> bool {
-    let stored = stored.map(|v| to_sql(v)).unwrap_or(rusqlite::types::Value::Null);
+    let stored = stored.map(to_sql).unwrap_or(rusqlite::types::Value::Null);
     stored == to_sql(wanted)
 }
 

@@ -19,7 +19,8 @@ pub const MAGIC: &[u8; 8] = b"THRLBNDL";
 pub const FORMAT: u16 = 1;
 const NONCE_LEN: usize = 24;
 const SIGNATURE_LEN: usize = 64;
-/// zstd's level 9 is still quick at a million operations and much smaller than the default.
+/// zstd's level 9: as quick as the default here (reading the operations costs more) and about
+/// a tenth smaller.
 const COMPRESSION_LEVEL: i32 = 9;
 
 /// In the clear, but covered by the signature and bound to the sealed body.

@@ -63,7 +63,7 @@ pub fn list(conn: &Connection, for_worker: Option<&str>) -> Result<Vec<Conflict>
         }
         out.push(describe(conn, &record_type, &record_id, &field, &leaves)?);
     }
-    out.sort_by(|a, b| b.kept.at.cmp(&a.kept.at));
+    out.sort_by_key(|c| std::cmp::Reverse(c.kept.at));
     Ok(out)
 }
 
