@@ -7,6 +7,8 @@ mod support;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
+use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::workers::{self, NewWorker};
 use throughline_core::accounts::{Installation, Session};
 use throughline_core::clients::{self, duplicates, merge, NewClient};
 use throughline_core::clock::{Clock, FixedClock};
@@ -132,6 +134,23 @@ fn a_laptop_joins_the_team_with_its_data_and_its_worker_signs_in_there() {
     assert!(clients::get(laptop.session.store().reader(), &john).unwrap().is_some());
     let labels: Vec<String> = devices::all(laptop.session.store().reader()).unwrap().into_iter().map(|d| d.label).collect();
     assert_eq!(labels, ["Priya Shah's laptop", "Custody suite laptop"]);
+
+    // A worker added on the lead's laptop afterwards arrives with the next bundle, roles and
+    // all; their password does not travel (an administrator there sets one).
+    let sam = lead
+        .session
+        .add_worker(&NewWorker {
+            display_name: "Sam Lee".into(),
+            login: "sam".into(),
+            roles: vec![Role::Custody],
+            password: "tangerine-orbit-cellar-92".into(),
+        })
+        .unwrap();
+    let mut laptop = laptop;
+    send(&mut lead, &mut laptop);
+    let arrived = workers::by_login(laptop.session.store().reader(), "sam").unwrap().expect("Sam is on the other laptop");
+    assert_eq!((arrived.roles(), arrived.id), (vec![Role::Custody], sam.id));
+    assert!(Installation::new(laptop.dir.path(), clock.clone()).sign_in("sam", "tangerine-orbit-cellar-92").is_err());
 
     // The worker signs in there again later with the password they chose.
     let dir = laptop.dir.path().to_path_buf();
