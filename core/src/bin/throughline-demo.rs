@@ -17,7 +17,9 @@ fn main() -> ExitCode {
         println!("A Throughline installation already exists in {}; leaving it as it is.", dir.display());
         return ExitCode::SUCCESS;
     }
-    match demo::create_installation(&dir, Arc::new(SystemClock), seed, clients) {
+    let made =
+        demo::create_installation(&dir, Arc::new(SystemClock), seed, clients).and_then(|()| demo::sync_week(&dir, Arc::new(SystemClock)));
+    match made {
         Ok(()) => {
             println!("Demo installation with {clients} clients created in {}.", dir.display());
             ExitCode::SUCCESS

@@ -6,6 +6,9 @@ mod drr;
 mod names;
 pub mod pathway;
 mod prison;
+mod sync;
+
+pub use sync::sync_week;
 
 use crate::accounts::roles::Role;
 use crate::accounts::workers::NewWorker;
@@ -42,6 +45,8 @@ pub enum DemoError {
     Account(#[from] AccountError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("the demo's sync week could not be made: {0}")]
+    Sync(String),
 }
 
 /// A valid PNC id for someone first arrested in `year`.
