@@ -519,7 +519,7 @@ fn an_import_killed_at_any_moment_leaves_the_laptop_as_it_was_or_fully_imported(
     let mut lead = Laptop::founding(&clock);
     let lead_id = lead.session.worker().id.clone();
     let court = lead.enrol(&clock, "Court laptop", &lead_id);
-    for i in 0..400 {
+    for i in 0..1500 {
         lead.register("Person", &format!("Number {i}"));
     }
     let bundle = lead.export(&ExportScope::Everything);
@@ -529,21 +529,42 @@ fn an_import_killed_at_any_moment_leaves_the_laptop_as_it_was_or_fully_imported(
     let folder = court.dir.path().to_path_buf();
     drop(court.session);
 
-    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-    let mut cut_short = 0;
-    const KILLS: usize = 12;
-    for attempt in 0..=KILLS {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+    let run_child = |folder: &std::path::Path| {
+        std::process::Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "an_import_killed_at_any_moment_leaves_the_laptop_as_it_was_or_fully_imported", "--nocapture"])
             .env(CHILD, format!("{}|{}", folder.display(), path.display()))
             .stdout(std::process::Stdio::null())
             .spawn()
-            .unwrap();
+            .unwrap()
+    };
+    // Each run starts from a copy of the laptop as it was.
+    let fresh_copy = || {
+        let copy = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
+            }
+        }
+        copy
+    };
+    // How long a whole run takes here, so the kills fall anywhere within it.
+    let trial = fresh_copy();
+    let started = std::time::Instant::now();
+    assert!(run_child(trial.path()).wait().unwrap().success());
+    let whole_run = started.elapsed().as_millis() as u64;
+
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let mut cut_short = 0;
+    const KILLS: usize = 16;
+    for attempt in 0..=KILLS {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let laptop = fresh_copy();
+        let mut child = run_child(laptop.path());
         if attempt < KILLS {
-            std::thread::sleep(std::time::Duration::from_millis(rng % 1200));
+            std::thread::sleep(std::time::Duration::from_millis(rng % whole_run));
             let _ = child.kill(); // SIGKILL: no chance to tidy up
         }
         let finished = child.wait().unwrap();
@@ -551,7 +572,7 @@ fn an_import_killed_at_any_moment_leaves_the_laptop_as_it_was_or_fully_imported(
             assert!(finished.success(), "the last import is let run to the end");
         }
 
-        let session = Installation::new(&folder, clock.clone()).sign_in(testing::LEAD_LOGIN, "a-new-laptop-password").unwrap();
+        let session = Installation::new(laptop.path(), clock.clone()).sign_in(testing::LEAD_LOGIN, "a-new-laptop-password").unwrap();
         let conn = session.store().reader();
         let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
         assert_eq!(integrity, "ok");
