@@ -38,7 +38,7 @@ impl Laptop {
         let file = sync::join::make(self.session.store_mut(), &actor, &laptop).expect("the lead makes a join file");
         let dir = tempfile::tempdir().unwrap();
         let (session, _recovery) = Installation::new(dir.path(), clock.clone())
-            .join(&file.bytes, &file.passphrase.to_lowercase(), "a-new-laptop-password")
+            .join(&file.bytes, &file.passphrase.to_lowercase(), "quartz-meadow-lantern-417")
             .expect("the new laptop joins with the file and its passphrase");
         Laptop { dir, session }
     }
@@ -113,6 +113,19 @@ fn send(from: &mut Laptop, to: &mut Laptop) -> BundleSummary {
     to.import(&bundle).expect("a bundle from a team laptop imports")
 }
 
+/// A name for the n-th made-up person: letters only, as names must be ("Ab", "Ac", ...).
+fn made_up_name(n: usize) -> String {
+    let mut name = String::from("A");
+    let mut n = n;
+    loop {
+        name.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return name;
+        }
+    }
+}
+
 fn clock() -> Arc<FixedClock> {
     Arc::new(FixedClock::at("2026-11-23T09:00:00Z"))
 }
@@ -155,13 +168,13 @@ fn a_laptop_joins_the_team_with_its_data_and_its_worker_signs_in_there() {
     // The worker signs in there again later with the password they chose.
     let dir = laptop.dir.path().to_path_buf();
     drop(laptop.session);
-    Installation::new(&dir, clock.clone()).sign_in(testing::LEAD_LOGIN, "a-new-laptop-password").expect("signs in on the new laptop");
+    Installation::new(&dir, clock.clone()).sign_in(testing::LEAD_LOGIN, "quartz-meadow-lantern-417").expect("signs in on the new laptop");
 
     // A wrong passphrase is refused with its reason.
     let actor = lead.session.actor();
     let file = sync::join::make(lead.session.store_mut(), &actor, &NewLaptop { label: "Spare".into(), worker_id: lead_id }).unwrap();
     let other = tempfile::tempdir().unwrap();
-    let refused = Installation::new(other.path(), clock.clone()).join(&file.bytes, "AAAAA-BBBBB-CCCCC-DDDDD", "a-new-laptop-password");
+    let refused = Installation::new(other.path(), clock.clone()).join(&file.bytes, "AAAAA-BBBBB-CCCCC-DDDDD", "quartz-meadow-lantern-417");
     assert!(matches!(refused, Err(throughline_core::accounts::AccountError::Sync(SyncError::PassphraseWrong))));
     assert!(!other.path().join("throughline.db").exists(), "a refused join leaves no database behind");
 }
@@ -426,7 +439,7 @@ proptest! {
             tick(&clock);
             match *s {
                 Step::Register { laptop } => {
-                    let id = laptops[laptop].register("Person", &format!("Number {}", clients.len()));
+                    let id = laptops[laptop].register("Person", &made_up_name(clients.len()));
                     known[laptop].insert(id.clone());
                     clients.push(id);
                 }
@@ -501,7 +514,7 @@ proptest! {
 /// The child's side of the test below: sign in on the laptop and import the bundle.
 fn import_in_child(folder: &str, bundle: &str) {
     let clock: Arc<FixedClock> = clock();
-    let mut session = Installation::new(folder, clock).sign_in(testing::LEAD_LOGIN, "a-new-laptop-password").expect("sign in");
+    let mut session = Installation::new(folder, clock).sign_in(testing::LEAD_LOGIN, "quartz-meadow-lantern-417").expect("sign in");
     let actor = session.actor();
     let bytes = std::fs::read(bundle).expect("bundle");
     sync::import(session.store_mut(), &actor, &bytes).expect("import");
@@ -520,7 +533,7 @@ fn an_import_killed_at_any_moment_leaves_the_laptop_as_it_was_or_fully_imported(
     let lead_id = lead.session.worker().id.clone();
     let court = lead.enrol(&clock, "Court laptop", &lead_id);
     for i in 0..1500 {
-        lead.register("Person", &format!("Number {i}"));
+        lead.register("Person", &made_up_name(i));
     }
     let bundle = lead.export(&ExportScope::Everything);
     let path = court.dir.path().join("bundle.throughline");
@@ -572,7 +585,7 @@ fn an_import_killed_at_any_moment_leaves_the_laptop_as_it_was_or_fully_imported(
             assert!(finished.success(), "the last import is let run to the end");
         }
 
-        let session = Installation::new(laptop.path(), clock.clone()).sign_in(testing::LEAD_LOGIN, "a-new-laptop-password").unwrap();
+        let session = Installation::new(laptop.path(), clock.clone()).sign_in(testing::LEAD_LOGIN, "quartz-meadow-lantern-417").unwrap();
         let conn = session.store().reader();
         let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
         assert_eq!(integrity, "ok");
