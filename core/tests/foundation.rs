@@ -136,7 +136,12 @@ fn repeated_wrong_passwords_slow_down_then_wear_off() {
     laptop.installation.sign_in("chris", "guess-guess-guess").err().unwrap();
     let slowed = laptop.installation.sign_in("chris", ADMIN_PASSWORD).err().unwrap();
     assert_eq!(slowed.code(), "auth.slowed_down");
-    laptop.clock.advance(Duration::seconds(3));
+    assert_eq!(slowed.to_string(), "Too many attempts. Wait 1 second, then try again.");
+    laptop.clock.advance(Duration::seconds(1));
+    assert_eq!(laptop.installation.sign_in("chris", "guess-guess-guess").err().unwrap().code(), "auth.sign_in_failed");
+    let slowed = laptop.installation.sign_in("chris", ADMIN_PASSWORD).err().unwrap();
+    assert_eq!(slowed.to_string(), "Too many attempts. Wait 2 seconds, then try again.");
+    laptop.clock.advance(Duration::seconds(2));
     assert!(laptop.installation.sign_in("chris", ADMIN_PASSWORD).is_ok());
 }
 
@@ -385,14 +390,32 @@ fn bad_client_details_each_get_their_own_message_and_nothing_is_saved() {
 }
 
 #[test]
-fn markup_in_a_name_is_kept_as_plain_text() {
+fn markup_in_a_name_is_refused_saying_what_to_remove() {
     let laptop = new_laptop();
     let (mut admin, _) = set_up(&laptop);
     let actor = admin.actor();
     let input = NewClient { surname: "<img src=x onerror=alert(1)>".into(), pnc: String::new(), nhs_number: String::new(), ..john_smith() };
+    let ClientError::Invalid(refused) = clients::register(admin.store_mut(), &actor, &input).unwrap_err() else { panic!("a form error") };
+    assert_eq!(refused.0[0].field, "surname");
+    assert_eq!(refused.0[0].code, throughline_core::ErrorCode::ValidationNameCharacters);
+    assert!(refused.0[0].message.contains(r#"Remove "<", "=", "(", "1", ")" and ">"."#), "{}", refused.0[0].message);
+    // Real names with accents, hyphens, apostrophes and full stops are kept as typed.
+    let input = NewClient { surname: "O'Brien-Núñez".into(), forenames: "Zoë St. John".into(), ..john_smith() };
     let c = clients::register(admin.store_mut(), &actor, &input).unwrap();
     let record = clients::open(admin.store_mut(), &actor, &c.id).unwrap();
-    assert_eq!(record.surname, "<img src=x onerror=alert(1)>");
+    assert_eq!((record.surname.as_str(), record.forenames.as_str()), ("O'Brien-Núñez", "Zoë St. John"));
+}
+
+#[test]
+fn a_pnc_id_typed_without_its_slash_is_stored_with_it() {
+    let laptop = new_laptop();
+    let (mut admin, _) = set_up(&laptop);
+    let actor = admin.actor();
+    let input = NewClient { pnc: "19871234567U".into(), ..john_smith() };
+    let c = clients::register(admin.store_mut(), &actor, &input).unwrap();
+    assert_eq!(clients::open(admin.store_mut(), &actor, &c.id).unwrap().pnc.as_deref(), Some("1987/1234567U"));
+    let found = clients::search(admin.store().reader(), "19871234567U", laptop.clock.now()).unwrap();
+    assert_eq!(found.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec![c.id.as_str()]);
 }
 
 #[test]

@@ -35,7 +35,7 @@ pub enum AccountError {
     AlreadySetUp,
     #[error("The sign-in name or password is not right. Check both and try again.")]
     SignInFailed,
-    #[error("Too many attempts. Wait {0} seconds, then try again.")]
+    #[error("Too many attempts. Wait {}, then try again.", seconds(*.0))]
     SlowedDown(i64),
     #[error("That recovery key is not right. Check it against the printed copy.")]
     RecoveryKeyWrong,
@@ -267,7 +267,7 @@ impl Installation {
         if !self.is_set_up() {
             return Err(AccountError::NotSetUp);
         }
-        workers::check_password("new_password", new_password).map_err(|e| ValidationErrors(vec![e]))?;
+        workers::check_password("new_password", new_password, &[login]).map_err(|e| ValidationErrors(vec![e]))?;
         let mut slots = self.load_slots()?;
         let now = self.clock.now();
         let recovery_slot = slots.slot_mut(RECOVERY_LABEL).ok_or(AccountError::RecoveryKeyWrong)?;
@@ -306,6 +306,15 @@ fn back_off(failures: u32, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> O
     let wait = (1i64 << (failures - FREE_ATTEMPTS).min(16)).min(MAX_WAIT_SECONDS);
     let remaining = wait - (now - last).num_seconds();
     (remaining > 0).then_some(remaining)
+}
+
+/// "1 second", "5 seconds".
+fn seconds(n: i64) -> String {
+    if n == 1 {
+        "1 second".into()
+    } else {
+        format!("{n} seconds")
+    }
 }
 
 /// Which login each slot label belongs to, for writing failed sign-ins to the audit trail.
@@ -470,8 +479,8 @@ impl Session {
 
     /// An administrator sets a new password for a worker (who has forgotten theirs).
     pub fn set_worker_password(&mut self, worker_id: &str, password: &str) -> Result<(), AccountError> {
-        workers::check_password("password", password).map_err(|e| ValidationErrors(vec![e]))?;
         let worker = workers::by_id(self.store.reader(), worker_id)?.ok_or(AccountError::UnknownWorker)?;
+        workers::check_password("password", password, &[&worker.login, &worker.display_name]).map_err(|e| ValidationErrors(vec![e]))?;
         let slots_path = self.dir.join(SLOTS_FILE);
         let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
         let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
@@ -484,7 +493,7 @@ impl Session {
 
     /// A worker changes their own password: their key slot is wrapped again.
     pub fn change_own_password(&mut self, current: &str, new: &str) -> Result<(), AccountError> {
-        workers::check_password("new_password", new).map_err(|e| ValidationErrors(vec![e]))?;
+        workers::check_password("new_password", new, &[&self.worker.login, &self.worker.display_name]).map_err(|e| ValidationErrors(vec![e]))?;
         let slots_path = self.dir.join(SLOTS_FILE);
         let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
         let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
