@@ -429,3 +429,24 @@ fn a_worker_changes_their_own_password() {
     assert!(laptop.installation.sign_in("chris", ADMIN_PASSWORD).is_err());
     assert!(laptop.installation.sign_in("chris", "a-new-long-password").is_ok());
 }
+
+#[test]
+fn a_key_slot_made_with_the_old_cost_opens_and_is_wrapped_again_at_sign_in() {
+    use throughline_core::accounts::keyslots::{self, KdfParams, SlotFile};
+    let laptop = new_laptop();
+    drop(keyslots::with_kdf(Some(KdfParams::LEGACY), || set_up(&laptop)));
+    let slots_file = laptop.installation.dir().join("keyslots.json");
+    let costs = |file: &SlotFile| file.slots.iter().map(|s| s.kdf).collect::<Vec<_>>();
+    assert_eq!(costs(&SlotFile::load(&slots_file).unwrap()), vec![KdfParams::LEGACY; 2]);
+
+    let admin = laptop.installation.sign_in("chris", ADMIN_PASSWORD).expect("the old slot still opens");
+    let file = SlotFile::load(&slots_file).unwrap();
+    let chris = file.label_for_login("chris");
+    let cost_of = |label: &str| file.slots.iter().find(|s| s.label == label).unwrap().kdf;
+    assert_eq!(cost_of(&chris), KdfParams::for_new_slots(), "wrapped again with the current cost");
+    assert_eq!(cost_of("recovery"), KdfParams::LEGACY, "the recovery key's slot waits for the recovery key");
+    assert_eq!(count(&admin, "SELECT count(*) FROM audit_log WHERE action = 'key slot strengthened'"), 1);
+    drop(admin);
+    assert!(laptop.installation.sign_in("chris", ADMIN_PASSWORD).is_ok(), "and opens again");
+    assert!(laptop.installation.sign_in("chris", "not-the-password-at-all").is_err());
+}

@@ -227,12 +227,17 @@ impl Installation {
         };
         slot.failures = 0;
         slot.last_failure = None;
+        let strengthen = slot.needs_rewrap();
 
         let mut store = Store::open(&self.database_path(), &key, self.clock.clone())?;
         let worker = match workers::by_login(store.reader(), login)? {
             Some(w) if w.active => w,
             _ => return Err(AccountError::SignInFailed),
         };
+        if strengthen {
+            // Made with a lower cost than slots now get: wrapped again while the password is here.
+            slots.put(&label, password.as_bytes(), &key);
+        }
         let pending = std::mem::take(&mut slots.pending_failures);
         let names = label_names(&slots, store.reader())?;
         let actor = Actor { worker_id: worker.id.clone(), name: worker.display_name.clone() };
@@ -240,6 +245,9 @@ impl Installation {
             for failure in &pending {
                 let who = names.get(&failure.label).map(String::as_str).unwrap_or("an unknown name");
                 w.audit("sign-in failed", None, &format!("for {who} at {}", failure.at.to_rfc3339()))?;
+            }
+            if strengthen {
+                w.audit("key slot strengthened", None, "wrapped again with the current key derivation cost")?;
             }
             w.audit("signed in", None, "")
         })?;
@@ -284,6 +292,11 @@ impl Installation {
         };
         recovery_slot.failures = 0;
         recovery_slot.last_failure = None;
+        if recovery_slot.needs_rewrap() {
+            if let Some(recovery) = RecoveryKey::parse(recovery_key) {
+                slots.put(RECOVERY_LABEL, recovery.secret(), &key);
+            }
+        }
         let mut store = Store::open(&self.database_path(), &key, self.clock.clone())?;
         let worker = match workers::by_login(store.reader(), login)? {
             Some(w) if w.active => w,
