@@ -7,6 +7,7 @@ use throughline_core::accounts::workers::NewWorker;
 use throughline_core::accounts::{AccountError, Installation, Session, SetUpInput};
 use throughline_core::clients::{self, ClientError, NewClient};
 use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::store::audit::TrailProblem;
 use throughline_core::store::{Actor, StoreError};
 use throughline_core::Coded;
 
@@ -282,6 +283,8 @@ fn the_audit_chain_detects_an_edited_entry() {
     let check = admin.store().verify_audit_chain().unwrap();
     assert!(check.entries >= 3);
     assert_eq!(check.first_broken_entry, None);
+    assert!(check.intact);
+    assert!(check.finding.starts_with("The audit trail is intact."), "{}", check.finding);
 
     // The log refuses edits through SQL...
     let refused = admin.store().reader().execute("UPDATE audit_log SET detail = 'nothing' WHERE seq = 2", []);
@@ -295,7 +298,55 @@ fn the_audit_chain_detects_an_edited_entry() {
              UPDATE audit_log SET worker_id = 'someone-else' WHERE seq = 2;",
         )
         .unwrap();
-    assert_eq!(admin.store().verify_audit_chain().unwrap().first_broken_entry, Some(2));
+    let check = admin.store().verify_audit_chain().unwrap();
+    assert_eq!(check.first_broken_entry, Some(2));
+    assert_eq!(check.problem, TrailProblem::Changed);
+    assert!(check.finding.contains("Entry 2 has been changed since it was written. The trail can be trusted up to entry 1"), "{}", check.finding);
+}
+
+/// A laptop with a few entries in the trail, the append-only guards dropped as someone
+/// tampering with the file (with its key) would.
+fn tampered_laptop() -> (Laptop, Session, i64) {
+    let laptop = new_laptop();
+    let (mut admin, _) = set_up(&laptop);
+    let actor = admin.actor();
+    clients::register(admin.store_mut(), &actor, &john_smith()).unwrap();
+    admin.store_mut().write(&actor, |w| w.audit("printed", None, "a statement")).unwrap();
+    admin.store().reader().execute_batch("DROP TRIGGER audit_log_is_append_only_delete;").unwrap();
+    let last = count(&admin, "SELECT max(seq) FROM audit_log");
+    (laptop, admin, last)
+}
+
+#[test]
+fn the_audit_check_reports_an_entry_removed_from_the_middle() {
+    let (_laptop, admin, _) = tampered_laptop();
+    admin.store().reader().execute("DELETE FROM audit_log WHERE seq = 3", []).unwrap();
+    let check = admin.store().verify_audit_chain().unwrap();
+    assert!(!check.intact);
+    assert_eq!(check.problem, TrailProblem::Removed);
+    assert_eq!(check.first_broken_entry, Some(4));
+    assert!(check.finding.contains("Entry 3 has been removed. The trail can be trusted up to entry 2"), "{}", check.finding);
+}
+
+#[test]
+fn the_audit_check_reports_entries_cut_off_the_end() {
+    let (laptop, admin, last) = tampered_laptop();
+    admin.store().reader().execute("DELETE FROM audit_log WHERE seq >= ?1", [last - 1]).unwrap();
+    let check = admin.store().verify_audit_chain().unwrap();
+    assert!(!check.intact, "{}", check.finding);
+    assert_eq!(check.problem, TrailProblem::CutFromEnd);
+    assert!(check.finding.contains(&format!("The last 2 entries (entries {} to {last}) have been cut off the end.", last - 1)), "{}", check.finding);
+    assert_eq!(check.last_good.as_ref().map(|e| e.seq), Some(last - 2));
+    // Still reported after signing out and in again (the next writes do not hide it)...
+    drop(admin);
+    let admin = laptop.installation.sign_in("chris", ADMIN_PASSWORD).unwrap();
+    assert_eq!(admin.store().verify_audit_chain().unwrap().problem, TrailProblem::CutFromEnd);
+    // ...and deleting the anchor file is reported too.
+    drop(admin);
+    std::fs::remove_file(laptop.installation.dir().join("throughline.anchor")).unwrap();
+    let admin = laptop.installation.sign_in("chris", ADMIN_PASSWORD).unwrap();
+    let check = admin.store().verify_audit_chain().unwrap();
+    assert_eq!(check.problem, TrailProblem::AnchorLost, "{}", check.finding);
 }
 
 #[test]
