@@ -9,7 +9,10 @@ use throughline_core::clock::Clock;
 use throughline_core::dashboard::{self, Period, Whose};
 use throughline_core::flags::board::{self, FlagFilter};
 use throughline_core::flags::{Scope, Severity};
-use throughline_core::{clients, demo, flags};
+use throughline_core::{clients, court, custody, demo, drr, flags, notes, prison, timeline};
+
+/// The parts of a record the app reads when it opens, as the audit trail names them.
+const PARTS: [&str; 7] = ["viewed flags", "viewed the timeline", "viewed custody", "viewed court", "viewed the DRR", "viewed prison and treatment", "viewed contacts and notes"];
 
 /// Bench scale; THROUGHLINE_BENCH_CLIENTS makes a smaller register for a quick look.
 fn bench_clients() -> usize {
@@ -87,6 +90,33 @@ fn main() {
         clients::open(session.store_mut(), &actor, id).expect("open");
         flags::for_client(session.store().reader(), now, &settings, id).expect("flags");
         opened.push(start.elapsed());
+    }
+    // Opening a client as the app does: the record (audited), then each part of it on a reading,
+    // each written to the audit trail as it ends (one entry per part, naming the client).
+    let mut opened_whole = Vec::new();
+    let mut audit_write = Vec::new();
+    for id in &ids {
+        let start = Instant::now();
+        session.opened_record(id);
+        clients::open(session.store_mut(), &actor, id).expect("open");
+        for (part, what) in PARTS.iter().enumerate() {
+            let mut r = session.start_reading().expect("reading");
+            let c = r.store().reader();
+            match part {
+                0 => drop(flags::for_client(c, now, &settings, id).expect("flags")),
+                1 => drop(timeline::for_client(c, id).expect("timeline")),
+                2 => drop(custody::for_client(c, id, now).expect("custody")),
+                3 => drop(court::for_client(c, id, now).expect("court")),
+                4 => drop(drr::for_client(c, id, now).expect("drr")),
+                5 => drop(prison::for_client(c, id, now).expect("prison")),
+                _ => drop(notes::for_client(c, id).expect("notes")),
+            }
+            r.reads_about(id, what);
+            let audited = Instant::now();
+            session.finish_reading_shown(r).expect("audited");
+            audit_write.push(audited.elapsed());
+        }
+        opened_whole.push(start.elapsed());
     }
     // The dashboard as the app reads it: two read connections, one a core.
     let (mut first, mut second) = (session.start_reading().expect("reader"), session.start_reading().expect("reader"));
@@ -189,6 +219,10 @@ fn main() {
     line(format!("flags for one worker's caseload ({caseload} active clients, {found} flags)"), c50, c95, Duration::from_millis(50));
     line(format!("Team flags: counts for the whole database ({everyone} flags) and the first page"), a50, a95, Duration::from_millis(500));
     line("open a client: the record (audited) and their flags".into(), o50, o95, Duration::from_millis(15));
+    let (h50, h95) = p50_p95(opened_whole);
+    line("open a client: record, flags, timeline and every panel, each read audited".into(), h50, h95, Duration::from_millis(15));
+    let (e50, e95) = p50_p95(audit_write);
+    line("  of which one part's audit entry (one durable write)".into(), e50, e95, Duration::from_millis(5));
     let (d50, d95) = p50_p95(team_board);
     let (w50, w95) = p50_p95(worker_board);
     let (b50, b95) = p50_p95(baseline);

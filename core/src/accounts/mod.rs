@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use keyslots::{PendingFailure, RecoveryKey, SlotFile, RECOVERY_LABEL};
 use roles::Role;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -350,6 +350,9 @@ pub struct Session {
     id: u64,
     /// Read connections kept for the next readings.
     readers: Vec<ReadStore>,
+    /// The reads of a person's data already in the audit trail since their record was last
+    /// opened in this session: reading the same part again (after a save) adds nothing.
+    reads_audited: HashSet<(String, &'static str)>,
 }
 
 /// Read connections kept open between readings; more are opened when reads overlap.
@@ -364,9 +367,18 @@ pub struct Reading {
     worker: Worker,
     settings: settings::TeamSettings,
     session: u64,
+    /// Which parts of whose data this reading read, for the audit trail.
+    read: Vec<(String, &'static str)>,
 }
 
 impl Reading {
+    /// Notes that this reading reads a person's data: `what` as the audit trail says it
+    /// ("viewed the timeline"). Written to the trail when the reading ends, once per part of
+    /// a person's record between openings of it.
+    pub fn reads_about(&mut self, client_id: &str, what: &'static str) {
+        self.read.push((client_id.to_string(), what));
+    }
+
     pub fn store(&self) -> &ReadStore {
         &self.store
     }
@@ -393,7 +405,7 @@ impl Session {
         let settings = settings::load(store.reader())?;
         let last_activity = store.clock().now();
         let id = SESSIONS.fetch_add(1, Ordering::Relaxed);
-        Ok(Session { store, worker, key, dir, settings, last_activity, id, readers: Vec::new() })
+        Ok(Session { store, worker, key, dir, settings, last_activity, id, readers: Vec::new(), reads_audited: HashSet::new() })
     }
 
     /// A connection for one read, kept from an earlier reading or opened now.
@@ -402,7 +414,7 @@ impl Session {
             Some(kept) => kept,
             None => self.store.open_reader(&self.dir.join(DATABASE_FILE), &self.key)?,
         };
-        Ok(Reading { store, worker: self.worker.clone(), settings: self.settings.clone(), session: self.id })
+        Ok(Reading { store, worker: self.worker.clone(), settings: self.settings.clone(), session: self.id, read: Vec::new() })
     }
 
     /// Takes a reading's connection back. False when the reading began in another session
@@ -415,6 +427,35 @@ impl Session {
             self.readers.push(reading.store);
         }
         true
+    }
+
+    /// Ends a reading whose result is shown: as [`Session::finish_reading`], and the person's
+    /// data it read goes in the audit trail (one entry per part of one person's record, not
+    /// again until the record is opened again) before anything is shown.
+    pub fn finish_reading_shown(&mut self, mut reading: Reading) -> Result<bool, AccountError> {
+        let read = std::mem::take(&mut reading.read);
+        if !self.finish_reading(reading) {
+            return Ok(false);
+        }
+        let new: Vec<(String, &'static str)> = read.into_iter().filter(|r| !self.reads_audited.contains(r)).collect();
+        if new.is_empty() {
+            return Ok(true);
+        }
+        let actor = self.actor();
+        self.store.write(&actor, |w| -> Result<(), StoreError> {
+            for (client, what) in &new {
+                w.audit(what, Some(client), "")?;
+            }
+            Ok(())
+        })?;
+        self.reads_audited.extend(new);
+        Ok(true)
+    }
+
+    /// The worker opened this person's record: a new view, so each part read from now on is
+    /// audited again.
+    pub fn opened_record(&mut self, client_id: &str) {
+        self.reads_audited.retain(|(client, _)| client != client_id);
     }
 
     pub fn worker(&self) -> &Worker {

@@ -8,6 +8,7 @@ pub mod prison;
 pub mod session;
 pub mod settings;
 pub mod workers;
+pub mod governance;
 
 #[cfg(test)]
 mod tests {
