@@ -26,6 +26,7 @@ pub mod store;
 pub mod testing;
 pub mod text;
 pub mod timeline;
+pub mod governance;
 
 pub use codes::ErrorCode;
 pub use error::{Coded, ErrorPayload, FieldError};

@@ -132,6 +132,7 @@ fn main() {
             commands::dashboard::figure_list,
             commands::dashboard::weekly_tracker,
             commands::dashboard::save_return,
+            commands::governance::access_report,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -1,9 +1,24 @@
-//! Information governance: who read a person's data, the audit trail's check.
+//! Information governance: who read a person's data (the access report).
+use crate::state::{coded, signed_in, AppState, CommandResult};
+use tauri::State;
+use throughline_core::accounts::permissions::Permission;
+use throughline_core::documents::Document;
+use throughline_core::governance::access;
+
+/// Team leads and administrators: everyone who viewed, changed, printed or exported this
+/// person's data. Producing it is audited.
+#[tauri::command]
+pub async fn access_report(app: State<'_, AppState>, client_id: String) -> CommandResult<Document> {
+    signed_in(&app, Permission::CheckAudit.roles(), |s| {
+        let actor = s.actor();
+        access::access_report(s.store_mut(), &actor, &client_id).map_err(coded)
+    })
+}
 
 #[cfg(test)]
 mod tests {
     use super::super::{clients, drr, flags, pathway, prison};
-    use crate::state::{read_here, AppState, SessionState};
+    use crate::state::{read_here, signed_in, AppState, SessionState};
     use std::sync::Arc;
     use throughline_core::accounts::permissions::Permission;
     use throughline_core::accounts::Installation;
@@ -72,5 +87,28 @@ mod tests {
             read_here(&app, casework, |s| command(s, &id)).unwrap();
             assert_eq!(audited(&app, &id, action), 2, "{action}: the record opened again is a new view");
         }
+    }
+
+    #[test]
+    fn only_team_leads_and_administrators_produce_an_access_report() {
+        let (_dir, app, id) = team_with_a_client();
+        let produce = |app: &AppState| {
+            signed_in(app, Permission::CheckAudit.roles(), |s| {
+                let actor = s.actor();
+                throughline_core::governance::access::access_report(s.store_mut(), &actor, &id).map_err(crate::state::coded)
+            })
+        };
+        assert!(produce(&app).unwrap().paragraphs.iter().any(|p| p.contains("Priya Shah")));
+        if let SessionState::SignedIn(s) = &mut *app.session() {
+            s.add_worker(&throughline_core::accounts::workers::NewWorker {
+                display_name: "Dan Kowalski".into(),
+                login: "dan".into(),
+                roles: vec![throughline_core::accounts::roles::Role::Custody],
+                password: "custody-suite-seven".into(),
+            })
+            .unwrap();
+        }
+        *app.session() = SessionState::SignedIn(Box::new(app.installation.sign_in("dan", "custody-suite-seven").unwrap()));
+        assert_eq!(produce(&app).unwrap_err().code, throughline_core::ErrorCode::AuthForbidden);
     }
 }

@@ -32,6 +32,7 @@ mod tests {
             include_str!("../../../ui/src/lib/api/drr.ts"),
             include_str!("../../../ui/src/lib/api/prison.ts"),
             include_str!("../../../ui/src/lib/api/dashboard.ts"),
+            include_str!("../../../ui/src/lib/api/governance.ts"),
         ]
         .concat();
         let invoked: BTreeSet<&str> = api

@@ -390,6 +390,7 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     getTeamSettings: () => Promise.resolve({ ...teamSettings }),
     saveTeamSettings: unexpected("save_team_settings"),
     verifyAuditChain: unexpected("verify_audit_chain"),
+    accessReport: unexpected("access_report"),
     registerClient: unexpected("register_client"),
     searchClients: () => Promise.resolve([]),
     openClient: unexpected("open_client"),
