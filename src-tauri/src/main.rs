@@ -133,6 +133,9 @@ fn main() {
             commands::dashboard::weekly_tracker,
             commands::dashboard::save_return,
             commands::governance::access_report,
+            commands::governance::record_disclosure,
+            commands::governance::client_disclosures,
+            commands::governance::subject_access_summary,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -442,7 +442,7 @@ impl Session {
             return Ok(true);
         }
         let actor = self.actor();
-        self.store.write(&actor, |w| -> Result<(), StoreError> {
+        self.store.write_reads(&actor, |w| -> Result<(), StoreError> {
             for (client, what) in &new {
                 w.audit(what, Some(client), "")?;
             }

@@ -284,7 +284,7 @@ pub fn update_details(store: &mut Store, actor: &Actor, id: &str, input: &NewCli
     })
 }
 
-pub(super) fn refuse_if_merged(c: &Client) -> Result<(), ClientError> {
+pub(crate) fn refuse_if_merged(c: &Client) -> Result<(), ClientError> {
     if c.status == ClientStatus::Merged {
         return Err(ClientError::NotAllowed("This record was merged into another. Open the record it was merged into instead.".into()));
     }

@@ -177,6 +177,29 @@ impl Store {
         Ok(out)
     }
 
+    /// As [`Store::write`], for the audit entries of reads (a worker looking at a record's
+    /// parts): committed without waiting for the disk (WAL, `synchronous = NORMAL`), so opening
+    /// a record stays within its budget. They survive the app closing or crashing; a power cut
+    /// can lose the last of them, never a record change. The anchor moves past them at the next
+    /// durable write (which makes them durable too), so it never points beyond what the disk
+    /// holds.
+    pub fn write_reads<T, E>(&mut self, actor: &Actor, work: impl FnOnce(&mut Write<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.conn.pragma_update(None, "synchronous", "NORMAL").map_err(StoreError::from)?;
+        let now = self.clock.now();
+        let result = (|| {
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
+            let mut w = Write::new(tx, actor, now, &self.device_id);
+            let out = work(&mut w)?;
+            w.commit().map_err(StoreError::from)?;
+            Ok(out)
+        })();
+        self.conn.pragma_update(None, "synchronous", "FULL").map_err(StoreError::from)?;
+        result
+    }
+
     /// Read-only access for queries. Writes through this handle are a bug: use [`Store::write`].
     pub fn reader(&self) -> &Connection {
         &self.conn

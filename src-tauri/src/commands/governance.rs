@@ -1,9 +1,12 @@
-//! Information governance: who read a person's data (the access report).
-use crate::state::{coded, signed_in, AppState, CommandResult};
+//! Information governance: who read a person's data (the access report), what was shared with
+//! whom (the disclosure log) and everything held about one person (the subject access summary).
+use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
+use throughline_core::accounts::Reading;
 use throughline_core::documents::Document;
-use throughline_core::governance::access;
+use throughline_core::governance::disclosures::{self, DisclosureView, NewDisclosure};
+use throughline_core::governance::{access, subject_access};
 
 /// Team leads and administrators: everyone who viewed, changed, printed or exported this
 /// person's data. Producing it is audited.
@@ -12,6 +15,35 @@ pub async fn access_report(app: State<'_, AppState>, client_id: String) -> Comma
     signed_in(&app, Permission::CheckAudit.roles(), |s| {
         let actor = s.actor();
         access::access_report(s.store_mut(), &actor, &client_id).map_err(coded)
+    })
+}
+
+/// Any caseworker records what they shared.
+#[tauri::command]
+pub async fn record_disclosure(app: State<'_, AppState>, client_id: String, input: NewDisclosure) -> CommandResult<String> {
+    signed_in(&app, Permission::Casework.roles(), |s| {
+        let actor = s.actor();
+        disclosures::record(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub async fn client_disclosures(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<DisclosureView>> {
+    reading(&app, Permission::Casework.roles(), move |s| client_disclosures_read(s, &client_id)).await
+}
+
+/// What `client_disclosures` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_disclosures_read(s: &mut Reading, client_id: &str) -> CommandResult<Vec<DisclosureView>> {
+    s.reads_about(client_id, "viewed disclosures");
+    disclosures::for_client(s.store().reader(), client_id).map_err(coded)
+}
+
+/// Any caseworker (a subject access request, a case transfer). Producing it is audited.
+#[tauri::command]
+pub async fn subject_access_summary(app: State<'_, AppState>, client_id: String) -> CommandResult<Document> {
+    signed_in(&app, Permission::Casework.roles(), |s| {
+        let actor = s.actor();
+        subject_access::summary(s.store_mut(), &actor, &client_id).map_err(coded)
     })
 }
 
@@ -63,7 +95,8 @@ mod tests {
         let (_dir, app, id) = team_with_a_client();
         let casework = Permission::Casework.roles();
         type Read = fn(&mut throughline_core::accounts::Reading, &str) -> Result<(), throughline_core::ErrorPayload>;
-        let commands: [(&str, Read); 9] = [
+        let commands: [(&str, Read); 10] = [
+            ("viewed disclosures", |s, id| super::client_disclosures_read(s, id).map(drop)),
             ("viewed the record's history", |s, id| clients::client_history_read(s, id).map(drop)),
             ("viewed custody", |s, id| pathway::client_custody_read(s, id).map(drop)),
             ("viewed court", |s, id| pathway::client_court_read(s, id).map(drop)),

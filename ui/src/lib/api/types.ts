@@ -848,3 +848,35 @@ export type ReturnKind = "weekly_tracker" | "monthly_return";
 export type TrailProblem = "none" | "changed" | "removed" | "cut_from_end" | "end_replaced" | "anchor_lost";
 
 export type EntrySummary = { seq: number, at: string, worker: string | null, action: string, };
+
+export type NewDisclosure = { 
+/**
+ * As typed: "23/11/2026".
+ */
+disclosed_on: string, 
+/**
+ * Who it was shared with (person, role and organisation).
+ */
+recipient: string, 
+/**
+ * What was shared.
+ */
+what: string, 
+/**
+ * Why it was shared.
+ */
+purpose: string, 
+/**
+ * "consent" or "legal_basis".
+ */
+basis: string, 
+/**
+ * The legal basis for sharing without consent.
+ */
+legal_basis: string, };
+
+export type DisclosureView = { id: string, disclosed_on: string, recipient: string, what: string, purpose: string, basis: string, 
+/**
+ * "With their consent", or "Without consent: <the legal basis>".
+ */
+basis_label: string, recorded_by: string, recorded_at: string, };
