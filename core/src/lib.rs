@@ -16,6 +16,7 @@ pub mod documents;
 pub mod drr;
 pub mod error;
 pub mod flags;
+pub mod governance;
 mod ids;
 pub mod notes;
 pub mod phonetic;
@@ -26,7 +27,6 @@ pub mod store;
 pub mod testing;
 pub mod text;
 pub mod timeline;
-pub mod governance;
 
 pub use codes::ErrorCode;
 pub use error::{Coded, ErrorPayload, FieldError};

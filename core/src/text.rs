@@ -54,7 +54,8 @@ pub fn optional_name(field: &str, label: &str, value: &str, max: usize) -> Resul
     if refused.is_empty() {
         return Ok(Some(name));
     }
-    let shown: Vec<String> = refused.iter().map(|c| if c.is_whitespace() { "the tab or special space".into() } else { format!("\"{c}\"") }).collect();
+    let shown: Vec<String> =
+        refused.iter().map(|c| if c.is_whitespace() { "the tab or special space".into() } else { format!("\"{c}\"") }).collect();
     Err(FieldError::new(
         field,
         ErrorCode::ValidationNameCharacters,

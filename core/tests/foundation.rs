@@ -301,7 +301,11 @@ fn the_audit_chain_detects_an_edited_entry() {
     let check = admin.store().verify_audit_chain().unwrap();
     assert_eq!(check.first_broken_entry, Some(2));
     assert_eq!(check.problem, TrailProblem::Changed);
-    assert!(check.finding.contains("Entry 2 has been changed since it was written. The trail can be trusted up to entry 1"), "{}", check.finding);
+    assert!(
+        check.finding.contains("Entry 2 has been changed since it was written. The trail can be trusted up to entry 1"),
+        "{}",
+        check.finding
+    );
 }
 
 /// A laptop with a few entries in the trail, the append-only guards dropped as someone
@@ -335,7 +339,11 @@ fn the_audit_check_reports_entries_cut_off_the_end() {
     let check = admin.store().verify_audit_chain().unwrap();
     assert!(!check.intact, "{}", check.finding);
     assert_eq!(check.problem, TrailProblem::CutFromEnd);
-    assert!(check.finding.contains(&format!("The last 2 entries (entries {} to {last}) have been cut off the end.", last - 1)), "{}", check.finding);
+    assert!(
+        check.finding.contains(&format!("The last 2 entries (entries {} to {last}) have been cut off the end.", last - 1)),
+        "{}",
+        check.finding
+    );
     assert_eq!(check.last_good.as_ref().map(|e| e.seq), Some(last - 2));
     // Still reported after signing out and in again (the next writes do not hide it)...
     drop(admin);

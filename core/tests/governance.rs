@@ -12,7 +12,12 @@ fn the_access_report_names_everyone_who_viewed_or_changed_the_record_and_is_itse
     let mut team = support::team();
     let id = team.register();
     team.lead
-        .add_worker(&NewWorker { display_name: "Dan Kowalski".into(), login: "dan".into(), roles: vec![Role::Custody], password: "custody-suite-seven".into() })
+        .add_worker(&NewWorker {
+            display_name: "Dan Kowalski".into(),
+            login: "dan".into(),
+            roles: vec![Role::Custody],
+            password: "custody-suite-seven".into(),
+        })
         .unwrap();
     let installation = throughline_core::accounts::Installation::new(team._dir.path(), team.clock.clone());
     let mut dan = installation.sign_in("dan", "custody-suite-seven").unwrap();
@@ -24,7 +29,10 @@ fn the_access_report_names_everyone_who_viewed_or_changed_the_record_and_is_itse
     assert_eq!(report.title, "Access report");
     assert_eq!(report.subject, "John Smith, born 3 Mar 1987");
     let text = report.paragraphs.join("\n");
-    assert!(text.contains("2 people have accessed this record: Dan Kowalski (viewed once); Priya Shah (changed once, printed once)."), "{text}");
+    assert!(
+        text.contains("2 people have accessed this record: Dan Kowalski (viewed once); Priya Shah (changed once, printed once)."),
+        "{text}"
+    );
     assert!(text.contains("23 Nov 2026 at 09:00 — Priya Shah changed: added a client."), "{text}");
     assert!(text.contains("23 Nov 2026 at 09:00 — Dan Kowalski viewed: client record."), "{text}");
     assert!(text.contains("Priya Shah printed: produced an access report."), "{text}");
@@ -60,7 +68,13 @@ fn a_disclosure_says_on_what_basis_and_without_consent_must_name_the_law() {
     assert!(disclosures::record(team.lead.store_mut(), &actor, &id, &future).is_err());
 
     disclosures::record(team.lead.store_mut(), &actor, &id, &disclosure("consent", "")).unwrap();
-    disclosures::record(team.lead.store_mut(), &actor, &id, &disclosure("legal_basis", "Safeguarding: risk of serious harm (DPA 2018 Sch 1 para 18)")).unwrap();
+    disclosures::record(
+        team.lead.store_mut(),
+        &actor,
+        &id,
+        &disclosure("legal_basis", "Safeguarding: risk of serious harm (DPA 2018 Sch 1 para 18)"),
+    )
+    .unwrap();
     let shown = disclosures::for_client(team.lead.store().reader(), &id).unwrap();
     let bases: Vec<&str> = shown.iter().map(|d| d.basis_label.as_str()).collect();
     assert!(bases.contains(&"With their consent"));
@@ -77,10 +91,16 @@ fn the_subject_access_summary_holds_details_timeline_notes_documents_and_disclos
         team.lead.store_mut(),
         &actor,
         &id,
-        &notes::NewContact { kind: "phone".into(), date: "22/11/2026".into(), time: "14:30".into(), summary: "Rang about his appointment".into() },
+        &notes::NewContact {
+            kind: "phone".into(),
+            date: "22/11/2026".into(),
+            time: "14:30".into(),
+            summary: "Rang about his appointment".into(),
+        },
     )
     .unwrap();
-    notes::add_note(team.lead.store_mut(), &actor, &id, &notes::NewNote { text: "Wants help with housing.".into(), ..Default::default() }).unwrap();
+    notes::add_note(team.lead.store_mut(), &actor, &id, &notes::NewNote { text: "Wants help with housing.".into(), ..Default::default() })
+        .unwrap();
     team.lead.store_mut().write(&actor, |w| w.audit("printed DRR warning letter", Some(&id), "w-1")).unwrap();
     disclosures::record(team.lead.store_mut(), &actor, &id, &disclosure("legal_basis", "Crime and Disorder Act 1998 s115")).unwrap();
 
@@ -101,7 +121,11 @@ fn the_subject_access_summary_holds_details_timeline_notes_documents_and_disclos
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }
     let timeline_at = summary.paragraphs.iter().position(|p| p == "Timeline").unwrap();
-    assert!(summary.paragraphs[timeline_at + 1].starts_with("22 Nov 2026 — Community: Rang about his appointment"), "{}", summary.paragraphs[timeline_at + 1]);
+    assert!(
+        summary.paragraphs[timeline_at + 1].starts_with("22 Nov 2026 — Community: Rang about his appointment"),
+        "{}",
+        summary.paragraphs[timeline_at + 1]
+    );
     let audited: i64 = team
         .lead
         .store()

@@ -290,7 +290,7 @@ mod tests {
         let took = started.elapsed();
         let stored: serde_json::Value = serde_json::to_value(&file.slots[0]).unwrap();
         assert_eq!(stored["kdf"], serde_json::json!({"memory_kib": 131072, "passes": 6, "lanes": 1}));
-        assert!(KdfParams::PRODUCTION.memory_kib >= 64 * 1024, "at least 64 MiB");
+        const { assert!(KdfParams::PRODUCTION.memory_kib >= 64 * 1024, "at least 64 MiB") };
         eprintln!("production key derivation took {took:?}");
         let back = unwrap(&file.slots[0], b"correct horse battery").expect("opens with its own stored cost");
         assert_eq!(back.0.as_ref(), key.0.as_ref());
@@ -309,7 +309,12 @@ mod tests {
         let wrapped = XChaCha20Poly1305::new(kek.as_ref().into())
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.0.as_ref(), aad: b"a" })
             .unwrap();
-        let old = format!(r#"{{"label":"a","salt":"{}","nonce":"{}","wrapped":"{}","failures":0}}"#, hex::encode(salt), hex::encode(nonce), hex::encode(wrapped));
+        let old = format!(
+            r#"{{"label":"a","salt":"{}","nonce":"{}","wrapped":"{}","failures":0}}"#,
+            hex::encode(salt),
+            hex::encode(nonce),
+            hex::encode(wrapped)
+        );
         let slot: Slot = serde_json::from_str(&old).unwrap();
         assert_eq!(slot.kdf, KdfParams::LEGACY);
         assert!(slot.needs_rewrap());

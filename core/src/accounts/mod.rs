@@ -547,7 +547,8 @@ impl Session {
 
     /// A worker changes their own password: their key slot is wrapped again.
     pub fn change_own_password(&mut self, current: &str, new: &str) -> Result<(), AccountError> {
-        workers::check_password("new_password", new, &[&self.worker.login, &self.worker.display_name]).map_err(|e| ValidationErrors(vec![e]))?;
+        workers::check_password("new_password", new, &[&self.worker.login, &self.worker.display_name])
+            .map_err(|e| ValidationErrors(vec![e]))?;
         let slots_path = self.dir.join(SLOTS_FILE);
         let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
         let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;

@@ -82,7 +82,11 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewDisc
                 None
             }
             Some(d) if d > today => {
-                p.push(FieldError::new("disclosed_on", ErrorCode::ValidationDateFuture, "Record a disclosure once it has been made, not before."));
+                p.push(FieldError::new(
+                    "disclosed_on",
+                    ErrorCode::ValidationDateFuture,
+                    "Record a disclosure once it has been made, not before.",
+                ));
                 None
             }
             d => d,
@@ -100,7 +104,11 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewDisc
     let basis = match input.basis.as_str() {
         "consent" | "legal_basis" => Some(input.basis.clone()),
         "" => {
-            p.push(FieldError::new("basis", ErrorCode::ValidationRequired, "Choose whether it was shared with their consent or without it."));
+            p.push(FieldError::new(
+                "basis",
+                ErrorCode::ValidationRequired,
+                "Choose whether it was shared with their consent or without it.",
+            ));
             None
         }
         _ => {
@@ -109,7 +117,9 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewDisc
         }
     };
     let legal_basis = match basis.as_deref() {
-        Some("legal_basis") => p.check(text::required("legal_basis", "The legal basis for sharing without consent", &input.legal_basis, 300)),
+        Some("legal_basis") => {
+            p.check(text::required("legal_basis", "The legal basis for sharing without consent", &input.legal_basis, 300))
+        }
         _ => None,
     };
     let (Some(disclosed_on), Some(recipient), Some(what), Some(purpose), Some(basis), true) =

@@ -55,7 +55,9 @@ pub fn summary(store: &mut Store, actor: &Actor, client_id: &str) -> Result<Docu
     if notes.contacts.is_empty() && notes.notes.is_empty() {
         p.push("None.".into());
     }
-    p.extend(notes.contacts.iter().map(|c| format!("{} — {} (recorded by {}): {}", when::display(c.at), c.kind_label, c.recorded_by, c.summary)));
+    p.extend(
+        notes.contacts.iter().map(|c| format!("{} — {} (recorded by {}): {}", when::display(c.at), c.kind_label, c.recorded_by, c.summary)),
+    );
     p.extend(notes.notes.iter().map(|n| format!("{} — case note by {}: {}", when::display(n.written_at), n.written_by, n.text)));
 
     p.push("Documents produced".into());
@@ -129,7 +131,8 @@ fn documents_produced(conn: &Connection, client_id: &str) -> rusqlite::Result<Ve
          WHERE a.client_id IN (SELECT value FROM json_each(?1)) AND a.action LIKE 'printed %' AND a.action != ?2
          ORDER BY a.seq",
     )?;
-    let rows = stmt.query_map(rusqlite::params![ids, PRODUCED], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let rows =
+        stmt.query_map(rusqlite::params![ids, PRODUCED], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
     let mut out = Vec::new();
     for row in rows {
         let (at, action, who) = row?;

@@ -1,6 +1,6 @@
 //! The audit trail: append-only and hash-chained, so a removed or edited entry is detected.
-use chrono::{DateTime, Utc};
 use super::anchor::{Anchored, Head, ANCHORED_ACTION};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -273,5 +273,6 @@ pub fn head(conn: &Connection) -> rusqlite::Result<Option<Head>> {
 
 /// True when entry `head.seq` is still there with the hash `head.hash`.
 pub fn has_entry(conn: &Connection, head: &Head) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM audit_log WHERE seq = ?1 AND hash = ?2)")?.query_row(params![head.seq, head.hash], |r| r.get(0))
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM audit_log WHERE seq = ?1 AND hash = ?2)")?
+        .query_row(params![head.seq, head.hash], |r| r.get(0))
 }

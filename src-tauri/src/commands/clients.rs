@@ -1,7 +1,7 @@
 use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
-use throughline_core::accounts::Reading;
 use throughline_core::accounts::permissions::Permission;
+use throughline_core::accounts::Reading;
 use throughline_core::clients::aliases::{self, NewAlias};
 use throughline_core::clients::caseload::{self, CaseloadSize};
 use throughline_core::clients::consent::{self, NewConsent};
@@ -36,11 +36,11 @@ pub async fn search_clients(app: State<'_, AppState>, query: String) -> CommandR
 
 /// What `search_clients` reads, and notes for the audit trail whose data it read.
 pub(crate) fn search_clients_read(s: &mut Reading, query: &str) -> CommandResult<Vec<SearchResult>> {
-        let found = read(clients::search(s.store().reader(), query, s.store().clock().now()))?;
-        for person in &found {
-            s.reads_about(&person.id, "shown in search results");
-        }
-        Ok(found)
+    let found = read(clients::search(s.store().reader(), query, s.store().clock().now()))?;
+    for person in &found {
+        s.reads_about(&person.id, "shown in search results");
+    }
+    Ok(found)
 }
 
 #[tauri::command]
@@ -74,8 +74,8 @@ pub async fn client_history(app: State<'_, AppState>, id: String) -> CommandResu
 
 /// What `client_history` reads, and notes for the audit trail whose data it read.
 pub(crate) fn client_history_read(s: &mut Reading, id: &str) -> CommandResult<Vec<FieldChange>> {
-        s.reads_about(id, "viewed the record's history");
-        read(history::for_client(s.store().reader(), id))
+    s.reads_about(id, "viewed the record's history");
+    read(history::for_client(s.store().reader(), id))
 }
 
 #[tauri::command]

@@ -3,9 +3,9 @@
 //! caseworker may read.
 use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
-use throughline_core::accounts::Reading;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::Reading;
 use throughline_core::documents::Document;
 use throughline_core::drr::compliance::{self, CourtDecision, NewFailure};
 use throughline_core::drr::reviews::{self, NewReview, ReviewOutcome};
@@ -27,8 +27,8 @@ pub async fn client_drr(app: State<'_, AppState>, client_id: String) -> CommandR
 
 /// What `client_drr` reads, and notes for the audit trail whose data it read.
 pub(crate) fn client_drr_read(s: &mut Reading, client_id: &str) -> CommandResult<DrrSummary> {
-        s.reads_about(client_id, "viewed the DRR");
-        drr::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
+    s.reads_about(client_id, "viewed the DRR");
+    drr::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
 }
 
 #[tauri::command]

@@ -63,7 +63,13 @@ mod tests {
         let app = AppState::new(Installation::new(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z"))));
         let mut lead = testing::set_up_team(&app.installation);
         let actor = lead.actor();
-        let input = NewClient { surname: "Smith".into(), forenames: "John".into(), date_of_birth: "03/03/1987".into(), sex: "male".into(), ..Default::default() };
+        let input = NewClient {
+            surname: "Smith".into(),
+            forenames: "John".into(),
+            date_of_birth: "03/03/1987".into(),
+            sex: "male".into(),
+            ..Default::default()
+        };
         let id = throughline_core::clients::register(lead.store_mut(), &actor, &input).unwrap().id;
         *app.session() = SessionState::SignedIn(Box::new(lead));
         (dir, app, id)

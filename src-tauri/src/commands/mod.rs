@@ -3,12 +3,12 @@ pub mod clients;
 pub mod dashboard;
 pub mod drr;
 pub mod flags;
+pub mod governance;
 pub mod pathway;
 pub mod prison;
 pub mod session;
 pub mod settings;
 pub mod workers;
-pub mod governance;
 
 #[cfg(test)]
 mod tests {

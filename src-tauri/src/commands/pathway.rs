@@ -1,9 +1,9 @@
 //! Custody, court, contacts and notes, and the timeline.
 use crate::state::{coded, error, reading, signed_in, AppState, CommandResult};
 use tauri::State;
-use throughline_core::accounts::Reading;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::Reading;
 use throughline_core::accounts::Session;
 use throughline_core::appointments::{self, NewAppointment, NewOutcome, OwnerType};
 use throughline_core::court::{self, CourtSummary, HearingOutcome, NewBailDecision, NewHearing, NewSuitability};
@@ -57,8 +57,8 @@ pub async fn client_custody(app: State<'_, AppState>, client_id: String) -> Comm
 
 /// What `client_custody` reads, and notes for the audit trail whose data it read.
 pub(crate) fn client_custody_read(s: &mut Reading, client_id: &str) -> CommandResult<CustodySummary> {
-        s.reads_about(client_id, "viewed custody");
-        custody::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
+    s.reads_about(client_id, "viewed custody");
+    custody::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
 }
 
 #[tauri::command]
@@ -200,8 +200,8 @@ pub async fn client_notes(app: State<'_, AppState>, client_id: String) -> Comman
 
 /// What `client_notes` reads, and notes for the audit trail whose data it read.
 pub(crate) fn client_notes_read(s: &mut Reading, client_id: &str) -> CommandResult<ClientNotes> {
-        s.reads_about(client_id, "viewed contacts and notes");
-        notes::for_client(s.store().reader(), client_id).map_err(coded)
+    s.reads_about(client_id, "viewed contacts and notes");
+    notes::for_client(s.store().reader(), client_id).map_err(coded)
 }
 
 #[tauri::command]
@@ -251,8 +251,8 @@ pub async fn client_court(app: State<'_, AppState>, client_id: String) -> Comman
 
 /// What `client_court` reads, and notes for the audit trail whose data it read.
 pub(crate) fn client_court_read(s: &mut Reading, client_id: &str) -> CommandResult<CourtSummary> {
-        s.reads_about(client_id, "viewed court");
-        court::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
+    s.reads_about(client_id, "viewed court");
+    court::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
 }
 
 #[tauri::command]
@@ -262,6 +262,6 @@ pub async fn client_timeline(app: State<'_, AppState>, client_id: String) -> Com
 
 /// What `client_timeline` reads, and notes for the audit trail whose data it read.
 pub(crate) fn client_timeline_read(s: &mut Reading, client_id: &str) -> CommandResult<Vec<TimelineEntry>> {
-        s.reads_about(client_id, "viewed the timeline");
-        read(timeline::for_client(s.store().reader(), client_id))
+    s.reads_about(client_id, "viewed the timeline");
+    read(timeline::for_client(s.store().reader(), client_id))
 }

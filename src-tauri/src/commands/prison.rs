@@ -2,9 +2,9 @@
 use super::pathway::read;
 use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
-use throughline_core::accounts::Reading;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::Reading;
 use throughline_core::documents::Document;
 use throughline_core::prison::releases::{self, ComingRelease, ContinuityRate};
 use throughline_core::prison::treatment::{self, EpisodeInput};
@@ -24,8 +24,8 @@ pub async fn client_prison(app: State<'_, AppState>, client_id: String) -> Comma
 
 /// What `client_prison` reads, and notes for the audit trail whose data it read.
 pub(crate) fn client_prison_read(s: &mut Reading, client_id: &str) -> CommandResult<PrisonSummary> {
-        s.reads_about(client_id, "viewed prison and treatment");
-        prison::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
+    s.reads_about(client_id, "viewed prison and treatment");
+    prison::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
 }
 
 #[tauri::command]
