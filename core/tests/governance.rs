@@ -121,6 +121,8 @@ fn the_subject_access_summary_holds_details_timeline_notes_documents_and_disclos
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }
     let timeline_at = summary.paragraphs.iter().position(|p| p == "Timeline").unwrap();
+    let headed: Vec<&str> = summary.headings.clone().unwrap().iter().map(|&i| summary.paragraphs[i as usize].as_str()).collect();
+    assert_eq!(headed, ["Details", "Timeline", "Contacts and case notes", "Documents produced", "Disclosures"]);
     assert!(
         summary.paragraphs[timeline_at + 1].starts_with("22 Nov 2026 — Community: Rang about his appointment"),
         "{}",

@@ -13,6 +13,9 @@ use rusqlite::Connection;
 
 pub const PRODUCED: &str = "printed subject access summary";
 
+/// The summary's sections, each headed in the document.
+const SECTIONS: [&str; 5] = ["Details", "Timeline", "Contacts and case notes", "Documents produced", "Disclosures"];
+
 /// The summary as a printable document, after recording in the trail that it was produced.
 pub fn summary(store: &mut Store, actor: &Actor, client_id: &str) -> Result<Document, PathwayError> {
     let client = clients::require(store.reader(), client_id)?;
@@ -83,7 +86,10 @@ pub fn summary(store: &mut Store, actor: &Actor, client_id: &str) -> Result<Docu
             d.recorded_by
         )
     }));
-    Ok(Document::about(&client, "Subject access summary", p, actor.name.clone(), now, ("client", client.id.clone())))
+    let headings: Vec<u32> = p.iter().enumerate().filter(|(_, text)| SECTIONS.contains(&text.as_str())).map(|(i, _)| i as u32).collect();
+    let mut document = Document::about(&client, "Subject access summary", p, actor.name.clone(), now, ("client", client.id.clone()));
+    document.headings = Some(headings);
+    Ok(document)
 }
 
 fn details(r: &ClientRecord) -> Vec<String> {

@@ -211,6 +211,10 @@ export type Document = { title: string,
  */
 subject: string, paragraphs: Array<string>, 
 /**
+ * Which paragraphs head a section (a long document such as the subject access summary).
+ */
+headings?: Array<number>, 
+/**
  * The worker whose statement or notice it is.
  */
 signed_by: string, 

@@ -38,7 +38,11 @@ describe("Information governance on a record", () => {
       log = [shared];
       return Promise.resolve("d-1");
     });
-    const summary = statement({ title: "Subject access summary", paragraphs: ["Details", "Name: John Paul Smith", "Disclosures", "20 Nov 2026 — shared with PC Jones"] });
+    const summary = statement({
+      title: "Subject access summary",
+      paragraphs: ["Details", "Name: John Paul Smith", "Disclosures", "20 Nov 2026 — shared with PC Jones"],
+      headings: [0, 2],
+    });
     const { api, user } = await openRecord(caseworker, {
       clientDisclosures: () => Promise.resolve(log),
       recordDisclosure,
@@ -69,6 +73,7 @@ describe("Information governance on a record", () => {
     await user.click(screen.getByRole("button", { name: "Produce the subject access summary" }));
     await screen.findByRole("heading", { level: 1, name: "Subject access summary" });
     expect(document.querySelector(".document")?.textContent).toContain("20 Nov 2026 — shared with PC Jones");
+    expect(screen.getByRole("heading", { level: 2, name: "Disclosures" })).toBeTruthy();
     expect(api.subjectAccessSummary).toHaveBeenCalledWith("c-1");
   });
 });
