@@ -9,7 +9,18 @@ use throughline_core::clock::Clock;
 use throughline_core::dashboard::{self, Period, Whose};
 use throughline_core::flags::board::{self, FlagFilter};
 use throughline_core::flags::{Scope, Severity};
-use throughline_core::{clients, demo, flags};
+use throughline_core::{clients, court, custody, demo, drr, flags, notes, prison, timeline};
+
+/// The parts of a record the app reads when it opens, as the audit trail names them.
+const PARTS: [&str; 7] = [
+    "viewed flags",
+    "viewed the timeline",
+    "viewed custody",
+    "viewed court",
+    "viewed the DRR",
+    "viewed prison and treatment",
+    "viewed contacts and notes",
+];
 
 /// Bench scale; THROUGHLINE_BENCH_CLIENTS makes a smaller register for a quick look.
 fn bench_clients() -> usize {
@@ -87,6 +98,54 @@ fn main() {
         clients::open(session.store_mut(), &actor, id).expect("open");
         flags::for_client(session.store().reader(), now, &settings, id).expect("flags");
         opened.push(start.elapsed());
+    }
+    // The same opening with no read audited (the parts read and the reading handed back), to
+    // set the audit's cost against in the same run.
+    let mut opened_unaudited = Vec::new();
+    for id in &ids {
+        let start = Instant::now();
+        clients::open(session.store_mut(), &actor, id).expect("open");
+        for part in 0..2 {
+            let r = session.start_reading().expect("reading");
+            match part {
+                0 => drop(flags::for_client(r.store().reader(), now, &settings, id).expect("flags")),
+                _ => drop(timeline::for_client(r.store().reader(), id).expect("timeline")),
+            }
+            session.finish_reading(r);
+        }
+        opened_unaudited.push(start.elapsed());
+    }
+    // Opening a client as the app does: the record (audited), then each part of it on a reading,
+    // each written to the audit trail as it ends (one entry per part, naming the client).
+    let mut opened_whole = Vec::new();
+    let mut opened_budget = Vec::new();
+    let mut audit_write = Vec::new();
+    for id in &ids {
+        let start = Instant::now();
+        session.opened_record(id);
+        clients::open(session.store_mut(), &actor, id).expect("open");
+        for (part, what) in PARTS.iter().enumerate() {
+            if part == 2 {
+                // performance.md's "open a client": summary, flags, full timeline.
+                opened_budget.push(start.elapsed());
+            }
+            let mut r = session.start_reading().expect("reading");
+            let c = r.store().reader();
+            match part {
+                0 => drop(flags::for_client(c, now, &settings, id).expect("flags")),
+                1 => drop(timeline::for_client(c, id).expect("timeline")),
+                2 => drop(custody::for_client(c, id, now).expect("custody")),
+                3 => drop(court::for_client(c, id, now).expect("court")),
+                4 => drop(drr::for_client(c, id, now).expect("drr")),
+                5 => drop(prison::for_client(c, id, now).expect("prison")),
+                _ => drop(notes::for_client(c, id).expect("notes")),
+            }
+            r.reads_about(id, what);
+            let audited = Instant::now();
+            session.finish_reading_shown(r).expect("audited");
+            audit_write.push(audited.elapsed());
+        }
+        opened_whole.push(start.elapsed());
     }
     // The dashboard as the app reads it: two read connections, one a core.
     let (mut first, mut second) = (session.start_reading().expect("reader"), session.start_reading().expect("reader"));
@@ -189,6 +248,14 @@ fn main() {
     line(format!("flags for one worker's caseload ({caseload} active clients, {found} flags)"), c50, c95, Duration::from_millis(50));
     line(format!("Team flags: counts for the whole database ({everyone} flags) and the first page"), a50, a95, Duration::from_millis(500));
     line("open a client: the record (audited) and their flags".into(), o50, o95, Duration::from_millis(15));
+    let (g50, g95) = p50_p95(opened_budget);
+    line("open a client: record, flags and full timeline, each read audited (performance.md)".into(), g50, g95, Duration::from_millis(15));
+    let (u50, u95) = p50_p95(opened_unaudited);
+    println!("| the same with only the opening audited, parts read but not audited (same run) | {} | {} | | |", ms(u50), ms(u95));
+    let (h50, h95) = p50_p95(opened_whole);
+    println!("| open a client: record and all seven parts one after another, each read audited | {} | {} | | |", ms(h50), ms(h95));
+    let (e50, e95) = p50_p95(audit_write);
+    line("  one part's read audit entry (written without waiting for the disk)".into(), e50, e95, Duration::from_millis(1));
     let (d50, d95) = p50_p95(team_board);
     let (w50, w95) = p50_p95(worker_board);
     let (b50, b95) = p50_p95(baseline);

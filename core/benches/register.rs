@@ -164,7 +164,8 @@ fn main() {
     // Register one client: record + operation + audit, durable.
     let mut people: Vec<NewClient> = (0..200)
         .map(|i| NewClient {
-            surname: format!("Benchmark{i}"),
+            // Names carry no digits: Benchmarkaa, Benchmarkab, ...
+            surname: format!("Benchmark{}{}", char::from(b'a' + (i / 26) as u8), char::from(b'a' + (i % 26) as u8)),
             forenames: "Test".into(),
             date_of_birth: "01/01/1990".into(),
             sex: "female".into(),

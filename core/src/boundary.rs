@@ -146,6 +146,11 @@ pub fn typescript() -> String {
         crate::dashboard::returns::TrackerWeek::decl(&cfg),
         crate::dashboard::returns::Tracker::decl(&cfg),
         crate::dashboard::returns::ReturnKind::decl(&cfg),
+        // Information governance.
+        crate::store::audit::TrailProblem::decl(&cfg),
+        crate::store::audit::EntrySummary::decl(&cfg),
+        crate::governance::disclosures::NewDisclosure::decl(&cfg),
+        crate::governance::disclosures::DisclosureView::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.\n\n");
     for d in decls {

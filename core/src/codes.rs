@@ -153,6 +153,9 @@ codes! {
     AppInterrupted = "app.interrupted",
     // Made by the UI itself when a rejection is not a payload from here.
     UiUnexpected = "ui.unexpected",
+    // Information governance.
+    ValidationNameCharacters = "validation.name_characters",
+    ValidationPasswordWeak = "validation.password_weak",
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -16,6 +16,7 @@ pub mod documents;
 pub mod drr;
 pub mod error;
 pub mod flags;
+pub mod governance;
 mod ids;
 pub mod notes;
 pub mod phonetic;

@@ -456,7 +456,7 @@ fn deadlines_fall_on_the_london_calendar_day_across_the_clock_changes() {
 }
 
 #[test]
-fn times_the_clock_changes_skip_or_repeat_are_refused() {
+fn a_skipped_time_is_refused_and_a_repeated_one_booked_once_the_worker_says_which() {
     let mut t = team_at("2026-11-23T09:00:00Z");
     let john = t.register();
     let actor = t.lead.actor();
@@ -467,7 +467,11 @@ fn times_the_clock_changes_skip_or_repeat_are_refused() {
     assert!(skipped.to_string().contains("from 01:00 to just before 02:00"), "{skipped}");
     let repeated = appointments::book_general(t.lead.store_mut(), &actor, &john, &general("25/10/2026", "01:30")).unwrap_err();
     assert_eq!(repeated.code(), "validation.time_ambiguous");
-    assert!(repeated.to_string().contains("outside 01:00–02:00"), "{repeated}");
+    assert!(repeated.to_string().contains("01:00 to 02:00 is repeated. Say which it was"), "{repeated}");
+    // The second 01:30, after the clocks went back: 01:30 GMT, 01:30 UTC.
+    let id = appointments::book_general(t.lead.store_mut(), &actor, &john, &general("25/10/2026", "01:30 GMT")).unwrap();
+    let at: String = t.lead.store().reader().query_row("SELECT at FROM appointments WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+    assert_eq!(at, "2026-10-25T01:30:00Z");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use throughline_core::accounts::workers::NewWorker;
 use throughline_core::accounts::{AccountError, Installation, Session, SetUpInput};
 use throughline_core::clients::{self, ClientError, NewClient};
 use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::store::audit::TrailProblem;
 use throughline_core::store::{Actor, StoreError};
 use throughline_core::Coded;
 
@@ -136,7 +137,12 @@ fn repeated_wrong_passwords_slow_down_then_wear_off() {
     laptop.installation.sign_in("chris", "guess-guess-guess").err().unwrap();
     let slowed = laptop.installation.sign_in("chris", ADMIN_PASSWORD).err().unwrap();
     assert_eq!(slowed.code(), "auth.slowed_down");
-    laptop.clock.advance(Duration::seconds(3));
+    assert_eq!(slowed.to_string(), "Too many attempts. Wait 1 second, then try again.");
+    laptop.clock.advance(Duration::seconds(1));
+    assert_eq!(laptop.installation.sign_in("chris", "guess-guess-guess").err().unwrap().code(), "auth.sign_in_failed");
+    let slowed = laptop.installation.sign_in("chris", ADMIN_PASSWORD).err().unwrap();
+    assert_eq!(slowed.to_string(), "Too many attempts. Wait 2 seconds, then try again.");
+    laptop.clock.advance(Duration::seconds(2));
     assert!(laptop.installation.sign_in("chris", ADMIN_PASSWORD).is_ok());
 }
 
@@ -277,6 +283,8 @@ fn the_audit_chain_detects_an_edited_entry() {
     let check = admin.store().verify_audit_chain().unwrap();
     assert!(check.entries >= 3);
     assert_eq!(check.first_broken_entry, None);
+    assert!(check.intact);
+    assert!(check.finding.starts_with("The audit trail is intact."), "{}", check.finding);
 
     // The log refuses edits through SQL...
     let refused = admin.store().reader().execute("UPDATE audit_log SET detail = 'nothing' WHERE seq = 2", []);
@@ -290,7 +298,63 @@ fn the_audit_chain_detects_an_edited_entry() {
              UPDATE audit_log SET worker_id = 'someone-else' WHERE seq = 2;",
         )
         .unwrap();
-    assert_eq!(admin.store().verify_audit_chain().unwrap().first_broken_entry, Some(2));
+    let check = admin.store().verify_audit_chain().unwrap();
+    assert_eq!(check.first_broken_entry, Some(2));
+    assert_eq!(check.problem, TrailProblem::Changed);
+    assert!(
+        check.finding.contains("Entry 2 has been changed since it was written. The trail can be trusted up to entry 1"),
+        "{}",
+        check.finding
+    );
+}
+
+/// A laptop with a few entries in the trail, the append-only guards dropped as someone
+/// tampering with the file (with its key) would.
+fn tampered_laptop() -> (Laptop, Session, i64) {
+    let laptop = new_laptop();
+    let (mut admin, _) = set_up(&laptop);
+    let actor = admin.actor();
+    clients::register(admin.store_mut(), &actor, &john_smith()).unwrap();
+    admin.store_mut().write(&actor, |w| w.audit("printed", None, "a statement")).unwrap();
+    admin.store().reader().execute_batch("DROP TRIGGER audit_log_is_append_only_delete;").unwrap();
+    let last = count(&admin, "SELECT max(seq) FROM audit_log");
+    (laptop, admin, last)
+}
+
+#[test]
+fn the_audit_check_reports_an_entry_removed_from_the_middle() {
+    let (_laptop, admin, _) = tampered_laptop();
+    admin.store().reader().execute("DELETE FROM audit_log WHERE seq = 3", []).unwrap();
+    let check = admin.store().verify_audit_chain().unwrap();
+    assert!(!check.intact);
+    assert_eq!(check.problem, TrailProblem::Removed);
+    assert_eq!(check.first_broken_entry, Some(4));
+    assert!(check.finding.contains("Entry 3 has been removed. The trail can be trusted up to entry 2"), "{}", check.finding);
+}
+
+#[test]
+fn the_audit_check_reports_entries_cut_off_the_end() {
+    let (laptop, admin, last) = tampered_laptop();
+    admin.store().reader().execute("DELETE FROM audit_log WHERE seq >= ?1", [last - 1]).unwrap();
+    let check = admin.store().verify_audit_chain().unwrap();
+    assert!(!check.intact, "{}", check.finding);
+    assert_eq!(check.problem, TrailProblem::CutFromEnd);
+    assert!(
+        check.finding.contains(&format!("The last 2 entries (entries {} to {last}) have been cut off the end.", last - 1)),
+        "{}",
+        check.finding
+    );
+    assert_eq!(check.last_good.as_ref().map(|e| e.seq), Some(last - 2));
+    // Still reported after signing out and in again (the next writes do not hide it)...
+    drop(admin);
+    let admin = laptop.installation.sign_in("chris", ADMIN_PASSWORD).unwrap();
+    assert_eq!(admin.store().verify_audit_chain().unwrap().problem, TrailProblem::CutFromEnd);
+    // ...and deleting the anchor file is reported too.
+    drop(admin);
+    std::fs::remove_file(laptop.installation.dir().join("throughline.anchor")).unwrap();
+    let admin = laptop.installation.sign_in("chris", ADMIN_PASSWORD).unwrap();
+    let check = admin.store().verify_audit_chain().unwrap();
+    assert_eq!(check.problem, TrailProblem::AnchorLost, "{}", check.finding);
 }
 
 #[test]
@@ -385,14 +449,32 @@ fn bad_client_details_each_get_their_own_message_and_nothing_is_saved() {
 }
 
 #[test]
-fn markup_in_a_name_is_kept_as_plain_text() {
+fn markup_in_a_name_is_refused_saying_what_to_remove() {
     let laptop = new_laptop();
     let (mut admin, _) = set_up(&laptop);
     let actor = admin.actor();
     let input = NewClient { surname: "<img src=x onerror=alert(1)>".into(), pnc: String::new(), nhs_number: String::new(), ..john_smith() };
+    let ClientError::Invalid(refused) = clients::register(admin.store_mut(), &actor, &input).unwrap_err() else { panic!("a form error") };
+    assert_eq!(refused.0[0].field, "surname");
+    assert_eq!(refused.0[0].code, throughline_core::ErrorCode::ValidationNameCharacters);
+    assert!(refused.0[0].message.contains(r#"Remove "<", "=", "(", "1", ")" and ">"."#), "{}", refused.0[0].message);
+    // Real names with accents, hyphens, apostrophes and full stops are kept as typed.
+    let input = NewClient { surname: "O'Brien-Núñez".into(), forenames: "Zoë St. John".into(), ..john_smith() };
     let c = clients::register(admin.store_mut(), &actor, &input).unwrap();
     let record = clients::open(admin.store_mut(), &actor, &c.id).unwrap();
-    assert_eq!(record.surname, "<img src=x onerror=alert(1)>");
+    assert_eq!((record.surname.as_str(), record.forenames.as_str()), ("O'Brien-Núñez", "Zoë St. John"));
+}
+
+#[test]
+fn a_pnc_id_typed_without_its_slash_is_stored_with_it() {
+    let laptop = new_laptop();
+    let (mut admin, _) = set_up(&laptop);
+    let actor = admin.actor();
+    let input = NewClient { pnc: "19871234567U".into(), ..john_smith() };
+    let c = clients::register(admin.store_mut(), &actor, &input).unwrap();
+    assert_eq!(clients::open(admin.store_mut(), &actor, &c.id).unwrap().pnc.as_deref(), Some("1987/1234567U"));
+    let found = clients::search(admin.store().reader(), "19871234567U", laptop.clock.now()).unwrap();
+    assert_eq!(found.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec![c.id.as_str()]);
 }
 
 #[test]
@@ -405,4 +487,25 @@ fn a_worker_changes_their_own_password() {
     drop(admin);
     assert!(laptop.installation.sign_in("chris", ADMIN_PASSWORD).is_err());
     assert!(laptop.installation.sign_in("chris", "a-new-long-password").is_ok());
+}
+
+#[test]
+fn a_key_slot_made_with_the_old_cost_opens_and_is_wrapped_again_at_sign_in() {
+    use throughline_core::accounts::keyslots::{self, KdfParams, SlotFile};
+    let laptop = new_laptop();
+    drop(keyslots::with_kdf(Some(KdfParams::LEGACY), || set_up(&laptop)));
+    let slots_file = laptop.installation.dir().join("keyslots.json");
+    let costs = |file: &SlotFile| file.slots.iter().map(|s| s.kdf).collect::<Vec<_>>();
+    assert_eq!(costs(&SlotFile::load(&slots_file).unwrap()), vec![KdfParams::LEGACY; 2]);
+
+    let admin = laptop.installation.sign_in("chris", ADMIN_PASSWORD).expect("the old slot still opens");
+    let file = SlotFile::load(&slots_file).unwrap();
+    let chris = file.label_for_login("chris");
+    let cost_of = |label: &str| file.slots.iter().find(|s| s.label == label).unwrap().kdf;
+    assert_eq!(cost_of(&chris), KdfParams::for_new_slots(), "wrapped again with the current cost");
+    assert_eq!(cost_of("recovery"), KdfParams::LEGACY, "the recovery key's slot waits for the recovery key");
+    assert_eq!(count(&admin, "SELECT count(*) FROM audit_log WHERE action = 'key slot strengthened'"), 1);
+    drop(admin);
+    assert!(laptop.installation.sign_in("chris", ADMIN_PASSWORD).is_ok(), "and opens again");
+    assert!(laptop.installation.sign_in("chris", "not-the-password-at-all").is_err());
 }

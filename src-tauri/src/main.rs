@@ -141,6 +141,10 @@ fn main() {
             commands::sync::revoke_device,
             commands::sync::choose_join_file,
             commands::sync::join_team,
+            commands::governance::access_report,
+            commands::governance::record_disclosure,
+            commands::governance::client_disclosures,
+            commands::governance::subject_access_summary,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -133,9 +133,9 @@ where
 
 /// A read run where it is called: for tests, which hold the session on this thread.
 #[cfg(test)]
-pub fn read_here<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&Reading) -> CommandResult<T>) -> CommandResult<T> {
-    let reading = begin_reading(app, roles)?;
-    let result = work(&reading);
+pub fn read_here<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&mut Reading) -> CommandResult<T>) -> CommandResult<T> {
+    let mut reading = begin_reading(app, roles)?;
+    let result = work(&mut reading);
     end_reading(app, reading, result)
 }
 
@@ -145,6 +145,11 @@ fn begin_reading(app: &AppState, roles: &[Role]) -> CommandResult<Reading> {
 
 fn end_reading<T>(app: &AppState, reading: Reading, result: CommandResult<T>) -> CommandResult<T> {
     match &mut *app.session() {
+        // What is shown of a person's data is in the audit trail first.
+        SessionState::SignedIn(session) if result.is_ok() => match session.finish_reading_shown(reading).map_err(coded)? {
+            true => result,
+            false => Err(signed_out()),
+        },
         SessionState::SignedIn(session) => match session.finish_reading(reading) {
             true => result,
             false => Err(signed_out()),

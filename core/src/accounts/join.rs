@@ -19,7 +19,7 @@ impl Installation {
     /// worker's key slot and a recovery key. The worker is signed in afterwards.
     pub fn join(&self, bytes: &[u8], passphrase: &str, password: &str) -> Result<(Session, RecoveryKey), AccountError> {
         let package = self.open_join_file(bytes, passphrase)?;
-        workers::check_password("password", password).map_err(|e| ValidationErrors(vec![e]))?;
+        workers::check_password("password", password, &[&package.worker_name]).map_err(|e| ValidationErrors(vec![e]))?;
         std::fs::create_dir_all(self.dir()).map_err(|e| self.files_error(e))?;
         keyslots::owner_only(self.dir(), 0o700).map_err(|e| self.files_error(e))?;
         if self.database_path().exists() {
@@ -53,6 +53,7 @@ impl Installation {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", self.database_path().display()));
                 }
+                let _ = std::fs::remove_file(self.database_path().with_extension("anchor"));
                 return Err(e);
             }
         };

@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use keyslots::{PendingFailure, RecoveryKey, SlotFile, RECOVERY_LABEL};
 use roles::Role;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -36,7 +36,7 @@ pub enum AccountError {
     AlreadySetUp,
     #[error("The sign-in name or password is not right. Check both and try again.")]
     SignInFailed,
-    #[error("Too many attempts. Wait {0} seconds, then try again.")]
+    #[error("Too many attempts. Wait {}, then try again.", seconds(*.0))]
     SlowedDown(i64),
     #[error("That recovery key is not right. Check it against the printed copy.")]
     RecoveryKeyWrong,
@@ -231,12 +231,17 @@ impl Installation {
         };
         slot.failures = 0;
         slot.last_failure = None;
+        let strengthen = slot.needs_rewrap();
 
         let mut store = Store::open(&self.database_path(), &key, self.clock.clone())?;
         let worker = match workers::by_login(store.reader(), login)? {
             Some(w) if w.active => w,
             _ => return Err(AccountError::SignInFailed),
         };
+        if strengthen {
+            // Made with a lower cost than slots now get: wrapped again while the password is here.
+            slots.put(&label, password.as_bytes(), &key);
+        }
         let pending = std::mem::take(&mut slots.pending_failures);
         let names = label_names(&slots, store.reader())?;
         let actor = Actor { worker_id: worker.id.clone(), name: worker.display_name.clone() };
@@ -244,6 +249,9 @@ impl Installation {
             for failure in &pending {
                 let who = names.get(&failure.label).map(String::as_str).unwrap_or("an unknown name");
                 w.audit("sign-in failed", None, &format!("for {who} at {}", failure.at.to_rfc3339()))?;
+            }
+            if strengthen {
+                w.audit("key slot strengthened", None, "wrapped again with the current key derivation cost")?;
             }
             w.audit("signed in", None, "")
         })?;
@@ -271,7 +279,7 @@ impl Installation {
         if !self.is_set_up() {
             return Err(AccountError::NotSetUp);
         }
-        workers::check_password("new_password", new_password).map_err(|e| ValidationErrors(vec![e]))?;
+        workers::check_password("new_password", new_password, &[login]).map_err(|e| ValidationErrors(vec![e]))?;
         let mut slots = self.load_slots()?;
         let now = self.clock.now();
         let recovery_slot = slots.slot_mut(RECOVERY_LABEL).ok_or(AccountError::RecoveryKeyWrong)?;
@@ -288,6 +296,11 @@ impl Installation {
         };
         recovery_slot.failures = 0;
         recovery_slot.last_failure = None;
+        if recovery_slot.needs_rewrap() {
+            if let Some(recovery) = RecoveryKey::parse(recovery_key) {
+                slots.put(RECOVERY_LABEL, recovery.secret(), &key);
+            }
+        }
         let mut store = Store::open(&self.database_path(), &key, self.clock.clone())?;
         let worker = match workers::by_login(store.reader(), login)? {
             Some(w) if w.active => w,
@@ -312,6 +325,15 @@ fn back_off(failures: u32, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> O
     (remaining > 0).then_some(remaining)
 }
 
+/// "1 second", "5 seconds".
+fn seconds(n: i64) -> String {
+    if n == 1 {
+        "1 second".into()
+    } else {
+        format!("{n} seconds")
+    }
+}
+
 /// Which login each slot label belongs to, for writing failed sign-ins to the audit trail.
 fn label_names(slots: &SlotFile, conn: &rusqlite::Connection) -> rusqlite::Result<HashMap<String, String>> {
     let mut names: HashMap<String, String> = workers::all(conn)?.into_iter().map(|w| (slots.label_for_login(&w.login), w.login)).collect();
@@ -332,6 +354,9 @@ pub struct Session {
     id: u64,
     /// Read connections kept for the next readings.
     readers: Vec<ReadStore>,
+    /// The reads of a person's data already in the audit trail since their record was last
+    /// opened in this session: reading the same part again (after a save) adds nothing.
+    reads_audited: HashSet<(String, &'static str)>,
 }
 
 /// Read connections kept open between readings; more are opened when reads overlap.
@@ -346,9 +371,18 @@ pub struct Reading {
     worker: Worker,
     settings: settings::TeamSettings,
     session: u64,
+    /// Which parts of whose data this reading read, for the audit trail.
+    read: Vec<(String, &'static str)>,
 }
 
 impl Reading {
+    /// Notes that this reading reads a person's data: `what` as the audit trail says it
+    /// ("viewed the timeline"). Written to the trail when the reading ends, once per part of
+    /// a person's record between openings of it.
+    pub fn reads_about(&mut self, client_id: &str, what: &'static str) {
+        self.read.push((client_id.to_string(), what));
+    }
+
     pub fn store(&self) -> &ReadStore {
         &self.store
     }
@@ -375,7 +409,7 @@ impl Session {
         let settings = settings::load(store.reader())?;
         let last_activity = store.clock().now();
         let id = SESSIONS.fetch_add(1, Ordering::Relaxed);
-        Ok(Session { store, worker, key, dir, settings, last_activity, id, readers: Vec::new() })
+        Ok(Session { store, worker, key, dir, settings, last_activity, id, readers: Vec::new(), reads_audited: HashSet::new() })
     }
 
     /// A connection for one read, kept from an earlier reading or opened now.
@@ -384,7 +418,7 @@ impl Session {
             Some(kept) => kept,
             None => self.store.open_reader(&self.dir.join(DATABASE_FILE), &self.key)?,
         };
-        Ok(Reading { store, worker: self.worker.clone(), settings: self.settings.clone(), session: self.id })
+        Ok(Reading { store, worker: self.worker.clone(), settings: self.settings.clone(), session: self.id, read: Vec::new() })
     }
 
     /// Takes a reading's connection back. False when the reading began in another session
@@ -397,6 +431,35 @@ impl Session {
             self.readers.push(reading.store);
         }
         true
+    }
+
+    /// Ends a reading whose result is shown: as [`Session::finish_reading`], and the person's
+    /// data it read goes in the audit trail (one entry per part of one person's record, not
+    /// again until the record is opened again) before anything is shown.
+    pub fn finish_reading_shown(&mut self, mut reading: Reading) -> Result<bool, AccountError> {
+        let read = std::mem::take(&mut reading.read);
+        if !self.finish_reading(reading) {
+            return Ok(false);
+        }
+        let new: Vec<(String, &'static str)> = read.into_iter().filter(|r| !self.reads_audited.contains(r)).collect();
+        if new.is_empty() {
+            return Ok(true);
+        }
+        let actor = self.actor();
+        self.store.write_reads(&actor, |w| -> Result<(), StoreError> {
+            for (client, what) in &new {
+                w.audit(what, Some(client), "")?;
+            }
+            Ok(())
+        })?;
+        self.reads_audited.extend(new);
+        Ok(true)
+    }
+
+    /// The worker opened this person's record: a new view, so each part read from now on is
+    /// audited again.
+    pub fn opened_record(&mut self, client_id: &str) {
+        self.reads_audited.retain(|(client, _)| client != client_id);
     }
 
     pub fn worker(&self) -> &Worker {
@@ -474,8 +537,8 @@ impl Session {
 
     /// An administrator sets a new password for a worker (who has forgotten theirs).
     pub fn set_worker_password(&mut self, worker_id: &str, password: &str) -> Result<(), AccountError> {
-        workers::check_password("password", password).map_err(|e| ValidationErrors(vec![e]))?;
         let worker = workers::by_id(self.store.reader(), worker_id)?.ok_or(AccountError::UnknownWorker)?;
+        workers::check_password("password", password, &[&worker.login, &worker.display_name]).map_err(|e| ValidationErrors(vec![e]))?;
         let slots_path = self.dir.join(SLOTS_FILE);
         let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
         let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
@@ -488,7 +551,8 @@ impl Session {
 
     /// A worker changes their own password: their key slot is wrapped again.
     pub fn change_own_password(&mut self, current: &str, new: &str) -> Result<(), AccountError> {
-        workers::check_password("new_password", new).map_err(|e| ValidationErrors(vec![e]))?;
+        workers::check_password("new_password", new, &[&self.worker.login, &self.worker.display_name])
+            .map_err(|e| ValidationErrors(vec![e]))?;
         let slots_path = self.dir.join(SLOTS_FILE);
         let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
         let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;

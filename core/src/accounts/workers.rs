@@ -77,7 +77,12 @@ pub struct NewWorker {
 
 pub const PASSWORD_MIN: usize = 10;
 
-pub fn check_password(field: &str, password: &str) -> Result<(), FieldError> {
+/// Checks a new password: long enough, and hard to guess by zxcvbn's estimate (dictionaries of
+/// common passwords, words and names, keyboard patterns, dates, repeats), which must put it
+/// beyond ten thousand million guesses (score 3 of 4), the level its authors give for a key
+/// slot a thief can attack offline. `about` holds what a guesser would try first (the worker's
+/// sign-in name and name). The message says what is wrong and what would be better.
+pub fn check_password(field: &str, password: &str, about: &[&str]) -> Result<(), FieldError> {
     let n = password.chars().count();
     if n < PASSWORD_MIN {
         return Err(FieldError::new(
@@ -89,7 +94,28 @@ pub fn check_password(field: &str, password: &str) -> Result<(), FieldError> {
     if n > 200 {
         return Err(FieldError::new(field, ErrorCode::ValidationTooLong, "Use 200 characters or fewer."));
     }
-    Ok(())
+    let mut hints: Vec<&str> = vec!["throughline", "drug", "team", "custody", "court", "prison"];
+    hints.extend(about.iter().copied());
+    hints.extend(about.iter().flat_map(|a| a.split([' ', '.', '-', '_'])).filter(|w| w.len() > 2));
+    let estimate = zxcvbn::zxcvbn(password, &hints);
+    if estimate.score() >= zxcvbn::Score::Three {
+        return Ok(());
+    }
+    let mut why: Vec<String> = Vec::new();
+    if let Some(feedback) = estimate.feedback() {
+        why.extend(feedback.warning().map(|w| w.to_string()));
+        why.extend(feedback.suggestions().iter().map(|s| s.to_string()).filter(|s| !s.starts_with("Capitalization")));
+    }
+    let guesses = estimate.guesses_log10();
+    Err(FieldError::new(
+        field,
+        ErrorCode::ValidationPasswordWeak,
+        format!(
+            "This password would be guessed too easily (in about 10^{:.0} tries; it needs more than 10^10). {}Three or four random words, like \"copper lantern orchard tide\", make a strong password that is easy to remember.",
+            guesses.floor(),
+            if why.is_empty() { String::new() } else { format!("{} ", why.join(" ")) }
+        ),
+    ))
 }
 
 pub fn check_login(field: &str, login: &str) -> Result<String, FieldError> {
@@ -107,12 +133,12 @@ pub fn check_login(field: &str, login: &str) -> Result<String, FieldError> {
 /// Checks every field at once and returns a worker ready to save.
 pub fn validate(input: &NewWorker, now: DateTime<Utc>, id: String) -> Result<Worker, ValidationErrors> {
     let mut errors = Vec::new();
-    let name = text::required("display_name", "Full name", &input.display_name, 100).map_err(|e| errors.push(e)).ok();
+    let name = text::required_name("display_name", "Full name", &input.display_name, 100).map_err(|e| errors.push(e)).ok();
     let login = check_login("login", &input.login).map_err(|e| errors.push(e)).ok();
     if input.roles.is_empty() {
         errors.push(FieldError::new("roles", ErrorCode::ValidationRolesRequired, "Choose at least one role."));
     }
-    if let Err(e) = check_password("password", &input.password) {
+    if let Err(e) = check_password("password", &input.password, &[&input.login, &input.display_name]) {
         errors.push(e);
     }
     match (name, login) {
@@ -135,4 +161,25 @@ pub fn all(conn: &Connection) -> rusqlite::Result<Vec<Worker>> {
     let mut stmt = conn.prepare("SELECT * FROM workers ORDER BY display_name")?;
     let rows = stmt.query_map([], from_row)?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_weak_password_is_refused_with_a_message_that_helps() {
+        let weak = check_password("password", "password123", &[]).unwrap_err();
+        assert_eq!(weak.code, ErrorCode::ValidationPasswordWeak);
+        assert!(weak.message.starts_with("This password would be guessed too easily"), "{}", weak.message);
+        assert!(weak.message.contains("common password"), "{}", weak.message);
+        assert!(weak.message.contains("random words"), "{}", weak.message);
+        // The worker's own name is among the first guesses.
+        let own = check_password("password", "amira.khan1", &["amira.khan", "Amira Khan"]).unwrap_err();
+        assert_eq!(own.code, ErrorCode::ValidationPasswordWeak, "{}", own.message);
+        assert_eq!(check_password("password", "short", &[]).unwrap_err().code, ErrorCode::ValidationPasswordTooShort);
+        for strong in ["kettle-lantern-harbour", "copper lantern orchard tide", "custody-suite-seven"] {
+            assert!(check_password("password", strong, &["amira"]).is_ok(), "{strong}");
+        }
+    }
 }

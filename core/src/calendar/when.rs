@@ -1,10 +1,12 @@
 //! Appointment times as workers type and read them: a London date and a 24-hour time, stored
 //! as a UTC instant. chrono-tz decides what a local time means, so the two clock changes a year
-//! are refused clearly rather than guessed.
+//! are never guessed: a skipped time is refused, and a repeated one (the night the clocks go
+//! back) is recorded once the worker says which of the two it was, "01:30 BST" (the first) or
+//! "01:30 GMT" (the second).
 use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems};
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat, TimeZone, Utc};
 use chrono_tz::Europe::London;
 
 /// Accepts "14:30", "9:05", "14.30" and "1430" (24-hour).
@@ -21,14 +23,46 @@ pub fn parse_time(typed: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
 }
 
+/// Which of the two 01:xx times the night the clocks go back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// The first, still British Summer Time (UTC+1).
+    Bst,
+    /// The second, after the clocks went back (GMT, UTC+0).
+    Gmt,
+}
+
+/// Splits "01:30 BST" into the time and which of a repeated time it is. "first" and "second"
+/// are understood too; any case.
+pub fn split_which(typed: &str) -> (&str, Option<Which>) {
+    let t = typed.trim();
+    if let Some((time, word)) = t.rsplit_once(' ') {
+        let which = match word.to_ascii_lowercase().as_str() {
+            "bst" | "first" => Some(Which::Bst),
+            "gmt" | "second" => Some(Which::Gmt),
+            _ => None,
+        };
+        if which.is_some() {
+            return (time.trim(), which);
+        }
+    }
+    (t, None)
+}
+
 /// The London calendar day of an instant.
 pub fn london_date(at: DateTime<Utc>) -> NaiveDate {
     dates::today(at)
 }
 
-/// "14:30", London time.
+/// "14:30", London time; "01:30 BST" or "01:30 GMT" in the hour the clocks go back, which
+/// happens twice.
 pub fn london_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&London).format("%H:%M").to_string()
+    let local = at.with_timezone(&London);
+    let shown = local.format("%H:%M").to_string();
+    match London.from_local_datetime(&local.naive_local()) {
+        LocalResult::Ambiguous(..) => format!("{shown} {}", if local.offset().fix().local_minus_utc() != 0 { "BST" } else { "GMT" }),
+        _ => shown,
+    }
 }
 
 /// "3 Mar 2026 at 14:30", London time.
@@ -113,7 +147,7 @@ pub fn instant(p: &mut Problems, date_field: &str, time_field: &str, date: &str,
         p.push(FieldError::new(time_field, ErrorCode::ValidationRequired, format!("Enter the time of {what}.")));
         None
     } else {
-        let parsed = parse_time(time);
+        let parsed = parse_time(split_which(time).0);
         if parsed.is_none() {
             p.push(FieldError::new(
                 time_field,
@@ -124,8 +158,25 @@ pub fn instant(p: &mut Problems, date_field: &str, time_field: &str, date: &str,
         parsed
     };
     let local = day?.and_time(clock_time?);
+    let which = split_which(time).1;
     match London.from_local_datetime(&local) {
-        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::Single(t) => {
+            let summer = t.offset().fix().local_minus_utc() != 0;
+            match which {
+                Some(Which::Bst) if !summer => {
+                    p.push(wrong_zone(time_field, local, "GMT", "BST"));
+                    None
+                }
+                Some(Which::Gmt) if summer => {
+                    p.push(wrong_zone(time_field, local, "BST", "GMT"));
+                    None
+                }
+                _ => Some(t.with_timezone(&Utc)),
+            }
+        }
+        LocalResult::Ambiguous(first, second) if which.is_some() => {
+            Some(if which == Some(Which::Bst) { first } else { second }.with_timezone(&Utc))
+        }
         LocalResult::None => {
             let (from, to) = gap_around(local);
             p.push(FieldError::new(
@@ -145,14 +196,22 @@ pub fn instant(p: &mut Problems, date_field: &str, time_field: &str, date: &str,
                 time_field,
                 ErrorCode::ValidationTimeAmbiguous,
                 format!(
-                    "{} happens twice on {}: the clocks go back that night, so {from} to {to} is repeated. Choose a time outside {from}–{to}, or record it as {from} or {to}, whichever is nearer.",
-                    local.format("%H:%M"),
-                    dates::display(local.date())
+                    "{time} happens twice on {}: the clocks go back that night, so {from} to {to} is repeated. Say which it was: the first {time} (BST, before the clocks went back) or the second (GMT, after).",
+                    dates::display(local.date()),
+                    time = local.format("%H:%M"),
                 ),
             ));
             None
         }
     }
+}
+
+fn wrong_zone(field: &str, local: NaiveDateTime, is: &str, typed: &str) -> FieldError {
+    FieldError::new(
+        field,
+        ErrorCode::ValidationTimeFormat,
+        format!("London is on {is} at {} on {}: remove \"{typed}\" from the time.", local.format("%H:%M"), dates::display(local.date())),
+    )
 }
 
 #[cfg(test)]
@@ -191,11 +250,29 @@ mod tests {
     }
 
     #[test]
-    fn the_repeated_hour_in_october_is_refused() {
+    fn the_repeated_hour_in_october_asks_which_of_the_two_it_was() {
         let mut p = Problems::default();
         assert_eq!(instant(&mut p, "d", "t", "25/10/2026", "01:30", "it"), None);
         assert_eq!(p.0[0].code, ErrorCode::ValidationTimeAmbiguous);
-        assert!(p.0[0].message.contains("outside 01:00–02:00"), "{}", p.0[0].message);
+        assert!(p.0[0].message.contains("01:00 to 02:00 is repeated. Say which it was"), "{}", p.0[0].message);
+    }
+
+    #[test]
+    fn the_repeated_hour_is_recorded_once_the_worker_says_which() {
+        let mut p = Problems::default();
+        assert_eq!(instant(&mut p, "d", "t", "25/10/2026", "01:30 BST", "it"), Some(utc("2026-10-25T00:30:00Z")));
+        assert_eq!(instant(&mut p, "d", "t", "25/10/2026", "01:30 gmt", "it"), Some(utc("2026-10-25T01:30:00Z")));
+        assert_eq!(instant(&mut p, "d", "t", "25/10/2026", "0130 first", "it"), Some(utc("2026-10-25T00:30:00Z")));
+        assert_eq!(instant(&mut p, "d", "t", "25/10/2026", "01:30 second", "it"), Some(utc("2026-10-25T01:30:00Z")));
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(london_time(utc("2026-10-25T00:30:00Z")), "01:30 BST");
+        assert_eq!(london_time(utc("2026-10-25T01:30:00Z")), "01:30 GMT");
+        assert_eq!(london_time(utc("2026-10-25T02:30:00Z")), "02:30");
+        // Outside the repeated hour the zone is what the calendar says; a contrary one is refused.
+        assert_eq!(instant(&mut p, "d", "t", "01/07/2026", "14:30 BST", "it"), Some(utc("2026-07-01T13:30:00Z")));
+        assert_eq!(instant(&mut p, "d", "t", "01/07/2026", "14:30 GMT", "it"), None);
+        assert_eq!(p.0[0].code, ErrorCode::ValidationTimeFormat);
+        assert!(p.0[0].message.contains("London is on BST"), "{}", p.0[0].message);
     }
 
     #[test]

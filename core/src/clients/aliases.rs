@@ -72,8 +72,8 @@ pub fn new_alias(
 pub fn add(store: &mut Store, actor: &Actor, client_id: &str, input: &NewAlias) -> Result<String, ClientError> {
     let client = require(store.reader(), client_id)?;
     refuse_if_merged(&client)?;
-    let surname = text::optional("alias_surname", "Surname", &input.surname, 100);
-    let forenames = text::optional("alias_forenames", "Forenames", &input.forenames, 100);
+    let surname = text::optional_name("alias_surname", "Surname", &input.surname, 100);
+    let forenames = text::optional_name("alias_forenames", "Forenames", &input.forenames, 100);
     let (surname, forenames) = match (surname, forenames) {
         (Ok(s), Ok(f)) if s.is_some() || f.is_some() => (s.unwrap_or_default(), f.unwrap_or_default()),
         (Ok(_), Ok(_)) => {

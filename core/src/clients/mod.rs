@@ -13,7 +13,7 @@ mod register;
 mod search;
 
 use crate::codes::ErrorCode;
-use register::refuse_if_merged;
+pub(crate) use register::refuse_if_merged;
 pub use register::{close, register, reopen, update_details, validate, NewClient};
 pub use search::{search, SearchResult};
 

@@ -21,6 +21,7 @@ pub fn check_letter(two_digit_year: u32, serial: u32) -> char {
 /// A two-digit year is taken as this century unless that would be in the future.
 pub fn parse(typed: &str, this_year: i32) -> Result<String, PncProblem> {
     let cleaned: String = typed.trim().to_uppercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let cleaned = with_slash(&cleaned).unwrap_or(cleaned);
     let (year, rest) = cleaned.split_once('/').ok_or(PncProblem::Format)?;
     if rest.len() < 2 || !rest.is_char_boundary(rest.len() - 1) {
         return Err(PncProblem::Format);
@@ -54,10 +55,26 @@ pub fn parse(typed: &str, this_year: i32) -> Result<String, PncProblem> {
     Ok(format!("{full_year}/{serial:07}{expected}"))
 }
 
-/// True when the text looks like someone typing a PNC id (for search).
+/// A PNC id typed without its slash, as some police systems print it (`20040046583U`, or
+/// `040046583U` for the short year), with the slash put back. Only the full seven-digit
+/// serial is read this way: without the slash, a shorter one could not be told from the year.
+fn with_slash(cleaned: &str) -> Option<String> {
+    let (digits, letter) = cleaned.split_at_checked(cleaned.len().checked_sub(1)?)?;
+    if !letter.chars().all(|c| c.is_ascii_alphabetic()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let year_len = match digits.len() {
+        11 => 4,
+        9 => 2,
+        _ => return None,
+    };
+    Some(format!("{}/{}{letter}", &digits[..year_len], &digits[year_len..]))
+}
+
+/// True when the text looks like someone typing a PNC id (for search), with or without its slash.
 pub fn looks_like(text: &str) -> bool {
     let t = text.trim();
-    t.contains('/') && t.chars().next().is_some_and(|c| c.is_ascii_digit())
+    (t.contains('/') && t.chars().next().is_some_and(|c| c.is_ascii_digit())) || with_slash(&t.to_uppercase()).is_some()
 }
 
 pub fn this_year(now: chrono::DateTime<chrono::Utc>) -> i32 {
@@ -77,6 +94,16 @@ mod tests {
         // 190012345 mod 23 = 1 -> A ... computed independently below
         let n: u64 = 190_012_345;
         assert_eq!(check_letter(19, 12_345), CHECK_LETTERS[(n % 23) as usize] as char);
+    }
+
+    #[test]
+    fn typed_without_its_slash_is_read_as_the_slashed_form() {
+        assert_eq!(parse("20040046583U", 2026).unwrap(), parse("2004/0046583U", 2026).unwrap());
+        assert_eq!(parse("2004 0046583u", 2026).unwrap(), parse("2004/0046583U", 2026).unwrap());
+        assert_eq!(parse("040046583U", 2026).unwrap(), parse("2004/0046583U", 2026).unwrap());
+        assert!(looks_like("20040046583U"));
+        assert!(!looks_like("4857773456"), "an NHS number is not a PNC id");
+        assert_eq!(parse("2004004658U", 2026), Err(PncProblem::Format), "too short to tell the year from the serial");
     }
 
     #[test]

@@ -51,8 +51,8 @@ fn choice(field: &str, list: &[reference::Choice], value: &str, what: &str) -> R
 /// Checks the form and returns the client's details, or every problem found.
 pub fn validate(input: &NewClient, now: DateTime<Utc>) -> Result<Client, ValidationErrors> {
     let mut p = Problems::default();
-    let surname = p.check(text::required("surname", "Surname", &input.surname, 100));
-    let forenames = p.check(text::required("forenames", "Forenames", &input.forenames, 100));
+    let surname = p.check(text::required_name("surname", "Surname", &input.surname, 100));
+    let forenames = p.check(text::required_name("forenames", "Forenames", &input.forenames, 100));
     let date_of_birth = p.check(date_of_birth(&input.date_of_birth, now));
     let sex = p.check(match input.sex.as_str() {
         "female" => Ok(Sex::Female),
@@ -284,7 +284,7 @@ pub fn update_details(store: &mut Store, actor: &Actor, id: &str, input: &NewCli
     })
 }
 
-pub(super) fn refuse_if_merged(c: &Client) -> Result<(), ClientError> {
+pub(crate) fn refuse_if_merged(c: &Client) -> Result<(), ClientError> {
     if c.status == ClientStatus::Merged {
         return Err(ClientError::NotAllowed("This record was merged into another. Open the record it was merged into instead.".into()));
     }

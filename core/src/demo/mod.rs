@@ -26,7 +26,7 @@ use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 
 /// The password of every demo account (README lists the accounts).
-pub const DEMO_PASSWORD: &str = "demo-password";
+pub const DEMO_PASSWORD: &str = "demo-lantern-harbour";
 
 /// (sign-in name, full name, roles) of the demo team.
 pub const DEMO_WORKERS: &[(&str, &str, &[Role])] = &[

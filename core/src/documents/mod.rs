@@ -13,6 +13,10 @@ pub struct Document {
     /// Who it is about, for the heading: "John Smith, born 3 Mar 1987".
     pub subject: String,
     pub paragraphs: Vec<String>,
+    /// Which paragraphs head a section (a long document such as the subject access summary).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub headings: Option<Vec<u32>>,
     /// The worker whose statement or notice it is.
     pub signed_by: String,
     /// The date it was first produced (a reprint shows the same date).
@@ -44,6 +48,7 @@ impl Document {
             title: title.into(),
             subject: format!("{}, born {}", name_of(client), dates::display(client.date_of_birth)),
             paragraphs,
+            headings: None,
             signed_by,
             produced_on: when::london_date(produced_at),
             produced_at,

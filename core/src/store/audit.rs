@@ -1,4 +1,5 @@
 //! The audit trail: append-only and hash-chained, so a removed or edited entry is detected.
+use super::anchor::{Anchored, Head, ANCHORED_ACTION};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -68,7 +69,7 @@ pub fn append(conn: &Connection, at: DateTime<Utc>, e: &AuditEntry<'_>) -> rusql
     Ok(())
 }
 
-/// The result of checking the whole chain.
+/// The result of checking the whole trail, in words a team lead can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ChainCheck {
     #[ts(type = "number")]
@@ -76,19 +77,85 @@ pub struct ChainCheck {
     /// The first entry that does not match its hash or its predecessor, if any.
     #[ts(type = "number | null")]
     pub first_broken_entry: Option<i64>,
+    /// True when nothing was changed, removed or cut off the end.
+    pub intact: bool,
+    /// What was found, or "none".
+    pub problem: TrailProblem,
+    /// In words: whether the trail is intact and, if not, what was found and where.
+    pub finding: String,
+    /// The last entry that checked out before the break (or the last entry when intact):
+    /// where the trail can still be trusted up to.
+    pub last_good: Option<EntrySummary>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TrailProblem {
+    None,
+    /// An entry's contents no longer match its hash.
+    Changed,
+    /// Entries are missing from the middle (a gap, or an entry that does not follow its predecessor).
+    Removed,
+    /// The trail ends before where the anchor says it ended: entries cut off the end.
+    CutFromEnd,
+    /// The entry where the anchor says the trail ended is not the one that was written.
+    EndReplaced,
+    /// The anchor file is missing or does not open with this database's key.
+    AnchorLost,
+}
+
+/// One entry as the check names it: its number, when, who and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct EntrySummary {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub at: String,
+    pub worker: Option<String>,
+    pub action: String,
+}
+
+impl EntrySummary {
+    fn words(&self) -> String {
+        let when = DateTime::parse_from_rfc3339(&self.at)
+            .map(|t| crate::calendar::when::display(t.with_timezone(&Utc)))
+            .unwrap_or_else(|_| self.at.clone());
+        match &self.worker {
+            Some(who) => format!("entry {} ({}, {who}: {})", self.seq, when, self.action),
+            None => format!("entry {} ({}: {})", self.seq, when, self.action),
+        }
+    }
+}
+
+/// Checks the chain alone (no anchor): an edited or removed entry is found, entries cut off the
+/// end are not. See [`check`].
 pub fn verify(conn: &Connection) -> rusqlite::Result<ChainCheck> {
+    check(conn, None)
+}
+
+/// Checks the whole trail: each entry against its hash and its predecessor, then the end against
+/// the anchor kept outside the database (`None`: not checked).
+pub fn check(conn: &Connection, anchored: Option<&Anchored>) -> rusqlite::Result<ChainCheck> {
     let mut stmt = conn.prepare(
-        "SELECT seq, at, worker_id, action, record_type, record_id, client_id, detail, prev_hash, hash
-         FROM audit_log ORDER BY seq",
+        "SELECT a.seq, a.at, a.worker_id, a.action, a.record_type, a.record_id, a.client_id, a.detail, a.prev_hash, a.hash, w.display_name
+         FROM audit_log a LEFT JOIN workers w ON w.id = a.worker_id ORDER BY a.seq",
     )?;
     let mut rows = stmt.query([])?;
     let mut expected_prev = GENESIS.to_string();
     let mut expected_seq = 1;
     let mut entries = 0;
+    let mut last_good: Option<EntrySummary> = None;
+    let mut was_anchored = false;
+    let mut hash_at_anchor: Option<String> = None;
+    let anchor_seq = match anchored {
+        Some(Anchored::Head(h)) => Some(h.seq),
+        _ => None,
+    };
+    let mut broken: Option<(TrailProblem, i64, String)> = None;
     while let Some(r) = rows.next()? {
         entries += 1;
+        if broken.is_some() {
+            continue;
+        }
         let seq: i64 = r.get(0)?;
         let at: String = r.get(1)?;
         let worker: Option<String> = r.get(2)?;
@@ -99,13 +166,113 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<ChainCheck> {
         let detail: String = r.get(7)?;
         let prev: String = r.get(8)?;
         let hash: String = r.get(9)?;
+        let name: Option<String> = r.get(10)?;
         let recomputed =
             entry_hash(&prev, seq, &at, worker.as_deref(), &action, rtype.as_deref(), rid.as_deref(), client.as_deref(), &detail);
-        if seq != expected_seq || prev != expected_prev || hash != recomputed {
-            return Ok(ChainCheck { entries, first_broken_entry: Some(seq) });
+        if hash != recomputed {
+            broken = Some((TrailProblem::Changed, seq, format!("Entry {seq} has been changed since it was written.")));
+        } else if seq != expected_seq {
+            let missing = if seq - expected_seq == 1 {
+                format!("Entry {expected_seq} has been removed.")
+            } else {
+                format!("Entries {expected_seq} to {} have been removed.", seq - 1)
+            };
+            broken = Some((TrailProblem::Removed, seq, missing));
+        } else if prev != expected_prev {
+            broken = Some((
+                TrailProblem::Removed,
+                seq,
+                format!("Entry {seq} does not follow the entry before it: entries were removed or replaced just before it."),
+            ));
         }
+        if broken.is_some() {
+            continue;
+        }
+        was_anchored |= action == ANCHORED_ACTION;
+        if Some(seq) == anchor_seq {
+            hash_at_anchor = Some(hash.clone());
+        }
+        last_good = Some(EntrySummary { seq, at, worker: name.or(worker), action });
         expected_prev = hash;
         expected_seq += 1;
     }
-    Ok(ChainCheck { entries, first_broken_entry: None })
+    let last_seq = expected_seq - 1;
+    if broken.is_none() {
+        broken = match anchored {
+            Some(Anchored::Head(head)) if head.seq > last_seq => {
+                let cut = head.seq - last_seq;
+                Some((
+                    TrailProblem::CutFromEnd,
+                    last_seq + 1,
+                    if cut == 1 {
+                        format!("The last entry (entry {}) has been cut off the end.", head.seq)
+                    } else {
+                        format!("The last {cut} entries (entries {} to {}) have been cut off the end.", last_seq + 1, head.seq)
+                    },
+                ))
+            }
+            Some(Anchored::Head(head)) if hash_at_anchor.as_deref() != Some(head.hash.as_str()) => Some((
+                TrailProblem::EndReplaced,
+                head.seq,
+                format!("Entry {} is not the entry the trail ended with when it was last written: the end was replaced.", head.seq),
+            )),
+            Some(Anchored::Missing) if was_anchored => Some((
+                TrailProblem::AnchorLost,
+                last_seq,
+                "The record of where the trail ends, kept beside the database (throughline.anchor), is missing, so entries cut off the end could not be looked for.".into(),
+            )),
+            Some(Anchored::Unreadable) => Some((
+                TrailProblem::AnchorLost,
+                last_seq,
+                "The record of where the trail ends, kept beside the database (throughline.anchor), has been altered or replaced, so entries cut off the end could not be looked for.".into(),
+            )),
+            _ => None,
+        };
+    }
+    Ok(match broken {
+        None => ChainCheck {
+            entries,
+            first_broken_entry: None,
+            intact: true,
+            problem: TrailProblem::None,
+            finding: match (&last_good, anchored.is_some()) {
+                (Some(last), true) => format!(
+                    "The audit trail is intact. All {entries} entries were checked: none has been changed or removed, and none cut off the end (the last is {}).",
+                    last.words()
+                ),
+                (Some(last), false) => format!("The audit trail is intact. All {entries} entries were checked: none has been changed or removed (the last is {}).", last.words()),
+                (None, _) => "The audit trail is empty.".into(),
+            },
+            last_good,
+        },
+        Some((problem, at, what)) => {
+            let trusted = match &last_good {
+                Some(last) => format!(" The trail can be trusted up to {}.", last.words()),
+                None => " No entry can be trusted.".into(),
+            };
+            ChainCheck {
+                entries,
+                first_broken_entry: Some(at),
+                intact: false,
+                problem,
+                finding: format!(
+                    "The audit trail has been tampered with. {what}{trusted} Tell your information governance lead today and do not delete anything."
+                ),
+                last_good,
+            }
+        }
+    })
+}
+
+/// The last entry's number and hash: what the anchor keeps.
+pub fn head(conn: &Connection) -> rusqlite::Result<Option<Head>> {
+    conn.prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok(Head { seq: r.get(0)?, hash: r.get(1)? }))
+        .optional()
+}
+
+/// True when entry `head.seq` is still there with the hash `head.hash`.
+pub fn has_entry(conn: &Connection, head: &Head) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM audit_log WHERE seq = ?1 AND hash = ?2)")?
+        .query_row(params![head.seq, head.hash], |r| r.get(0))
 }

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_prison", include_str!("../../../migrations/0006_prison.sql")),
     ("0007_dashboard", include_str!("../../../migrations/0007_dashboard.sql")),
     ("0008_sync", include_str!("../../../migrations/0008_sync.sql")),
+    ("0009_governance", include_str!("../../../migrations/0009_governance.sql")),
 ];
 
 /// The schema version this build writes.

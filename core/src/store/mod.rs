@@ -1,4 +1,5 @@
 //! The encrypted database: opening it with its key, the schema, and the one write path.
+pub mod anchor;
 pub mod audit;
 pub mod history;
 pub mod hlc;
@@ -60,6 +61,11 @@ pub struct Store {
     conn: Connection,
     clock: Arc<dyn Clock>,
     device_id: String,
+    /// The audit trail's end, kept outside the database (see `anchor`).
+    anchor: anchor::Anchor,
+    /// The head last written to the anchor; None while the anchor is not kept (it was found
+    /// missing or altered: left as found, for the audit trail check to report).
+    anchored: Option<anchor::Head>,
 }
 
 impl Store {
@@ -86,7 +92,10 @@ impl Store {
             "INSERT INTO installation (id, team_id, team_name, device_id, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
             rusqlite::params![team_id, team_name, device_id, clock.now().to_rfc3339()],
         )?;
-        Ok(Store { conn, clock, device_id })
+        let anchor = anchor::Anchor::for_database(path, key);
+        let mut store = Store { conn, clock, device_id, anchor, anchored: None };
+        store.start_anchoring()?;
+        Ok(store)
     }
 
     /// Opens an existing database; fails closed on a wrong key or a build without encryption.
@@ -94,9 +103,68 @@ impl Store {
         let mut conn = open_encrypted(path, key, false)?;
         migrate::migrate(&mut conn)?;
         let device_id = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
-        let store = Store { conn, clock, device_id };
+        let anchor = anchor::Anchor::for_database(path, key);
+        let mut store = Store { conn, clock, device_id, anchor, anchored: None };
+        match store.anchor.read() {
+            anchor::Anchored::Head(head) => store.anchored = Some(head),
+            // A database from before the anchor: anchored from here on, and the trail says so.
+            anchor::Anchored::Missing if !store.was_anchored()? => store.start_anchoring()?,
+            // Missing or altered after anchoring began: left as found for the check to report.
+            anchor::Anchored::Missing | anchor::Anchored::Unreadable => {}
+        }
         store.refresh_statistics()?;
         Ok(store)
+    }
+
+    fn was_anchored(&self) -> rusqlite::Result<bool> {
+        self.conn.query_row("SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = ?1)", [anchor::ANCHORED_ACTION], |r| r.get(0))
+    }
+
+    /// Records in the trail that its end is kept outside the database from now on, and keeps it.
+    fn start_anchoring(&mut self) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        audit::append(
+            &tx,
+            self.clock.now(),
+            &audit::AuditEntry {
+                worker_id: None,
+                action: anchor::ANCHORED_ACTION,
+                record_type: None,
+                record_id: None,
+                client_id: None,
+                detail: "where the trail ends is kept outside the database from here on, so entries cut off the end are detected",
+            },
+        )?;
+        tx.commit()?;
+        self.anchored = Some(anchor::Head { seq: 0, hash: String::new() });
+        self.keep_anchor();
+        Ok(())
+    }
+
+    /// Writes the trail's new end to the anchor after a write that added to it. A failure to
+    /// write the file leaves the anchor behind the trail, which the check does not count
+    /// against it; the next write tries again.
+    fn keep_anchor(&mut self) {
+        let Some(kept) = &self.anchored else { return };
+        let Ok(Some(head)) = audit::head(&self.conn) else { return };
+        if &head == kept {
+            return;
+        }
+        // The anchor moves on only from the entry it last recorded: if that entry is gone or
+        // different (entries cut off the end, then new ones written), it is left as it is for
+        // the check to report.
+        if kept.seq > 0 && !audit::has_entry(&self.conn, kept).unwrap_or(false) {
+            self.anchored = None;
+            return;
+        }
+        if self.anchor.write(&head).is_ok() {
+            self.anchored = Some(head);
+        }
+    }
+
+    /// What the anchor file says now, for the audit trail check.
+    pub fn anchored(&self) -> anchor::Anchored {
+        self.anchor.read()
     }
 
     /// Gives SQLite's query planner current statistics (from a sample of each index, so it is
@@ -119,7 +187,31 @@ impl Store {
         let mut w = Write::new(tx, actor, now, &self.device_id);
         let out = work(&mut w)?;
         w.commit().map_err(StoreError::from)?;
+        self.keep_anchor();
         Ok(out)
+    }
+
+    /// As [`Store::write`], for the audit entries of reads (a worker looking at a record's
+    /// parts): committed without waiting for the disk (WAL, `synchronous = NORMAL`), so opening
+    /// a record stays within its budget. They survive the app closing or crashing; a power cut
+    /// can lose the last of them, never a record change. The anchor moves past them at the next
+    /// durable write (which makes them durable too), so it never points beyond what the disk
+    /// holds.
+    pub fn write_reads<T, E>(&mut self, actor: &Actor, work: impl FnOnce(&mut Write<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.conn.pragma_update(None, "synchronous", "NORMAL").map_err(StoreError::from)?;
+        let now = self.clock.now();
+        let result = (|| {
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
+            let mut w = Write::new(tx, actor, now, &self.device_id);
+            let out = work(&mut w)?;
+            w.commit().map_err(StoreError::from)?;
+            Ok(out)
+        })();
+        self.conn.pragma_update(None, "synchronous", "FULL").map_err(StoreError::from)?;
+        result
     }
 
     /// Read-only access for queries. Writes through this handle are a bug: use [`Store::write`].
@@ -134,7 +226,7 @@ impl Store {
 
     /// Opens another connection to this database for reads (see [`ReadStore`]).
     pub fn open_reader(&self, path: &Path, key: &DatabaseKey) -> Result<ReadStore, StoreError> {
-        Ok(ReadStore { conn: open_encrypted(path, key, false)?, clock: self.clock.clone() })
+        Ok(ReadStore { conn: open_encrypted(path, key, false)?, clock: self.clock.clone(), anchor: self.anchor.clone() })
     }
 
     pub fn clock(&self) -> &dyn Clock {
@@ -145,8 +237,10 @@ impl Store {
         team_name(&self.conn)
     }
 
+    /// Checks the audit trail: the chain, and its end against the anchor.
     pub fn verify_audit_chain(&self) -> Result<audit::ChainCheck, StoreError> {
-        Ok(audit::verify(&self.conn)?)
+        let anchored = self.anchor.read();
+        Ok(audit::check(&self.conn, Some(&anchored))?)
     }
 }
 
@@ -160,6 +254,7 @@ pub fn schema_version() -> i64 {
 pub struct ReadStore {
     conn: Connection,
     clock: Arc<dyn Clock>,
+    anchor: anchor::Anchor,
 }
 
 impl ReadStore {
@@ -173,6 +268,14 @@ impl ReadStore {
 
     pub fn team_name(&self) -> Result<String, StoreError> {
         team_name(&self.conn)
+    }
+
+    /// Checks the audit trail: the chain, and its end against the anchor. The anchor is read
+    /// first: it is written after each write commits, so the trail read afterwards reaches at
+    /// least as far.
+    pub fn verify_audit_chain(&self) -> Result<audit::ChainCheck, StoreError> {
+        let anchored = self.anchor.read();
+        Ok(audit::check(&self.conn, Some(&anchored))?)
     }
 
     /// The connection as a unique borrow, to read on a thread of its own (the dashboard shares

@@ -1,6 +1,7 @@
 use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
+use throughline_core::accounts::Reading;
 use throughline_core::clients::aliases::{self, NewAlias};
 use throughline_core::clients::caseload::{self, CaseloadSize};
 use throughline_core::clients::consent::{self, NewConsent};
@@ -30,7 +31,16 @@ pub async fn register_client(app: State<'_, AppState>, input: NewClient) -> Comm
 
 #[tauri::command]
 pub async fn search_clients(app: State<'_, AppState>, query: String) -> CommandResult<Vec<SearchResult>> {
-    reading(&app, Permission::Casework.roles(), move |s| read(clients::search(s.store().reader(), &query, s.store().clock().now()))).await
+    reading(&app, Permission::Casework.roles(), move |s| search_clients_read(s, &query)).await
+}
+
+/// What `search_clients` reads, and notes for the audit trail whose data it read.
+pub(crate) fn search_clients_read(s: &mut Reading, query: &str) -> CommandResult<Vec<SearchResult>> {
+    let found = read(clients::search(s.store().reader(), query, s.store().clock().now()))?;
+    for person in &found {
+        s.reads_about(&person.id, "shown in search results");
+    }
+    Ok(found)
 }
 
 #[tauri::command]
@@ -45,6 +55,7 @@ pub async fn duplicate_candidates(app: State<'_, AppState>, input: NewClient) ->
 pub async fn open_client(app: State<'_, AppState>, id: String) -> CommandResult<ClientRecord> {
     signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
+        s.opened_record(&id);
         clients::open(s.store_mut(), &actor, &id).map_err(coded)
     })
 }
@@ -58,7 +69,13 @@ pub async fn reread_client(app: State<'_, AppState>, id: String) -> CommandResul
 
 #[tauri::command]
 pub async fn client_history(app: State<'_, AppState>, id: String) -> CommandResult<Vec<FieldChange>> {
-    reading(&app, Permission::Casework.roles(), move |s| read(history::for_client(s.store().reader(), &id))).await
+    reading(&app, Permission::Casework.roles(), move |s| client_history_read(s, &id)).await
+}
+
+/// What `client_history` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_history_read(s: &mut Reading, id: &str) -> CommandResult<Vec<FieldChange>> {
+    s.reads_about(id, "viewed the record's history");
+    read(history::for_client(s.store().reader(), id))
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@ use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::Reading;
 use throughline_core::documents::Document;
 use throughline_core::drr::compliance::{self, CourtDecision, NewFailure};
 use throughline_core::drr::reviews::{self, NewReview, ReviewOutcome};
@@ -21,10 +22,13 @@ pub async fn drr_lists() -> DrrLists {
 
 #[tauri::command]
 pub async fn client_drr(app: State<'_, AppState>, client_id: String) -> CommandResult<DrrSummary> {
-    reading(&app, Permission::Casework.roles(), move |s| {
-        drr::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
-    })
-    .await
+    reading(&app, Permission::Casework.roles(), move |s| client_drr_read(s, &client_id)).await
+}
+
+/// What `client_drr` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_drr_read(s: &mut Reading, client_id: &str) -> CommandResult<DrrSummary> {
+    s.reads_about(client_id, "viewed the DRR");
+    drr::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
 }
 
 #[tauri::command]

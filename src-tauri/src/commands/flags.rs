@@ -3,15 +3,19 @@ use super::pathway::read;
 use crate::state::{reading, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
+use throughline_core::accounts::Reading;
 use throughline_core::flags::board::{self, FlagFilter, FlagPage, TeamFlags};
 use throughline_core::flags::{self, today, Flag};
 
 #[tauri::command]
 pub async fn client_flags(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<Flag>> {
-    reading(&app, Permission::Casework.roles(), move |s| {
-        read(flags::for_client(s.store().reader(), s.store().clock().now(), &s.team_settings(), &client_id))
-    })
-    .await
+    reading(&app, Permission::Casework.roles(), move |s| client_flags_read(s, &client_id)).await
+}
+
+/// What `client_flags` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_flags_read(s: &mut Reading, client_id: &str) -> CommandResult<Vec<Flag>> {
+    s.reads_about(client_id, "viewed flags");
+    read(flags::for_client(s.store().reader(), s.store().clock().now(), &s.team_settings(), client_id))
 }
 
 #[tauri::command]

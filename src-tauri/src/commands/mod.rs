@@ -3,6 +3,7 @@ pub mod clients;
 pub mod dashboard;
 pub mod drr;
 pub mod flags;
+pub mod governance;
 pub mod pathway;
 pub mod prison;
 pub mod session;
@@ -33,6 +34,7 @@ mod tests {
             include_str!("../../../ui/src/lib/api/prison.ts"),
             include_str!("../../../ui/src/lib/api/dashboard.ts"),
             include_str!("../../../ui/src/lib/api/sync.ts"),
+            include_str!("../../../ui/src/lib/api/governance.ts"),
         ]
         .concat();
         let invoked: BTreeSet<&str> = api

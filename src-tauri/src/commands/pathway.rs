@@ -3,6 +3,7 @@ use crate::state::{coded, error, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::Reading;
 use throughline_core::accounts::Session;
 use throughline_core::appointments::{self, NewAppointment, NewOutcome, OwnerType};
 use throughline_core::court::{self, CourtSummary, HearingOutcome, NewBailDecision, NewHearing, NewSuitability};
@@ -51,10 +52,13 @@ pub async fn record_test(app: State<'_, AppState>, client_id: String, input: New
 
 #[tauri::command]
 pub async fn client_custody(app: State<'_, AppState>, client_id: String) -> CommandResult<CustodySummary> {
-    reading(&app, Permission::Casework.roles(), move |s| {
-        custody::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
-    })
-    .await
+    reading(&app, Permission::Casework.roles(), move |s| client_custody_read(s, &client_id)).await
+}
+
+/// What `client_custody` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_custody_read(s: &mut Reading, client_id: &str) -> CommandResult<CustodySummary> {
+    s.reads_about(client_id, "viewed custody");
+    custody::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
 }
 
 #[tauri::command]
@@ -191,7 +195,13 @@ pub async fn add_case_note(app: State<'_, AppState>, client_id: String, input: N
 
 #[tauri::command]
 pub async fn client_notes(app: State<'_, AppState>, client_id: String) -> CommandResult<ClientNotes> {
-    reading(&app, Permission::Casework.roles(), move |s| notes::for_client(s.store().reader(), &client_id).map_err(coded)).await
+    reading(&app, Permission::Casework.roles(), move |s| client_notes_read(s, &client_id)).await
+}
+
+/// What `client_notes` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_notes_read(s: &mut Reading, client_id: &str) -> CommandResult<ClientNotes> {
+    s.reads_about(client_id, "viewed contacts and notes");
+    notes::for_client(s.store().reader(), client_id).map_err(coded)
 }
 
 #[tauri::command]
@@ -236,13 +246,22 @@ pub async fn record_suitability(app: State<'_, AppState>, client_id: String, inp
 
 #[tauri::command]
 pub async fn client_court(app: State<'_, AppState>, client_id: String) -> CommandResult<CourtSummary> {
-    reading(&app, Permission::Casework.roles(), move |s| {
-        court::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
-    })
-    .await
+    reading(&app, Permission::Casework.roles(), move |s| client_court_read(s, &client_id)).await
+}
+
+/// What `client_court` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_court_read(s: &mut Reading, client_id: &str) -> CommandResult<CourtSummary> {
+    s.reads_about(client_id, "viewed court");
+    court::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
 }
 
 #[tauri::command]
 pub async fn client_timeline(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<TimelineEntry>> {
-    reading(&app, Permission::Casework.roles(), move |s| read(timeline::for_client(s.store().reader(), &client_id))).await
+    reading(&app, Permission::Casework.roles(), move |s| client_timeline_read(s, &client_id)).await
+}
+
+/// What `client_timeline` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_timeline_read(s: &mut Reading, client_id: &str) -> CommandResult<Vec<TimelineEntry>> {
+    s.reads_about(client_id, "viewed the timeline");
+    read(timeline::for_client(s.store().reader(), client_id))
 }

@@ -4,6 +4,7 @@ use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::Reading;
 use throughline_core::documents::Document;
 use throughline_core::prison::releases::{self, ComingRelease, ContinuityRate};
 use throughline_core::prison::treatment::{self, EpisodeInput};
@@ -18,10 +19,13 @@ pub async fn prison_lists() -> PrisonLists {
 
 #[tauri::command]
 pub async fn client_prison(app: State<'_, AppState>, client_id: String) -> CommandResult<PrisonSummary> {
-    reading(&app, Permission::Casework.roles(), move |s| {
-        prison::for_client(s.store().reader(), &client_id, s.store().clock().now()).map_err(coded)
-    })
-    .await
+    reading(&app, Permission::Casework.roles(), move |s| client_prison_read(s, &client_id)).await
+}
+
+/// What `client_prison` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_prison_read(s: &mut Reading, client_id: &str) -> CommandResult<PrisonSummary> {
+    s.reads_about(client_id, "viewed prison and treatment");
+    prison::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
 }
 
 #[tauri::command]

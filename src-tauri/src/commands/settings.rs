@@ -3,7 +3,7 @@ use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::settings::TeamSettings;
-use throughline_core::store::audit::{self, ChainCheck};
+use throughline_core::store::audit::ChainCheck;
 
 #[tauri::command]
 pub async fn get_team_settings(app: State<'_, AppState>) -> CommandResult<TeamSettings> {
@@ -18,5 +18,5 @@ pub async fn save_team_settings(app: State<'_, AppState>, settings: TeamSettings
 #[tauri::command]
 pub async fn verify_audit_chain(app: State<'_, AppState>) -> CommandResult<ChainCheck> {
     // The whole audit log is read: on its own connection, so the app stays usable meanwhile.
-    reading(&app, Permission::CheckAudit.roles(), move |s| read(audit::verify(s.store().reader()))).await
+    reading(&app, Permission::CheckAudit.roles(), move |s| read(s.store().verify_audit_chain())).await
 }

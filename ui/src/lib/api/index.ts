@@ -8,6 +8,7 @@ import { drrCommands, type DrrApi } from "./drr";
 import { prisonCommands, type PrisonApi } from "./prison";
 import { dashboardCommands, type DashboardApi } from "./dashboard";
 import { syncCommands, type SyncApi } from "./sync";
+import { governanceCommands, type GovernanceApi } from "./governance";
 
 export type * from "./types";
 
@@ -17,7 +18,7 @@ export type Unlisten = () => void;
 export type BookableOwner = "conditional_caution" | "restriction_on_bail" | "throughcare" | "general";
 
 /** Everything the UI asks of the backend, one file an area (`session.ts`, `clients.ts`, ...). */
-export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi, SyncApi {}
+export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi, SyncApi, GovernanceApi {}
 
 export const tauriApi: Api = {
   ...sessionCommands,
@@ -27,6 +28,7 @@ export const tauriApi: Api = {
   ...prisonCommands,
   ...dashboardCommands,
   ...syncCommands,
+  ...governanceCommands,
 };
 
 /** Codes that mean "there is no working session": the sign-in screen must come back. */

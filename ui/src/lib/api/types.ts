@@ -1,6 +1,6 @@
 // Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.
 
-export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "sync.bad_signature" | "sync.cannot_decrypt" | "sync.cannot_revoke_self" | "sync.conflict_settled" | "sync.corrupt" | "sync.newer_version" | "sync.no_identity" | "sync.not_a_bundle" | "sync.not_a_join_file" | "sync.other_team" | "sync.passphrase_wrong" | "sync.revoked_device" | "sync.truncated" | "sync.unknown_device" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected";
+export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "sync.bad_signature" | "sync.cannot_decrypt" | "sync.cannot_revoke_self" | "sync.conflict_settled" | "sync.corrupt" | "sync.newer_version" | "sync.no_identity" | "sync.not_a_bundle" | "sync.not_a_join_file" | "sync.other_team" | "sync.passphrase_wrong" | "sync.revoked_device" | "sync.truncated" | "sync.unknown_device" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected" | "validation.name_characters" | "validation.password_weak";
 
 export type FieldError = { field: string, code: ErrorCode, message: string, };
 
@@ -174,7 +174,24 @@ export type ChainCheck = { entries: number,
 /**
  * The first entry that does not match its hash or its predecessor, if any.
  */
-first_broken_entry: number | null, };
+first_broken_entry: number | null, 
+/**
+ * True when nothing was changed, removed or cut off the end.
+ */
+intact: boolean, 
+/**
+ * What was found, or "none".
+ */
+problem: TrailProblem, 
+/**
+ * In words: whether the trail is intact and, if not, what was found and where.
+ */
+finding: string, 
+/**
+ * The last entry that checked out before the break (or the last entry when intact):
+ * where the trail can still be trusted up to.
+ */
+last_good: EntrySummary | null, };
 
 export type ExportScope = { "kind": "not_acknowledged_by", device_ids: Array<string>, } | { "kind": "everything" };
 
@@ -265,6 +282,10 @@ export type Document = { title: string,
  * Who it is about, for the heading: "John Smith, born 3 Mar 1987".
  */
 subject: string, paragraphs: Array<string>, 
+/**
+ * Which paragraphs head a section (a long document such as the subject access summary).
+ */
+headings?: Array<number>, 
 /**
  * The worker whose statement or notice it is.
  */
@@ -899,3 +920,39 @@ export type Tracker = { period: Period,
 columns: Array<Part>, weeks: Array<TrackerWeek>, };
 
 export type ReturnKind = "weekly_tracker" | "monthly_return";
+
+export type TrailProblem = "none" | "changed" | "removed" | "cut_from_end" | "end_replaced" | "anchor_lost";
+
+export type EntrySummary = { seq: number, at: string, worker: string | null, action: string, };
+
+export type NewDisclosure = { 
+/**
+ * As typed: "23/11/2026".
+ */
+disclosed_on: string, 
+/**
+ * Who it was shared with (person, role and organisation).
+ */
+recipient: string, 
+/**
+ * What was shared.
+ */
+what: string, 
+/**
+ * Why it was shared.
+ */
+purpose: string, 
+/**
+ * "consent" or "legal_basis".
+ */
+basis: string, 
+/**
+ * The legal basis for sharing without consent.
+ */
+legal_basis: string, };
+
+export type DisclosureView = { id: string, disclosed_on: string, recipient: string, what: string, purpose: string, basis: string, 
+/**
+ * "With their consent", or "Without consent: <the legal basis>".
+ */
+basis_label: string, recorded_by: string, recorded_at: string, };

@@ -1,0 +1,120 @@
+//! The audit trail's anchor: where the trail ended at the last write (its last entry's number and
+//! hash), kept outside the database in a file sealed with a key derived from the database key.
+//! The chain itself shows an entry edited or removed in the middle; only something kept outside
+//! it shows entries cut off the end. Written after every write that added to the trail; checked
+//! by the audit trail check. Someone who puts back an older database and an older anchor file
+//! together is not detected: backups keep both.
+use super::DatabaseKey;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+/// The audit entry recording that the trail's end is kept outside the database from then on.
+pub const ANCHORED_ACTION: &str = "audit trail anchored";
+
+/// Where the trail ended when it was last written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// What the anchor file says, as the check reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchored {
+    /// The file is there and sealed by this database's key.
+    Head(Head),
+    /// No file.
+    Missing,
+    /// A file that does not open with this database's key (altered, or from another database).
+    Unreadable,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SealedFile {
+    version: u32,
+    nonce: String,
+    sealed: String,
+}
+
+/// The anchor file of one database and the key that seals it.
+#[derive(Clone)]
+pub struct Anchor {
+    path: PathBuf,
+    key: Zeroizing<[u8; 32]>,
+}
+
+impl Anchor {
+    /// The anchor beside the database at `database` ("throughline.db" → "throughline.anchor").
+    pub fn for_database(database: &Path, key: &DatabaseKey) -> Self {
+        let mut h = Sha256::new();
+        h.update(b"throughline audit anchor v1");
+        h.update(key.0.as_ref());
+        let mut derived = Zeroizing::new([0u8; 32]);
+        derived.copy_from_slice(&h.finalize());
+        Anchor { path: database.with_extension("anchor"), key: derived }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn read(&self) -> Anchored {
+        let Ok(text) = std::fs::read_to_string(&self.path) else {
+            return if self.path.exists() { Anchored::Unreadable } else { Anchored::Missing };
+        };
+        self.open(&text).map(Anchored::Head).unwrap_or(Anchored::Unreadable)
+    }
+
+    fn open(&self, text: &str) -> Option<Head> {
+        let file: SealedFile = serde_json::from_str(text).ok()?;
+        let nonce = hex::decode(&file.nonce).ok()?;
+        let sealed = hex::decode(&file.sealed).ok()?;
+        if file.version != 1 || nonce.len() != 24 {
+            return None;
+        }
+        let cipher = XChaCha20Poly1305::new(self.key.as_ref().into());
+        let plain = cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &sealed, aad: b"audit anchor" }).ok()?;
+        serde_json::from_slice(&plain).ok()
+    }
+
+    /// Writes the head: to a temporary file, then renamed over the old one.
+    pub fn write(&self, head: &Head) -> std::io::Result<()> {
+        let mut nonce = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let plain = serde_json::to_vec(head).map_err(std::io::Error::other)?;
+        let cipher = XChaCha20Poly1305::new(self.key.as_ref().into());
+        let sealed = cipher
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: b"audit anchor" })
+            .map_err(|_| std::io::Error::other("the anchor could not be sealed"))?;
+        let file = SealedFile { version: 1, nonce: hex::encode(nonce), sealed: hex::encode(sealed) };
+        let tmp = self.path.with_extension("anchor-tmp");
+        std::fs::write(&tmp, serde_json::to_vec(&file).map_err(std::io::Error::other)?)?;
+        crate::accounts::keyslots::owner_only(&tmp, 0o600)?;
+        std::fs::rename(&tmp, &self.path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_anchor_opens_only_with_its_own_database_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("throughline.db");
+        let key = DatabaseKey::generate();
+        let anchor = Anchor::for_database(&db, &key);
+        assert_eq!(anchor.read(), Anchored::Missing);
+        let head = Head { seq: 42, hash: "ab".repeat(32) };
+        anchor.write(&head).unwrap();
+        assert_eq!(anchor.read(), Anchored::Head(head));
+        assert_eq!(Anchor::for_database(&db, &DatabaseKey::generate()).read(), Anchored::Unreadable);
+        let text = std::fs::read_to_string(anchor.path()).unwrap();
+        assert!(!text.contains("seq") && !text.contains(&"ab".repeat(32)), "the file does not show where the trail ends");
+    }
+}

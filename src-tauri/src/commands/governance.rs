@@ -1,0 +1,153 @@
+//! Information governance: who read a person's data (the access report), what was shared with
+//! whom (the disclosure log) and everything held about one person (the subject access summary).
+use crate::state::{coded, reading, signed_in, AppState, CommandResult};
+use tauri::State;
+use throughline_core::accounts::permissions::Permission;
+use throughline_core::accounts::Reading;
+use throughline_core::documents::Document;
+use throughline_core::governance::disclosures::{self, DisclosureView, NewDisclosure};
+use throughline_core::governance::{access, subject_access};
+
+/// Team leads and administrators: everyone who viewed, changed, printed or exported this
+/// person's data. Producing it is audited.
+#[tauri::command]
+pub async fn access_report(app: State<'_, AppState>, client_id: String) -> CommandResult<Document> {
+    signed_in(&app, Permission::CheckAudit.roles(), |s| {
+        let actor = s.actor();
+        access::access_report(s.store_mut(), &actor, &client_id).map_err(coded)
+    })
+}
+
+/// Any caseworker records what they shared.
+#[tauri::command]
+pub async fn record_disclosure(app: State<'_, AppState>, client_id: String, input: NewDisclosure) -> CommandResult<String> {
+    signed_in(&app, Permission::Casework.roles(), |s| {
+        let actor = s.actor();
+        disclosures::record(s.store_mut(), &actor, &client_id, &input).map_err(coded)
+    })
+}
+
+#[tauri::command]
+pub async fn client_disclosures(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<DisclosureView>> {
+    reading(&app, Permission::Casework.roles(), move |s| client_disclosures_read(s, &client_id)).await
+}
+
+/// What `client_disclosures` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_disclosures_read(s: &mut Reading, client_id: &str) -> CommandResult<Vec<DisclosureView>> {
+    s.reads_about(client_id, "viewed disclosures");
+    disclosures::for_client(s.store().reader(), client_id).map_err(coded)
+}
+
+/// Any caseworker (a subject access request, a case transfer). Producing it is audited.
+#[tauri::command]
+pub async fn subject_access_summary(app: State<'_, AppState>, client_id: String) -> CommandResult<Document> {
+    signed_in(&app, Permission::Casework.roles(), |s| {
+        let actor = s.actor();
+        subject_access::summary(s.store_mut(), &actor, &client_id).map_err(coded)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{clients, drr, flags, pathway, prison};
+    use crate::state::{read_here, signed_in, AppState, SessionState};
+    use std::sync::Arc;
+    use throughline_core::accounts::permissions::Permission;
+    use throughline_core::accounts::Installation;
+    use throughline_core::clients::NewClient;
+    use throughline_core::clock::FixedClock;
+    use throughline_core::testing;
+
+    fn team_with_a_client() -> (tempfile::TempDir, AppState, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let app = AppState::new(Installation::new(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z"))));
+        let mut lead = testing::set_up_team(&app.installation);
+        let actor = lead.actor();
+        let input = NewClient {
+            surname: "Smith".into(),
+            forenames: "John".into(),
+            date_of_birth: "03/03/1987".into(),
+            sex: "male".into(),
+            ..Default::default()
+        };
+        let id = throughline_core::clients::register(lead.store_mut(), &actor, &input).unwrap().id;
+        *app.session() = SessionState::SignedIn(Box::new(lead));
+        (dir, app, id)
+    }
+
+    fn audited(app: &AppState, client: &str, action: &str) -> i64 {
+        match &*app.session() {
+            SessionState::SignedIn(s) => s
+                .store()
+                .reader()
+                .query_row("SELECT count(*) FROM audit_log WHERE client_id = ?1 AND action = ?2", [client, action], |r| r.get(0))
+                .unwrap(),
+            _ => panic!("signed in"),
+        }
+    }
+
+    fn open_record(app: &AppState, id: &str) {
+        if let SessionState::SignedIn(s) = &mut *app.session() {
+            let actor = s.actor();
+            s.opened_record(id);
+            throughline_core::clients::open(s.store_mut(), &actor, id).unwrap();
+        }
+    }
+
+    /// Each command that reads a person's data leaves one audit entry naming them; reading it
+    /// again (the refresh after a save) adds none; opening the record again starts afresh.
+    #[test]
+    fn each_client_reading_command_leaves_one_audit_entry_naming_the_client() {
+        let (_dir, app, id) = team_with_a_client();
+        let casework = Permission::Casework.roles();
+        type Read = fn(&mut throughline_core::accounts::Reading, &str) -> Result<(), throughline_core::ErrorPayload>;
+        let commands: [(&str, Read); 10] = [
+            ("viewed disclosures", |s, id| super::client_disclosures_read(s, id).map(drop)),
+            ("viewed the record's history", |s, id| clients::client_history_read(s, id).map(drop)),
+            ("viewed custody", |s, id| pathway::client_custody_read(s, id).map(drop)),
+            ("viewed court", |s, id| pathway::client_court_read(s, id).map(drop)),
+            ("viewed contacts and notes", |s, id| pathway::client_notes_read(s, id).map(drop)),
+            ("viewed the timeline", |s, id| pathway::client_timeline_read(s, id).map(drop)),
+            ("viewed the DRR", |s, id| drr::client_drr_read(s, id).map(drop)),
+            ("viewed prison and treatment", |s, id| prison::client_prison_read(s, id).map(drop)),
+            ("viewed flags", |s, id| flags::client_flags_read(s, id).map(drop)),
+            ("shown in search results", |s, _| clients::search_clients_read(s, "smith").map(drop)),
+        ];
+        open_record(&app, &id);
+        assert_eq!(audited(&app, &id, "viewed client record"), 1);
+        for (action, command) in commands {
+            read_here(&app, casework, |s| command(s, &id)).unwrap();
+            assert_eq!(audited(&app, &id, action), 1, "{action}");
+            read_here(&app, casework, |s| command(s, &id)).unwrap();
+            assert_eq!(audited(&app, &id, action), 1, "{action}: read again after a save, not audited again");
+        }
+        open_record(&app, &id);
+        for (action, command) in commands {
+            read_here(&app, casework, |s| command(s, &id)).unwrap();
+            assert_eq!(audited(&app, &id, action), 2, "{action}: the record opened again is a new view");
+        }
+    }
+
+    #[test]
+    fn only_team_leads_and_administrators_produce_an_access_report() {
+        let (_dir, app, id) = team_with_a_client();
+        let produce = |app: &AppState| {
+            signed_in(app, Permission::CheckAudit.roles(), |s| {
+                let actor = s.actor();
+                throughline_core::governance::access::access_report(s.store_mut(), &actor, &id).map_err(crate::state::coded)
+            })
+        };
+        assert!(produce(&app).unwrap().paragraphs.iter().any(|p| p.contains("Priya Shah")));
+        if let SessionState::SignedIn(s) = &mut *app.session() {
+            s.add_worker(&throughline_core::accounts::workers::NewWorker {
+                display_name: "Dan Kowalski".into(),
+                login: "dan".into(),
+                roles: vec![throughline_core::accounts::roles::Role::Custody],
+                password: "custody-suite-seven".into(),
+            })
+            .unwrap();
+        }
+        *app.session() = SessionState::SignedIn(Box::new(app.installation.sign_in("dan", "custody-suite-seven").unwrap()));
+        assert_eq!(produce(&app).unwrap_err().code, throughline_core::ErrorCode::AuthForbidden);
+    }
+}
