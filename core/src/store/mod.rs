@@ -1,5 +1,6 @@
 //! The encrypted database: opening it with its key, the schema, and the one write path.
 pub mod audit;
+pub mod backup;
 #[cfg(test)]
 mod durability;
 pub mod hlc;
@@ -98,6 +99,35 @@ pub struct Store {
     conn: Connection,
     clock: Arc<dyn Clock>,
     device_id: String,
+    file: FileIdentity,
+}
+
+/// Which file on disk the database is, to notice it being moved or removed while open: SQLite
+/// would go on writing to a file no longer in the folder (lost at exit), so a write is refused.
+struct FileIdentity {
+    path: std::path::PathBuf,
+    id: Option<(u64, u64)>,
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> FileIdentity {
+        FileIdentity { path: path.to_path_buf(), id: Self::id(path) }
+    }
+
+    #[cfg(unix)]
+    fn id(path: &Path) -> Option<(u64, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+
+    #[cfg(not(unix))]
+    fn id(path: &Path) -> Option<(u64, u64)> {
+        path.exists().then_some((0, 0))
+    }
+
+    fn still_there(&self) -> bool {
+        Self::id(&self.path) == self.id
+    }
 }
 
 impl Store {
@@ -111,7 +141,7 @@ impl Store {
             "INSERT INTO installation (id, team_id, team_name, device_id, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
             rusqlite::params![team_id, team_name, device_id, clock.now().to_rfc3339()],
         )?;
-        Ok(Store { conn, clock, device_id })
+        Ok(Store { conn, clock, device_id, file: FileIdentity::of(path) })
     }
 
     /// Opens an existing database; fails closed on a wrong key or a build without encryption.
@@ -119,7 +149,7 @@ impl Store {
         let mut conn = open_encrypted(path, key, false)?;
         migrate::migrate(&mut conn)?;
         let device_id = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
-        let store = Store { conn, clock, device_id };
+        let store = Store { conn, clock, device_id, file: FileIdentity::of(path) };
         store.refresh_statistics()?;
         Ok(store)
     }
@@ -139,6 +169,9 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        if !self.file.still_there() {
+            return Err(StoreError::ReadOnly.into());
+        }
         let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let mut w = Write::new(tx, actor, now, &self.device_id);
