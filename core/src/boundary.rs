@@ -134,6 +134,7 @@ pub fn typescript() -> String {
         crate::dashboard::returns::TrackerWeek::decl(&cfg),
         crate::dashboard::returns::Tracker::decl(&cfg),
         crate::dashboard::returns::ReturnKind::decl(&cfg),
+        crate::accounts::backups::BackupSummary::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.\n\n");
     for d in decls {

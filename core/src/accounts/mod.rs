@@ -1,4 +1,5 @@
 //! Workers, roles, key slots, signing in and out, and the idle lock (security.md).
+pub mod backups;
 pub mod keyslots;
 pub mod permissions;
 pub mod roles;
