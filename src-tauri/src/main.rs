@@ -132,6 +132,9 @@ fn main() {
             commands::dashboard::figure_list,
             commands::dashboard::weekly_tracker,
             commands::dashboard::save_return,
+            commands::backups::back_up,
+            commands::backups::verify_backup,
+            commands::backups::restore_backup,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

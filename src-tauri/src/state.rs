@@ -4,7 +4,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
 use throughline_core::accounts::roles::Role;
-use throughline_core::accounts::{Installation, Reading, Session};
+use throughline_core::accounts::{Installation, InstanceLock, Reading, Session};
 use throughline_core::ErrorCode;
 use throughline_core::{Coded, ErrorPayload};
 
@@ -20,11 +20,20 @@ pub enum SessionState {
 pub struct AppState {
     pub installation: Installation,
     pub session: Mutex<SessionState>,
+    /// This copy's hold on the data folder, or why it could not have it (another copy has it,
+    /// the folder cannot be written): then nothing opens the database.
+    claim: Result<InstanceLock, ErrorPayload>,
 }
 
 impl AppState {
     pub fn new(installation: Installation) -> Self {
-        AppState { installation, session: Mutex::new(SessionState::SignedOut) }
+        let claim = installation.claim().map_err(coded);
+        AppState { installation, session: Mutex::new(SessionState::SignedOut), claim }
+    }
+
+    /// Refuses to go on when this copy does not hold the data folder.
+    pub fn usable(&self) -> CommandResult<()> {
+        self.claim.as_ref().map(|_| ()).map_err(Clone::clone)
     }
 
     pub fn session(&self) -> std::sync::MutexGuard<'_, SessionState> {
@@ -199,6 +208,24 @@ mod tests {
     fn sign_in(app: &AppState, login: &str, password: &str) {
         let s = app.installation.sign_in(login, password).unwrap();
         *app.session() = SessionState::SignedIn(Box::new(s));
+    }
+
+    #[test]
+    fn a_second_copy_on_the_same_data_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
+        let first = team(dir.path(), clock.clone());
+        assert!(first.usable().is_ok());
+        let second = AppState::new(Installation::new(dir.path(), clock.clone()));
+        let refused = second.usable().unwrap_err();
+        assert_eq!(refused.code, ErrorCode::StoreInUse);
+        assert!(refused.message.contains("already open"), "{}", refused.message);
+        // Another folder is another installation.
+        let elsewhere = tempfile::tempdir().unwrap();
+        assert!(AppState::new(Installation::new(elsewhere.path(), clock.clone())).usable().is_ok());
+        // When the first copy ends, the folder is free again.
+        drop(first);
+        assert!(AppState::new(Installation::new(dir.path(), clock)).usable().is_ok());
     }
 
     #[test]

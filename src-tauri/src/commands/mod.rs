@@ -1,4 +1,5 @@
 //! One small function per command: check the session and role, call core, map the error.
+pub mod backups;
 pub mod clients;
 pub mod dashboard;
 pub mod drr;
@@ -31,6 +32,7 @@ mod tests {
             include_str!("../../../ui/src/lib/api/drr.ts"),
             include_str!("../../../ui/src/lib/api/prison.ts"),
             include_str!("../../../ui/src/lib/api/dashboard.ts"),
+            include_str!("../../../ui/src/lib/api/backups.ts"),
         ]
         .concat();
         let invoked: BTreeSet<&str> = api

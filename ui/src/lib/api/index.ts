@@ -7,6 +7,7 @@ import { pathwayCommands, type PathwayApi } from "./pathway";
 import { drrCommands, type DrrApi } from "./drr";
 import { prisonCommands, type PrisonApi } from "./prison";
 import { dashboardCommands, type DashboardApi } from "./dashboard";
+import { backupsCommands, type BackupsApi } from "./backups";
 
 export type * from "./types";
 
@@ -16,7 +17,7 @@ export type Unlisten = () => void;
 export type BookableOwner = "conditional_caution" | "restriction_on_bail" | "throughcare" | "general";
 
 /** Everything the UI asks of the backend, one file an area (`session.ts`, `clients.ts`, ...). */
-export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi {}
+export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi, BackupsApi {}
 
 export const tauriApi: Api = {
   ...sessionCommands,
@@ -25,6 +26,7 @@ export const tauriApi: Api = {
   ...drrCommands,
   ...prisonCommands,
   ...dashboardCommands,
+  ...backupsCommands,
 };
 
 /** Codes that mean "there is no working session": the sign-in screen must come back. */
