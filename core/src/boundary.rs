@@ -135,6 +135,7 @@ pub fn typescript() -> String {
         crate::dashboard::returns::Tracker::decl(&cfg),
         crate::dashboard::returns::ReturnKind::decl(&cfg),
         crate::accounts::backups::BackupSummary::decl(&cfg),
+        crate::accounts::backups::BackupSchedule::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.\n\n");
     for d in decls {

@@ -166,3 +166,40 @@ fn a_restore_does_not_overwrite_a_laptop_already_set_up() {
     let refused = installation.restore_backup(Path::new(&made.folder), &laptop.recovery.display()).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::AuthAlreadySetUp);
 }
+
+#[test]
+fn automatic_backups_are_written_when_due_to_the_folder_the_team_chose() {
+    let mut laptop = laptop_with_clients(2);
+    assert_eq!(laptop.lead.automatic_backup().unwrap(), None, "none unless the team asks");
+    let refused = laptop.lead.set_backup_schedule(7, None).unwrap_err();
+    assert!(
+        refused.to_string().contains("Choose the folder for automatic backups")
+            || format!("{:?}", refused.fields()).contains("Choose the folder"),
+        "{refused}"
+    );
+
+    let usb = tempfile::tempdir().unwrap();
+    let schedule = laptop.lead.set_backup_schedule(7, Some(usb.path())).unwrap();
+    assert_eq!((schedule.every_days, schedule.reachable, schedule.newest), (7, true, None));
+    let first = laptop.lead.automatic_backup().unwrap().expect("due: there is no backup yet");
+    assert_eq!(laptop.lead.backup_schedule().newest, Some(first.made_at));
+    assert_eq!(laptop.lead.automatic_backup().unwrap(), None, "not due again the same day");
+
+    laptop.clock.advance(chrono::Duration::days(6));
+    assert_eq!(laptop.lead.automatic_backup().unwrap(), None);
+    laptop.clock.advance(chrono::Duration::days(1));
+    let second = laptop.lead.automatic_backup().unwrap().expect("due after seven days");
+    assert_ne!(second.folder, first.folder);
+    laptop.lead.verify_backup(Path::new(&second.folder)).unwrap();
+
+    // The stick is taken away: nothing is written anywhere else, and the screen can say so.
+    let gone = usb.path().to_path_buf();
+    drop(usb);
+    laptop.clock.advance(chrono::Duration::days(30));
+    assert_eq!(laptop.lead.automatic_backup().unwrap(), None);
+    assert!(!laptop.lead.backup_schedule().reachable);
+    assert!(!gone.exists(), "the chosen folder is never created on the laptop");
+
+    let off = laptop.lead.set_backup_schedule(0, None).unwrap();
+    assert_eq!(off.every_days, 0);
+}

@@ -135,6 +135,8 @@ fn main() {
             commands::backups::back_up,
             commands::backups::verify_backup,
             commands::backups::restore_backup,
+            commands::backups::backup_schedule,
+            commands::backups::set_backup_schedule,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -63,7 +63,62 @@ fn sync(path: &Path) -> std::io::Result<()> {
     std::fs::File::open(path)?.sync_all()
 }
 
+/// The team's automatic backups as the Backups screen shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BackupSchedule {
+    /// 0: no automatic backups.
+    pub every_days: u32,
+    pub folder: String,
+    /// The newest backup found in that folder, if it can be reached.
+    pub newest: Option<DateTime<Utc>>,
+    /// False when the folder cannot be reached now (the USB stick is not plugged in).
+    pub reachable: bool,
+    /// Why the last automatic backup on this laptop failed, if it did (the shell fills it in).
+    pub last_problem: Option<String>,
+}
+
 impl Session {
+    /// The automatic backups the team set, and the newest backup in their folder.
+    pub fn backup_schedule(&self) -> BackupSchedule {
+        let s = &self.settings;
+        let folder = Path::new(&s.backup_folder);
+        let reachable = !s.backup_folder.is_empty() && folder.is_dir();
+        BackupSchedule {
+            every_days: s.backup_every_days,
+            folder: s.backup_folder.clone(),
+            newest: if reachable { newest_backup_in(folder) } else { None },
+            reachable,
+            last_problem: None,
+        }
+    }
+
+    /// Sets the automatic backups: every `every_days` days (0: none) to `folder`.
+    pub fn set_backup_schedule(&mut self, every_days: u32, folder: Option<&Path>) -> Result<BackupSchedule, AccountError> {
+        let mut next = self.settings.clone();
+        next.backup_every_days = every_days;
+        if let Some(folder) = folder {
+            next.backup_folder = folder.display().to_string();
+        }
+        self.save_team_settings(&next)?;
+        Ok(self.backup_schedule())
+    }
+
+    /// Writes the team's automatic backup if one is due: automatic backups are on, their folder
+    /// can be reached, and its newest backup is `every_days` old or more. None when none is due;
+    /// an unreachable folder is not an error (the stick is plugged in another day).
+    pub fn automatic_backup(&mut self) -> Result<Option<BackupSummary>, AccountError> {
+        let schedule = self.backup_schedule();
+        if schedule.every_days == 0 || !schedule.reachable {
+            return Ok(None);
+        }
+        let now = self.store.clock().now();
+        let due = schedule.newest.is_none_or(|newest| now - newest >= chrono::Duration::days(i64::from(schedule.every_days)));
+        if !due {
+            return Ok(None);
+        }
+        self.back_up(Path::new(&schedule.folder)).map(Some)
+    }
+
     /// Writes a backup into a new folder inside `into` and checks it as a restore would.
     pub fn back_up(&mut self, into: &Path) -> Result<BackupSummary, AccountError> {
         let now = self.store.clock().now();
@@ -171,6 +226,18 @@ fn damaged(why: &str) -> AccountError {
     AccountError::BackupDamaged(why.into())
 }
 
+/// When the newest backup in `folder` was made (its backup.json says), if there is one.
+fn newest_backup_in(folder: &Path) -> Option<DateTime<Utc>> {
+    std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("throughline-backup-"))
+        .filter_map(|e| std::fs::read(e.path().join(MANIFEST_FILE)).ok())
+        .filter_map(|text| serde_json::from_slice::<Manifest>(&text).ok())
+        .map(|m| m.made_at)
+        .max()
+}
+
 fn new_folder(into: &Path, now: DateTime<Utc>) -> std::io::Result<PathBuf> {
     let base = format!("throughline-backup-{}", now.format("%Y-%m-%d-%H%M%S"));
     let mut folder = into.join(&base);
@@ -179,7 +246,8 @@ fn new_folder(into: &Path, now: DateTime<Utc>) -> std::io::Result<PathBuf> {
         n += 1;
         folder = into.join(format!("{base}-{n}"));
     }
-    std::fs::create_dir_all(&folder)?;
+    // Never creates the folder chosen: a drive that is not there is not made on the laptop.
+    std::fs::create_dir(&folder)?;
     keyslots::owner_only(&folder, 0o700)?;
     Ok(folder)
 }

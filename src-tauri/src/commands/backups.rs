@@ -4,7 +4,7 @@
 use crate::state::{coded, signed_in, AppState, CommandResult};
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
-use throughline_core::accounts::backups::BackupSummary;
+use throughline_core::accounts::backups::{BackupSchedule, BackupSummary};
 use throughline_core::accounts::permissions::Permission;
 
 fn choose_folder(app: &tauri::AppHandle, title: &str) -> Option<std::path::PathBuf> {
@@ -42,4 +42,30 @@ pub async fn restore_backup(
         return Ok(None);
     };
     state.installation.restore_backup(&folder, &recovery_key).map(Some).map_err(coded)
+}
+
+/// The automatic backups: how often, where, the newest there, and the last failure if any.
+#[tauri::command]
+pub async fn backup_schedule(state: State<'_, AppState>) -> CommandResult<BackupSchedule> {
+    let problem = state.automatic_backup_problem();
+    signed_in(&state, Permission::Administer.roles(), |s| Ok(BackupSchedule { last_problem: problem, ..s.backup_schedule() }))
+}
+
+/// Every `every_days` days (0 turns them off); for a schedule, the folder is chosen in the
+/// system's dialog. None when the dialog is cancelled: nothing changes.
+#[tauri::command]
+pub async fn set_backup_schedule(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    every_days: u32,
+) -> CommandResult<Option<BackupSchedule>> {
+    signed_in(&state, Permission::Administer.roles(), |_| Ok(()))?;
+    let folder = match every_days {
+        0 => None,
+        _ => match choose_folder(&app, "Choose the folder for automatic backups (for example the encrypted USB stick)") {
+            Some(folder) => Some(folder),
+            None => return Ok(None),
+        },
+    };
+    signed_in(&state, Permission::Administer.roles(), |s| s.set_backup_schedule(every_days, folder.as_deref()).map(Some).map_err(coded))
 }

@@ -74,6 +74,8 @@ export const teamSettings: TeamSettings = {
   prison_release_plan_days: 14,
   prison_treatment_urgent_days: 14,
   continuity_target_percent: 75,
+  backup_every_days: 0,
+  backup_folder: "",
 };
 
 export function sessionFor(worker: WorkerView): SessionInfo {
@@ -448,6 +450,8 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     backUp: unexpected("back_up"),
     verifyBackup: unexpected("verify_backup"),
     restoreBackup: unexpected("restore_backup"),
+    backupSchedule: () => Promise.resolve({ every_days: 0, folder: "", newest: null, reachable: false, last_problem: null }),
+    setBackupSchedule: unexpected("set_backup_schedule"),
     drrLists: () =>
       Promise.resolve({
         weekdays: [

@@ -80,7 +80,15 @@ prison_treatment_urgent_days: number,
  * The dashboard's target for releases in community treatment within 21 days, as a
  * percentage (default 75: the national ambition, 003).
  */
-continuity_target_percent: number, };
+continuity_target_percent: number, 
+/**
+ * Automatic backups: every this many days (0: none, the default), to `backup_folder`.
+ */
+backup_every_days: number, 
+/**
+ * Where automatic backups go (chosen in the system's dialog), empty when none is chosen.
+ */
+backup_folder: string, };
 
 export type Sex = "female" | "male" | "not_known";
 
@@ -837,3 +845,21 @@ export type BackupSummary = { folder: string, team_name: string, made_at: string
  * The Throughline version that wrote it.
  */
 app_version: string, clients: number, audit_entries: number, bytes: number, };
+
+export type BackupSchedule = { 
+/**
+ * 0: no automatic backups.
+ */
+every_days: number, folder: string, 
+/**
+ * The newest backup found in that folder, if it can be reached.
+ */
+newest: string | null, 
+/**
+ * False when the folder cannot be reached now (the USB stick is not plugged in).
+ */
+reachable: boolean, 
+/**
+ * Why the last automatic backup on this laptop failed, if it did (the shell fills it in).
+ */
+last_problem: string | null, };

@@ -80,3 +80,43 @@ describe("Backups", () => {
     expect(document.body.textContent).toContain("The backup of Leeds CJ Drug Team is restored. Sign in with your usual name and password.");
   });
 });
+
+describe("Automatic backups", () => {
+  it("an administrator sets a schedule (the folder chosen in the dialog) and sees the newest backup there", async () => {
+    const api = signedInApi(administrator, {
+      setBackupSchedule: (days: number) =>
+        Promise.resolve({ every_days: days, folder: "/media/usb", newest: null, reachable: true, last_problem: null }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Backups" }));
+    await waitFor(() => expect(document.getElementById("backup-schedule")?.textContent).toContain("does not back up by itself"));
+    const days = document.getElementById("backup_every_days") as HTMLInputElement;
+    await user.clear(days);
+    await user.type(days, "40");
+    await user.click(screen.getByRole("button", { name: "Choose the folder and back up on this schedule" }));
+    expect(document.getElementById("schedule-problem")?.textContent).toContain("from 1 to 31");
+    expect(api.setBackupSchedule).not.toHaveBeenCalled();
+    await user.clear(days);
+    await user.type(days, "7");
+    await user.click(screen.getByRole("button", { name: "Choose the folder and back up on this schedule" }));
+    expect(api.setBackupSchedule).toHaveBeenCalledWith(7);
+    await waitFor(() => expect(document.getElementById("backup-schedule")?.textContent).toContain("every 7 days to /media/usb"));
+    expect(document.getElementById("backup-schedule")?.textContent).toContain("There is no backup there yet");
+    await expectNoAxeViolations();
+    await user.click(screen.getByRole("button", { name: "Stop automatic backups" }));
+    expect(api.setBackupSchedule).toHaveBeenLastCalledWith(0);
+  });
+
+  it("says when the folder cannot be reached and why the last automatic backup failed", async () => {
+    const api = signedInApi(administrator, {
+      backupSchedule: () =>
+        Promise.resolve({ every_days: 1, folder: "/media/usb", newest: null, reachable: false, last_problem: "The backup could not be written to /media/usb (No space left on device)." }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Backups" }));
+    await waitFor(() => expect(document.getElementById("backup-schedule")?.textContent).toContain("cannot be reached now"));
+    expect(document.getElementById("automatic-problem")?.textContent).toContain("No space left on device");
+  });
+});
