@@ -82,6 +82,13 @@ fn a_backup_restores_on_a_new_laptop_with_every_row_as_it_was() {
     assert!(!raw.starts_with(b"SQLite format 3"), "the backup is encrypted");
     assert!(!raw.windows(7).any(|w| w == b"BackupA"), "no client's name in plain text");
     assert!(!folder.join("throughline.db-wal").exists(), "a single file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in ["throughline.db", "keyslots.json"] {
+            assert_eq!(std::fs::metadata(folder.join(f)).unwrap().permissions().mode() & 0o777, 0o600, "{f} is the owner's only");
+        }
+    }
 
     let checked = laptop.lead.verify_backup(&folder).unwrap();
     assert_eq!((checked.clients, checked.audit_entries), (made.clients, made.audit_entries));

@@ -146,6 +146,9 @@ impl Session {
         })?;
         let err = write_error(folder);
         std::fs::copy(self.dir.join(SLOTS_FILE), &slots).map_err(&err)?;
+        // Encrypted, and still only for the account that wrote them.
+        keyslots::owner_only(&db, 0o600).map_err(&err)?;
+        keyslots::owner_only(&slots, 0o600).map_err(&err)?;
         sync(&db).map_err(&err)?;
         sync(&slots).map_err(&err)?;
         let check = backup::check_file(&db, &self.key).map_err(|e| damaged(&format!("it failed its check after writing ({e})")))?;
