@@ -58,10 +58,11 @@ if command -v Xvfb >/dev/null && command -v xdotool >/dev/null && command -v imp
   }
   trap cleanup EXIT
   for m in /proc /dev /tmp/.X11-unix; do mount --bind "$m" "$chroot_dir$m" && mounted+=("$chroot_dir$m"); done
-  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$log" 2>/dev/null &
+  display_file="$(mktemp)"
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$display_file" 2>/dev/null &
   x_pid=$!
-  while [ ! -s "$log" ]; do sleep 0.05; done
-  display=":$(cat "$log")"
+  while [ ! -s "$display_file" ]; do sleep 0.05; done
+  display=":$(cat "$display_file")"
   in_chroot env DISPLAY="$display" THROUGHLINE_DATA_DIR=/root/throughline-check /usr/bin/throughline >/dev/null 2>&1 &
   app_pid=$!
   DISPLAY="$display" timeout 20 xdotool search --sync --onlyvisible --name '^Throughline$' >/dev/null ||
