@@ -6,7 +6,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 APP := $(TARGET_DIR)/debug/throughline
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint setup setup-test ui app demo types bench clean-demo check-display
+.PHONY: run test lint setup setup-test ui app demo types bench clean-demo check-display package install-check measure-start
 
 run: setup check-display ui app demo
 	THROUGHLINE_DATA_DIR="$(DEMO_DIR)" $(APP)
@@ -57,3 +57,16 @@ bench:
 	cargo bench -p throughline-core --bench register
 	cargo bench -p throughline-core --bench pathway
 	cargo bench -p throughline-core --bench sync
+
+# The release .deb (not part of `make test`: a release build takes several minutes). Prints
+# its path, size against the 15 MB budget, metadata and contents.
+package: setup
+	scripts/package.sh
+
+# Installs the .deb in a clean Debian 12 chroot (root, debootstrap, the Debian archive).
+install-check:
+	scripts/install-check.sh "$(TARGET_DIR)/release/bundle/deb/Throughline_$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)_amd64.deb"
+
+# Cold start to the sign-in screen and memory, on the release build from `make package`.
+measure-start: setup-test
+	scripts/measure-start.sh "$(TARGET_DIR)/release/throughline"

@@ -151,6 +151,8 @@ pub fn typescript() -> String {
         crate::store::audit::EntrySummary::decl(&cfg),
         crate::governance::disclosures::NewDisclosure::decl(&cfg),
         crate::governance::disclosures::DisclosureView::decl(&cfg),
+        crate::accounts::backups::BackupSummary::decl(&cfg),
+        crate::accounts::backups::BackupSchedule::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.\n\n");
     for d in decls {

@@ -69,6 +69,16 @@ codes! {
     StoreNoEncryption = "store.no_encryption",
     StoreSerialise = "store.serialise",
     StoreWrongKey = "store.wrong_key",
+    // Installing, upgrading, backing up and the faults of a laptop.
+    StoreMigrationFailed = "store.migration_failed",
+    StoreDiskFull = "store.disk_full",
+    StoreReadOnly = "store.read_only",
+    StoreCorrupt = "store.corrupt",
+    StoreSlotsDamaged = "store.slots_damaged",
+    StoreInUse = "store.in_use",
+    BackupNotFound = "backup.not_found",
+    BackupDamaged = "backup.damaged",
+    BackupWriteFailed = "backup.write_failed",
     // A form's field (or the form as a whole: `validation.several`).
     ValidationAcceptableWithoutReason = "validation.acceptable_without_reason",
     ValidationAfterOrder = "validation.after_order",

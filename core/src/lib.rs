@@ -30,4 +30,7 @@ pub mod text;
 pub mod timeline;
 
 pub use codes::ErrorCode;
+
+/// This build's version (the workspace's, which the package and the About screen show).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use error::{Coded, ErrorPayload, FieldError};

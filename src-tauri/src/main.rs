@@ -145,6 +145,11 @@ fn main() {
             commands::governance::record_disclosure,
             commands::governance::client_disclosures,
             commands::governance::subject_access_summary,
+            commands::backups::back_up,
+            commands::backups::verify_backup,
+            commands::backups::restore_backup,
+            commands::backups::backup_schedule,
+            commands::backups::set_backup_schedule,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -4,7 +4,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
 use throughline_core::accounts::roles::Role;
-use throughline_core::accounts::{Installation, Reading, Session};
+use throughline_core::accounts::{Installation, InstanceLock, Reading, Session};
 use throughline_core::ErrorCode;
 use throughline_core::{Coded, ErrorPayload};
 
@@ -22,11 +22,47 @@ pub struct AppState {
     pub session: Mutex<SessionState>,
     /// The join file chosen on a laptop joining a team, until the worker joins with it.
     pub join_file: Mutex<Option<Vec<u8>>>,
+    /// This copy's hold on the data folder, or why it could not have it (another copy has it,
+    /// the folder cannot be written): then nothing opens the database.
+    claim: Result<InstanceLock, ErrorPayload>,
+    /// Why the last automatic backup failed, for the Backups screen; cleared when one succeeds.
+    automatic_backup_problem: Mutex<Option<String>>,
 }
 
 impl AppState {
     pub fn new(installation: Installation) -> Self {
-        AppState { installation, session: Mutex::new(SessionState::SignedOut), join_file: Mutex::new(None) }
+        let claim = installation.claim().map_err(coded);
+        AppState {
+            installation,
+            session: Mutex::new(SessionState::SignedOut),
+            claim,
+            automatic_backup_problem: Mutex::new(None),
+            join_file: Mutex::new(None),
+        }
+    }
+
+    pub fn automatic_backup_problem(&self) -> Option<String> {
+        self.automatic_backup_problem.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Writes the team's automatic backup if one is due, while someone is signed in (the key
+    /// is needed). It holds the session while it writes: a few seconds every few days.
+    pub fn automatic_backup(&self) {
+        let mut state = self.session();
+        let SessionState::SignedIn(session) = &mut *state else { return };
+        let outcome = session.automatic_backup();
+        drop(state);
+        let mut problem = self.automatic_backup_problem.lock().unwrap_or_else(|e| e.into_inner());
+        match outcome {
+            Ok(Some(_)) => *problem = None,
+            Ok(None) => {}
+            Err(e) => *problem = Some(e.to_string()),
+        }
+    }
+
+    /// Refuses to go on when this copy does not hold the data folder.
+    pub fn usable(&self) -> CommandResult<()> {
+        self.claim.as_ref().map(|_| ()).map_err(Clone::clone)
     }
 
     pub fn session(&self) -> std::sync::MutexGuard<'_, SessionState> {
@@ -164,19 +200,30 @@ struct Locked {
     login: String,
 }
 
-/// Locks an idle session even when the worker has walked away, and tells the window.
+/// Checks for a due automatic backup every this many idle checks (five minutes).
+const BACKUP_CHECK_EVERY: u32 = 60;
+
+/// Locks an idle session even when the worker has walked away, and tells the window; and
+/// writes the team's automatic backup when one is due.
 pub fn watch_for_idle(app: AppHandle) {
+    let mut checks: u32 = 0;
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_secs(5));
+        checks = checks.wrapping_add(1);
         let state = app.state::<AppState>();
-        let mut session = state.session();
-        if let SessionState::SignedIn(s) = &*session {
-            if s.is_idle() {
-                lock(&mut session, "locked after idle time");
-                if let SessionState::Locked { login } = &*session {
-                    let _ = app.emit("session-locked", Locked { login: login.clone() });
+        {
+            let mut session = state.session();
+            if let SessionState::SignedIn(s) = &*session {
+                if s.is_idle() {
+                    lock(&mut session, "locked after idle time");
+                    if let SessionState::Locked { login } = &*session {
+                        let _ = app.emit("session-locked", Locked { login: login.clone() });
+                    }
                 }
             }
+        }
+        if checks % BACKUP_CHECK_EVERY == 1 {
+            state.automatic_backup();
         }
     });
 }
@@ -206,6 +253,48 @@ mod tests {
     fn sign_in(app: &AppState, login: &str, password: &str) {
         let s = app.installation.sign_in(login, password).unwrap();
         *app.session() = SessionState::SignedIn(Box::new(s));
+    }
+
+    #[test]
+    fn a_second_copy_on_the_same_data_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
+        let first = team(dir.path(), clock.clone());
+        assert!(first.usable().is_ok());
+        let second = AppState::new(Installation::new(dir.path(), clock.clone()));
+        let refused = second.usable().unwrap_err();
+        assert_eq!(refused.code, ErrorCode::StoreInUse);
+        assert!(refused.message.contains("already open"), "{}", refused.message);
+        // Another folder is another installation.
+        let elsewhere = tempfile::tempdir().unwrap();
+        assert!(AppState::new(Installation::new(elsewhere.path(), clock.clone())).usable().is_ok());
+        // When the first copy ends, the folder is free again.
+        drop(first);
+        assert!(AppState::new(Installation::new(dir.path(), clock)).usable().is_ok());
+    }
+
+    #[test]
+    fn an_automatic_backup_failing_is_kept_for_the_backups_screen_until_one_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
+        app.automatic_backup();
+        assert_eq!(app.automatic_backup_problem(), None, "signed out: nothing to do");
+        sign_in(&app, testing::LEAD_LOGIN, testing::LEAD_PASSWORD);
+        let usb = tempfile::tempdir().unwrap();
+        signed_in(&app, &[], |s| s.set_backup_schedule(1, Some(usb.path())).map_err(coded)).unwrap();
+        // A backup that cannot be completed (its key slots cannot be copied) is reported.
+        let slots = dir.path().join("keyslots.json");
+        std::fs::rename(&slots, dir.path().join("aside.json")).unwrap();
+        app.automatic_backup();
+        let problem = app.automatic_backup_problem().expect("the failure is kept");
+        assert!(problem.contains("The backup could not be written"), "{problem}");
+        assert_eq!(std::fs::read_dir(usb.path()).unwrap().count(), 0, "no half backup left behind");
+        std::fs::rename(dir.path().join("aside.json"), &slots).unwrap();
+        app.automatic_backup();
+        assert_eq!(app.automatic_backup_problem(), None, "cleared by the next backup");
+        assert_eq!(std::fs::read_dir(usb.path()).unwrap().count(), 1);
+        app.automatic_backup();
+        assert_eq!(std::fs::read_dir(usb.path()).unwrap().count(), 1, "not due again the same day");
     }
 
     #[test]

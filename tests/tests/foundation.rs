@@ -1,8 +1,33 @@
 //! The foundation journey in the real app: set up a team, register and find a client, restart,
 //! sign in again, lock and unlock; a wrong password and an invalid PNC id are refused with
-//! clear messages.
+//! clear messages. Then the administrator backs the team up to a "USB stick", and a new laptop
+//! restores it with the recovery key: the client is found there.
 mod common;
 use common::{Journey, ENTER};
+use std::process::Command;
+use std::time::Duration;
+
+/// Chooses a folder in the system's folder dialog once it is open, as a person would: the
+/// location typed (Ctrl+L), then Enter.
+fn choose_folder_in_dialog(title: &str, folder: &std::path::Path) {
+    let found = Command::new("xdotool")
+        .args(["search", "--sync", "--name", title])
+        .output()
+        .expect("xdotool (installed by scripts/install-deps.sh --test)");
+    let window = String::from_utf8_lossy(&found.stdout).lines().next().expect("the folder dialog opened").to_string();
+    let run = |args: &[&str]| assert!(Command::new("xdotool").args(args).status().expect("xdotool").success(), "xdotool {args:?}");
+    run(&["windowfocus", "--sync", &window]);
+    std::thread::sleep(Duration::from_millis(500));
+    // From the home folder (a dialog opening on Recent lists files, not folders to type into).
+    run(&["key", "--clearmodifiers", "alt+Home"]);
+    std::thread::sleep(Duration::from_millis(300));
+    run(&["key", "--clearmodifiers", "ctrl+l"]);
+    std::thread::sleep(Duration::from_millis(200));
+    run(&["key", "--clearmodifiers", "ctrl+a"]);
+    run(&["type", "--delay", "20", &folder.display().to_string()]);
+    std::thread::sleep(Duration::from_millis(300));
+    run(&["key", "Return"]);
+}
 
 const PASSWORD: &str = "kettle-lantern-harbour";
 
@@ -83,5 +108,40 @@ async fn set_up_register_find_restart_and_find_again() {
     j.fill("password", PASSWORD).await;
     j.keys(ENTER).await;
     j.wait_for("#search").await;
+
+    // The administrator backs the team up to the USB stick; About shows the version.
+    let usb = tempfile::Builder::new().prefix("usb-stick-").tempdir().expect("the USB stick");
+    j.click("#nav-backups").await;
+    j.wait_for_heading("Backups").await;
+    j.click("#back-up-now").await;
+    choose_folder_in_dialog("Choose where to save the backup", usb.path());
+    j.wait_for_text("#backup-result", "Backup written and checked").await;
+    j.wait_for_text("#backup-result", "1 client,").await;
+    j.shot("backed-up").await;
+    j.click("#nav-about").await;
+    j.wait_for_text("#about-version", env!("CARGO_PKG_VERSION")).await;
     j.finish().await;
+
+    // A new laptop: the first screen offers the restore; the recovery key and the backup's folder.
+    let backup = std::fs::read_dir(usb.path()).expect("the stick").next().expect("one backup folder").expect("its entry").path();
+    let mut k = Journey::start("foundation-restore").await;
+    k.wait_for_heading("Set up Throughline").await;
+    k.click("#restore-from-backup").await;
+    k.wait_for_heading("Restore from a backup").await;
+    k.fill("recovery_key", &key).await;
+    k.shot("restore").await;
+    k.click("#restore-backup").await;
+    choose_folder_in_dialog("Choose the backup folder to restore", &backup);
+    k.wait_for_heading("Sign in to Throughline").await;
+    k.wait_for_text(".success-banner", "The backup of Westbridge CJ Drug Team is restored").await;
+    k.shot("restored").await;
+    k.fill("login", "chris").await;
+    k.fill("password", PASSWORD).await;
+    k.keys(ENTER).await;
+    k.wait_for_heading("Today").await;
+    k.click("#nav-find").await;
+    k.fill("search", "john smi").await;
+    k.wait_for_text(".search-result", "SMITH, John Paul").await;
+    k.shot("found-after-restore").await;
+    k.finish().await;
 }

@@ -1,4 +1,5 @@
 //! Workers, roles, key slots, signing in and out, and the idle lock (security.md).
+pub mod backups;
 mod join;
 pub mod keyslots;
 pub mod permissions;
@@ -23,6 +24,7 @@ use workers::{NewWorker, Worker, WorkerView};
 
 const DATABASE_FILE: &str = "throughline.db";
 const SLOTS_FILE: &str = "keyslots.json";
+const LOCK_FILE: &str = "throughline.lock";
 
 /// Failures allowed before the back-off starts, and its ceiling.
 const FREE_ATTEMPTS: u32 = 3;
@@ -50,6 +52,27 @@ pub enum AccountError {
     Files(String, std::io::Error),
     #[error(transparent)]
     Sync(#[from] crate::sync::SyncError),
+    #[error(
+        "Throughline cannot write to its data folder {0}: it is read-only, or the drive holding it was removed. \
+         Check the drive is connected and writable, then start Throughline again."
+    )]
+    FolderNotWritable(String),
+    #[error(
+        "The key slots file ({0}) is damaged, so no one can sign in. Nothing in the database is lost: put back \
+         keyslots.json from the latest backup (or restore that backup on a new laptop), or ask your administrator."
+    )]
+    SlotsDamaged(String),
+    #[error(
+        "Throughline is already open on this laptop with the same data folder ({0}). Use the window that is open \
+         (it may be minimised or on another desktop); two copies must never write to one database."
+    )]
+    InUse(String),
+    #[error("There is no Throughline backup in {0} (it has no backup.json). Choose the folder named throughline-backup-… itself.")]
+    BackupNotFound(String),
+    #[error("This backup cannot be trusted: {0}. Nothing was restored or changed. Use another backup.")]
+    BackupDamaged(String),
+    #[error("The backup could not be written to {0} ({1}). Nothing was left there. Check the drive is connected, writable and has space, then try again.")]
+    BackupWrite(String, std::io::Error),
 }
 
 impl From<rusqlite::Error> for AccountError {
@@ -71,6 +94,12 @@ impl Coded for AccountError {
             AccountError::Store(s) => s.code(),
             AccountError::Files(..) => ErrorCode::StoreFiles,
             AccountError::Sync(e) => e.code(),
+            AccountError::FolderNotWritable(_) => ErrorCode::StoreReadOnly,
+            AccountError::SlotsDamaged(_) => ErrorCode::StoreSlotsDamaged,
+            AccountError::InUse(_) => ErrorCode::StoreInUse,
+            AccountError::BackupNotFound(_) => ErrorCode::BackupNotFound,
+            AccountError::BackupDamaged(_) => ErrorCode::BackupDamaged,
+            AccountError::BackupWrite(..) => ErrorCode::BackupWriteFailed,
         }
     }
     fn fields(&self) -> Vec<FieldError> {
@@ -101,6 +130,8 @@ pub struct SessionInfo {
 /// What the app shows at start-up and after every sign-in change.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct AppStatus {
+    /// This build's version, for the About screen.
+    pub version: String,
     /// False on first launch: the set-up screen comes first.
     pub set_up: bool,
     pub session: Option<SessionInfo>,
@@ -141,11 +172,39 @@ impl Installation {
     }
 
     fn files_error(&self, e: std::io::Error) -> AccountError {
-        AccountError::Files(self.dir.display().to_string(), e)
+        files_error(&self.dir, e)
     }
 
     fn load_slots(&self) -> Result<SlotFile, AccountError> {
-        SlotFile::load(&self.slots_path()).map_err(|e| self.files_error(e))
+        SlotFile::load(&self.slots_path()).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData | std::io::ErrorKind::NotFound | std::io::ErrorKind::UnexpectedEof => {
+                AccountError::SlotsDamaged(self.slots_path().display().to_string())
+            }
+            _ => self.files_error(e),
+        })
+    }
+
+    /// Claims the data folder for this copy of Throughline until the lock is dropped (the app
+    /// exits): a second copy on the same folder is refused, never allowed to write beside it.
+    /// The operating system lets the lock go when the process ends, even if it crashed.
+    pub fn claim(&self) -> Result<InstanceLock, AccountError> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| self.files_error(e))?;
+        let path = self.dir.join(LOCK_FILE);
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| self.files_error(e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(InstanceLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(AccountError::InUse(self.dir.display().to_string())),
+            Err(std::fs::TryLockError::Error(e)) => Err(self.files_error(e)),
+        }
+    }
+
+    /// Opens the database with a key from a slot that unwrapped it: the key is right, so a
+    /// database that does not open with it is damaged (or another installation's).
+    fn open_store(&self, key: &DatabaseKey) -> Result<Store, AccountError> {
+        Store::open(&self.database_path(), key, self.clock.clone()).map_err(|e| match e {
+            StoreError::WrongKey => StoreError::Corrupt.into(),
+            e => e.into(),
+        })
     }
 
     fn save_slots(&self, slots: &SlotFile) -> Result<(), AccountError> {
@@ -233,7 +292,7 @@ impl Installation {
         slot.last_failure = None;
         let strengthen = slot.needs_rewrap();
 
-        let mut store = Store::open(&self.database_path(), &key, self.clock.clone())?;
+        let mut store = self.open_store(&key)?;
         let worker = match workers::by_login(store.reader(), login)? {
             Some(w) if w.active => w,
             _ => return Err(AccountError::SignInFailed),
@@ -301,7 +360,7 @@ impl Installation {
                 slots.put(RECOVERY_LABEL, recovery.secret(), &key);
             }
         }
-        let mut store = Store::open(&self.database_path(), &key, self.clock.clone())?;
+        let mut store = self.open_store(&key)?;
         let worker = match workers::by_login(store.reader(), login)? {
             Some(w) if w.active => w,
             _ => return Err(AccountError::UnknownWorker),
@@ -311,6 +370,22 @@ impl Installation {
         let actor = Actor { worker_id: worker.id.clone(), name: worker.display_name.clone() };
         store.write(&actor, |w| w.audit("password reset with the recovery key", None, &worker.login))?;
         self.save_slots(&slots)
+    }
+}
+
+/// Held while this copy of Throughline uses its data folder.
+pub struct InstanceLock {
+    _file: std::fs::File,
+}
+
+/// A folder that cannot be written gets words a worker can act on.
+fn files_error(dir: &Path, e: std::io::Error) -> AccountError {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::NotFound => {
+            AccountError::FolderNotWritable(dir.display().to_string())
+        }
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => AccountError::Store(StoreError::DiskFull),
+        _ => AccountError::Files(dir.display().to_string(), e),
     }
 }
 
@@ -466,6 +541,12 @@ impl Session {
         &self.worker
     }
 
+    /// For the store's own tests, which reopen the database as a crashed laptop would.
+    #[cfg(test)]
+    pub(crate) fn database_key(&self) -> &DatabaseKey {
+        &self.key
+    }
+
     pub fn actor(&self) -> Actor {
         Actor { worker_id: self.worker.id.clone(), name: self.worker.display_name.clone() }
     }
@@ -525,7 +606,7 @@ impl Session {
             .into());
         }
         let slots_path = self.dir.join(SLOTS_FILE);
-        let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
+        let files_error = |e| files_error(&self.dir, e);
         let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
         let label = slots.label_for_login(&worker.login);
         slots.put(&label, input.password.as_bytes(), &self.key);
@@ -540,7 +621,7 @@ impl Session {
         let worker = workers::by_id(self.store.reader(), worker_id)?.ok_or(AccountError::UnknownWorker)?;
         workers::check_password("password", password, &[&worker.login, &worker.display_name]).map_err(|e| ValidationErrors(vec![e]))?;
         let slots_path = self.dir.join(SLOTS_FILE);
-        let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
+        let files_error = |e| files_error(&self.dir, e);
         let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
         let label = slots.label_for_login(&worker.login);
         slots.put(&label, password.as_bytes(), &self.key);
@@ -554,7 +635,7 @@ impl Session {
         workers::check_password("new_password", new, &[&self.worker.login, &self.worker.display_name])
             .map_err(|e| ValidationErrors(vec![e]))?;
         let slots_path = self.dir.join(SLOTS_FILE);
-        let files_error = |e| AccountError::Files(self.dir.display().to_string(), e);
+        let files_error = |e| files_error(&self.dir, e);
         let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
         let label = slots.label_for_login(&self.worker.login);
         let still_theirs = slots.slot_mut(&label).and_then(|slot| keyslots::unwrap(slot, current.as_bytes())).is_some();

@@ -63,6 +63,10 @@ pub struct TeamSettings {
     /// The dashboard's target for releases in community treatment within 21 days, as a
     /// percentage (default 75: the national ambition, 003).
     pub continuity_target_percent: u32,
+    /// Automatic backups: every this many days (0: none, the default), to `backup_folder`.
+    pub backup_every_days: u32,
+    /// Where automatic backups go (chosen in the system's dialog), empty when none is chosen.
+    pub backup_folder: String,
 }
 
 impl Default for TeamSettings {
@@ -80,6 +84,8 @@ impl Default for TeamSettings {
             prison_release_plan_days: 14,
             prison_treatment_urgent_days: 14,
             continuity_target_percent: 75,
+            backup_every_days: 0,
+            backup_folder: String::new(),
         }
     }
 }
@@ -112,7 +118,7 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
     if !(1..=36).contains(&s.consent_review_months) {
         errors.push(FieldError::new("consent_review_months", ErrorCode::ValidationConsentReviewRange, "Choose between 1 and 36 months."));
     }
-    let ranges: [(&str, u32, u32, u32, &str); 10] = [
+    let ranges: [(&str, u32, u32, u32, &str); 11] = [
         ("assessment_booking_days", s.assessment_booking_days, 0, 7, "days"),
         ("appointment_outcome_days", s.appointment_outcome_days, 0, 14, "days"),
         ("hearing_soon_working_days", s.hearing_soon_working_days, 1, 10, "working days"),
@@ -123,11 +129,15 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
         ("prison_release_plan_days", s.prison_release_plan_days, 1, 56, "days"),
         ("prison_treatment_urgent_days", s.prison_treatment_urgent_days, 1, 21, "days"),
         ("continuity_target_percent", s.continuity_target_percent, 1, 100, "per cent"),
+        ("backup_every_days", s.backup_every_days, 0, 31, "days"),
     ];
     for (field, value, low, high, unit) in ranges {
         if !(low..=high).contains(&value) {
             errors.push(FieldError::new(field, ErrorCode::ValidationSettingRange, format!("Choose between {low} and {high} {unit}.")));
         }
+    }
+    if s.backup_every_days > 0 && s.backup_folder.trim().is_empty() {
+        errors.push(FieldError::new("backup_folder", ErrorCode::ValidationRequired, "Choose the folder for automatic backups."));
     }
     if errors.is_empty() {
         Ok(())

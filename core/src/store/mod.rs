@@ -1,12 +1,16 @@
 //! The encrypted database: opening it with its key, the schema, and the one write path.
 pub mod anchor;
 pub mod audit;
+pub mod backup;
+#[cfg(test)]
+mod durability;
 pub mod history;
 pub mod hlc;
 mod migrate;
 pub mod record;
 mod write;
 
+pub use migrate::latest as latest_schema;
 pub use write::{Actor, Write};
 
 use crate::clock::Clock;
@@ -38,8 +42,27 @@ pub enum StoreError {
     WrongKey,
     #[error("This database was written by a newer Throughline (schema {found}, this version knows {known}). Update Throughline.")]
     NewerSchema { found: i64, known: i64 },
+    #[error(
+        "Throughline could not update the database to this version (step {step}: {reason}). The database is unchanged, \
+         as the previous version left it: keep using the previous version and tell your administrator."
+    )]
+    MigrationFailed { step: String, reason: String },
+    #[error("The disk is full, so this was not saved. Everything saved before is safe: free some space on the laptop, then try again.")]
+    DiskFull,
+    #[error(
+        "Throughline cannot write to its data folder (it is read-only, or the drive holding it was removed). \
+         Check the drive is connected and writable, then start Throughline again."
+    )]
+    ReadOnly,
+    #[error(
+        "The database file is damaged or does not belong to this installation's key slots, so it cannot be opened. \
+         Restore the latest backup (first screen: Restore from a backup), or ask your administrator."
+    )]
+    Corrupt,
+    #[error("The database file failed its check: {0}.")]
+    Damaged(String),
     #[error("The database could not be read or written: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
     #[error("A record could not be prepared for saving: {0}")]
     Serialise(#[from] serde_json::Error),
 }
@@ -50,8 +73,25 @@ impl Coded for StoreError {
             StoreError::NoEncryption => ErrorCode::StoreNoEncryption,
             StoreError::WrongKey => ErrorCode::StoreWrongKey,
             StoreError::NewerSchema { .. } => ErrorCode::StoreNewerSchema,
+            StoreError::MigrationFailed { .. } => ErrorCode::StoreMigrationFailed,
+            StoreError::DiskFull => ErrorCode::StoreDiskFull,
+            StoreError::ReadOnly => ErrorCode::StoreReadOnly,
+            StoreError::Corrupt | StoreError::Damaged(_) => ErrorCode::StoreCorrupt,
             StoreError::Database(_) => ErrorCode::StoreDatabase,
             StoreError::Serialise(_) => ErrorCode::StoreSerialise,
+        }
+    }
+}
+
+/// SQLite's failures that a person can act on get their own words; the rest stay technical.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode as Sqlite;
+        match e.sqlite_error_code() {
+            Some(Sqlite::DiskFull) => StoreError::DiskFull,
+            Some(Sqlite::ReadOnly) | Some(Sqlite::CannotOpen) | Some(Sqlite::SystemIoFailure) => StoreError::ReadOnly,
+            Some(Sqlite::DatabaseCorrupt) | Some(Sqlite::NotADatabase) => StoreError::Corrupt,
+            _ => StoreError::Database(e),
         }
     }
 }
@@ -66,6 +106,35 @@ pub struct Store {
     /// The head last written to the anchor; None while the anchor is not kept (it was found
     /// missing or altered: left as found, for the audit trail check to report).
     anchored: Option<anchor::Head>,
+    file: FileIdentity,
+}
+
+/// Which file on disk the database is, to notice it being moved or removed while open: SQLite
+/// would go on writing to a file no longer in the folder (lost at exit), so a write is refused.
+struct FileIdentity {
+    path: std::path::PathBuf,
+    id: Option<(u64, u64)>,
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> FileIdentity {
+        FileIdentity { path: path.to_path_buf(), id: Self::id(path) }
+    }
+
+    #[cfg(unix)]
+    fn id(path: &Path) -> Option<(u64, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+
+    #[cfg(not(unix))]
+    fn id(path: &Path) -> Option<(u64, u64)> {
+        path.exists().then_some((0, 0))
+    }
+
+    fn still_there(&self) -> bool {
+        Self::id(&self.path) == self.id
+    }
 }
 
 impl Store {
@@ -93,7 +162,7 @@ impl Store {
             rusqlite::params![team_id, team_name, device_id, clock.now().to_rfc3339()],
         )?;
         let anchor = anchor::Anchor::for_database(path, key);
-        let mut store = Store { conn, clock, device_id, anchor, anchored: None };
+        let mut store = Store { conn, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path) };
         store.start_anchoring()?;
         Ok(store)
     }
@@ -104,7 +173,7 @@ impl Store {
         migrate::migrate(&mut conn)?;
         let device_id = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
         let anchor = anchor::Anchor::for_database(path, key);
-        let mut store = Store { conn, clock, device_id, anchor, anchored: None };
+        let mut store = Store { conn, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path) };
         match store.anchor.read() {
             anchor::Anchored::Head(head) => store.anchored = Some(head),
             // A database from before the anchor: anchored from here on, and the trail says so.
@@ -182,6 +251,9 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        if !self.file.still_there() {
+            return Err(StoreError::ReadOnly.into());
+        }
         let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let mut w = Write::new(tx, actor, now, &self.device_id);
@@ -212,6 +284,16 @@ impl Store {
         })();
         self.conn.pragma_update(None, "synchronous", "FULL").map_err(StoreError::from)?;
         result
+    }
+
+    /// `PRAGMA integrity_check`: None when the database is sound, otherwise SQLite's first findings.
+    pub fn integrity_problems(&self) -> Result<Option<String>, StoreError> {
+        integrity_problems(&self.conn)
+    }
+
+    /// Where the audit trail's anchor is kept (a backup takes it with the database).
+    pub fn anchor_path(&self) -> std::path::PathBuf {
+        self.anchor.path().to_path_buf()
     }
 
     /// Read-only access for queries. Writes through this handle are a bug: use [`Store::write`].
@@ -283,6 +365,45 @@ impl ReadStore {
     pub fn reader_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
+}
+
+/// `PRAGMA integrity_check`: None when the database is sound, otherwise SQLite's first findings.
+pub fn integrity_problems(conn: &Connection) -> Result<Option<String>, StoreError> {
+    let found: Vec<String> =
+        conn.prepare("PRAGMA integrity_check(20)")?.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
+    Ok((found != ["ok"]).then(|| found.join("; ")))
+}
+
+/// A hash of every row of every table, in key order: two databases with the same content have
+/// the same hash, whatever their pages look like (a backup and its original, a database before
+/// and after an update that changed no records).
+pub fn content_hash(conn: &Connection) -> Result<String, StoreError> {
+    use sha2::{Digest, Sha256};
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut hash = Sha256::new();
+    for table in tables {
+        // FTS5's shadow tables follow their content; they are hashed as the rows they hold.
+        hash.update(table.as_bytes());
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))
+            .or_else(|_| conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1")))?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            for i in 0..columns {
+                let value = format!("{:?}", row.get_ref(i)?);
+                hash.update((value.len() as u64).to_le_bytes());
+                hash.update(value.as_bytes());
+            }
+        }
+    }
+    Ok(hex::encode(hash.finalize()))
 }
 
 fn team_name(conn: &Connection) -> Result<String, StoreError> {

@@ -1,4 +1,5 @@
 //! One small function per command: check the session and role, call core, map the error.
+pub mod backups;
 pub mod clients;
 pub mod dashboard;
 pub mod drr;
@@ -35,6 +36,7 @@ mod tests {
             include_str!("../../../ui/src/lib/api/dashboard.ts"),
             include_str!("../../../ui/src/lib/api/sync.ts"),
             include_str!("../../../ui/src/lib/api/governance.ts"),
+            include_str!("../../../ui/src/lib/api/backups.ts"),
         ]
         .concat();
         let invoked: BTreeSet<&str> = api

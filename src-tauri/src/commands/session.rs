@@ -4,17 +4,19 @@ use throughline_core::accounts::{AppStatus, SessionInfo, SetUpDone, SetUpInput};
 
 #[tauri::command]
 pub async fn app_status(app: State<'_, AppState>) -> CommandResult<AppStatus> {
+    app.usable()?;
     let state = app.session();
     let (session, locked_login) = match &*state {
         SessionState::SignedIn(s) => (Some(s.info().map_err(coded)?), None),
         SessionState::Locked { login } => (None, Some(login.clone())),
         SessionState::SignedOut => (None, None),
     };
-    Ok(AppStatus { set_up: app.installation.is_set_up(), session, locked_login })
+    Ok(AppStatus { version: throughline_core::VERSION.into(), set_up: app.installation.is_set_up(), session, locked_login })
 }
 
 #[tauri::command]
 pub async fn set_up(app: State<'_, AppState>, input: SetUpInput) -> CommandResult<SetUpDone> {
+    app.usable()?;
     let (session, recovery) = app.installation.set_up(&input).map_err(coded)?;
     let info = session.info().map_err(coded)?;
     *app.session() = SessionState::SignedIn(Box::new(session));
@@ -23,6 +25,7 @@ pub async fn set_up(app: State<'_, AppState>, input: SetUpInput) -> CommandResul
 
 #[tauri::command]
 pub async fn sign_in(app: State<'_, AppState>, login: String, password: String) -> CommandResult<SessionInfo> {
+    app.usable()?;
     let session = app.installation.sign_in(&login, &password).map_err(coded)?;
     let info = session.info().map_err(coded)?;
     let mut state = app.session();
@@ -58,6 +61,7 @@ pub async fn reset_password_with_recovery_key(
     login: String,
     new_password: String,
 ) -> CommandResult<()> {
+    app.usable()?;
     app.installation.reset_password_with_recovery_key(&recovery_key, &login, &new_password).map_err(coded)
 }
 

@@ -74,6 +74,8 @@ export const teamSettings: TeamSettings = {
   prison_release_plan_days: 14,
   prison_treatment_urgent_days: 14,
   continuity_target_percent: 75,
+  backup_every_days: 0,
+  backup_folder: "",
 };
 
 export function sessionFor(worker: WorkerView): SessionInfo {
@@ -377,7 +379,7 @@ const unexpected = (name: string) => () => Promise.reject(rejection("ui.unexpect
 export function fakeApi(over: Partial<Api> = {}): FakeApi {
   const lockedListeners = new Set<(login: string) => void>();
   const base: Api = {
-    appStatus: () => Promise.resolve({ set_up: true, session: null, locked_login: null }),
+    appStatus: () => Promise.resolve({ version: "0.1.0", set_up: true, session: null, locked_login: null }),
     setUp: unexpected("set_up"),
     signIn: unexpected("sign_in"),
     signOut: () => Promise.resolve(),
@@ -449,6 +451,11 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     figureList: () => Promise.resolve({ label: "", total: 0, offset: 0, page_size: 50, clients: [] }),
     weeklyTracker: () => Promise.resolve({ period: { from: "2026-03-01", to: "2026-03-05" }, columns: [], weeks: [] }),
     saveReturn: unexpected("save_return"),
+    backUp: unexpected("back_up"),
+    verifyBackup: unexpected("verify_backup"),
+    restoreBackup: unexpected("restore_backup"),
+    backupSchedule: () => Promise.resolve({ every_days: 0, folder: "", newest: null, reachable: false, last_problem: null }),
+    setBackupSchedule: unexpected("set_backup_schedule"),
     drrLists: () =>
       Promise.resolve({
         weekdays: [
@@ -520,7 +527,7 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
 /** A fake where `worker` is already signed in. */
 export function signedInApi(worker: WorkerView, over: Partial<Api> = {}): FakeApi {
   return fakeApi({
-    appStatus: () => Promise.resolve({ set_up: true, session: sessionFor(worker), locked_login: null }),
+    appStatus: () => Promise.resolve({ version: "0.1.0", set_up: true, session: sessionFor(worker), locked_login: null }),
     ...over,
   });
 }

@@ -9,6 +9,7 @@ import { prisonCommands, type PrisonApi } from "./prison";
 import { dashboardCommands, type DashboardApi } from "./dashboard";
 import { syncCommands, type SyncApi } from "./sync";
 import { governanceCommands, type GovernanceApi } from "./governance";
+import { backupsCommands, type BackupsApi } from "./backups";
 
 export type * from "./types";
 
@@ -18,7 +19,7 @@ export type Unlisten = () => void;
 export type BookableOwner = "conditional_caution" | "restriction_on_bail" | "throughcare" | "general";
 
 /** Everything the UI asks of the backend, one file an area (`session.ts`, `clients.ts`, ...). */
-export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi, SyncApi, GovernanceApi {}
+export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi, SyncApi, GovernanceApi, BackupsApi {}
 
 export const tauriApi: Api = {
   ...sessionCommands,
@@ -29,6 +30,7 @@ export const tauriApi: Api = {
   ...dashboardCommands,
   ...syncCommands,
   ...governanceCommands,
+  ...backupsCommands,
 };
 
 /** Codes that mean "there is no working session": the sign-in screen must come back. */

@@ -1,6 +1,6 @@
 // Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.
 
-export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "sync.bad_signature" | "sync.cannot_decrypt" | "sync.cannot_revoke_self" | "sync.conflict_settled" | "sync.corrupt" | "sync.newer_version" | "sync.no_identity" | "sync.not_a_bundle" | "sync.not_a_join_file" | "sync.other_team" | "sync.passphrase_wrong" | "sync.revoked_device" | "sync.truncated" | "sync.unknown_device" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected" | "validation.name_characters" | "validation.password_weak";
+export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "sync.bad_signature" | "sync.cannot_decrypt" | "sync.cannot_revoke_self" | "sync.conflict_settled" | "sync.corrupt" | "sync.newer_version" | "sync.no_identity" | "sync.not_a_bundle" | "sync.not_a_join_file" | "sync.other_team" | "sync.passphrase_wrong" | "sync.revoked_device" | "sync.truncated" | "sync.unknown_device" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "store.migration_failed" | "store.disk_full" | "store.read_only" | "store.corrupt" | "store.slots_damaged" | "store.in_use" | "backup.not_found" | "backup.damaged" | "backup.write_failed" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected" | "validation.name_characters" | "validation.password_weak";
 
 export type FieldError = { field: string, code: ErrorCode, message: string, };
 
@@ -80,7 +80,15 @@ prison_treatment_urgent_days: number,
  * The dashboard's target for releases in community treatment within 21 days, as a
  * percentage (default 75: the national ambition, 003).
  */
-continuity_target_percent: number, };
+continuity_target_percent: number, 
+/**
+ * Automatic backups: every this many days (0: none, the default), to `backup_folder`.
+ */
+backup_every_days: number, 
+/**
+ * Where automatic backups go (chosen in the system's dialog), empty when none is chosen.
+ */
+backup_folder: string, };
 
 export type Sex = "female" | "male" | "not_known";
 
@@ -266,6 +274,10 @@ export type Settle = { record_type: string, record_id: string, field: string,
 keep_op_id: string, };
 
 export type AppStatus = { 
+/**
+ * This build's version, for the About screen.
+ */
+version: string, 
 /**
  * False on first launch: the set-up screen comes first.
  */
@@ -956,3 +968,27 @@ export type DisclosureView = { id: string, disclosed_on: string, recipient: stri
  * "With their consent", or "Without consent: <the legal basis>".
  */
 basis_label: string, recorded_by: string, recorded_at: string, };
+
+export type BackupSummary = { folder: string, team_name: string, made_at: string, 
+/**
+ * The Throughline version that wrote it.
+ */
+app_version: string, clients: number, audit_entries: number, bytes: number, };
+
+export type BackupSchedule = { 
+/**
+ * 0: no automatic backups.
+ */
+every_days: number, folder: string, 
+/**
+ * The newest backup found in that folder, if it can be reached.
+ */
+newest: string | null, 
+/**
+ * False when the folder cannot be reached now (the USB stick is not plugged in).
+ */
+reachable: boolean, 
+/**
+ * Why the last automatic backup on this laptop failed, if it did (the shell fills it in).
+ */
+last_problem: string | null, };

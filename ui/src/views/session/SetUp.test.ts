@@ -6,7 +6,7 @@ import { administrator, fakeApi, rejection, sessionFor } from "../../test/fakeAp
 import { expectNoAxeViolations } from "../../test/axe";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
-const firstLaunch = { appStatus: () => Promise.resolve({ set_up: false, session: null, locked_login: null }) };
+const firstLaunch = { appStatus: () => Promise.resolve({ version: "0.1.0", set_up: false, session: null, locked_login: null }) };
 const KEY = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789";
 
 async function fillIn(confirm: string) {

@@ -76,7 +76,7 @@ describe("Sign in", () => {
   });
 
   it("when locked at start-up, fills in the name and puts the cursor in the password box", async () => {
-    const api = fakeApi({ appStatus: () => Promise.resolve({ set_up: true, session: null, locked_login: "dan" }) });
+    const api = fakeApi({ appStatus: () => Promise.resolve({ version: "0.1.0", set_up: true, session: null, locked_login: "dan" }) });
     render(App, { props: { api } });
     await screen.findByRole("heading", { level: 1, name: "Throughline is locked" });
     expect(input("login").value).toBe("dan");
@@ -84,7 +84,7 @@ describe("Sign in", () => {
   });
 
   it("'Sign in as someone else' clears the name and the locked heading", async () => {
-    const api = fakeApi({ appStatus: () => Promise.resolve({ set_up: true, session: null, locked_login: "dan" }) });
+    const api = fakeApi({ appStatus: () => Promise.resolve({ version: "0.1.0", set_up: true, session: null, locked_login: "dan" }) });
     render(App, { props: { api } });
     const user = userEvent.setup();
     await screen.findByRole("heading", { level: 1, name: "Throughline is locked" });

@@ -109,7 +109,7 @@ describe("Sync", () => {
 
   it("a new laptop joins its team with the join file and passphrase, a wrong passphrase said beside its field", async () => {
     const api = fakeApi({
-      appStatus: () => Promise.resolve({ set_up: false, session: null, locked_login: null }),
+      appStatus: () => Promise.resolve({ set_up: false, session: null, locked_login: null, version: "0.1.0" }),
       chooseJoinFile: () => Promise.resolve("join-custody-laptop.throughline-join"),
       joinTeam: (passphrase) =>
         passphrase === "abcde-fgh23-jklmn-pqrs4"

@@ -1,0 +1,60 @@
+//! The database's side of a backup: SQLite's online backup of the open database into a new
+//! file encrypted with the same key (never a file copy of a live database, which can catch a
+//! write half done), and the checks a backup must pass before anyone relies on it.
+use super::{audit, integrity_problems, migrate, open_encrypted, DatabaseKey, StoreError};
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+use zeroize::Zeroizing;
+
+/// Copies the database open on `source` into `dest` (a new file), page by page, while it stays
+/// open for work. The copy is a single file (no write-ahead log beside it).
+pub fn copy_live(source: &Connection, key: &DatabaseKey, dest: &Path) -> Result<(), StoreError> {
+    let mut target = open_encrypted(dest, key, true)?;
+    {
+        let backup = rusqlite::backup::Backup::new(source, &mut target)?;
+        // A few hundred pages a step, so a long copy lets the work on the source carry on between.
+        backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+    }
+    target.execute_batch("PRAGMA journal_mode = DELETE;")?;
+    Ok(())
+}
+
+/// What a check of a database file found: sound (integrity and audit chain) or not, and how much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileCheck {
+    pub schema: i64,
+    pub audit_entries: i64,
+    pub clients: i64,
+}
+
+/// Opens a database file read-only with `key` (writing nothing to it, not even its journal mode)
+/// and checks it whole: the key opens it, every page decrypts and authenticates, SQLite finds
+/// nothing wrong, its schema is one this version knows, and the audit chain is unbroken.
+pub fn check_file(path: &Path, key: &DatabaseKey) -> Result<FileCheck, StoreError> {
+    let conn = open_read_only(path, key)?;
+    migrate::check_not_newer(&conn)?;
+    if let Some(problems) = integrity_problems(&conn)? {
+        return Err(StoreError::Damaged(problems));
+    }
+    let chain = audit::verify(&conn)?;
+    if let Some(entry) = chain.first_broken_entry {
+        return Err(StoreError::Damaged(format!("the audit trail is broken at entry {entry}")));
+    }
+    let clients = conn.query_row("SELECT count(*) FROM clients", [], |r| r.get(0)).unwrap_or(0);
+    Ok(FileCheck { schema: migrate::version_of(&conn)?, audit_entries: chain.entries, clients })
+}
+
+fn open_read_only(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> {
+    let _one_at_a_time = super::OPENING.lock().unwrap_or_else(|e| e.into_inner());
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let cipher: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
+    if cipher.as_deref().is_none_or(str::is_empty) {
+        return Err(StoreError::NoEncryption);
+    }
+    let hex_key = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.0.as_ref())));
+    conn.execute_batch(&hex_key)?;
+    if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
+        return Err(StoreError::WrongKey);
+    }
+    Ok(conn)
+}
