@@ -107,6 +107,15 @@ impl Laptop {
     }
 }
 
+/// The team lead's laptop and one it enrolled (for the lead herself), on one fixed clock.
+fn two_laptops(label: &str) -> (Arc<FixedClock>, Laptop, Laptop) {
+    let clock = clock();
+    let mut lead = Laptop::founding(&clock);
+    let lead_id = lead.session.worker().id.clone();
+    let other = lead.enrol(&clock, label, &lead_id);
+    (clock, lead, other)
+}
+
 /// Sends everything `from` holds to `to`.
 fn send(from: &mut Laptop, to: &mut Laptop) -> BundleSummary {
     let bundle = from.export(&ExportScope::Everything);
@@ -181,10 +190,7 @@ fn a_laptop_joins_the_team_with_its_data_and_its_worker_signs_in_there() {
 
 #[test]
 fn the_same_field_changed_on_two_laptops_keeps_one_winner_everywhere_lists_the_conflict_and_restores_the_other() {
-    let clock = clock();
-    let mut lead = Laptop::founding(&clock);
-    let lead_id = lead.session.worker().id.clone();
-    let mut court = lead.enrol(&clock, "Court laptop", &lead_id);
+    let (clock, mut lead, mut court) = two_laptops("Court laptop");
     let john = lead.register("Smith", "John");
     send(&mut lead, &mut court);
 
@@ -237,10 +243,7 @@ fn the_same_field_changed_on_two_laptops_keeps_one_winner_everywhere_lists_the_c
 
 #[test]
 fn the_same_person_registered_on_two_laptops_becomes_a_possible_duplicate_and_a_merge_converges_with_an_edit() {
-    let clock = clock();
-    let mut lead = Laptop::founding(&clock);
-    let lead_id = lead.session.worker().id.clone();
-    let mut custody = lead.enrol(&clock, "Custody laptop", &lead_id);
+    let (clock, mut lead, mut custody) = two_laptops("Custody laptop");
 
     let on_lead = lead.register("Okafor", "Grace");
     let on_custody = custody.register("Okafor", "Grace");
@@ -270,10 +273,7 @@ fn the_same_person_registered_on_two_laptops_becomes_a_possible_duplicate_and_a_
 
 #[test]
 fn a_database_rebuilt_from_the_operation_log_alone_holds_the_same_content() {
-    let clock = clock();
-    let mut lead = Laptop::founding(&clock);
-    let lead_id = lead.session.worker().id.clone();
-    let mut court = lead.enrol(&clock, "Court laptop", &lead_id);
+    let (clock, mut lead, mut court) = two_laptops("Court laptop");
     let john = lead.register("Smith", "John");
     send(&mut lead, &mut court);
     lead.edit(&john, "phone", "07700 900001");
@@ -293,10 +293,8 @@ fn a_database_rebuilt_from_the_operation_log_alone_holds_the_same_content() {
 
 #[test]
 fn broken_foreign_or_replayed_bundles_change_nothing_and_say_why() {
-    let clock = clock();
-    let mut lead = Laptop::founding(&clock);
+    let (clock, mut lead, mut court) = two_laptops("Court laptop");
     let lead_id = lead.session.worker().id.clone();
-    let mut court = lead.enrol(&clock, "Court laptop", &lead_id);
     let mut lost = lead.enrol(&clock, "Laptop left on a train", &lead_id);
     send(&mut lead, &mut court);
     for name in ["Smith", "Jones", "Khan"] {
@@ -528,10 +526,7 @@ fn an_import_killed_at_any_moment_leaves_the_laptop_as_it_was_or_fully_imported(
         let (folder, bundle) = args.split_once('|').expect("folder|bundle");
         return import_in_child(folder, bundle);
     }
-    let clock = clock();
-    let mut lead = Laptop::founding(&clock);
-    let lead_id = lead.session.worker().id.clone();
-    let court = lead.enrol(&clock, "Court laptop", &lead_id);
+    let (clock, mut lead, court) = two_laptops("Court laptop");
     for i in 0..1500 {
         lead.register("Person", &made_up_name(i));
     }
