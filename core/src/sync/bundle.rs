@@ -19,9 +19,9 @@ pub const MAGIC: &[u8; 8] = b"THRLBNDL";
 pub const FORMAT: u16 = 1;
 const NONCE_LEN: usize = 24;
 const SIGNATURE_LEN: usize = 64;
-/// zstd's level 9: as quick as the default here (reading the operations costs more) and about
-/// a tenth smaller.
-const COMPRESSION_LEVEL: i32 = 9;
+/// zstd's level 6: a million operations' body (about 400 MB) in about 3 s on one core, at 59
+/// bytes an operation (level 3 is 4 times quicker but 62 bytes; level 9 a third slower, 58).
+const COMPRESSION_LEVEL: i32 = 6;
 
 /// In the clear, but covered by the signature and bound to the sealed body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -64,6 +64,8 @@ pub enum SyncError {
     ConflictSettled,
     #[error("The file could not be read or written ({0}).")]
     Files(String),
+    #[error("The bundle could not be saved there ({0}). Choose another folder: nothing was counted as sent.")]
+    NotSaved(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -100,6 +102,7 @@ impl Coded for SyncError {
             SyncError::NoIdentity => ErrorCode::SyncNoIdentity,
             SyncError::ConflictSettled => ErrorCode::SyncConflictSettled,
             SyncError::Files(_) => ErrorCode::StoreFiles,
+            SyncError::NotSaved(_) => ErrorCode::ExportWriteFailed,
             SyncError::Store(e) => e.code(),
             SyncError::Invalid(e) => e.code(),
         }
@@ -191,6 +194,17 @@ pub fn holdings(conn: &Connection) -> rusqlite::Result<Vec<(String, i64)>> {
 
 /// Writes a bundle of this laptop's operations; the caller saves the bytes to a file.
 pub fn export(store: &mut Store, actor: &Actor, scope: &ExportScope) -> Result<(Vec<u8>, BundleSummary), SyncError> {
+    export_with(store, actor, scope, |_| Ok(()))
+}
+
+/// As [`export`], saving the bundle with `save` before the export is recorded (in the same
+/// transaction as its audit entry): a bundle that could not be saved is not counted as sent.
+pub fn export_with(
+    store: &mut Store,
+    actor: &Actor,
+    scope: &ExportScope,
+    save: impl FnOnce(&[u8]) -> Result<(), SyncError>,
+) -> Result<(Vec<u8>, BundleSummary), SyncError> {
     let identity = devices::ensure_identity(store, actor)?;
     let conn = store.reader();
     let (team_id, device_id) = installation(conn)?;
@@ -256,7 +270,8 @@ pub fn export(store: &mut Store, actor: &Actor, scope: &ExportScope) -> Result<(
             ExportScope::Everything => "everything".to_string(),
             ExportScope::NotAcknowledgedBy { device_ids } => format!("for {} laptop(s)", device_ids.len()),
         };
-        Ok(w.audit("exported a sync bundle", None, &format!("{operations} changes, {whom}"))?)
+        w.audit("exported a sync bundle", None, &format!("{operations} changes, {whom}"))?;
+        save(&bytes)
     })?;
     let label = devices::get(store.reader(), &device_id)?.map(|d| d.label).unwrap_or_default();
     let summary = BundleSummary {

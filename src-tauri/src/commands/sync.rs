@@ -11,7 +11,7 @@ use throughline_core::accounts::{Reading, SetUpDone};
 use throughline_core::sync::conflicts::{self, Conflict, Settle};
 use throughline_core::sync::join::{self, NewLaptop};
 use throughline_core::sync::status::{self, SyncStatus};
-use throughline_core::sync::{self, devices, ExportScope, Exported, Imported, JoinFileSaved};
+use throughline_core::sync::{self, devices, ExportScope, Exported, Imported, JoinFileSaved, SyncError};
 use throughline_core::ErrorCode;
 
 /// A team lead sees every conflict; anyone else, those over their own change (None: all).
@@ -24,12 +24,11 @@ pub async fn sync_status(app: State<'_, AppState>) -> CommandResult<SyncStatus> 
     reading(&app, Permission::Sync.roles(), |s| status::status(s.store().reader(), whose_conflicts(s).as_deref()).map_err(coded)).await
 }
 
-fn write_file(path: &PathBuf, bytes: &[u8]) -> CommandResult<()> {
-    // Written beside, then moved into place: a bundle is never seen half-written.
+/// Written beside, then moved into place: a file is never seen half-written.
+fn write_file(path: &PathBuf, bytes: &[u8]) -> std::io::Result<()> {
     let partial = path.with_extension("partial");
-    std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path)).map_err(|e| {
+    std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path)).inspect_err(|_| {
         let _ = std::fs::remove_file(&partial);
-        error(ErrorCode::ExportWriteFailed, &format!("The file could not be saved there ({e}). Choose another folder."))
     })
 }
 
@@ -50,11 +49,11 @@ pub async fn export_bundle(app: tauri::AppHandle, state: State<'_, AppState>, sc
         .add_filter("Throughline bundle", &["throughline"])
         .blocking_save_file();
     let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
-    let (bytes, summary) = signed_in(&state, Permission::Sync.roles(), |s| {
+    let (_, summary) = signed_in(&state, Permission::Sync.roles(), |s| {
         let actor = s.actor();
-        sync::export(s.store_mut(), &actor, &scope).map_err(coded)
+        sync::export_with(s.store_mut(), &actor, &scope, |bytes| write_file(&path, bytes).map_err(|e| SyncError::NotSaved(e.to_string())))
+            .map_err(coded)
     })?;
-    write_file(&path, &bytes)?;
     Ok(Some(Exported { path: path.display().to_string(), summary }))
 }
 
@@ -121,7 +120,12 @@ pub async fn make_join_file(app: tauri::AppHandle, state: State<'_, AppState>, l
         let actor = s.actor();
         join::make(s.store_mut(), &actor, &laptop).map_err(coded)
     })?;
-    write_file(&path, &made.bytes)?;
+    write_file(&path, &made.bytes).map_err(|e| {
+        error(
+            ErrorCode::ExportWriteFailed,
+            &format!("The join file could not be saved there ({e}). Choose another folder and make it again."),
+        )
+    })?;
     Ok(Some(JoinFileSaved {
         path: path.display().to_string(),
         passphrase: made.passphrase,
