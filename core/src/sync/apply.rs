@@ -60,6 +60,8 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming]) -> Result<usi
         // changed: they apply as they are. Anything else brings the record to what all its
         // operations say, and notes fields that more than one laptop changed.
         match (op.kind, before(conn, op)?) {
+            // A record's first operation inserts it; if the row is somehow there already, the
+            // insert fails and the record is projected from its log instead.
             ("create" | "append", Before::Nothing) if insert_row(conn, table, &op.record_id, new_values()).is_ok() => {}
             ("update", Before::SameLaptopEarlier) => update_row(conn, table, &op.record_id, new_values())?,
             _ => {
