@@ -50,7 +50,7 @@ pub fn sync_week(dir: &std::path::Path, clock: Arc<dyn Clock>) -> Result<(), Dem
     let file = join::make(lead.store_mut(), &lead_actor, &NewLaptop { label: "Court laptop".into(), worker_id: court_id.clone() })
         .map_err(sync_error)?;
 
-    let court_dir = tempfile_dir(dir)?;
+    let court_dir = court_laptop_folder(dir);
     let (mut court, _recovery) = Installation::new(&court_dir, clock.clone()).join(&file.bytes, &file.passphrase, DEMO_PASSWORD)?;
     let court_actor = court.actor();
     let theirs: Vec<String> = court
@@ -86,8 +86,8 @@ pub fn sync_week(dir: &std::path::Path, clock: Arc<dyn Clock>) -> Result<(), Dem
 }
 
 /// A folder beside the demo's for the court laptop, gone once its bundle is made.
-fn tempfile_dir(dir: &std::path::Path) -> Result<std::path::PathBuf, DemoError> {
+fn court_laptop_folder(dir: &std::path::Path) -> std::path::PathBuf {
     let court = dir.with_file_name(format!("{}-court-laptop", dir.file_name().and_then(|n| n.to_str()).unwrap_or("demo")));
     let _ = std::fs::remove_dir_all(&court);
-    Ok(court)
+    court
 }

@@ -54,6 +54,7 @@ pub struct Settle {
 /// sees them all).
 pub fn list(conn: &Connection, for_worker: Option<&str>) -> Result<Vec<Conflict>, SyncError> {
     let mut out = Vec::new();
+    let schema = Schema::read(conn)?;
     for (record_type, record_id, field, changes) in open(conn)? {
         let leaves = history::unseen(&changes, &field);
         if let Some(worker) = for_worker {
@@ -61,7 +62,7 @@ pub fn list(conn: &Connection, for_worker: Option<&str>) -> Result<Vec<Conflict>
                 continue;
             }
         }
-        out.push(describe(conn, &record_type, &record_id, &field, &leaves)?);
+        out.push(describe(conn, &schema, &record_type, &record_id, &field, &leaves)?);
     }
     out.sort_by_key(|c| std::cmp::Reverse(c.kept.at));
     Ok(out)
@@ -87,7 +88,14 @@ fn open(conn: &Connection) -> Result<Vec<OpenField>, SyncError> {
     Ok(out)
 }
 
-fn describe(conn: &Connection, record_type: &str, record_id: &str, field: &str, leaves: &[&Change]) -> Result<Conflict, SyncError> {
+fn describe(
+    conn: &Connection,
+    schema: &Schema,
+    record_type: &str,
+    record_id: &str,
+    field: &str,
+    leaves: &[&Change],
+) -> Result<Conflict, SyncError> {
     let value_of = |c: &Change| -> Result<ConflictValue, SyncError> {
         let worker_name = crate::accounts::workers::by_id(conn, &c.worker_id)?.map(|w| w.display_name).unwrap_or_else(|| "someone".into());
         let device_label = super::devices::get(conn, &c.device_id)?.map(|d| d.label).unwrap_or_else(|| "another laptop".into());
@@ -100,7 +108,7 @@ fn describe(conn: &Connection, record_type: &str, record_id: &str, field: &str, 
             at: super::millis_to_time(c.hlc),
         })
     };
-    let client_id = client_of(conn, record_type, record_id)?;
+    let client_id = client_of(conn, schema, record_type, record_id)?;
     let client_name = match &client_id {
         Some(id) => crate::clients::get(conn, id)?.map(|c| format!("{} {}", c.forenames, c.surname)),
         None => None,
@@ -128,11 +136,10 @@ fn shown(value: &Value) -> String {
 }
 
 /// The client a record is about, if any.
-fn client_of(conn: &Connection, record_type: &str, record_id: &str) -> Result<Option<String>, SyncError> {
+fn client_of(conn: &Connection, schema: &Schema, record_type: &str, record_id: &str) -> Result<Option<String>, SyncError> {
     if record_type == "client" {
         return Ok(Some(record_id.to_string()));
     }
-    let schema = Schema::read(conn)?;
     match schema.table(record_type) {
         Some(table) if schema.has_field(record_type, "client_id") => Ok(rusqlite::OptionalExtension::optional(conn.query_row(
             &format!("SELECT client_id FROM {table} WHERE id = ?1"),
@@ -160,7 +167,7 @@ pub fn settle(store: &mut Store, actor: &Actor, which: &Settle) -> Result<(), Sy
         };
         let value = keep.new_value(&which.field).cloned().unwrap_or(Value::Null);
         let seen: Vec<String> = leaves.iter().map(|c| c.op_id.clone()).collect();
-        let client_id = client_of(conn, &which.record_type, &which.record_id)?;
+        let client_id = client_of(conn, &schema, &which.record_type, &which.record_id)?;
         w.settle_field(&which.record_type, table, &which.record_id, client_id.as_deref(), &which.field, &value, &seen)?;
         Ok(())
     })

@@ -128,9 +128,9 @@ pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<Join
         Ok(w.audit("enrolled a laptop", None, &format!("{label}, for {}", worker.display_name))?)
     })?;
     let (bundle, _) = super::export(store, actor, &ExportScope::Everything)?;
-    let from_device_id = store.reader().query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
+    let (team_id, from_device_id) = super::installation(store.reader())?;
     let package = JoinPackage {
-        team_id: store.reader().query_row("SELECT team_id FROM installation WHERE id = 1", [], |r| r.get(0))?,
+        team_id,
         team_name: store.team_name()?,
         team_key: hex::encode(identity.team_key.as_ref()),
         device_id,

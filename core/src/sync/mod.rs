@@ -172,7 +172,8 @@ pub fn file_stamp(now: DateTime<Utc>) -> String {
     now.with_timezone(&chrono_tz::Europe::London).format("%Y-%m-%d-%H%M").to_string()
 }
 
-fn installation(conn: &Connection) -> rusqlite::Result<(String, String)> {
+/// This laptop's team and device ids.
+pub(crate) fn installation(conn: &Connection) -> rusqlite::Result<(String, String)> {
     conn.query_row("SELECT team_id, device_id FROM installation WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
 }
 

@@ -34,7 +34,7 @@ const RECENT_IMPORTS: i64 = 20;
 
 /// `for_worker`: count only the conflicts that worker sees (a team lead sees them all).
 pub fn status(conn: &Connection, for_worker: Option<&str>) -> Result<SyncStatus, SyncError> {
-    let device_id: String = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
+    let (_, device_id) = super::installation(conn)?;
     let last = |direction: &str| -> rusqlite::Result<Option<DateTime<Utc>>> {
         conn.query_row("SELECT max(at) FROM sync_bundles WHERE direction = ?1", [direction], |r| r.get(0))
     };
