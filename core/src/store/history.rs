@@ -68,7 +68,7 @@ pub fn unseen<'h>(history: &'h [Change], field: &str) -> Vec<&'h Change> {
         })
         .copied()
         .collect();
-    leaves.sort_by(|a, b| if a.beats(b) { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater });
+    leaves.sort_by(|a, b| (b.hlc, &b.device_id).cmp(&(a.hlc, &a.device_id)));
     leaves
 }
 
