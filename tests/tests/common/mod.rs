@@ -73,7 +73,20 @@ impl Journey {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), serde_json::json!("wry"));
         caps.insert("tauri:options".into(), serde_json::json!({ "application": app_binary(), "args": [] }));
-        let client = ClientBuilder::native().capabilities(caps).connect(DRIVER).await.expect("WebDriver session");
+        // A driver just restarted (another laptop's folder) may listen before the WebKit driver
+        // behind it is ready: try again for a few seconds before giving up.
+        let mut tries = 0;
+        let client = loop {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(DRIVER).await {
+                Ok(client) => break client,
+                Err(e) if tries < 10 => {
+                    tries += 1;
+                    eprintln!("WebDriver session not ready ({e}); trying again");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("WebDriver session: {e}"),
+            }
+        };
         self.client = Some(client);
     }
 
