@@ -135,6 +135,7 @@ codes! {
     ValidationRequired = "validation.required",
     ValidationReturnedBeforeFailure = "validation.returned_before_failure",
     ValidationReviewAfterOrder = "validation.review_after_order",
+    ValidationReviewAgainNotFuture = "validation.review_again_not_future",
     ValidationReviewBeforeGiven = "validation.review_before_given",
     ValidationReviewInterval = "validation.review_interval",
     ValidationReviewRequired = "validation.review_required",

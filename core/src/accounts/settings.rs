@@ -65,6 +65,9 @@ pub struct TeamSettings {
     pub continuity_target_percent: u32,
     /// Automatic backups: every this many days (0: none, the default), to `backup_folder`.
     pub backup_every_days: u32,
+    /// Retention: a closed case comes up for review this many years after it closed (default
+    /// 8, the period the NHS records code gives for adult health records).
+    pub retention_years: u32,
     /// Where automatic backups go (chosen in the system's dialog), empty when none is chosen.
     pub backup_folder: String,
 }
@@ -84,6 +87,7 @@ impl Default for TeamSettings {
             prison_release_plan_days: 14,
             prison_treatment_urgent_days: 14,
             continuity_target_percent: 75,
+            retention_years: 8,
             backup_every_days: 0,
             backup_folder: String::new(),
         }
@@ -118,7 +122,7 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
     if !(1..=36).contains(&s.consent_review_months) {
         errors.push(FieldError::new("consent_review_months", ErrorCode::ValidationConsentReviewRange, "Choose between 1 and 36 months."));
     }
-    let ranges: [(&str, u32, u32, u32, &str); 11] = [
+    let ranges: [(&str, u32, u32, u32, &str); 12] = [
         ("assessment_booking_days", s.assessment_booking_days, 0, 7, "days"),
         ("appointment_outcome_days", s.appointment_outcome_days, 0, 14, "days"),
         ("hearing_soon_working_days", s.hearing_soon_working_days, 1, 10, "working days"),
@@ -130,6 +134,7 @@ pub fn validate(s: &TeamSettings) -> Result<(), ValidationErrors> {
         ("prison_treatment_urgent_days", s.prison_treatment_urgent_days, 1, 21, "days"),
         ("continuity_target_percent", s.continuity_target_percent, 1, 100, "per cent"),
         ("backup_every_days", s.backup_every_days, 0, 31, "days"),
+        ("retention_years", s.retention_years, 1, 30, "years"),
     ];
     for (field, value, low, high, unit) in ranges {
         if !(low..=high).contains(&value) {

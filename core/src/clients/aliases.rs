@@ -1,6 +1,6 @@
 //! Other names a person is known by. Each is a record of its own; removing one keeps it,
 //! marked removed, so the history stays whole.
-use super::{refuse_if_merged, require, ClientError};
+use super::{refuse_unless_changeable, require, ClientError};
 use crate::codes::ErrorCode;
 use crate::error::{FieldError, ValidationErrors};
 use crate::store::record::from_row;
@@ -71,7 +71,7 @@ pub fn new_alias(
 /// Adds a name the person is also known by (a surname, forenames, or both).
 pub fn add(store: &mut Store, actor: &Actor, client_id: &str, input: &NewAlias) -> Result<String, ClientError> {
     let client = require(store.reader(), client_id)?;
-    refuse_if_merged(&client)?;
+    refuse_unless_changeable(&client)?;
     let surname = text::optional_name("alias_surname", "Surname", &input.surname, 100);
     let forenames = text::optional_name("alias_forenames", "Forenames", &input.forenames, 100);
     let (surname, forenames) = match (surname, forenames) {
@@ -101,7 +101,7 @@ pub fn remove(store: &mut Store, actor: &Actor, alias_id: &str) -> Result<(), Cl
         .query_row("SELECT * FROM client_aliases WHERE id = ?1 AND removed_at IS NULL", [alias_id], from_row)
         .optional()?
         .ok_or(ClientError::NotFound)?;
-    refuse_if_merged(&require(store.reader(), &before.client_id)?)?;
+    refuse_unless_changeable(&require(store.reader(), &before.client_id)?)?;
     store.write(actor, |w| {
         let after = Alias { removed_at: Some(w.now()), removed_by: Some(w.actor().worker_id.clone()), ..before.clone() };
         w.update(&before, &after)

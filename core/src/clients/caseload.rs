@@ -1,6 +1,6 @@
 //! Caseloads: which worker follows each client up.
 use super::search::{results, SearchResult};
-use super::{refuse_if_merged, require, Client, ClientError};
+use super::{refuse_unless_changeable, require, Client, ClientError};
 use crate::accounts::roles::Role;
 use crate::accounts::workers;
 use crate::codes::ErrorCode;
@@ -15,7 +15,7 @@ use ts_rs::TS;
 /// Gives a client to a worker (or to no one) to follow up.
 pub fn allocate(store: &mut Store, actor: &Actor, client_id: &str, worker_id: Option<&str>) -> Result<(), ClientError> {
     let before = require(store.reader(), client_id)?;
-    refuse_if_merged(&before)?;
+    refuse_unless_changeable(&before)?;
     if let Some(id) = worker_id {
         let ok = workers::by_id(store.reader(), id)?.is_some_and(|w| w.active && w.has_any(&Role::CASEWORK));
         if !ok {

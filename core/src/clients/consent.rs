@@ -1,5 +1,5 @@
 //! Consent to share (domain.md): when given, with which agencies, when to review, withdrawn.
-use super::{refuse_if_merged, require, ClientError};
+use super::{refuse_unless_changeable, require, ClientError};
 use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::FieldError;
@@ -61,7 +61,7 @@ fn date(field: &str, label: &str, typed: &str) -> Result<Option<NaiveDate>, Fiel
 /// Records consent given today or earlier.
 pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewConsent, review_months: u32) -> Result<String, ClientError> {
     let client = require(store.reader(), client_id)?;
-    refuse_if_merged(&client)?;
+    refuse_unless_changeable(&client)?;
     let today = dates::today(store.clock().now());
     let mut p = Problems::default();
     let given = p.check(date("given_on", "the date consent was given", &input.given_on));
@@ -115,7 +115,7 @@ pub fn withdraw(store: &mut Store, actor: &Actor, consent_id: &str) -> Result<()
         .query_row("SELECT * FROM consents WHERE id = ?1 AND withdrawn_on IS NULL", [consent_id], from_row)
         .optional()?
         .ok_or(ClientError::NotFound)?;
-    refuse_if_merged(&require(store.reader(), &before.client_id)?)?;
+    refuse_unless_changeable(&require(store.reader(), &before.client_id)?)?;
     let after = Consent { withdrawn_on: Some(dates::today(store.clock().now())), ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
     Ok(())

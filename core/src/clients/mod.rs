@@ -13,7 +13,7 @@ mod register;
 mod search;
 
 use crate::codes::ErrorCode;
-pub(crate) use register::refuse_if_merged;
+pub(crate) use register::refuse_unless_changeable;
 pub use register::{close, register, reopen, update_details, validate, NewClient};
 pub use search::{search, SearchResult};
 
@@ -74,7 +74,12 @@ pub struct Client {
     pub allocated_worker_id: Option<String>,
     pub status: ClientStatus,
     pub closed_reason: Option<String>,
+    /// When the case was closed: the team's retention period runs from here.
+    pub closed_at: Option<DateTime<Utc>>,
     pub merged_into: Option<String>,
+    /// When the person's names, identifiers and free text were removed after a retention
+    /// review (governance/retention.rs); the case stays, closed, for the returns.
+    pub anonymised_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
 }
@@ -120,6 +125,10 @@ pub struct ClientRecord {
     pub status: ClientStatus,
     pub closed_reason: Option<String>,
     pub closed_reason_label: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Set when the person's details were removed after a retention review: the record is
+    /// then read-only.
+    pub anonymised_at: Option<DateTime<Utc>>,
     /// When this record was merged into another, the one to open instead.
     pub merged_into: Option<String>,
     pub allocated_worker_id: Option<String>,
@@ -251,6 +260,8 @@ fn record_view(conn: &Connection, c: Client, now: DateTime<Utc>) -> Result<Clien
         risk_notes: c.risk_notes,
         status: c.status,
         closed_reason: c.closed_reason,
+        closed_at: c.closed_at,
+        anonymised_at: c.anonymised_at,
         merged_into: c.merged_into,
         allocated_worker_id: c.allocated_worker_id,
     })

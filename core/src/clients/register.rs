@@ -133,7 +133,9 @@ pub fn validate(input: &NewClient, now: DateTime<Utc>) -> Result<Client, Validat
         allocated_worker_id: None,
         status: ClientStatus::Active,
         closed_reason: None,
+        closed_at: None,
         merged_into: None,
+        anonymised_at: None,
         created_at: now,
         created_by: String::new(),
     })
@@ -266,14 +268,16 @@ pub fn register(store: &mut Store, actor: &Actor, input: &NewClient) -> Result<C
 /// Saves changed details; every change is kept in the record's history.
 pub fn update_details(store: &mut Store, actor: &Actor, id: &str, input: &NewClient) -> Result<Vec<String>, ClientError> {
     let before = require(store.reader(), id)?;
-    refuse_if_merged(&before)?;
+    refuse_unless_changeable(&before)?;
     let details = validate(input, store.clock().now())?;
     let after = Client {
         id: before.id.clone(),
         allocated_worker_id: before.allocated_worker_id.clone(),
         status: before.status,
         closed_reason: before.closed_reason.clone(),
+        closed_at: before.closed_at,
         merged_into: None,
+        anonymised_at: before.anonymised_at,
         created_at: before.created_at,
         created_by: before.created_by.clone(),
         ..details
@@ -284,9 +288,16 @@ pub fn update_details(store: &mut Store, actor: &Actor, id: &str, input: &NewCli
     })
 }
 
-pub(crate) fn refuse_if_merged(c: &Client) -> Result<(), ClientError> {
+/// A merged record is read through the one it was merged into; an anonymised one is kept only
+/// for the returns. Neither is changed.
+pub(crate) fn refuse_unless_changeable(c: &Client) -> Result<(), ClientError> {
     if c.status == ClientStatus::Merged {
         return Err(ClientError::NotAllowed("This record was merged into another. Open the record it was merged into instead.".into()));
+    }
+    if c.anonymised_at.is_some() {
+        return Err(ClientError::NotAllowed(
+            "This case was anonymised after a retention review. It is kept only so the returns still count it.".into(),
+        ));
     }
     Ok(())
 }
@@ -294,19 +305,21 @@ pub(crate) fn refuse_if_merged(c: &Client) -> Result<(), ClientError> {
 /// Closes a client's case with a reason from the list.
 pub fn close(store: &mut Store, actor: &Actor, id: &str, reason: &str) -> Result<(), ClientError> {
     let before = require(store.reader(), id)?;
-    refuse_if_merged(&before)?;
+    refuse_unless_changeable(&before)?;
     if !reference::is_in(CLOSE_REASONS, reason) {
         return Err(ValidationErrors::one("closed_reason", ErrorCode::ValidationRequired, "Choose why the case is closing.").into());
     }
-    let after = Client { status: ClientStatus::Closed, closed_reason: Some(reason.into()), ..before.clone() };
-    store.write(actor, |w| w.update(&before, &after))?;
+    store.write(actor, |w| {
+        let after = Client { status: ClientStatus::Closed, closed_reason: Some(reason.into()), closed_at: Some(w.now()), ..before.clone() };
+        w.update(&before, &after)
+    })?;
     Ok(())
 }
 
 pub fn reopen(store: &mut Store, actor: &Actor, id: &str) -> Result<(), ClientError> {
     let before = require(store.reader(), id)?;
-    refuse_if_merged(&before)?;
-    let after = Client { status: ClientStatus::Active, closed_reason: None, ..before.clone() };
+    refuse_unless_changeable(&before)?;
+    let after = Client { status: ClientStatus::Active, closed_reason: None, closed_at: None, ..before.clone() };
     store.write(actor, |w| w.update(&before, &after))?;
     Ok(())
 }

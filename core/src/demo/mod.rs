@@ -124,12 +124,17 @@ pub fn person(rng: &mut impl Rng, now: DateTime<Utc>, id: String, worker: &str) 
         allocated_worker_id: Some(worker.to_string()),
         status: if rng.gen_bool(0.85) { ClientStatus::Active } else { ClientStatus::Closed },
         closed_reason: None,
+        closed_at: None,
         merged_into: None,
+        anonymised_at: None,
         created_at: now - Duration::days(rng.gen_range(0..3650)),
         created_by: worker.to_string(),
     };
     if c.status == ClientStatus::Closed {
         c.closed_reason = Some(pick(rng, &["treatment_completed", "transferred", "moved_away", "disengaged"]).to_string());
+        // Closed within two years of coming onto the caseload: the oldest are past the
+        // retention period and wait for a team lead's review.
+        c.closed_at = Some((c.created_at + Duration::days(rng.gen_range(30..730))).min(now - Duration::days(1)));
     }
     c
 }
@@ -171,6 +176,7 @@ fn duplicate_of(rng: &mut impl Rng, original: &Client, id: String, worker: &str)
         created_by: worker.into(),
         status: ClientStatus::Active,
         closed_reason: None,
+        closed_at: None,
         ..original.clone()
     };
     twin.pnc = None;

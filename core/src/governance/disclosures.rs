@@ -1,7 +1,7 @@
 //! The disclosure log: what was shared about a person, with whom, when, why, and on what basis
 //! (their consent, or a legal basis without it). Shown on the record and in the subject access
 //! summary. A disclosure once recorded is kept as it was.
-use crate::clients::{refuse_if_merged, require, ClientError};
+use crate::clients::{refuse_unless_changeable, require, ClientError};
 use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems};
@@ -65,7 +65,7 @@ pub struct DisclosureView {
 /// Records a disclosure made today or earlier.
 pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewDisclosure) -> Result<String, ClientError> {
     let client = require(store.reader(), client_id)?;
-    refuse_if_merged(&client)?;
+    refuse_unless_changeable(&client)?;
     let today = dates::today(store.clock().now());
     let mut p = Problems::default();
     let disclosed_on = if input.disclosed_on.trim().is_empty() {

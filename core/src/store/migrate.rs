@@ -18,6 +18,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0007_dashboard", include_str!("../../../migrations/0007_dashboard.sql")),
     ("0008_sync", include_str!("../../../migrations/0008_sync.sql")),
     ("0009_governance", include_str!("../../../migrations/0009_governance.sql")),
+    ("0010_retention", include_str!("../../../migrations/0010_retention.sql")),
 ];
 
 /// The schema version this build writes.

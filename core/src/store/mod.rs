@@ -245,6 +245,15 @@ impl Store {
         Ok(())
     }
 
+    /// After a person is anonymised: rebuilds the file from its live content (VACUUM), so no
+    /// freed page or slack space still holds what was removed, and empties the write-ahead log,
+    /// whose older frames would. A reader holding the log open leaves it for the next
+    /// checkpoint; the VACUUM alone already cleared the database file.
+    pub fn erase_free_space(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(())
+    }
+
     /// Runs `work` in one transaction: the records it writes, their operations and the audit
     /// entries are committed together or not at all. This is the only way to change data.
     pub fn write<T, E>(&mut self, actor: &Actor, work: impl FnOnce(&mut Write<'_>) -> Result<T, E>) -> Result<T, E>

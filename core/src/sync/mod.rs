@@ -374,10 +374,11 @@ pub(crate) fn import_trusting(
     let operations = incoming.len();
 
     let now = store.clock().now();
-    let new_operations = store.write(actor, |w| -> Result<usize, SyncError> {
+    let (new_operations, people_removed) = store.write(actor, |w| -> Result<(usize, usize), SyncError> {
         let tx = w.transaction();
         let schema = records::Schema::read(tx)?;
         let new = apply::apply(tx, &schema, &incoming)?;
+        let people_removed = crate::governance::retention::remove_people_again(tx, &incoming)?;
         let mut ack = tx.prepare_cached(
             "INSERT INTO sync_acknowledged (peer_id, origin_id, seq) VALUES (?1, ?2, ?3)
              ON CONFLICT (peer_id, origin_id) DO UPDATE SET seq = max(seq, excluded.seq)",
@@ -392,8 +393,11 @@ pub(crate) fn import_trusting(
             params![id, header.device_id, now, exported_at, operations as i64, new as i64, up_to, actor.worker_id],
         )?;
         w.audit("imported a sync bundle", None, &format!("{new} new of {operations} changes, from laptop {}", header.device_id))?;
-        Ok(new)
+        Ok((new, people_removed))
     })?;
+    if people_removed > 0 {
+        store.erase_free_space()?;
+    }
     let conn = store.reader();
     let device_label = devices::get(conn, &header.device_id)?.map(|d| d.label).unwrap_or_default();
     if new_operations > 0 {

@@ -12,7 +12,7 @@ fn entry<R: Record>() -> (&'static str, &'static str) {
 /// Every record type, with its table. A record type missing here cannot be synced: a test
 /// checks that every type the demo team writes is listed.
 pub fn all() -> Vec<(&'static str, &'static str)> {
-    use crate::{accounts, appointments, clients, court, custody, drr, notes, prison};
+    use crate::{accounts, appointments, clients, court, custody, drr, governance, notes, prison};
     vec![
         entry::<accounts::workers::Worker>(),
         entry::<accounts::settings::TeamSetting>(),
@@ -42,6 +42,8 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
         entry::<prison::PrisonTransfer>(),
         entry::<prison::ThroughcarePlan>(),
         entry::<prison::treatment::TreatmentEpisode>(),
+        entry::<governance::disclosures::Disclosure>(),
+        entry::<governance::retention::RetentionReview>(),
     ]
 }
 

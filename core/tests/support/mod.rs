@@ -66,3 +66,36 @@ pub fn john_smith_pnc() -> String {
 pub fn team() -> Team {
     team_at("2026-11-23T09:00:00Z")
 }
+
+/// Every page of a database file and of its write-ahead log, decrypted as SQLCipher 4 wrote
+/// them (4096-byte pages, each AES-256-CBC with its IV in an 80-byte reserved tail; the first
+/// page begins with a 16-byte salt): free pages and unused space included, as a thief with the
+/// key would read them.
+pub fn decrypted_pages(database: &std::path::Path, key: &[u8; 32]) -> Vec<u8> {
+    use aes::cipher::{block_padding::NoPadding, BlockDecryptMut, KeyIvInit};
+    const PAGE: usize = 4096;
+    const RESERVE: usize = 80;
+    let decrypt = |page: &[u8], first: bool, out: &mut Vec<u8>| {
+        let iv = &page[PAGE - RESERVE..PAGE - RESERVE + 16];
+        let mut data = page[if first { 16 } else { 0 }..PAGE - RESERVE].to_vec();
+        cbc::Decryptor::<aes::Aes256>::new(key.into(), iv.into()).decrypt_padded_mut::<NoPadding>(&mut data).unwrap();
+        out.extend_from_slice(&data);
+    };
+    let mut out = Vec::new();
+    let file = std::fs::read(database).unwrap();
+    for (i, page) in file.chunks_exact(PAGE).enumerate() {
+        decrypt(page, i == 0, &mut out);
+    }
+    // The log: a 32-byte header, then frames of a 24-byte header and a page.
+    let wal = std::fs::read(database.with_extension("db-wal")).unwrap_or_default();
+    for frame in wal.get(32..).unwrap_or_default().chunks_exact(24 + PAGE) {
+        let page_number = u32::from_be_bytes(frame[..4].try_into().unwrap());
+        decrypt(&frame[24..], page_number == 1, &mut out);
+    }
+    out
+}
+
+/// Whether `text` occurs in `bytes`, as UTF-8.
+pub fn holds(bytes: &[u8], text: &str) -> bool {
+    bytes.windows(text.len()).any(|w| w == text.as_bytes())
+}
