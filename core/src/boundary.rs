@@ -151,6 +151,9 @@ pub fn typescript() -> String {
         crate::store::audit::EntrySummary::decl(&cfg),
         crate::governance::disclosures::NewDisclosure::decl(&cfg),
         crate::governance::disclosures::DisclosureView::decl(&cfg),
+        crate::governance::retention::CaseForReview::decl(&cfg),
+        crate::governance::retention::NewRetentionReview::decl(&cfg),
+        crate::governance::retention::Anonymised::decl(&cfg),
         crate::accounts::backups::BackupSummary::decl(&cfg),
         crate::accounts::backups::BackupSchedule::decl(&cfg),
     ];

@@ -40,7 +40,10 @@ fn a_closed_case_comes_up_for_review_after_eight_years_and_a_kept_one_again_on_i
     t.set_clock("2025-06-29T09:00:00Z");
     assert!(due(&t).is_empty());
     let early = review(&mut t, &john, "anonymised", "", "").unwrap_err();
-    assert_eq!(early.to_string(), "This case closed on 30 Jun 2017 and is kept until 30 Jun 2025 (the team's retention period is 8 years).");
+    assert_eq!(
+        early.to_string(),
+        "This case closed on 30 Jun 2017 and is kept until 30 Jun 2025 (the team's retention period is 8 years)."
+    );
 
     t.set_clock("2025-06-30T09:00:00Z");
     let list = due(&t);
@@ -62,7 +65,10 @@ fn a_closed_case_comes_up_for_review_after_eight_years_and_a_kept_one_again_on_i
     t.set_clock("2026-06-30T09:00:00Z");
     let again = due(&t);
     assert_eq!(again.len(), 1);
-    assert_eq!(again[0].last_kept.as_deref(), Some("Kept on 30 Jun 2025 by Priya Shah: Named in a serious case review that is still open."));
+    assert_eq!(
+        again[0].last_kept.as_deref(),
+        Some("Kept on 30 Jun 2025 by Priya Shah: Named in a serious case review that is still open.")
+    );
 
     // The team may keep cases longer: with ten years, it is not due yet.
     t.settings.retention_years = 10;
@@ -101,7 +107,8 @@ fn adas_case(t: &mut Team) -> String {
         ..Default::default()
     };
     custody::record_test(store, &actor, &ada, &test).unwrap();
-    let contact = NewContact { kind: "phone".into(), date: "01/03/2017".into(), time: "11:00".into(), summary: "Rang from Larkspur Road".into() };
+    let contact =
+        NewContact { kind: "phone".into(), date: "01/03/2017".into(), time: "11:00".into(), summary: "Rang from Larkspur Road".into() };
     notes::record_contact(store, &actor, &ada, &contact).unwrap();
     notes::add_note(store, &actor, &ada, &NewNote { text: "Tobias Quillfeather will bring her in.".into(), ..Default::default() }).unwrap();
     let hearing = NewHearing {
@@ -162,7 +169,10 @@ fn anonymising_leaves_no_trace_of_the_person_in_the_database_file_and_the_return
     assert!(clients::search(t.lead.store().reader(), "Quillfeather", t.clock.now()).unwrap().is_empty());
     let actor = t.lead.actor();
     let record = clients::open(t.lead.store_mut(), &actor, &ada).unwrap();
-    assert_eq!((record.surname.as_str(), record.forenames.as_str(), record.date_of_birth.to_string().as_str()), ("Anonymised", "", "1990-01-01"));
+    assert_eq!(
+        (record.surname.as_str(), record.forenames.as_str(), record.date_of_birth.to_string().as_str()),
+        ("Anonymised", "", "1990-01-01")
+    );
     assert_eq!((record.address.as_deref(), record.nhs_number.as_deref()), (Some(retention::REMOVED), Some(retention::REMOVED)));
     assert!(record.anonymised_at.is_some());
     let again = review(&mut t, &ada, "anonymised", "", "").unwrap_err();
@@ -214,7 +224,7 @@ fn every_column_about_a_client_is_either_removed_or_kept_on_purpose() {
             .unwrap();
         let about_a_client = table == "clients" || columns.iter().any(|(c, _)| c == "client_id" || c == "survivor_id");
         for (column, kind) in columns.iter().filter(|_| about_a_client) {
-            let reference = column == "id" || column == "at" || [ "_id", "_on", "_at", "_by"].iter().any(|s| column.ends_with(s));
+            let reference = column == "id" || column == "at" || ["_id", "_on", "_at", "_by"].iter().any(|s| column.ends_with(s));
             if kind.eq_ignore_ascii_case("TEXT") && !reference && !decided(&table, column) {
                 undecided.push(format!("{table}.{column}"));
             }

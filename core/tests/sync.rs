@@ -12,6 +12,7 @@ use throughline_core::accounts::workers::{self, NewWorker};
 use throughline_core::accounts::{Installation, Session};
 use throughline_core::clients::{self, duplicates, merge, NewClient};
 use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::governance::retention;
 use throughline_core::store::DatabaseKey;
 use throughline_core::sync::conflicts::{self, Settle};
 use throughline_core::sync::join::NewLaptop;
@@ -289,6 +290,43 @@ fn a_database_rebuilt_from_the_operation_log_alone_holds_the_same_content() {
     sync::replay(&mut rebuilt, &lead.session.actor(), &log).unwrap();
     assert_eq!(records::content_hash(rebuilt.reader()).unwrap(), lead.hash());
     assert_eq!(conflicts::list(rebuilt.reader(), None).unwrap().len(), 1);
+}
+
+/// Whether anything in this laptop's database file (every page, decrypted) holds `text`.
+fn file_holds(laptop: &Laptop, text: &str) -> bool {
+    let pages = support::decrypted_pages(&laptop.dir.path().join("throughline.db"), &laptop.session.database_key_for_tests());
+    support::holds(&pages, text)
+}
+
+#[test]
+fn an_anonymisation_reaches_every_laptop_and_removes_a_change_made_there_before_it_arrived() {
+    let (clock, mut lead, mut court) = two_laptops("Court laptop");
+    let ada = lead.register("Quillfeather", "Ada");
+    lead.edit(&ada, "phone", "07700 900417");
+    let actor = lead.session.actor();
+    clients::close(lead.session.store_mut(), &actor, &ada, "moved_away").unwrap();
+    send(&mut lead, &mut court);
+    assert!(file_holds(&court, "Quillfeather"));
+
+    // Nine years on, the court laptop adds a note to the closed record before it hears that
+    // the lead anonymised the case.
+    clock.advance(chrono::Duration::days(9 * 366));
+    court.edit(&ada, "risk_notes", "Brother Tobias visits");
+    tick(&clock);
+    let actor = lead.session.actor();
+    let review = retention::NewRetentionReview { decision: "anonymised".into(), ..Default::default() };
+    retention::review(lead.session.store_mut(), &actor, &ada, &review).unwrap();
+
+    send(&mut lead, &mut court);
+    send(&mut court, &mut lead);
+    for laptop in [&lead, &court] {
+        for text in ["Quillfeather", "07700 900417", "Tobias"] {
+            assert!(!file_holds(laptop, text), "{text} is still on a laptop");
+        }
+        let c = clients::get(laptop.session.store().reader(), &ada).unwrap().unwrap();
+        assert_eq!((c.surname.as_str(), c.risk_notes.as_deref()), ("Anonymised", Some(retention::REMOVED)));
+    }
+    assert_eq!(lead.hash(), court.hash());
 }
 
 #[test]

@@ -145,6 +145,8 @@ fn main() {
             commands::governance::record_disclosure,
             commands::governance::client_disclosures,
             commands::governance::subject_access_summary,
+            commands::governance::cases_for_retention_review,
+            commands::governance::review_retention,
             commands::backups::back_up,
             commands::backups::verify_backup,
             commands::backups::restore_backup,

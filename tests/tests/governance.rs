@@ -1,6 +1,7 @@
 //! Information governance in the real app: a custody worker opens a person's record; the team
 //! lead then produces the access report naming them, records a disclosure made without consent,
-//! and prints the subject access summary, which shows it.
+//! and prints the subject access summary, which shows it. Then a case closed nine years ago
+//! comes up for a retention review and the lead anonymises it.
 mod common;
 use common::{Journey, ARROW_DOWN, ENTER, ESCAPE};
 use std::path::Path;
@@ -10,7 +11,8 @@ use throughline_core::clients::{self, NewClient};
 use throughline_core::clock::SystemClock;
 use throughline_core::demo;
 
-/// A demo team and one person the demo's names never include: Ada Quillfeather.
+/// A demo team, one person the demo's names never include (Ada Quillfeather), and a case
+/// closed in 2017 (Bartholomew Quince's).
 fn team_with_ada(dir: &Path) {
     demo::create_installation(dir, Arc::new(SystemClock), 14, 40).expect("demo team");
     let mut lead = Installation::new(dir, Arc::new(SystemClock)).sign_in("lead", demo::DEMO_PASSWORD).expect("lead signs in");
@@ -23,6 +25,15 @@ fn team_with_ada(dir: &Path) {
         ..NewClient::default()
     };
     clients::register(lead.store_mut(), &actor, &input).expect("register");
+    let quince = NewClient { surname: "Quince".into(), forenames: "Bartholomew".into(), date_of_birth: "02/02/1971".into(), ..input };
+    let mut old = clients::validate(&quince, chrono::Utc::now()).expect("a valid person");
+    old.id = "a-case-closed-in-2017".into();
+    old.status = clients::ClientStatus::Closed;
+    old.closed_reason = Some("moved_away".into());
+    old.created_at = "2016-04-11T10:00:00Z".parse().unwrap();
+    old.closed_at = Some("2017-05-02T15:00:00Z".parse().unwrap());
+    old.created_by = actor.worker_id.clone();
+    lead.store_mut().write(&actor, |w| w.create(&old)).expect("the old case");
 }
 
 async fn open_ada(j: &Journey) {
@@ -81,5 +92,22 @@ async fn access_report_after_a_worker_opened_the_record_then_a_disclosure_and_th
     j.wait_for_text(".document", "shared with PC Jones, West Yorkshire Police safeguarding team: Current address").await;
     j.wait_for_text(".document", "Basis: Without consent: Crime and Disorder Act 1998 s115").await;
     j.shot("subject-access-summary").await;
+    j.keys(ESCAPE).await;
+    j.wait_for_heading("Ada Quillfeather").await;
+
+    // Retention: the case closed in 2017 waits for review; anonymised, no search finds him.
+    j.click("#nav-retention").await;
+    j.wait_for_heading("Retention review").await;
+    j.wait_for_text("#main", "Born 2 Feb 1971. Closed on 2 May 2017: Moved out of the area.").await;
+    assert!(!j.text("#main").await.contains("Ada Quillfeather"), "an open case is not for review");
+    j.click_in_item("retention-case", "Bartholomew Quince", "anonymise-button").await;
+    j.wait_for_text("#main", "Anonymising cannot be undone.").await;
+    j.shot("retention-review").await;
+    j.click("#confirm-anonymise").await;
+    j.wait_for_text(".success-banner", "Bartholomew Quince's case is anonymised").await;
+    j.click(".team-name").await;
+    j.keys("/").await;
+    j.fill("search", "quince").await;
+    j.wait_for_text(".no-results", "No one found").await;
     j.finish().await;
 }

@@ -133,8 +133,10 @@ pub fn person(rng: &mut impl Rng, now: DateTime<Utc>, id: String, worker: &str) 
     if c.status == ClientStatus::Closed {
         c.closed_reason = Some(pick(rng, &["treatment_completed", "transferred", "moved_away", "disengaged"]).to_string());
         // Closed within two years of coming onto the caseload: the oldest are past the
-        // retention period and wait for a team lead's review.
-        c.closed_at = Some((c.created_at + Duration::days(rng.gen_range(30..730))).min(now - Duration::days(1)));
+        // retention period and wait for a team lead's review. (Taken from the registration
+        // time, not the generator, so the rest of the demo stays as it was.)
+        let months_open = 1 + c.created_at.timestamp().rem_euclid(24);
+        c.closed_at = Some((c.created_at + Duration::days(30 * months_open)).min(now - Duration::days(1)));
     }
     c
 }

@@ -82,11 +82,14 @@ enum Remove {
     YearOfBirth,
 }
 
+/// Columns of a table and how anonymising removes each.
+type Removed = &'static [(&'static str, Remove)];
+
 /// Every record about a person that holds who they are or what was written about them: its
 /// table, the columns naming the client, and the columns removed. A test checks that every
 /// text column of every table about a client is either here or in [`KEPT`], so a new column
 /// cannot be forgotten.
-const PERSONAL: &[(&str, &[&str], &[(&str, Remove)])] = &[
+const PERSONAL: &[(&str, &[&str], Removed)] = &[
     (
         "clients",
         &["id"],
@@ -196,7 +199,11 @@ fn closed_by(settings: &crate::accounts::settings::TeamSettings, today: NaiveDat
 
 /// Closed cases past the team's retention period, not anonymised and not kept for now: the
 /// longest closed first.
-pub fn due_for_review(conn: &Connection, now: DateTime<Utc>, settings: &crate::accounts::settings::TeamSettings) -> rusqlite::Result<Vec<CaseForReview>> {
+pub fn due_for_review(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    settings: &crate::accounts::settings::TeamSettings,
+) -> rusqlite::Result<Vec<CaseForReview>> {
     let today = dates::today(now);
     let before = crate::calendar::when::sql(crate::calendar::when::start_of_day(closed_by(settings, today).succ_opt().unwrap_or(today)));
     let mut stmt = conn.prepare_cached(
@@ -310,7 +317,11 @@ pub fn review(store: &mut Store, actor: &Actor, client_id: &str, input: &NewRete
         }
         w.append(&review)?;
         let removed = remove_people(w.transaction(), &family)?;
-        w.audit("anonymised a closed case", Some(&client.id), &format!("{} records, {} earlier changes", removed.records, removed.changes))?;
+        w.audit(
+            "anonymised a closed case",
+            Some(&client.id),
+            &format!("{} records, {} earlier changes", removed.records, removed.changes),
+        )?;
         Ok(removed)
     })?;
     store.erase_free_space()?;
@@ -332,11 +343,19 @@ fn review_again(p: &mut Problems, typed: &str, today: NaiveDate) -> Option<Naive
             None
         }
         Some(d) if d <= today => {
-            p.push(FieldError::new("review_again_on", ErrorCode::ValidationReviewAgainNotFuture, "Choose a date after today to review it again."));
+            p.push(FieldError::new(
+                "review_again_on",
+                ErrorCode::ValidationReviewAgainNotFuture,
+                "Choose a date after today to review it again.",
+            ));
             None
         }
         Some(d) if d.year() > today.year() + 10 => {
-            p.push(FieldError::new("review_again_on", ErrorCode::ValidationReviewAgainNotFuture, "Review a kept case again within ten years."));
+            p.push(FieldError::new(
+                "review_again_on",
+                ErrorCode::ValidationReviewAgainNotFuture,
+                "Review a kept case again within ten years.",
+            ));
             None
         }
         d => d,
@@ -453,8 +472,10 @@ pub(crate) fn remove_people_again(tx: &Connection, ops: &[crate::sync::apply::In
         let Some(table) = tables.get(op.record_type.as_str()) else { continue };
         let Some((_, client_columns, _)) = PERSONAL.iter().find(|(t, _, _)| t == table) else { continue };
         for column in client_columns.iter() {
-            let client: Option<String> =
-                tx.prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?.query_row([&op.record_id], |r| r.get(0)).optional()?;
+            let client: Option<String> = tx
+                .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
+                .query_row([&op.record_id], |r| r.get(0))
+                .optional()?;
             touched.extend(client);
         }
     }

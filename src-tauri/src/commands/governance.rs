@@ -1,11 +1,14 @@
 //! Information governance: who read a person's data (the access report), what was shared with
-//! whom (the disclosure log) and everything held about one person (the subject access summary).
+//! whom (the disclosure log), everything held about one person (the subject access summary), and
+//! the review of closed cases past the retention period.
+use super::pathway::read;
 use crate::state::{coded, reading, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::Reading;
 use throughline_core::documents::Document;
 use throughline_core::governance::disclosures::{self, DisclosureView, NewDisclosure};
+use throughline_core::governance::retention::{self, Anonymised, CaseForReview, NewRetentionReview};
 use throughline_core::governance::{access, subject_access};
 
 /// Team leads and administrators: everyone who viewed, changed, printed or exported this
@@ -44,6 +47,30 @@ pub async fn subject_access_summary(app: State<'_, AppState>, client_id: String)
     signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         subject_access::summary(s.store_mut(), &actor, &client_id).map_err(coded)
+    })
+}
+
+/// Team leads: closed cases past the team's retention period, waiting for a decision. The list
+/// names people, so each one shown is audited.
+#[tauri::command]
+pub async fn cases_for_retention_review(app: State<'_, AppState>) -> CommandResult<Vec<CaseForReview>> {
+    reading(&app, Permission::LeadTeam.roles(), cases_for_retention_review_read).await
+}
+
+pub(crate) fn cases_for_retention_review_read(s: &mut Reading) -> CommandResult<Vec<CaseForReview>> {
+    let cases = read(retention::due_for_review(s.store().reader(), s.store().clock().now(), &s.team_settings()))?;
+    for case in &cases {
+        s.reads_about(&case.client_id, "listed for a retention review");
+    }
+    Ok(cases)
+}
+
+/// Team leads: keep a case past the retention period, or anonymise it.
+#[tauri::command]
+pub async fn review_retention(app: State<'_, AppState>, client_id: String, input: NewRetentionReview) -> CommandResult<Anonymised> {
+    signed_in(&app, Permission::LeadTeam.roles(), |s| {
+        let actor = s.actor();
+        retention::review(s.store_mut(), &actor, &client_id, &input).map_err(coded)
     })
 }
 
@@ -126,6 +153,31 @@ mod tests {
             read_here(&app, casework, |s| command(s, &id)).unwrap();
             assert_eq!(audited(&app, &id, action), 2, "{action}: the record opened again is a new view");
         }
+    }
+
+    #[test]
+    fn each_case_listed_for_a_retention_review_is_audited() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::at("2016-01-04T09:00:00Z"));
+        let app = AppState::new(Installation::new(dir.path(), clock.clone()));
+        let mut lead = testing::set_up_team(&app.installation);
+        let actor = lead.actor();
+        let input = NewClient {
+            surname: "Hale".into(),
+            forenames: "Tom".into(),
+            date_of_birth: "30/01/1979".into(),
+            sex: "male".into(),
+            ..Default::default()
+        };
+        let id = throughline_core::clients::register(lead.store_mut(), &actor, &input).unwrap().id;
+        throughline_core::clients::close(lead.store_mut(), &actor, &id, "moved_away").unwrap();
+        drop(lead);
+        clock.advance(chrono::Duration::days(9 * 365));
+        let lead = app.installation.sign_in(testing::LEAD_LOGIN, testing::LEAD_PASSWORD).unwrap();
+        *app.session() = SessionState::SignedIn(Box::new(lead));
+        let listed = read_here(&app, Permission::LeadTeam.roles(), super::cases_for_retention_review_read).unwrap();
+        assert_eq!(listed.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Tom Hale"]);
+        assert_eq!(audited(&app, &id, "listed for a retention review"), 1);
     }
 
     #[test]

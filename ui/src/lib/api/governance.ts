@@ -1,6 +1,7 @@
-// Information governance: the access report, the disclosure log, the subject access summary.
+// Information governance: the access report, the disclosure log, the subject access summary,
+// the retention review.
 import { invoke } from "@tauri-apps/api/core";
-import type { DisclosureView, Document, NewDisclosure } from "./types";
+import type { Anonymised, CaseForReview, DisclosureView, Document, NewDisclosure, NewRetentionReview } from "./types";
 
 export interface GovernanceApi {
   /** Team leads and administrators: everyone who accessed this person's data. Audited. */
@@ -10,6 +11,10 @@ export interface GovernanceApi {
   clientDisclosures(clientId: string): Promise<DisclosureView[]>;
   /** Everything held about the person, printable. Audited. */
   subjectAccessSummary(clientId: string): Promise<Document>;
+  /** Team leads: closed cases past the retention period. Each one listed is audited. */
+  casesForRetentionReview(): Promise<CaseForReview[]>;
+  /** Team leads: keep a case with a reason and a date, or anonymise it for good. */
+  reviewRetention(clientId: string, input: NewRetentionReview): Promise<Anonymised>;
 }
 
 export const governanceCommands: GovernanceApi = {
@@ -17,4 +22,6 @@ export const governanceCommands: GovernanceApi = {
   recordDisclosure: (clientId, input) => invoke("record_disclosure", { clientId, input }),
   clientDisclosures: (clientId) => invoke("client_disclosures", { clientId }),
   subjectAccessSummary: (clientId) => invoke("subject_access_summary", { clientId }),
+  casesForRetentionReview: () => invoke("cases_for_retention_review"),
+  reviewRetention: (clientId, input) => invoke("review_retention", { clientId, input }),
 };

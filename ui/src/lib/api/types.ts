@@ -1,6 +1,6 @@
 // Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.
 
-export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "sync.bad_signature" | "sync.cannot_decrypt" | "sync.cannot_revoke_self" | "sync.conflict_settled" | "sync.corrupt" | "sync.newer_version" | "sync.no_identity" | "sync.not_a_bundle" | "sync.not_a_join_file" | "sync.other_team" | "sync.passphrase_wrong" | "sync.revoked_device" | "sync.truncated" | "sync.unknown_device" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "store.migration_failed" | "store.disk_full" | "store.read_only" | "store.corrupt" | "store.slots_damaged" | "store.in_use" | "backup.not_found" | "backup.damaged" | "backup.write_failed" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected" | "validation.name_characters" | "validation.password_weak";
+export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "sync.bad_signature" | "sync.cannot_decrypt" | "sync.cannot_revoke_self" | "sync.conflict_settled" | "sync.corrupt" | "sync.newer_version" | "sync.no_identity" | "sync.not_a_bundle" | "sync.not_a_join_file" | "sync.other_team" | "sync.passphrase_wrong" | "sync.revoked_device" | "sync.truncated" | "sync.unknown_device" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "store.migration_failed" | "store.disk_full" | "store.read_only" | "store.corrupt" | "store.slots_damaged" | "store.in_use" | "backup.not_found" | "backup.damaged" | "backup.write_failed" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_again_not_future" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected" | "validation.name_characters" | "validation.password_weak";
 
 export type FieldError = { field: string, code: ErrorCode, message: string, };
 
@@ -86,6 +86,11 @@ continuity_target_percent: number,
  */
 backup_every_days: number, 
 /**
+ * Retention: a closed case comes up for review this many years after it closed (default
+ * 8, the period the NHS records code gives for adult health records).
+ */
+retention_years: number, 
+/**
  * Where automatic backups go (chosen in the system's dialog), empty when none is chosen.
  */
 backup_folder: string, };
@@ -114,7 +119,12 @@ export type ClientRecord = { id: string, surname: string, forenames: string, dat
 /**
  * Grouped for reading: "943 476 5919".
  */
-nhs_number: string | null, prison_number: string | null, primary_substance: string | null, secondary_substance: string | null, injecting_status: string | null, substances_label: string | null, injecting_label: string | null, risk_notes: string | null, status: ClientStatus, closed_reason: string | null, closed_reason_label: string | null, 
+nhs_number: string | null, prison_number: string | null, primary_substance: string | null, secondary_substance: string | null, injecting_status: string | null, substances_label: string | null, injecting_label: string | null, risk_notes: string | null, status: ClientStatus, closed_reason: string | null, closed_reason_label: string | null, closed_at: string | null, 
+/**
+ * Set when the person's details were removed after a retention review: the record is
+ * then read-only.
+ */
+anonymised_at: string | null, 
 /**
  * When this record was merged into another, the one to open instead.
  */
@@ -968,6 +978,32 @@ export type DisclosureView = { id: string, disclosed_on: string, recipient: stri
  * "With their consent", or "Without consent: <the legal basis>".
  */
 basis_label: string, recorded_by: string, recorded_at: string, };
+
+export type CaseForReview = { client_id: string, name: string, date_of_birth: string, closed_on: string, closed_reason_label: string | null, allocated_worker: string | null, 
+/**
+ * The last time it was kept, if it was: why, by whom, when.
+ */
+last_kept: string | null, };
+
+export type NewRetentionReview = { 
+/**
+ * "kept" or "anonymised".
+ */
+decision: string, reason: string, 
+/**
+ * For a case kept, as typed: "29/11/2027".
+ */
+review_again_on: string, };
+
+export type Anonymised = { 
+/**
+ * The records about the person that held names, identifiers or free text.
+ */
+records: number, 
+/**
+ * Earlier changes in the history whose values were removed.
+ */
+changes: number, };
 
 export type BackupSummary = { folder: string, team_name: string, made_at: string, 
 /**

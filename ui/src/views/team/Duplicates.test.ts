@@ -30,7 +30,7 @@ async function openDuplicates(over = {}) {
   const user = userEvent.setup();
   await screen.findByRole("heading", { level: 1, name: "Today" });
   const navs = Array.from(document.querySelectorAll(".nav-item")).map((b) => b.textContent);
-  expect(navs).toEqual(["Today", "Find a person", "Register a person", "My caseload", "Coming releases", "Sync", "Dashboard", "Caseloads", "Team flags", "Possible duplicates", "Returns", "Workers", "Settings", "Audit trail check", "About"]);
+  expect(navs).toEqual(["Today", "Find a person", "Register a person", "My caseload", "Coming releases", "Sync", "Dashboard", "Caseloads", "Team flags", "Possible duplicates", "Returns", "Retention review", "Workers", "Settings", "Audit trail check", "About"]);
   // Grouped by what a person does.
   expect(Array.from(document.querySelectorAll(".nav-group")).map((g) => g.textContent)).toEqual(["My work", "The team", "Administration"]);
   await user.click(document.getElementById("nav-duplicates")!);
