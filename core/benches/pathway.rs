@@ -9,7 +9,7 @@ use throughline_core::clock::Clock;
 use throughline_core::dashboard::{self, Period, Whose};
 use throughline_core::flags::board::{self, FlagFilter};
 use throughline_core::flags::{Scope, Severity};
-use throughline_core::{clients, court, custody, demo, drr, flags, notes, prison, timeline};
+use throughline_core::{clients, court, custody, demo, drr, flags, governance, notes, prison, timeline};
 
 /// The parts of a record the app reads when it opens, as the audit trail names them.
 const PARTS: [&str; 7] = [
@@ -263,4 +263,22 @@ fn main() {
     println!("| dashboard for a year, the whole team, first opening (cold caches) | {} | | | |", ms(first_open));
     line("dashboard for a year, one worker's caseload".into(), w50, w95, Duration::from_millis(100));
     println!("| bare SQLite: a plain count of the year's rows in each table the dashboard reads | {} | {} | | |", ms(b50), ms(b95));
+
+    // Anonymising one closed case past the retention period: its records, their history and the
+    // search index, then the whole file rebuilt (VACUUM), beside a bare VACUUM of the same file.
+    drop((first, second));
+    let due = governance::retention::due_for_review(session.store().reader(), now, &settings).expect("due");
+    let review = governance::retention::NewRetentionReview { decision: "anonymised".into(), ..Default::default() };
+    let start = Instant::now();
+    governance::retention::review(session.store_mut(), &actor, &due[0].client_id, &review).expect("anonymise");
+    let anonymise = start.elapsed();
+    let start = Instant::now();
+    session.store_mut().erase_free_space().expect("vacuum");
+    let vacuum = start.elapsed();
+    println!(
+        "| anonymise one closed case ({} were due), the file rebuilt | {} | | | |\n| bare SQLite: VACUUM of the same file | {} | | | |",
+        due.len(),
+        ms(anonymise),
+        ms(vacuum)
+    );
 }

@@ -458,6 +458,13 @@ impl Reading {
         self.read.push((client_id.to_string(), what));
     }
 
+    /// As [`Reading::reads_about`], for each person a list shows (a caseload, a page of flags).
+    pub fn reads_about_each<'a>(&mut self, client_ids: impl IntoIterator<Item = &'a str>, what: &'static str) {
+        for id in client_ids {
+            self.reads_about(id, what);
+        }
+    }
+
     pub fn store(&self) -> &ReadStore {
         &self.store
     }

@@ -207,10 +207,11 @@ pub(crate) fn worker_name(conn: &Connection, id: &str) -> rusqlite::Result<Strin
     Ok(workers::by_id(conn, id)?.map(|w| w.display_name).unwrap_or_else(|| "a worker not on this laptop".into()))
 }
 
-/// Opens a client's record for a worker, and records that they looked (security.md).
+/// Opens a client's record for a worker, and records that they looked (security.md): like
+/// every read's audit entry, written without waiting for the disk (`Store::write_reads`).
 pub fn open(store: &mut Store, actor: &Actor, id: &str) -> Result<ClientRecord, ClientError> {
     let client = require(store.reader(), id)?;
-    store.write(actor, |w| w.audit("viewed client record", Some(&client.id), ""))?;
+    store.write_reads(actor, |w| w.audit("viewed client record", Some(&client.id), ""))?;
     record_view(store.reader(), client, store.clock().now())
 }
 

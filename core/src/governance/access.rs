@@ -13,8 +13,9 @@ pub const PRODUCED: &str = "produced an access report";
 /// What kind of access an audit entry records, in the report's words.
 pub fn kind_of(action: &str) -> &'static str {
     match action {
-        "create" | "append" | "update" => "changed",
-        a if a.starts_with("viewed") || a == "shown in search results" => "viewed",
+        "create" | "append" | "update" | "anonymised a closed case" => "changed",
+        // A record read, or the person shown in a list (search results, a caseload, flags).
+        a if a.starts_with("viewed") || a.starts_with("shown in ") || a.starts_with("listed ") => "viewed",
         a if a.starts_with("printed") || a.starts_with("produced") => "printed",
         a if a.starts_with("exported") => "exported",
         _ => "other",

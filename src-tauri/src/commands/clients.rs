@@ -138,15 +138,22 @@ pub async fn withdraw_consent(app: State<'_, AppState>, consent_id: String) -> C
 #[tauri::command]
 pub async fn my_caseload(app: State<'_, AppState>) -> CommandResult<Vec<SearchResult>> {
     reading(&app, Permission::Casework.roles(), move |s| {
-        read(caseload::of_worker(s.store().reader(), &s.worker().id, s.store().clock().now()))
+        let worker = s.worker().id.clone();
+        caseload_read(s, &worker)
     })
     .await
 }
 
+/// A caseload, each person in it noted for the audit trail.
+pub(crate) fn caseload_read(s: &mut Reading, worker_id: &str) -> CommandResult<Vec<SearchResult>> {
+    let people = read(caseload::of_worker(s.store().reader(), worker_id, s.store().clock().now()))?;
+    s.reads_about_each(people.iter().map(|p| p.id.as_str()), "listed in a caseload");
+    Ok(people)
+}
+
 #[tauri::command]
 pub async fn caseload_of(app: State<'_, AppState>, worker_id: String) -> CommandResult<Vec<SearchResult>> {
-    reading(&app, Permission::LeadTeam.roles(), move |s| read(caseload::of_worker(s.store().reader(), &worker_id, s.store().clock().now())))
-        .await
+    reading(&app, Permission::LeadTeam.roles(), move |s| caseload_read(s, &worker_id)).await
 }
 
 #[tauri::command]
@@ -164,7 +171,12 @@ pub async fn allocate_client(app: State<'_, AppState>, client_id: String, worker
 
 #[tauri::command]
 pub async fn duplicate_pairs(app: State<'_, AppState>) -> CommandResult<Vec<DuplicatePair>> {
-    reading(&app, Permission::LeadTeam.roles(), move |s| read(duplicates::pairs(s.store().reader(), s.store().clock().now()))).await
+    reading(&app, Permission::LeadTeam.roles(), move |s| {
+        let pairs = read(duplicates::pairs(s.store().reader(), s.store().clock().now()))?;
+        s.reads_about_each(pairs.iter().flat_map(|p| [p.first.id.as_str(), p.second.id.as_str()]), "listed as a possible duplicate");
+        Ok(pairs)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -28,9 +28,11 @@ pub async fn dashboard(app: State<'_, AppState>, ask: DashboardAsk) -> CommandRe
 #[tauri::command]
 pub async fn figure_list(app: State<'_, AppState>, ask: FigureListAsk) -> CommandResult<FigureList> {
     reading(&app, Permission::LeadTeam.roles(), move |s| {
-        read(dashboard::figure_list(s.store().reader(), s.store().clock().now(), &ask))?.ok_or_else(|| {
+        let list = read(dashboard::figure_list(s.store().reader(), s.store().clock().now(), &ask))?.ok_or_else(|| {
             error(ErrorCode::DashboardUnknownFigure, "That figure is not on the dashboard. Choose it again from the dashboard.")
-        })
+        })?;
+        s.reads_about_each(list.clients.iter().map(|c| c.client_id.as_str()), "listed in a dashboard figure");
+        Ok(list)
     })
     .await
 }

@@ -21,7 +21,10 @@ pub(crate) fn client_flags_read(s: &mut Reading, client_id: &str) -> CommandResu
 #[tauri::command]
 pub async fn today(app: State<'_, AppState>) -> CommandResult<today::Today> {
     reading(&app, Permission::Casework.roles(), move |s| {
-        read(today::for_worker_today(s.store().reader(), s.store().clock().now(), &s.team_settings(), &s.worker().id))
+        let today = read(today::for_worker_today(s.store().reader(), s.store().clock().now(), &s.team_settings(), &s.worker().id))?;
+        s.reads_about_each(today.appointments.iter().map(|a| a.client_id.as_str()), "listed in Today's appointments");
+        s.reads_about_each(today.flags.iter().map(|f| f.client_id.as_str()), "listed in flags");
+        Ok(today)
     })
     .await
 }
@@ -41,7 +44,9 @@ pub async fn flags_page(app: State<'_, AppState>, filter: FlagFilter) -> Command
         if !s.has_any(Permission::LeadTeam.roles()) {
             filter.worker_id = Some(s.worker().id.clone());
         }
-        read(board::page(s.store().reader(), s.store().clock().now(), &s.team_settings(), &filter))
+        let page = read(board::page(s.store().reader(), s.store().clock().now(), &s.team_settings(), &filter))?;
+        s.reads_about_each(page.flags.iter().map(|f| f.client_id.as_str()), "listed in flags");
+        Ok(page)
     })
     .await
 }

@@ -128,7 +128,7 @@ mod tests {
         let (_dir, app, id) = team_with_a_client();
         let casework = Permission::Casework.roles();
         type Read = fn(&mut throughline_core::accounts::Reading, &str) -> Result<(), throughline_core::ErrorPayload>;
-        let commands: [(&str, Read); 10] = [
+        let commands: [(&str, Read); 11] = [
             ("viewed disclosures", |s, id| super::client_disclosures_read(s, id).map(drop)),
             ("viewed the record's history", |s, id| clients::client_history_read(s, id).map(drop)),
             ("viewed custody", |s, id| pathway::client_custody_read(s, id).map(drop)),
@@ -139,6 +139,10 @@ mod tests {
             ("viewed prison and treatment", |s, id| prison::client_prison_read(s, id).map(drop)),
             ("viewed flags", |s, id| flags::client_flags_read(s, id).map(drop)),
             ("shown in search results", |s, _| clients::search_clients_read(s, "smith").map(drop)),
+            ("listed in a caseload", |s, _| {
+                let worker = s.worker().id.clone();
+                clients::caseload_read(s, &worker).map(drop)
+            }),
         ];
         open_record(&app, &id);
         assert_eq!(audited(&app, &id, "viewed client record"), 1);

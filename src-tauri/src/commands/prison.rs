@@ -105,7 +105,12 @@ pub async fn update_treatment_episode(app: State<'_, AppState>, episode_id: Stri
 /// Everyone in prison with an expected release up to `days` ahead (or passed unrecorded).
 #[tauri::command]
 pub async fn coming_releases(app: State<'_, AppState>, days: u32) -> CommandResult<Vec<ComingRelease>> {
-    reading(&app, PRISON, move |s| read(releases::coming(s.store().reader(), s.store().clock().now(), days.min(366), None))).await
+    reading(&app, PRISON, move |s| {
+        let releases = read(releases::coming(s.store().reader(), s.store().clock().now(), days.min(366), None))?;
+        s.reads_about_each(releases.iter().map(|r| r.client_id.as_str()), "listed in coming releases");
+        Ok(releases)
+    })
+    .await
 }
 
 /// How the releases of the last `days` days fared against the 21-day ambition.
@@ -121,7 +126,9 @@ pub async fn releases_this_week(app: State<'_, AppState>) -> CommandResult<Vec<C
     reading(&app, Permission::Casework.roles(), move |s| {
         let worker = s.worker().id.clone();
         let mine = if s.has_any(PRISON) { None } else { Some(worker.as_str()) };
-        read(releases::this_week(s.store().reader(), s.store().clock().now(), mine))
+        let releases = read(releases::this_week(s.store().reader(), s.store().clock().now(), mine))?;
+        s.reads_about_each(releases.iter().map(|r| r.client_id.as_str()), "listed in coming releases");
+        Ok(releases)
     })
     .await
 }
