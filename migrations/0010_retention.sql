@@ -13,6 +13,13 @@ UPDATE clients SET closed_at = coalesce(
 WHERE status = 'closed';
 CREATE INDEX clients_closed ON clients (closed_at) WHERE status = 'closed' AND anonymised_at IS NULL;
 
+-- Anonymising must leave nothing of the person in the file. Connections now zero what they
+-- delete or overwrite (PRAGMA secure_delete, store/mod.rs) and the search index removes a
+-- deleted entry at once rather than marking it; a database written before this keeps its old
+-- free space until the first anonymisation rebuilds it (VACUUM) once.
+ALTER TABLE installation ADD COLUMN free_space_clean INTEGER NOT NULL DEFAULT 0;
+INSERT INTO client_search (client_search, rank) VALUES ('secure-delete', 1);
+
 -- Each review of a closed case: kept (with the reason and when to look again) or anonymised.
 -- Append-only, and it syncs: an anonymisation reaching another laptop removes the person there.
 CREATE TABLE retention_reviews (

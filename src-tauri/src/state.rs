@@ -4,7 +4,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
 use throughline_core::accounts::roles::Role;
-use throughline_core::accounts::{Installation, InstanceLock, Reading, Session};
+use throughline_core::accounts::{Installation, InstanceLock, Reading, Reads, Session};
 use throughline_core::ErrorCode;
 use throughline_core::{Coded, ErrorPayload};
 
@@ -139,6 +139,18 @@ where
         Ok((reading, result)) => end_reading(app, reading, result),
         Err(_) => Err(error(ErrorCode::AppInterrupted, "Throughline could not finish reading this. Try again.")),
     }
+}
+
+/// A read of one person's record (a part of it: flags, the timeline, custody...) on the
+/// session's own connection, the session held while it runs: a few milliseconds, on the
+/// connection whose page cache stays warm as records open, where a reading's starts cold after
+/// every write (performance.md "open a client"). What it read is audited before it is shown.
+pub fn reading_record<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&mut dyn Reads) -> CommandResult<T>) -> CommandResult<T> {
+    signed_in(app, roles, |s| {
+        let result = work(s);
+        s.finish_reads(result.is_ok()).map_err(coded)?;
+        result
+    })
 }
 
 /// Two readings at once, for a read shared across the laptop's two cores (the dashboard). Both

@@ -432,6 +432,33 @@ pub struct Session {
     /// The reads of a person's data already in the audit trail since their record was last
     /// opened in this session: reading the same part again (after a save) adds nothing.
     reads_audited: HashSet<(String, &'static str)>,
+    /// The reads of a person's data that the command running on this session's own connection
+    /// has made (see [`Reads`]), for the audit trail when it ends.
+    reads_now: Vec<(String, &'static str)>,
+}
+
+/// Reading a person's data, on either connection: a [`Reading`]'s own (a long read, the
+/// session free meanwhile) or the [`Session`]'s (the parts of one record: a few milliseconds
+/// each, on the connection whose page cache the audit entries written as records open keep
+/// warm, where each of them empties a reading's).
+pub trait Reads {
+    fn conn(&self) -> &rusqlite::Connection;
+    fn now(&self) -> DateTime<Utc>;
+    fn settings(&self) -> settings::TeamSettings;
+    /// Notes that this read reads a person's data: `what` as the audit trail says it ("viewed
+    /// the timeline"). Written to the trail when the read ends, once per part of a person's
+    /// record between openings of it.
+    fn reads_about(&mut self, client_id: &str, what: &'static str);
+
+    /// As [`Reads::reads_about`], for each person a list shows (a caseload, a page of flags).
+    fn reads_about_each<'a>(&mut self, client_ids: impl IntoIterator<Item = &'a str>, what: &'static str)
+    where
+        Self: Sized,
+    {
+        for id in client_ids {
+            self.reads_about(id, what);
+        }
+    }
 }
 
 /// Read connections kept open between readings; more are opened when reads overlap.
@@ -450,21 +477,43 @@ pub struct Reading {
     read: Vec<(String, &'static str)>,
 }
 
-impl Reading {
-    /// Notes that this reading reads a person's data: `what` as the audit trail says it
-    /// ("viewed the timeline"). Written to the trail when the reading ends, once per part of
-    /// a person's record between openings of it.
-    pub fn reads_about(&mut self, client_id: &str, what: &'static str) {
+impl Reads for Reading {
+    fn conn(&self) -> &rusqlite::Connection {
+        self.store.reader()
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.store.clock().now()
+    }
+
+    fn settings(&self) -> settings::TeamSettings {
+        self.settings.clone()
+    }
+
+    fn reads_about(&mut self, client_id: &str, what: &'static str) {
         self.read.push((client_id.to_string(), what));
     }
+}
 
-    /// As [`Reading::reads_about`], for each person a list shows (a caseload, a page of flags).
-    pub fn reads_about_each<'a>(&mut self, client_ids: impl IntoIterator<Item = &'a str>, what: &'static str) {
-        for id in client_ids {
-            self.reads_about(id, what);
-        }
+impl Reads for Session {
+    fn conn(&self) -> &rusqlite::Connection {
+        self.store.reader()
     }
 
+    fn now(&self) -> DateTime<Utc> {
+        self.store.clock().now()
+    }
+
+    fn settings(&self) -> settings::TeamSettings {
+        self.settings.clone()
+    }
+
+    fn reads_about(&mut self, client_id: &str, what: &'static str) {
+        self.reads_now.push((client_id.to_string(), what));
+    }
+}
+
+impl Reading {
     pub fn store(&self) -> &ReadStore {
         &self.store
     }
@@ -491,7 +540,18 @@ impl Session {
         let settings = settings::load(store.reader())?;
         let last_activity = store.clock().now();
         let id = SESSIONS.fetch_add(1, Ordering::Relaxed);
-        Ok(Session { store, worker, key, dir, settings, last_activity, id, readers: Vec::new(), reads_audited: HashSet::new() })
+        Ok(Session {
+            store,
+            worker,
+            key,
+            dir,
+            settings,
+            last_activity,
+            id,
+            readers: Vec::new(),
+            reads_audited: HashSet::new(),
+            reads_now: Vec::new(),
+        })
     }
 
     /// A connection for one read, kept from an earlier reading or opened now.
@@ -523,9 +583,24 @@ impl Session {
         if !self.finish_reading(reading) {
             return Ok(false);
         }
+        self.audit_reads(read)?;
+        Ok(true)
+    }
+
+    /// Ends a read made on this session's own connection (see [`Reads`]): what it read goes in
+    /// the audit trail, when it is to be shown, as a reading's does.
+    pub fn finish_reads(&mut self, shown: bool) -> Result<(), AccountError> {
+        let read = std::mem::take(&mut self.reads_now);
+        if shown {
+            self.audit_reads(read)?;
+        }
+        Ok(())
+    }
+
+    fn audit_reads(&mut self, read: Vec<(String, &'static str)>) -> Result<(), AccountError> {
         let new: Vec<(String, &'static str)> = read.into_iter().filter(|r| !self.reads_audited.contains(r)).collect();
         if new.is_empty() {
-            return Ok(true);
+            return Ok(());
         }
         let actor = self.actor();
         self.store.write_reads(&actor, |w| -> Result<(), StoreError> {
@@ -535,7 +610,7 @@ impl Session {
             Ok(())
         })?;
         self.reads_audited.extend(new);
-        Ok(true)
+        Ok(())
     }
 
     /// The worker opened this person's record: a new view, so each part read from now on is

@@ -446,7 +446,7 @@ fn remove_people(tx: &Connection, people: &[String]) -> rusqlite::Result<Anonymi
             }
         }
     }
-    // Their names leave the search index; 'optimize' rewrites it without the old entries.
+    // Their names leave the search index (which removes a deleted entry at once: secure-delete).
     for id in people {
         let search_id: Option<i64> = tx.query_row("SELECT search_id FROM clients WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         if let Some(search_id) = search_id {
@@ -454,7 +454,6 @@ fn remove_people(tx: &Connection, people: &[String]) -> rusqlite::Result<Anonymi
             tx.execute("DELETE FROM client_name_keys WHERE search_id = ?1", [search_id])?;
         }
     }
-    tx.execute("INSERT INTO client_search (client_search) VALUES ('optimize')", [])?;
     Ok(done)
 }
 

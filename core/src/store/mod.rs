@@ -158,7 +158,8 @@ impl Store {
         migrate::migrate(&mut conn)?;
         let device_id = device_id.to_string();
         conn.execute(
-            "INSERT INTO installation (id, team_id, team_name, device_id, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
+            // A new file has never held anything that was not zeroed when deleted.
+            "INSERT INTO installation (id, team_id, team_name, device_id, created_at, free_space_clean) VALUES (1, ?1, ?2, ?3, ?4, 1)",
             rusqlite::params![team_id, team_name, device_id, clock.now().to_rfc3339()],
         )?;
         let anchor = anchor::Anchor::for_database(path, key);
@@ -245,12 +246,18 @@ impl Store {
         Ok(())
     }
 
-    /// After a person is anonymised: rebuilds the file from its live content (VACUUM), so no
-    /// freed page or slack space still holds what was removed, and empties the write-ahead log,
-    /// whose older frames would. A reader holding the log open leaves it for the next
-    /// checkpoint; the VACUUM alone already cleared the database file.
+    /// After a person is anonymised: empties the write-ahead log, whose older frames still hold
+    /// pages as they were. The database file itself holds no trace, since every connection
+    /// zeroes what it deletes or overwrites (`secure_delete`); a file written before that was so
+    /// is rebuilt from its live content (VACUUM) the first time, which takes longer, and then
+    /// never again. A reader holding the log open leaves it for the next checkpoint.
     pub fn erase_free_space(&mut self) -> Result<(), StoreError> {
-        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        let clean: bool = self.conn.query_row("SELECT free_space_clean FROM installation WHERE id = 1", [], |r| r.get(0))?;
+        if !clean {
+            self.conn
+                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; UPDATE installation SET free_space_clean = 1 WHERE id = 1;")?;
+        }
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(())
     }
 
@@ -445,6 +452,7 @@ fn open_encrypted(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connec
     crate::phonetic::register(&conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
+         PRAGMA secure_delete = ON;
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;

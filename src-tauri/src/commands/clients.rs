@@ -1,7 +1,7 @@
-use crate::state::{coded, reading, signed_in, AppState, CommandResult};
+use crate::state::{coded, reading, reading_record, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
-use throughline_core::accounts::Reading;
+use throughline_core::accounts::{Reading, Reads};
 use throughline_core::clients::aliases::{self, NewAlias};
 use throughline_core::clients::caseload::{self, CaseloadSize};
 use throughline_core::clients::consent::{self, NewConsent};
@@ -69,13 +69,13 @@ pub async fn reread_client(app: State<'_, AppState>, id: String) -> CommandResul
 
 #[tauri::command]
 pub async fn client_history(app: State<'_, AppState>, id: String) -> CommandResult<Vec<FieldChange>> {
-    reading(&app, Permission::Casework.roles(), move |s| client_history_read(s, &id)).await
+    reading_record(&app, Permission::Casework.roles(), |s| client_history_read(s, &id))
 }
 
 /// What `client_history` reads, and notes for the audit trail whose data it read.
-pub(crate) fn client_history_read(s: &mut Reading, id: &str) -> CommandResult<Vec<FieldChange>> {
+pub(crate) fn client_history_read(s: &mut dyn Reads, id: &str) -> CommandResult<Vec<FieldChange>> {
     s.reads_about(id, "viewed the record's history");
-    read(history::for_client(s.store().reader(), id))
+    read(history::for_client(s.conn(), id))
 }
 
 #[tauri::command]

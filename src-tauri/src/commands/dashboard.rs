@@ -6,6 +6,7 @@ use tauri_plugin_dialog::DialogExt;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::workers;
 use throughline_core::accounts::Reading;
+use throughline_core::accounts::Reads;
 use throughline_core::dashboard::returns::{self, Heading, ReturnKind, Tracker};
 use throughline_core::dashboard::{self, Dashboard, DashboardAsk, FigureList, FigureListAsk, Period, Whose};
 use throughline_core::dates;

@@ -1,11 +1,11 @@
 //! The Drug Rehabilitation Requirement: the order, timetable, testing ledger, failures,
 //! warnings, breach, reviews and their documents. Community workers and team leads act; any
 //! caseworker may read.
-use crate::state::{coded, reading, signed_in, AppState, CommandResult};
+use crate::state::{coded, reading_record, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
-use throughline_core::accounts::Reading;
+use throughline_core::accounts::Reads;
 use throughline_core::documents::Document;
 use throughline_core::drr::compliance::{self, CourtDecision, NewFailure};
 use throughline_core::drr::reviews::{self, NewReview, ReviewOutcome};
@@ -22,13 +22,13 @@ pub async fn drr_lists() -> DrrLists {
 
 #[tauri::command]
 pub async fn client_drr(app: State<'_, AppState>, client_id: String) -> CommandResult<DrrSummary> {
-    reading(&app, Permission::Casework.roles(), move |s| client_drr_read(s, &client_id)).await
+    reading_record(&app, Permission::Casework.roles(), |s| client_drr_read(s, &client_id))
 }
 
 /// What `client_drr` reads, and notes for the audit trail whose data it read.
-pub(crate) fn client_drr_read(s: &mut Reading, client_id: &str) -> CommandResult<DrrSummary> {
+pub(crate) fn client_drr_read(s: &mut dyn Reads, client_id: &str) -> CommandResult<DrrSummary> {
     s.reads_about(client_id, "viewed the DRR");
-    drr::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
+    drr::for_client(s.conn(), client_id, s.now()).map_err(coded)
 }
 
 #[tauri::command]

@@ -1,21 +1,21 @@
 //! Flags: a client's, Today's, the team's counts and any list of them a page at a time.
 use super::pathway::read;
-use crate::state::{reading, AppState, CommandResult};
+use crate::state::{reading, reading_record, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
-use throughline_core::accounts::Reading;
+use throughline_core::accounts::Reads;
 use throughline_core::flags::board::{self, FlagFilter, FlagPage, TeamFlags};
 use throughline_core::flags::{self, today, Flag};
 
 #[tauri::command]
 pub async fn client_flags(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<Flag>> {
-    reading(&app, Permission::Casework.roles(), move |s| client_flags_read(s, &client_id)).await
+    reading_record(&app, Permission::Casework.roles(), |s| client_flags_read(s, &client_id))
 }
 
 /// What `client_flags` reads, and notes for the audit trail whose data it read.
-pub(crate) fn client_flags_read(s: &mut Reading, client_id: &str) -> CommandResult<Vec<Flag>> {
+pub(crate) fn client_flags_read(s: &mut dyn Reads, client_id: &str) -> CommandResult<Vec<Flag>> {
     s.reads_about(client_id, "viewed flags");
-    read(flags::for_client(s.store().reader(), s.store().clock().now(), &s.team_settings(), client_id))
+    read(flags::for_client(s.conn(), s.now(), &s.settings(), client_id))
 }
 
 #[tauri::command]

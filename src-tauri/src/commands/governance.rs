@@ -2,10 +2,10 @@
 //! whom (the disclosure log), everything held about one person (the subject access summary), and
 //! the review of closed cases past the retention period.
 use super::pathway::read;
-use crate::state::{coded, reading, signed_in, AppState, CommandResult};
+use crate::state::{coded, reading, reading_record, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
-use throughline_core::accounts::Reading;
+use throughline_core::accounts::{Reading, Reads};
 use throughline_core::documents::Document;
 use throughline_core::governance::disclosures::{self, DisclosureView, NewDisclosure};
 use throughline_core::governance::retention::{self, Anonymised, CaseForReview, NewRetentionReview};
@@ -32,13 +32,13 @@ pub async fn record_disclosure(app: State<'_, AppState>, client_id: String, inpu
 
 #[tauri::command]
 pub async fn client_disclosures(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<DisclosureView>> {
-    reading(&app, Permission::Casework.roles(), move |s| client_disclosures_read(s, &client_id)).await
+    reading_record(&app, Permission::Casework.roles(), |s| client_disclosures_read(s, &client_id))
 }
 
 /// What `client_disclosures` reads, and notes for the audit trail whose data it read.
-pub(crate) fn client_disclosures_read(s: &mut Reading, client_id: &str) -> CommandResult<Vec<DisclosureView>> {
+pub(crate) fn client_disclosures_read(s: &mut dyn Reads, client_id: &str) -> CommandResult<Vec<DisclosureView>> {
     s.reads_about(client_id, "viewed disclosures");
-    disclosures::for_client(s.store().reader(), client_id).map_err(coded)
+    disclosures::for_client(s.conn(), client_id).map_err(coded)
 }
 
 /// Any caseworker (a subject access request, a case transfer). Producing it is audited.
@@ -77,7 +77,7 @@ pub async fn review_retention(app: State<'_, AppState>, client_id: String, input
 #[cfg(test)]
 mod tests {
     use super::super::{clients, drr, flags, pathway, prison};
-    use crate::state::{read_here, signed_in, AppState, SessionState};
+    use crate::state::{read_here, reading_record, signed_in, AppState, SessionState};
     use std::sync::Arc;
     use throughline_core::accounts::permissions::Permission;
     use throughline_core::accounts::Installation;
@@ -127,8 +127,10 @@ mod tests {
     fn each_client_reading_command_leaves_one_audit_entry_naming_the_client() {
         let (_dir, app, id) = team_with_a_client();
         let casework = Permission::Casework.roles();
-        type Read = fn(&mut throughline_core::accounts::Reading, &str) -> Result<(), throughline_core::ErrorPayload>;
-        let commands: [(&str, Read); 11] = [
+        // The parts of a record, read on the session's connection; then lists, on readings.
+        type Part = fn(&mut dyn throughline_core::accounts::Reads, &str) -> Result<(), throughline_core::ErrorPayload>;
+        type List = fn(&mut throughline_core::accounts::Reading) -> Result<(), throughline_core::ErrorPayload>;
+        let parts: [(&str, Part); 9] = [
             ("viewed disclosures", |s, id| super::client_disclosures_read(s, id).map(drop)),
             ("viewed the record's history", |s, id| clients::client_history_read(s, id).map(drop)),
             ("viewed custody", |s, id| pathway::client_custody_read(s, id).map(drop)),
@@ -138,25 +140,32 @@ mod tests {
             ("viewed the DRR", |s, id| drr::client_drr_read(s, id).map(drop)),
             ("viewed prison and treatment", |s, id| prison::client_prison_read(s, id).map(drop)),
             ("viewed flags", |s, id| flags::client_flags_read(s, id).map(drop)),
-            ("shown in search results", |s, _| clients::search_clients_read(s, "smith").map(drop)),
-            ("listed in a caseload", |s, _| {
+        ];
+        let lists: [(&str, List); 2] = [
+            ("shown in search results", |s| clients::search_clients_read(s, "smith").map(drop)),
+            ("listed in a caseload", |s| {
                 let worker = s.worker().id.clone();
                 clients::caseload_read(s, &worker).map(drop)
             }),
         ];
+        let read_all = |times: i64| {
+            for (action, part) in parts {
+                reading_record(&app, casework, |s| part(s, &id)).unwrap();
+                assert_eq!(audited(&app, &id, action), times, "{action}");
+            }
+            for (action, list) in lists {
+                read_here(&app, casework, list).unwrap();
+                assert_eq!(audited(&app, &id, action), times, "{action}");
+            }
+        };
         open_record(&app, &id);
         assert_eq!(audited(&app, &id, "viewed client record"), 1);
-        for (action, command) in commands {
-            read_here(&app, casework, |s| command(s, &id)).unwrap();
-            assert_eq!(audited(&app, &id, action), 1, "{action}");
-            read_here(&app, casework, |s| command(s, &id)).unwrap();
-            assert_eq!(audited(&app, &id, action), 1, "{action}: read again after a save, not audited again");
-        }
+        read_all(1);
+        // Read again (the refresh after a save): not audited again.
+        read_all(1);
+        // The record opened again is a new view.
         open_record(&app, &id);
-        for (action, command) in commands {
-            read_here(&app, casework, |s| command(s, &id)).unwrap();
-            assert_eq!(audited(&app, &id, action), 2, "{action}: the record opened again is a new view");
-        }
+        read_all(2);
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Custody, court, contacts and notes, and the timeline.
-use crate::state::{coded, error, reading, signed_in, AppState, CommandResult};
+use crate::state::{coded, error, reading_record, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
-use throughline_core::accounts::Reading;
+use throughline_core::accounts::Reads;
 use throughline_core::accounts::Session;
 use throughline_core::appointments::{self, NewAppointment, NewOutcome, OwnerType};
 use throughline_core::court::{self, CourtSummary, HearingOutcome, NewBailDecision, NewHearing, NewSuitability};
@@ -52,13 +52,13 @@ pub async fn record_test(app: State<'_, AppState>, client_id: String, input: New
 
 #[tauri::command]
 pub async fn client_custody(app: State<'_, AppState>, client_id: String) -> CommandResult<CustodySummary> {
-    reading(&app, Permission::Casework.roles(), move |s| client_custody_read(s, &client_id)).await
+    reading_record(&app, Permission::Casework.roles(), |s| client_custody_read(s, &client_id))
 }
 
 /// What `client_custody` reads, and notes for the audit trail whose data it read.
-pub(crate) fn client_custody_read(s: &mut Reading, client_id: &str) -> CommandResult<CustodySummary> {
+pub(crate) fn client_custody_read(s: &mut dyn Reads, client_id: &str) -> CommandResult<CustodySummary> {
     s.reads_about(client_id, "viewed custody");
-    custody::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
+    custody::for_client(s.conn(), client_id, s.now()).map_err(coded)
 }
 
 #[tauri::command]
@@ -195,13 +195,13 @@ pub async fn add_case_note(app: State<'_, AppState>, client_id: String, input: N
 
 #[tauri::command]
 pub async fn client_notes(app: State<'_, AppState>, client_id: String) -> CommandResult<ClientNotes> {
-    reading(&app, Permission::Casework.roles(), move |s| client_notes_read(s, &client_id)).await
+    reading_record(&app, Permission::Casework.roles(), |s| client_notes_read(s, &client_id))
 }
 
 /// What `client_notes` reads, and notes for the audit trail whose data it read.
-pub(crate) fn client_notes_read(s: &mut Reading, client_id: &str) -> CommandResult<ClientNotes> {
+pub(crate) fn client_notes_read(s: &mut dyn Reads, client_id: &str) -> CommandResult<ClientNotes> {
     s.reads_about(client_id, "viewed contacts and notes");
-    notes::for_client(s.store().reader(), client_id).map_err(coded)
+    notes::for_client(s.conn(), client_id).map_err(coded)
 }
 
 #[tauri::command]
@@ -246,22 +246,22 @@ pub async fn record_suitability(app: State<'_, AppState>, client_id: String, inp
 
 #[tauri::command]
 pub async fn client_court(app: State<'_, AppState>, client_id: String) -> CommandResult<CourtSummary> {
-    reading(&app, Permission::Casework.roles(), move |s| client_court_read(s, &client_id)).await
+    reading_record(&app, Permission::Casework.roles(), |s| client_court_read(s, &client_id))
 }
 
 /// What `client_court` reads, and notes for the audit trail whose data it read.
-pub(crate) fn client_court_read(s: &mut Reading, client_id: &str) -> CommandResult<CourtSummary> {
+pub(crate) fn client_court_read(s: &mut dyn Reads, client_id: &str) -> CommandResult<CourtSummary> {
     s.reads_about(client_id, "viewed court");
-    court::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
+    court::for_client(s.conn(), client_id, s.now()).map_err(coded)
 }
 
 #[tauri::command]
 pub async fn client_timeline(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<TimelineEntry>> {
-    reading(&app, Permission::Casework.roles(), move |s| client_timeline_read(s, &client_id)).await
+    reading_record(&app, Permission::Casework.roles(), |s| client_timeline_read(s, &client_id))
 }
 
 /// What `client_timeline` reads, and notes for the audit trail whose data it read.
-pub(crate) fn client_timeline_read(s: &mut Reading, client_id: &str) -> CommandResult<Vec<TimelineEntry>> {
+pub(crate) fn client_timeline_read(s: &mut dyn Reads, client_id: &str) -> CommandResult<Vec<TimelineEntry>> {
     s.reads_about(client_id, "viewed the timeline");
-    read(timeline::for_client(s.store().reader(), client_id))
+    read(timeline::for_client(s.conn(), client_id))
 }

@@ -1,10 +1,10 @@
 //! Prison, release and throughcare; referrals and treatment episodes; coming releases.
 use super::pathway::read;
-use crate::state::{coded, reading, signed_in, AppState, CommandResult};
+use crate::state::{coded, reading, reading_record, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::roles::Role;
-use throughline_core::accounts::Reading;
+use throughline_core::accounts::Reads;
 use throughline_core::documents::Document;
 use throughline_core::prison::releases::{self, ComingRelease, ContinuityRate};
 use throughline_core::prison::treatment::{self, EpisodeInput};
@@ -19,13 +19,13 @@ pub async fn prison_lists() -> PrisonLists {
 
 #[tauri::command]
 pub async fn client_prison(app: State<'_, AppState>, client_id: String) -> CommandResult<PrisonSummary> {
-    reading(&app, Permission::Casework.roles(), move |s| client_prison_read(s, &client_id)).await
+    reading_record(&app, Permission::Casework.roles(), |s| client_prison_read(s, &client_id))
 }
 
 /// What `client_prison` reads, and notes for the audit trail whose data it read.
-pub(crate) fn client_prison_read(s: &mut Reading, client_id: &str) -> CommandResult<PrisonSummary> {
+pub(crate) fn client_prison_read(s: &mut dyn Reads, client_id: &str) -> CommandResult<PrisonSummary> {
     s.reads_about(client_id, "viewed prison and treatment");
-    prison::for_client(s.store().reader(), client_id, s.store().clock().now()).map_err(coded)
+    prison::for_client(s.conn(), client_id, s.now()).map_err(coded)
 }
 
 #[tauri::command]
