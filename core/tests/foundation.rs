@@ -8,6 +8,7 @@ use throughline_core::accounts::{AccountError, Installation, Session, SetUpInput
 use throughline_core::clients::{self, ClientError, NewClient};
 use throughline_core::clock::{Clock, FixedClock};
 use throughline_core::store::audit::TrailProblem;
+use throughline_core::store::record::Made;
 use throughline_core::store::{Actor, StoreError};
 use throughline_core::Coded;
 
@@ -213,6 +214,35 @@ fn a_registered_client_is_there_after_signing_out_and_in_again() {
     assert_eq!(count(&admin, "SELECT count(*) FROM audit_log WHERE action = 'viewed client record'"), 1);
 }
 
+/// Who made a record and when is the write's, whatever the code building it said.
+#[test]
+fn the_write_path_stamps_who_made_each_record_and_when() {
+    let laptop = new_laptop();
+    let (mut admin, _) = set_up(&laptop);
+    let actor = admin.actor();
+    let client = clients::register(admin.store_mut(), &actor, &john_smith()).unwrap();
+    assert_eq!((client.made.created_by.as_str(), client.made.created_at), (admin.worker().id.as_str(), laptop.clock.now()));
+
+    laptop.clock.advance(Duration::minutes(5));
+    let mut note = throughline_core::notes::CaseNote {
+        id: "a-note".into(),
+        client_id: client.id.clone(),
+        record_type: None,
+        record_id: None,
+        text: "Rang to say he will come on Monday.".into(),
+        corrects_note_id: None,
+        made: Made { created_at: chrono::DateTime::UNIX_EPOCH, created_by: "someone else".into() },
+    };
+    admin.store_mut().write(&actor, |w| w.append(&mut note)).unwrap();
+    let stored: (String, String) = admin
+        .store()
+        .reader()
+        .query_row("SELECT created_by, created_at FROM case_notes WHERE id = 'a-note'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(stored, (admin.worker().id.clone(), "2026-11-23T09:05:00Z".to_string()));
+    assert_eq!(note.made, Made { created_at: laptop.clock.now(), created_by: admin.worker().id.clone() });
+}
+
 #[test]
 fn every_change_has_its_operation_and_audit_entry() {
     let laptop = new_laptop();
@@ -248,19 +278,18 @@ fn a_write_that_fails_midway_leaves_no_record_operation_or_audit() {
     );
     let mut client = clients::validate(&john_smith(), laptop.clock.now()).unwrap();
     client.id = "0190f0a0-0000-7000-8000-000000000001".into();
-    client.created_by = admin.worker().id.clone();
     let actor = admin.actor();
 
     // Killed after the record and its operation are written, before the commit.
     let result: Result<(), StoreError> = admin.store_mut().write(&actor, |w| {
-        w.create(&client)?;
+        w.create(&mut client)?;
         Err(StoreError::WrongKey)
     });
     assert!(result.is_err());
     // And a panic in the middle of a write.
     let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let _ = admin.store_mut().write(&actor, |w| -> Result<(), StoreError> {
-            w.create(&client)?;
+            w.create(&mut client)?;
             panic!("power cut");
         });
     }));

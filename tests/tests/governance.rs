@@ -30,10 +30,8 @@ fn team_with_ada(dir: &Path) {
     old.id = "a-case-closed-in-2017".into();
     old.status = clients::ClientStatus::Closed;
     old.closed_reason = Some("moved_away".into());
-    old.created_at = "2016-04-11T10:00:00Z".parse().unwrap();
     old.closed_at = Some("2017-05-02T15:00:00Z".parse().unwrap());
-    old.created_by = actor.worker_id.clone();
-    lead.store_mut().write(&actor, |w| w.create(&old)).expect("the old case");
+    lead.store_mut().write(&actor, |w| w.create(&mut old)).expect("the old case");
 }
 
 async fn open_ada(j: &Journey) {

@@ -232,7 +232,7 @@ impl Installation {
             self.clock.now(),
             crate::ids::new_id(self.clock.as_ref()),
         );
-        let (team_name, admin) = match (team_name, admin) {
+        let (team_name, mut admin) = match (team_name, admin) {
             (Ok(t), Ok(a)) => (t, a),
             (t, a) => {
                 let mut errors: Vec<FieldError> = t.err().into_iter().collect();
@@ -254,7 +254,7 @@ impl Installation {
         keyslots::owner_only(&self.database_path(), 0o600).map_err(|e| self.files_error(e))?;
         let actor = Actor { worker_id: admin.id.clone(), name: admin.display_name.clone() };
         store.write(&actor, |w| -> Result<(), StoreError> {
-            w.create(&admin)?;
+            w.create(&mut admin)?;
             w.audit("set up", None, &format!("team {team_name}"))
         })?;
 
@@ -685,7 +685,7 @@ impl Session {
     /// Adds a worker with a first password (the administrator tells them it, and they change it).
     pub fn add_worker(&mut self, input: &NewWorker) -> Result<WorkerView, AccountError> {
         let clock = self.store.clock();
-        let worker = workers::validate(input, clock.now(), crate::ids::new_id(clock))?;
+        let mut worker = workers::validate(input, clock.now(), crate::ids::new_id(clock))?;
         if workers::by_login(self.store.reader(), &worker.login)?.is_some() {
             return Err(ValidationErrors::one(
                 "login",
@@ -700,7 +700,7 @@ impl Session {
         let label = slots.label_for_login(&worker.login);
         slots.put(&label, input.password.as_bytes(), &self.key);
         let actor = self.actor();
-        self.store.write(&actor, |w| w.create(&worker))?;
+        self.store.write(&actor, |w| w.create(&mut worker))?;
         slots.save(&slots_path).map_err(files_error)?;
         Ok(worker.view())
     }

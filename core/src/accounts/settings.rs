@@ -158,7 +158,7 @@ pub fn save(w: &mut Write<'_>, new: &TeamSettings) -> Result<(), StoreError> {
         if old.get(&id) == Some(&value) {
             continue;
         }
-        let after = TeamSetting { id: id.clone(), value: value.to_string() };
+        let mut after = TeamSetting { id: id.clone(), value: value.to_string() };
         let stored: Option<TeamSetting> = {
             use rusqlite::OptionalExtension;
             w.reader().query_row("SELECT * FROM team_settings WHERE id = ?1", [&id], from_row).optional()?
@@ -166,7 +166,7 @@ pub fn save(w: &mut Write<'_>, new: &TeamSettings) -> Result<(), StoreError> {
         match stored {
             Some(before) => w.update(&before, &after)?,
             None => {
-                w.create(&after)?;
+                w.create(&mut after)?;
                 Vec::new()
             }
         };

@@ -11,6 +11,7 @@ use crate::error::{AllGiven, Coded, FieldError, Problems, ValidationErrors};
 use crate::reference::{choice, Choice};
 use crate::store::hlc;
 use crate::store::record::from_row;
+use crate::store::record::Made;
 use crate::store::{Actor, Store, StoreError, Write};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -255,8 +256,8 @@ pub struct Appointment {
     pub failure_document_at: Option<DateTime<Utc>>,
     /// When it was marked sent to the police or court.
     pub failure_reported_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Appointment, "appointment", "appointments");
@@ -396,7 +397,7 @@ pub(crate) fn create(
     owner_id: &str,
     booking: Booking,
 ) -> Result<Appointment, StoreError> {
-    let appointment = Appointment {
+    let mut appointment = Appointment {
         id,
         client_id: client_id.into(),
         owner_type,
@@ -411,10 +412,9 @@ pub(crate) fn create(
         outcome_recorded_at: None,
         failure_document_at: None,
         failure_reported_at: None,
-        created_at: w.now(),
-        created_by: w.actor().worker_id.clone(),
+        made: Made::on_write(),
     };
-    w.create(&appointment)?;
+    w.create(&mut appointment)?;
     Ok(appointment)
 }
 

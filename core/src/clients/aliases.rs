@@ -4,6 +4,7 @@ use super::{refuse_unless_changeable, require, ClientError};
 use crate::codes::ErrorCode;
 use crate::error::{FieldError, ValidationErrors};
 use crate::store::record::from_row;
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, Utc};
@@ -22,8 +23,8 @@ pub struct Alias {
     pub merge_id: Option<String>,
     pub removed_at: Option<DateTime<Utc>>,
     pub removed_by: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Alias, "client_alias", "client_aliases");
@@ -51,7 +52,7 @@ pub fn new_alias(
     forenames: &str,
     source: &str,
     merge_id: Option<&str>,
-    w: &crate::store::Write<'_>,
+    _w: &crate::store::Write<'_>,
     id: String,
 ) -> Alias {
     Alias {
@@ -63,8 +64,7 @@ pub fn new_alias(
         merge_id: merge_id.map(str::to_string),
         removed_at: None,
         removed_by: None,
-        created_at: w.now(),
-        created_by: w.actor().worker_id.clone(),
+        made: Made::on_write(),
     }
 }
 
@@ -88,8 +88,8 @@ pub fn add(store: &mut Store, actor: &Actor, client_id: &str, input: &NewAlias) 
     };
     let id = crate::ids::new_id(store.clock());
     store.write(actor, |w| {
-        let alias = new_alias(client_id, &surname, &forenames, "alias", None, w, id.clone());
-        w.create(&alias)
+        let mut alias = new_alias(client_id, &surname, &forenames, "alias", None, w, id.clone());
+        w.create(&mut alias)
     })?;
     Ok(id)
 }
@@ -121,12 +121,12 @@ pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Al
         .into_iter()
         .map(|a| {
             Ok(AliasView {
-                added_by: super::worker_name(conn, &a.created_by)?,
+                added_by: super::worker_name(conn, &a.made.created_by)?,
                 from_merge: a.source == "merge",
                 id: a.id,
                 surname: a.surname,
                 forenames: a.forenames,
-                added_at: a.created_at,
+                added_at: a.made.created_at,
             })
         })
         .collect()

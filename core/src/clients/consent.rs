@@ -5,9 +5,10 @@ use crate::dates;
 use crate::error::FieldError;
 use crate::error::Problems;
 use crate::store::record::from_row;
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{Months, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -21,8 +22,8 @@ pub struct Consent {
     pub scope: String,
     pub review_on: NaiveDate,
     pub withdrawn_on: Option<NaiveDate>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Consent, "consent", "consents");
@@ -94,17 +95,9 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCons
         return Err(p.into_error().into());
     };
     let id = crate::ids::new_id(store.clock());
-    let consent = Consent {
-        id: id.clone(),
-        client_id: client_id.into(),
-        given_on,
-        scope,
-        review_on,
-        withdrawn_on: None,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
-    };
-    store.write(actor, |w| w.create(&consent))?;
+    let mut consent =
+        Consent { id: id.clone(), client_id: client_id.into(), given_on, scope, review_on, withdrawn_on: None, made: Made::on_write() };
+    store.write(actor, |w| w.create(&mut consent))?;
     Ok(id)
 }
 
@@ -128,7 +121,7 @@ pub fn for_client(conn: &Connection, client_id: &str, today: NaiveDate) -> rusql
         .map(|c| {
             Ok(ConsentView {
                 current: c.withdrawn_on.is_none() && c.review_on >= today && c.given_on <= today,
-                recorded_by: super::worker_name(conn, &c.created_by)?,
+                recorded_by: super::worker_name(conn, &c.made.created_by)?,
                 id: c.id,
                 given_on: c.given_on,
                 scope: c.scope,

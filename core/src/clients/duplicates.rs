@@ -4,6 +4,7 @@ use super::search::{results, SearchResult};
 use super::{nhs, pnc, require, Client, ClientError, NewClient};
 use crate::dates;
 use crate::phonetic;
+use crate::store::record::Made;
 use crate::store::record::{from_row, Record};
 use crate::store::{Actor, Store};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -36,8 +37,8 @@ pub struct Dismissal {
     pub id: String,
     pub first_id: String,
     pub second_id: String,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 impl Record for Dismissal {
@@ -48,6 +49,9 @@ impl Record for Dismissal {
     }
     fn client_id(&self) -> Option<String> {
         Some(self.first_id.clone())
+    }
+    fn made_mut(&mut self) -> Option<&mut Made> {
+        Some(&mut self.made)
     }
 }
 
@@ -261,13 +265,7 @@ pub fn dismiss(store: &mut Store, actor: &Actor, a: &str, b: &str) -> Result<(),
     require(store.reader(), a)?;
     require(store.reader(), b)?;
     let (first_id, second_id) = ordered(a, b);
-    let d = Dismissal {
-        id: crate::ids::new_id(store.clock()),
-        first_id,
-        second_id,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
-    };
-    store.write(actor, |w| w.create(&d))?;
+    let mut d = Dismissal { id: crate::ids::new_id(store.clock()), first_id, second_id, made: Made::on_write() };
+    store.write(actor, |w| w.create(&mut d))?;
     Ok(())
 }

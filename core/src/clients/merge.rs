@@ -96,7 +96,7 @@ pub fn merge(store: &mut Store, actor: &Actor, survivor_id: &str, merged_id: &st
     let survivor_after = fill_from(&survivor, &merged).map_err(StoreError::from)?;
     let merged_after = Client { status: ClientStatus::Merged, merged_into: Some(survivor.id.clone()), ..merged.clone() };
     let id = crate::ids::new_id(store.clock());
-    let merge = Merge {
+    let mut merge = Merge {
         id: id.clone(),
         survivor_id: survivor.id.clone(),
         merged_id: merged.id.clone(),
@@ -111,7 +111,7 @@ pub fn merge(store: &mut Store, actor: &Actor, survivor_id: &str, merged_id: &st
     let alias_ids: Vec<String> =
         (0..=aliases::current(store.reader(), &merged.id)?.len()).map(|_| crate::ids::new_id(store.clock())).collect();
     store.write(actor, |w| {
-        w.create(&merge)?;
+        w.create(&mut merge)?;
         w.update(&survivor, &survivor_after)?;
         w.update(&merged, &merged_after)?;
         // The merged record's own name and its aliases become the survivor's aliases.
@@ -120,8 +120,8 @@ pub fn merge(store: &mut Store, actor: &Actor, survivor_id: &str, merged_id: &st
         let same_as_survivor = |s: &str, f: &str| s.eq_ignore_ascii_case(&survivor.surname) && f.eq_ignore_ascii_case(&survivor.forenames);
         for ((surname, forenames), alias_id) in names.into_iter().zip(alias_ids) {
             if !same_as_survivor(&surname, &forenames) {
-                let alias = aliases::new_alias(&survivor.id, &surname, &forenames, "merge", Some(&merge.id), w, alias_id);
-                w.create(&alias)?;
+                let mut alias = aliases::new_alias(&survivor.id, &surname, &forenames, "merge", Some(&merge.id), w, alias_id);
+                w.create(&mut alias)?;
             }
         }
         Ok::<_, ClientError>(())

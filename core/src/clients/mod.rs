@@ -13,6 +13,7 @@ mod register;
 mod search;
 
 use crate::codes::ErrorCode;
+use crate::store::record::Made;
 pub(crate) use register::refuse_unless_changeable;
 pub use register::{close, register, reopen, update_details, validate, NewClient};
 pub use search::{search, SearchResult};
@@ -80,8 +81,8 @@ pub struct Client {
     /// When the person's names, identifiers and free text were removed after a retention
     /// review (governance/retention.rs); the case stays, closed, for the returns.
     pub anonymised_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 impl Record for Client {
@@ -92,6 +93,9 @@ impl Record for Client {
     }
     fn client_id(&self) -> Option<String> {
         Some(self.id.clone())
+    }
+    fn made_mut(&mut self) -> Option<&mut Made> {
+        Some(&mut self.made)
     }
 }
 
@@ -234,8 +238,8 @@ fn record_view(conn: &Connection, c: Client, now: DateTime<Utc>) -> Result<Clien
         injecting_label: c.injecting_status.as_deref().map(|e| label(INJECTING, e)),
         closed_reason_label: c.closed_reason.as_deref().map(|e| label(CLOSE_REASONS, e)),
         allocated_worker: c.allocated_worker_id.as_deref().map(|w| worker_name(conn, w)).transpose()?,
-        registered_by: worker_name(conn, &c.created_by)?,
-        registered_at: c.created_at,
+        registered_by: worker_name(conn, &c.made.created_by)?,
+        registered_at: c.made.created_at,
         nhs_number: c.nhs_number.as_deref().map(nhs::display),
         aliases: aliases::for_client(conn, &c.id)?,
         has_current_consent: consents.iter().any(|k| k.current),

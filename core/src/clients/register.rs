@@ -4,6 +4,7 @@ use super::{nhs, pnc, require, Client, ClientError, ClientStatus, Sex};
 use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems, ValidationErrors};
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, Datelike, Utc};
@@ -136,8 +137,7 @@ pub fn validate(input: &NewClient, now: DateTime<Utc>) -> Result<Client, Validat
         closed_at: None,
         merged_into: None,
         anonymised_at: None,
-        created_at: now,
-        created_by: String::new(),
+        made: Made::on_write(),
     })
 }
 
@@ -255,11 +255,10 @@ fn prison_number(typed: &str) -> Result<Option<String>, FieldError> {
 pub fn register(store: &mut Store, actor: &Actor, input: &NewClient) -> Result<Client, ClientError> {
     let mut client = validate(input, store.clock().now())?;
     client.id = crate::ids::new_id(store.clock());
-    client.created_by = actor.worker_id.clone();
     client.allocated_worker_id = Some(actor.worker_id.clone());
     store.write(actor, |w| {
         refuse_known_identifiers(w.reader(), &client)?;
-        w.create(&client)?;
+        w.create(&mut client)?;
         Ok::<_, ClientError>(())
     })?;
     Ok(client)
@@ -278,8 +277,7 @@ pub fn update_details(store: &mut Store, actor: &Actor, id: &str, input: &NewCli
         closed_at: before.closed_at,
         merged_into: None,
         anonymised_at: before.anonymised_at,
-        created_at: before.created_at,
-        created_by: before.created_by.clone(),
+        made: before.made.clone(),
         ..details
     };
     store.write(actor, |w| {

@@ -11,6 +11,7 @@ use crate::dates;
 use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::sql_bool;
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -45,8 +46,8 @@ pub struct Hearing {
     /// The court report or note prepared for the hearing.
     pub court_note: Option<String>,
     pub note_recorded_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Hearing, "court_hearing", "court_hearings");
@@ -64,8 +65,8 @@ pub struct BailDecision {
     /// Bail Act 1976 s3(6C): attend an assessment and follow-up as a condition of bail.
     #[serde(with = "sql_bool")]
     pub restriction_on_bail: bool,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(BailDecision, "bail_decision", "bail_decisions");
@@ -81,8 +82,8 @@ pub struct SuitabilityAssessment {
     pub suitable: bool,
     /// The proposal to the court.
     pub proposal: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(SuitabilityAssessment, "drr_suitability_assessment", "drr_suitability_assessments");
@@ -225,7 +226,7 @@ pub fn record_hearing(store: &mut Store, actor: &Actor, client_id: &str, input: 
         }
     }
     let (court, at, hearing_type, outcome, next_hearing_on) = p.complete((court, at, hearing_type, outcome, next).all())?;
-    let hearing = Hearing {
+    let mut hearing = Hearing {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
         court,
@@ -235,10 +236,9 @@ pub fn record_hearing(store: &mut Store, actor: &Actor, client_id: &str, input: 
         next_hearing_on,
         court_note: None,
         note_recorded_at: None,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.create(&hearing))?;
+    store.write(actor, |w| w.create(&mut hearing))?;
     Ok(hearing.id)
 }
 
@@ -299,7 +299,7 @@ pub fn record_bail(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
         ));
     }
     let (hearing, bail_status, conditions) = p.complete((hearing, bail_status, conditions).all())?;
-    let decision = BailDecision {
+    let mut decision = BailDecision {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
         hearing_id: hearing.id,
@@ -307,10 +307,9 @@ pub fn record_bail(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
         bail_status,
         conditions,
         restriction_on_bail: input.restriction_on_bail,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.create(&decision))?;
+    store.write(actor, |w| w.create(&mut decision))?;
     Ok(decision.id)
 }
 
@@ -365,17 +364,16 @@ pub fn record_suitability(store: &mut Store, actor: &Actor, client_id: &str, inp
         return Err(p.into_error().into());
     };
     p.finish()?;
-    let record = SuitabilityAssessment {
+    let mut record = SuitabilityAssessment {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
         hearing_id,
         assessed_on,
         suitable,
         proposal,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.create(&record))?;
+    store.write(actor, |w| w.create(&mut record))?;
     Ok(record.id)
 }
 
@@ -387,7 +385,7 @@ pub fn hearings_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result
 
 pub fn bail_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<BailDecision>> {
     let mut list: Vec<BailDecision> = crate::store::record::of_clients(conn, client_ids)?;
-    list.sort_by(|a, b| a.decided_on.cmp(&b.decided_on).then(a.created_at.cmp(&b.created_at)));
+    list.sort_by(|a, b| a.decided_on.cmp(&b.decided_on).then(a.made.created_at.cmp(&b.made.created_at)));
     Ok(list)
 }
 
@@ -408,7 +406,7 @@ pub fn for_client(conn: &Connection, client_id: &str, now: DateTime<Utc>) -> Res
                 date: when::london_date(h.at),
                 time: when::london_time(h.at),
                 hearing_type_label: reference::label(HEARING_TYPES, &h.hearing_type),
-                recorded_by: name(&h.created_by)?,
+                recorded_by: name(&h.made.created_by)?,
                 id: h.id,
                 client_id: h.client_id,
                 court: h.court,
@@ -427,7 +425,7 @@ pub fn for_client(conn: &Connection, client_id: &str, now: DateTime<Utc>) -> Res
             Ok(BailView {
                 rob_appointments: appointments::views(conn, appointments::of_owner(conn, OwnerType::RestrictionOnBail, &b.id)?, now)?,
                 bail_status_label: reference::label(BAIL_STATUSES, &b.bail_status),
-                recorded_by: name(&b.created_by)?,
+                recorded_by: name(&b.made.created_by)?,
                 id: b.id,
                 client_id: b.client_id,
                 hearing_id: b.hearing_id,
@@ -442,7 +440,7 @@ pub fn for_client(conn: &Connection, client_id: &str, now: DateTime<Utc>) -> Res
         .into_iter()
         .map(|s| {
             Ok(SuitabilityView {
-                recorded_by: name(&s.created_by)?,
+                recorded_by: name(&s.made.created_by)?,
                 id: s.id,
                 client_id: s.client_id,
                 hearing_id: s.hearing_id,

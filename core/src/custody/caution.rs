@@ -4,6 +4,7 @@ use crate::appointments::{self, AppointmentStatus, AppointmentView, NewAppointme
 use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{AllGiven, FieldError, Problems};
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,8 +21,8 @@ pub struct ConditionalCaution {
     pub conditions: String,
     /// The date the conditions must be complied with by, if set.
     pub complete_by: Option<NaiveDate>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(ConditionalCaution, "conditional_caution", "conditional_cautions");
@@ -94,16 +95,15 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewCaut
         other => other.flatten(),
     };
     let (given_on, conditions, complete_by) = p.complete((given_on, conditions, complete_by).all())?;
-    let caution = ConditionalCaution {
+    let mut caution = ConditionalCaution {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
         given_on,
         conditions,
         complete_by,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.create(&caution))?;
+    store.write(actor, |w| w.create(&mut caution))?;
     Ok(caution.id)
 }
 
@@ -140,7 +140,7 @@ pub fn of_clients(conn: &Connection, client_ids: &[String], now: DateTime<Utc>) 
             Ok(CautionView {
                 non_engagement: booked.iter().any(|a| a.status == AppointmentStatus::DidNotAttend),
                 appointments: appointments::views(conn, booked, now)?,
-                recorded_by: crate::clients::worker_name(conn, &c.created_by)?,
+                recorded_by: crate::clients::worker_name(conn, &c.made.created_by)?,
                 id: c.id,
                 client_id: c.client_id,
                 given_on: c.given_on,

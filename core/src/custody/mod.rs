@@ -10,6 +10,7 @@ use crate::clients::family;
 use crate::codes::ErrorCode;
 use crate::error::{FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
+use crate::store::record::Made;
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store, StoreError, Write};
 use crate::text;
@@ -83,8 +84,8 @@ pub struct TestOnArrest {
     #[serde(with = "sql_bool")]
     pub sent_for_confirmation: bool,
     pub sample_type: String,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(TestOnArrest, "test_on_arrest", "tests_on_arrest");
@@ -145,8 +146,8 @@ pub struct RequiredAssessment {
     pub follow_up_required: Option<bool>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(RequiredAssessment, "required_assessment", "required_assessments");
@@ -347,8 +348,7 @@ pub fn validate_test(input: &NewTestOnArrest, now: DateTime<Utc>) -> Result<Test
             disputed: input.disputed,
             sent_for_confirmation: input.sent_for_confirmation,
             sample_type,
-            created_at: now,
-            created_by: String::new(),
+            made: Made::on_write(),
         }),
         _ => Err(p.into_error()),
     }
@@ -360,8 +360,7 @@ pub fn record_test(store: &mut Store, actor: &Actor, client_id: &str, input: &Ne
     let mut test = validate_test(input, store.clock().now())?;
     test.id = crate::ids::new_id(store.clock());
     test.client_id = client.id;
-    test.created_by = actor.worker_id.clone();
-    store.write(actor, |w| w.append(&test))?;
+    store.write(actor, |w| w.append(&mut test))?;
     Ok(test.id)
 }
 
@@ -428,7 +427,7 @@ pub(crate) fn check_assessment_time(conn: &Connection, assessment_id: &str, at: 
     }
 }
 
-fn new_assessment(w: &Write<'_>, id: String, client_id: &str, kind: AssessmentKind, appointment_id: String) -> RequiredAssessment {
+fn new_assessment(_w: &Write<'_>, id: String, client_id: &str, kind: AssessmentKind, appointment_id: String) -> RequiredAssessment {
     RequiredAssessment {
         id,
         client_id: client_id.into(),
@@ -441,8 +440,7 @@ fn new_assessment(w: &Write<'_>, id: String, client_id: &str, kind: AssessmentKi
         follow_up_required: None,
         decided_at: None,
         decided_by: None,
-        created_at: w.now(),
-        created_by: w.actor().worker_id.clone(),
+        made: Made::on_write(),
     }
 }
 
@@ -459,7 +457,7 @@ fn write_follow_up(
     r.initial_assessment_id = Some(initial.id.clone());
     r.notice_given_at = Some(w.now());
     r.notice_given_by = Some(w.actor().worker_id.clone());
-    w.create(&r)
+    w.create(&mut r)
 }
 
 /// Checks a follow-up booking against its initial assessment.
@@ -569,7 +567,7 @@ pub fn record_assessment(store: &mut Store, actor: &Actor, client_id: &str, inpu
                     r.notice_given_at = notice_at;
                     r.notice_given_by = Some(actor.worker_id.clone());
                 }
-                w.create(&r)?;
+                w.create(&mut r)?;
                 Ok(())
             })?;
             Ok(assessment_id)
@@ -669,7 +667,7 @@ fn test_view(conn: &Connection, t: TestOnArrest) -> rusqlite::Result<TestView> {
     Ok(TestView {
         trigger_offence_label: t.trigger_offence.as_deref().map(|v| reference::label(TRIGGER_OFFENCES, v)),
         sample_type_label: reference::label(SAMPLE_TYPES, &t.sample_type),
-        recorded_by: crate::clients::worker_name(conn, &t.created_by)?,
+        recorded_by: crate::clients::worker_name(conn, &t.made.created_by)?,
         initial_assessment_id: initial_for_test(conn, &t.id)?,
         positive: t.positive(),
         id: t.id,
@@ -720,7 +718,7 @@ pub fn tests_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Ve
 
 pub fn assessments_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<RequiredAssessment>> {
     let mut out = crate::store::record::of_clients(conn, client_ids)?;
-    out.sort_by(|a: &RequiredAssessment, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    out.sort_by(|a: &RequiredAssessment, b| a.made.created_at.cmp(&b.made.created_at).then(a.id.cmp(&b.id)));
     Ok(out)
 }
 

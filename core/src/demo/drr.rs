@@ -11,6 +11,7 @@ use crate::drr::reviews::Review;
 use crate::drr::testing::DrrTest;
 use crate::drr::timetable::Slot;
 use crate::drr::Order;
+use crate::store::record::Made;
 use crate::store::{StoreError, Write};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::London;
@@ -67,10 +68,9 @@ impl DrrMaker<'_, '_> {
             outcome_recorded_at: (status != AppointmentStatus::Scheduled).then(|| self.made(at + Duration::hours(2))),
             failure_document_at: None,
             failure_reported_at: None,
-            created_at: self.made(at - Duration::days(14)),
-            created_by: worker.into(),
+            made: Made { created_at: self.made(at - Duration::days(14)), created_by: worker.into() },
         };
-        self.w.create(&a)?;
+        self.w.create_past(&a)?;
         Ok(a)
     }
 
@@ -84,30 +84,28 @@ impl DrrMaker<'_, '_> {
             what: what.into(),
             acceptable: false,
             reason: None,
-            created_at: self.made(london(on, 16, 0)),
-            created_by: worker.into(),
+            made: Made { created_at: self.made(london(on, 16, 0)), created_by: worker.into() },
         };
-        self.w.create(&f)?;
+        self.w.create_past(&f)?;
         Ok(f)
     }
 
     fn warning(&mut self, f: &Failure, on: NaiveDate, worker: &str) -> Result<(), StoreError> {
         let at = self.made(london(on, 12, 0));
-        self.w.create(&Warning {
+        self.w.create_past(&Warning {
             id: (self.next_id)(),
             client_id: f.client_id.clone(),
             order_id: f.order_id.clone(),
             failure_id: f.id.clone(),
             given_on: on,
             letter_produced_at: Some(at),
-            created_at: at,
-            created_by: worker.into(),
+            made: Made { created_at: at, created_by: worker.into() },
         })
     }
 
     fn review(&mut self, order: &Order, on: NaiveDate, held: bool, reported: bool, worker: &str) -> Result<(), StoreError> {
         let before = self.made(london(on, 9, 0) - Duration::days(3));
-        self.w.create(&Review {
+        self.w.create_past(&Review {
             id: (self.next_id)(),
             client_id: order.client_id.clone(),
             order_id: order.id.clone(),
@@ -117,8 +115,7 @@ impl DrrMaker<'_, '_> {
             report_produced_at: reported.then_some(before),
             outcome: held.then(|| "Progress noted; order continues.".to_string()),
             outcome_recorded_at: held.then(|| self.made(london(on, 15, 0))),
-            created_at: before,
-            created_by: worker.into(),
+            made: Made { created_at: before, created_by: worker.into() },
         })
     }
 
@@ -178,10 +175,9 @@ impl DrrMaker<'_, '_> {
                 9 => Some("Revoked and re-sentenced on breach".to_string()),
                 _ => None,
             },
-            created_at: made_at,
-            created_by: worker.into(),
+            made: Made { created_at: made_at, created_by: worker.into() },
         };
-        self.w.create(&order)?;
+        self.w.create_past(&order)?;
         let last_day = order.ended_on.unwrap_or(order.ends_on);
 
         // The weekly timetable: sessions from the order (at most six weeks back) to four weeks ahead.
@@ -198,10 +194,9 @@ impl DrrMaker<'_, '_> {
             worker_id: worker.into(),
             starts_on: sentenced_on,
             ended_on: ended.then_some(last_day),
-            created_at: made_at,
-            created_by: worker.into(),
+            made: Made { created_at: made_at, created_by: worker.into() },
         };
-        self.w.create(&slot)?;
+        self.w.create_past(&slot)?;
         let mut day = (today - Duration::weeks(6)).max(sentenced_on);
         let until = (today + Duration::weeks(4)).min(last_day);
         while day.weekday().number_from_monday() != weekday {
@@ -230,7 +225,7 @@ impl DrrMaker<'_, '_> {
             let a = self.appointment(client, (OwnerType::DrrTest, &test_id), "Drug test", at, worker, status)?;
             let positive = self.rng.gen_bool(0.3);
             let result = |p: bool| Some(if p { "positive" } else { "negative" }.to_string());
-            self.w.create(&DrrTest {
+            self.w.create_past(&DrrTest {
                 id: test_id,
                 client_id: client.id.clone(),
                 order_id: order.id.clone(),
@@ -244,8 +239,7 @@ impl DrrMaker<'_, '_> {
                 cannabis: if missing { None } else { result(self.rng.gen_bool(0.2)) },
                 missed_reason: None,
                 recorded_at: (!missing).then(|| self.made(at + Duration::hours(3))),
-                created_at: self.made(at - Duration::days(7)),
-                created_by: worker.into(),
+                made: Made { created_at: self.made(at - Duration::days(7)), created_by: worker.into() },
             })?;
             test_day += Duration::weeks(2);
         }
@@ -266,7 +260,7 @@ impl DrrMaker<'_, '_> {
                 if point != 4 {
                     let returned_on = today - Duration::days(10);
                     let decided = point == 9;
-                    self.w.create(&Breach {
+                    self.w.create_past(&Breach {
                         id: (self.next_id)(),
                         client_id: client.id.clone(),
                         order_id: order.id.clone(),
@@ -274,8 +268,7 @@ impl DrrMaker<'_, '_> {
                         returned_on,
                         court_decision: decided.then(|| "revoked_resentenced".to_string()),
                         decided_on: decided.then(|| today - Duration::days(5)),
-                        created_at: self.made(london(returned_on, 12, 0)),
-                        created_by: worker.into(),
+                        made: Made { created_at: self.made(london(returned_on, 12, 0)), created_by: worker.into() },
                     })?;
                 }
             }

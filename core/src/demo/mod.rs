@@ -18,6 +18,7 @@ use crate::clients::consent::Consent;
 use crate::clients::reference::{ETHNICITIES, SUBSTANCES};
 use crate::clients::{pnc, Client, ClientStatus, Sex};
 use crate::clock::Clock;
+use crate::store::record::Made;
 use crate::store::{Actor, Store, StoreError};
 use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use rand::rngs::StdRng;
@@ -127,16 +128,15 @@ pub fn person(rng: &mut impl Rng, now: DateTime<Utc>, id: String, worker: &str) 
         closed_at: None,
         merged_into: None,
         anonymised_at: None,
-        created_at: now - Duration::days(rng.gen_range(0..3650)),
-        created_by: worker.to_string(),
+        made: Made { created_at: now - Duration::days(rng.gen_range(0..3650)), created_by: worker.to_string() },
     };
     if c.status == ClientStatus::Closed {
         c.closed_reason = Some(pick(rng, &["treatment_completed", "transferred", "moved_away", "disengaged"]).to_string());
         // Closed within two years of coming onto the caseload: the oldest are past the
         // retention period and wait for a team lead's review. (Taken from the registration
         // time, not the generator, so the rest of the demo stays as it was.)
-        let months_open = 1 + c.created_at.timestamp().rem_euclid(24);
-        c.closed_at = Some((c.created_at + Duration::days(30 * months_open)).min(now - Duration::days(1)));
+        let months_open = 1 + c.made.created_at.timestamp().rem_euclid(24);
+        c.closed_at = Some((c.made.created_at + Duration::days(30 * months_open)).min(now - Duration::days(1)));
     }
     c
 }
@@ -175,7 +175,7 @@ fn duplicate_of(rng: &mut impl Rng, original: &Client, id: String, worker: &str)
     let mut twin = Client {
         id,
         allocated_worker_id: Some(worker.into()),
-        created_by: worker.into(),
+        made: Made { created_by: worker.into(), ..original.made.clone() },
         status: ClientStatus::Active,
         closed_reason: None,
         closed_at: None,
@@ -249,14 +249,13 @@ pub fn population(seed: u64, count: usize, now: DateTime<Utc>, workers: &[String
                 merge_id: None,
                 removed_at: None,
                 removed_by: None,
-                created_at: c.created_at,
-                created_by: c.created_by.clone(),
+                made: Made { created_at: c.made.created_at, created_by: c.made.created_by.clone() },
             });
         }
         // Most people have a current consent to share; a few lapsed past their review date.
         if rng.gen_bool(0.95) {
             let given_on = (today - Duration::days(if rng.gen_bool(0.95) { rng.gen_range(0..330) } else { rng.gen_range(366..500) }))
-                .max(crate::dates::today(c.created_at));
+                .max(crate::dates::today(c.made.created_at));
             consents.push(Consent {
                 id: ids.next(),
                 client_id: c.id.clone(),
@@ -264,8 +263,7 @@ pub fn population(seed: u64, count: usize, now: DateTime<Utc>, workers: &[String
                 scope: "Police, probation, courts, prison healthcare and the treatment provider".into(),
                 review_on: given_on.checked_add_months(Months::new(12)).unwrap_or(given_on),
                 withdrawn_on: None,
-                created_at: c.created_at,
-                created_by: c.created_by.clone(),
+                made: Made { created_at: c.made.created_at, created_by: c.made.created_by.clone() },
             });
         }
     }
@@ -294,11 +292,11 @@ impl IdMaker {
 /// Writes a population through the one write path, in large transactions.
 pub fn insert(store: &mut Store, actor: &Actor, pop: &Population) -> Result<(), StoreError> {
     for chunk in pop.clients.chunks(5_000) {
-        store.write(actor, |w| chunk.iter().try_for_each(|c| w.create(c)))?;
+        store.write(actor, |w| chunk.iter().try_for_each(|c| w.create_past(c)))?;
     }
     store.write(actor, |w| {
-        pop.aliases.iter().try_for_each(|a| w.create(a))?;
-        pop.consents.iter().try_for_each(|c| w.create(c))
+        pop.aliases.iter().try_for_each(|a| w.create_past(a))?;
+        pop.consents.iter().try_for_each(|c| w.create_past(c))
     })
 }
 

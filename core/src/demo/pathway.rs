@@ -9,6 +9,7 @@ use crate::custody::caution::ConditionalCaution;
 use crate::custody::{AssessmentKind, RequiredAssessment, TestOnArrest, TestResult, TRIGGER_OFFENCES};
 use crate::notes::{CaseNote, Contact};
 use crate::prison::treatment::{TreatmentEpisode, MODALITIES};
+use crate::store::record::Made;
 use crate::store::{Actor, Store, StoreError, Write};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::London;
@@ -88,8 +89,7 @@ impl Maker<'_, '_> {
             outcome_recorded_at: None,
             failure_document_at: None,
             failure_reported_at: None,
-            created_at: self.when_made(at - Duration::days(2)),
-            created_by: worker.into(),
+            made: Made { created_at: self.when_made(at - Duration::days(2)), created_by: worker.into() },
         };
         if at < self.now - Duration::hours(2) {
             let roll: f64 = self.rng.gen();
@@ -127,7 +127,7 @@ impl Maker<'_, '_> {
                 a.outcome_recorded_at = recorded;
             }
         }
-        self.w.create(&a)?;
+        self.w.create_past(&a)?;
         Ok(a)
     }
 
@@ -163,10 +163,9 @@ impl Maker<'_, '_> {
             disputed: positive && self.rng.gen_bool(0.04),
             sent_for_confirmation: positive && self.rng.gen_bool(0.03),
             sample_type: "oral_fluid".into(),
-            created_at: tested_at,
-            created_by: custody_worker.into(),
+            made: Made { created_at: tested_at, created_by: custody_worker.into() },
         };
-        self.w.append(&test)?;
+        self.w.append_past(&test)?;
         if !positive || (recent && self.rng.gen_bool(0.15)) {
             return Ok(()); // Some of this week's positives with nothing booked yet: CUS-ASSESS-MISSING.
         }
@@ -211,8 +210,7 @@ impl Maker<'_, '_> {
             follow_up_required: None,
             decided_at: None,
             decided_by: None,
-            created_at: tested_at,
-            created_by: custody_worker.into(),
+            made: Made { created_at: tested_at, created_by: custody_worker.into() },
         };
         let completed = appointment.status == AppointmentStatus::Attended && appointment.remained == Some(true);
         if completed && self.treatment.gen_bool(0.6) {
@@ -223,7 +221,7 @@ impl Maker<'_, '_> {
             initial.decided_at = Some(appointment.at);
             initial.decided_by = Some(custody_worker.into());
         }
-        self.w.create(&initial)?;
+        self.w.create_past(&initial)?;
         let decided_recently = initial.decided_at.is_some_and(|d| d > self.now - Duration::days(21));
         if initial.follow_up_required == Some(true) && (!decided_recently || self.rng.gen_bool(0.5)) {
             let follow_up_id = self.ids.next();
@@ -238,7 +236,7 @@ impl Maker<'_, '_> {
                 place,
                 custody_worker,
             )?;
-            self.w.create(&RequiredAssessment {
+            self.w.create_past(&RequiredAssessment {
                 id: follow_up_id,
                 client_id: client.id.clone(),
                 kind: AssessmentKind::FollowUp,
@@ -250,8 +248,7 @@ impl Maker<'_, '_> {
                 follow_up_required: None,
                 decided_at: None,
                 decided_by: None,
-                created_at: self.when_made(appointment.at),
-                created_by: custody_worker.into(),
+                made: Made { created_at: self.when_made(appointment.at), created_by: custody_worker.into() },
             })?;
         }
         Ok(())
@@ -274,10 +271,9 @@ impl Maker<'_, '_> {
             modality: start.map(|_| modality),
             discharged_on: None,
             discharge_reason: None,
-            created_at: self.when_made(london(referred_on, 16, 0)),
-            created_by: worker.into(),
+            made: Made { created_at: self.when_made(london(referred_on, 16, 0)), created_by: worker.into() },
         };
-        self.w.create(&episode)
+        self.w.create_past(&episode)
     }
 
     fn court(&mut self, client: &Client, court_worker: &str) -> Result<(), StoreError> {
@@ -298,10 +294,9 @@ impl Maker<'_, '_> {
             next_hearing_on: (!future).then(|| day + Duration::days(self.rng.gen_range(14..42))),
             court_note: noted.then(|| "Custody record and assessment outcome shared with the court; engaging with treatment.".to_string()),
             note_recorded_at: noted.then(|| self.when_made(at - Duration::days(1))),
-            created_at: self.when_made(at - Duration::days(3)),
-            created_by: court_worker.into(),
+            made: Made { created_at: self.when_made(at - Duration::days(3)), created_by: court_worker.into() },
         };
-        self.w.create(&hearing)?;
+        self.w.create_past(&hearing)?;
         if future {
             return Ok(());
         }
@@ -322,10 +317,9 @@ impl Maker<'_, '_> {
                 .to_string()
             }),
             restriction_on_bail: rob,
-            created_at: at,
-            created_by: court_worker.into(),
+            made: Made { created_at: at, created_by: court_worker.into() },
         };
-        self.w.create(&bail)?;
+        self.w.create_past(&bail)?;
         if rob {
             for n in 0..self.rng.gen_range(1..3) {
                 let day = day + Duration::days(2 + 7 * n);
@@ -343,15 +337,14 @@ impl Maker<'_, '_> {
         }
         if self.rng.gen_bool(0.3) {
             let suitable = self.rng.gen_bool(0.6);
-            self.w.create(&SuitabilityAssessment {
+            self.w.create_past(&SuitabilityAssessment {
                 id: self.ids.next(),
                 client_id: client.id.clone(),
                 hearing_id: Some(hearing.id.clone()),
                 assessed_on: day,
                 suitable,
                 proposal: suitable.then(|| "Proposed: a 6-month DRR with weekly testing and fortnightly key work.".to_string()),
-                created_at: at,
-                created_by: court_worker.into(),
+                made: Made { created_at: at, created_by: court_worker.into() },
             })?;
         }
         Ok(())
@@ -365,10 +358,9 @@ impl Maker<'_, '_> {
             given_on,
             conditions: "Attend two appointments with the drug service within 12 weeks.".into(),
             complete_by: Some(given_on + Duration::weeks(12)),
-            created_at: london(given_on, 12, 0).min(self.now),
-            created_by: custody_worker.into(),
+            made: Made { created_at: london(given_on, 12, 0).min(self.now), created_by: custody_worker.into() },
         };
-        self.w.create(&caution)?;
+        self.w.create_past(&caution)?;
         for n in 0..2 {
             let at = london(given_on + Duration::days(3 + 14 * n), self.rng.gen_range(9..17), 0);
             let place = pick(&mut self.rng, PLACES);
@@ -387,7 +379,7 @@ impl Maker<'_, '_> {
     /// Contacts every few weeks since the case opened (at most two years back), the latest
     /// within the team's four weeks for most clients; notes now and then.
     fn contacts_and_notes(&mut self, client: &Client, worker: &str) -> Result<(), StoreError> {
-        let opened = crate::dates::today(client.created_at).max(self.today - Duration::days(730));
+        let opened = crate::dates::today(client.made.created_at).max(self.today - Duration::days(730));
         let mut day =
             self.today - Duration::days(if self.rng.gen_bool(0.93) { self.rng.gen_range(0..25) } else { self.rng.gen_range(29..90) });
         while day > opened {
@@ -398,14 +390,13 @@ impl Maker<'_, '_> {
                 _ => "Met at the hub drop-in; talked about housing and prescribing.",
             };
             let at = london(day, self.rng.gen_range(8..19), 0);
-            self.w.append(&Contact {
+            self.w.append_past(&Contact {
                 id: self.ids.next(),
                 client_id: client.id.clone(),
                 kind: kind.into(),
                 at,
                 summary: summary.into(),
-                created_at: at,
-                created_by: worker.into(),
+                made: Made { created_at: at, created_by: worker.into() },
             })?;
             day -= Duration::days(self.rng.gen_range(14..56));
         }
@@ -418,16 +409,15 @@ impl Maker<'_, '_> {
                 record_id: None,
                 text: "Says they want to reduce use; worried about losing their tenancy.".into(),
                 corrects_note_id: None,
-                created_at: at,
-                created_by: worker.into(),
+                made: Made { created_at: at, created_by: worker.into() },
             };
-            self.w.append(&note)?;
+            self.w.append_past(&note)?;
             if self.rng.gen_bool(0.1) {
-                self.w.append(&CaseNote {
+                self.w.append_past(&CaseNote {
                     id: self.ids.next(),
                     text: "Correction: the tenancy worry is about rent arrears, not eviction.".into(),
                     corrects_note_id: Some(note.id.clone()),
-                    created_at: at + Duration::hours(1),
+                    made: Made { created_at: at + Duration::hours(1), ..note.made.clone() },
                     ..note
                 })?;
             }
@@ -466,7 +456,7 @@ pub fn pathway(
             let custody_worker = if m.rng.gen_bool(0.8) { custody.clone() } else { lead.clone() };
             let court_worker = if m.rng.gen_bool(0.8) { court.clone() } else { lead.clone() };
             // Earlier arrests over the years since registration, then (for most) a recent one.
-            let known_for = (m.today - crate::dates::today(client.created_at)).num_days().max(1);
+            let known_for = (m.today - crate::dates::today(client.made.created_at)).num_days().max(1);
             // Spread over the whole time known, so a year's dashboard reads like a year's work.
             for _ in 0..m.rng.gen_range(0..4).min(known_for / 150) {
                 let day = m.today - Duration::days(m.rng.gen_range(60..=known_for.max(61)));

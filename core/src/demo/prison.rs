@@ -8,6 +8,7 @@ use crate::appointments::{Appointment, AppointmentStatus, OwnerType};
 use crate::clients::{Client, ClientStatus};
 use crate::prison::treatment::TreatmentEpisode;
 use crate::prison::{PrisonSpell, ThroughcarePlan, FIRST_APPOINTMENT};
+use crate::store::record::Made;
 use crate::store::{StoreError, Write};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
@@ -89,16 +90,15 @@ impl Maker<'_, '_> {
             release_recorded_at: released.map(|d| london(d, 15, 0).min(self.now)),
             release_cancelled_on: (point == Point::ReleaseCancelled).then(|| self.today - Duration::days(3)),
             release_cancelled_reason: (point == Point::ReleaseCancelled).then(|| "Further remanded on new charges.".to_string()),
-            created_at: self.made(received + Duration::days(2)),
-            created_by: self.worker.clone(),
+            made: Made { created_at: self.made(received + Duration::days(2)), created_by: self.worker.clone() },
         };
-        self.w.create(&spell)?;
+        self.w.create_past(&spell)?;
         let planned = !matches!(point, Point::InPrison | Point::ReleaseDueNoPlan | Point::ReleaseUnconfirmed | Point::ReleaseCancelled);
         if !planned {
             return Ok(());
         }
         let release_day = released.or(expected).unwrap_or(self.today);
-        self.w.create(&ThroughcarePlan {
+        self.w.create_past(&ThroughcarePlan {
             id: self.ids.next(),
             client_id: client.id.clone(),
             spell_id: spell.id.clone(),
@@ -111,14 +111,13 @@ impl Maker<'_, '_> {
             prescribing_detail: Some("Bridging script to the first community appointment".into()),
             naloxone_supplied: self.rng.gen_bool(0.8),
             gate_contact: self.rng.gen_bool(0.7).then(|| "Siobhan Reilly (prison link worker)".to_string()),
-            created_at: self.made(release_day - Duration::days(10)),
-            created_by: self.worker.clone(),
+            made: Made { created_at: self.made(release_day - Duration::days(10)), created_by: self.worker.clone() },
         })?;
         let first_day = release_day + Duration::days(1);
         let at = london(first_day, 10, 0);
         let kept = first_day < self.today;
         let attended = kept && point != Point::NoTreatmentBy21;
-        self.w.create(&Appointment {
+        self.w.create_past(&Appointment {
             id: self.ids.next(),
             client_id: client.id.clone(),
             owner_type: OwnerType::Throughcare,
@@ -137,8 +136,7 @@ impl Maker<'_, '_> {
             outcome_recorded_at: kept.then(|| (at + Duration::hours(2)).min(self.now)),
             failure_document_at: None,
             failure_reported_at: None,
-            created_at: self.made(release_day - Duration::days(10)),
-            created_by: self.worker.clone(),
+            made: Made { created_at: self.made(release_day - Duration::days(10)), created_by: self.worker.clone() },
         })?;
         let start = match point {
             Point::TreatmentWithin21 => Some(release_day + Duration::days(self.rng.gen_range(1..21))),
@@ -147,7 +145,7 @@ impl Maker<'_, '_> {
         };
         if start.is_some() || matches!(point, Point::ReleasedNoTreatmentYet | Point::ReleasedNoTreatmentUrgent) {
             let referred = release_day - Duration::days(self.rng.gen_range(3..14));
-            self.w.create(&TreatmentEpisode {
+            self.w.create_past(&TreatmentEpisode {
                 id: self.ids.next(),
                 client_id: client.id.clone(),
                 service: SERVICES[self.rng.gen_range(0..SERVICES.len())].into(),
@@ -158,8 +156,7 @@ impl Maker<'_, '_> {
                 modality: start.map(|_| "prescribing".to_string()),
                 discharged_on: None,
                 discharge_reason: None,
-                created_at: self.made(referred),
-                created_by: self.worker.clone(),
+                made: Made { created_at: self.made(referred), created_by: self.worker.clone() },
             })?;
         }
         Ok(())

@@ -9,6 +9,7 @@ use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
+use crate::store::record::Made;
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store};
 use crate::text;
@@ -36,8 +37,8 @@ pub struct Failure {
     #[serde(with = "sql_bool")]
     pub acceptable: bool,
     pub reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Failure, "drr_failure", "drr_failures");
@@ -51,8 +52,8 @@ pub struct Warning {
     pub given_on: NaiveDate,
     /// When the warning letter was first produced.
     pub letter_produced_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Warning, "drr_warning", "drr_warnings");
@@ -67,8 +68,8 @@ pub struct Breach {
     pub returned_on: NaiveDate,
     pub court_decision: Option<String>,
     pub decided_on: Option<NaiveDate>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Breach, "drr_breach", "drr_breaches");
@@ -292,7 +293,7 @@ pub fn record_failure(store: &mut Store, actor: &Actor, order_id: &str, input: &
         ));
     }
     let (occurred_on, what, reason, acceptable) = p.complete((occurred_on, what, reason, acceptable).all())?;
-    let failure = Failure {
+    let mut failure = Failure {
         id: crate::ids::new_id(store.clock()),
         client_id: order.client_id.clone(),
         order_id: order.id.clone(),
@@ -301,10 +302,9 @@ pub fn record_failure(store: &mut Store, actor: &Actor, order_id: &str, input: &
         what,
         acceptable,
         reason,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.create(&failure))?;
+    store.write(actor, |w| w.create(&mut failure))?;
     Ok(failure.id)
 }
 
@@ -348,17 +348,16 @@ pub fn give_warning(store: &mut Store, actor: &Actor, failure_id: &str, given_on
         p.push(FieldError::new("given_on", ErrorCode::ValidationWarningBeforeFailure, "A warning comes after the failure it is about."));
     }
     let day = p.complete(day)?;
-    let warning = Warning {
+    let mut warning = Warning {
         id: crate::ids::new_id(store.clock()),
         client_id: failure.client_id.clone(),
         order_id: order.id.clone(),
         failure_id: failure.id.clone(),
         given_on: day,
         letter_produced_at: None,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.create(&warning))?;
+    store.write(actor, |w| w.create(&mut warning))?;
     Ok(warning.id)
 }
 
@@ -405,7 +404,7 @@ pub fn record_breach(store: &mut Store, actor: &Actor, failure_id: &str, returne
         p.push(FieldError::new("returned_on", ErrorCode::ValidationReturnedBeforeFailure, "The return to court comes after the failure."));
     }
     let day = p.complete(day)?;
-    let breach = Breach {
+    let mut breach = Breach {
         id: crate::ids::new_id(store.clock()),
         client_id: failure.client_id.clone(),
         order_id: order.id.clone(),
@@ -413,10 +412,9 @@ pub fn record_breach(store: &mut Store, actor: &Actor, failure_id: &str, returne
         returned_on: day,
         court_decision: None,
         decided_on: None,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.create(&breach))?;
+    store.write(actor, |w| w.create(&mut breach))?;
     Ok(breach.id)
 }
 
@@ -483,7 +481,7 @@ pub fn failure_views(conn: &Connection, order: &Order, months: u32) -> rusqlite:
                     given_on: w.given_on,
                     period_ends_on: period_ends_on(w.given_on, months),
                     letter_produced_at: w.letter_produced_at,
-                    given_by: crate::clients::worker_name(conn, &w.created_by)?,
+                    given_by: crate::clients::worker_name(conn, &w.made.created_by)?,
                 }),
                 None => None,
             };
@@ -493,7 +491,7 @@ pub fn failure_views(conn: &Connection, order: &Order, months: u32) -> rusqlite:
             };
             Ok(FailureView {
                 standing_label: standing.label().into(),
-                recorded_by: crate::clients::worker_name(conn, &f.created_by)?,
+                recorded_by: crate::clients::worker_name(conn, &f.made.created_by)?,
                 standing,
                 warning,
                 breach_of_warning_on: breach_of,

@@ -26,7 +26,7 @@ pub fn warning_letter(store: &mut Store, actor: &Actor, warning_id: &str) -> Res
         .ok_or(PathwayError::NotFound("The failure this warning is about is not on this laptop."))?;
     let order = require_order(conn, &warning.order_id)?;
     let client = crate::clients::require(conn, &warning.client_id)?;
-    let worker = crate::clients::worker_name(conn, &warning.created_by)?;
+    let worker = crate::clients::worker_name(conn, &warning.made.created_by)?;
     let months = crate::accounts::settings::load(conn)?.drr_warning_months;
     let team = store.team_name()?;
 

@@ -16,6 +16,7 @@ use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::{self, choice, Choice};
 use crate::store::hlc;
 use crate::store::record::sql_bool;
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -58,8 +59,8 @@ pub struct Order {
     pub status: String,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Order, "drr_order", "drr_orders");
@@ -347,7 +348,7 @@ pub(crate) fn require_active(order: &Order) -> Result<(), PathwayError> {
 
 pub fn orders_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<Order>> {
     let mut list: Vec<Order> = crate::store::record::of_clients(conn, client_ids)?;
-    list.sort_by(|a, b| b.sentenced_on.cmp(&a.sentenced_on).then(b.created_at.cmp(&a.created_at)));
+    list.sort_by(|a, b| b.sentenced_on.cmp(&a.sentenced_on).then(b.made.created_at.cmp(&a.made.created_at)));
     Ok(list)
 }
 
@@ -376,8 +377,8 @@ pub fn record_order(store: &mut Store, actor: &Actor, client_id: &str, input: &N
         _ => None,
     };
     let terms = p.complete(terms)?;
-    let now = store.clock().now();
-    let order = Order {
+    let _now = store.clock().now();
+    let mut order = Order {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id.clone(),
         court: terms.court.clone(),
@@ -396,13 +397,12 @@ pub fn record_order(store: &mut Store, actor: &Actor, client_id: &str, input: &N
         status: "active".into(),
         ended_on: None,
         end_reason: None,
-        created_at: now,
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    let review = first_review.map(|day| reviews::new_review(store, actor, &order, day, &terms.court));
+    let mut review = first_review.map(|day| reviews::new_review(store, actor, &order, day, &terms.court));
     store.write(actor, |w| -> Result<(), PathwayError> {
-        w.create(&order)?;
-        if let Some(r) = &review {
+        w.create(&mut order)?;
+        if let Some(r) = &mut review {
             w.create(r)?;
         }
         Ok(())
@@ -548,7 +548,7 @@ fn order_view(conn: &Connection, o: Order, now: DateTime<Utc>, warning_months: u
     booked.sort_by_key(|a| a.at);
     Ok(DrrOrderView {
         status_label: reference::label(ORDER_STATUSES, &o.status),
-        recorded_by: crate::clients::worker_name(conn, &o.created_by)?,
+        recorded_by: crate::clients::worker_name(conn, &o.made.created_by)?,
         amendments: amendments(conn, &o.id)?,
         timetable: slots.into_iter().map(|s| timetable::view(conn, s)).collect::<rusqlite::Result<_>>()?,
         appointments: appointments::views(conn, booked, now)?,

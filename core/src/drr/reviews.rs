@@ -7,6 +7,7 @@ use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::store::record::from_row;
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -27,8 +28,8 @@ pub struct Review {
     pub report_produced_at: Option<DateTime<Utc>>,
     pub outcome: Option<String>,
     pub outcome_recorded_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Review, "drr_review", "drr_reviews");
@@ -64,7 +65,7 @@ pub struct ReviewView {
     pub suggested_next_on: Option<NaiveDate>,
 }
 
-pub(crate) fn new_review(store: &Store, actor: &Actor, order: &Order, day: NaiveDate, court: &str) -> Review {
+pub(crate) fn new_review(store: &Store, _actor: &Actor, order: &Order, day: NaiveDate, court: &str) -> Review {
     Review {
         id: crate::ids::new_id(store.clock()),
         client_id: order.client_id.clone(),
@@ -75,8 +76,7 @@ pub(crate) fn new_review(store: &Store, actor: &Actor, order: &Order, day: Naive
         report_produced_at: None,
         outcome: None,
         outcome_recorded_at: None,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     }
 }
 
@@ -148,8 +148,8 @@ pub fn schedule(store: &mut Store, actor: &Actor, order_id: &str, input: &NewRev
         check_review_day(&mut p, "review_on", &order, &list, d);
     }
     let (day, court) = p.complete((day, court).all())?;
-    let review = new_review(store, actor, &order, day, &court);
-    store.write(actor, |w| w.create(&review))?;
+    let mut review = new_review(store, actor, &order, day, &court);
+    store.write(actor, |w| w.create(&mut review))?;
     Ok(review.id)
 }
 
@@ -201,10 +201,10 @@ pub fn record_outcome(store: &mut Store, actor: &Actor, review_id: &str, input: 
     }
     let (outcome, next) = p.complete((outcome, next).all())?;
     let after = Review { outcome: Some(outcome), outcome_recorded_at: Some(store.clock().now()), ..before.clone() };
-    let next_review = next.map(|day| new_review(store, actor, &order, day, &before.court));
+    let mut next_review = next.map(|day| new_review(store, actor, &order, day, &before.court));
     store.write(actor, |w| -> Result<(), PathwayError> {
         w.update(&before, &after)?;
-        if let Some(r) = &next_review {
+        if let Some(r) = &mut next_review {
             w.create(r)?;
         }
         Ok(())

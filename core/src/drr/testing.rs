@@ -7,6 +7,7 @@ use crate::dates;
 use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::from_row;
+use crate::store::record::Made;
 use crate::store::{Actor, Store, StoreError};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -42,8 +43,8 @@ pub struct DrrTest {
     pub cannabis: Option<String>,
     pub missed_reason: Option<String>,
     pub recorded_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(DrrTest, "drr_test", "drr_tests");
@@ -138,8 +139,8 @@ pub fn book(store: &mut Store, actor: &Actor, order_id: &str, input: &NewDrrTest
         None
     };
     let (booking, sample_type) = p.complete((booking, sample_type).all())?;
-    let now = store.clock().now();
-    let test = DrrTest {
+    let _now = store.clock().now();
+    let mut test = DrrTest {
         id: crate::ids::new_id(store.clock()),
         client_id: order.client_id.clone(),
         order_id: order.id.clone(),
@@ -153,12 +154,11 @@ pub fn book(store: &mut Store, actor: &Actor, order_id: &str, input: &NewDrrTest
         cannabis: None,
         missed_reason: None,
         recorded_at: None,
-        created_at: now,
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
     store.write(actor, |w| -> Result<(), StoreError> {
         appointments::create(w, test.appointment_id.clone(), &order.client_id, OwnerType::DrrTest, &test.id, booking)?;
-        w.create(&test)
+        w.create(&mut test)
     })?;
     Ok(test.id)
 }

@@ -9,6 +9,7 @@ use crate::dates;
 use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::from_row;
+use crate::store::record::Made;
 use crate::store::{Actor, Store, StoreError, Write};
 use crate::text;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -43,8 +44,8 @@ pub struct Slot {
     pub worker_id: String,
     pub starts_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Slot, "drr_timetable_slot", "drr_timetable");
@@ -193,7 +194,7 @@ pub fn add_slot(store: &mut Store, actor: &Actor, order_id: &str, input: &NewSlo
         ));
     }
     let (weekday, time, kind, place, worker_id, starts_on) = p.complete((weekday, time, kind, place, worker_id, starts_on).all())?;
-    let slot = Slot {
+    let mut slot = Slot {
         id: crate::ids::new_id(store.clock()),
         client_id: order.client_id.clone(),
         order_id: order.id.clone(),
@@ -204,13 +205,12 @@ pub fn add_slot(store: &mut Store, actor: &Actor, order_id: &str, input: &NewSlo
         worker_id,
         starts_on,
         ended_on: None,
-        created_at: now,
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
     let list = missing(store.reader(), &order, &slot, today, now)?;
     let ids = list.iter().map(|_| crate::ids::new_id(store.clock())).collect();
     store.write(actor, |w| -> Result<(), StoreError> {
-        w.create(&slot)?;
+        w.create(&mut slot)?;
         book(w, ids, &slot, list)
     })?;
     Ok(slot.id)

@@ -6,6 +6,7 @@ use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems};
 use crate::store::record::from_row;
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -24,8 +25,8 @@ pub struct Disclosure {
     /// "consent" or "legal_basis".
     pub basis: String,
     pub legal_basis: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Disclosure, "disclosure", "disclosures");
@@ -128,7 +129,7 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewDisc
         return Err(p.into_error().into());
     };
     let id = crate::ids::new_id(store.clock());
-    let disclosure = Disclosure {
+    let mut disclosure = Disclosure {
         id: id.clone(),
         client_id: client.id.clone(),
         disclosed_on,
@@ -137,10 +138,9 @@ pub fn record(store: &mut Store, actor: &Actor, client_id: &str, input: &NewDisc
         purpose,
         basis,
         legal_basis,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.append(&disclosure))?;
+    store.write(actor, |w| w.append(&mut disclosure))?;
     Ok(id)
 }
 
@@ -158,14 +158,14 @@ pub fn for_client(conn: &Connection, client_id: &str) -> Result<Vec<DisclosureVi
                     Some(law) if d.basis == "legal_basis" => format!("Without consent: {law}"),
                     _ => "With their consent".into(),
                 },
-                recorded_by: crate::clients::worker_name(conn, &d.created_by)?,
+                recorded_by: crate::clients::worker_name(conn, &d.made.created_by)?,
                 id: d.id,
                 disclosed_on: d.disclosed_on,
                 recipient: d.recipient,
                 what: d.what,
                 purpose: d.purpose,
                 basis: d.basis,
-                recorded_at: d.created_at,
+                recorded_at: d.made.created_at,
             })
         })
         .collect()

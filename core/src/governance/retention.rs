@@ -9,6 +9,7 @@ use crate::codes::ErrorCode;
 use crate::dates;
 use crate::error::{FieldError, Problems};
 use crate::store::record::from_row;
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
@@ -27,8 +28,8 @@ pub struct RetentionReview {
     pub reason: String,
     /// For a case kept: when it comes up for review again.
     pub review_again_on: Option<NaiveDate>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(RetentionReview, "retention_review", "retention_reviews");
@@ -225,8 +226,8 @@ fn case_for_review(conn: &Connection, c: Client) -> rusqlite::Result<CaseForRevi
     let last_kept = match last_kept {
         Some(r) => Some(format!(
             "Kept on {} by {}: {}",
-            dates::display(dates::today(r.created_at)),
-            clients::worker_name(conn, &r.created_by)?,
+            dates::display(dates::today(r.made.created_at)),
+            clients::worker_name(conn, &r.made.created_by)?,
             r.reason
         )),
         None => None,
@@ -234,7 +235,7 @@ fn case_for_review(conn: &Connection, c: Client) -> rusqlite::Result<CaseForRevi
     Ok(CaseForReview {
         name: format!("{} {}", c.forenames, c.surname),
         date_of_birth: c.date_of_birth,
-        closed_on: dates::today(c.closed_at.unwrap_or(c.created_at)),
+        closed_on: dates::today(c.closed_at.unwrap_or(c.made.created_at)),
         closed_reason_label: c.closed_reason.as_deref().map(|r| reference::label(reference::CLOSE_REASONS, r)),
         allocated_worker: c.allocated_worker_id.as_deref().map(|w| clients::worker_name(conn, w)).transpose()?,
         last_kept,
@@ -295,17 +296,16 @@ pub fn review(store: &mut Store, actor: &Actor, client_id: &str, input: &NewRete
     let (Some(decision), Some(reason), true) = (decision, reason, p.is_empty()) else {
         return Err(p.into_error().into());
     };
-    let review = RetentionReview {
+    let mut review = RetentionReview {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id.clone(),
         decision: decision.clone(),
         reason,
         review_again_on,
-        created_at: now,
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
     if decision == "kept" {
-        store.write(actor, |w| w.append(&review))?;
+        store.write(actor, |w| w.append(&mut review))?;
         return Ok(Anonymised { records: 0, changes: 0 });
     }
     let removed = store.write(actor, |w| -> Result<Anonymised, ClientError> {
@@ -315,7 +315,7 @@ pub fn review(store: &mut Store, actor: &Actor, client_id: &str, input: &NewRete
             let before = clients::require(w.reader(), id)?;
             w.update(&before, &anonymised(&before, w.now())?)?;
         }
-        w.append(&review)?;
+        w.append(&mut review)?;
         let removed = remove_people(w.transaction(), &family)?;
         w.audit(
             "anonymised a closed case",

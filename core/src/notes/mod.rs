@@ -6,6 +6,7 @@ use crate::clients::family;
 use crate::codes::ErrorCode;
 use crate::error::{AllGiven, FieldError, Problems, ValidationErrors};
 use crate::reference::Choice;
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -27,8 +28,8 @@ pub struct Contact {
     pub kind: String,
     pub at: DateTime<Utc>,
     pub summary: String,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(Contact, "contact", "contacts");
@@ -42,8 +43,8 @@ pub struct CaseNote {
     pub record_id: Option<String>,
     pub text: String,
     pub corrects_note_id: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(CaseNote, "case_note", "case_notes");
@@ -129,16 +130,8 @@ pub fn record_contact(store: &mut Store, actor: &Actor, client_id: &str, input: 
         other => other.flatten(),
     };
     let (kind, at, summary) = p.complete((kind, at, summary).all())?;
-    let contact = Contact {
-        id: crate::ids::new_id(store.clock()),
-        client_id: client.id,
-        kind,
-        at,
-        summary,
-        created_at: now,
-        created_by: actor.worker_id.clone(),
-    };
-    store.write(actor, |w| w.append(&contact))?;
+    let mut contact = Contact { id: crate::ids::new_id(store.clock()), client_id: client.id, kind, at, summary, made: Made::on_write() };
+    store.write(actor, |w| w.append(&mut contact))?;
     Ok(contact.id)
 }
 
@@ -182,17 +175,16 @@ pub fn add_note(store: &mut Store, actor: &Actor, client_id: &str, input: &NewNo
             ValidationErrors::one("record_id", ErrorCode::ValidationRequired, "Choose the record the note is about, or neither.").into()
         );
     }
-    let note = CaseNote {
+    let mut note = CaseNote {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
         record_type,
         record_id,
         text: body,
         corrects_note_id,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.append(&note))?;
+    store.write(actor, |w| w.append(&mut note))?;
     Ok(note.id)
 }
 
@@ -204,7 +196,7 @@ pub fn contacts_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result
 
 pub fn notes_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<CaseNote>> {
     let mut out: Vec<CaseNote> = crate::store::record::of_clients(conn, client_ids)?;
-    out.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    out.sort_by(|a, b| a.made.created_at.cmp(&b.made.created_at).then(a.id.cmp(&b.id)));
     Ok(out)
 }
 
@@ -219,7 +211,7 @@ pub fn for_client(conn: &Connection, client_id: &str) -> Result<ClientNotes, Pat
                 kind_label: crate::reference::label(CONTACT_KINDS, &c.kind),
                 date: when::london_date(c.at),
                 time: when::london_time(c.at),
-                recorded_by: name(&c.created_by)?,
+                recorded_by: name(&c.made.created_by)?,
                 id: c.id,
                 client_id: c.client_id,
                 kind: c.kind,
@@ -235,14 +227,14 @@ pub fn for_client(conn: &Connection, client_id: &str) -> Result<ClientNotes, Pat
         .map(|n| {
             Ok(NoteView {
                 corrected_by_note_id: all.iter().rev().find(|m| m.corrects_note_id.as_deref() == Some(&n.id)).map(|m| m.id.clone()),
-                written_by: name(&n.created_by)?,
+                written_by: name(&n.made.created_by)?,
                 id: n.id.clone(),
                 client_id: n.client_id.clone(),
                 record_type: n.record_type.clone(),
                 record_id: n.record_id.clone(),
                 text: n.text.clone(),
                 corrects_note_id: n.corrects_note_id.clone(),
-                written_at: n.created_at,
+                written_at: n.made.created_at,
             })
         })
         .collect::<rusqlite::Result<Vec<_>>>()?;

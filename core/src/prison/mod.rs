@@ -16,6 +16,7 @@ use crate::dates;
 use crate::error::{AllGiven, FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::hlc;
+use crate::store::record::Made;
 use crate::store::record::{from_row, sql_bool};
 use crate::store::{Actor, Store};
 use crate::text;
@@ -60,8 +61,8 @@ pub struct PrisonSpell {
     /// Further remand: the expected release will not happen.
     pub release_cancelled_on: Option<NaiveDate>,
     pub release_cancelled_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(PrisonSpell, "prison_spell", "prison_spells");
@@ -74,8 +75,8 @@ pub struct PrisonTransfer {
     pub from_prison: String,
     pub to_prison: String,
     pub transferred_on: NaiveDate,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(PrisonTransfer, "prison_transfer", "prison_transfers");
@@ -95,8 +96,8 @@ pub struct ThroughcarePlan {
     pub naloxone_supplied: bool,
     /// Who meets them at the gate.
     pub gate_contact: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(ThroughcarePlan, "throughcare_plan", "throughcare_plans");
@@ -370,7 +371,7 @@ pub fn record_spell(store: &mut Store, actor: &Actor, client_id: &str, input: &N
     }
     let (prison, received_on, custody_type, expected_release_on, licence_end_on, in_prison_treatment) =
         p.complete((prison, received_on, custody_type, expected, licence, treatment).all())?;
-    let spell = PrisonSpell {
+    let mut spell = PrisonSpell {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
         prison,
@@ -384,10 +385,9 @@ pub fn record_spell(store: &mut Store, actor: &Actor, client_id: &str, input: &N
         release_recorded_at: None,
         release_cancelled_on: None,
         release_cancelled_reason: None,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.create(&spell))?;
+    store.write(actor, |w| w.create(&mut spell))?;
     Ok(spell.id)
 }
 
@@ -440,19 +440,18 @@ pub fn record_transfer(store: &mut Store, actor: &Actor, spell_id: &str, input: 
         p.push(FieldError::new("to_prison", ErrorCode::ValidationSamePrison, format!("They are already recorded at {}.", before.prison)));
     }
     let (to_prison, transferred_on) = p.complete((to_prison, on).all())?;
-    let transfer = PrisonTransfer {
+    let mut transfer = PrisonTransfer {
         id: crate::ids::new_id(store.clock()),
         client_id: before.client_id.clone(),
         spell_id: before.id.clone(),
         from_prison: before.prison.clone(),
         to_prison: to_prison.clone(),
         transferred_on,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
     let after = PrisonSpell { prison: to_prison, ..before.clone() };
     store.write(actor, |w| {
-        w.create(&transfer)?;
+        w.create(&mut transfer)?;
         w.update(&before, &after).map(|_| ())
     })?;
     Ok(transfer.id)
@@ -536,7 +535,7 @@ pub fn save_plan(store: &mut Store, actor: &Actor, spell_id: &str, input: &NewPl
     };
     p.finish()?;
     let existing = plan_of(store.reader(), &spell.id)?;
-    let plan = ThroughcarePlan {
+    let mut plan = ThroughcarePlan {
         id: existing.as_ref().map_or_else(|| crate::ids::new_id(store.clock()), |e| e.id.clone()),
         client_id: spell.client_id.clone(),
         spell_id: spell.id.clone(),
@@ -545,12 +544,11 @@ pub fn save_plan(store: &mut Store, actor: &Actor, spell_id: &str, input: &NewPl
         prescribing_detail,
         naloxone_supplied,
         gate_contact,
-        created_at: existing.as_ref().map_or_else(|| store.clock().now(), |e| e.created_at),
-        created_by: existing.as_ref().map_or_else(|| actor.worker_id.clone(), |e| e.created_by.clone()),
+        made: existing.as_ref().map_or_else(Made::on_write, |e| e.made.clone()),
     };
     store.write(actor, |w| match &existing {
         Some(before) => w.update(before, &plan).map(|_| ()),
-        None => w.create(&plan),
+        None => w.create(&mut plan),
     })?;
     Ok(plan.id)
 }
@@ -579,13 +577,13 @@ pub fn book_first_appointment(store: &mut Store, actor: &Actor, spell_id: &str, 
 
 pub fn spells_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<PrisonSpell>> {
     let mut list: Vec<PrisonSpell> = crate::store::record::of_clients(conn, client_ids)?;
-    list.sort_by(|a, b| a.received_on.cmp(&b.received_on).then(a.created_at.cmp(&b.created_at)));
+    list.sort_by(|a, b| a.received_on.cmp(&b.received_on).then(a.made.created_at.cmp(&b.made.created_at)));
     Ok(list)
 }
 
 pub fn transfers_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<PrisonTransfer>> {
     let mut list: Vec<PrisonTransfer> = crate::store::record::of_clients(conn, client_ids)?;
-    list.sort_by(|a, b| a.transferred_on.cmp(&b.transferred_on).then(a.created_at.cmp(&b.created_at)));
+    list.sort_by(|a, b| a.transferred_on.cmp(&b.transferred_on).then(a.made.created_at.cmp(&b.made.created_at)));
     Ok(list)
 }
 
@@ -643,7 +641,7 @@ pub fn missing(plan: Option<&ThroughcarePlan>, booked: &[appointments::Appointme
 fn plan_view(conn: &Connection, p: ThroughcarePlan) -> rusqlite::Result<PlanView> {
     Ok(PlanView {
         prescribing_label: reference::label(PRESCRIBING, &p.prescribing),
-        recorded_by: crate::clients::worker_name(conn, &p.created_by)?,
+        recorded_by: crate::clients::worker_name(conn, &p.made.created_by)?,
         id: p.id,
         accommodation: p.accommodation,
         prescribing: p.prescribing,
@@ -677,7 +675,7 @@ pub fn for_client(conn: &Connection, client_id: &str, now: DateTime<Utc>) -> Res
                         from_prison: t.from_prison.clone(),
                         to_prison: t.to_prison.clone(),
                         transferred_on: t.transferred_on,
-                        recorded_by: crate::clients::worker_name(conn, &t.created_by)?,
+                        recorded_by: crate::clients::worker_name(conn, &t.made.created_by)?,
                     })
                 })
                 .collect::<rusqlite::Result<_>>()?,
@@ -686,7 +684,7 @@ pub fn for_client(conn: &Connection, client_id: &str, now: DateTime<Utc>) -> Res
             missing,
             continuity,
             in_prison: s.released_on.is_none(),
-            recorded_by: crate::clients::worker_name(conn, &s.created_by)?,
+            recorded_by: crate::clients::worker_name(conn, &s.made.created_by)?,
             id: s.id,
             client_id: s.client_id,
             prison: s.prison,

@@ -10,9 +10,10 @@ use crate::dates;
 use crate::error::{FieldError, Problems};
 use crate::reference::{self, choice, Choice};
 use crate::store::record::sql_bool;
+use crate::store::record::Made;
 use crate::store::{Actor, Store};
 use crate::text;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -55,8 +56,8 @@ pub struct TreatmentEpisode {
     pub discharged_on: Option<NaiveDate>,
     /// A value of [`DISCHARGE_REASONS`].
     pub discharge_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
+    #[serde(flatten)]
+    pub made: Made,
 }
 
 crate::client_record!(TreatmentEpisode, "treatment_episode", "treatment_episodes");
@@ -187,7 +188,7 @@ fn check(input: &EpisodeInput, today: NaiveDate) -> Result<Checked, PathwayError
 pub fn record_referral(store: &mut Store, actor: &Actor, client_id: &str, input: &EpisodeInput) -> Result<String, PathwayError> {
     let client = appointments::open_client(store.reader(), client_id)?;
     let c = check(input, dates::today(store.clock().now()))?;
-    let episode = TreatmentEpisode {
+    let mut episode = TreatmentEpisode {
         id: crate::ids::new_id(store.clock()),
         client_id: client.id,
         service: c.service,
@@ -198,10 +199,9 @@ pub fn record_referral(store: &mut Store, actor: &Actor, client_id: &str, input:
         modality: c.modality,
         discharged_on: c.discharged_on,
         discharge_reason: c.discharge_reason,
-        created_at: store.clock().now(),
-        created_by: actor.worker_id.clone(),
+        made: Made::on_write(),
     };
-    store.write(actor, |w| w.create(&episode))?;
+    store.write(actor, |w| w.create(&mut episode))?;
     Ok(episode.id)
 }
 
@@ -226,7 +226,7 @@ pub fn update_episode(store: &mut Store, actor: &Actor, episode_id: &str, input:
 
 pub fn episodes_of(conn: &Connection, client_ids: &[String]) -> rusqlite::Result<Vec<TreatmentEpisode>> {
     let mut list: Vec<TreatmentEpisode> = crate::store::record::of_clients(conn, client_ids)?;
-    list.sort_by(|a, b| a.referred_on.cmp(&b.referred_on).then(a.created_at.cmp(&b.created_at)));
+    list.sort_by(|a, b| a.referred_on.cmp(&b.referred_on).then(a.made.created_at.cmp(&b.made.created_at)));
     Ok(list)
 }
 
@@ -235,7 +235,7 @@ pub fn view(conn: &Connection, e: TreatmentEpisode) -> rusqlite::Result<EpisodeV
         modality_label: e.modality.as_deref().map(|m| reference::label(MODALITIES, m)),
         discharge_reason_label: e.discharge_reason.as_deref().map(|r| reference::label(DISCHARGE_REASONS, r)),
         waiting_days: e.treatment_started_on.map(|s| (s - e.referred_on).num_days()),
-        recorded_by: crate::clients::worker_name(conn, &e.created_by)?,
+        recorded_by: crate::clients::worker_name(conn, &e.made.created_by)?,
         id: e.id,
         client_id: e.client_id,
         service: e.service,

@@ -1,10 +1,27 @@
 //! Records are flat rows whose columns are their serde field names, so one write path (and,
 //! later, sync) can insert, diff and apply any of them the same way. Many-valued things
 //! (aliases, roles) are their own records or compact text, never nested JSON.
+use chrono::{DateTime, Utc};
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OptionalExtension};
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+/// Who wrote a record and when. The write path stamps it as the record is written, from the
+/// write's own worker and clock (`Write::create`, `Write::append`): an area building a record
+/// leaves it to the write ([`Made::on_write`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Made {
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+impl Made {
+    /// Not yet stamped: the write path fills it in as the record is written.
+    pub fn on_write() -> Made {
+        Made::default()
+    }
+}
 
 pub trait Record: Serialize + DeserializeOwned {
     /// The record type named in operations and audit entries, e.g. "client".
@@ -15,6 +32,10 @@ pub trait Record: Serialize + DeserializeOwned {
     fn id(&self) -> String;
     /// The client this record is about, for the audit trail (None for team-level records).
     fn client_id(&self) -> Option<String>;
+    /// Who made it and when, for the write path to stamp (None: the record does not say).
+    fn made_mut(&mut self) -> Option<&mut Made> {
+        None
+    }
 }
 
 /// Implements [`Record`] for a record about one client, with `id` and `client_id` fields.
@@ -29,6 +50,9 @@ macro_rules! client_record {
             }
             fn client_id(&self) -> Option<String> {
                 Some(self.client_id.clone())
+            }
+            fn made_mut(&mut self) -> Option<&mut $crate::store::record::Made> {
+                Some(&mut self.made)
             }
         }
     };

@@ -1,7 +1,7 @@
 //! The single write path. Every change writes the record, its sync operation (sync.md) and an
 //! audit entry in the same transaction, so none can exist without the others.
 use super::audit::{self, AuditEntry};
-use super::record::{fields_of, to_sql, Record};
+use super::record::{fields_of, to_sql, Made, Record};
 use super::{history, hlc, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, params_from_iter, Transaction};
@@ -61,14 +61,34 @@ impl<'c> Write<'c> {
         &self.tx
     }
 
-    /// Writes a new record.
-    pub fn create<R: Record>(&mut self, record: &R) -> Result<(), StoreError> {
+    /// Writes a new record, stamped with who writes it and when.
+    pub fn create<R: Record>(&mut self, record: &mut R) -> Result<(), StoreError> {
+        self.stamp(record);
         self.insert(record, OpKind::Create)
     }
 
-    /// Writes a record that is never changed afterwards (a case note, a test result).
-    pub fn append<R: Record>(&mut self, record: &R) -> Result<(), StoreError> {
+    /// Writes a record that is never changed afterwards (a case note, a test result), stamped
+    /// with who writes it and when.
+    pub fn append<R: Record>(&mut self, record: &mut R) -> Result<(), StoreError> {
+        self.stamp(record);
         self.insert(record, OpKind::Append)
+    }
+
+    /// Enters a record of work done before today as it says it was made (who, and when): the
+    /// demo's weeks of past work. Nothing a worker does writes this way.
+    pub(crate) fn create_past<R: Record>(&mut self, record: &R) -> Result<(), StoreError> {
+        self.insert(record, OpKind::Create)
+    }
+
+    /// As [`Write::create_past`], for a record never changed afterwards.
+    pub(crate) fn append_past<R: Record>(&mut self, record: &R) -> Result<(), StoreError> {
+        self.insert(record, OpKind::Append)
+    }
+
+    fn stamp<R: Record>(&self, record: &mut R) {
+        if let Some(made) = record.made_mut() {
+            *made = Made { created_at: self.now, created_by: self.actor.worker_id.clone() };
+        }
     }
 
     fn insert<R: Record>(&mut self, record: &R, kind: OpKind) -> Result<(), StoreError> {

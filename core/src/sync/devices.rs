@@ -99,7 +99,7 @@ pub fn ensure_identity(store: &mut Store, actor: &crate::store::Actor) -> Result
     let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
     store.write(actor, |w| -> Result<(), SyncError> {
         keep_identity(w, &team_key, &signing_key)?;
-        let device = Device {
+        let mut device = Device {
             id: w.device_id().to_string(),
             label: format!("{}'s laptop", w.actor().name),
             public_key: hex::encode(signing_key.verifying_key().to_bytes()),
@@ -109,7 +109,7 @@ pub fn ensure_identity(store: &mut Store, actor: &crate::store::Actor) -> Result
             revoked_by: None,
         };
         if get(w.reader(), &device.id)?.is_none() {
-            w.create(&device)?;
+            w.create(&mut device)?;
         }
         Ok(())
     })?;

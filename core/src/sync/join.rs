@@ -116,7 +116,7 @@ pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<Join
     let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
     let device_id = crate::ids::new_id(store.clock());
     store.write(actor, |w| -> Result<(), SyncError> {
-        w.create(&Device {
+        w.create(&mut Device {
             id: device_id.clone(),
             label: label.clone(),
             public_key: hex::encode(signing_key.verifying_key().to_bytes()),

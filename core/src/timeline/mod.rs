@@ -219,7 +219,7 @@ pub fn for_client(conn: &Connection, client_id: &str) -> rusqlite::Result<Vec<Ti
         } else {
             first_line.to_string()
         };
-        push(n.created_at, Stage::Notes, kind, summary, "case_note", &n.id, &n.client_id);
+        push(n.made.created_at, Stage::Notes, kind, summary, "case_note", &n.id, &n.client_id);
     }
     out.extend(prison::entries(conn, &ids)?);
     // Stable: records at the same moment keep the order above (a hearing before its bail decision).

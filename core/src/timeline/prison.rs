@@ -68,7 +68,7 @@ pub(super) fn entries(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec
         }
         if let Some(plan) = prison::plan_of(conn, &s.id)? {
             out.push(entry(
-                plan.created_at,
+                plan.made.created_at,
                 Stage::Prison,
                 "Throughcare plan",
                 format!(
