@@ -4,7 +4,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
 use throughline_core::accounts::roles::Role;
-use throughline_core::accounts::{Installation, InstanceLock, Reading, Reads, Session};
+use throughline_core::accounts::{AccountError, Installation, InstanceLock, Reading, Reads, Session};
 use throughline_core::ErrorCode;
 use throughline_core::{Coded, ErrorPayload};
 
@@ -23,19 +23,19 @@ pub struct AppState {
     /// The join file chosen on a laptop joining a team, until the worker joins with it.
     pub join_file: Mutex<Option<Vec<u8>>>,
     /// This copy's hold on the data folder, or why it could not have it (another copy has it,
-    /// the folder cannot be written): then nothing opens the database.
-    claim: Result<InstanceLock, ErrorPayload>,
+    /// the folder cannot be written): then nothing opens the database until it can.
+    claim: Mutex<Result<InstanceLock, ErrorPayload>>,
     /// Why the last automatic backup failed, for the Backups screen; cleared when one succeeds.
     automatic_backup_problem: Mutex<Option<String>>,
 }
 
 impl AppState {
     pub fn new(installation: Installation) -> Self {
-        let claim = installation.claim().map_err(coded);
+        let claim = claim_folder(&installation);
         AppState {
             installation,
             session: Mutex::new(SessionState::SignedOut),
-            claim,
+            claim: Mutex::new(claim),
             automatic_backup_problem: Mutex::new(None),
             join_file: Mutex::new(None),
         }
@@ -60,13 +60,33 @@ impl AppState {
         }
     }
 
-    /// Refuses to go on when this copy does not hold the data folder.
+    /// Refuses to go on when this copy does not hold the data folder, after trying again to
+    /// take it (the worker pressed Try again once the other copy closed).
     pub fn usable(&self) -> CommandResult<()> {
-        self.claim.as_ref().map(|_| ()).map_err(Clone::clone)
+        let mut claim = self.claim.lock().unwrap_or_else(|e| e.into_inner());
+        if claim.is_err() {
+            *claim = self.installation.claim().map_err(coded);
+        }
+        claim.as_ref().map(|_| ()).map_err(Clone::clone)
     }
 
     pub fn session(&self) -> std::sync::MutexGuard<'_, SessionState> {
         self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Takes the data folder for this copy. A copy just closed may still be letting it go (its
+/// database closing): it is given a few seconds before this one says the folder is in use.
+fn claim_folder(installation: &Installation) -> Result<InstanceLock, ErrorPayload> {
+    let mut tries = 0;
+    loop {
+        match installation.claim() {
+            Err(AccountError::InUse(_)) if tries < 25 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            claim => return claim.map_err(coded),
+        }
     }
 }
 
@@ -267,6 +287,7 @@ mod tests {
         *app.session() = SessionState::SignedIn(Box::new(s));
     }
 
+    /// (The second copy waits five seconds for the first to let go before saying so.)
     #[test]
     fn a_second_copy_on_the_same_data_folder_is_refused() {
         let dir = tempfile::tempdir().unwrap();
@@ -280,8 +301,11 @@ mod tests {
         // Another folder is another installation.
         let elsewhere = tempfile::tempdir().unwrap();
         assert!(AppState::new(Installation::new(elsewhere.path(), clock.clone())).usable().is_ok());
-        // When the first copy ends, the folder is free again.
+        // When the first copy ends, the folder is free again: Try again in the second copy
+        // takes it, and so does a new one.
         drop(first);
+        assert!(second.usable().is_ok());
+        drop(second);
         assert!(AppState::new(Installation::new(dir.path(), clock)).usable().is_ok());
     }
 

@@ -36,6 +36,8 @@ fn tauri_driver() -> PathBuf {
 pub struct Journey {
     driver: Child,
     pub data: tempfile::TempDir,
+    /// The data folder the app is open on now (`data`, or another laptop's).
+    folder: PathBuf,
     shots: PathBuf,
     shot_count: usize,
     pub client: Option<Client>,
@@ -54,7 +56,8 @@ impl Journey {
         let shots = workspace().join("tests/screenshots").join(name);
         let _ = std::fs::remove_dir_all(&shots);
         std::fs::create_dir_all(&shots).expect("screenshots folder");
-        let mut journey = Journey { driver, data, shots, shot_count: 0, client: None };
+        let folder = data.path().to_path_buf();
+        let mut journey = Journey { driver, data, folder, shots, shot_count: 0, client: None };
         journey.open_app().await;
         journey
     }
@@ -64,6 +67,8 @@ impl Journey {
     pub async fn move_to(&mut self, folder: &Path) {
         self.close_app().await;
         stop_driver(&mut self.driver);
+        app_gone(&self.folder);
+        self.folder = folder.to_path_buf();
         self.driver = start_driver(folder).await;
         self.open_app().await;
     }
@@ -279,6 +284,40 @@ async fn start_driver(folder: &Path) -> Child {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     driver
+}
+
+/// The journey's app processes still running on `folder`: the app binary (as /proc names
+/// it), started with that data folder (tauri-driver passes its environment on).
+fn app_processes(folder: &Path) -> Vec<String> {
+    let app = app_binary().canonicalize().unwrap_or_else(|_| app_binary());
+    let setting = format!("THROUGHLINE_DATA_DIR={}", folder.display());
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .flatten()
+        .filter(|e| std::fs::read_link(e.path().join("exe")).is_ok_and(|exe| exe == app))
+        .filter(|e| std::fs::read(e.path().join("environ")).is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == setting.as_bytes())))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Waits for the app closed on `folder` to have exited (it lets go of the folder as it does),
+/// as one laptop is shut before the next opens. Now and then the app a WebDriver session
+/// ended is left running without its window (seen after an import, once in a few runs): after
+/// three seconds it is stopped.
+fn app_gone(folder: &Path) {
+    let running = || !app_processes(folder).is_empty();
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while running() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for pid in app_processes(folder) {
+        eprintln!("the app closed on {} (process {pid}) was still running: stopping it", folder.display());
+        let _ = Command::new("kill").arg("-TERM").arg(&pid).status();
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while running() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 fn stop_driver(driver: &mut Child) {
