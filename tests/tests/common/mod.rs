@@ -67,7 +67,6 @@ impl Journey {
     pub async fn move_to(&mut self, folder: &Path) {
         self.close_app().await;
         stop_driver(&mut self.driver);
-        app_gone(&self.folder);
         self.folder = folder.to_path_buf();
         self.driver = start_driver(folder).await;
         self.open_app().await;
@@ -95,11 +94,12 @@ impl Journey {
         self.client = Some(client);
     }
 
-    /// Closes the app, as a worker closing the window would.
+    /// Closes the app, as a worker closing the window would, and waits for it to exit.
     pub async fn close_app(&mut self) {
         if let Some(c) = self.client.take() {
             c.close().await.expect("close the app");
         }
+        app_gone(&self.folder);
     }
 
     pub fn c(&self) -> &Client {
