@@ -4,20 +4,13 @@
 //! restores it with the recovery key: the client is found there.
 mod common;
 use common::{Journey, ENTER};
-use std::process::Command;
 use std::time::Duration;
 
 /// Chooses a folder in the system's folder dialog once it is open, as a person would: the
 /// location typed (Ctrl+L), then Enter.
 fn choose_folder_in_dialog(title: &str, folder: &std::path::Path) {
-    let found = Command::new("xdotool")
-        .args(["search", "--sync", "--name", title])
-        .output()
-        .expect("xdotool (installed by scripts/install-deps.sh --test)");
-    let window = String::from_utf8_lossy(&found.stdout).lines().next().expect("the folder dialog opened").to_string();
-    let run = |args: &[&str]| assert!(Command::new("xdotool").args(args).status().expect("xdotool").success(), "xdotool {args:?}");
-    run(&["windowfocus", "--sync", &window]);
-    std::thread::sleep(Duration::from_millis(500));
+    common::focus_dialog(title);
+    let run = common::xdotool;
     // From the home folder (a dialog opening on Recent lists files, not folders to type into).
     run(&["key", "--clearmodifiers", "alt+Home"]);
     std::thread::sleep(Duration::from_millis(300));

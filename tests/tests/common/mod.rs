@@ -331,18 +331,32 @@ fn stop_driver(driver: &mut Child) {
     }
 }
 
-/// Types a path into the system's file dialog titled `title` once it is open, as a person
-/// would: the save dialog's name field takes a whole path; an open dialog's location field
-/// (Ctrl+L) does too.
-pub fn path_into_dialog(title: &str, path: &Path, opening: bool) {
+/// Runs xdotool with these arguments, which must succeed.
+pub fn xdotool(args: &[&str]) {
+    assert!(
+        Command::new("xdotool").args(args).status().expect("xdotool (installed by scripts/install-deps.sh --test)").success(),
+        "xdotool {args:?}"
+    );
+}
+
+/// Waits for the system's dialog titled `title` to show, focuses it and returns its window.
+pub fn focus_dialog(title: &str) -> String {
     let found = Command::new("xdotool")
         .args(["search", "--sync", "--onlyvisible", "--name", title])
         .output()
         .expect("xdotool (installed by scripts/install-deps.sh --test)");
-    let window = String::from_utf8_lossy(&found.stdout).lines().next().expect("the file dialog opened").to_string();
-    let run = |args: &[&str]| assert!(Command::new("xdotool").args(args).status().expect("xdotool").success(), "xdotool {args:?}");
-    run(&["windowfocus", "--sync", &window]);
+    let window = String::from_utf8_lossy(&found.stdout).lines().next().expect("the dialog opened").to_string();
+    xdotool(&["windowfocus", "--sync", &window]);
     std::thread::sleep(Duration::from_millis(500));
+    window
+}
+
+/// Types a path into the system's file dialog titled `title` once it is open, as a person
+/// would: the save dialog's name field takes a whole path; an open dialog's location field
+/// (Ctrl+L) does too.
+pub fn path_into_dialog(title: &str, path: &Path, opening: bool) {
+    let window = focus_dialog(title);
+    let run = xdotool;
     run(&["key", "--clearmodifiers", if opening { "ctrl+l" } else { "ctrl+a" }]);
     std::thread::sleep(Duration::from_millis(300));
     run(&["type", "--delay", "20", &path.display().to_string()]);
