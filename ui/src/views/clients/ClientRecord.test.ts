@@ -60,6 +60,24 @@ describe("A client's record", () => {
     expect(api.openClient).toHaveBeenLastCalledWith("c-2");
   });
 
+  it("an anonymised case says so and offers nothing to change", async () => {
+    const anonymised = record({
+      surname: "Anonymised",
+      forenames: "",
+      status: "closed",
+      closed_reason: "moved_away",
+      closed_reason_label: "Moved out of the area",
+      anonymised_at: "2026-11-29T10:15:00Z",
+    });
+    await openRecord(teamLead, { openClient: () => Promise.resolve(anonymised) }, "Anonymised");
+    expect(document.querySelector(".anonymised-banner")?.textContent?.replace(/\s+/g, " ")).toContain(
+      "Anonymised on 29 Nov 2026 after a retention review.",
+    );
+    expect(document.getElementById("edit-details")).toBeNull();
+    expect(document.getElementById("allocation")).toBeNull();
+    expect(document.body.textContent).not.toContain("This case is closed");
+  });
+
   it("edit details: prefilled as typed, errors beside the fields keeping everything, then 'Details saved'", async () => {
     let current: ClientRecord = record({ nhs_number: "943 476 5919", postcode: "LS1 4AP" });
     let tries = 0;
