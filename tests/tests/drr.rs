@@ -83,8 +83,13 @@ async fn a_drr_from_order_to_breach_and_review() {
     j.wait_for_text("#drr", "12-month order, Westbridge Magistrates' Court").await;
     j.wait_for_text("#client-flags", "DRR-REVIEW-DUE").await;
 
-    // The weekly timetable: key work later today, at the same time each week.
-    let (today, later) = london_ago(-90);
+    // The weekly timetable: key work later today, at the same time each week (late in the
+    // evening, at 23:59 rather than after midnight, so it is still today's).
+    let today = today_typed();
+    let later = match london_ago(-90) {
+        (day, time) if day == today => time,
+        _ => "23:59".to_string(),
+    };
     let weekday = chrono::NaiveDate::parse_from_str(&today, "%d/%m/%Y").expect("a date").weekday().number_from_monday();
     j.click("#drr .add-slot").await;
     j.wait_for_heading("Add to the weekly timetable").await;
