@@ -177,6 +177,11 @@ fn anonymising_leaves_no_trace_of_the_person_in_the_database_file_and_the_return
     assert!(record.anonymised_at.is_some());
     let again = review(&mut t, &ada, "anonymised", "", "").unwrap_err();
     assert_eq!(again.to_string(), "This case was anonymised already.");
+    // Nothing new is recorded about an anonymised person, and nothing already there is lost.
+    let contact = NewContact { kind: "phone".into(), date: "29/11/2026".into(), time: "09:00".into(), summary: "Rang".into() };
+    let refused = notes::record_contact(t.lead.store_mut(), &actor, &ada, &contact).unwrap_err();
+    assert!(refused.to_string().contains("anonymised after a retention review"), "{refused}");
+    assert_eq!(year_2017(&mut t), returns_before);
     let audited: i64 = t
         .lead
         .store()

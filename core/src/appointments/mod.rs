@@ -5,7 +5,7 @@
 use crate::accounts::permissions::Permission;
 use crate::accounts::roles::Role;
 use crate::calendar::when;
-use crate::clients::{self, ClientError, ClientStatus};
+use crate::clients::{self, ClientError};
 use crate::codes::ErrorCode;
 use crate::error::{AllGiven, Coded, FieldError, Problems, ValidationErrors};
 use crate::reference::{choice, Choice};
@@ -74,12 +74,11 @@ impl Coded for PathwayError {
     }
 }
 
-/// The client a new pathway record is for: must exist and not have been merged away.
+/// The client a new pathway record is for: must exist, and be neither merged away nor
+/// anonymised (`clients::refuse_unless_changeable`).
 pub(crate) fn open_client(conn: &Connection, client_id: &str) -> Result<clients::Client, PathwayError> {
     let client = clients::require(conn, client_id)?;
-    if client.status == ClientStatus::Merged {
-        return Err(PathwayError::NotAllowed("This record was merged into another. Open the record it was merged into instead.".into()));
-    }
+    clients::refuse_unless_changeable(&client)?;
     Ok(client)
 }
 
