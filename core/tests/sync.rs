@@ -63,15 +63,7 @@ impl Laptop {
     }
 
     fn register(&mut self, surname: &str, forenames: &str) -> String {
-        let actor = self.session.actor();
-        let input = NewClient {
-            surname: surname.into(),
-            forenames: forenames.into(),
-            date_of_birth: "14/06/1990".into(),
-            sex: "female".into(),
-            ..Default::default()
-        };
-        clients::register(self.session.store_mut(), &actor, &input).unwrap().id
+        support::register_named(&mut self.session, surname, forenames)
     }
 
     /// Changes one detail of a client's record, as the edit form would.

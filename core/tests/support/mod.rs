@@ -39,15 +39,7 @@ impl Team {
 
     /// Someone born on 14 June 1990, registered by the team lead.
     pub fn register_named(&mut self, surname: &str, forenames: &str) -> String {
-        let actor = self.lead.actor();
-        let input = NewClient {
-            surname: surname.into(),
-            forenames: forenames.into(),
-            date_of_birth: "14/06/1990".into(),
-            sex: "female".into(),
-            ..Default::default()
-        };
-        clients::register(self.lead.store_mut(), &actor, &input).unwrap().id
+        register_named(&mut self.lead, surname, forenames)
     }
 
     /// Moves the fixed clock on to `rfc3339`.
@@ -55,6 +47,19 @@ impl Team {
         let to = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&chrono::Utc);
         self.clock.advance(to - self.clock.now());
     }
+}
+
+/// Someone born on 14 June 1990, registered by the worker signed in to `session`.
+pub fn register_named(session: &mut Session, surname: &str, forenames: &str) -> String {
+    let actor = session.actor();
+    let input = NewClient {
+        surname: surname.into(),
+        forenames: forenames.into(),
+        date_of_birth: "14/06/1990".into(),
+        sex: "female".into(),
+        ..Default::default()
+    };
+    clients::register(session.store_mut(), &actor, &input).unwrap().id
 }
 
 /// John Smith's PNC id, in its long form.
