@@ -102,7 +102,9 @@ async fn access_report_after_a_worker_opened_the_record_then_a_disclosure_and_th
     j.wait_for_text("#main", "Anonymising cannot be undone.").await;
     j.shot("retention-review").await;
     j.click("#confirm-anonymise").await;
-    j.wait_for_text(".success-banner", "Bartholomew Quince's case is anonymised").await;
+    j.wait_for_text(".success-banner", "Bartholomew Quince's case is anonymised: 1 record and 2 earlier changes no longer name them.")
+        .await;
+    j.shot("anonymised").await;
     j.click(".team-name").await;
     j.keys("/").await;
     j.fill("search", "quince").await;

@@ -61,7 +61,8 @@ pub struct NewRetentionReview {
 /// What anonymising a case removed.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Anonymised {
-    /// The records about the person that held names, identifiers or free text.
+    /// The records about the person that held names, identifiers or free text, their own
+    /// included.
     pub records: usize,
     /// Earlier changes in the history whose values were removed.
     pub changes: usize,
@@ -316,7 +317,9 @@ pub fn review(store: &mut Store, actor: &Actor, client_id: &str, input: &NewRete
             w.update(&before, &anonymised(&before, w.now())?)?;
         }
         w.append(&mut review)?;
-        let removed = remove_people(w.transaction(), &family)?;
+        let mut removed = remove_people(w.transaction(), &family)?;
+        // Their own records count too (anonymised above, so remove_people found nothing left).
+        removed.records += family.len();
         w.audit(
             "anonymised a closed case",
             Some(&client.id),
