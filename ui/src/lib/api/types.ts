@@ -997,7 +997,8 @@ review_again_on: string, };
 
 export type Anonymised = { 
 /**
- * The records about the person that held names, identifiers or free text.
+ * The records about the person that held names, identifiers or free text, their own
+ * included.
  */
 records: number, 
 /**
