@@ -14,6 +14,8 @@ pub mod dates;
 pub mod demo;
 pub mod documents;
 pub mod drr;
+#[cfg(test)]
+mod durability;
 pub mod error;
 pub mod flags;
 pub mod governance;

@@ -98,17 +98,8 @@ impl Default for SlotFile {
     }
 }
 
-/// Only the worker's own account may read Throughline's files (Unix permissions).
-pub fn owner_only(path: &Path, mode: u32) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
-    }
-    #[cfg(not(unix))]
-    let _ = (path, mode);
-    Ok(())
-}
+/// Only the worker's own account may read Throughline's files (kept in the store, the lower layer).
+pub use crate::store::owner_only;
 
 fn random<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];

@@ -94,7 +94,7 @@ impl Anchor {
         let file = SealedFile { version: 1, nonce: hex::encode(nonce), sealed: hex::encode(sealed) };
         let tmp = self.path.with_extension("anchor-tmp");
         std::fs::write(&tmp, serde_json::to_vec(&file).map_err(std::io::Error::other)?)?;
-        crate::accounts::keyslots::owner_only(&tmp, 0o600)?;
+        super::owner_only(&tmp, 0o600)?;
         std::fs::rename(&tmp, &self.path)
     }
 }

@@ -2,8 +2,6 @@
 pub mod anchor;
 pub mod audit;
 pub mod backup;
-#[cfg(test)]
-mod durability;
 pub mod history;
 pub mod hlc;
 mod migrate;
@@ -32,6 +30,20 @@ impl DatabaseKey {
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, bytes.as_mut());
         DatabaseKey(bytes)
     }
+}
+
+/// Only the worker's own account may read Throughline's files (Unix permissions). Here in the
+/// store, the lowest layer, because the store writes files of its own (the anchor); accounts
+/// use it for the key slots and backups.
+pub fn owner_only(path: &Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

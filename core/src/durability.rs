@@ -1,9 +1,10 @@
 //! Nothing committed is lost: a laptop's Throughline killed at any moment while writing, or
-//! writing to a full disk, leaves a sound database with every change it said was saved.
-use super::{integrity_problems, DatabaseKey, Store, StoreError};
+//! writing to a full disk, leaves a sound database with every change it said was saved. A test of
+//! the store through the whole app (set-up, registering people), so it sits above both layers.
 use crate::accounts::Installation;
 use crate::clients::{self, ClientError, NewClient};
 use crate::clock::{FixedClock, SystemClock};
+use crate::store::{integrity_problems, Actor, DatabaseKey, Store, StoreError};
 use crate::testing;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
@@ -49,7 +50,7 @@ fn child_writer() {
     let key = DatabaseKey(Zeroizing::new(bytes));
     let mut store = Store::open(&Path::new(&dir).join("throughline.db"), &key, Arc::new(SystemClock)).unwrap();
     let worker_id: String = store.reader().query_row("SELECT id FROM workers LIMIT 1", [], |r| r.get(0)).unwrap();
-    let actor = super::Actor { worker_id, name: "Priya Shah".into() };
+    let actor = Actor { worker_id, name: "Priya Shah".into() };
     println!("ready");
     for n in 0.. {
         let id = clients::register(&mut store, &actor, &someone(n)).unwrap().id;
@@ -86,7 +87,7 @@ fn killing_the_app_mid_write_loses_nothing_it_said_was_saved() {
     let mut killed_mid_write = 0;
     for round in 0..rounds {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["store::durability::child_writer", "--exact", "--nocapture", "--test-threads=1", "-q"])
+            .args(["durability::child_writer", "--exact", "--nocapture", "--test-threads=1", "-q"])
             .env(CHILD_DIR, dir.path())
             .env(CHILD_KEY, hex::encode(key.0.as_ref()))
             .stdout(Stdio::piped())
