@@ -13,6 +13,8 @@ pub fn typescript() -> String {
         crate::accounts::roles::Role::decl(&cfg),
         crate::accounts::workers::WorkerView::decl(&cfg),
         crate::accounts::workers::NewWorker::decl(&cfg),
+        crate::accounts::LeaversForgotten::decl(&cfg),
+        crate::accounts::Deactivated::decl(&cfg),
         crate::accounts::SetUpInput::decl(&cfg),
         crate::accounts::SessionInfo::decl(&cfg),
         crate::accounts::settings::TeamSettings::decl(&cfg),

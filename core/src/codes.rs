@@ -38,6 +38,10 @@ codes! {
     AuthSignedOut = "auth.signed_out",
     AuthSlowedDown = "auth.slowed_down",
     AuthUnknownWorker = "auth.unknown_worker",
+    AuthDeactivated = "auth.deactivated",
+    // Workers: deactivating one.
+    WorkersCannotDeactivateSelf = "workers.cannot_deactivate_self",
+    WorkersLastAdministrator = "workers.last_administrator",
     // The register.
     ClientNotAllowed = "client.not_allowed",
     ClientNotFound = "client.not_found",

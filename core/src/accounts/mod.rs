@@ -2,6 +2,7 @@
 pub mod backups;
 mod join;
 pub mod keyslots;
+mod leavers;
 pub mod permissions;
 pub mod roles;
 pub mod settings;
@@ -13,17 +14,22 @@ use crate::error::{Coded, FieldError, ValidationErrors};
 use crate::store::{Actor, DatabaseKey, ReadStore, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use keyslots::{PendingFailure, RecoveryKey, SlotFile, RECOVERY_LABEL};
+pub use leavers::{Deactivated, LeaversForgotten};
 use roles::Role;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use ts_rs::TS;
 use workers::{NewWorker, Worker, WorkerView};
 
 const DATABASE_FILE: &str = "throughline.db";
 const SLOTS_FILE: &str = "keyslots.json";
+/// The key slots for the database's next key, written before a re-key and renamed over
+/// keyslots.json after it (see `Session::forget_leavers`); found beside it only when a re-key
+/// was cut short, and settled at the next sign-in.
+const NEXT_SLOTS_FILE: &str = "keyslots.next";
 const LOCK_FILE: &str = "throughline.lock";
 
 /// Failures allowed before the back-off starts, and its ceiling.
@@ -44,6 +50,15 @@ pub enum AccountError {
     RecoveryKeyWrong,
     #[error("There is no active worker with that sign-in name.")]
     UnknownWorker,
+    #[error("This account is no longer active, so it cannot sign in here. If you think that is wrong, ask your administrator.")]
+    Deactivated,
+    #[error("You cannot deactivate your own account. Another administrator can do it for you.")]
+    CannotDeactivateSelf,
+    #[error(
+        "{0} is the team's last active administrator, so their account cannot be deactivated: no one could then add \
+         workers or set passwords. Add another administrator first."
+    )]
+    LastAdministrator(String),
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
     #[error(transparent)]
@@ -90,6 +105,9 @@ impl Coded for AccountError {
             AccountError::SlowedDown(_) => ErrorCode::AuthSlowedDown,
             AccountError::RecoveryKeyWrong => ErrorCode::AuthRecoveryKeyWrong,
             AccountError::UnknownWorker => ErrorCode::AuthUnknownWorker,
+            AccountError::Deactivated => ErrorCode::AuthDeactivated,
+            AccountError::CannotDeactivateSelf => ErrorCode::WorkersCannotDeactivateSelf,
+            AccountError::LastAdministrator(_) => ErrorCode::WorkersLastAdministrator,
             AccountError::Invalid(v) => v.code(),
             AccountError::Store(s) => s.code(),
             AccountError::Files(..) => ErrorCode::StoreFiles,
@@ -150,13 +168,11 @@ pub struct SetUpDone {
 pub struct Installation {
     dir: PathBuf,
     clock: Arc<dyn Clock>,
-    /// Back-off for names with no slot, so a guesser cannot tell them from real ones.
-    unknown_failures: Mutex<HashMap<String, (u32, DateTime<Utc>)>>,
 }
 
 impl Installation {
     pub fn new(dir: impl Into<PathBuf>, clock: Arc<dyn Clock>) -> Self {
-        Installation { dir: dir.into(), clock, unknown_failures: Mutex::new(HashMap::new()) }
+        Installation { dir: dir.into(), clock }
     }
 
     pub fn dir(&self) -> &Path {
@@ -176,12 +192,13 @@ impl Installation {
     }
 
     fn load_slots(&self) -> Result<SlotFile, AccountError> {
-        SlotFile::load(&self.slots_path()).map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidData | std::io::ErrorKind::NotFound | std::io::ErrorKind::UnexpectedEof => {
-                AccountError::SlotsDamaged(self.slots_path().display().to_string())
-            }
-            _ => self.files_error(e),
-        })
+        self.load_slots_from(&self.slots_path())
+    }
+
+    /// A slot file that cannot be read as key slots, or holds values out of bounds (a salt too
+    /// short, an absurd cost: see `SlotFile::load`), is damaged, in words that say what to do.
+    fn load_slots_from(&self, path: &Path) -> Result<SlotFile, AccountError> {
+        SlotFile::load(path).map_err(|e| slots_error(&self.dir, path, e))
     }
 
     /// Claims the data folder for this copy of Throughline until the lock is dropped (the app
@@ -276,7 +293,7 @@ impl Installation {
         let label = slots.label_for_login(login);
 
         let Some(slot) = slots.slot_mut(&label) else {
-            return Err(self.unknown_name_failed(&label, password, now));
+            return Err(self.unknown_name_failed(slots, &label, password, now));
         };
         if let Some(wait) = back_off(slot.failures, slot.last_failure, now) {
             return Err(AccountError::SlowedDown(wait));
@@ -288,17 +305,20 @@ impl Installation {
             self.save_slots(&slots)?;
             return Err(AccountError::SignInFailed);
         };
+        let (mut store, key) = self.open_settling(&mut slots, key, &label, password.as_bytes(), AccountError::SignInFailed)?;
+        let worker = match workers::by_login(store.reader(), login)? {
+            Some(w) if w.active => w,
+            // Their password still opened a slot here: one a re-key has not removed yet.
+            Some(_) => return Err(AccountError::Deactivated),
+            None => return Err(AccountError::SignInFailed),
+        };
+        let slot = slots.slot_mut(&label).ok_or(AccountError::SignInFailed)?;
         slot.failures = 0;
         slot.last_failure = None;
         let strengthen = slot.needs_rewrap();
-
-        let mut store = self.open_store(&key)?;
-        let worker = match workers::by_login(store.reader(), login)? {
-            Some(w) if w.active => w,
-            _ => return Err(AccountError::SignInFailed),
-        };
+        let old_format = slot.format != keyslots::SLOT_FORMAT;
         if strengthen {
-            // Made with a lower cost than slots now get: wrapped again while the password is here.
+            // Made with a lower cost or in the old format: made again while the password is here.
             slots.put(&label, password.as_bytes(), &key);
         }
         let pending = std::mem::take(&mut slots.pending_failures);
@@ -310,26 +330,71 @@ impl Installation {
                 w.audit("sign-in failed", None, &format!("for {who} at {}", failure.at.to_rfc3339()))?;
             }
             if strengthen {
-                w.audit("key slot strengthened", None, "wrapped again with the current key derivation cost")?;
+                let how = if old_format {
+                    "made again in key slot format 2 (a key pair of its own, so it follows a new database key when a worker leaves), with the current key derivation cost"
+                } else {
+                    "wrapped again with the current key derivation cost"
+                };
+                w.audit("key slot strengthened", None, how)?;
             }
             w.audit("signed in", None, "")
         })?;
         self.save_slots(&slots)?;
-        Session::start(store, worker, key, self.dir.clone())
+        let mut session = Session::start(store, worker, key, self.dir.clone())?;
+        // A deactivation that reached this laptop with no re-key after it (one cut short, or a
+        // restored backup that still holds the leaver's slot) is finished now. Signing in does
+        // not wait on it: the next deactivation or import tries again, and says why if it fails.
+        let _ = session.forget_leavers();
+        Ok(session)
     }
 
-    fn unknown_name_failed(&self, label: &str, password: &str, now: DateTime<Utc>) -> AccountError {
-        let mut failures = self.unknown_failures.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = failures.entry(label.to_string()).or_insert((0, now));
-        if let Some(wait) = back_off(entry.0, Some(entry.1), now) {
+    /// Opens the database with the key a slot gave. A re-key cut short leaves the next key's
+    /// slots beside the current ones (keyslots.next, see `Session::forget_leavers`): when the
+    /// database was already re-keyed, the same slot in that file opens it and the file takes
+    /// the current one's place; when it was not, the file is stale and removed.
+    fn open_settling(
+        &self,
+        slots: &mut SlotFile,
+        key: DatabaseKey,
+        label: &str,
+        secret: &[u8],
+        refused: AccountError,
+    ) -> Result<(Store, DatabaseKey), AccountError> {
+        let next_path = self.dir.join(NEXT_SLOTS_FILE);
+        match Store::open(&self.database_path(), &key, self.clock.clone()) {
+            Err(StoreError::WrongKey) if next_path.exists() => {
+                let next = self.load_slots_from(&next_path)?;
+                let Some(key) = next.slots.iter().find(|s| s.label == label).and_then(|s| keyslots::unwrap(s, secret)) else {
+                    return Err(refused);
+                };
+                let store = self.open_store(&key)?;
+                std::fs::rename(&next_path, self.slots_path()).map_err(|e| self.files_error(e))?;
+                *slots = next;
+                Ok((store, key))
+            }
+            Err(StoreError::WrongKey) => Err(StoreError::Corrupt.into()),
+            Err(e) => Err(e.into()),
+            Ok(store) => {
+                if next_path.exists() {
+                    let _ = std::fs::remove_file(&next_path);
+                }
+                Ok((store, key))
+            }
+        }
+    }
+
+    /// A name with no slot: the same wait and the same effort as a real name's failure, and
+    /// the failure kept in the slot file as a real one's is (so a restart does not tell them
+    /// apart either).
+    fn unknown_name_failed(&self, mut slots: SlotFile, label: &str, password: &str, now: DateTime<Utc>) -> AccountError {
+        let known = slots.unknown_name(label).map(|u| (u.failures, u.last_failure));
+        if let Some(wait) = known.and_then(|(failures, last)| back_off(failures, Some(last), now)) {
             return AccountError::SlowedDown(wait);
         }
-        keyslots::waste_equal_time(password.as_bytes());
-        *entry = (entry.0 + 1, now);
-        if let Ok(mut slots) = self.load_slots() {
-            slots.pending_failures.push(PendingFailure { at: now, label: label.to_string() });
-            let _ = self.save_slots(&slots);
-        }
+        keyslots::waste_equal_time(password.as_bytes(), slots.usual_cost());
+        slots.unknown_name_failed(label, now);
+        slots.pending_failures.push(PendingFailure { at: now, label: label.to_string() });
+        let _ = self.save_slots(&slots);
         AccountError::SignInFailed
     }
 
@@ -345,22 +410,23 @@ impl Installation {
         if let Some(wait) = back_off(recovery_slot.failures, recovery_slot.last_failure, now) {
             return Err(AccountError::SlowedDown(wait));
         }
-        let key = RecoveryKey::parse(recovery_key).and_then(|k| keyslots::unwrap(recovery_slot, k.secret()));
-        let Some(key) = key else {
+        let typed = RecoveryKey::parse(recovery_key);
+        let key = typed.as_ref().and_then(|k| keyslots::unwrap(recovery_slot, k.secret()));
+        let (Some(key), Some(typed)) = (key, typed) else {
             recovery_slot.failures += 1;
             recovery_slot.last_failure = Some(now);
             slots.pending_failures.push(PendingFailure { at: now, label: RECOVERY_LABEL.into() });
             self.save_slots(&slots)?;
             return Err(AccountError::RecoveryKeyWrong);
         };
-        recovery_slot.failures = 0;
-        recovery_slot.last_failure = None;
-        if recovery_slot.needs_rewrap() {
-            if let Some(recovery) = RecoveryKey::parse(recovery_key) {
-                slots.put(RECOVERY_LABEL, recovery.secret(), &key);
+        let (mut store, key) = self.open_settling(&mut slots, key, RECOVERY_LABEL, typed.secret(), AccountError::RecoveryKeyWrong)?;
+        if let Some(recovery_slot) = slots.slot_mut(RECOVERY_LABEL) {
+            recovery_slot.failures = 0;
+            recovery_slot.last_failure = None;
+            if recovery_slot.needs_rewrap() {
+                slots.put(RECOVERY_LABEL, typed.secret(), &key);
             }
         }
-        let mut store = self.open_store(&key)?;
         let worker = match workers::by_login(store.reader(), login)? {
             Some(w) if w.active => w,
             _ => return Err(AccountError::UnknownWorker),
@@ -386,6 +452,17 @@ fn files_error(dir: &Path, e: std::io::Error) -> AccountError {
         }
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => AccountError::Store(StoreError::DiskFull),
         _ => AccountError::Files(dir.display().to_string(), e),
+    }
+}
+
+/// A key slots file that cannot be used: damaged (in words pointing to the latest backup), or
+/// a folder that cannot be read or written.
+fn slots_error(dir: &Path, path: &Path, e: std::io::Error) -> AccountError {
+    match e.kind() {
+        std::io::ErrorKind::InvalidData | std::io::ErrorKind::NotFound | std::io::ErrorKind::UnexpectedEof => {
+            AccountError::SlotsDamaged(path.display().to_string())
+        }
+        _ => files_error(dir, e),
     }
 }
 
@@ -427,6 +504,9 @@ pub struct Session {
     last_activity: DateTime<Utc>,
     /// Tells this session's readings from those of a session since locked or ended.
     id: u64,
+    /// Counts the database's re-keys in this session: a reading's connection opened before
+    /// the last one holds the old key and is not kept.
+    key_generation: u64,
     /// Read connections kept for the next readings.
     readers: Vec<ReadStore>,
     /// The reads of a person's data already in the audit trail since their record was last
@@ -473,6 +553,7 @@ pub struct Reading {
     worker: Worker,
     settings: settings::TeamSettings,
     session: u64,
+    key_generation: u64,
     /// Which parts of whose data this reading read, for the audit trail.
     read: Vec<(String, &'static str)>,
 }
@@ -548,6 +629,7 @@ impl Session {
             settings,
             last_activity,
             id,
+            key_generation: 0,
             readers: Vec::new(),
             reads_audited: HashSet::new(),
             reads_now: Vec::new(),
@@ -560,7 +642,14 @@ impl Session {
             Some(kept) => kept,
             None => self.store.open_reader(&self.dir.join(DATABASE_FILE), &self.key)?,
         };
-        Ok(Reading { store, worker: self.worker.clone(), settings: self.settings.clone(), session: self.id, read: Vec::new() })
+        Ok(Reading {
+            store,
+            worker: self.worker.clone(),
+            settings: self.settings.clone(),
+            session: self.id,
+            key_generation: self.key_generation,
+            read: Vec::new(),
+        })
     }
 
     /// Takes a reading's connection back. False when the reading began in another session
@@ -569,7 +658,7 @@ impl Session {
         if reading.session != self.id {
             return false;
         }
-        if self.readers.len() < KEPT_READERS {
+        if self.readers.len() < KEPT_READERS && reading.key_generation == self.key_generation {
             self.readers.push(reading.store);
         }
         true
@@ -696,7 +785,7 @@ impl Session {
         }
         let slots_path = self.dir.join(SLOTS_FILE);
         let files_error = |e| files_error(&self.dir, e);
-        let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
+        let mut slots = SlotFile::load(&slots_path).map_err(|e| slots_error(&self.dir, &slots_path, e))?;
         let label = slots.label_for_login(&worker.login);
         slots.put(&label, input.password.as_bytes(), &self.key);
         let actor = self.actor();
@@ -707,11 +796,12 @@ impl Session {
 
     /// An administrator sets a new password for a worker (who has forgotten theirs).
     pub fn set_worker_password(&mut self, worker_id: &str, password: &str) -> Result<(), AccountError> {
-        let worker = workers::by_id(self.store.reader(), worker_id)?.ok_or(AccountError::UnknownWorker)?;
+        // A deactivated worker gets no key slot again (see `forget_leavers`).
+        let worker = workers::by_id(self.store.reader(), worker_id)?.filter(|w| w.active).ok_or(AccountError::UnknownWorker)?;
         workers::check_password("password", password, &[&worker.login, &worker.display_name]).map_err(|e| ValidationErrors(vec![e]))?;
         let slots_path = self.dir.join(SLOTS_FILE);
         let files_error = |e| files_error(&self.dir, e);
-        let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
+        let mut slots = SlotFile::load(&slots_path).map_err(|e| slots_error(&self.dir, &slots_path, e))?;
         let label = slots.label_for_login(&worker.login);
         slots.put(&label, password.as_bytes(), &self.key);
         let actor = self.actor();
@@ -725,7 +815,7 @@ impl Session {
             .map_err(|e| ValidationErrors(vec![e]))?;
         let slots_path = self.dir.join(SLOTS_FILE);
         let files_error = |e| files_error(&self.dir, e);
-        let mut slots = SlotFile::load(&slots_path).map_err(files_error)?;
+        let mut slots = SlotFile::load(&slots_path).map_err(|e| slots_error(&self.dir, &slots_path, e))?;
         let label = slots.label_for_login(&self.worker.login);
         let still_theirs = slots.slot_mut(&label).and_then(|slot| keyslots::unwrap(slot, current.as_bytes())).is_some();
         if !still_theirs {

@@ -4,6 +4,7 @@ use super::roles::{self, Role};
 use crate::codes::ErrorCode;
 use crate::error::{FieldError, ValidationErrors};
 use crate::store::record::{from_row, sql_bool, Record};
+use crate::store::{StoreError, Write};
 use crate::text;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
@@ -147,6 +148,21 @@ pub fn validate(input: &NewWorker, now: DateTime<Utc>, id: String) -> Result<Wor
         }
         _ => Err(ValidationErrors(errors)),
     }
+}
+
+/// Switches a worker's account off through the one write path: audited, and it syncs as a
+/// `worker` operation, so every laptop it reaches refuses them and removes their key slot
+/// (`Session::forget_leavers`). The caller checks who may be deactivated.
+pub fn deactivate(w: &mut Write<'_>, before: &Worker) -> Result<Worker, StoreError> {
+    let after = Worker { active: false, ..before.clone() };
+    w.update(before, &after)?;
+    w.audit("deactivated a worker", None, &format!("{} ({})", before.display_name, before.login))?;
+    Ok(after)
+}
+
+/// Active workers holding the administrator role.
+pub fn active_administrators(conn: &Connection) -> rusqlite::Result<Vec<Worker>> {
+    Ok(all(conn)?.into_iter().filter(|w| w.active && w.has_any(&[Role::Administrator])).collect())
 }
 
 pub fn by_login(conn: &Connection, login: &str) -> rusqlite::Result<Option<Worker>> {

@@ -20,7 +20,8 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// The 32 random bytes that encrypt the database. Never derived from a password directly:
-/// each account's key slot wraps it (see `accounts::keyslots`).
+/// each account's key slot holds it sealed (see `accounts::keyslots`). It changes when a worker
+/// leaves ([`Store::rekey`]).
 #[derive(Clone)]
 pub struct DatabaseKey(pub(crate) Zeroizing<[u8; 32]>);
 
@@ -29,6 +30,13 @@ impl DatabaseKey {
         let mut bytes = Zeroizing::new([0u8; 32]);
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, bytes.as_mut());
         DatabaseKey(bytes)
+    }
+
+    /// The key's bytes, for Throughline's own tests that open the file through SQLCipher
+    /// themselves (a leaver's old key opens nothing). Not in the app or the demo.
+    #[cfg(feature = "fast-kdf-for-tests")]
+    pub fn bytes_for_tests(&self) -> [u8; 32] {
+        *self.0
     }
 }
 
@@ -270,6 +278,34 @@ impl Store {
                 .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; UPDATE installation SET free_space_clean = 1 WHERE id = 1;")?;
         }
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(())
+    }
+
+    /// Encrypts the whole database with `new` from now on (SQLCipher's `PRAGMA rekey`: every
+    /// page written again under the new key in one transaction, so a crash leaves it under the
+    /// old key or the new, never a mix), and seals the audit trail's anchor with the new key.
+    /// Every other connection to the file (readers) still holds the old key and reads nothing
+    /// afterwards: the caller drops them. The caller also keeps the key slots in step
+    /// (`accounts::Session::forget_leavers`).
+    pub fn rekey(&mut self, new: &DatabaseKey) -> Result<(), StoreError> {
+        if !self.file.still_there() {
+            return Err(StoreError::ReadOnly);
+        }
+        // The write-ahead log emptied into the file first, so no frame under the old key is
+        // left in it (a reader still open may keep some: the rekey writes every page anew, so
+        // none of them is read again).
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let rekey = Zeroizing::new(format!("PRAGMA rekey = \"x'{}'\";", hex::encode(new.0.as_ref())));
+        self.conn.execute_batch(&rekey)?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // The file opens with the new key on a connection of its own, as the next sign-in's will.
+        drop(open_encrypted(&self.file.path, new, false)?);
+        self.anchor = anchor::Anchor::for_database(&self.file.path, new);
+        if let Some(head) = self.anchored.clone().filter(|h| h.seq > 0) {
+            // A failure leaves the anchor sealed with the old key until the next write seals it
+            // again (every write moves it on).
+            let _ = self.anchor.write(&head);
+        }
         Ok(())
     }
 
