@@ -66,6 +66,12 @@ codes! {
     SyncRevokedDevice = "sync.revoked_device",
     SyncTruncated = "sync.truncated",
     SyncUnknownDevice = "sync.unknown_device",
+    SyncNotAllowed = "sync.not_allowed",
+    SyncForged = "sync.forged",
+    SyncFutureClock = "sync.future_clock",
+    SyncMissingChanges = "sync.missing_changes",
+    SyncOlderVersion = "sync.older_version",
+    SyncNotForThisLaptop = "sync.not_for_this_laptop",
     // The encrypted database and its files.
     StoreDatabase = "store.database",
     StoreFiles = "store.files",

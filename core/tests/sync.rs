@@ -364,7 +364,8 @@ fn broken_foreign_or_replayed_bundles_change_nothing_and_say_why() {
     }
     assert_eq!(lead.hash(), before, "no damaged bundle changed anything");
     assert!(reasons.is_subset(&BTreeSet::from(
-        ["NotABundle", "Truncated", "BadSignature", "Corrupt", "FutureFormat", "OtherTeam", "UnknownDevice"].map(String::from)
+        ["NotABundle", "Truncated", "BadSignature", "Corrupt", "FutureFormat", "OlderFormat", "OtherTeam", "UnknownDevice"]
+            .map(String::from)
     )));
     assert!(reasons.contains("BadSignature") && reasons.contains("Truncated"));
 

@@ -221,11 +221,20 @@ impl Installation {
             std::fs::copy(&anchor, self.database_path().with_extension("anchor")).map_err(|e| self.files_error(e))?;
         }
         let mut store = Store::open(&self.database_path(), &key, self.clock.clone())?;
+        // Before anything is written: the restored laptop is a new one to the team.
+        let new_laptop = match store.take_new_device_id()? {
+            Some(id) => format!("; this laptop is now laptop {id}"),
+            None => String::new(),
+        };
         let admin = workers::all(store.reader())?.into_iter().find(|w| w.active && w.has_any(&[Role::Administrator]));
         if let Some(admin) = admin {
             let actor = Actor { worker_id: admin.id.clone(), name: admin.display_name.clone() };
             store.write(&actor, |w| {
-                w.audit("restored from a backup", None, &format!("made {} by Throughline {}", manifest.made_at, manifest.app_version))
+                w.audit(
+                    "restored from a backup",
+                    None,
+                    &format!("made {} by Throughline {}{new_laptop}", manifest.made_at, manifest.app_version),
+                )
             })?;
         }
         drop(store);

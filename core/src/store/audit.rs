@@ -86,6 +86,17 @@ pub struct ChainCheck {
     /// The last entry that checked out before the break (or the last entry when intact):
     /// where the trail can still be trusted up to.
     pub last_good: Option<EntrySummary>,
+    /// What the team's other laptops last saw of this trail (from bundles), and of theirs.
+    pub witnessed: Vec<Witnessed>,
+}
+
+/// One other laptop's view of a trail: this one's as it last saw it, or its own as this laptop
+/// last saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Witnessed {
+    pub laptop: String,
+    pub agrees: bool,
+    pub words: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -102,6 +113,9 @@ pub enum TrailProblem {
     EndReplaced,
     /// The anchor file is missing or does not open with this database's key.
     AnchorLost,
+    /// Another laptop last saw an entry this trail no longer holds: cut or rewritten after an
+    /// export.
+    NotAsWitnessed,
 }
 
 /// One entry as the check names it: its number, when, who and what.
@@ -229,8 +243,15 @@ pub fn check(conn: &Connection, anchored: Option<&Anchored>) -> rusqlite::Result
             _ => None,
         };
     }
+    let witnessed = witnessed(conn)?;
+    if broken.is_none() {
+        if let Some(w) = witnessed.iter().find(|w| !w.agrees && w.words.starts_with("This laptop")) {
+            broken = Some((TrailProblem::NotAsWitnessed, last_seq, w.words.clone()));
+        }
+    }
     Ok(match broken {
         None => ChainCheck {
+            witnessed,
             entries,
             first_broken_entry: None,
             intact: true,
@@ -251,6 +272,7 @@ pub fn check(conn: &Connection, anchored: Option<&Anchored>) -> rusqlite::Result
                 None => " No entry can be trusted.".into(),
             };
             ChainCheck {
+                witnessed,
                 entries,
                 first_broken_entry: Some(at),
                 intact: false,
@@ -262,6 +284,41 @@ pub fn check(conn: &Connection, anchored: Option<&Anchored>) -> rusqlite::Result
             }
         }
     })
+}
+
+/// What other laptops last saw of this trail, checked against it, and what they were found to
+/// have done to their own (sync/witness.rs keeps both from bundles).
+fn witnessed(conn: &Connection) -> rusqlite::Result<Vec<Witnessed>> {
+    // A backup from before laptops witnessed each other is checked as it is.
+    let kept: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'sync_audit_witness')", [], |r| r.get(0))?;
+    if !kept {
+        return Ok(Vec::new());
+    }
+    let me: String = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
+    let mut stmt = conn.prepare(
+        "SELECT coalesce(d.label, w.witness_id), w.seq, w.hash, w.at, w.device_id = ?1, w.problem, coalesce(o.label, w.device_id)
+         FROM sync_audit_witness w LEFT JOIN devices d ON d.id = w.witness_id LEFT JOIN devices o ON o.id = w.device_id
+         WHERE w.device_id = ?1 OR (w.witness_id = ?1 AND w.problem IS NOT NULL) ORDER BY 1",
+    )?;
+    let rows: Vec<(String, i64, String, String, bool, Option<String>, String)> = stmt
+        .query_map([&me], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for (witness, seq, hash, at, of_me, problem, other) in rows {
+        let when = DateTime::parse_from_rfc3339(&at).map(|t| crate::calendar::when::display(t.with_timezone(&Utc))).unwrap_or(at);
+        if of_me {
+            let agrees = has_entry(conn, &Head { seq, hash })?;
+            let words = if agrees {
+                format!("\"{witness}\" last saw this trail up to entry {seq} (by its bundle of {when}), and this trail still holds that entry as it was.")
+            } else {
+                format!("This laptop's trail no longer holds entry {seq} as \"{witness}\" last saw it (by its bundle of {when}): the trail was cut or rewritten after an export.")
+            };
+            out.push(Witnessed { laptop: witness, agrees, words });
+        } else if let Some(problem) = problem {
+            out.push(Witnessed { laptop: other.clone(), agrees: false, words: format!("\"{other}\" (bundle of {when}): {problem}.") });
+        }
+    }
+    Ok(out)
 }
 
 /// The last entry's number and hash: what the anchor keeps.

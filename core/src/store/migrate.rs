@@ -19,6 +19,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0008_sync", include_str!("../../../migrations/0008_sync.sql")),
     ("0009_governance", include_str!("../../../migrations/0009_governance.sql")),
     ("0010_retention", include_str!("../../../migrations/0010_retention.sql")),
+    ("0011_trust", include_str!("../../../migrations/0011_trust.sql")),
 ];
 
 /// The schema version this build writes.

@@ -379,6 +379,25 @@ impl Store {
         self.clock.as_ref()
     }
 
+    /// Makes this laptop a new one in the team's log, once a backup is restored: its operations
+    /// from now on carry a new laptop id and number from 1, so none reuses a number the laptop
+    /// it was restored from may already have sent. The first sync enrols it as that laptop's
+    /// successor (sync/devices.rs). A laptop that never synced sent nothing: it stays as it was.
+    /// Returns the new id, if it took one.
+    pub fn take_new_device_id(&mut self) -> Result<Option<String>, StoreError> {
+        let synced: bool = self.conn.query_row("SELECT EXISTS (SELECT 1 FROM sync_identity)", [], |r| r.get(0))?;
+        if !synced {
+            return Ok(None);
+        }
+        let device_id = crate::ids::new_id(self.clock.as_ref());
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE installation SET restored_from = device_id, device_id = ?1 WHERE id = 1", [&device_id])?;
+        tx.execute("UPDATE device_state SET next_seq = 1 WHERE id = 1", [])?;
+        tx.commit()?;
+        self.device_id = device_id.clone();
+        Ok(Some(device_id))
+    }
+
     pub fn team_name(&self) -> Result<String, StoreError> {
         team_name(&self.conn)
     }

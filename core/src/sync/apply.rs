@@ -175,3 +175,70 @@ fn note_shared_fields(conn: &Connection, op: &Incoming, fields: &Map<String, Val
     }
     Ok(())
 }
+
+/// The kind of change a stored name stands for.
+pub fn kind(name: &str) -> &'static str {
+    KINDS.iter().find(|k| **k == name).copied().unwrap_or("update")
+}
+
+const SET_ASIDE_COLUMNS: &str = "op_id, device_id, seq, hlc, worker_id, record_type, record_id, kind, changes";
+
+/// Keeps a revoked laptop's later operations aside: held (its chain still checks when its
+/// earlier work is relayed), never applied.
+pub fn set_aside(conn: &Connection, schema: &Schema, ops: &[Incoming]) -> Result<(), SyncError> {
+    for op in ops {
+        if schema.table(&op.record_type).is_none() {
+            return Err(SyncError::Corrupt(format!("it names an unknown kind of record ({})", op.record_type)));
+        }
+        conn.prepare_cached(&format!(
+            "INSERT INTO sync_refused_ops ({SET_ASIDE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"
+        ))?
+        .execute(params![
+            op.op_id,
+            op.device_id,
+            op.seq,
+            op.hlc,
+            op.worker_id,
+            op.record_type,
+            op.record_id,
+            op.kind,
+            op.changes
+        ])?;
+    }
+    Ok(())
+}
+
+/// A revocation has reached this laptop: what the revoked laptop made from `at` (milliseconds)
+/// on, applied here before the revocation was known, is taken back out of the records and set
+/// aside, so this laptop holds what every other laptop the revocation reached holds.
+pub fn set_aside_after_revocation(conn: &Connection, schema: &Schema, device: &str, at: i64) -> Result<(), SyncError> {
+    let from = at << crate::store::hlc::COUNTER_BITS;
+    let touched: Vec<(String, String, String)> = conn
+        .prepare_cached("SELECT record_type, record_id, changes FROM operations WHERE device_id = ?1 AND hlc >= ?2")?
+        .query_map(params![device, from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    if touched.is_empty() {
+        return Ok(());
+    }
+    conn.execute(
+        &format!("INSERT INTO sync_refused_ops ({SET_ASIDE_COLUMNS}) SELECT {SET_ASIDE_COLUMNS} FROM operations WHERE device_id = ?1 AND hlc >= ?2 ON CONFLICT DO NOTHING"),
+        params![device, from],
+    )?;
+    conn.execute("DELETE FROM operations WHERE device_id = ?1 AND hlc >= ?2", params![device, from])?;
+    // Latest first, so a record made after the revocation goes before the one it belongs to.
+    for (record_type, record_id, changes) in touched.iter().rev() {
+        let Some(table) = schema.table(record_type) else { continue };
+        let remaining = history::of_record(conn, record_type, record_id)?;
+        if !remaining.iter().any(|c| c.kind == "create" || c.kind == "append") {
+            // Made only by what was set aside: it goes (a record still pointing at it keeps it).
+            let _ = conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [record_id]);
+            continue;
+        }
+        project(conn, table, record_id, &remaining)?;
+        let fields: Map<String, Value> = serde_json::from_str(changes).unwrap_or_default();
+        for field in fields.keys().filter(|f| schema.has_field(record_type, f) && history::winner(&remaining, f).is_none()) {
+            conn.execute(&format!("UPDATE {table} SET {field} = NULL WHERE id = ?1"), [record_id])?;
+        }
+    }
+    Ok(())
+}

@@ -1,4 +1,4 @@
-//! The bundle file (`*.throughline`), format 1. docs/bundle-format.md describes it byte by
+//! The bundle file (`*.throughline`), format 2. docs/bundle-format.md describes it byte by
 //! byte for anyone importing bundles elsewhere (a regional hub).
 //!
 //! ```text
@@ -16,7 +16,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 pub const MAGIC: &[u8; 8] = b"THRLBNDL";
-pub const FORMAT: u16 = 1;
+pub const FORMAT: u16 = 2;
 const NONCE_LEN: usize = 24;
 const SIGNATURE_LEN: usize = 64;
 /// zstd's level 6: a million operations' body (about 400 MB) in about 3 s on one core, at 59
@@ -30,6 +30,23 @@ pub struct Header {
     pub device_id: String,
     pub exported_at: String,
     pub schema_version: i64,
+    /// The team key the body is sealed with: its generation (0 is the team's first; one more
+    /// at every revocation) and its id (a hash of the key, [`super::keys::key_id`]).
+    pub key_generation: i64,
+    pub key_id: String,
+    /// That key sealed for each laptop still enrolled ([`super::keys`]), so a laptop that has
+    /// not had it yet takes it from the first bundle that uses it. Empty for generation 0.
+    pub key_wraps: Vec<KeyWrap>,
+}
+
+/// The team key sealed for one laptop: X25519 between a one-off key and the laptop's own
+/// (its Ed25519 key as X25519), XChaCha20-Poly1305. Hex throughout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyWrap {
+    pub device_id: String,
+    pub ephemeral: String,
+    pub nonce: String,
+    pub sealed: String,
 }
 
 /// One operation as it travels. Strings that repeat (laptops, workers, record types) are
@@ -79,12 +96,43 @@ pub struct Body {
     pub workers: Vec<String>,
     pub record_types: Vec<String>,
     pub ops: Vec<WireOp>,
+    /// Per origin whose operations the bundle carries, the head of that laptop's chain at its
+    /// last operation here, signed by that laptop ([`super::chains`]).
+    pub heads: Vec<SignedHead>,
+    /// The exporting laptop's audit trail as it stands, and as others last saw it.
+    pub audit: AuditReport,
+}
+
+/// An origin laptop's chain of operations up to `seq`, as that laptop signed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedHead {
+    /// Index into [`Body::origins`].
+    pub origin: u32,
+    pub seq: i64,
+    pub chain: [u8; 32],
+    /// Ed25519 by the origin laptop over [`super::chains::signed_message`]; none for a chain
+    /// this laptop holds only from before heads were signed (accepted by a joining laptop only).
+    pub signature: Option<Vec<u8>>,
+}
+
+/// Audit heads (an entry's number and hash): the exporter's own now and at its recent exports,
+/// and the latest it saw of each other laptop's trail ([`super::witness`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AuditReport {
+    pub head: Option<(i64, String)>,
+    pub earlier: Vec<(i64, String)>,
+    pub seen: Vec<(String, i64, String)>,
 }
 
 /// Seals, compresses and signs a body into the bytes of a bundle file.
 pub fn write(header: &Header, body: &Body, team_key: &[u8; 32], signer: &SigningKey) -> Result<Vec<u8>, SyncError> {
     let plain = postcard::to_stdvec(body).map_err(|e| SyncError::Corrupt(e.to_string()))?;
-    let packed = zstd::bulk::compress(&plain, COMPRESSION_LEVEL).map_err(|e| SyncError::Corrupt(e.to_string()))?;
+    write_plain(header, &plain, team_key, signer)
+}
+
+/// As [`write`], from a body already encoded (the fault tests send damaged ones).
+pub fn write_plain(header: &Header, plain: &[u8], team_key: &[u8; 32], signer: &SigningKey) -> Result<Vec<u8>, SyncError> {
+    let packed = zstd::bulk::compress(plain, COMPRESSION_LEVEL).map_err(|e| SyncError::Corrupt(e.to_string()))?;
     let header_json = serde_json::to_vec(header).map_err(|e| SyncError::Corrupt(e.to_string()))?;
     let mut out = Vec::with_capacity(packed.len() + header_json.len() + 128);
     out.extend_from_slice(MAGIC);
@@ -128,7 +176,7 @@ pub fn read(bytes: &[u8]) -> Result<Unverified<'_>, SyncError> {
         return Err(SyncError::FutureFormat(format));
     }
     if format != FORMAT {
-        return Err(SyncError::NotABundle);
+        return Err(SyncError::OlderFormat(format));
     }
     let header_len = u32::from_be_bytes([rest[2], rest[3], rest[4], rest[5]]) as usize;
     let header_start = MAGIC.len() + 6;
@@ -161,13 +209,35 @@ impl Unverified<'_> {
         let packed = XChaCha20Poly1305::new(team_key.into())
             .decrypt(XNonce::from_slice(self.nonce), Payload { msg: self.sealed, aad: self.associated })
             .map_err(|_| SyncError::CannotDecrypt)?;
-        // A bound on what a body may grow to, so a crafted file cannot exhaust memory.
-        let mut plain = Vec::new();
-        zstd::stream::read::Decoder::new(&packed[..])
-            .and_then(|d| std::io::Read::read_to_end(&mut std::io::Read::take(d, MAX_BODY_BYTES), &mut plain))
-            .map_err(|_| SyncError::Corrupt("its body could not be decompressed".into()))?;
-        postcard::from_bytes(&plain).map_err(|_| SyncError::Corrupt("its operations could not be read".into()))
+        let plain = decompress(&packed)?;
+        let body: Body = postcard::from_bytes(&plain).map_err(|_| SyncError::Corrupt("its operations could not be read".into()))?;
+        if body.ops.len() > MAX_OPERATIONS {
+            return Err(SyncError::Corrupt(format!("it holds more than {MAX_OPERATIONS} changes, more than any bundle is made with")));
+        }
+        Ok(body)
     }
 }
 
-const MAX_BODY_BYTES: u64 = 4 << 30;
+/// A bundle's body never grows more than this many times its compressed size (a team's
+/// operations compress about 7 times), nor beyond 2 GiB: a small crafted file cannot take the
+/// laptop's memory.
+const MAX_EXPANSION: usize = 64;
+const MAX_BODY_BYTES: usize = 2 << 30;
+/// Far more than a team makes in years (a million operations is about ten team-years).
+pub const MAX_OPERATIONS: usize = 20_000_000;
+
+fn decompress(packed: &[u8]) -> Result<Vec<u8>, SyncError> {
+    use std::io::Read;
+    let bound = packed.len().saturating_mul(MAX_EXPANSION).saturating_add(1 << 20).min(MAX_BODY_BYTES);
+    let mut plain = Vec::with_capacity(bound.min(packed.len().saturating_mul(8)));
+    let decoder = zstd::stream::read::Decoder::new(packed).map_err(|_| SyncError::Corrupt("its body could not be decompressed".into()))?;
+    // One byte past the bound tells a body that is too large from one exactly at it.
+    decoder.take(bound as u64 + 1).read_to_end(&mut plain).map_err(|_| SyncError::Corrupt("its body could not be decompressed".into()))?;
+    if plain.len() > bound {
+        return Err(SyncError::Corrupt(format!(
+            "its body grows to more than {} times its compressed size, which no real bundle does",
+            MAX_EXPANSION
+        )));
+    }
+    Ok(plain)
+}

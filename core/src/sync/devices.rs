@@ -21,6 +21,10 @@ pub struct Device {
     pub enrolled_by: String,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_by: Option<String>,
+    /// The laptop this one replaced, restored from its backup, and that laptop's signature
+    /// vouching for this one's key ([`succeed`]).
+    pub successor_of: Option<String>,
+    pub succession_signature: Option<String>,
 }
 
 impl Record for Device {
@@ -92,8 +96,13 @@ pub fn random_key() -> Zeroizing<[u8; 32]> {
 /// This laptop's keys, made (with its own enrolment, by the signed-in worker) the first time
 /// the team's founding laptop syncs.
 pub fn ensure_identity(store: &mut Store, actor: &crate::store::Actor) -> Result<Identity, SyncError> {
+    let restored_from: Option<String> =
+        store.reader().query_row("SELECT restored_from FROM installation WHERE id = 1", [], |r| r.get(0))?;
     if let Some(found) = identity(store.reader())? {
-        return Ok(found);
+        return match restored_from {
+            Some(before) => succeed(store, actor, &before, found),
+            None => Ok(found),
+        };
     }
     let team_key = random_key();
     let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
@@ -107,6 +116,8 @@ pub fn ensure_identity(store: &mut Store, actor: &crate::store::Actor) -> Result
             enrolled_by: w.actor().worker_id.clone(),
             revoked_at: None,
             revoked_by: None,
+            successor_of: None,
+            succession_signature: None,
         };
         if get(w.reader(), &device.id)?.is_none() {
             w.create(&mut device)?;
@@ -127,29 +138,54 @@ pub struct DeviceView {
     pub this_laptop: bool,
     /// When its last bundle was imported here.
     pub last_bundle_at: Option<DateTime<Utc>>,
+    /// The laptop it replaced (restored from that laptop's backup), by name.
+    pub replaced: Option<String>,
+    /// Whether it has the team's newest key (this laptop's newest): known from the key its
+    /// latest bundle here was sealed with. None when no bundle of it has arrived since the key
+    /// last changed.
+    pub has_current_key: Option<bool>,
 }
 
 pub fn views(conn: &Connection, this_device: &str) -> Result<Vec<DeviceView>, SyncError> {
-    let mut last = conn.prepare_cached("SELECT max(at) FROM sync_bundles WHERE direction = 'import' AND device_id = ?1")?;
+    let mut last =
+        conn.prepare_cached("SELECT max(at), max(key_generation) FROM sync_bundles WHERE direction = 'import' AND device_id = ?1")?;
+    let current = super::keys::current(conn).map(|k| k.generation).unwrap_or(0);
+    let all = all(conn)?;
     let mut out = Vec::new();
-    for d in all(conn)? {
-        let last_bundle_at: Option<DateTime<Utc>> = last.query_row([&d.id], |r| r.get(0))?;
+    for d in &all {
+        let (last_bundle_at, generation): (Option<DateTime<Utc>>, Option<i64>) = last.query_row([&d.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let enrolled_by = crate::accounts::workers::by_id(conn, &d.enrolled_by)?.map(|w| w.display_name).unwrap_or_default();
+        let this_laptop = d.id == this_device;
+        let has_current_key = match (this_laptop, d.revoked_at, generation) {
+            (true, _, _) => Some(true),
+            (_, Some(_), _) => Some(false),
+            (_, None, Some(g)) if g >= current => Some(true),
+            (_, None, _) if current == 0 => Some(true),
+            _ => None,
+        };
         out.push(DeviceView {
-            this_laptop: d.id == this_device,
-            id: d.id,
-            label: d.label,
+            this_laptop,
+            id: d.id.clone(),
+            label: d.label.clone(),
             enrolled_at: d.enrolled_at,
             enrolled_by,
             revoked_at: d.revoked_at,
             last_bundle_at,
+            replaced: d
+                .successor_of
+                .as_ref()
+                .map(|id| all.iter().find(|o| &o.id == id).map(|o| o.label.clone()).unwrap_or_else(|| id.clone())),
+            has_current_key,
         });
     }
     Ok(out)
 }
 
-/// A team lead revokes a lost laptop: its bundles are refused wherever this reaches.
+/// A team lead revokes a lost laptop: its bundles are refused wherever this reaches, what it
+/// made afterwards is set aside wherever it arrives, and the team key turns over, so bundles
+/// made from now on cannot be opened with what the lost laptop holds.
 pub fn revoke(store: &mut Store, actor: &crate::store::Actor, device_id: &str) -> Result<(), SyncError> {
+    ensure_identity(store, actor)?;
     store.write(actor, |w| -> Result<(), SyncError> {
         let Some(before) = get(w.reader(), device_id)? else {
             return Err(SyncError::UnknownDevice);
@@ -162,6 +198,48 @@ pub fn revoke(store: &mut Store, actor: &crate::store::Actor, device_id: &str) -
         }
         let after = Device { revoked_at: Some(w.now()), revoked_by: Some(w.actor().worker_id.clone()), ..before.clone() };
         w.update(&before, &after)?;
+        let schema = super::records::Schema::read(w.transaction())?;
+        super::apply::set_aside_after_revocation(w.transaction(), &schema, device_id, w.now().timestamp_millis())?;
+        let key = super::keys::rotate(w.transaction())?;
+        w.audit("turned over the team key", None, &format!("generation {}, after revoking {}", key.generation, before.label))?;
         Ok(())
     })
+}
+
+/// A laptop restored from a backup took a new id at the restore (store `take_new_device_id`);
+/// at its first sync it is enrolled as the successor of the laptop it was, vouched for by that
+/// laptop's key, and takes a signing key of its own. The old laptop's operations stay its own
+/// (those it exported after the backup still arrive from the others); its chain is signed up to
+/// where the backup holds it, and its id is never written under again.
+fn succeed(store: &mut Store, actor: &crate::store::Actor, before: &str, old: Identity) -> Result<Identity, SyncError> {
+    let conn = store.reader();
+    let (team_id, after) = super::installation(conn)?;
+    let label =
+        get(conn, before)?.map(|d| format!("{} (restored)", d.label)).unwrap_or_else(|| format!("{}'s laptop (restored)", actor.name));
+    let tail = super::chains::held(conn, before)?;
+    let old_head =
+        super::chains::Head { signature: Some(super::chains::sign(&team_id, before, tail.seq, &tail.chain, &old.signing_key)), ..tail };
+    let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
+    let message = super::trust::succession_message(&team_id, before, &after, &signing_key.verifying_key());
+    let vouched = ed25519_dalek::Signer::sign(&old.signing_key, &message);
+    store.write(actor, |w| -> Result<(), SyncError> {
+        let tx = w.transaction();
+        tx.execute("UPDATE sync_identity SET signing_key = ?1 WHERE id = 1", [&signing_key.to_bytes()[..]])?;
+        tx.execute("UPDATE installation SET restored_from = NULL WHERE id = 1", [])?;
+        super::chains::store(tx, before, &old_head)?;
+        w.create(&mut Device {
+            id: after.clone(),
+            label: label.clone(),
+            public_key: hex::encode(signing_key.verifying_key().to_bytes()),
+            enrolled_at: w.now(),
+            enrolled_by: w.actor().worker_id.clone(),
+            revoked_at: None,
+            revoked_by: None,
+            successor_of: Some(before.to_string()),
+            succession_signature: Some(hex::encode(vouched.to_bytes())),
+        })?;
+        w.audit("enrolled this laptop as the successor of the one it was restored from", None, &format!("{label}, after laptop {before}"))?;
+        Ok(())
+    })?;
+    Ok(Identity { team_key: old.team_key, signing_key })
 }

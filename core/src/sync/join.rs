@@ -40,6 +40,10 @@ pub struct JoinPackage {
     from_device_id: String,
     from_public_key: String,
     bundle: String,
+    /// The team keys that replaced the first at revocations (generation, hex), so the laptop
+    /// opens bundles sealed with any of them.
+    #[serde(default)]
+    team_keys: Vec<(i64, String)>,
 }
 
 impl JoinPackage {
@@ -124,6 +128,8 @@ pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<Join
             enrolled_by: w.actor().worker_id.clone(),
             revoked_at: None,
             revoked_by: None,
+            successor_of: None,
+            succession_signature: None,
         })?;
         Ok(w.audit("enrolled a laptop", None, &format!("{label}, for {}", worker.display_name))?)
     })?;
@@ -141,6 +147,7 @@ pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<Join
         from_device_id,
         from_public_key: hex::encode(identity.signing_key.verifying_key().to_bytes()),
         bundle: BASE64.encode(&bundle),
+        team_keys: super::keys::all(store.reader())?.iter().map(|k| (k.generation, hex::encode(k.key.as_ref()))).collect(),
     };
     let plain = Zeroizing::new(serde_json::to_vec(&package).map_err(StoreErrorFrom::from)?);
     let passphrase = new_passphrase();
@@ -185,7 +192,13 @@ pub fn open(bytes: &[u8], passphrase: &str) -> Result<JoinPackage, SyncError> {
 pub fn take_in(store: &mut Store, actor: &Actor, package: &JoinPackage) -> Result<(), SyncError> {
     let team_key = package.team_key()?;
     let signing_key = package.signing_key()?;
-    store.write(actor, |w| devices::keep_identity(w, &team_key, &signing_key).map_err(SyncError::from))?;
+    store.write(actor, |w| -> Result<(), SyncError> {
+        devices::keep_identity(w, &team_key, &signing_key)?;
+        for (generation, key) in &package.team_keys {
+            super::keys::keep(w.transaction(), &super::keys::TeamKey { generation: *generation, key: key_from_hex(key)? })?;
+        }
+        Ok(())
+    })?;
     let (from, key) = package.from_device()?;
     super::import_trusting(store, actor, &package.bundle()?, Some((&from, &key)))?;
     Ok(())

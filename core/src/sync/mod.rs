@@ -9,17 +9,21 @@
 //! - Join: a new laptop takes the team's identity and data from a join file ([`join`]).
 pub mod apply;
 pub mod bundle;
+pub mod chains;
 pub mod conflicts;
 pub mod devices;
 pub mod join;
+pub mod keys;
 pub mod records;
 pub mod status;
+pub mod trust;
+pub mod witness;
 
 use crate::codes::ErrorCode;
 use crate::error::Coded;
 use crate::store::{hlc, Actor, Store, StoreError};
 use apply::Incoming;
-use bundle::{Body, Header, Id, WireOp};
+use bundle::{Body, Header, Id, SignedHead, WireOp};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, Connection};
@@ -34,6 +38,24 @@ pub enum SyncError {
     NotABundle,
     #[error("This bundle was made by a newer Throughline (bundle format {0}). Update Throughline on this laptop, then import it again.")]
     FutureFormat(u16),
+    #[error("This bundle was made by an older Throughline (bundle format {0}), before each laptop vouched for its own changes. Update Throughline on the laptop that made it, export again there, and import the new bundle.")]
+    OlderFormat(u16),
+    #[error("This bundle holds a change that was not allowed: {what}, by {who}, {why}. Nothing was imported; tell your team lead.")]
+    NotAllowed { what: String, who: String, why: String },
+    #[error("This bundle holds changes that \"{0}\" did not vouch for: they were altered or made up by the laptop that passed them on. Nothing was imported; tell your team lead.")]
+    Unvouched(String),
+    #[error("This bundle holds changes from a laptop this team never enrolled ({0}). Nothing was imported; tell your team lead.")]
+    UnknownOrigin(String),
+    #[error("This bundle holds changes claiming to be made on this laptop that this laptop never made. Nothing was imported; tell your team lead.")]
+    ClaimsThisLaptop,
+    #[error("This bundle claims that its laptop holds changes {0}. Nothing was imported; tell your team lead.")]
+    OverClaim(String),
+    #[error("This bundle lacks changes {from} to {to} of \"{laptop}\", which must come before the ones it holds. Nothing was imported: import the earlier bundles first, or ask for a bundle of everything.")]
+    Gap { laptop: String, from: i64, to: i64 },
+    #[error("This bundle holds changes dated {when} by the clock of \"{laptop}\", more than a day ahead of this laptop's. Nothing was imported: check the date and time on both laptops, then export again.")]
+    FutureClock { laptop: String, when: String },
+    #[error("This bundle is sealed with a team key this laptop was not given: it was revoked, or enrolled after the bundle was made. Nothing was imported; ask your team lead.")]
+    KeyNotForThisLaptop,
     #[error(
         "This bundle is incomplete: it was cut short, perhaps while it was copied. Nothing was imported; ask for it to be exported again."
     )]
@@ -89,6 +111,14 @@ impl Coded for SyncError {
         match self {
             SyncError::NotABundle => ErrorCode::SyncNotABundle,
             SyncError::FutureFormat(_) | SyncError::NewerSchema(_) => ErrorCode::SyncNewerVersion,
+            SyncError::OlderFormat(_) => ErrorCode::SyncOlderVersion,
+            SyncError::NotAllowed { .. } => ErrorCode::SyncNotAllowed,
+            SyncError::Unvouched(_) | SyncError::UnknownOrigin(_) | SyncError::ClaimsThisLaptop | SyncError::OverClaim(_) => {
+                ErrorCode::SyncForged
+            }
+            SyncError::Gap { .. } => ErrorCode::SyncMissingChanges,
+            SyncError::FutureClock { .. } => ErrorCode::SyncFutureClock,
+            SyncError::KeyNotForThisLaptop => ErrorCode::SyncNotForThisLaptop,
             SyncError::Truncated => ErrorCode::SyncTruncated,
             SyncError::OtherTeam => ErrorCode::SyncOtherTeam,
             SyncError::UnknownDevice => ErrorCode::SyncUnknownDevice,
@@ -140,6 +170,9 @@ pub struct BundleSummary {
     pub already_imported: bool,
     /// Conflicts waiting for a person after the import.
     pub open_conflicts: usize,
+    /// Changes a revoked laptop made after its revocation, which the bundle carried and this
+    /// laptop refused (kept aside, never applied).
+    pub set_aside: Vec<SetAside>,
 }
 
 /// Where a bundle was saved, and what went into it.
@@ -190,6 +223,17 @@ pub fn holdings(conn: &Connection) -> rusqlite::Result<Vec<(String, i64)>> {
         let contiguous = if max == count { max } else { gap.query_row([&device], |r| r.get(0))? };
         out.push((device, contiguous));
     }
+    // A revoked laptop's later operations, set aside here, follow on from its applied ones.
+    let mut aside = conn.prepare_cached("SELECT device_id, seq FROM sync_refused_ops ORDER BY device_id, seq")?;
+    let rows: Vec<(String, i64)> = aside.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    for (device, seq) in rows {
+        match out.iter_mut().find(|(d, _)| *d == device) {
+            Some((_, held)) if *held + 1 == seq => *held = seq,
+            Some(_) => {}
+            None if seq == 1 => out.push((device, 1)),
+            None => {}
+        }
+    }
     Ok(out)
 }
 
@@ -215,22 +259,30 @@ pub fn export_with(
         ExportScope::NotAcknowledgedBy { device_ids } => acknowledged_by_all(conn, device_ids)?,
     };
 
-    let mut body = Body { holdings: held.clone(), ..Body::default() };
+    let mut body = Body { holdings: held.clone(), audit: witness::report(conn, &device_id)?, ..Body::default() };
     let mut workers: HashMap<String, u32> = HashMap::new();
     let mut types: HashMap<String, u32> = HashMap::new();
     let mut up_to = 0i64;
-    let mut own_seq = None;
+    let mut own_head = None;
+    // A revoked laptop's operations set aside here travel too, so its chain still checks where
+    // its earlier ones arrive; every laptop sets them aside the same way.
     let mut stmt = conn.prepare_cached(
-        "SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM operations
-         WHERE device_id = ?1 AND seq > ?2 ORDER BY seq",
+        "SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM (
+           SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM operations WHERE device_id = ?1 AND seq > ?2
+           UNION ALL
+           SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM sync_refused_ops WHERE device_id = ?1 AND seq > ?2)
+         ORDER BY seq",
     )?;
-    for (origin, _) in &held {
+    for (origin, held_seq) in &held {
         let origin_index = body.origins.len() as u32;
         body.origins.push(origin.clone());
         let (mut last_seq, mut last_hlc) = (0i64, 0i64);
         let mut rows = stmt.query(params![origin, from.get(origin).copied().unwrap_or(0)])?;
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get(1)?;
+            if seq > *held_seq {
+                break;
+            }
             let hlc: i64 = r.get(2)?;
             let worker = intern(&mut workers, &mut body.workers, r.get_ref(3)?.as_str()?);
             let record_type = intern(&mut types, &mut body.record_types, r.get_ref(4)?.as_str()?);
@@ -248,24 +300,58 @@ pub fn export_with(
             });
             (last_seq, last_hlc) = (seq, hlc);
             up_to = up_to.max(hlc);
-            if *origin == device_id {
-                own_seq = Some(seq);
-            }
+        }
+        if last_seq == 0 {
+            continue;
+        }
+        // The head of the origin's chain at the last operation sent: this laptop signs its
+        // own; another's travels with the signature it came with.
+        let mut head = chains::held(conn, origin)?;
+        if *origin == device_id {
+            head.signature = Some(chains::sign(&team_id, origin, head.seq, &head.chain, &identity.signing_key));
+            own_head = Some(head.clone());
+        }
+        if head.seq == last_seq {
+            body.heads.push(SignedHead { origin: origin_index, seq: head.seq, chain: head.chain, signature: head.signature });
         }
     }
     drop(stmt);
 
     let now = store.clock().now();
-    let header =
-        Header { team_id, device_id: device_id.clone(), exported_at: now.to_rfc3339(), schema_version: crate::store::schema_version() };
-    let bytes = bundle::write(&header, &body, &identity.team_key, &identity.signing_key)?;
+    let team_key = keys::current(conn)?;
+    let header = Header {
+        team_id,
+        device_id: device_id.clone(),
+        exported_at: now.to_rfc3339(),
+        schema_version: crate::store::schema_version(),
+        key_generation: team_key.generation,
+        key_id: team_key.id(),
+        key_wraps: keys::wraps_for(&team_key, &devices::all(conn)?),
+    };
+    let bytes = bundle::write(&header, &body, &team_key.key, &identity.signing_key)?;
     let operations = body.ops.len();
     let id = hex::encode(Sha256::digest(&bytes));
+    let audit_head = body.audit.head.clone();
     store.write(actor, |w| -> Result<(), SyncError> {
+        if let Some(head) = &own_head {
+            chains::store(w.transaction(), &device_id, head)?;
+        }
         w.transaction().execute(
-            "INSERT INTO sync_bundles (id, direction, device_id, at, exported_at, operations, new_operations, up_to_hlc, worker_id, own_seq)
-             VALUES (?1, 'export', ?2, ?3, ?3, ?4, ?4, ?5, ?6, ?7)",
-            params![id, device_id, now, operations as i64, up_to, actor.worker_id, own_seq],
+            "INSERT INTO sync_bundles (id, direction, device_id, at, exported_at, operations, new_operations, up_to_hlc, worker_id, own_seq,
+                                       key_generation, audit_seq, audit_hash)
+             VALUES (?1, 'export', ?2, ?3, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                id,
+                device_id,
+                now,
+                operations as i64,
+                up_to,
+                actor.worker_id,
+                own_head.as_ref().map(|h| h.seq),
+                team_key.generation,
+                audit_head.as_ref().map(|h| h.0),
+                audit_head.as_ref().map(|h| h.1.clone())
+            ],
         )?;
         let whom = match scope {
             ExportScope::Everything => "everything".to_string(),
@@ -283,6 +369,7 @@ pub fn export_with(
         up_to: (up_to > 0).then(|| millis_to_time(up_to)),
         already_imported: false,
         open_conflicts: conflicts::open_count(store.reader())?,
+        set_aside: Vec::new(),
     };
     Ok((bytes, summary))
 }
@@ -333,22 +420,32 @@ pub(crate) fn import_trusting(
     let unverified = bundle::read(bytes)?;
     let header = unverified.header.clone();
     let conn = store.reader();
-    let (team_id, _) = installation(conn)?;
+    let (team_id, me) = installation(conn)?;
     if header.team_id != team_id {
         return Err(SyncError::OtherTeam);
     }
     let signer = devices::get(conn, &header.device_id)?;
+    let identity = devices::identity(conn)?.ok_or(SyncError::NoIdentity)?;
+    // A laptop restored from a backup is not known yet when its first bundle arrives: that
+    // bundle enrols it, vouched for by the laptop it replaced; its body is opened (the team key
+    // authenticates it) to find the key it signed with.
+    let mut opened = None;
     let key = match (&signer, trusted) {
         (Some(d), _) if d.revoked_at.is_some() => return Err(SyncError::RevokedDevice(d.label.clone())),
         (Some(d), _) => d.verifying_key()?,
         (None, Some((id, key))) if id == header.device_id => *key,
-        (None, _) => return Err(SyncError::UnknownDevice),
+        (None, _) => {
+            let team_key = keys::for_header(conn, &header, &me, &identity.signing_key).map_err(|_| SyncError::UnknownDevice)?;
+            let body = unverified.open(&team_key.key).map_err(|_| SyncError::UnknownDevice)?;
+            let key = trust::successor_key(&unpack(&body)?, &header.device_id).ok_or(SyncError::UnknownDevice)?;
+            opened = Some((team_key, body));
+            key
+        }
     };
     unverified.verify(&key)?;
     if header.schema_version > crate::store::schema_version() {
         return Err(SyncError::NewerSchema(header.schema_version));
     }
-    let identity = devices::identity(conn)?.ok_or(SyncError::NoIdentity)?;
     let id = hex::encode(Sha256::digest(bytes));
     let exported_at = DateTime::parse_from_rfc3339(&header.exported_at).map(|t| t.with_timezone(&Utc)).unwrap_or_default();
     let label = signer.as_ref().map(|d| d.label.clone());
@@ -366,19 +463,38 @@ pub(crate) fn import_trusting(
             up_to: up_to.map(millis_to_time),
             already_imported: true,
             open_conflicts: conflicts::open_count(conn)?,
+            set_aside: Vec::new(),
         });
     }
-    let body = unverified.open(&identity.team_key)?;
+    let (team_key, body) = match opened {
+        Some(found) => found,
+        None => {
+            let team_key = keys::for_header(conn, &header, &me, &identity.signing_key)?;
+            let body = unverified.open(&team_key.key)?;
+            (team_key, body)
+        }
+    };
     let incoming = unpack(&body)?;
-    let up_to = incoming.iter().map(|o| o.hlc).max();
-    let operations = incoming.len();
-
     let now = store.clock().now();
+    let checked = trust::check(conn, &team_id, &me, incoming, &body.origins, &body.heads, now.timestamp_millis(), trusted.is_some())?;
+    check_holdings(conn, &me, &body.holdings, &checked)?;
+    let up_to = checked.accepted.iter().chain(&checked.set_aside).map(|o| o.hlc).max();
+    let operations = body.ops.len();
+    let set_aside = set_aside_summary(conn, &checked.set_aside)?;
+
     let (new_operations, people_removed) = store.write(actor, |w| -> Result<(usize, usize), SyncError> {
         let tx = w.transaction();
         let schema = records::Schema::read(tx)?;
-        let new = apply::apply(tx, &schema, &incoming)?;
-        let people_removed = crate::governance::retention::remove_people_again(tx, &incoming)?;
+        let new = apply::apply(tx, &schema, &checked.accepted)?;
+        apply::set_aside(tx, &schema, &checked.set_aside)?;
+        for (device, at) in &checked.revoked {
+            apply::set_aside_after_revocation(tx, &schema, device, *at)?;
+        }
+        for (origin, head) in &checked.heads {
+            chains::store(tx, origin, head)?;
+        }
+        keys::keep(tx, &team_key)?;
+        let people_removed = crate::governance::retention::remove_people_again(tx, &checked.accepted)?;
         let mut ack = tx.prepare_cached(
             "INSERT INTO sync_acknowledged (peer_id, origin_id, seq) VALUES (?1, ?2, ?3)
              ON CONFLICT (peer_id, origin_id) DO UPDATE SET seq = max(seq, excluded.seq)",
@@ -388,11 +504,13 @@ pub(crate) fn import_trusting(
         }
         drop(ack);
         tx.execute(
-            "INSERT INTO sync_bundles (id, direction, device_id, at, exported_at, operations, new_operations, up_to_hlc, worker_id)
-             VALUES (?1, 'import', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![id, header.device_id, now, exported_at, operations as i64, new as i64, up_to, actor.worker_id],
+            "INSERT INTO sync_bundles (id, direction, device_id, at, exported_at, operations, new_operations, up_to_hlc, worker_id, key_generation)
+             VALUES (?1, 'import', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![id, header.device_id, now, exported_at, operations as i64, new as i64, up_to, actor.worker_id, header.key_generation],
         )?;
-        w.audit("imported a sync bundle", None, &format!("{new} new of {operations} changes, from laptop {}", header.device_id))?;
+        witness::take(w, &me, &header.device_id, &body.audit)?;
+        let aside = if checked.set_aside.is_empty() { String::new() } else { format!(", {} set aside (a revoked laptop's)", checked.set_aside.len()) };
+        w.audit("imported a sync bundle", None, &format!("{new} new of {operations} changes{aside}, from laptop {}", header.device_id))?;
         Ok((new, people_removed))
     })?;
     if people_removed > 0 {
@@ -411,10 +529,52 @@ pub(crate) fn import_trusting(
         up_to: up_to.map(millis_to_time),
         already_imported: false,
         open_conflicts: conflicts::open_count(store.reader())?,
+        set_aside,
     })
 }
 
-/// The body's operations with their names restored and checked.
+/// A bundle's claims of what its laptop holds become acknowledgements (what later exports leave
+/// out): none may claim more of this laptop's changes than it has made, or a laptop the team
+/// never enrolled.
+fn check_holdings(conn: &Connection, me: &str, holdings: &[(String, i64)], checked: &trust::Checked) -> Result<(), SyncError> {
+    let made: i64 = conn.query_row("SELECT next_seq - 1 FROM device_state WHERE id = 1", [], |r| r.get(0))?;
+    let known: std::collections::HashSet<String> = devices::all(conn)?.into_iter().map(|d| d.id).collect();
+    for (origin, seq) in holdings {
+        if origin == me && *seq > made {
+            return Err(SyncError::OverClaim(format!("up to number {seq} of this laptop, which has made {made}")));
+        }
+        let arriving = checked.accepted.iter().any(|o| &o.device_id == origin);
+        if *seq < 0 || (!known.contains(origin) && !arriving && origin != me) {
+            return Err(SyncError::OverClaim(format!("of a laptop this team never enrolled ({origin})")));
+        }
+    }
+    Ok(())
+}
+
+/// A revoked laptop whose later changes a bundle carried, and how many (the import's result
+/// names it).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SetAside {
+    pub device_label: String,
+    pub changes: usize,
+}
+
+fn set_aside_summary(conn: &Connection, ops: &[Incoming]) -> Result<Vec<SetAside>, SyncError> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for op in ops {
+        match counts.iter_mut().find(|(d, _)| *d == op.device_id) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((op.device_id.clone(), 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(device, changes)| Ok(SetAside { device_label: devices::get(conn, &device)?.map(|d| d.label).unwrap_or(device), changes }))
+        .collect()
+}
+
+/// The body's operations with their names restored and checked: each laptop's numbers rise
+/// one by one and its clock never goes back, with no arithmetic overflowing.
 fn unpack(body: &Body) -> Result<Vec<Incoming>, SyncError> {
     let corrupt = |what: &str| SyncError::Corrupt(format!("it refers to a {what} it does not list"));
     let mut out = Vec::with_capacity(body.ops.len());
@@ -425,8 +585,12 @@ fn unpack(body: &Body) -> Result<Vec<Incoming>, SyncError> {
         let record_type = body.record_types.get(op.record_type as usize).ok_or_else(|| corrupt("kind of record"))?;
         let kind = apply::KINDS.get(op.kind as usize).ok_or_else(|| corrupt("kind of change"))?;
         let (seq, hlc) = last.entry(op.origin).or_insert((0, 0));
-        *seq += op.seq_step;
-        *hlc += op.hlc_step;
+        let out_of_order = || SyncError::Corrupt(format!("the changes of laptop {origin} are out of order or their numbers overflow"));
+        if op.seq_step < 1 || op.hlc_step < 0 {
+            return Err(out_of_order());
+        }
+        *seq = seq.checked_add(op.seq_step).ok_or_else(out_of_order)?;
+        *hlc = hlc.checked_add(op.hlc_step).ok_or_else(out_of_order)?;
         out.push(Incoming {
             op_id: op.op_id.clone().into_text(),
             device_id: origin.clone(),
@@ -456,7 +620,7 @@ pub fn log(conn: &Connection) -> rusqlite::Result<Vec<Incoming>> {
             worker_id: r.get(4)?,
             record_type: r.get(5)?,
             record_id: r.get(6)?,
-            kind: apply::KINDS.iter().find(|k| **k == kind).copied().unwrap_or("update"),
+            kind: apply::kind(&kind),
             changes: r.get(8)?,
         })
     })?;

@@ -1,0 +1,396 @@
+//! Who may say what (sync.md "Trust"). Before anything in a bundle is written, every operation
+//! it carries is checked against:
+//! - its origin laptop: never this laptop (unless it is one this laptop made), a chain from the
+//!   head held here to a head that laptop signed ([`super::chains`]), no clock more than a day
+//!   ahead;
+//! - its author: a change to workers or team settings from an administrator, to laptops and
+//!   retention decisions, merges and dismissed duplicates from a team lead, anything else from a
+//!   worker with a casework role, each judged by the roles the author held at the change's own
+//!   time (its clock), as the team's accepted history of roles says;
+//! - revocation: it cannot be undone, and what a revoked laptop made after its revocation is set
+//!   aside wherever it arrives (named in the import's result), never applied.
+//!
+//! Anything else refuses the whole bundle with the change, the worker and why.
+use super::apply::Incoming;
+use super::bundle::SignedHead;
+use super::chains::{self, Head};
+use super::SyncError;
+use crate::accounts::permissions::Permission;
+use crate::accounts::roles::{self, Role};
+use crate::store::hlc;
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// A day, the furthest a laptop's clock may run ahead of this one's.
+pub const CLOCK_SLACK_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// What an import may write, once every check has passed.
+pub struct Checked {
+    /// Operations to apply (those already held are skipped by apply).
+    pub accepted: Vec<Incoming>,
+    /// A revoked laptop's operations made after its revocation: kept aside, never applied.
+    pub set_aside: Vec<Incoming>,
+    /// The new head of each origin's chain, to keep.
+    pub heads: Vec<(String, Head)>,
+    /// Laptops this bundle revokes, and from when.
+    pub revoked: Vec<(String, i64)>,
+}
+
+/// A laptop as trust sees it.
+#[derive(Clone)]
+struct Laptop {
+    label: String,
+    key: Option<VerifyingKey>,
+    /// Milliseconds since the epoch.
+    revoked_at: Option<i64>,
+}
+
+/// One change of a worker's roles or active flag, as accepted.
+#[derive(Clone)]
+struct WorkerEvent {
+    hlc: i64,
+    device: String,
+    roles: Option<Vec<Role>>,
+    active: Option<bool>,
+}
+
+struct Authority {
+    workers: HashMap<String, Vec<WorkerEvent>>,
+    names: HashMap<String, String>,
+    laptops: HashMap<String, Laptop>,
+}
+
+fn new_value<'v>(fields: &'v Map<String, Value>, field: &str) -> Option<&'v Value> {
+    fields.get(field).and_then(|change| change.get(1))
+}
+
+fn fields_of(op: &Incoming) -> Result<Map<String, Value>, SyncError> {
+    match serde_json::from_str(&op.changes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(SyncError::Corrupt("a change in it could not be read".into())),
+    }
+}
+
+fn millis_of(value: &Value) -> Option<i64> {
+    value.as_str().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|t| t.timestamp_millis())
+}
+
+impl Authority {
+    fn read(conn: &Connection) -> Result<Authority, SyncError> {
+        let mut workers: HashMap<String, Vec<WorkerEvent>> = HashMap::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT record_id, hlc, device_id, changes FROM operations WHERE record_type = 'worker' ORDER BY hlc, device_id",
+        )?;
+        let rows: Vec<(String, i64, String, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+        for (worker, hlc, device, changes) in rows {
+            let fields: Map<String, Value> = serde_json::from_str(&changes).unwrap_or_default();
+            workers.entry(worker).or_default().push(event(hlc, device, &fields));
+        }
+        let mut names = HashMap::new();
+        let mut stmt = conn.prepare_cached("SELECT id, display_name FROM workers")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (id, name) = row?;
+            names.insert(id, name);
+        }
+        let mut laptops = HashMap::new();
+        for d in super::devices::all(conn)? {
+            let laptop =
+                Laptop { label: d.label.clone(), key: d.verifying_key().ok(), revoked_at: d.revoked_at.map(|t| t.timestamp_millis()) };
+            laptops.insert(d.id, laptop);
+        }
+        Ok(Authority { workers, names, laptops })
+    }
+
+    fn name(&self, worker: &str) -> String {
+        self.names.get(worker).cloned().unwrap_or_else(|| format!("a worker this laptop does not know ({worker})"))
+    }
+
+    /// The roles and whether the account was active at `at`: the latest change of each at or
+    /// before it; before the account's first change, what it was made with.
+    fn standing_at(&self, worker: &str, at: i64) -> Option<(Vec<Role>, bool)> {
+        let events = self.workers.get(worker)?;
+        let latest = |pick: &dyn Fn(&WorkerEvent) -> bool| {
+            events
+                .iter()
+                .filter(|e| pick(e) && e.hlc <= at)
+                .max_by(|a, b| (a.hlc, &a.device).cmp(&(b.hlc, &b.device)))
+                .or_else(|| events.iter().filter(|e| pick(e)).min_by(|a, b| (a.hlc, &a.device).cmp(&(b.hlc, &b.device))))
+        };
+        let roles = latest(&|e| e.roles.is_some()).and_then(|e| e.roles.clone()).unwrap_or_default();
+        let active = latest(&|e| e.active.is_some()).and_then(|e| e.active).unwrap_or(true);
+        Some((roles, active))
+    }
+
+    /// Refuses `op` unless its author held one of `allowed` (and an active account) at its time.
+    fn require(&self, op: &Incoming, allowed: &[Role], what: &str, needs: &str) -> Result<(), SyncError> {
+        let refuse = |why: String| SyncError::NotAllowed { what: what.to_string(), who: self.name(&op.worker_id), why };
+        let Some((held, active)) = self.standing_at(&op.worker_id, op.hlc) else {
+            return Err(refuse("a worker this team has no account for".into()));
+        };
+        if !active {
+            return Err(refuse("whose account was no longer active then".into()));
+        }
+        if !held.iter().any(|r| allowed.contains(r)) {
+            return Err(refuse(format!("who was not {needs} at the time")));
+        }
+        Ok(())
+    }
+}
+
+fn event(hlc: i64, device: String, fields: &Map<String, Value>) -> WorkerEvent {
+    WorkerEvent {
+        hlc,
+        device,
+        roles: new_value(fields, "roles").and_then(Value::as_str).map(roles::from_text),
+        active: new_value(fields, "active").and_then(|v| v.as_bool().or_else(|| v.as_i64().map(|n| n != 0))),
+    }
+}
+
+/// What a kind of record is, in words, and who may change it.
+fn rule_for(record_type: &str) -> (&'static str, &'static [Role], &'static str) {
+    match record_type {
+        "worker" => ("a worker's account or roles", Permission::Administer.roles(), "an administrator"),
+        "team_setting" => ("a team setting", Permission::Administer.roles(), "an administrator"),
+        "device" => ("a laptop's enrolment", Permission::LeadTeam.roles(), "a team lead"),
+        "retention_review" => ("a retention decision", Permission::LeadTeam.roles(), "a team lead"),
+        "client_merge" => ("a merge of two records", Permission::LeadTeam.roles(), "a team lead"),
+        "duplicate_dismissal" => ("a dismissed possible duplicate", Permission::LeadTeam.roles(), "a team lead"),
+        _ => ("a client's record", Permission::Casework.roles(), "a worker with a casework role"),
+    }
+}
+
+/// Checks a bundle's operations and heads. `me` is this laptop; `trusted` is set for the bundle
+/// inside a join file (made by a team lead's laptop, opened with its passphrase), which brings a
+/// new laptop everything the team holds, chains from before heads were signed included.
+pub fn check(
+    conn: &Connection,
+    team_id: &str,
+    me: &str,
+    incoming: Vec<Incoming>,
+    origins: &[String],
+    heads: &[SignedHead],
+    now_ms: i64,
+    trusted: bool,
+) -> Result<Checked, SyncError> {
+    let mut authority = Authority::read(conn)?;
+    let label = |a: &Authority, id: &str| a.laptops.get(id).map(|l| l.label.clone()).unwrap_or_else(|| id.to_string());
+
+    // Clocks: none more than a day ahead of this laptop's.
+    if let Some(op) = incoming.iter().find(|op| hlc::millis(op.hlc) > now_ms + CLOCK_SLACK_MS) {
+        let when = super::millis_to_time(op.hlc).with_timezone(&chrono_tz::Europe::London).format("%d/%m/%Y %H:%M").to_string();
+        return Err(SyncError::FutureClock { laptop: label(&authority, &op.device_id), when });
+    }
+
+    // Workers first (their roles decide everything else), then laptops, each in clock order
+    // against what was accepted before it.
+    let mut order: Vec<usize> = (0..incoming.len()).filter(|&i| matches!(incoming[i].record_type.as_str(), "worker" | "device")).collect();
+    order.sort_by(|&a, &b| (incoming[a].hlc, &incoming[a].device_id).cmp(&(incoming[b].hlc, &incoming[b].device_id)));
+    let mut revoked = Vec::new();
+    let mut held = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM operations WHERE op_id = ?1)")?;
+    for i in order {
+        let op = &incoming[i];
+        // Already accepted here (the same change arriving again): judged when it first came.
+        if held.query_row([&op.op_id], |r| r.get::<_, bool>(0))? {
+            continue;
+        }
+        let fields = fields_of(op)?;
+        if op.record_type == "worker" {
+            let (what, allowed, needs) = rule_for("worker");
+            if !trusted {
+                authority.require(op, allowed, what, needs)?;
+            }
+            authority.workers.entry(op.record_id.clone()).or_default().push(event(op.hlc, op.device_id.clone(), &fields));
+            if let Some(name) = new_value(&fields, "display_name").and_then(Value::as_str) {
+                authority.names.insert(op.record_id.clone(), name.to_string());
+            }
+        } else {
+            laptop_change(&mut authority, team_id, op, &fields, trusted, &mut revoked)?;
+        }
+    }
+    drop(held);
+
+    // Each origin's chain, from the head held here to the head it signed.
+    let mut by_origin: HashMap<&str, Vec<&Incoming>> = HashMap::new();
+    for op in &incoming {
+        by_origin.entry(op.device_id.as_str()).or_default().push(op);
+    }
+    let mut new_heads = Vec::new();
+    for (origin, ops) in by_origin {
+        if origin == me {
+            own_operations(conn, &ops)?;
+            continue;
+        }
+        let mut head = chains::held(conn, origin)?;
+        let start = head.seq;
+        for op in ops.iter().filter(|op| op.seq > start) {
+            if op.seq != head.seq + 1 {
+                return Err(SyncError::Gap { laptop: label(&authority, origin), from: head.seq + 1, to: op.seq - 1 });
+            }
+            head = Head { seq: op.seq, chain: chains::link(&head.chain, op), signature: None };
+        }
+        if head.seq == start {
+            continue;
+        }
+        let signed = origins
+            .iter()
+            .position(|o| o == origin)
+            .and_then(|i| heads.iter().find(|h| h.origin as usize == i))
+            .filter(|h| h.seq == head.seq && h.chain == head.chain);
+        let key = authority.laptops.get(origin).and_then(|l| l.key);
+        match (signed, key) {
+            (Some(s), Some(key)) => {
+                head.signature = s.signature.clone();
+                if !chains::verify(team_id, origin, &head, &key) {
+                    return Err(SyncError::Unvouched(label(&authority, origin)));
+                }
+            }
+            (None, _) if trusted => {}
+            (_, None) => return Err(SyncError::UnknownOrigin(origin.to_string())),
+            (None, Some(_)) => return Err(SyncError::Unvouched(label(&authority, origin))),
+        }
+        new_heads.push((origin.to_string(), head));
+    }
+
+    // Everything else: its author's standing at its time; a revoked laptop's later work aside.
+    let mut accepted = Vec::with_capacity(incoming.len());
+    let mut set_aside = Vec::new();
+    for op in &incoming {
+        if let Some(at) = authority.laptops.get(&op.device_id).and_then(|l| l.revoked_at) {
+            if hlc::millis(op.hlc) >= at {
+                set_aside.push(op.clone());
+                continue;
+            }
+        }
+        if !trusted && !matches!(op.record_type.as_str(), "worker" | "device") {
+            let (what, allowed, needs) = rule_for(&op.record_type);
+            authority.require(op, allowed, what, needs)?;
+        }
+        accepted.push(op.clone());
+    }
+    Ok(Checked { accepted, set_aside, heads: new_heads, revoked })
+}
+
+/// A laptop's enrolment or revocation: by a team lead, or a restored laptop naming itself the
+/// successor of the one it was (vouched for by that laptop's key). A revocation is for good and
+/// a laptop's key never changes.
+fn laptop_change(
+    authority: &mut Authority,
+    team_id: &str,
+    op: &Incoming,
+    fields: &Map<String, Value>,
+    trusted: bool,
+    revoked: &mut Vec<(String, i64)>,
+) -> Result<(), SyncError> {
+    let (what, allowed, needs) = rule_for("device");
+    let refuse = |a: &Authority, why: &str| SyncError::NotAllowed { what: what.into(), who: a.name(&op.worker_id), why: why.into() };
+    let known = authority.laptops.get(&op.record_id).cloned();
+    let successor_of = new_value(fields, "successor_of").and_then(Value::as_str);
+    match (&known, op.kind) {
+        (None, "create" | "append") => {
+            let key = new_value(fields, "public_key")
+                .and_then(Value::as_str)
+                .and_then(|k| hex::decode(k).ok())
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+                .ok_or_else(|| SyncError::Corrupt("a laptop's key is malformed".into()))?;
+            if let Some(before) = successor_of {
+                let vouched = authority
+                    .laptops
+                    .get(before)
+                    .filter(|l| l.revoked_at.is_none_or(|at| hlc::millis(op.hlc) < at))
+                    .and_then(|l| l.key)
+                    .zip(new_value(fields, "succession_signature").and_then(Value::as_str).and_then(|s| hex::decode(s).ok()))
+                    .is_some_and(|(predecessor, signature)| {
+                        Signature::from_slice(&signature)
+                            .is_ok_and(|s| predecessor.verify(&succession_message(team_id, before, &op.record_id, &key), &s).is_ok())
+                    });
+                if !vouched || op.device_id != op.record_id {
+                    return Err(refuse(authority, "as the successor of a laptop that did not vouch for it, or was revoked"));
+                }
+            } else if !trusted {
+                if op.device_id == op.record_id {
+                    return Err(refuse(authority, "by the very laptop it enrols: a laptop cannot enrol itself"));
+                }
+                authority.require(op, allowed, what, needs)?;
+            }
+            let label = new_value(fields, "label").and_then(Value::as_str).unwrap_or_default().to_string();
+            let revoked_at = new_value(fields, "revoked_at").and_then(millis_of);
+            authority.laptops.insert(op.record_id.clone(), Laptop { label, key: Some(key), revoked_at });
+        }
+        (Some(laptop), _) => {
+            if op.kind == "create" || op.kind == "append" {
+                // The same enrolment arriving again is already held; another is not allowed.
+                if laptop.key.is_some_and(|k| new_value(fields, "public_key").and_then(Value::as_str) == Some(&hex::encode(k.to_bytes()))) {
+                    return Ok(());
+                }
+                return Err(refuse(authority, "enrolling again a laptop the team already has"));
+            }
+            for locked in ["public_key", "successor_of", "succession_signature", "enrolled_at", "enrolled_by", "id"] {
+                if fields.contains_key(locked) {
+                    return Err(refuse(authority, "changing a laptop's key or enrolment, which never change"));
+                }
+            }
+            if fields.contains_key("revoked_at") && laptop.revoked_at.is_some() {
+                return Err(refuse(authority, "undoing a laptop's revocation, which is for good"));
+            }
+            if !trusted {
+                authority.require(op, allowed, what, needs)?;
+            }
+            if let Some(at) = new_value(fields, "revoked_at").and_then(millis_of) {
+                revoked.push((op.record_id.clone(), at));
+                if let Some(l) = authority.laptops.get_mut(&op.record_id) {
+                    l.revoked_at = Some(at);
+                }
+            } else if fields.contains_key("revoked_at") {
+                return Err(refuse(authority, "undoing a laptop's revocation, which is for good"));
+            }
+            if let Some(label) = new_value(fields, "label").and_then(Value::as_str) {
+                if let Some(l) = authority.laptops.get_mut(&op.record_id) {
+                    l.label = label.to_string();
+                }
+            }
+        }
+        (None, _) => return Err(SyncError::Corrupt("it changes a laptop it never enrolled".into())),
+    }
+    Ok(())
+}
+
+/// What a laptop restored from a backup has the old laptop's key sign: the team, the old
+/// laptop, the new one and its key.
+pub fn succession_message(team_id: &str, before: &str, after: &str, key: &VerifyingKey) -> Vec<u8> {
+    let mut m = b"throughline succession v1".to_vec();
+    for part in [team_id.as_bytes(), before.as_bytes(), after.as_bytes()] {
+        m.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        m.extend_from_slice(part);
+    }
+    m.extend_from_slice(key.as_bytes());
+    m
+}
+
+/// Operations naming this laptop as their origin must be ones it made: same number, same id.
+fn own_operations(conn: &Connection, ops: &[&Incoming]) -> Result<(), SyncError> {
+    let mut stmt = conn.prepare_cached("SELECT op_id FROM operations WHERE device_id = ?1 AND seq = ?2")?;
+    for op in ops {
+        let held: Option<String> = stmt.query_row(rusqlite::params![op.device_id, op.seq], |r| r.get(0)).optional()?;
+        if held.as_deref() != Some(op.op_id.as_str()) {
+            return Err(SyncError::ClaimsThisLaptop);
+        }
+    }
+    Ok(())
+}
+
+/// The key a laptop this one does not know yet vouches for itself with, when the bundle it
+/// signed carries its enrolment as the successor of a laptop this one knows (a laptop restored
+/// from a backup, sending its first bundle). Whether the old laptop really vouched for it is
+/// checked with everything else ([`check`]).
+pub fn successor_key(body_ops: &[Incoming], device_id: &str) -> Option<VerifyingKey> {
+    body_ops.iter().filter(|op| op.record_type == "device" && op.record_id == device_id && op.device_id == device_id).find_map(|op| {
+        let fields = fields_of(op).ok()?;
+        new_value(&fields, "successor_of")?;
+        let key: [u8; 32] = hex::decode(new_value(&fields, "public_key")?.as_str()?).ok()?.try_into().ok()?;
+        VerifyingKey::from_bytes(&key).ok()
+    })
+}
