@@ -1,6 +1,6 @@
 // Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.
 
-export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "auth.deactivated" | "workers.cannot_deactivate_self" | "workers.last_administrator" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "sync.bad_signature" | "sync.cannot_decrypt" | "sync.cannot_revoke_self" | "sync.conflict_settled" | "sync.corrupt" | "sync.newer_version" | "sync.no_identity" | "sync.not_a_bundle" | "sync.not_a_join_file" | "sync.other_team" | "sync.passphrase_wrong" | "sync.revoked_device" | "sync.truncated" | "sync.unknown_device" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "store.migration_failed" | "store.disk_full" | "store.read_only" | "store.corrupt" | "store.slots_damaged" | "store.in_use" | "backup.not_found" | "backup.damaged" | "backup.write_failed" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_again_not_future" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected" | "validation.name_characters" | "validation.password_weak";
+export type ErrorCode = "auth.already_set_up" | "auth.current_password_wrong" | "auth.forbidden" | "auth.locked" | "auth.not_set_up" | "auth.recovery_key_wrong" | "auth.sign_in_failed" | "auth.signed_out" | "auth.slowed_down" | "auth.unknown_worker" | "auth.deactivated" | "workers.cannot_deactivate_self" | "workers.last_administrator" | "client.not_allowed" | "client.not_found" | "pathway.not_allowed" | "pathway.not_found" | "dashboard.unknown_figure" | "export.write_failed" | "sync.bad_signature" | "sync.cannot_decrypt" | "sync.cannot_revoke_self" | "sync.conflict_settled" | "sync.corrupt" | "sync.newer_version" | "sync.no_identity" | "sync.not_a_bundle" | "sync.not_a_join_file" | "sync.other_team" | "sync.passphrase_wrong" | "sync.revoked_device" | "sync.truncated" | "sync.unknown_device" | "sync.not_allowed" | "sync.forged" | "sync.future_clock" | "sync.missing_changes" | "sync.older_version" | "sync.not_for_this_laptop" | "store.database" | "store.files" | "store.newer_schema" | "store.no_encryption" | "store.serialise" | "store.wrong_key" | "store.migration_failed" | "store.disk_full" | "store.read_only" | "store.corrupt" | "store.slots_damaged" | "store.in_use" | "backup.not_found" | "backup.damaged" | "backup.write_failed" | "validation.acceptable_without_reason" | "validation.after_order" | "validation.appointment_before_notice" | "validation.appointment_before_reception" | "validation.appointment_not_missed" | "validation.assessment_before_referral" | "validation.assessment_not_completed" | "validation.before_order" | "validation.breach_not_warning" | "validation.breach_without_failure" | "validation.breach_without_warning" | "validation.complete_before_given" | "validation.confirmation_without_positive" | "validation.consent_review_range" | "validation.control_characters" | "validation.date_format" | "validation.date_future" | "validation.decided_before_return" | "validation.discharge_before_referral" | "validation.discharge_before_start" | "validation.dob_future" | "validation.dob_too_old" | "validation.ended_before_order" | "validation.follow_up_before_initial" | "validation.follow_up_not_now" | "validation.follow_up_not_required" | "validation.idle_lock_range" | "validation.licence_before_release" | "validation.login_format" | "validation.login_taken" | "validation.months" | "validation.next_before_hearing" | "validation.nhs_check_digit" | "validation.nhs_format" | "validation.nhs_number_known" | "validation.no_result" | "validation.not_in_list" | "validation.notice_in_future" | "validation.order_length" | "validation.outcome_in_future" | "validation.password_too_short" | "validation.period_order" | "validation.period_too_long" | "validation.phone_format" | "validation.pnc_check_letter" | "validation.pnc_format" | "validation.pnc_known" | "validation.postcode_format" | "validation.prison_number_format" | "validation.provider_views_required" | "validation.release_before_reception" | "validation.remained_without_attended" | "validation.required" | "validation.returned_before_failure" | "validation.review_after_order" | "validation.review_again_not_future" | "validation.review_before_given" | "validation.review_interval" | "validation.review_required" | "validation.review_too_soon" | "validation.rob_without_conditional_bail" | "validation.roles_required" | "validation.same_prison" | "validation.setting_range" | "validation.several" | "validation.test_before_arrest" | "validation.test_in_future" | "validation.test_not_positive" | "validation.time_ambiguous" | "validation.time_does_not_exist" | "validation.time_format" | "validation.time_future" | "validation.too_long" | "validation.transfer_before_reception" | "validation.treatment_before_referral" | "validation.treatment_outlasts_order" | "validation.trigger_or_discretionary" | "validation.warning_before_failure" | "validation.warning_for_acceptable" | "validation.worker_cannot_hold_caseload" | "app.interrupted" | "ui.unexpected" | "validation.name_characters" | "validation.password_weak";
 
 export type FieldError = { field: string, code: ErrorCode, message: string, };
 
@@ -238,7 +238,13 @@ finding: string,
  * The last entry that checked out before the break (or the last entry when intact):
  * where the trail can still be trusted up to.
  */
-last_good: EntrySummary | null, };
+last_good: EntrySummary | null, 
+/**
+ * What the team's other laptops last saw of this trail (from bundles), and of theirs.
+ */
+witnessed: Array<Witnessed>, };
+
+export type Witnessed = { laptop: string, agrees: boolean, words: string, };
 
 export type ExportScope = { "kind": "not_acknowledged_by", device_ids: Array<string>, } | { "kind": "everything" };
 
@@ -262,7 +268,14 @@ already_imported: boolean,
 /**
  * Conflicts waiting for a person after the import.
  */
-open_conflicts: number, };
+open_conflicts: number, 
+/**
+ * Changes a revoked laptop made after its revocation, which the bundle carried and this
+ * laptop refused (kept aside, never applied).
+ */
+set_aside: Array<SetAside>, };
+
+export type SetAside = { device_label: string, changes: number, };
 
 export type Exported = { path: string, summary: BundleSummary, };
 
@@ -276,7 +289,17 @@ export type DeviceView = { id: string, label: string, enrolled_at: string, enrol
 /**
  * When its last bundle was imported here.
  */
-last_bundle_at: string | null, };
+last_bundle_at: string | null, 
+/**
+ * The laptop it replaced (restored from that laptop's backup), by name.
+ */
+replaced: string | null, 
+/**
+ * Whether it has the team's newest key (this laptop's newest): known from the key its
+ * latest bundle here was sealed with. None when no bundle of it has arrived since the key
+ * last changed.
+ */
+has_current_key: boolean | null, };
 
 export type ImportedBundle = { from: string, at: string, exported_at: string, operations: number, new_operations: number, up_to: string | null, };
 
@@ -972,7 +995,7 @@ columns: Array<Part>, weeks: Array<TrackerWeek>, };
 
 export type ReturnKind = "weekly_tracker" | "monthly_return";
 
-export type TrailProblem = "none" | "changed" | "removed" | "cut_from_end" | "end_replaced" | "anchor_lost";
+export type TrailProblem = "none" | "changed" | "removed" | "cut_from_end" | "end_replaced" | "anchor_lost" | "not_as_witnessed";
 
 export type EntrySummary = { seq: number, at: string, worker: string | null, action: string, };
 

@@ -12,6 +12,7 @@ const intact: ChainCheck = {
   problem: "none",
   finding: "The audit trail is intact. All 1234 entries were checked: none has been changed or removed, and none cut off the end (the last is entry 1234 (29 Nov 2026 at 09:00, Chris Hall: signed in)).",
   last_good: { seq: 1234, at: "2026-11-29T09:00:00.000Z", worker: "Chris Hall", action: "signed in" },
+  witnessed: [{ laptop: "Court laptop", agrees: true, words: "\"Court laptop\" last saw this trail up to entry 1200 (by its bundle of 28 Nov 2026 at 17:00), and this trail still holds that entry as it was." }],
 };
 const cut: ChainCheck = {
   entries: 1232,
@@ -20,6 +21,7 @@ const cut: ChainCheck = {
   problem: "cut_from_end",
   finding: "The audit trail has been tampered with. The last 2 entries (entries 1233 to 1234) have been cut off the end. The trail can be trusted up to entry 1232 (29 Nov 2026 at 08:59, Chris Hall: viewed client record). Tell your information governance lead today and do not delete anything.",
   last_good: { seq: 1232, at: "2026-11-29T08:59:00.000Z", worker: "Chris Hall", action: "viewed client record" },
+  witnessed: [],
 };
 
 describe("Audit trail check", () => {
@@ -30,6 +32,9 @@ describe("Audit trail check", () => {
     await user.click(await screen.findByRole("button", { name: "Audit trail check" }));
     await user.click(await screen.findByRole("button", { name: "Check the audit trail" }));
     await waitFor(() => expect(document.body.textContent).toContain("The audit trail is intact. All 1234 entries were checked"));
+    // What another laptop last saw of this trail, from its bundles.
+    expect(screen.getByRole("heading", { name: "What the team's other laptops saw" })).toBeTruthy();
+    expect(document.body.textContent).toContain("\"Court laptop\" last saw this trail up to entry 1200");
     result = cut;
     await user.click(screen.getByRole("button", { name: "Check the audit trail" }));
     await waitFor(() => expect(document.body.textContent).toContain("The audit trail has been tampered with."));

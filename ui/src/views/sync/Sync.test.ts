@@ -13,8 +13,8 @@ const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
   not_exported: 4,
   imports: [],
   devices: [
-    { id: "d-lead", label: "Priya Shah's laptop", enrolled_at: "2026-11-01T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: false, last_bundle_at: null },
-    { id: "d-me", label: "Custody laptop", enrolled_at: "2026-11-02T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: true, last_bundle_at: null },
+    { id: "d-lead", label: "Priya Shah's laptop", enrolled_at: "2026-11-01T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: false, last_bundle_at: null, replaced: null, has_current_key: true },
+    { id: "d-me", label: "Custody laptop", enrolled_at: "2026-11-02T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: true, last_bundle_at: null, replaced: null, has_current_key: true },
   ],
   open_conflicts: 0,
   ...over,
@@ -39,13 +39,13 @@ describe("Sync", () => {
       exportBundle: (scope) =>
         Promise.resolve({
           path: "/media/usb/throughline-2026-11-23-1000.throughline",
-          summary: { device_label: "Custody laptop", exported_at: "2026-11-23T10:00:00Z", operations: 4, new_operations: 4, up_to: null, already_imported: false, open_conflicts: 0, scope } as never,
+          summary: { device_label: "Custody laptop", exported_at: "2026-11-23T10:00:00Z", operations: 4, new_operations: 4, up_to: null, already_imported: false, open_conflicts: 0, set_aside: [], scope } as never,
         }),
       importBundles: () =>
         Promise.resolve([
           {
             file: "from-court.throughline",
-            summary: { device_label: "Court laptop", exported_at: "2026-11-23T09:30:00Z", operations: 12, new_operations: 3, up_to: "2026-11-23T09:29:00Z", already_imported: false, open_conflicts: 0 },
+            summary: { device_label: "Court laptop", exported_at: "2026-11-23T09:30:00Z", operations: 12, new_operations: 3, up_to: "2026-11-23T09:29:00Z", already_imported: false, open_conflicts: 0, set_aside: [{ device_label: "Laptop left on a train", changes: 2 }] },
             error: null,
           },
           { file: "cut-short.throughline", summary: null, error: rejection("sync.truncated", "This bundle is incomplete: it was cut short, perhaps while it was copied. Nothing was imported; ask for it to be exported again.") },
@@ -65,6 +65,8 @@ describe("Sync", () => {
     await user.click(screen.getByRole("button", { name: "Import bundles…" }));
     const results = await waitFor(() => document.querySelector("#import-results") as HTMLElement);
     expect(results.textContent).toContain("from-court.throughline: From Court laptop: 3 new of 12 changes, up to 23 Nov 2026");
+    // A lost laptop's work relayed after its revocation is refused, by name.
+    expect(results.textContent).toContain("2 changes made on Laptop left on a train after it was revoked were refused.");
     expect(results.textContent).toContain("cut-short.throughline: This bundle is incomplete");
     // A worker does not enrol laptops.
     expect(screen.queryByRole("button", { name: "Make a join file…" })).toBeNull();
