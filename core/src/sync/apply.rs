@@ -45,9 +45,10 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming]) -> Result<usi
             )?
             .execute(params![op.op_id, op.device_id, op.seq, op.hlc, op.worker_id, op.record_type, op.record_id, op.kind, op.changes])
             .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                    SyncError::Corrupt("it holds two different operations under one laptop's sequence number".into())
-                }
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => SyncError::Corrupt(format!(
+                    "its change number {} of laptop {} is not the change this laptop holds under that number",
+                    op.seq, op.device_id
+                )),
                 e => e.into(),
             })?;
         if inserted == 0 {
