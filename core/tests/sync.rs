@@ -177,7 +177,7 @@ fn a_laptop_joins_the_team_with_its_data_and_its_worker_signs_in_there() {
     let file = sync::join::make(lead.session.store_mut(), &actor, &NewLaptop { label: "Spare".into(), worker_id: lead_id }).unwrap();
     let other = tempfile::tempdir().unwrap();
     let refused = Installation::new(other.path(), clock.clone()).join(&file.bytes, "AAAAA-BBBBB-CCCCC-DDDDD", "quartz-meadow-lantern-417");
-    assert!(matches!(refused, Err(throughline_core::accounts::AccountError::Sync(SyncError::PassphraseWrong))));
+    assert!(matches!(refused, Err(sync::join::JoinError::Sync(SyncError::PassphraseWrong))));
     assert!(!other.path().join("throughline.db").exists(), "a refused join leaves no database behind");
 }
 

@@ -1,25 +1,36 @@
-//! A laptop joining an existing team from a join file (sync::join), instead of setting up a new
-//! team: the worker the file names sets their password here, and gets a recovery key to keep.
+//! A laptop joining an existing team instead of setting up a new one: a new encrypted database
+//! filled with the team's data (by sync, which knows join files: sync/join.rs), the named
+//! worker's key slot and a recovery key to keep.
 use super::keyslots::{self, RecoveryKey, SlotFile, RECOVERY_LABEL};
 use super::{workers, AccountError, Installation, Session};
 use crate::error::ValidationErrors;
 use crate::store::{Actor, DatabaseKey, Store, StoreError};
-use crate::sync::join::{self, JoinPackage};
+
+/// Who and which team a joining laptop is for, as its join file says.
+pub struct Joining<'a> {
+    pub team_id: &'a str,
+    pub team_name: &'a str,
+    pub device_id: &'a str,
+    pub device_label: &'a str,
+    pub worker_id: &'a str,
+    pub worker_name: &'a str,
+}
 
 impl Installation {
-    /// Opens a join file, to show who and which team it is for before the worker goes on.
-    pub fn open_join_file(&self, bytes: &[u8], passphrase: &str) -> Result<JoinPackage, AccountError> {
+    /// Makes this laptop's database for the team, lets `fill` bring the team's data into it,
+    /// then gives the named worker a key slot with `password` and signs them in. On any
+    /// failure nothing half-made stays behind: the laptop can try again with a good file.
+    pub fn join_with<E: From<AccountError>>(
+        &self,
+        joining: &Joining<'_>,
+        password: &str,
+        fill: impl FnOnce(&mut Store, &Actor) -> Result<(), E>,
+    ) -> Result<(Session, RecoveryKey), E> {
         if self.is_set_up() {
-            return Err(AccountError::AlreadySetUp);
+            return Err(AccountError::AlreadySetUp.into());
         }
-        Ok(join::open(bytes, passphrase)?)
-    }
-
-    /// Joins the team the file is for: a new encrypted database with the team's data, the named
-    /// worker's key slot and a recovery key. The worker is signed in afterwards.
-    pub fn join(&self, bytes: &[u8], passphrase: &str, password: &str) -> Result<(Session, RecoveryKey), AccountError> {
-        let package = self.open_join_file(bytes, passphrase)?;
-        workers::check_password("password", password, &[&package.worker_name]).map_err(|e| ValidationErrors(vec![e]))?;
+        workers::check_password("password", password, &[joining.worker_name])
+            .map_err(|e| AccountError::from(ValidationErrors(vec![e])))?;
         std::fs::create_dir_all(self.dir()).map_err(|e| self.files_error(e))?;
         keyslots::owner_only(self.dir(), 0o700).map_err(|e| self.files_error(e))?;
         if self.database_path().exists() {
@@ -32,23 +43,28 @@ impl Installation {
             &self.database_path(),
             &key,
             self.clock.clone(),
-            &package.team_id,
-            &package.team_name,
-            &package.device_id,
-        )?;
+            joining.team_id,
+            joining.team_name,
+            joining.device_id,
+        )
+        .map_err(AccountError::from)?;
         keyslots::owner_only(&self.database_path(), 0o600).map_err(|e| self.files_error(e))?;
-        let actor = Actor { worker_id: package.worker_id.clone(), name: package.worker_name.clone() };
-        let joined = join::take_in(&mut store, &actor, &package).map_err(AccountError::from).and_then(|()| {
-            let worker = workers::by_id(store.reader(), &package.worker_id)?.filter(|w| w.active).ok_or(AccountError::UnknownWorker)?;
-            store.write(&actor, |w| -> Result<(), StoreError> {
-                w.audit("joined the team", None, &format!("as laptop {} of {}", package.device_label, package.team_name))
-            })?;
+        let actor = Actor { worker_id: joining.worker_id.to_string(), name: joining.worker_name.to_string() };
+        let joined = fill(&mut store, &actor).and_then(|()| {
+            let worker = workers::by_id(store.reader(), joining.worker_id)
+                .map_err(AccountError::from)?
+                .filter(|w| w.active)
+                .ok_or(AccountError::UnknownWorker)?;
+            store
+                .write(&actor, |w| -> Result<(), StoreError> {
+                    w.audit("joined the team", None, &format!("as laptop {} of {}", joining.device_label, joining.team_name))
+                })
+                .map_err(AccountError::from)?;
             Ok(worker)
         });
         let worker = match joined {
             Ok(worker) => worker,
             Err(e) => {
-                // Nothing half-made stays behind: the laptop can try again with a good file.
                 drop(store);
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", self.database_path().display()));

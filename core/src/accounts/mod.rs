@@ -1,6 +1,7 @@
 //! Workers, roles, key slots, signing in and out, and the idle lock (security.md).
 pub mod backups;
 mod join;
+pub use join::Joining;
 pub mod keyslots;
 mod leavers;
 pub mod permissions;
@@ -65,8 +66,6 @@ pub enum AccountError {
     Store(#[from] StoreError),
     #[error("Throughline could not read or write its files in {0}: {1}")]
     Files(String, std::io::Error),
-    #[error(transparent)]
-    Sync(#[from] crate::sync::SyncError),
     #[error(
         "Throughline cannot write to its data folder {0}: it is read-only, or the drive holding it was removed. \
          Check the drive is connected and writable, then start Throughline again."
@@ -111,7 +110,6 @@ impl Coded for AccountError {
             AccountError::Invalid(v) => v.code(),
             AccountError::Store(s) => s.code(),
             AccountError::Files(..) => ErrorCode::StoreFiles,
-            AccountError::Sync(e) => e.code(),
             AccountError::FolderNotWritable(_) => ErrorCode::StoreReadOnly,
             AccountError::SlotsDamaged(_) => ErrorCode::StoreSlotsDamaged,
             AccountError::InUse(_) => ErrorCode::StoreInUse,

@@ -4,6 +4,8 @@
 //! lead tells the worker separately.
 use super::devices::{self, Device};
 use super::{ExportScope, SyncError};
+use crate::accounts::keyslots::RecoveryKey;
+use crate::accounts::{AccountError, Installation, Joining, Session};
 use crate::error::ValidationErrors;
 use crate::store::{Actor, Store};
 use crate::ErrorCode;
@@ -202,4 +204,53 @@ pub fn take_in(store: &mut Store, actor: &Actor, package: &JoinPackage) -> Resul
     let (from, key) = package.from_device()?;
     super::import_trusting(store, actor, &package.bundle()?, Some((&from, &key)))?;
     Ok(())
+}
+
+/// Why a laptop could not join: its join file, or the laptop's own accounts and files.
+#[derive(Debug, thiserror::Error)]
+pub enum JoinError {
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+}
+
+impl crate::error::Coded for JoinError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            JoinError::Sync(e) => e.code(),
+            JoinError::Account(e) => e.code(),
+        }
+    }
+    fn fields(&self) -> Vec<crate::FieldError> {
+        match self {
+            JoinError::Sync(e) => e.fields(),
+            JoinError::Account(e) => e.fields(),
+        }
+    }
+}
+
+impl Installation {
+    /// Opens a join file, to show who and which team it is for before the worker goes on.
+    pub fn open_join_file(&self, bytes: &[u8], passphrase: &str) -> Result<JoinPackage, JoinError> {
+        if self.is_set_up() {
+            return Err(AccountError::AlreadySetUp.into());
+        }
+        Ok(open(bytes, passphrase)?)
+    }
+
+    /// Joins the team the file is for: a new encrypted database with the team's data from the
+    /// file, the named worker's key slot and a recovery key. The worker is signed in afterwards.
+    pub fn join(&self, bytes: &[u8], passphrase: &str, password: &str) -> Result<(Session, RecoveryKey), JoinError> {
+        let package = self.open_join_file(bytes, passphrase)?;
+        let joining = Joining {
+            team_id: &package.team_id,
+            team_name: &package.team_name,
+            device_id: &package.device_id,
+            device_label: &package.device_label,
+            worker_id: &package.worker_id,
+            worker_name: &package.worker_name,
+        };
+        self.join_with(&joining, password, |store, actor| take_in(store, actor, &package).map_err(JoinError::from))
+    }
 }
