@@ -375,6 +375,22 @@ pub fn path_into_dialog(title: &str, path: &Path, opening: bool) {
     }
 }
 
+/// Chooses a folder in the system's folder dialog titled `title` once it is open, as a person
+/// would: from the home folder (a dialog opening on Recent lists files, not folders to type
+/// into), the location typed (Ctrl+L), then Enter.
+pub fn folder_into_dialog(title: &str, folder: &Path) {
+    focus_dialog(title);
+    let run = xdotool;
+    run(&["key", "--clearmodifiers", "alt+Home"]);
+    std::thread::sleep(Duration::from_millis(300));
+    run(&["key", "--clearmodifiers", "ctrl+l"]);
+    std::thread::sleep(Duration::from_millis(200));
+    run(&["key", "--clearmodifiers", "ctrl+a"]);
+    run(&["type", "--delay", "20", &folder.display().to_string()]);
+    std::thread::sleep(Duration::from_millis(300));
+    run(&["key", "Return"]);
+}
+
 /// A moment `minutes_ago` as the London date ("23/11/2026") and time ("14:30") a worker types.
 pub fn london_ago(minutes_ago: i64) -> (String, String) {
     let at = (chrono::Utc::now() - chrono::Duration::minutes(minutes_ago)).with_timezone(&chrono_tz::Europe::London);
