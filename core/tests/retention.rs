@@ -237,3 +237,13 @@ fn every_column_about_a_client_is_either_removed_or_kept_on_purpose() {
     }
     assert!(undecided.is_empty(), "decide whether anonymising removes these: {undecided:?}");
 }
+
+/// Anonymising finds a record's stored changes by the kind of record its table holds: the kinds
+/// it names are the synced records' own, so a change arriving later is cleared too.
+#[test]
+fn the_kinds_of_record_anonymising_names_are_the_synced_ones() {
+    let synced = throughline_core::sync::records::all();
+    for (record_type, table) in retention::personal_record_types() {
+        assert!(synced.contains(&(record_type, table)), "{table} holds {record_type} records, as sync names them");
+    }
+}

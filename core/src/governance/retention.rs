@@ -91,8 +91,9 @@ type Removed = &'static [(&'static str, Remove)];
 /// table, the columns naming the client, and the columns removed. A test checks that every
 /// text column of every table about a client is either here or in [`KEPT`], so a new column
 /// cannot be forgotten.
-const PERSONAL: &[(&str, &[&str], Removed)] = &[
+const PERSONAL: &[(&str, &str, &[&str], Removed)] = &[
     (
+        "client",
         "clients",
         &["id"],
         &[
@@ -110,32 +111,35 @@ const PERSONAL: &[(&str, &[&str], Removed)] = &[
             ("risk_notes", Remove::Text),
         ],
     ),
-    ("client_aliases", &["client_id"], &[("surname", Remove::Text), ("forenames", Remove::Text)]),
-    ("consents", &["client_id"], &[("scope", Remove::Text)]),
+    ("client_alias", "client_aliases", &["client_id"], &[("surname", Remove::Text), ("forenames", Remove::Text)]),
+    ("consent", "consents", &["client_id"], &[("scope", Remove::Text)]),
     (
+        "client_merge",
         "client_merges",
         &["survivor_id", "merged_id"],
         &[("reasons", Remove::Text), ("survivor_before", Remove::Text), ("merged_before", Remove::Text)],
     ),
-    ("appointments", &["client_id"], &[("place", Remove::Text)]),
-    ("contacts", &["client_id"], &[("summary", Remove::Text)]),
-    ("case_notes", &["client_id"], &[("text", Remove::Text)]),
-    ("conditional_cautions", &["client_id"], &[("conditions", Remove::Text)]),
-    ("court_hearings", &["client_id"], &[("outcome", Remove::Text), ("court_note", Remove::Text)]),
-    ("bail_decisions", &["client_id"], &[("conditions", Remove::Text)]),
-    ("drr_suitability_assessments", &["client_id"], &[("proposal", Remove::Text)]),
-    ("drr_orders", &["client_id"], &[("exit_plan", Remove::Text)]),
-    ("drr_timetable", &["client_id"], &[("place", Remove::Text)]),
-    ("drr_tests", &["client_id"], &[("missed_reason", Remove::Text)]),
-    ("drr_failures", &["client_id"], &[("what", Remove::Text), ("reason", Remove::Text)]),
-    ("drr_reviews", &["client_id"], &[("provider_views", Remove::Text), ("outcome", Remove::Text)]),
-    ("prison_spells", &["client_id"], &[("in_prison_treatment", Remove::Text), ("release_cancelled_reason", Remove::Text)]),
+    ("appointment", "appointments", &["client_id"], &[("place", Remove::Text)]),
+    ("contact", "contacts", &["client_id"], &[("summary", Remove::Text)]),
+    ("case_note", "case_notes", &["client_id"], &[("text", Remove::Text)]),
+    ("conditional_caution", "conditional_cautions", &["client_id"], &[("conditions", Remove::Text)]),
+    ("court_hearing", "court_hearings", &["client_id"], &[("outcome", Remove::Text), ("court_note", Remove::Text)]),
+    ("bail_decision", "bail_decisions", &["client_id"], &[("conditions", Remove::Text)]),
+    ("drr_suitability_assessment", "drr_suitability_assessments", &["client_id"], &[("proposal", Remove::Text)]),
+    ("drr_order", "drr_orders", &["client_id"], &[("exit_plan", Remove::Text)]),
+    ("drr_timetable_slot", "drr_timetable", &["client_id"], &[("place", Remove::Text)]),
+    ("drr_test", "drr_tests", &["client_id"], &[("missed_reason", Remove::Text)]),
+    ("drr_failure", "drr_failures", &["client_id"], &[("what", Remove::Text), ("reason", Remove::Text)]),
+    ("drr_review", "drr_reviews", &["client_id"], &[("provider_views", Remove::Text), ("outcome", Remove::Text)]),
+    ("prison_spell", "prison_spells", &["client_id"], &[("in_prison_treatment", Remove::Text), ("release_cancelled_reason", Remove::Text)]),
     (
+        "throughcare_plan",
         "throughcare_plans",
         &["client_id"],
         &[("accommodation", Remove::Text), ("prescribing_detail", Remove::Text), ("gate_contact", Remove::Text)],
     ),
     (
+        "disclosure",
         "disclosures",
         &["client_id"],
         &[("recipient", Remove::Text), ("what", Remove::Text), ("purpose", Remove::Text), ("legal_basis", Remove::Text)],
@@ -179,7 +183,13 @@ pub const KEPT: &[(&str, &[&str])] = &[
 
 /// The tables and their personal columns, for the completeness test.
 pub fn personal_columns() -> impl Iterator<Item = (&'static str, Vec<&'static str>)> {
-    PERSONAL.iter().map(|(table, _, columns)| (*table, columns.iter().map(|(c, _)| *c).collect()))
+    PERSONAL.iter().map(|(_, table, _, columns)| (*table, columns.iter().map(|(c, _)| *c).collect()))
+}
+
+/// The kind of record (as operations name it) of each table about a client, for the test that
+/// holds these names to the synced records' own.
+pub fn personal_record_types() -> impl Iterator<Item = (&'static str, &'static str)> {
+    PERSONAL.iter().map(|(record_type, table, _, _)| (*record_type, *table))
 }
 
 /// What anonymising leaves in place of `value`.
@@ -375,7 +385,7 @@ fn anonymised(c: &Client, now: DateTime<Utc>) -> Result<Client, serde_json::Erro
 
 /// How a column of a table is removed, when it is personal.
 fn how_removed(table: &str, column: &str) -> Option<Remove> {
-    let (_, _, columns) = PERSONAL.iter().find(|(t, _, _)| *t == table)?;
+    let (_, _, _, columns) = PERSONAL.iter().find(|(_, t, _, _)| *t == table)?;
     columns.iter().find(|(c, _)| *c == column).map(|(_, how)| *how)
 }
 
@@ -408,10 +418,9 @@ fn remove_from_change(table: &str, changes: &mut serde_json::Map<String, Value>)
 /// transaction. The same on every laptop: run where the anonymisation is made and wherever it
 /// arrives.
 fn remove_people(tx: &Connection, people: &[String]) -> rusqlite::Result<Anonymised> {
-    let types: std::collections::HashMap<&str, &str> = crate::sync::records::all().into_iter().map(|(ty, table)| (table, ty)).collect();
     let mut done = Anonymised { records: 0, changes: 0 };
     let marks = vec!["?"; people.len()].join(", ");
-    for (table, client_columns, columns) in PERSONAL {
+    for (record_type, table, client_columns, columns) in PERSONAL {
         let which = client_columns.iter().map(|c| format!("{c} IN ({marks})")).collect::<Vec<_>>().join(" OR ");
         let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
         let select = format!("SELECT id, {} FROM {table} WHERE {which}", names.join(", "));
@@ -437,7 +446,6 @@ fn remove_people(tx: &Connection, people: &[String]) -> rusqlite::Result<Anonymi
                 update.execute(rusqlite::params_from_iter(values))?;
                 done.records += 1;
             }
-            let Some(record_type) = types.get(table) else { continue };
             let history: Vec<(String, String)> =
                 ops.query_map(params![record_type, id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
             for (op_id, changes) in history {
@@ -463,20 +471,18 @@ fn remove_people(tx: &Connection, people: &[String]) -> rusqlite::Result<Anonymi
 /// After an import: any person anonymised on another laptop, or anonymised here and named
 /// again by a change made elsewhere before it knew, is removed here too. Returns how many
 /// people were; the caller then erases the file's free space.
-pub(crate) fn remove_people_again(tx: &Connection, ops: &[crate::sync::apply::Incoming]) -> rusqlite::Result<usize> {
+pub(crate) fn remove_people_again<'r>(tx: &Connection, changed: impl Iterator<Item = (&'r str, &'r str)>) -> rusqlite::Result<usize> {
     let any: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM clients WHERE anonymised_at IS NOT NULL)", [], |r| r.get(0))?;
     if !any {
         return Ok(0);
     }
-    let tables: std::collections::HashMap<&str, &str> = crate::sync::records::all().into_iter().collect();
     let mut touched = BTreeSet::new();
-    for op in ops {
-        let Some(table) = tables.get(op.record_type.as_str()) else { continue };
-        let Some((_, client_columns, _)) = PERSONAL.iter().find(|(t, _, _)| t == table) else { continue };
+    for (record_type, record_id) in changed {
+        let Some((_, table, client_columns, _)) = PERSONAL.iter().find(|(t, _, _, _)| *t == record_type) else { continue };
         for column in client_columns.iter() {
             let client: Option<String> = tx
                 .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
-                .query_row([&op.record_id], |r| r.get(0))
+                .query_row([record_id], |r| r.get(0))
                 .optional()?;
             touched.extend(client);
         }

@@ -494,7 +494,10 @@ pub(crate) fn import_trusting(
             chains::store(tx, origin, head)?;
         }
         keys::keep(tx, &team_key)?;
-        let people_removed = crate::governance::retention::remove_people_again(tx, &checked.accepted)?;
+        let people_removed = crate::governance::retention::remove_people_again(
+            tx,
+            checked.accepted.iter().map(|op| (op.record_type.as_str(), op.record_id.as_str())),
+        )?;
         let mut ack = tx.prepare_cached(
             "INSERT INTO sync_acknowledged (peer_id, origin_id, seq) VALUES (?1, ?2, ?3)
              ON CONFLICT (peer_id, origin_id) DO UPDATE SET seq = max(seq, excluded.seq)",
