@@ -29,8 +29,7 @@ impl Installation {
         if self.is_set_up() {
             return Err(AccountError::AlreadySetUp.into());
         }
-        workers::check_password("password", password, &[joining.worker_name])
-            .map_err(|e| AccountError::from(ValidationErrors(vec![e])))?;
+        workers::check_password("password", password, &[joining.worker_name]).map_err(|e| AccountError::from(ValidationErrors(vec![e])))?;
         std::fs::create_dir_all(self.dir()).map_err(|e| self.files_error(e))?;
         keyslots::owner_only(self.dir(), 0o700).map_err(|e| self.files_error(e))?;
         if self.database_path().exists() {
@@ -39,15 +38,9 @@ impl Installation {
         }
         let key = DatabaseKey::generate();
         let recovery = RecoveryKey::generate();
-        let mut store = Store::create_in_team(
-            &self.database_path(),
-            &key,
-            self.clock.clone(),
-            joining.team_id,
-            joining.team_name,
-            joining.device_id,
-        )
-        .map_err(AccountError::from)?;
+        let mut store =
+            Store::create_in_team(&self.database_path(), &key, self.clock.clone(), joining.team_id, joining.team_name, joining.device_id)
+                .map_err(AccountError::from)?;
         keyslots::owner_only(&self.database_path(), 0o600).map_err(|e| self.files_error(e))?;
         let actor = Actor { worker_id: joining.worker_id.to_string(), name: joining.worker_name.to_string() };
         let joined = fill(&mut store, &actor).and_then(|()| {

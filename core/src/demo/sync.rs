@@ -51,7 +51,8 @@ pub fn sync_week(dir: &std::path::Path, clock: Arc<dyn Clock>) -> Result<(), Dem
         .map_err(sync_error)?;
 
     let court_dir = court_laptop_folder(dir);
-    let (mut court, _recovery) = Installation::new(&court_dir, clock.clone()).join(&file.bytes, &file.passphrase, DEMO_PASSWORD).map_err(sync_error)?;
+    let (mut court, _recovery) =
+        Installation::new(&court_dir, clock.clone()).join(&file.bytes, &file.passphrase, DEMO_PASSWORD).map_err(sync_error)?;
     let court_actor = court.actor();
     let theirs: Vec<String> = court
         .store()
