@@ -41,6 +41,7 @@ fn main() {
             commands::workers::list_workers,
             commands::workers::add_worker,
             commands::workers::set_worker_password,
+            commands::workers::deactivate_worker,
             commands::settings::get_team_settings,
             commands::settings::save_team_settings,
             commands::settings::verify_audit_chain,

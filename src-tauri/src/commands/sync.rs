@@ -76,7 +76,10 @@ pub async fn import_bundles(app: tauri::AppHandle, state: State<'_, AppState>) -
             .and_then(|bytes| {
                 signed_in(&state, Permission::Sync.roles(), |s| {
                     let actor = s.actor();
-                    sync::import(s.store_mut(), &actor, &bytes).map_err(coded)
+                    let summary = sync::import(s.store_mut(), &actor, &bytes).map_err(coded)?;
+                    // A deactivation it brought: the leaver's key slot goes, the database is re-keyed.
+                    s.forget_leavers().map_err(coded)?;
+                    Ok(summary)
                 })
             });
         let (summary, error) = match result {

@@ -2,6 +2,7 @@ use crate::state::{coded, signed_in, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::workers::{NewWorker, WorkerView};
+use throughline_core::accounts::Deactivated;
 
 #[tauri::command]
 pub async fn list_workers(app: State<'_, AppState>) -> CommandResult<Vec<WorkerView>> {
@@ -16,4 +17,11 @@ pub async fn add_worker(app: State<'_, AppState>, input: NewWorker) -> CommandRe
 #[tauri::command]
 pub async fn set_worker_password(app: State<'_, AppState>, worker_id: String, password: String) -> CommandResult<()> {
     signed_in(&app, Permission::Administer.roles(), |s| s.set_worker_password(&worker_id, &password).map_err(coded))
+}
+
+/// An administrator deactivates a worker: refused on every laptop the change reaches, and here
+/// their key slot is removed and the database re-keyed at once.
+#[tauri::command]
+pub async fn deactivate_worker(app: State<'_, AppState>, worker_id: String) -> CommandResult<Deactivated> {
+    signed_in(&app, Permission::Administer.roles(), |s| s.deactivate_worker(&worker_id).map_err(coded))
 }

@@ -392,6 +392,7 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     listWorkers: unexpected("list_workers"),
     addWorker: unexpected("add_worker"),
     setWorkerPassword: unexpected("set_worker_password"),
+    deactivateWorker: unexpected("deactivate_worker"),
     getTeamSettings: () => Promise.resolve({ ...teamSettings }),
     saveTeamSettings: unexpected("save_team_settings"),
     verifyAuditChain: unexpected("verify_audit_chain"),

@@ -4,6 +4,7 @@ import { listen } from "@tauri-apps/api/event";
 import type {
   AppStatus,
   ChainCheck,
+  Deactivated,
   NewWorker,
   SessionInfo,
   SetUpDone,
@@ -24,6 +25,8 @@ export interface SessionApi {
   listWorkers(): Promise<WorkerView[]>;
   addWorker(input: NewWorker): Promise<WorkerView>;
   setWorkerPassword(workerId: string, password: string): Promise<void>;
+  /** Deactivates a worker: their key slot here is removed and the database re-keyed. */
+  deactivateWorker(workerId: string): Promise<Deactivated>;
   getTeamSettings(): Promise<TeamSettings>;
   saveTeamSettings(settings: TeamSettings): Promise<void>;
   verifyAuditChain(): Promise<ChainCheck>;
@@ -44,6 +47,7 @@ export const sessionCommands: SessionApi = {
   listWorkers: () => invoke("list_workers"),
   addWorker: (input) => invoke("add_worker", { input }),
   setWorkerPassword: (workerId, password) => invoke("set_worker_password", { workerId, password }),
+  deactivateWorker: (workerId) => invoke("deactivate_worker", { workerId }),
   getTeamSettings: () => invoke("get_team_settings"),
   saveTeamSettings: (settings) => invoke("save_team_settings", { settings }),
   verifyAuditChain: () => invoke("verify_audit_chain"),

@@ -82,4 +82,101 @@ describe("Workers", () => {
     expect(api.setWorkerPassword).toHaveBeenCalledWith("w-dan", "custody-suite-eight");
     await waitFor(() => expect(screen.getByRole("status").textContent).toContain("Dan Kowalski has a new password"));
   });
+
+  it("an administrator deactivates a worker after a confirmation that says what happens, all by keyboard", async () => {
+    const api = signedInApi(administrator, {
+      listWorkers: () => Promise.resolve(team),
+      deactivateWorker: (id) =>
+        Promise.resolve({
+          worker: { ...caseworker, id, active: false },
+          on_this_laptop: { removed: ["Dan Kowalski"], need_new_password: [], new_recovery_key: null, recovery_key_lost: false },
+        }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Workers" }));
+    const table = await screen.findByRole("table");
+    // No one deactivates themselves.
+    expect(within(table).queryByRole("button", { name: "Deactivate Chris Hall's account" })).toBeNull();
+
+    const button = within(table).getByRole("button", { name: "Deactivate Dan Kowalski's account" });
+    button.focus();
+    await user.keyboard("{Enter}");
+    const heading = await screen.findByRole("heading", { name: "Deactivate Dan Kowalski?" });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    const panel = heading.closest("section")!;
+    expect(panel.textContent).toContain("will no longer be able to sign in");
+    expect(panel.textContent).toContain("their password opens nothing here");
+    expect(panel.textContent).toContain("Every other laptop does the same");
+    await expectNoAxeViolations();
+
+    // Escape goes back without doing anything.
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(document.activeElement).toBe(within(screen.getByRole("table")).getByRole("button", { name: "Deactivate Dan Kowalski's account" })));
+    expect(api.deactivateWorker).not.toHaveBeenCalled();
+
+    await user.keyboard("{Enter}");
+    await screen.findByRole("heading", { name: "Deactivate Dan Kowalski?" });
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Yes, deactivate Dan Kowalski" }));
+    await user.keyboard("{Enter}");
+    expect(api.deactivateWorker).toHaveBeenCalledWith("w-dan");
+    await waitFor(() => expect(screen.getByRole("status").textContent).toContain("Dan Kowalski is deactivated and can no longer sign in"));
+    expect(screen.getByRole("status").textContent).toContain("the database has a new key");
+    const row = within(screen.getByRole("table")).getByText("Dan Kowalski").closest("tr")!;
+    expect(row.textContent).toContain("Deactivated");
+    expect(within(row).queryByRole("button")).toBeNull();
+    await expectNoAxeViolations();
+  });
+
+  it("after a deactivation the administrator is told whose passwords to set and shown a new recovery key", async () => {
+    const api = signedInApi(administrator, {
+      listWorkers: () => Promise.resolve(team),
+      deactivateWorker: (id) =>
+        Promise.resolve({
+          worker: { ...caseworker, id, active: false },
+          on_this_laptop: {
+            removed: ["Dan Kowalski"],
+            need_new_password: ["Priya Shah"],
+            new_recovery_key: "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567",
+            recovery_key_lost: false,
+          },
+        }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Workers" }));
+    await user.click(await screen.findByRole("button", { name: "Deactivate Dan Kowalski's account" }));
+    await user.click(await screen.findByRole("button", { name: "Yes, deactivate Dan Kowalski" }));
+    await waitFor(() => expect(document.getElementById("workers-need-passwords")?.textContent).toContain("Set a new password on this laptop for Priya Shah"));
+    expect(document.getElementById("new-recovery-key")?.textContent).toBe("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567");
+    await expectNoAxeViolations();
+  });
+
+  it("a refusal is said in words and nothing changes", async () => {
+    const api = signedInApi(administrator, {
+      listWorkers: () => Promise.resolve(team),
+      deactivateWorker: () =>
+        Promise.reject(rejection("workers.last_administrator", "Priya Shah is the team's last active administrator, so their account cannot be deactivated.")),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Workers" }));
+    await user.click(await screen.findByRole("button", { name: "Deactivate Priya Shah's account" }));
+    await user.click(await screen.findByRole("button", { name: "Yes, deactivate Priya Shah" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("last active administrator");
+    await waitFor(() => expect(document.activeElement).toBe(alert));
+    const row = within(screen.getByRole("table")).getByText("Priya Shah").closest("tr")!;
+    expect(row.textContent).toContain("Active");
+  });
+
+  it("a team lead is offered no deactivation", async () => {
+    const api = signedInApi(teamLead, { listWorkers: () => Promise.resolve(team) });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Workers" }));
+    await screen.findByRole("table");
+    expect(screen.queryByRole("button", { name: /Deactivate/ })).toBeNull();
+  });
 });
