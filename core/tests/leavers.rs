@@ -285,3 +285,34 @@ fn on_a_laptop_from_0_1_0_slots_not_yet_converted_are_dropped_and_named_and_a_ne
     assert!(matches!(installation.sign_in("custody", "demo-password"), Err(AccountError::SignInFailed)));
     drop(installation.sign_in(demo::DEMO_ADMIN.0, "demo-password").expect("the administrator still signs in"));
 }
+
+/// A re-key cut short between the database and the slot file: the database already under the
+/// new key, keyslots.json still the old slots and keyslots.next the new ones. The next sign-in
+/// takes the new ones; a stale keyslots.next (the database never re-keyed) is removed.
+#[test]
+fn a_rekey_cut_short_is_settled_at_the_next_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let installation = Installation::new(dir.path(), clock());
+    let mut lead = testing::set_up_team(&installation);
+    let sam = add(&mut lead, SAM, vec![Role::Community], SAM_PASSWORD);
+    let slots = dir.path().join("keyslots.json");
+    let next = dir.path().join("keyslots.next");
+    let before = std::fs::read(&slots).unwrap();
+    lead.deactivate_worker(&sam).unwrap();
+    drop(lead);
+    // As if the crash came after the database was re-keyed, before the rename.
+    std::fs::rename(&slots, &next).unwrap();
+    std::fs::write(&slots, &before).unwrap();
+    assert!(
+        matches!(installation.sign_in(SAM.0, SAM_PASSWORD), Err(AccountError::SignInFailed)),
+        "the leaver gets nothing from either file"
+    );
+    drop(installation.sign_in(testing::LEAD_LOGIN, testing::LEAD_PASSWORD).expect("the lead signs in with the next key's slots"));
+    assert!(!next.exists(), "keyslots.next took keyslots.json's place");
+    assert!(matches!(installation.sign_in(SAM.0, SAM_PASSWORD), Err(AccountError::SignInFailed)));
+
+    // A stale keyslots.next (a re-key that failed before the database changed) is removed.
+    std::fs::write(&next, &before).unwrap();
+    drop(installation.sign_in(testing::LEAD_LOGIN, testing::LEAD_PASSWORD).expect("the lead signs in"));
+    assert!(!next.exists());
+}
