@@ -259,12 +259,11 @@ pub fn check(
     }
 
     // Everything else: its author's standing at its time; a revoked laptop's later work aside.
-    let mut accepted = Vec::with_capacity(incoming.len());
-    let mut set_aside = Vec::new();
+    let mut aside = Vec::with_capacity(incoming.len());
     for op in &incoming {
         if let Some(at) = authority.laptops.get(&op.device_id).and_then(|l| l.revoked_at) {
             if hlc::millis(op.hlc) >= at {
-                set_aside.push(op.clone());
+                aside.push(true);
                 continue;
             }
         }
@@ -275,7 +274,15 @@ pub fn check(
             let (what, allowed, needs) = rule_for(&op.record_type);
             authority.require(op, allowed, what, needs)?;
         }
-        accepted.push(op.clone());
+        aside.push(false);
+    }
+    let (mut accepted, mut set_aside) = (Vec::with_capacity(incoming.len()), Vec::new());
+    for (op, aside) in incoming.into_iter().zip(aside) {
+        if aside {
+            set_aside.push(op);
+        } else {
+            accepted.push(op);
+        }
     }
     Ok(Checked { accepted, set_aside, heads: new_heads, revoked })
 }
