@@ -130,6 +130,8 @@ fn a_laptop_restored_from_its_backup_onto_a_new_one_keeps_syncing_both_ways_and_
     let views = devices::views(lead.session.store().reader(), &lead.device_id()).unwrap();
     let c_view = views.iter().find(|v| v.id == c.device_id()).expect("C is one of the team's laptops");
     assert_eq!(c_view.replaced.as_deref(), Some("Court laptop"));
+    let b_view = views.iter().find(|v| v.id == dead_id).expect("the dead laptop is still listed");
+    assert_eq!(b_view.replaced_by.as_deref(), Some("Court laptop (restored)"), "and shown as replaced, so nothing is sent to it");
     // And it goes on: C records again, the lead takes it in.
     tick(&clock);
     let later = c.register("Later");

@@ -140,6 +140,8 @@ pub struct DeviceView {
     pub last_bundle_at: Option<DateTime<Utc>>,
     /// The laptop it replaced (restored from that laptop's backup), by name.
     pub replaced: Option<String>,
+    /// The laptop that replaced it, by name: it is not used any more and nothing is sent to it.
+    pub replaced_by: Option<String>,
     /// Whether it has the team's newest key (this laptop's newest): known from the key its
     /// latest bundle here was sealed with. None when no bundle of it has arrived since the key
     /// last changed.
@@ -175,6 +177,7 @@ pub fn views(conn: &Connection, this_device: &str) -> Result<Vec<DeviceView>, Sy
                 .successor_of
                 .as_ref()
                 .map(|id| all.iter().find(|o| &o.id == id).map(|o| o.label.clone()).unwrap_or_else(|| id.clone())),
+            replaced_by: all.iter().find(|o| o.successor_of.as_deref() == Some(d.id.as_str())).map(|o| o.label.clone()),
             has_current_key,
         });
     }

@@ -295,6 +295,10 @@ last_bundle_at: string | null,
  */
 replaced: string | null, 
 /**
+ * The laptop that replaced it, by name: it is not used any more and nothing is sent to it.
+ */
+replaced_by: string | null, 
+/**
  * Whether it has the team's newest key (this laptop's newest): known from the key its
  * latest bundle here was sealed with. None when no bundle of it has arrived since the key
  * last changed.

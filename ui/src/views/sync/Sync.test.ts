@@ -13,8 +13,8 @@ const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
   not_exported: 4,
   imports: [],
   devices: [
-    { id: "d-lead", label: "Priya Shah's laptop", enrolled_at: "2026-11-01T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: false, last_bundle_at: null, replaced: null, has_current_key: true },
-    { id: "d-me", label: "Custody laptop", enrolled_at: "2026-11-02T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: true, last_bundle_at: null, replaced: null, has_current_key: true },
+    { id: "d-lead", label: "Priya Shah's laptop", enrolled_at: "2026-11-01T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: false, last_bundle_at: null, replaced: null, replaced_by: null, has_current_key: true },
+    { id: "d-me", label: "Custody laptop", enrolled_at: "2026-11-02T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: true, last_bundle_at: null, replaced: null, replaced_by: null, has_current_key: true },
   ],
   open_conflicts: 0,
   ...over,
