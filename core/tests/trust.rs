@@ -147,6 +147,7 @@ fn a_revoked_laptop_is_shut_out_its_later_work_is_set_aside_wherever_it_arrives_
     let lead_id = lead.session.worker().id.clone();
     let mut b = lead.enrol(&clock, "Court laptop", &lead_id);
     let mut lost = lead.enrol(&clock, "Laptop left on a train", &lead_id);
+    let spare_id = lead.enrol(&clock, "Spare laptop", &lead_id).device_id();
     send(&mut lead, &mut b);
     send(&mut lead, &mut lost);
     let lost_id = lost.device_id();
@@ -158,6 +159,9 @@ fn a_revoked_laptop_is_shut_out_its_later_work_is_set_aside_wherever_it_arrives_
     assert_eq!(keys::current(lead.session.store().reader()).unwrap().generation, 1, "the team key turned over");
     tick(&clock);
     let stolen = lost.register("Stolen");
+    // The thief, signed in as a team lead there, also revokes another of the team's laptops.
+    let actor = lost.session.actor();
+    devices::revoke(lost.session.store_mut(), &actor, &spare_id).unwrap();
     let from_lost = lost.export();
     assert!(matches!(lead.import(&from_lost), Err(SyncError::RevokedDevice(l)) if l == "Laptop left on a train"));
 
@@ -169,11 +173,14 @@ fn a_revoked_laptop_is_shut_out_its_later_work_is_set_aside_wherever_it_arrives_
     assert_eq!(summary.set_aside.len(), 1, "the lost laptop's later work is named");
     assert_eq!(summary.set_aside[0].device_label, "Laptop left on a train");
     assert!(!lead.has(&stolen), "nothing the lost laptop made after its revocation is applied");
+    let spare = devices::get(lead.session.store().reader(), &spare_id).unwrap().unwrap();
+    assert!(spare.revoked_at.is_none(), "nor its revocation of another laptop");
 
     // The revocation reaches B: what it had applied is taken back out, and both agree.
     let from_lead = lead.export();
     b.import(&from_lead).expect("B imports the lead's bundle, sealed with the new key sealed for B");
     assert!(!b.has(&stolen));
+    assert!(devices::get(b.session.store().reader(), &spare_id).unwrap().unwrap().revoked_at.is_none());
     assert_eq!(lead.hash(), b.hash());
 
     // The lost laptop cannot read what the team sends from now on.

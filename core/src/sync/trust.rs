@@ -196,6 +196,10 @@ pub fn check(
         if held.query_row([&op.op_id], |r| r.get::<_, bool>(0))? {
             continue;
         }
+        // What a revoked laptop made after its revocation is set aside below, whatever it says.
+        if authority.laptops.get(&op.device_id).and_then(|l| l.revoked_at).is_some_and(|at| hlc::millis(op.hlc) >= at) {
+            continue;
+        }
         let fields = fields_of(op)?;
         if op.record_type == "worker" {
             let (what, allowed, needs) = rule_for("worker");
