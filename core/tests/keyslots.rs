@@ -23,9 +23,12 @@ fn damaged(dir: &tempfile::TempDir, damage: impl Fn(&mut serde_json::Value)) {
     std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
 }
 
+/// What was done to a slot, and how.
+type Damage = (&'static str, Box<dyn Fn(&mut serde_json::Value)>);
+
 #[test]
 fn a_damaged_or_tampered_slot_is_refused_in_words_quickly() {
-    let damages: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+    let damages: Vec<Damage> = vec![
         ("a 4-byte salt", Box::new(|s| s["salt"] = "00112233".into())),
         ("a salt that is not hex", Box::new(|s| s["salt"] = "not hex at all".into())),
         ("4,000,000,000 passes", Box::new(|s| s["kdf"]["passes"] = 4_000_000_000u32.into())),

@@ -286,6 +286,10 @@ pub fn check(conn: &Connection, anchored: Option<&Anchored>) -> rusqlite::Result
     })
 }
 
+/// The witness, the entry and hash it saw, when, whether of this trail, what was found, and
+/// whose trail.
+type WitnessRow = (String, i64, String, String, bool, Option<String>, String);
+
 /// What other laptops last saw of this trail, checked against it, and what they were found to
 /// have done to their own (sync/witness.rs keeps both from bundles).
 fn witnessed(conn: &Connection) -> rusqlite::Result<Vec<Witnessed>> {
@@ -300,7 +304,7 @@ fn witnessed(conn: &Connection) -> rusqlite::Result<Vec<Witnessed>> {
          FROM sync_audit_witness w LEFT JOIN devices d ON d.id = w.witness_id LEFT JOIN devices o ON o.id = w.device_id
          WHERE w.device_id = ?1 OR (w.witness_id = ?1 AND w.problem IS NOT NULL) ORDER BY 1",
     )?;
-    let rows: Vec<(String, i64, String, String, bool, Option<String>, String)> = stmt
+    let rows: Vec<WitnessRow> = stmt
         .query_map([&me], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
         .collect::<Result<_, _>>()?;
     let mut out = Vec::new();

@@ -476,7 +476,7 @@ pub(crate) fn import_trusting(
     };
     let incoming = unpack(&body)?;
     let now = store.clock().now();
-    let checked = trust::check(conn, &team_id, &me, incoming, &body.origins, &body.heads, now.timestamp_millis(), trusted.is_some())?;
+    let checked = trust::check(conn, &team_id, &me, incoming, &body, now.timestamp_millis(), trusted.is_some())?;
     check_holdings(conn, &me, &body.holdings, &checked)?;
     let up_to = checked.accepted.iter().chain(&checked.set_aside).map(|o| o.hlc).max();
     let operations = body.ops.len();

@@ -12,7 +12,7 @@
 //!
 //! Anything else refuses the whole bundle with the change, the worker and why.
 use super::apply::Incoming;
-use super::bundle::SignedHead;
+use super::bundle::Body;
 use super::chains::{self, Head};
 use super::SyncError;
 use crate::accounts::permissions::Permission;
@@ -162,7 +162,7 @@ fn rule_for(record_type: &str) -> (&'static str, &'static [Role], &'static str) 
     }
 }
 
-/// Checks a bundle's operations and heads. `me` is this laptop; `trusted` is set for the bundle
+/// Checks a bundle's operations (`incoming`, unpacked from `body`) and heads. `me` is this laptop; `trusted` is set for the bundle
 /// inside a join file (made by a team lead's laptop, opened with its passphrase), which brings a
 /// new laptop everything the team holds, chains from before heads were signed included.
 pub fn check(
@@ -170,8 +170,7 @@ pub fn check(
     team_id: &str,
     me: &str,
     incoming: Vec<Incoming>,
-    origins: &[String],
-    heads: &[SignedHead],
+    body: &Body,
     now_ms: i64,
     trusted: bool,
 ) -> Result<Checked, SyncError> {
@@ -242,10 +241,11 @@ pub fn check(
         if head.seq == start {
             continue;
         }
-        let signed = origins
+        let signed = body
+            .origins
             .iter()
             .position(|o| o == origin)
-            .and_then(|i| heads.iter().find(|h| h.origin as usize == i))
+            .and_then(|i| body.heads.iter().find(|h| h.origin as usize == i))
             .filter(|h| h.seq == head.seq && h.chain == head.chain);
         let key = authority.laptops.get(origin).and_then(|l| l.key);
         match (signed, key) {
