@@ -4,23 +4,6 @@
 //! restores it with the recovery key: the client is found there.
 mod common;
 use common::{Journey, ENTER};
-use std::time::Duration;
-
-/// Chooses a folder in the system's folder dialog once it is open, as a person would: the
-/// location typed (Ctrl+L), then Enter.
-fn choose_folder_in_dialog(title: &str, folder: &std::path::Path) {
-    common::focus_dialog(title);
-    let run = common::xdotool;
-    // From the home folder (a dialog opening on Recent lists files, not folders to type into).
-    run(&["key", "--clearmodifiers", "alt+Home"]);
-    std::thread::sleep(Duration::from_millis(300));
-    run(&["key", "--clearmodifiers", "ctrl+l"]);
-    std::thread::sleep(Duration::from_millis(200));
-    run(&["key", "--clearmodifiers", "ctrl+a"]);
-    run(&["type", "--delay", "20", &folder.display().to_string()]);
-    std::thread::sleep(Duration::from_millis(300));
-    run(&["key", "Return"]);
-}
 
 const PASSWORD: &str = "kettle-lantern-harbour";
 
@@ -107,7 +90,7 @@ async fn set_up_register_find_restart_and_find_again() {
     j.click("#nav-backups").await;
     j.wait_for_heading("Backups").await;
     j.click("#back-up-now").await;
-    choose_folder_in_dialog("Choose where to save the backup", usb.path());
+    common::folder_into_dialog("Choose where to save the backup", usb.path());
     j.wait_for_text("#backup-result", "Backup written and checked").await;
     j.wait_for_text("#backup-result", "1 client,").await;
     j.shot("backed-up").await;
@@ -124,7 +107,7 @@ async fn set_up_register_find_restart_and_find_again() {
     k.fill("recovery_key", &key).await;
     k.shot("restore").await;
     k.click("#restore-backup").await;
-    choose_folder_in_dialog("Choose the backup folder to restore", &backup);
+    common::folder_into_dialog("Choose the backup folder to restore", &backup);
     k.wait_for_heading("Sign in to Throughline").await;
     k.wait_for_text(".success-banner", "The backup of Westbridge CJ Drug Team is restored").await;
     k.shot("restored").await;
