@@ -12,5 +12,8 @@ export default defineConfig(({ mode }) => ({
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
     setupFiles: ["src/test-setup.ts"],
+    // Each test drives the whole app in jsdom (with axe): several seconds when the suite runs
+    // in parallel on a 2-core machine, past the default 5 s.
+    testTimeout: 15000,
   },
 }));
