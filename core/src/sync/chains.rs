@@ -63,6 +63,14 @@ pub fn verify(team_id: &str, device_id: &str, head: &Head, key: &VerifyingKey) -
     key.verify(&signed_message(team_id, device_id, head.seq, &head.chain), &signature).is_ok()
 }
 
+/// A laptop's operations past a number (`?1` the laptop, `?2` the number), in order, with
+/// those set aside after its revocation: its whole chain as this laptop holds it.
+pub(crate) const OPERATIONS_OF: &str = "SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM (
+       SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM operations WHERE device_id = ?1 AND seq > ?2
+       UNION ALL
+       SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM sync_refused_ops WHERE device_id = ?1 AND seq > ?2)
+     ORDER BY seq";
+
 /// The head this laptop last stored for `device_id`.
 pub fn stored(conn: &Connection, device_id: &str) -> rusqlite::Result<Option<Head>> {
     conn.prepare_cached("SELECT seq, chain, signature FROM sync_chains WHERE device_id = ?1")?
@@ -87,13 +95,7 @@ pub fn store(conn: &Connection, device_id: &str, head: &Head) -> rusqlite::Resul
 /// chained as they arrived, so there is nothing past the stored head to add).
 pub fn held(conn: &Connection, device_id: &str) -> rusqlite::Result<Head> {
     let mut head = stored(conn, device_id)?.unwrap_or(Head::START);
-    let mut stmt = conn.prepare_cached(
-        "SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM (
-           SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM operations WHERE device_id = ?1 AND seq > ?2
-           UNION ALL
-           SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM sync_refused_ops WHERE device_id = ?1 AND seq > ?2)
-         ORDER BY seq",
-    )?;
+    let mut stmt = conn.prepare_cached(OPERATIONS_OF)?;
     let mut rows = stmt.query(params![device_id, head.seq])?;
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(1)?;

@@ -266,13 +266,7 @@ pub fn export_with(
     let mut own_head = None;
     // A revoked laptop's operations set aside here travel too, so its chain still checks where
     // its earlier ones arrive; every laptop sets them aside the same way.
-    let mut stmt = conn.prepare_cached(
-        "SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM (
-           SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM operations WHERE device_id = ?1 AND seq > ?2
-           UNION ALL
-           SELECT op_id, seq, hlc, worker_id, record_type, record_id, kind, changes FROM sync_refused_ops WHERE device_id = ?1 AND seq > ?2)
-         ORDER BY seq",
-    )?;
+    let mut stmt = conn.prepare_cached(chains::OPERATIONS_OF)?;
     for (origin, held_seq) in &held {
         let origin_index = body.origins.len() as u32;
         body.origins.push(origin.clone());
