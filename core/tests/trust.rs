@@ -159,6 +159,10 @@ fn a_revoked_laptop_is_shut_out_its_later_work_is_set_aside_wherever_it_arrives_
     assert_eq!(keys::current(lead.session.store().reader()).unwrap().generation, 1, "the team key turned over");
     tick(&clock);
     let stolen = lost.register("Stolen");
+    // The thief, signed in as a team lead there, also revokes another of the team's laptops,
+    // which turns over a team key of the thief's own making.
+    let actor = lost.session.actor();
+    devices::revoke(lost.session.store_mut(), &actor, &spare_id).unwrap();
     let from_lost = lost.export();
     assert!(matches!(lead.import(&from_lost), Err(SyncError::RevokedDevice(l)) if l == "Laptop left on a train"));
 
@@ -180,9 +184,14 @@ fn a_revoked_laptop_is_shut_out_its_later_work_is_set_aside_wherever_it_arrives_
     assert!(devices::get(b.session.store().reader(), &spare_id).unwrap().unwrap().revoked_at.is_none());
     assert_eq!(lead.hash(), b.hash());
 
-    // The lost laptop cannot read what the team sends from now on.
+    // The lost laptop cannot read what the team sends from now on: neither laptop seals with the
+    // key the thief made, though both were given it.
     let mut thief_view = lost;
     assert!(matches!(thief_view.import(&from_lead), Err(SyncError::KeyNotForThisLaptop)));
+    let lead_key = keys::current(lead.session.store().reader()).unwrap().id();
+    assert_eq!(keys::current(b.session.store().reader()).unwrap().id(), lead_key);
+    assert!(matches!(thief_view.import(&b.export()), Err(SyncError::KeyNotForThisLaptop)));
+    assert!(matches!(thief_view.import(&lead.export()), Err(SyncError::KeyNotForThisLaptop)));
 
     // The lead's laptop shows which laptops have the new key: B once its next bundle arrives.
     let lead_device = lead.device_id();

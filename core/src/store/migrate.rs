@@ -20,6 +20,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0009_governance", include_str!("../../../migrations/0009_governance.sql")),
     ("0010_retention", include_str!("../../../migrations/0010_retention.sql")),
     ("0011_trust", include_str!("../../../migrations/0011_trust.sql")),
+    ("0012_key_after_revocation", include_str!("../../../migrations/0012_key_after_revocation.sql")),
 ];
 
 /// The schema version this build writes.

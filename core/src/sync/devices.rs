@@ -25,6 +25,8 @@ pub struct Device {
     /// vouching for this one's key ([`succeed`]).
     pub successor_of: Option<String>,
     pub succession_signature: Option<String>,
+    /// The id of the team key this laptop's revocation turned over ([`super::keys::current`]).
+    pub key_after_revocation: Option<String>,
 }
 
 impl Record for Device {
@@ -39,6 +41,22 @@ impl Record for Device {
 }
 
 impl Device {
+    /// A laptop enrolled now by the worker writing, with its public key.
+    pub fn enrolled(w: &Write, id: &str, label: &str, key: &VerifyingKey) -> Device {
+        Device {
+            id: id.to_string(),
+            label: label.to_string(),
+            public_key: hex::encode(key.to_bytes()),
+            enrolled_at: w.now(),
+            enrolled_by: w.actor().worker_id.clone(),
+            revoked_at: None,
+            revoked_by: None,
+            successor_of: None,
+            succession_signature: None,
+            key_after_revocation: None,
+        }
+    }
+
     pub fn verifying_key(&self) -> Result<VerifyingKey, SyncError> {
         let bytes: [u8; 32] = hex::decode(&self.public_key)
             .ok()
@@ -108,17 +126,8 @@ pub fn ensure_identity(store: &mut Store, actor: &crate::store::Actor) -> Result
     let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
     store.write(actor, |w| -> Result<(), SyncError> {
         keep_identity(w, &team_key, &signing_key)?;
-        let mut device = Device {
-            id: w.device_id().to_string(),
-            label: format!("{}'s laptop", w.actor().name),
-            public_key: hex::encode(signing_key.verifying_key().to_bytes()),
-            enrolled_at: w.now(),
-            enrolled_by: w.actor().worker_id.clone(),
-            revoked_at: None,
-            revoked_by: None,
-            successor_of: None,
-            succession_signature: None,
-        };
+        let label = format!("{}'s laptop", w.actor().name);
+        let mut device = Device::enrolled(w, w.device_id(), &label, &signing_key.verifying_key());
         if get(w.reader(), &device.id)?.is_none() {
             w.create(&mut device)?;
         }
@@ -142,27 +151,27 @@ pub struct DeviceView {
     pub replaced: Option<String>,
     /// The laptop that replaced it, by name: it is not used any more and nothing is sent to it.
     pub replaced_by: Option<String>,
-    /// Whether it has the team's newest key (this laptop's newest): known from the key its
-    /// latest bundle here was sealed with. None when no bundle of it has arrived since the key
-    /// last changed.
+    /// Whether it has the team key this laptop seals with: known once a bundle of it sealed with
+    /// that key has arrived here. None until then.
     pub has_current_key: Option<bool>,
 }
 
 pub fn views(conn: &Connection, this_device: &str) -> Result<Vec<DeviceView>, SyncError> {
+    let current = super::keys::current(conn)?;
     let mut last =
-        conn.prepare_cached("SELECT max(at), max(key_generation) FROM sync_bundles WHERE direction = 'import' AND device_id = ?1")?;
-    let current = super::keys::current(conn).map(|k| k.generation).unwrap_or(0);
+        conn.prepare_cached("SELECT max(at), max(key_id = ?2 OR ?3 = 0) FROM sync_bundles WHERE direction = 'import' AND device_id = ?1")?;
     let all = all(conn)?;
     let mut out = Vec::new();
     for d in &all {
-        let (last_bundle_at, generation): (Option<DateTime<Utc>>, Option<i64>) = last.query_row([&d.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (last_bundle_at, sent_with_current): (Option<DateTime<Utc>>, Option<bool>) =
+            last.query_row(rusqlite::params![d.id, current.id(), current.generation], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let enrolled_by = crate::accounts::workers::by_id(conn, &d.enrolled_by)?.map(|w| w.display_name).unwrap_or_default();
         let this_laptop = d.id == this_device;
-        let has_current_key = match (this_laptop, d.revoked_at, generation) {
+        let has_current_key = match (this_laptop, d.revoked_at, sent_with_current) {
             (true, _, _) => Some(true),
             (_, Some(_), _) => Some(false),
-            (_, None, Some(g)) if g >= current => Some(true),
-            (_, None, _) if current == 0 => Some(true),
+            (_, None, Some(true)) => Some(true),
+            (_, None, _) if current.generation == 0 => Some(true),
             _ => None,
         };
         out.push(DeviceView {
@@ -199,11 +208,16 @@ pub fn revoke(store: &mut Store, actor: &crate::store::Actor, device_id: &str) -
         if before.revoked_at.is_some() {
             return Ok(());
         }
-        let after = Device { revoked_at: Some(w.now()), revoked_by: Some(w.actor().worker_id.clone()), ..before.clone() };
+        let key = super::keys::rotate(w.transaction())?;
+        let after = Device {
+            revoked_at: Some(w.now()),
+            revoked_by: Some(w.actor().worker_id.clone()),
+            key_after_revocation: Some(key.id()),
+            ..before.clone()
+        };
         w.update(&before, &after)?;
         let schema = super::records::Schema::read(w.transaction())?;
         super::apply::set_aside_after_revocation(w.transaction(), &schema, device_id, w.now().timestamp_millis())?;
-        let key = super::keys::rotate(w.transaction())?;
         w.audit("turned over the team key", None, &format!("generation {}, after revoking {}", key.generation, before.label))?;
         Ok(())
     })
@@ -231,15 +245,9 @@ fn succeed(store: &mut Store, actor: &crate::store::Actor, before: &str, old: Id
         tx.execute("UPDATE installation SET restored_from = NULL WHERE id = 1", [])?;
         super::chains::store(tx, before, &old_head)?;
         w.create(&mut Device {
-            id: after.clone(),
-            label: label.clone(),
-            public_key: hex::encode(signing_key.verifying_key().to_bytes()),
-            enrolled_at: w.now(),
-            enrolled_by: w.actor().worker_id.clone(),
-            revoked_at: None,
-            revoked_by: None,
             successor_of: Some(before.to_string()),
             succession_signature: Some(hex::encode(vouched.to_bytes())),
+            ..Device::enrolled(w, &after, &label, &signing_key.verifying_key())
         })?;
         w.audit("enrolled this laptop as the successor of the one it was restored from", None, &format!("{label}, after laptop {before}"))?;
         Ok(())

@@ -122,17 +122,7 @@ pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<Join
     let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
     let device_id = crate::ids::new_id(store.clock());
     store.write(actor, |w| -> Result<(), SyncError> {
-        w.create(&mut Device {
-            id: device_id.clone(),
-            label: label.clone(),
-            public_key: hex::encode(signing_key.verifying_key().to_bytes()),
-            enrolled_at: w.now(),
-            enrolled_by: w.actor().worker_id.clone(),
-            revoked_at: None,
-            revoked_by: None,
-            successor_of: None,
-            succession_signature: None,
-        })?;
+        w.create(&mut Device::enrolled(w, &device_id, &label, &signing_key.verifying_key()))?;
         Ok(w.audit("enrolled a laptop", None, &format!("{label}, for {}", worker.display_name))?)
     })?;
     let (bundle, _) = super::export(store, actor, &ExportScope::Everything)?;

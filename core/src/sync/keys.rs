@@ -33,12 +33,19 @@ pub fn key_id(key: &[u8; 32]) -> String {
     hex::encode(&h.finalize()[..8])
 }
 
-/// The key this laptop seals its bundles with: the newest generation it has.
+/// The key this laptop seals its bundles with: the newest generation that an accepted
+/// revocation named. A key is taken from any bundle that carries it sealed for this laptop, but
+/// one that no revocation here names (a revoked laptop's "revocation", set aside) is kept only to
+/// open what was sealed with it, never to seal.
 pub fn current(conn: &Connection) -> Result<TeamKey, SyncError> {
     let newest: Option<(i64, Vec<u8>)> = conn
-        .query_row("SELECT generation, key FROM sync_team_keys ORDER BY generation DESC, key_id DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT generation, key FROM sync_team_keys
+              WHERE key_id IN (SELECT key_after_revocation FROM devices WHERE revoked_at IS NOT NULL)
+              ORDER BY generation DESC, key_id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     match newest {
         Some((generation, key)) => Ok(TeamKey { generation, key: to_key(&key)? }),
@@ -70,9 +77,10 @@ pub fn keep(conn: &Connection, key: &TeamKey) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// A new generation, one past the newest this laptop has (made at a revocation).
+/// A new generation, one past the newest this laptop has (made at a revocation, which names it).
 pub fn rotate(conn: &Connection) -> Result<TeamKey, SyncError> {
-    let next = TeamKey { generation: current(conn)?.generation + 1, key: devices::random_key() };
+    let newest: i64 = conn.query_row("SELECT coalesce(max(generation), 0) FROM sync_team_keys", [], |r| r.get(0))?;
+    let next = TeamKey { generation: newest + 1, key: devices::random_key() };
     keep(conn, &next)?;
     Ok(next)
 }

@@ -501,9 +501,9 @@ pub(crate) fn import_trusting(
         }
         drop(ack);
         tx.execute(
-            "INSERT INTO sync_bundles (id, direction, device_id, at, exported_at, operations, new_operations, up_to_hlc, worker_id, key_generation)
-             VALUES (?1, 'import', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![id, header.device_id, now, exported_at, operations as i64, new as i64, up_to, actor.worker_id, header.key_generation],
+            "INSERT INTO sync_bundles (id, direction, device_id, at, exported_at, operations, new_operations, up_to_hlc, worker_id, key_generation, key_id)
+             VALUES (?1, 'import', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![id, header.device_id, now, exported_at, operations as i64, new as i64, up_to, actor.worker_id, header.key_generation, header.key_id],
         )?;
         witness::take(w, &me, &header.device_id, &body.audit)?;
         let aside = if checked.set_aside.is_empty() { String::new() } else { format!(", {} set aside (a revoked laptop's)", checked.set_aside.len()) };

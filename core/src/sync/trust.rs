@@ -351,16 +351,18 @@ fn laptop_change(
                     return Err(refuse(authority, "changing a laptop's key or enrolment, which never change"));
                 }
             }
-            if fields.contains_key("revoked_at") && laptop.revoked_at.is_some() {
-                return Err(refuse(authority, "undoing a laptop's revocation, which is for good"));
+            if fields.contains_key("key_after_revocation") && new_value(fields, "revoked_at").and_then(millis_of).is_none() {
+                return Err(refuse(authority, "naming a team key other than at a revocation"));
             }
             if !trusted {
                 authority.require(op, allowed, what, needs)?;
             }
             if let Some(at) = new_value(fields, "revoked_at").and_then(millis_of) {
                 revoked.push((op.record_id.clone(), at));
+                // Two team leads may revoke the same laptop before they hear of each other: the
+                // earlier revocation holds.
                 if let Some(l) = authority.laptops.get_mut(&op.record_id) {
-                    l.revoked_at = Some(at);
+                    l.revoked_at = Some(l.revoked_at.map_or(at, |was| was.min(at)));
                 }
             } else if fields.contains_key("revoked_at") {
                 return Err(refuse(authority, "undoing a laptop's revocation, which is for good"));

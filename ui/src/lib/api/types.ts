@@ -299,9 +299,8 @@ replaced: string | null,
  */
 replaced_by: string | null, 
 /**
- * Whether it has the team's newest key (this laptop's newest): known from the key its
- * latest bundle here was sealed with. None when no bundle of it has arrived since the key
- * last changed.
+ * Whether it has the team key this laptop seals with: known once a bundle of it sealed with
+ * that key has arrived here. None until then.
  */
 has_current_key: boolean | null, };
 
