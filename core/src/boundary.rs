@@ -32,6 +32,7 @@ pub fn typescript() -> String {
         crate::clients::merge::MergeView::decl(&cfg),
         crate::clients::history::FieldChange::decl(&cfg),
         crate::clients::caseload::CaseloadSize::decl(&cfg),
+        crate::clients::caseload::CaseloadPage::decl(&cfg),
         crate::clients::duplicates::DuplicateCandidate::decl(&cfg),
         crate::clients::duplicates::DuplicatePair::decl(&cfg),
         crate::store::audit::ChainCheck::decl(&cfg),

@@ -3,9 +3,11 @@
 mod support;
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::workers::NewWorker;
+use throughline_core::accounts::Reads;
 use throughline_core::clients;
 use throughline_core::governance::{access, disclosures, subject_access};
 use throughline_core::notes;
+use throughline_core::store::audit::{self, TrailProblem};
 
 #[test]
 fn the_access_report_names_everyone_who_viewed_or_changed_the_record_and_is_itself_audited() {
@@ -43,6 +45,42 @@ fn the_access_report_names_everyone_who_viewed_or_changed_the_record_and_is_itse
         .query_row("SELECT count(*) FROM audit_log WHERE action = ?1 AND client_id = ?2", [access::PRODUCED, &id], |r| r.get(0))
         .unwrap();
     assert_eq!(audited, 1);
+}
+
+#[test]
+fn a_list_of_people_shown_is_one_audit_entry_that_each_persons_access_report_still_finds() {
+    let mut team = support::team();
+    let names = ["Adams", "Baker", "Clarke", "Davies", "Evans"];
+    let ids: Vec<String> = names.iter().map(|n| team.register_named(n, "Sam")).collect();
+    let entries =
+        |team: &support::Team| -> i64 { team.lead.store().reader().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap() };
+    let before = entries(&team);
+    team.lead.reads_about_each(ids.iter().map(String::as_str), "listed in a caseload");
+    team.lead.finish_reads(true).unwrap();
+    assert_eq!(entries(&team), before + 1, "one entry for the whole list");
+    for id in &ids {
+        assert_eq!(audit::count_naming(team.lead.store().reader(), id, "listed in a caseload").unwrap(), 1);
+    }
+    let actor = team.lead.actor();
+    let report = access::access_report(team.lead.store_mut(), &actor, &ids[2]).unwrap();
+    let text = report.paragraphs.join("\n");
+    assert!(text.contains("Priya Shah viewed: listed in a caseload"), "{text}");
+    assert!(team.lead.store().verify_audit_chain().unwrap().intact);
+
+    // Someone with the key who takes a name out of the list (the guard dropped) is found out.
+    let seq: i64 = team.lead.store().reader().query_row("SELECT max(seq) FROM audit_listed", [], |r| r.get(0)).unwrap();
+    team.lead
+        .store()
+        .reader()
+        .execute_batch(&format!("DROP TRIGGER audit_listed_is_append_only_delete; DELETE FROM audit_listed WHERE client_id = '{}'", ids[2]))
+        .unwrap();
+    let check = team.lead.store().verify_audit_chain().unwrap();
+    assert_eq!((check.problem, check.first_broken_entry), (TrailProblem::Changed, Some(seq)));
+    assert!(
+        check.finding.contains(&format!("The people listed in entry {seq} have been changed since it was written.")),
+        "{}",
+        check.finding
+    );
 }
 
 fn disclosure(basis: &str, legal_basis: &str) -> disclosures::NewDisclosure {

@@ -346,12 +346,45 @@ fn clients_are_allocated_to_workers_and_caseloads_counted() {
     let refused = caseload::allocate(t.lead.store_mut(), &actor, &b, Some(&admin_only.id)).err().unwrap();
     assert_eq!(refused.code(), "validation.worker_cannot_hold_caseload");
 
-    let dans = caseload::of_worker(t.lead.store().reader(), &dan.id, t.clock.now()).unwrap();
-    assert_eq!(dans.iter().map(|r| r.surname.as_str()).collect::<Vec<_>>(), ["Smith"]);
+    let dans = caseload::of_worker(t.lead.store().reader(), &dan.id, t.clock.now(), 0).unwrap();
+    assert_eq!(dans.people.iter().map(|r| r.surname.as_str()).collect::<Vec<_>>(), ["Smith"]);
     let sizes = caseload::sizes(t.lead.store().reader()).unwrap();
     let shown: Vec<(String, i64)> = sizes.into_iter().map(|s| (s.worker, s.active_clients)).collect();
     assert_eq!(shown, [("Dan Kowalski".to_string(), 1), ("Priya Shah".to_string(), 1)]);
 
     clients::close(t.lead.store_mut(), &actor, &a, "treatment_completed").unwrap();
-    assert!(caseload::of_worker(t.lead.store().reader(), &dan.id, t.clock.now()).unwrap().is_empty(), "closed cases leave the caseload");
+    let dans = caseload::of_worker(t.lead.store().reader(), &dan.id, t.clock.now(), 0).unwrap();
+    assert_eq!((dans.total, dans.people.len()), (0, 0), "closed cases leave the caseload");
+}
+
+#[test]
+fn a_big_caseload_reads_a_page_at_a_time_by_surname_with_nobody_missed_or_twice() {
+    let mut t = team();
+    let me = t.lead.worker().id.clone();
+    let actor = t.lead.actor();
+    // 230 people registered in no particular order of surname.
+    let mut surnames = Vec::new();
+    for i in 0..230u32 {
+        let surname = format!("P{}", ["a", "e", "i", "o", "u"][(i * 7 % 5) as usize].repeat(1 + (i * 13 % 17) as usize));
+        let id = t.register(person(&surname, "Sam", &format!("{:02}/01/1980", 1 + i % 28)));
+        caseload::allocate(t.lead.store_mut(), &actor, &id, Some(&me)).unwrap();
+        surnames.push(surname);
+    }
+    surnames.sort();
+    let mut shown = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = caseload::of_worker(t.lead.store().reader(), &me, t.clock.now(), offset).unwrap();
+        assert_eq!(page.total, 230);
+        assert!(page.people.len() as u32 <= page.page_size);
+        shown.extend(page.people.iter().map(|p| (p.surname.clone(), p.id.clone())));
+        offset += page.people.len() as u32;
+        if page.people.is_empty() || offset >= page.total {
+            break;
+        }
+    }
+    assert_eq!(shown.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(), surnames, "every page in surname order");
+    let distinct: std::collections::HashSet<_> = shown.iter().map(|(_, id)| id).collect();
+    assert_eq!(distinct.len(), 230, "nobody twice");
+    assert_eq!(caseload::of_worker(t.lead.store().reader(), &me, t.clock.now(), 0).unwrap().people.len(), 100, "a page is a hundred");
 }

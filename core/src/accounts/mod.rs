@@ -689,10 +689,22 @@ impl Session {
         if new.is_empty() {
             return Ok(());
         }
+        // A part of one record is an entry naming the person; a list (a caseload's page) is
+        // one entry with the people under it.
+        let mut by_what: Vec<(&'static str, Vec<&str>)> = Vec::new();
+        for (client, what) in &new {
+            match by_what.iter_mut().find(|(w, _)| w == what) {
+                Some((_, clients)) => clients.push(client),
+                None => by_what.push((what, vec![client])),
+            }
+        }
         let actor = self.actor();
         self.store.write_reads(&actor, |w| -> Result<(), StoreError> {
-            for (client, what) in &new {
-                w.audit(what, Some(client), "")?;
+            for (what, clients) in &by_what {
+                match clients.as_slice() {
+                    [client] => w.audit(what, Some(client), "")?,
+                    many => w.audit_list(what, many)?,
+                }
             }
             Ok(())
         })?;

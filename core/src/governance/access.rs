@@ -91,7 +91,9 @@ fn lines(conn: &Connection, client_id: &str) -> Result<Vec<Line>, ClientError> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.at, coalesce(w.display_name, 'a worker not on this laptop'), a.action, a.record_type, a.detail
          FROM audit_log a LEFT JOIN workers w ON w.id = a.worker_id
-         WHERE a.client_id IN (SELECT value FROM json_each(?1)) ORDER BY a.seq",
+         WHERE a.client_id IN (SELECT value FROM json_each(?1))
+            OR a.seq IN (SELECT seq FROM audit_listed WHERE client_id IN (SELECT value FROM json_each(?1)))
+         ORDER BY a.seq",
     )?;
     let ids = serde_json::to_string(&ids)?;
     let rows = stmt.query_map([ids], |r| {

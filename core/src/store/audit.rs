@@ -6,6 +6,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+/// The record type of an entry for a list of people ([`append_list`]).
+const LIST: &str = "list";
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// What happened, as written to the audit trail.
@@ -49,8 +51,9 @@ fn entry_hash(
     hex::encode(h.finalize())
 }
 
-/// Appends one entry, chained to the last. Call inside the transaction it describes.
-pub fn append(conn: &Connection, at: DateTime<Utc>, e: &AuditEntry<'_>) -> rusqlite::Result<()> {
+/// Appends one entry, chained to the last, and returns its number. Call inside the
+/// transaction it describes.
+pub fn append(conn: &Connection, at: DateTime<Utc>, e: &AuditEntry<'_>) -> rusqlite::Result<i64> {
     let last: Option<(i64, String)> = conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -66,7 +69,53 @@ pub fn append(conn: &Connection, at: DateTime<Utc>, e: &AuditEntry<'_>) -> rusql
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![seq, at, e.worker_id, e.action, e.record_type, e.record_id, e.client_id, e.detail, prev, hash])?;
+    Ok(seq)
+}
+
+/// Appends one entry for a list of people shown together (a page of a caseload, of flags): the
+/// people go in `audit_listed` under the entry, whose detail holds their number and a hash of
+/// them, so the chain covers who was listed and the trail check finds a name added or taken out.
+/// One entry a list, not one a person: a team lead's list of thousands costs one write.
+pub fn append_list(conn: &Connection, at: DateTime<Utc>, worker_id: &str, action: &str, client_ids: &[&str]) -> rusqlite::Result<()> {
+    let listed: std::collections::BTreeSet<&str> = client_ids.iter().copied().collect();
+    let detail = list_detail(listed.iter().copied());
+    let entry =
+        AuditEntry { worker_id: Some(worker_id), action, record_type: Some(LIST), record_id: None, client_id: None, detail: &detail };
+    let seq = append(conn, at, &entry)?;
+    let mut insert = conn.prepare_cached("INSERT INTO audit_listed (client_id, seq) VALUES (?1, ?2)")?;
+    for client in listed {
+        insert.execute(params![client, seq])?;
+    }
     Ok(())
+}
+
+/// "N people, listed <hash>": the hash over the ids in order, each length-prefixed.
+fn list_detail<'a>(sorted_ids: impl Iterator<Item = &'a str>) -> String {
+    let mut h = Sha256::new();
+    let mut n = 0;
+    for id in sorted_ids {
+        h.update((id.len() as u64).to_le_bytes());
+        h.update(id.as_bytes());
+        n += 1;
+    }
+    format!("{n} {}, listed {}", if n == 1 { "person" } else { "people" }, hex::encode(h.finalize()))
+}
+
+/// How many entries name a person for `action`, on their own or in a list.
+pub fn count_naming(conn: &Connection, client_id: &str, action: &str) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT count(*) FROM audit_log WHERE action = ?2
+            AND (client_id = ?1 OR seq IN (SELECT seq FROM audit_listed WHERE client_id = ?1))",
+        [client_id, action],
+        |r| r.get(0),
+    )
+}
+
+/// Whether the people under a list entry are still those its detail was written with.
+fn list_intact(conn: &Connection, seq: i64, detail: &str) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare_cached("SELECT client_id FROM audit_listed WHERE seq = ?1 ORDER BY client_id")?;
+    let ids: Vec<String> = stmt.query_map([seq], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(list_detail(ids.iter().map(String::as_str)) == detail)
 }
 
 /// The result of checking the whole trail, in words a team lead can act on.
@@ -185,6 +234,9 @@ pub fn check(conn: &Connection, anchored: Option<&Anchored>) -> rusqlite::Result
             entry_hash(&prev, seq, &at, worker.as_deref(), &action, rtype.as_deref(), rid.as_deref(), client.as_deref(), &detail);
         if hash != recomputed {
             broken = Some((TrailProblem::Changed, seq, format!("Entry {seq} has been changed since it was written.")));
+        } else if rtype.as_deref() == Some(LIST) && !list_intact(conn, seq, &detail)? {
+            broken =
+                Some((TrailProblem::Changed, seq, format!("The people listed in entry {seq} have been changed since it was written.")));
         } else if seq != expected_seq {
             let missing = if seq - expected_seq == 1 {
                 format!("Entry {expected_seq} has been removed.")

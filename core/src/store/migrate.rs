@@ -21,6 +21,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0010_retention", include_str!("../../../migrations/0010_retention.sql")),
     ("0011_trust", include_str!("../../../migrations/0011_trust.sql")),
     ("0012_key_after_revocation", include_str!("../../../migrations/0012_key_after_revocation.sql")),
+    ("0013_listed", include_str!("../../../migrations/0013_listed.sql")),
 ];
 
 /// The schema version this build writes.

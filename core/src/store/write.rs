@@ -192,6 +192,12 @@ impl<'c> Write<'c> {
         Ok(())
     }
 
+    /// One entry for a list of people shown together ([`audit::append_list`]).
+    pub fn audit_list(&mut self, action: &str, client_ids: &[&str]) -> Result<(), StoreError> {
+        audit::append_list(&self.tx, self.now, &self.actor.worker_id, action, client_ids)?;
+        Ok(())
+    }
+
     fn audit_record(
         &mut self,
         action: &str,

@@ -3,7 +3,7 @@ use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::{Reading, Reads};
 use throughline_core::clients::aliases::{self, NewAlias};
-use throughline_core::clients::caseload::{self, CaseloadSize};
+use throughline_core::clients::caseload::{self, CaseloadPage, CaseloadSize};
 use throughline_core::clients::consent::{self, NewConsent};
 use throughline_core::clients::duplicates::{self, DuplicateCandidate, DuplicatePair};
 use throughline_core::clients::history::{self, FieldChange};
@@ -136,24 +136,24 @@ pub async fn withdraw_consent(app: State<'_, AppState>, consent_id: String) -> C
 }
 
 #[tauri::command]
-pub async fn my_caseload(app: State<'_, AppState>) -> CommandResult<Vec<SearchResult>> {
+pub async fn my_caseload(app: State<'_, AppState>, offset: u32) -> CommandResult<CaseloadPage> {
     reading(&app, Permission::Casework.roles(), move |s| {
         let worker = s.worker().id.clone();
-        caseload_read(s, &worker)
+        caseload_read(s, &worker, offset)
     })
     .await
 }
 
-/// A caseload, each person in it noted for the audit trail.
-pub(crate) fn caseload_read(s: &mut Reading, worker_id: &str) -> CommandResult<Vec<SearchResult>> {
-    let people = read(caseload::of_worker(s.store().reader(), worker_id, s.store().clock().now()))?;
-    s.reads_about_each(people.iter().map(|p| p.id.as_str()), "listed in a caseload");
-    Ok(people)
+/// A page of a caseload, each person on it noted for the audit trail.
+pub(crate) fn caseload_read(s: &mut Reading, worker_id: &str, offset: u32) -> CommandResult<CaseloadPage> {
+    let page = read(caseload::of_worker(s.store().reader(), worker_id, s.store().clock().now(), offset))?;
+    s.reads_about_each(page.people.iter().map(|p| p.id.as_str()), "listed in a caseload");
+    Ok(page)
 }
 
 #[tauri::command]
-pub async fn caseload_of(app: State<'_, AppState>, worker_id: String) -> CommandResult<Vec<SearchResult>> {
-    reading(&app, Permission::LeadTeam.roles(), move |s| caseload_read(s, &worker_id)).await
+pub async fn caseload_of(app: State<'_, AppState>, worker_id: String, offset: u32) -> CommandResult<CaseloadPage> {
+    reading(&app, Permission::LeadTeam.roles(), move |s| caseload_read(s, &worker_id, offset)).await
 }
 
 #[tauri::command]

@@ -104,11 +104,7 @@ mod tests {
 
     fn audited(app: &AppState, client: &str, action: &str) -> i64 {
         match &*app.session() {
-            SessionState::SignedIn(s) => s
-                .store()
-                .reader()
-                .query_row("SELECT count(*) FROM audit_log WHERE client_id = ?1 AND action = ?2", [client, action], |r| r.get(0))
-                .unwrap(),
+            SessionState::SignedIn(s) => throughline_core::store::audit::count_naming(s.store().reader(), client, action).unwrap(),
             _ => panic!("signed in"),
         }
     }
@@ -145,7 +141,7 @@ mod tests {
             ("shown in search results", |s| clients::search_clients_read(s, "smith").map(drop)),
             ("listed in a caseload", |s| {
                 let worker = s.worker().id.clone();
-                clients::caseload_read(s, &worker).map(drop)
+                clients::caseload_read(s, &worker, 0).map(drop)
             }),
         ];
         let read_all = |times: i64| {

@@ -2,6 +2,7 @@
 import { vi } from "vitest";
 import type { Api } from "../lib/api/index";
 import type {
+  CaseloadPage,
   AppointmentView,
   AssessmentView,
   BailView,
@@ -85,6 +86,11 @@ export function sessionFor(worker: WorkerView): SessionInfo {
 
 export function rejection(code: ErrorCode, message: string, fields: ErrorPayload["fields"] = []): ErrorPayload {
   return { code, message, fields };
+}
+
+/** A caseload's page holding `people`, of `total` in all (the page's own length by default). */
+export function caseloadPage(people: SearchResult[], total = people.length, offset = 0): CaseloadPage {
+  return { total, offset, page_size: 100, people };
 }
 
 export function person(over: Partial<SearchResult> = {}): SearchResult {
@@ -418,9 +424,9 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     recordConsent: unexpected("record_consent"),
     withdrawConsent: unexpected("withdraw_consent"),
     clientHistory: () => Promise.resolve([]),
-    myCaseload: () => Promise.resolve([]),
+    myCaseload: () => Promise.resolve(caseloadPage([])),
     caseloadSizes: () => Promise.resolve([]),
-    caseloadOf: () => Promise.resolve([]),
+    caseloadOf: () => Promise.resolve(caseloadPage([])),
     allocateClient: unexpected("allocate_client"),
     duplicatePairs: () => Promise.resolve([]),
     dismissDuplicate: unexpected("dismiss_duplicate"),

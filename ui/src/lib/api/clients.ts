@@ -1,6 +1,7 @@
 // The client register: people, their records, caseloads and duplicates.
 import { invoke } from "@tauri-apps/api/core";
 import type {
+  CaseloadPage,
   CaseloadSize,
   ClientRecord,
   DuplicateCandidate,
@@ -33,9 +34,10 @@ export interface ClientsApi {
   withdrawConsent(consentId: string): Promise<void>;
   /** Newest first. */
   clientHistory(id: string): Promise<FieldChange[]>;
-  myCaseload(): Promise<SearchResult[]>;
+  /** A page of the worker's own active clients, from `offset`. */
+  myCaseload(offset: number): Promise<CaseloadPage>;
   caseloadSizes(): Promise<CaseloadSize[]>;
-  caseloadOf(workerId: string): Promise<SearchResult[]>;
+  caseloadOf(workerId: string, offset: number): Promise<CaseloadPage>;
   /** `workerId` null: allocated to no one. */
   allocateClient(clientId: string, workerId: string | null): Promise<void>;
   duplicatePairs(): Promise<DuplicatePair[]>;
@@ -60,9 +62,9 @@ export const clientsCommands: ClientsApi = {
   recordConsent: (clientId, input) => invoke("record_consent", { clientId, input }),
   withdrawConsent: (consentId) => invoke("withdraw_consent", { consentId }),
   clientHistory: (id) => invoke("client_history", { id }),
-  myCaseload: () => invoke("my_caseload"),
+  myCaseload: (offset) => invoke("my_caseload", { offset }),
   caseloadSizes: () => invoke("caseload_sizes"),
-  caseloadOf: (workerId) => invoke("caseload_of", { workerId }),
+  caseloadOf: (workerId, offset) => invoke("caseload_of", { workerId, offset }),
   allocateClient: (clientId, workerId) => invoke("allocate_client", { clientId, workerId }),
   duplicatePairs: () => invoke("duplicate_pairs"),
   dismissDuplicate: (firstId, secondId) => invoke("dismiss_duplicate", { firstId, secondId }),

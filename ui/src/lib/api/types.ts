@@ -209,6 +209,16 @@ export type CaseloadSize = {
  */
 worker_id: string | null, worker: string, roles: Array<Role>, active_clients: number, };
 
+export type CaseloadPage = { 
+/**
+ * How many active clients the worker holds.
+ */
+total: number, offset: number, 
+/**
+ * How many people a full page holds.
+ */
+page_size: number, people: Array<SearchResult>, };
+
 export type DuplicateCandidate = { client: SearchResult, reasons: Array<string>, 
 /**
  * True when an identifier matches: registering again would be wrong.

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
-import { caseworker, flag, person, record, signedInApi, teamLead } from "../../test/fakeApi";
+import { caseloadPage, caseworker, flag, person, record, signedInApi, teamLead } from "../../test/fakeApi";
 import { expectNoAxeViolations } from "../../test/axe";
 
 describe("Caseloads", () => {
@@ -14,7 +14,7 @@ describe("Caseloads", () => {
           { worker_id: "w-tl", worker: "Priya Shah", roles: ["team_lead", "court"], active_clients: 1 },
           { worker_id: null, worker: "Not allocated to an active worker", roles: [], active_clients: 3 },
         ]),
-      caseloadOf: () => Promise.resolve([person({ id: "c-1" }), person({ id: "c-2", forenames: "Jane", status: "closed" })]),
+      caseloadOf: () => Promise.resolve(caseloadPage([person({ id: "c-1" }), person({ id: "c-2", forenames: "Jane", status: "closed" })])),
       openClient: (id) => Promise.resolve(record({ id })),
       listWorkers: () => Promise.resolve([caseworker, teamLead]),
       teamFlags: () =>
@@ -57,7 +57,7 @@ describe("Caseloads", () => {
     expect(rows[2].querySelector("button")).toBeNull();
 
     await user.click(screen.getByRole("button", { name: /Dan Kowalski/ }));
-    expect(api.caseloadOf).toHaveBeenCalledWith("w-dan");
+    expect(api.caseloadOf).toHaveBeenCalledWith("w-dan", 0);
     await waitFor(() => expect(document.querySelectorAll(".search-result")).toHaveLength(2));
     expect(document.querySelectorAll(".search-result")[1].textContent).toContain("Closed");
     await expectNoAxeViolations();
@@ -71,7 +71,7 @@ describe("Caseloads", () => {
 
   it("My caseload lists the worker's own active clients, and Enter opens one", async () => {
     const api = signedInApi(caseworker, {
-      myCaseload: () => Promise.resolve([person({ id: "c-1", aliases: ["Jonny Smyth"] })]),
+      myCaseload: () => Promise.resolve(caseloadPage([person({ id: "c-1", aliases: ["Jonny Smyth"] })])),
       openClient: (id) => Promise.resolve(record({ id })),
     });
     render(App, { props: { api } });
@@ -87,5 +87,27 @@ describe("Caseloads", () => {
     await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
     await user.keyboard("{Escape}");
     await screen.findByRole("heading", { level: 1, name: "My caseload" });
+  });
+
+  it("a caseload of thousands shows its first page at once and pages on by keyboard", async () => {
+    // Pages of 20 here (the app's are 100) keep the accessibility check quick.
+    const twenty = (from: number) => Array.from({ length: 20 }, (_, i) => person({ id: `c-${from + i}`, surname: `Person${from + i}` }));
+    const api = signedInApi(caseworker, {
+      myCaseload: (offset: number) => Promise.resolve({ ...caseloadPage(twenty(offset), 17100, offset), page_size: 20 }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await user.click(document.getElementById("nav-caseload")!);
+    await screen.findByText(/Active clients 1 to 20 of 17,100, by surname/);
+    expect(document.querySelectorAll(".search-result")).toHaveLength(20);
+    expect((document.getElementById("caseload-previous") as HTMLButtonElement).disabled).toBe(true);
+    document.getElementById("caseload-next")!.focus();
+    await user.keyboard("{Enter}");
+    await screen.findByText(/Active clients 21 to 40 of 17,100/);
+    expect(api.myCaseload).toHaveBeenLastCalledWith(20);
+    expect(document.activeElement?.id).toBe("caseload-heading");
+    expect(document.querySelector(".search-result")?.textContent).toContain("PERSON20");
+    await expectNoAxeViolations();
   });
 });
