@@ -6,7 +6,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 APP := $(TARGET_DIR)/debug/throughline
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint setup setup-test ui app demo types bench clean-demo check-display package install-check measure-start
+.PHONY: run test lint setup setup-test ui app demo types bench screens clean-demo check-display package install-check measure-start
 
 run: setup check-display ui app demo
 	THROUGHLINE_DATA_DIR="$(DEMO_DIR)" $(APP)
@@ -57,6 +57,15 @@ bench:
 	cargo bench -p throughline-core --bench register
 	cargo bench -p throughline-core --bench pathway
 	cargo bench -p throughline-core --bench sync
+
+# Every screen for every role timed in the release app on a bench-scale installation (made
+# once in SCALE_DIR, about 4 GB): prints a table and fails if a screen takes over a second.
+SCALE_DIR ?= $(CURDIR)/bench-data
+screens: setup-test ui
+	cargo build --release -p throughline
+	[ -f "$(SCALE_DIR)/throughline.db" ] || cargo run --release -q -p throughline-core --bin throughline-demo -- "$(SCALE_DIR)" 100000
+	THROUGHLINE_APP="$(TARGET_DIR)/release/throughline" THROUGHLINE_SCALE_DIR="$(SCALE_DIR)" \
+	  xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p throughline-tests --test screens_at_scale -- --ignored --nocapture
 
 # The release .deb (not part of `make test`: a release build takes several minutes). Prints
 # its path, size against the 15 MB budget, metadata and contents.

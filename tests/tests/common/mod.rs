@@ -14,8 +14,12 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
 }
 
-/// The debug app binary `make app` builds (this crate does not build it).
+/// The debug app binary `make app` builds (this crate does not build it), or the one
+/// `THROUGHLINE_APP` names (the release build, for timing screens at bench scale).
 pub fn app_binary() -> PathBuf {
+    if let Some(app) = std::env::var_os("THROUGHLINE_APP") {
+        return PathBuf::from(app);
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
     let app = target.join("debug").join("throughline");
     assert!(app.exists(), "build the app first (make app): {} is missing", app.display());
@@ -59,6 +63,14 @@ impl Journey {
         let folder = data.path().to_path_buf();
         let mut journey = Journey { driver, data, folder, shots, shot_count: 0, client: None };
         journey.open_app().await;
+        journey
+    }
+
+    /// As [`Journey::start`], on a data folder that is already set up and stays where it is
+    /// (a bench-scale installation, too big to copy).
+    pub async fn start_on(name: &str, folder: &Path) -> Journey {
+        let mut journey = Self::start(name).await;
+        journey.move_to(folder).await;
         journey
     }
 
