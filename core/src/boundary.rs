@@ -35,6 +35,7 @@ pub fn typescript() -> String {
         crate::clients::caseload::CaseloadPage::decl(&cfg),
         crate::clients::duplicates::DuplicateCandidate::decl(&cfg),
         crate::clients::duplicates::DuplicatePair::decl(&cfg),
+        crate::clients::duplicates::DuplicatePage::decl(&cfg),
         crate::store::audit::ChainCheck::decl(&cfg),
         crate::store::audit::Witnessed::decl(&cfg),
         crate::sync::ExportScope::decl(&cfg),

@@ -186,6 +186,10 @@ fn the_duplicate_finder_finds_planted_duplicates_in_generated_data() {
     let pop = demo::population(7, 5_000, now, std::slice::from_ref(&actor.worker_id));
     demo::insert(t.lead.store_mut(), &actor, &pop).unwrap();
     let pairs = duplicates::pairs(t.lead.store().reader(), now).unwrap();
+    // A team lead reads them a page at a time, in the same order.
+    let second = duplicates::page(t.lead.store().reader(), now, duplicates::PAGE_SIZE).unwrap();
+    assert_eq!(second.total as usize, pairs.len());
+    assert_eq!(second.pairs[..], pairs[duplicates::PAGE_SIZE as usize..][..second.pairs.len()]);
     let found: std::collections::HashSet<(String, String)> =
         pairs
             .iter()

@@ -68,13 +68,29 @@ fn letters(name: &str) -> String {
     deunicode::deunicode(name).chars().filter(char::is_ascii_alphabetic).collect::<String>().to_lowercase()
 }
 
-/// Names that sound alike, or are one typing slip apart (Thompson / Thomson, Nowak / Novak).
-fn alike(x: &str, y: &str) -> bool {
-    if !sound_keys(x).is_disjoint(&sound_keys(y)) {
-        return true;
+/// A name's sound keys and letters, worked out once when it is compared with many others.
+struct Spoken {
+    keys: HashSet<String>,
+    letters: String,
+}
+
+impl Spoken {
+    fn of(name: &str) -> Spoken {
+        Spoken { keys: sound_keys(name), letters: letters(name) }
     }
-    let (x, y) = (letters(x), letters(y));
-    x.len() >= 4 && y.len() >= 4 && strsim::damerau_levenshtein(&x, &y) <= 1
+
+    /// Names that sound alike, or are one typing slip apart (Thompson / Thomson, Nowak / Novak).
+    fn alike(&self, other: &Spoken) -> bool {
+        if !self.keys.is_disjoint(&other.keys) {
+            return true;
+        }
+        let (x, y) = (&self.letters, &other.letters);
+        x.len() >= 4 && y.len() >= 4 && strsim::damerau_levenshtein(x, y) <= 1
+    }
+}
+
+fn alike(x: &str, y: &str) -> bool {
+    Spoken::of(x).alike(&Spoken::of(y))
 }
 
 /// Why two names may belong to one person, if they may.
@@ -202,21 +218,129 @@ type Pair = (String, String);
 /// Why a pair may be one person, and whether they share an identifier.
 type Found = (Vec<String>, bool);
 
+/// What finding pairs compares of each record: read alone (not whole records), since the whole
+/// register is read.
+struct Compared {
+    id: String,
+    surname: String,
+    forenames: String,
+    date_of_birth: NaiveDate,
+    pnc: Option<String>,
+    nhs_number: Option<String>,
+}
+
+/// Each distinct name's [`Spoken`] form, worked out once: a register repeats its names a lot.
+#[derive(Default)]
+struct Voices<'a> {
+    index: HashMap<&'a str, usize>,
+    spoken: Vec<Spoken>,
+}
+
+impl<'a> Voices<'a> {
+    fn of(&mut self, name: &'a str) -> usize {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        self.spoken.push(Spoken::of(name));
+        self.index.insert(name, self.spoken.len() - 1);
+        self.spoken.len() - 1
+    }
+
+    fn alike(&self, a: usize, b: usize) -> bool {
+        a == b || self.spoken[a].alike(&self.spoken[b])
+    }
+}
+
+/// A record's names as [`Voices`] numbers, for the many comparisons within a date of birth.
+struct Names {
+    surname: usize,
+    first: usize,
+    forenames: usize,
+    initial: Option<char>,
+}
+
+impl Names {
+    fn of<'a>(c: &'a Compared, voices: &mut Voices<'a>) -> Names {
+        let first = first_word(&c.forenames);
+        Names {
+            surname: voices.of(&c.surname),
+            first: voices.of(first),
+            forenames: voices.of(&c.forenames),
+            initial: first.chars().next().map(|c| c.to_ascii_lowercase()),
+        }
+    }
+
+    /// Whether [`name_reasons`] finds any reason: the same test, on names worked out once.
+    fn may_be(&self, other: &Names, v: &Voices) -> bool {
+        (v.alike(self.surname, other.surname) && (self.initial == other.initial || v.alike(self.first, other.first)))
+            || (v.alike(self.surname, other.forenames) && v.alike(self.forenames, other.surname))
+    }
+}
+
+/// How many pairs a page of possible duplicates holds.
+pub const PAGE_SIZE: u32 = 25;
+
+/// A page of the possible duplicates: those sharing an identifier first.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DuplicatePage {
+    /// How many pairs there are in all.
+    pub total: u32,
+    pub offset: u32,
+    /// How many pairs a full page holds.
+    pub page_size: u32,
+    pub pairs: Vec<DuplicatePair>,
+}
+
+/// The pairs from `offset`: every pair is found (the whole register is compared), and only the
+/// page's people are read in full.
+pub fn page(conn: &Connection, now: DateTime<Utc>, offset: u32) -> rusqlite::Result<DuplicatePage> {
+    let found = found(conn)?;
+    let total = found.len() as u32;
+    let pairs =
+        found.into_iter().skip(offset as usize).take(PAGE_SIZE as usize).map(|p| described(conn, p, now)).collect::<Result<_, _>>()?;
+    Ok(DuplicatePage { total, offset, page_size: PAGE_SIZE, pairs })
+}
+
+/// Every pair, in the order the pages show them.
 pub fn pairs(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<DuplicatePair>> {
+    found(conn)?.into_iter().map(|p| described(conn, p, now)).collect()
+}
+
+fn described(
+    conn: &Connection,
+    ((a, b), (reasons, same_identifier)): (Pair, Found),
+    now: DateTime<Utc>,
+) -> rusqlite::Result<DuplicatePair> {
+    let mut two = results(conn, vec![require_row(conn, &a)?, require_row(conn, &b)?], now)?;
+    let second = two.pop().expect("two results");
+    let first = two.pop().expect("two results");
+    Ok(DuplicatePair { first, second, reasons, same_identifier })
+}
+
+fn found(conn: &Connection) -> rusqlite::Result<Vec<(Pair, Found)>> {
     let dismissed: HashSet<(String, String)> = conn
         .prepare("SELECT first_id, second_id FROM duplicate_dismissals")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare("SELECT * FROM clients WHERE status != 'merged' ORDER BY date_of_birth, id")?;
-    let clients: Vec<Client> = stmt.query_map([], from_row)?.collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare("SELECT id, surname, forenames, date_of_birth, pnc, nhs_number FROM clients WHERE status != 'merged'")?;
+    let clients: Vec<Compared> = stmt
+        .query_map([], |r| {
+            Ok(Compared {
+                id: r.get(0)?,
+                surname: r.get(1)?,
+                forenames: r.get(2)?,
+                date_of_birth: r.get(3)?,
+                pnc: r.get(4)?,
+                nhs_number: r.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
 
     let mut found: HashMap<(String, String), (Vec<String>, bool)> = HashMap::new();
-    let mut by_id: HashMap<String, &Client> = HashMap::new();
-    let mut by_pnc: HashMap<&str, Vec<&Client>> = HashMap::new();
-    let mut by_nhs: HashMap<&str, Vec<&Client>> = HashMap::new();
-    let mut by_dob: HashMap<NaiveDate, Vec<&Client>> = HashMap::new();
+    let mut by_pnc: HashMap<&str, Vec<&Compared>> = HashMap::new();
+    let mut by_nhs: HashMap<&str, Vec<&Compared>> = HashMap::new();
+    let mut by_dob: HashMap<NaiveDate, Vec<&Compared>> = HashMap::new();
     for c in &clients {
-        by_id.insert(c.id.clone(), c);
         if let Some(p) = &c.pnc {
             by_pnc.entry(p).or_default().push(c);
         }
@@ -236,9 +360,14 @@ pub fn pairs(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<Dupl
             }
         }
     }
+    let mut voices = Voices::default();
     for group in by_dob.values().filter(|g| g.len() > 1) {
+        let names: Vec<Names> = group.iter().map(|c| Names::of(c, &mut voices)).collect();
         for (i, a) in group.iter().enumerate() {
-            for b in &group[i + 1..] {
+            for (j, b) in group.iter().enumerate().skip(i + 1) {
+                if !names[i].may_be(&names[j], &voices) {
+                    continue;
+                }
                 let reasons = name_reasons(&a.surname, &a.forenames, &b.surname, &b.forenames);
                 if !reasons.is_empty() {
                     let e = found.entry(ordered(&a.id, &b.id)).or_default();
@@ -250,14 +379,12 @@ pub fn pairs(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<Dupl
     }
     let mut list: Vec<(Pair, Found)> = found.into_iter().filter(|(pair, _)| !dismissed.contains(pair)).collect();
     list.sort_by(|a, b| (!a.1 .1, &a.0).cmp(&(!b.1 .1, &b.0)));
-    list.into_iter()
-        .map(|((a, b), (reasons, same_identifier))| {
-            let mut two = results(conn, vec![by_id[&a].clone(), by_id[&b].clone()], now)?;
-            let second = two.pop().expect("two results");
-            let first = two.pop().expect("two results");
-            Ok(DuplicatePair { first, second, reasons, same_identifier })
-        })
-        .collect()
+    Ok(list)
+}
+
+/// A record found a moment ago in the same read.
+fn require_row(conn: &Connection, id: &str) -> rusqlite::Result<Client> {
+    conn.prepare_cached("SELECT * FROM clients WHERE id = ?1")?.query_row([id], from_row)
 }
 
 /// Records a team lead's decision that two records are different people.

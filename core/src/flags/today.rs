@@ -15,19 +15,28 @@ pub struct Today {
     /// Today's London date.
     pub date: NaiveDate,
     pub appointments: Vec<DayAppointment>,
-    /// The caseload's statutory flags, most severe first, then soonest due.
+    /// The caseload's most pressing statutory flags (at most [`FLAGS_SHOWN`]), most severe
+    /// first, then soonest due; the rest a page at a time from the flags list.
     pub flags: Vec<Flag>,
+    /// How many statutory flags the caseload has in all.
+    pub flags_total: u32,
     /// The caseload's whole-case flags, one line per rule, each opening its list.
     pub summaries: Vec<FlagSummary>,
 }
 
+/// How many of the caseload's statutory flags Today shows: the most pressing, at once.
+pub const FLAGS_SHOWN: usize = 50;
+
 pub fn for_worker_today(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings, worker_id: &str) -> rusqlite::Result<Today> {
     let date = when::london_date(now);
-    let flags = board(for_worker(conn, now, settings, worker_id)?, Whose::Mine);
+    let mut flags = board(for_worker(conn, now, settings, worker_id)?, Whose::Mine);
+    let flags_total = flags.statutory.len() as u32;
+    flags.statutory.truncate(FLAGS_SHOWN);
     Ok(Today {
         date,
         appointments: appointments::of_worker_on(conn, worker_id, date)?,
         flags: flags.statutory,
+        flags_total,
         summaries: flags.whole_case,
     })
 }

@@ -5,7 +5,7 @@ use throughline_core::accounts::{Reading, Reads};
 use throughline_core::clients::aliases::{self, NewAlias};
 use throughline_core::clients::caseload::{self, CaseloadPage, CaseloadSize};
 use throughline_core::clients::consent::{self, NewConsent};
-use throughline_core::clients::duplicates::{self, DuplicateCandidate, DuplicatePair};
+use throughline_core::clients::duplicates::{self, DuplicateCandidate, DuplicatePage};
 use throughline_core::clients::history::{self, FieldChange};
 use throughline_core::clients::reference::{self, ReferenceLists};
 use throughline_core::clients::{self, merge, ClientRecord, NewClient, SearchResult};
@@ -170,11 +170,11 @@ pub async fn allocate_client(app: State<'_, AppState>, client_id: String, worker
 }
 
 #[tauri::command]
-pub async fn duplicate_pairs(app: State<'_, AppState>) -> CommandResult<Vec<DuplicatePair>> {
+pub async fn duplicate_pairs(app: State<'_, AppState>, offset: u32) -> CommandResult<DuplicatePage> {
     reading(&app, Permission::LeadTeam.roles(), move |s| {
-        let pairs = read(duplicates::pairs(s.store().reader(), s.store().clock().now()))?;
-        s.reads_about_each(pairs.iter().flat_map(|p| [p.first.id.as_str(), p.second.id.as_str()]), "listed as a possible duplicate");
-        Ok(pairs)
+        let page = read(duplicates::page(s.store().reader(), s.store().clock().now(), offset))?;
+        s.reads_about_each(page.pairs.iter().flat_map(|p| [p.first.id.as_str(), p.second.id.as_str()]), "listed as a possible duplicate");
+        Ok(page)
     })
     .await
 }

@@ -5,7 +5,7 @@ import type {
   CaseloadSize,
   ClientRecord,
   DuplicateCandidate,
-  DuplicatePair,
+  DuplicatePage,
   FieldChange,
   NewAlias,
   NewClient,
@@ -40,7 +40,8 @@ export interface ClientsApi {
   caseloadOf(workerId: string, offset: number): Promise<CaseloadPage>;
   /** `workerId` null: allocated to no one. */
   allocateClient(clientId: string, workerId: string | null): Promise<void>;
-  duplicatePairs(): Promise<DuplicatePair[]>;
+  /** A page of the possible duplicates, from `offset`. */
+  duplicatePairs(offset: number): Promise<DuplicatePage>;
   dismissDuplicate(firstId: string, secondId: string): Promise<void>;
   /** Returns the merge's id. */
   mergeClients(survivorId: string, mergedId: string, reasons: string): Promise<string>;
@@ -66,7 +67,7 @@ export const clientsCommands: ClientsApi = {
   caseloadSizes: () => invoke("caseload_sizes"),
   caseloadOf: (workerId, offset) => invoke("caseload_of", { workerId, offset }),
   allocateClient: (clientId, workerId) => invoke("allocate_client", { clientId, workerId }),
-  duplicatePairs: () => invoke("duplicate_pairs"),
+  duplicatePairs: (offset) => invoke("duplicate_pairs", { offset }),
   dismissDuplicate: (firstId, secondId) => invoke("dismiss_duplicate", { firstId, secondId }),
   mergeClients: (survivorId, mergedId, reasons) => invoke("merge_clients", { survivorId, mergedId, reasons }),
   undoMerge: (mergeId) => invoke("undo_merge", { mergeId }),

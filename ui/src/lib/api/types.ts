@@ -227,6 +227,16 @@ same_identifier: boolean, };
 
 export type DuplicatePair = { first: SearchResult, second: SearchResult, reasons: Array<string>, same_identifier: boolean, };
 
+export type DuplicatePage = { 
+/**
+ * How many pairs there are in all.
+ */
+total: number, offset: number, 
+/**
+ * How many pairs a full page holds.
+ */
+page_size: number, pairs: Array<DuplicatePair>, };
+
 export type ChainCheck = { entries: number, 
 /**
  * The first entry that does not match its hash or its predecessor, if any.
@@ -875,9 +885,14 @@ export type Today = {
  */
 date: string, appointments: Array<DayAppointment>, 
 /**
- * The caseload's statutory flags, most severe first, then soonest due.
+ * The caseload's most pressing statutory flags (at most [`FLAGS_SHOWN`]), most severe
+ * first, then soonest due; the rest a page at a time from the flags list.
  */
 flags: Array<Flag>, 
+/**
+ * How many statutory flags the caseload has in all.
+ */
+flags_total: number, 
 /**
  * The caseload's whole-case flags, one line per rule, each opening its list.
  */

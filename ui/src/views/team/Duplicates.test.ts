@@ -21,7 +21,7 @@ const records = {
 
 async function openDuplicates(over = {}) {
   const api = signedInApi(teamLead, {
-    duplicatePairs: () => Promise.resolve(pairs),
+    duplicatePairs: () => Promise.resolve({ total: pairs.length, offset: 0, page_size: 25, pairs }),
     openClient: (id) => Promise.resolve(records[id]),
     listWorkers: () => Promise.resolve([caseworker, teamLead]),
     ...over,

@@ -36,6 +36,7 @@ describe("Today", () => {
             flag({ code: "CUS-FAIL-ATTEND", severity: "urgent", severity_label: "Urgent", due: "2026-03-04" }),
             flag({ code: "APPT-NO-OUTCOME", severity: "due", severity_label: "Due", due: "2026-03-02", client_id: "c-2", client_name: "Amy Jones" }),
           ],
+          flags_total: 2,
           summaries: [],
         }),
       openClient: (id) => Promise.resolve(id === "c-2" ? record({ id: "c-2", surname: "Jones", forenames: "Amy" }) : record()),
@@ -83,6 +84,7 @@ describe("Today", () => {
           date: "2026-03-05",
           appointments: [],
           flags: [flag({ code: "CUS-FAIL-ATTEND", severity: "urgent", severity_label: "Urgent", due: "2026-03-04" })],
+          flags_total: 1,
           summaries: [
             { code: "CONSENT-MISSING", severity: "info", severity_label: "For information", count: 12, words: "12 of your clients have no current consent to share information.", oldest_due: "2025-04-17" },
           ],
@@ -104,7 +106,7 @@ describe("Today", () => {
     expect(urgent.compareDocumentPosition(summary) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(document.querySelectorAll("#today-flags .flag")).toHaveLength(1);
     await user.click(summary);
-    expect(api.flagsPage).toHaveBeenCalledWith({ code: "CONSENT-MISSING", worker_id: null, severity: null, offset: 0 });
+    expect(api.flagsPage).toHaveBeenCalledWith({ code: "CONSENT-MISSING", worker_id: caseworker.id, severity: null, offset: 0 });
     await screen.findByRole("heading", { level: 2, name: "12 of your clients have no current consent to share information." });
     expect(await screen.findByText("No consent to share information is recorded for Amy Jones.")).toBeTruthy();
     await expectNoAxeViolations();
@@ -185,5 +187,26 @@ describe("Today", () => {
     render(App, { props: { api: signedInApi(caseworker) } });
     await screen.findByRole("heading", { level: 1, name: "Today" });
     expect(document.getElementById("nav-flags")).toBeNull();
+  });
+
+  it("a long day shows its first appointments and most pressing flags at once; the rest on asking, the flags a page at a time", async () => {
+    const many = Array.from({ length: 60 }, (_, i) =>
+      dayAppointment({ id: `ap-${i}`, at: `2026-03-05T${String(8 + Math.floor(i / 10)).padStart(2, "0")}:${String(i % 10)}0:00Z`, client_name: `Person ${i}` }),
+    );
+    const fifty = Array.from({ length: 50 }, (_, i) => flag({ record_id: `r-${i}`, client_name: `Flagged ${i}` }));
+    const api = signedInApi(caseworker, {
+      today: () => Promise.resolve({ date: "2026-03-05", appointments: many, flags: fifty, flags_total: 2161, summaries: [] }),
+      flagsPage: () => Promise.resolve({ total: 2161, offset: 0, page_size: 50, flags: fifty }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await screen.findByText(/The 50 most pressing of 2,161 open flags/);
+    expect(document.querySelectorAll(".today-appointment")).toHaveLength(50);
+    await user.click(screen.getByRole("button", { name: "Show all 60 appointments today" }));
+    expect(document.querySelectorAll(".today-appointment")).toHaveLength(60);
+    await user.click(screen.getByRole("button", { name: "See all 2,161 of your flags" }));
+    await screen.findByRole("heading", { name: "All your flags" });
+    expect(api.flagsPage).toHaveBeenCalledWith({ code: null, worker_id: caseworker.id, severity: null, offset: 0 });
+    await screen.findByText(/Flags 1 to 50 of 2,161/);
   });
 });
