@@ -32,7 +32,13 @@ async fn time_until_shown(j: &mut Journey, before: &str, started: Instant, name:
 }
 
 async fn heading(j: &Journey) -> String {
-    j.c().execute("const h = document.querySelector('h1'); return h ? h.textContent.trim() : '';", vec![]).await.unwrap().as_str().unwrap_or("").to_string()
+    j.c()
+        .execute("const h = document.querySelector('h1'); return h ? h.textContent.trim() : '';", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 async fn nav_items(j: &Journey) -> Vec<String> {
