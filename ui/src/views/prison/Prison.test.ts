@@ -178,6 +178,19 @@ describe("Coming releases", () => {
     expect(row.textContent).toContain("No throughcare plan");
   });
 
+  it("a long list of releases shows its soonest hundred at once and the rest on asking", async () => {
+    const many = Array.from({ length: 130 }, (_, i) => release({ spell_id: `sp-${i}`, client_name: `Person ${i}` }));
+    const api = signedInApi(prisonLink, { comingReleases: () => Promise.resolve(many) });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await user.click(document.getElementById("nav-releases")!);
+    await screen.findByText(/130 releases, soonest first/);
+    expect(document.querySelectorAll(".coming-release")).toHaveLength(100);
+    await user.click(screen.getByRole("button", { name: "Show all 130 releases" }));
+    expect(document.querySelectorAll(".coming-release")).toHaveLength(130);
+  });
+
   it("is not in the navigation of a custody worker", async () => {
     render(App, { props: { api: signedInApi(caseworker) } });
     await screen.findByRole("heading", { level: 1, name: "Today" });
