@@ -12,9 +12,11 @@ const PASSWORD: &str = "demo-lantern-harbour";
 const ROLES: [&str; 6] = ["custody", "court", "community", "prison", "lead", "admin"];
 const BUDGET: Duration = Duration::from_secs(1);
 
-/// True once the screen has its heading and nothing on it is still loading.
+/// True once the screen has its heading and nothing on it is still loading or counting.
 const SHOWN: &str = "const h = document.querySelector('h1');
-  return !!h && h.textContent.trim() !== arguments[0] && !document.querySelector('.loading');";
+  const main = document.querySelector('main') || document.body;
+  return !!h && h.textContent.trim() !== arguments[0] && !document.querySelector('.loading')
+    && !main.textContent.includes('Counting…');";
 
 /// Waits until `SHOWN` holds (the heading no longer `before`), up to two minutes: a screen far
 /// over budget is still timed, not given up on. The screenshot shows what was on the screen.
