@@ -56,7 +56,7 @@ fn main() {
     .expect("the laptop's database");
     // The join file's own bundle brings everything once; this bundle then changes nothing...
     let t = Instant::now();
-    join::take_in(&mut laptop, &actor, &package).expect("import");
+    join::take_in(&mut laptop, &actor, &package, &mut throughline_core::store::progress::Unwatched).expect("import");
     let import = t.elapsed();
     let t = Instant::now();
     let again = sync::import(&mut laptop, &actor, &package.bundle().expect("bundle")).expect("re-import");

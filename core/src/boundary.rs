@@ -162,6 +162,8 @@ pub fn typescript() -> String {
         crate::governance::retention::Anonymised::decl(&cfg),
         crate::accounts::backups::BackupSummary::decl(&cfg),
         crate::accounts::backups::BackupSchedule::decl(&cfg),
+        // Long tasks.
+        crate::store::progress::TaskProgress::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust types in throughline-core: do not edit. `make types` rewrites it.\n\n");
     for d in decls {

@@ -89,6 +89,8 @@ codes! {
     BackupNotFound = "backup.not_found",
     BackupDamaged = "backup.damaged",
     BackupWriteFailed = "backup.write_failed",
+    // A long task the worker stopped.
+    TaskCancelled = "task.cancelled",
     // A form's field (or the form as a whole: `validation.several`).
     ValidationAcceptableWithoutReason = "validation.acceptable_without_reason",
     ValidationAfterOrder = "validation.after_order",

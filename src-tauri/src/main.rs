@@ -3,6 +3,7 @@
 
 mod commands;
 mod state;
+mod tasks;
 
 use std::sync::Arc;
 use tauri::Manager;
@@ -31,6 +32,7 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::session::app_status,
+            tasks::cancel_task,
             commands::session::set_up,
             commands::session::sign_in,
             commands::session::sign_out,

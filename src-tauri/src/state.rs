@@ -27,6 +27,8 @@ pub struct AppState {
     claim: Mutex<Result<InstanceLock, ErrorPayload>>,
     /// Why the last automatic backup failed, for the Backups screen; cleared when one succeeds.
     automatic_backup_problem: Mutex<Option<String>>,
+    /// Set by the worker's Cancel; the long task running sees it at its next report.
+    pub cancel_task: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             claim: Mutex::new(claim),
             automatic_backup_problem: Mutex::new(None),
             join_file: Mutex::new(None),
+            cancel_task: Default::default(),
         }
     }
 

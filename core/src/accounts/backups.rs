@@ -7,6 +7,7 @@ use super::keyslots::{self, RecoveryKey, SlotFile, RECOVERY_LABEL};
 use super::roles::Role;
 use super::{workers, AccountError, Installation, Session, DATABASE_FILE, SLOTS_FILE};
 use crate::store::backup::{self, FileCheck};
+use crate::store::progress::{self, CopyError, Progress, Unwatched};
 use crate::store::{Actor, DatabaseKey, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -47,11 +48,32 @@ pub struct BackupSummary {
     pub bytes: u64,
 }
 
-fn sha256_of(path: &Path) -> std::io::Result<String> {
+/// The file's SHA-256, read a piece at a time with `progress` told the bytes read.
+fn sha256_of(path: &Path, progress: &mut dyn Progress) -> Result<String, CopyError> {
+    use std::io::Read;
     let mut file = std::fs::File::open(path)?;
+    let total = file.metadata()?.len();
     let mut hash = Sha256::new();
-    std::io::copy(&mut file, &mut hash)?;
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut done = 0u64;
+    loop {
+        progress.step("Checking the backup's files", done, total)?;
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buffer[..n]);
+        done += n as u64;
+    }
     Ok(hex::encode(hash.finalize()))
+}
+
+/// A watched step over files: the worker's cancel passes through, a file's failure is `files`.
+fn watched<T>(result: Result<T, CopyError>, files: impl FnOnce(std::io::Error) -> AccountError) -> Result<T, AccountError> {
+    result.map_err(|e| match e {
+        CopyError::Files(e) => files(e),
+        CopyError::Stopped(e) => e.into(),
+    })
 }
 
 fn write_error(folder: &Path) -> impl Fn(std::io::Error) -> AccountError + '_ {
@@ -121,10 +143,16 @@ impl Session {
 
     /// Writes a backup into a new folder inside `into` and checks it as a restore would.
     pub fn back_up(&mut self, into: &Path) -> Result<BackupSummary, AccountError> {
+        self.back_up_watched(into, &mut Unwatched)
+    }
+
+    /// As [`Session::back_up`], telling `progress` how far the copy and its check have got;
+    /// cancelled, the half-written folder is removed.
+    pub fn back_up_watched(&mut self, into: &Path, progress: &mut dyn Progress) -> Result<BackupSummary, AccountError> {
         let now = self.store.clock().now();
         let team_name = self.store.team_name()?;
         let folder = new_folder(into, now).map_err(write_error(into))?;
-        let result = self.write_backup(&folder, now, &team_name);
+        let result = self.write_backup(&folder, now, &team_name, progress);
         if result.is_err() {
             // Half a backup is worse than none: nobody should find it later and trust it.
             let _ = std::fs::remove_dir_all(&folder);
@@ -135,10 +163,16 @@ impl Session {
         Ok(summary)
     }
 
-    fn write_backup(&mut self, folder: &Path, now: DateTime<Utc>, team_name: &str) -> Result<BackupSummary, AccountError> {
+    fn write_backup(
+        &mut self,
+        folder: &Path,
+        now: DateTime<Utc>,
+        team_name: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<BackupSummary, AccountError> {
         let db = folder.join(DATABASE_FILE);
         let slots = folder.join(SLOTS_FILE);
-        backup::copy_live(self.store.reader(), &self.key, &db).map_err(|e| match e {
+        backup::copy_live(self.store.reader(), &self.key, &db, progress).map_err(|e| match e {
             StoreError::DiskFull | StoreError::ReadOnly => {
                 AccountError::BackupWrite(folder.display().to_string(), std::io::Error::other(e))
             }
@@ -157,6 +191,7 @@ impl Session {
         keyslots::owner_only(&slots, 0o600).map_err(&err)?;
         sync(&db).map_err(&err)?;
         sync(&slots).map_err(&err)?;
+        progress.step("Checking the copy", 0, 0)?;
         let check = backup::check_file(&db, &self.key).map_err(|e| damaged(&format!("it failed its check after writing ({e})")))?;
         let manifest = Manifest {
             format: FORMAT.into(),
@@ -164,8 +199,8 @@ impl Session {
             schema: check.schema,
             team_name: team_name.into(),
             made_at: now,
-            database_sha256: sha256_of(&db).map_err(&err)?,
-            keyslots_sha256: sha256_of(&slots).map_err(&err)?,
+            database_sha256: watched(sha256_of(&db, progress), &err)?,
+            keyslots_sha256: watched(sha256_of(&slots, progress), &err)?,
             clients: check.clients,
             audit_entries: check.audit_entries,
         };
@@ -178,7 +213,13 @@ impl Session {
     /// Checks a backup without restoring it: its files are those it was written with, and its
     /// database opens with this team's key, is sound and its audit trail is unbroken.
     pub fn verify_backup(&mut self, folder: &Path) -> Result<BackupSummary, AccountError> {
-        let manifest = read_and_hash(folder)?;
+        self.verify_backup_watched(folder, &mut Unwatched)
+    }
+
+    /// As [`Session::verify_backup`], telling `progress` how far the check has got.
+    pub fn verify_backup_watched(&mut self, folder: &Path, progress: &mut dyn Progress) -> Result<BackupSummary, AccountError> {
+        let manifest = read_and_hash(folder, progress)?;
+        progress.step("Checking the database", 0, 0)?;
         let check = check_database(folder, &self.key)?;
         let found = summary(folder, &manifest, &check);
         let actor = self.actor();
@@ -191,10 +232,21 @@ impl Installation {
     /// A new laptop: puts a backup in place with the recovery key, updated to this version's
     /// schema. The team's workers then sign in with their own passwords, as before.
     pub fn restore_backup(&self, folder: &Path, recovery_key: &str) -> Result<BackupSummary, AccountError> {
+        self.restore_backup_watched(folder, recovery_key, &mut Unwatched)
+    }
+
+    /// As [`Installation::restore_backup`], telling `progress` how far the checks and the copy
+    /// have got; cancelled, the laptop is left not set up, as it was.
+    pub fn restore_backup_watched(
+        &self,
+        folder: &Path,
+        recovery_key: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<BackupSummary, AccountError> {
         if self.is_set_up() {
             return Err(AccountError::AlreadySetUp);
         }
-        let manifest = read_and_hash(folder)?;
+        let manifest = read_and_hash(folder, progress)?;
         let slots = SlotFile::load(&folder.join(SLOTS_FILE)).map_err(|_| damaged("its key slots file cannot be read"))?;
         let key = slots
             .slots
@@ -203,14 +255,20 @@ impl Installation {
             .zip(RecoveryKey::parse(recovery_key))
             .and_then(|(slot, typed)| keyslots::unwrap(slot, typed.secret()))
             .ok_or(AccountError::RecoveryKeyWrong)?;
+        progress.step("Checking the database", 0, 0)?;
         let check = check_database(folder, &key)?;
 
         std::fs::create_dir_all(&self.dir).map_err(|e| self.files_error(e))?;
         keyslots::owner_only(&self.dir, 0o700).map_err(|e| self.files_error(e))?;
         // Copied beside, then renamed into place: a restore cut short leaves no half database.
         let restoring = self.dir.join("throughline.db.restoring");
-        std::fs::copy(folder.join(DATABASE_FILE), &restoring).map_err(|e| self.files_error(e))?;
-        sync(&restoring).map_err(|e| self.files_error(e))?;
+        let copied = watched(progress::copy_file(&folder.join(DATABASE_FILE), &restoring, "Copying the database", progress), |e| {
+            self.files_error(e)
+        });
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&restoring);
+            return Err(e);
+        }
         keyslots::owner_only(&restoring, 0o600).map_err(|e| self.files_error(e))?;
         for stale in ["throughline.db-wal", "throughline.db-shm"] {
             let _ = std::fs::remove_file(self.dir.join(stale));
@@ -275,17 +333,21 @@ fn new_folder(into: &Path, now: DateTime<Utc>) -> std::io::Result<PathBuf> {
 }
 
 /// The manifest, and the files it names exactly as they were written.
-fn read_and_hash(folder: &Path) -> Result<Manifest, AccountError> {
+fn read_and_hash(folder: &Path, progress: &mut dyn Progress) -> Result<Manifest, AccountError> {
     let text = std::fs::read(folder.join(MANIFEST_FILE)).map_err(|_| AccountError::BackupNotFound(folder.display().to_string()))?;
     let manifest: Manifest = serde_json::from_slice(&text).map_err(|_| damaged("its backup.json cannot be read"))?;
     if manifest.format != FORMAT {
         return Err(damaged(&format!("it is in a format this version does not know ({})", manifest.format)));
     }
-    let same = |file: &str, expected: &str| sha256_of(&folder.join(file)).map(|h| h == expected).unwrap_or(false);
-    if !same(DATABASE_FILE, &manifest.database_sha256) {
+    let mut same = |file: &str, expected: &str| match sha256_of(&folder.join(file), progress) {
+        Ok(hash) => Ok(hash == expected),
+        Err(CopyError::Files(_)) => Ok(false),
+        Err(CopyError::Stopped(e)) => Err(AccountError::from(e)),
+    };
+    if !same(DATABASE_FILE, &manifest.database_sha256)? {
         return Err(damaged("its database file is missing or was changed after the backup was written"));
     }
-    if !same(SLOTS_FILE, &manifest.keyslots_sha256) {
+    if !same(SLOTS_FILE, &manifest.keyslots_sha256)? {
         return Err(damaged("its key slots file is missing or was changed after the backup was written"));
     }
     Ok(manifest)

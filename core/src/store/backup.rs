@@ -1,19 +1,31 @@
 //! The database's side of a backup: SQLite's online backup of the open database into a new
 //! file encrypted with the same key (never a file copy of a live database, which can catch a
 //! write half done), and the checks a backup must pass before anyone relies on it.
+use super::progress::Progress;
 use super::{audit, integrity_problems, migrate, open_encrypted, DatabaseKey, StoreError};
+use rusqlite::backup::StepResult;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use zeroize::Zeroizing;
 
 /// Copies the database open on `source` into `dest` (a new file), page by page, while it stays
 /// open for work. The copy is a single file (no write-ahead log beside it).
-pub fn copy_live(source: &Connection, key: &DatabaseKey, dest: &Path) -> Result<(), StoreError> {
+/// `progress` is told the pages copied; cancelled, the caller removes the file.
+pub fn copy_live(source: &Connection, key: &DatabaseKey, dest: &Path, progress: &mut dyn Progress) -> Result<(), StoreError> {
     let mut target = open_encrypted(dest, key, true)?;
     {
         let backup = rusqlite::backup::Backup::new(source, &mut target)?;
         // A few hundred pages a step, so a long copy lets the work on the source carry on between.
-        backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+        loop {
+            let step = backup.step(256)?;
+            let pages = backup.progress();
+            progress.step("Copying the database", (pages.pagecount - pages.remaining) as u64, pages.pagecount as u64)?;
+            match step {
+                StepResult::Done => break,
+                StepResult::More => {}
+                _ => std::thread::sleep(std::time::Duration::from_millis(1)),
+            }
+        }
     }
     target.execute_batch("PRAGMA journal_mode = DELETE;")?;
     Ok(())

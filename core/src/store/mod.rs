@@ -5,6 +5,7 @@ pub mod backup;
 pub mod history;
 pub mod hlc;
 mod migrate;
+pub mod progress;
 pub mod record;
 mod write;
 
@@ -81,6 +82,8 @@ pub enum StoreError {
     Corrupt,
     #[error("The database file failed its check: {0}.")]
     Damaged(String),
+    #[error("Cancelled before it finished: nothing was changed.")]
+    Cancelled,
     #[error("The database could not be read or written: {0}")]
     Database(rusqlite::Error),
     #[error("A record could not be prepared for saving: {0}")]
@@ -97,6 +100,7 @@ impl Coded for StoreError {
             StoreError::DiskFull => ErrorCode::StoreDiskFull,
             StoreError::ReadOnly => ErrorCode::StoreReadOnly,
             StoreError::Corrupt | StoreError::Damaged(_) => ErrorCode::StoreCorrupt,
+            StoreError::Cancelled => ErrorCode::TaskCancelled,
             StoreError::Database(_) => ErrorCode::StoreDatabase,
             StoreError::Serialise(_) => ErrorCode::StoreSerialise,
         }

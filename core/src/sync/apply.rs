@@ -3,6 +3,7 @@
 use super::records::Schema;
 use super::SyncError;
 use crate::store::history::{self, Change};
+use crate::store::progress::Progress;
 use crate::store::record::{from_sql, to_sql};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde_json::{Map, Value};
@@ -24,10 +25,12 @@ pub struct Incoming {
 pub const KINDS: [&str; 4] = ["create", "update", "append", "retract"];
 
 /// Applies what is new in `ops`; returns how many were new.
-pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming]) -> Result<usize, SyncError> {
+pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mut dyn Progress) -> Result<usize, SyncError> {
     let mut new = 0;
     let mut max_hlc = 0;
-    for op in ops {
+    let total = ops.len() as u64;
+    for (done, op) in ops.iter().enumerate() {
+        progress.item("Applying the changes", done as u64, total)?;
         let Some(table) = schema.table(&op.record_type) else {
             return Err(SyncError::Corrupt(format!("it names an unknown kind of record ({})", op.record_type)));
         };
@@ -72,6 +75,7 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming]) -> Result<usi
             }
         }
     }
+    progress.item("Applying the changes", total, total)?;
     // Clocks move on past what arrived, so a change made here afterwards sorts after it.
     conn.execute("UPDATE device_state SET last_hlc = max(last_hlc, ?1) WHERE id = 1", [max_hlc])?;
     Ok(new)

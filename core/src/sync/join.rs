@@ -7,6 +7,7 @@ use super::{ExportScope, SyncError};
 use crate::accounts::keyslots::RecoveryKey;
 use crate::accounts::{AccountError, Installation, Joining, Session};
 use crate::error::ValidationErrors;
+use crate::store::progress::{Progress, Unwatched};
 use crate::store::{Actor, Store};
 use crate::ErrorCode;
 use chacha20poly1305::aead::{Aead, KeyInit};
@@ -181,7 +182,8 @@ pub fn open(bytes: &[u8], passphrase: &str) -> Result<JoinPackage, SyncError> {
 
 /// Sets a joining laptop up from its package: its keys, then the team's data from the bundle,
 /// trusting the laptop that made the file. `actor` is the worker the file names.
-pub fn take_in(store: &mut Store, actor: &Actor, package: &JoinPackage) -> Result<(), SyncError> {
+/// `progress` follows the bundle's import; cancelled, the laptop is left as it was.
+pub fn take_in(store: &mut Store, actor: &Actor, package: &JoinPackage, progress: &mut dyn Progress) -> Result<(), SyncError> {
     let team_key = package.team_key()?;
     let signing_key = package.signing_key()?;
     store.write(actor, |w| -> Result<(), SyncError> {
@@ -192,7 +194,7 @@ pub fn take_in(store: &mut Store, actor: &Actor, package: &JoinPackage) -> Resul
         Ok(())
     })?;
     let (from, key) = package.from_device()?;
-    super::import_trusting(store, actor, &package.bundle()?, Some((&from, &key)))?;
+    super::import_trusting(store, actor, &package.bundle()?, Some((&from, &key)), progress)?;
     Ok(())
 }
 
@@ -232,6 +234,17 @@ impl Installation {
     /// Joins the team the file is for: a new encrypted database with the team's data from the
     /// file, the named worker's key slot and a recovery key. The worker is signed in afterwards.
     pub fn join(&self, bytes: &[u8], passphrase: &str, password: &str) -> Result<(Session, RecoveryKey), JoinError> {
+        self.join_watched(bytes, passphrase, password, &mut Unwatched)
+    }
+
+    /// As [`Installation::join`], telling `progress` how the team's data is taken in.
+    pub fn join_watched(
+        &self,
+        bytes: &[u8],
+        passphrase: &str,
+        password: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<(Session, RecoveryKey), JoinError> {
         let package = self.open_join_file(bytes, passphrase)?;
         let joining = Joining {
             team_id: &package.team_id,
@@ -241,6 +254,6 @@ impl Installation {
             worker_id: &package.worker_id,
             worker_name: &package.worker_name,
         };
-        self.join_with(&joining, password, |store, actor| take_in(store, actor, &package).map_err(JoinError::from))
+        self.join_with(&joining, password, |store, actor| take_in(store, actor, &package, progress).map_err(JoinError::from))
     }
 }

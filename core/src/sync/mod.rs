@@ -21,6 +21,7 @@ pub mod witness;
 
 use crate::codes::ErrorCode;
 use crate::error::Coded;
+use crate::store::progress::{Progress, Unwatched};
 use crate::store::{hlc, Actor, Store, StoreError};
 use apply::Incoming;
 use bundle::{Body, Header, Id, SignedHead, WireOp};
@@ -239,15 +240,17 @@ pub fn holdings(conn: &Connection) -> rusqlite::Result<Vec<(String, i64)>> {
 
 /// Writes a bundle of this laptop's operations; the caller saves the bytes to a file.
 pub fn export(store: &mut Store, actor: &Actor, scope: &ExportScope) -> Result<(Vec<u8>, BundleSummary), SyncError> {
-    export_with(store, actor, scope, |_| Ok(()))
+    export_with(store, actor, scope, &mut Unwatched, |_| Ok(()))
 }
 
 /// As [`export`], saving the bundle with `save` before the export is recorded (in the same
 /// transaction as its audit entry): a bundle that could not be saved is not counted as sent.
+/// `progress` is told each change gathered; cancelled, nothing is saved or counted as sent.
 pub fn export_with(
     store: &mut Store,
     actor: &Actor,
     scope: &ExportScope,
+    progress: &mut dyn Progress,
     save: impl FnOnce(&[u8]) -> Result<(), SyncError>,
 ) -> Result<(Vec<u8>, BundleSummary), SyncError> {
     let identity = devices::ensure_identity(store, actor)?;
@@ -264,6 +267,10 @@ pub fn export_with(
     let mut types: HashMap<String, u32> = HashMap::new();
     let mut up_to = 0i64;
     let mut own_head = None;
+    // Each laptop's numbers run without a gap, so what is to go is known before it is read.
+    let to_send: i64 = held.iter().map(|(origin, seq)| (seq - from.get(origin).copied().unwrap_or(0)).max(0)).sum();
+    let (total, gathering) = (to_send as u64, "Gathering the changes");
+    progress.step(gathering, 0, total)?;
     // A revoked laptop's operations set aside here travel too, so its chain still checks where
     // its earlier ones arrive; every laptop sets them aside the same way.
     let mut stmt = conn.prepare_cached(chains::OPERATIONS_OF)?;
@@ -294,6 +301,7 @@ pub fn export_with(
             });
             (last_seq, last_hlc) = (seq, hlc);
             up_to = up_to.max(hlc);
+            progress.item(gathering, body.ops.len() as u64, total)?;
         }
         if last_seq == 0 {
             continue;
@@ -313,6 +321,7 @@ pub fn export_with(
 
     let now = store.clock().now();
     let team_key = keys::current(conn)?;
+    progress.step("Sealing the bundle", total, total)?;
     let header = Header {
         team_id,
         device_id: device_id.clone(),
@@ -352,6 +361,7 @@ pub fn export_with(
             ExportScope::NotAcknowledgedBy { device_ids } => format!("for {} laptop(s)", device_ids.len()),
         };
         w.audit("exported a sync bundle", None, &format!("{operations} changes, {whom}"))?;
+        progress.step("Saving the file", total, total)?;
         save(&bytes)
     })?;
     let label = devices::get(store.reader(), &device_id)?.map(|d| d.label).unwrap_or_default();
@@ -400,7 +410,12 @@ pub fn millis_to_time(stamp: i64) -> DateTime<Utc> {
 
 /// Imports a bundle: all of it or, on any problem, nothing, with the reason.
 pub fn import(store: &mut Store, actor: &Actor, bytes: &[u8]) -> Result<BundleSummary, SyncError> {
-    import_trusting(store, actor, bytes, None)
+    import_watched(store, actor, bytes, &mut Unwatched)
+}
+
+/// As [`import`], telling `progress` each change applied; cancelled, nothing is imported.
+pub fn import_watched(store: &mut Store, actor: &Actor, bytes: &[u8], progress: &mut dyn Progress) -> Result<BundleSummary, SyncError> {
+    import_trusting(store, actor, bytes, None, progress)
 }
 
 /// As [`import`]; `trusted` is a laptop known from elsewhere (the join file names the laptop
@@ -410,7 +425,9 @@ pub(crate) fn import_trusting(
     actor: &Actor,
     bytes: &[u8],
     trusted: Option<(&str, &VerifyingKey)>,
+    progress: &mut dyn Progress,
 ) -> Result<BundleSummary, SyncError> {
+    progress.step("Opening the bundle", 0, 0)?;
     let unverified = bundle::read(bytes)?;
     let header = unverified.header.clone();
     let conn = store.reader();
@@ -469,6 +486,7 @@ pub(crate) fn import_trusting(
         }
     };
     let incoming = unpack(&body)?;
+    progress.step("Checking who made each change", 0, incoming.len() as u64)?;
     let now = store.clock().now();
     let checked = trust::check(conn, &team_id, &me, incoming, &body, now.timestamp_millis(), trusted.is_some())?;
     check_holdings(conn, &me, &body.holdings, &checked)?;
@@ -479,7 +497,7 @@ pub(crate) fn import_trusting(
     let (new_operations, people_removed) = store.write(actor, |w| -> Result<(usize, usize), SyncError> {
         let tx = w.transaction();
         let schema = records::Schema::read(tx)?;
-        let new = apply::apply(tx, &schema, &checked.accepted)?;
+        let new = apply::apply(tx, &schema, &checked.accepted, progress)?;
         apply::set_aside(tx, &schema, &checked.set_aside)?;
         for (device, at) in &checked.revoked {
             apply::set_aside_after_revocation(tx, &schema, device, *at)?;
@@ -629,6 +647,6 @@ pub fn log(conn: &Connection) -> rusqlite::Result<Vec<Incoming>> {
 pub fn replay(store: &mut Store, actor: &Actor, ops: &[Incoming]) -> Result<usize, SyncError> {
     store.write(actor, |w| {
         let schema = records::Schema::read(w.transaction())?;
-        apply::apply(w.transaction(), &schema, ops)
+        apply::apply(w.transaction(), &schema, ops, &mut Unwatched)
     })
 }

@@ -37,6 +37,7 @@ mod tests {
             include_str!("../../../ui/src/lib/api/sync.ts"),
             include_str!("../../../ui/src/lib/api/governance.ts"),
             include_str!("../../../ui/src/lib/api/backups.ts"),
+            include_str!("../../../ui/src/lib/api/tasks.ts"),
         ]
         .concat();
         let invoked: BTreeSet<&str> = api

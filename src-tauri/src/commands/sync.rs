@@ -3,11 +3,14 @@
 //! chosen in dialogs opened from Rust, so no path comes from the web view, and no session lock
 //! is held while a worker chooses.
 use crate::state::{coded, error, reading, signed_in, AppState, CommandResult, SessionState};
+use crate::tasks;
 use std::path::PathBuf;
+use tauri::ipc::Channel;
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::{Reading, SetUpDone};
+use throughline_core::store::progress::TaskProgress;
 use throughline_core::sync::conflicts::{self, Conflict, Settle};
 use throughline_core::sync::join::{self, NewLaptop};
 use throughline_core::sync::status::{self, SyncStatus};
@@ -39,7 +42,12 @@ fn file_stamp(app: &AppState) -> CommandResult<String> {
 /// Asks where to save a bundle, then writes it: what the chosen laptops have not acknowledged,
 /// or everything. None when the dialog is cancelled.
 #[tauri::command]
-pub async fn export_bundle(app: tauri::AppHandle, state: State<'_, AppState>, scope: ExportScope) -> CommandResult<Option<Exported>> {
+pub async fn export_bundle(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    scope: ExportScope,
+    progress: Channel<TaskProgress>,
+) -> CommandResult<Option<Exported>> {
     let name = format!("throughline-{}.throughline", file_stamp(&state)?);
     let chosen = app
         .dialog()
@@ -49,17 +57,24 @@ pub async fn export_bundle(app: tauri::AppHandle, state: State<'_, AppState>, sc
         .add_filter("Throughline bundle", &["throughline"])
         .blocking_save_file();
     let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
-    let (_, summary) = signed_in(&state, Permission::Sync.roles(), |s| {
-        let actor = s.actor();
-        sync::export_with(s.store_mut(), &actor, &scope, |bytes| write_file(&path, bytes).map_err(|e| SyncError::NotSaved(e.to_string())))
-            .map_err(coded)
-    })?;
-    Ok(Some(Exported { path: path.display().to_string(), summary }))
+    tasks::watched(&app, progress, move |state, progress| {
+        let (_, summary) = signed_in(state, Permission::Sync.roles(), |s| {
+            let actor = s.actor();
+            let save = |bytes: &[u8]| write_file(&path, bytes).map_err(|e| SyncError::NotSaved(e.to_string()));
+            sync::export_with(s.store_mut(), &actor, &scope, progress, save).map_err(coded)
+        })?;
+        Ok(Some(Exported { path: path.display().to_string(), summary }))
+    })
+    .await
 }
 
 /// Asks which bundles to import (one or several), then imports each, all or nothing.
 #[tauri::command]
-pub async fn import_bundles(app: tauri::AppHandle, state: State<'_, AppState>) -> CommandResult<Vec<Imported>> {
+pub async fn import_bundles(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    progress: Channel<TaskProgress>,
+) -> CommandResult<Vec<Imported>> {
     signed_in(&state, Permission::Sync.roles(), |_| Ok(()))?;
     let chosen = app
         .dialog()
@@ -68,27 +83,31 @@ pub async fn import_bundles(app: tauri::AppHandle, state: State<'_, AppState>) -
         .add_filter("Throughline bundle", &["throughline"])
         .blocking_pick_files()
         .unwrap_or_default();
-    let mut out = Vec::new();
-    for path in chosen.into_iter().filter_map(|p| p.into_path().ok()) {
-        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let result = std::fs::read(&path)
-            .map_err(|e| error(ErrorCode::StoreFiles, &format!("The file could not be read ({e}).")))
-            .and_then(|bytes| {
-                signed_in(&state, Permission::Sync.roles(), |s| {
-                    let actor = s.actor();
-                    let summary = sync::import(s.store_mut(), &actor, &bytes).map_err(coded)?;
-                    // A deactivation it brought: the leaver's key slot goes, the database is re-keyed.
-                    s.forget_leavers().map_err(coded)?;
-                    Ok(summary)
-                })
-            });
-        let (summary, error) = match result {
-            Ok(summary) => (Some(summary), None),
-            Err(e) => (None, Some(e)),
-        };
-        out.push(Imported { file, summary, error });
-    }
-    Ok(out)
+    let paths: Vec<PathBuf> = chosen.into_iter().filter_map(|p| p.into_path().ok()).collect();
+    tasks::watched(&app, progress, move |state, progress| {
+        let mut out = Vec::new();
+        for path in paths {
+            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let result = std::fs::read(&path)
+                .map_err(|e| error(ErrorCode::StoreFiles, &format!("The file could not be read ({e}).")))
+                .and_then(|bytes| {
+                    signed_in(state, Permission::Sync.roles(), |s| {
+                        let actor = s.actor();
+                        let summary = sync::import_watched(s.store_mut(), &actor, &bytes, progress).map_err(coded)?;
+                        // A deactivation it brought: the leaver's key slot goes, the database is re-keyed.
+                        s.forget_leavers().map_err(coded)?;
+                        Ok(summary)
+                    })
+                });
+            let (summary, error) = match result {
+                Ok(summary) => (Some(summary), None),
+                Err(e) => (None, Some(e)),
+            };
+            out.push(Imported { file, summary, error });
+        }
+        Ok(out)
+    })
+    .await
 }
 
 /// The conflicts inbox: a team lead's holds every open conflict, a worker's those where their
@@ -162,14 +181,22 @@ pub async fn choose_join_file(app: tauri::AppHandle, state: State<'_, AppState>)
 
 /// Joins the team with the chosen join file, its passphrase and the worker's new password.
 #[tauri::command]
-pub async fn join_team(state: State<'_, AppState>, passphrase: String, password: String) -> CommandResult<SetUpDone> {
-    let bytes = state.join_file.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let Some(bytes) = bytes else {
-        return Err(error(ErrorCode::SyncNotAJoinFile, "Choose the join file first."));
-    };
-    let (session, recovery) = state.installation.join(&bytes, &passphrase, &password).map_err(coded)?;
-    let info = session.info().map_err(coded)?;
-    *state.join_file.lock().unwrap_or_else(|e| e.into_inner()) = None;
-    *state.session() = SessionState::SignedIn(Box::new(session));
-    Ok(SetUpDone { session: info, recovery_key: recovery.display() })
+pub async fn join_team(
+    app: tauri::AppHandle,
+    passphrase: String,
+    password: String,
+    progress: Channel<TaskProgress>,
+) -> CommandResult<SetUpDone> {
+    tasks::watched(&app, progress, move |state, progress| {
+        let bytes = state.join_file.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let Some(bytes) = bytes else {
+            return Err(error(ErrorCode::SyncNotAJoinFile, "Choose the join file first."));
+        };
+        let (session, recovery) = state.installation.join_watched(&bytes, &passphrase, &password, progress).map_err(coded)?;
+        let info = session.info().map_err(coded)?;
+        *state.join_file.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *state.session() = SessionState::SignedIn(Box::new(session));
+        Ok(SetUpDone { session: info, recovery_key: recovery.display() })
+    })
+    .await
 }

@@ -466,6 +466,7 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     backUp: unexpected("back_up"),
     verifyBackup: unexpected("verify_backup"),
     restoreBackup: unexpected("restore_backup"),
+    cancelTask: unexpected("cancel_task"),
     backupSchedule: () => Promise.resolve({ every_days: 0, folder: "", newest: null, reachable: false, last_problem: null }),
     setBackupSchedule: unexpected("set_backup_schedule"),
     drrLists: () =>

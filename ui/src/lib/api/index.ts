@@ -10,6 +10,9 @@ import { dashboardCommands, type DashboardApi } from "./dashboard";
 import { syncCommands, type SyncApi } from "./sync";
 import { governanceCommands, type GovernanceApi } from "./governance";
 import { backupsCommands, type BackupsApi } from "./backups";
+import { tasksCommands, type TasksApi } from "./tasks";
+
+export type { OnProgress } from "./tasks";
 
 export type * from "./types";
 
@@ -19,7 +22,7 @@ export type Unlisten = () => void;
 export type BookableOwner = "conditional_caution" | "restriction_on_bail" | "throughcare" | "general";
 
 /** Everything the UI asks of the backend, one file an area (`session.ts`, `clients.ts`, ...). */
-export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi, SyncApi, GovernanceApi, BackupsApi {}
+export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi, SyncApi, GovernanceApi, BackupsApi, TasksApi {}
 
 export const tauriApi: Api = {
   ...sessionCommands,
@@ -31,6 +34,7 @@ export const tauriApi: Api = {
   ...syncCommands,
   ...governanceCommands,
   ...backupsCommands,
+  ...tasksCommands,
 };
 
 /** Codes that mean "there is no working session": the sign-in screen must come back. */

@@ -1,5 +1,6 @@
 // Sync by file: status, bundles, the conflicts inbox, the team's laptops, and joining a team.
 import { invoke } from "@tauri-apps/api/core";
+import { progressChannel, type OnProgress } from "./tasks";
 import type {
   Conflict,
   ExportScope,
@@ -14,10 +15,10 @@ import type {
 
 export interface SyncApi {
   syncStatus(): Promise<SyncStatus>;
-  /** Opens the system's save dialog; null when cancelled. */
-  exportBundle(scope: ExportScope): Promise<Exported | null>;
+  /** Opens the system's save dialog; null when cancelled. `onProgress` hears how far it has got. */
+  exportBundle(scope: ExportScope, onProgress?: OnProgress): Promise<Exported | null>;
   /** Opens the system's open dialog (several files at once); one result a file chosen. */
-  importBundles(): Promise<Imported[]>;
+  importBundles(onProgress?: OnProgress): Promise<Imported[]>;
   syncConflicts(): Promise<Conflict[]>;
   settleConflict(settle: Settle): Promise<void>;
   /** Team leads: enrol a laptop and save its join file; null when the dialog is cancelled. */
@@ -25,17 +26,18 @@ export interface SyncApi {
   revokeDevice(deviceId: string): Promise<void>;
   /** First launch: choose the join file; its name, or null when cancelled. */
   chooseJoinFile(): Promise<string | null>;
-  joinTeam(passphrase: string, password: string): Promise<SetUpDone>;
+  joinTeam(passphrase: string, password: string, onProgress?: OnProgress): Promise<SetUpDone>;
 }
 
 export const syncCommands: SyncApi = {
   syncStatus: () => invoke("sync_status"),
-  exportBundle: (scope) => invoke("export_bundle", { scope }),
-  importBundles: () => invoke("import_bundles"),
+  exportBundle: (scope, onProgress) => invoke("export_bundle", { scope, progress: progressChannel(onProgress) }),
+  importBundles: (onProgress) => invoke("import_bundles", { progress: progressChannel(onProgress) }),
   syncConflicts: () => invoke("sync_conflicts"),
   settleConflict: (settle) => invoke("settle_conflict", { settle }),
   makeJoinFile: (laptop) => invoke("make_join_file", { laptop }),
   revokeDevice: (deviceId) => invoke("revoke_device", { deviceId }),
   chooseJoinFile: () => invoke("choose_join_file"),
-  joinTeam: (passphrase, password) => invoke("join_team", { passphrase, password }),
+  joinTeam: (passphrase, password, onProgress) =>
+    invoke("join_team", { passphrase, password, progress: progressChannel(onProgress) }),
 };

@@ -17,6 +17,30 @@ const summary: BackupSummary = {
 };
 
 describe("Backups", () => {
+  it("a backup shows how far the copy has got, and Cancel leaves nothing written", async () => {
+    let stop: (reason: unknown) => void = () => {};
+    const api = signedInApi(administrator, {
+      backUp: (onProgress) => {
+        onProgress?.({ doing: "Copying the database", done: 30, total: 120 });
+        return new Promise((_, reject) => (stop = reject));
+      },
+      cancelTask: () => {
+        stop(rejection("task.cancelled", "Cancelled before it finished: nothing was changed."));
+        return Promise.resolve();
+      },
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Backups" }));
+    await user.click(screen.getByRole("button", { name: "Back up now" }));
+    await waitFor(() => expect(document.getElementById("task-progress")?.textContent).toContain("Copying the database: 25%"));
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(document.getElementById("backup-cancelled")?.textContent).toBe("Backup cancelled: nothing was written to the folder."));
+    expect(document.getElementById("task-progress")).toBeNull();
+    expect(document.getElementById("backup-problem")).toBeNull();
+    expect(screen.getByRole("button", { name: "Back up now" }).getAttribute("aria-disabled")).toBe("false");
+  });
+
   it("an administrator backs up and checks a backup; what was written is said in words", async () => {
     const api = signedInApi(administrator, {
       backUp: () => Promise.resolve(summary),
@@ -75,7 +99,7 @@ describe("Backups", () => {
     await expectNoAxeViolations();
     await user.clear(document.getElementById("recovery_key") as HTMLInputElement);
     await user.type(document.getElementById("recovery_key") as HTMLInputElement, " ABCD-EFGH {Enter}");
-    expect(api.restoreBackup).toHaveBeenLastCalledWith("ABCD-EFGH");
+    expect(api.restoreBackup).toHaveBeenLastCalledWith("ABCD-EFGH", expect.any(Function));
     await screen.findByRole("heading", { level: 1, name: "Sign in to Throughline" });
     expect(document.body.textContent).toContain("The backup of Leeds CJ Drug Team is restored. Sign in with your usual name and password.");
   });

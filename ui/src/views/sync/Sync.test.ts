@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
 import { caseworker, fakeApi, rejection, signedInApi, teamLead } from "../../test/fakeApi";
 import { expectNoAxeViolations } from "../../test/axe";
-import type { Conflict, Settle, SyncStatus } from "../../lib/api/index";
+import type { Conflict, Imported, Settle, SyncStatus } from "../../lib/api/index";
 
 const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
   this_laptop: "Custody laptop",
@@ -59,7 +59,7 @@ describe("Sync", () => {
 
     await user.click(screen.getByLabelText("What Priya Shah's laptop has not had yet"));
     await user.click(screen.getByRole("button", { name: "Export a bundle…" }));
-    expect(api.exportBundle).toHaveBeenCalledWith({ kind: "not_acknowledged_by", device_ids: ["d-lead"] });
+    expect(api.exportBundle).toHaveBeenCalledWith({ kind: "not_acknowledged_by", device_ids: ["d-lead"] }, expect.any(Function));
     await screen.findByText("Saved 4 changes to /media/usb/throughline-2026-11-23-1000.throughline.");
 
     await user.click(screen.getByRole("button", { name: "Import bundles…" }));
@@ -107,6 +107,41 @@ describe("Sync", () => {
     await user.click(screen.getByRole("button", { name: "Make a join file…" }));
     expect(api.makeJoinFile).toHaveBeenCalledWith({ label: "Court laptop 2", worker_id: "w-dan" });
     await waitFor(() => expect(document.querySelector("#join-passphrase")?.textContent).toBe("ABCDE-FGH23-JKLMN-PQRS4"));
+  });
+
+  it("a long import shows what it is doing and how far it has got, and Cancel stops it with nothing imported", async () => {
+    let stop: (results: Imported[]) => void = () => {};
+    const api = signedInApi(caseworker, {
+      syncStatus: () => Promise.resolve(status()),
+      importBundles: (onProgress) => {
+        onProgress?.({ doing: "Applying the changes", done: 412_000, total: 1_000_000 });
+        return new Promise((resolve) => (stop = resolve));
+      },
+      cancelTask: () => {
+        // The shell's answer once the import has rolled back: that bundle is reported cancelled.
+        stop([{ file: "week-47.throughline", summary: null, error: rejection("task.cancelled", "Cancelled before it finished: nothing was changed.") }]);
+        return Promise.resolve();
+      },
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Sync" }));
+    await screen.findByRole("heading", { level: 1, name: "Sync" });
+    await user.click(screen.getByRole("button", { name: "Import bundles…" }));
+
+    await waitFor(() => expect(document.querySelector("#task-progress")?.textContent).toContain("Applying the changes: 41%"));
+    expect((document.querySelector("#task-progress progress") as HTMLProgressElement).value).toBe(41);
+    expect(screen.getByRole("button", { name: "Import bundles…" }).getAttribute("aria-disabled")).toBe("true");
+    await expectNoAxeViolations(document.body);
+
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(api.cancelTask).toHaveBeenCalledOnce();
+    await waitFor(() => expect(document.querySelector("#task-progress")).toBeNull());
+    // Not an error: the worker chose it, and the laptop is as it was.
+    expect(document.querySelector("#import-results")?.textContent).toBe("week-47.throughline: Cancelled before it finished: nothing was changed.");
+    expect(document.querySelector("#import-results .error-message")).toBeNull();
+    expect(document.querySelector("[role=alert]")).toBeNull();
+    expect(screen.getByRole("button", { name: "Import bundles…" }).getAttribute("aria-disabled")).toBe("false");
   });
 
   it("a new laptop joins its team with the join file and passphrase, a wrong passphrase said beside its field", async () => {

@@ -1,0 +1,81 @@
+//! How far a long task has got (joining a team, exporting or importing a bundle, writing,
+//! checking or restoring a backup), told as it goes, and the worker's way to stop it. Each
+//! report may answer that the worker cancelled: the task then stops and undoes what it did (its
+//! transaction rolls back, its half-written file goes), so nothing is left half done.
+use super::StoreError;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// One report: what the task is doing, and how much of it is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TaskProgress {
+    pub doing: String,
+    #[ts(type = "number")]
+    pub done: u64,
+    /// 0 while the whole is not known (a check SQLite makes in one go).
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+pub trait Progress {
+    /// Told how far the task has got; `Err(StoreError::Cancelled)` once the worker has
+    /// cancelled it, which the task passes on before committing anything.
+    fn step(&mut self, doing: &str, done: u64, total: u64) -> Result<(), StoreError>;
+
+    /// As [`Progress::step`] every `EVERY`th item of a long loop (and its last), so a million
+    /// items cost four thousand reports.
+    fn item(&mut self, doing: &str, done: u64, total: u64) -> Result<(), StoreError> {
+        if done % EVERY == 0 || done == total {
+            self.step(doing, done, total)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+const EVERY: u64 = 250;
+
+/// A task no one is watching (the automatic backup, tests): it always goes on.
+pub struct Unwatched;
+
+impl Progress for Unwatched {
+    fn step(&mut self, _: &str, _: u64, _: u64) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// Copies a file in pieces, telling `progress` how many bytes are done, so a copy of a large
+/// database can be watched and cancelled (the caller removes what was copied).
+pub fn copy_file(from: &std::path::Path, to: &std::path::Path, doing: &str, progress: &mut dyn Progress) -> Result<(), CopyError> {
+    use std::io::{Read, Write};
+    let mut source = std::fs::File::open(from)?;
+    let total = source.metadata()?.len();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    // The copy is the encrypted database: for this account only from its first byte.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut dest = options.open(to)?;
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut done = 0u64;
+    loop {
+        progress.step(doing, done, total)?;
+        let n = source.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        dest.write_all(&buffer[..n])?;
+        done += n as u64;
+    }
+    dest.sync_all()?;
+    Ok(())
+}
+
+/// Why a watched copy stopped: the files, or the worker.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error(transparent)]
+    Files(#[from] std::io::Error),
+    #[error(transparent)]
+    Stopped(#[from] StoreError),
+}

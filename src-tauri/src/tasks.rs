@@ -1,0 +1,63 @@
+//! Long tasks watched from the window (joining a team, exporting and importing bundles, writing,
+//! checking and restoring backups): each runs on a thread kept for blocking work, so the window
+//! and its other commands carry on; its progress goes down the channel the window gave, a few
+//! times a second; and the worker's Cancel reaches it at its next report.
+use crate::state::{error, AppState, CommandResult};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use tauri::ipc::Channel;
+use tauri::{Manager, State};
+use throughline_core::store::progress::{Progress, TaskProgress};
+use throughline_core::store::StoreError;
+use throughline_core::ErrorCode;
+
+/// Often enough to look smooth, seldom enough that a million changes send a few hundred.
+const EVERY: Duration = Duration::from_millis(100);
+
+pub struct Watched<'a> {
+    channel: Channel<TaskProgress>,
+    cancelled: &'a AtomicBool,
+    last: Option<(String, Instant)>,
+}
+
+impl Progress for Watched<'_> {
+    fn step(&mut self, doing: &str, done: u64, total: u64) -> Result<(), StoreError> {
+        if self.cancelled.load(Ordering::SeqCst) {
+            return Err(StoreError::Cancelled);
+        }
+        let due = match &self.last {
+            Some((was, at)) => was != doing || at.elapsed() >= EVERY || (total > 0 && done == total),
+            None => true,
+        };
+        if due {
+            // A window that has gone away no longer watches; the task still finishes.
+            let _ = self.channel.send(TaskProgress { doing: doing.to_string(), done, total });
+            self.last = Some((doing.to_string(), Instant::now()));
+        }
+        Ok(())
+    }
+}
+
+/// Runs `work` as the one long task, watched through `channel`.
+pub async fn watched<T, W>(app: &tauri::AppHandle, channel: Channel<TaskProgress>, work: W) -> CommandResult<T>
+where
+    T: Send + 'static,
+    W: FnOnce(&AppState, &mut Watched) -> CommandResult<T> + Send + 'static,
+{
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        state.cancel_task.store(false, Ordering::SeqCst);
+        let mut progress = Watched { channel, cancelled: &state.cancel_task, last: None };
+        work(&state, &mut progress)
+    })
+    .await
+    .unwrap_or_else(|_| Err(error(ErrorCode::AppInterrupted, "Throughline could not finish this. Try again.")))
+}
+
+/// The worker's Cancel: the long task stops at its next report and undoes what it did. Not
+/// async, so it runs at once even while every other thread is busy.
+#[tauri::command]
+pub fn cancel_task(state: State<'_, AppState>) {
+    state.cancel_task.store(true, Ordering::SeqCst);
+}
