@@ -95,9 +95,11 @@ fn killing_the_app_mid_write_loses_nothing_it_said_was_saved() {
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        // Wait until it is writing, then kill it at a random moment a few writes in.
+        // Wait until it has saved one person (so a loaded machine still kills it while it
+        // writes, not while it starts), then kill it at a random moment a few writes on.
         for line in lines.by_ref() {
-            if line.unwrap() == "ready" {
+            if let Some(id) = line.unwrap().strip_prefix("saved ") {
+                acknowledged.insert(id.to_string());
                 break;
             }
         }

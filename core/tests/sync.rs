@@ -137,6 +137,17 @@ fn tick(clock: &FixedClock) {
 }
 
 #[test]
+fn the_sync_screen_opens_on_a_laptop_that_has_not_made_or_used_a_join_file_yet() {
+    let clock = clock();
+    let mut lead = Laptop::founding(&clock);
+    let status = |lead: &Laptop| sync::status::status(lead.session.store().reader(), None).expect("the Sync screen opens");
+    let before = status(&lead);
+    assert!(before.devices.is_empty());
+    lead.register("Lopez", "Maria");
+    assert_eq!(status(&lead).not_exported, before.not_exported + 1);
+}
+
+#[test]
 fn a_laptop_joins_the_team_with_its_data_and_its_worker_signs_in_there() {
     let clock = clock();
     let mut lead = Laptop::founding(&clock);

@@ -157,21 +157,27 @@ pub struct DeviceView {
 }
 
 pub fn views(conn: &Connection, this_device: &str) -> Result<Vec<DeviceView>, SyncError> {
-    let current = super::keys::current(conn)?;
+    // A laptop that has not joined a team's sync yet has no team key, and lists what it knows.
+    let current = match super::keys::current(conn) {
+        Ok(key) => Some(key),
+        Err(SyncError::NoIdentity) => None,
+        Err(e) => return Err(e),
+    };
+    let (key_id, generation) = current.as_ref().map_or((String::new(), 0), |k| (k.id(), k.generation));
     let mut last =
         conn.prepare_cached("SELECT max(at), max(key_id = ?2 OR ?3 = 0) FROM sync_bundles WHERE direction = 'import' AND device_id = ?1")?;
     let all = all(conn)?;
     let mut out = Vec::new();
     for d in &all {
         let (last_bundle_at, sent_with_current): (Option<DateTime<Utc>>, Option<bool>) =
-            last.query_row(rusqlite::params![d.id, current.id(), current.generation], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            last.query_row(rusqlite::params![d.id, key_id, generation], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let enrolled_by = crate::accounts::workers::by_id(conn, &d.enrolled_by)?.map(|w| w.display_name).unwrap_or_default();
         let this_laptop = d.id == this_device;
         let has_current_key = match (this_laptop, d.revoked_at, sent_with_current) {
             (true, _, _) => Some(true),
             (_, Some(_), _) => Some(false),
             (_, None, Some(true)) => Some(true),
-            (_, None, _) if current.generation == 0 => Some(true),
+            (_, None, _) if generation == 0 => Some(true),
             _ => None,
         };
         out.push(DeviceView {
