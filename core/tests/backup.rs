@@ -5,7 +5,7 @@ mod support;
 use std::path::Path;
 use std::sync::Arc;
 use throughline_core::accounts::keyslots::{self, RecoveryKey, SlotFile, RECOVERY_LABEL};
-use throughline_core::accounts::{AccountError, Installation, Session, SetUpInput};
+use throughline_core::accounts::{AccountError, Installation, Session};
 use throughline_core::clients::{self, NewClient};
 use throughline_core::clock::FixedClock;
 use throughline_core::store::{content_hash, Store};
@@ -23,14 +23,7 @@ struct Laptop {
 fn laptop_with_clients(n: usize) -> Laptop {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at(NOW));
-    let (mut lead, recovery) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: testing::TEAM_NAME.into(),
-            display_name: "Priya Shah".into(),
-            login: testing::LEAD_LOGIN.into(),
-            password: testing::LEAD_PASSWORD.into(),
-        })
-        .unwrap();
+    let (mut lead, recovery) = testing::set_up_team_with_recovery(&Installation::new(dir.path(), clock.clone()));
     let actor = lead.actor();
     for i in 0..n {
         let input = NewClient {

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use throughline_core::accounts::keyslots::RecoveryKey;
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::workers::NewWorker;
-use throughline_core::accounts::{AccountError, Installation, Session, SetUpInput};
+use throughline_core::accounts::{AccountError, Installation, Session};
 use throughline_core::clock::FixedClock;
 use throughline_core::store::progress::Progress;
 use throughline_core::store::StoreError;
 use throughline_core::sync::join::NewLaptop;
-use throughline_core::sync::{self, records, ExportScope, SyncError};
+use throughline_core::sync::{self, records, ExportScope};
 use throughline_core::{testing, Coded, ErrorCode};
 
 const NOW: &str = "2026-12-03T09:00:00Z";
@@ -78,14 +78,7 @@ struct Team {
 fn team_with(clients: usize) -> Team {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at(NOW));
-    let (mut lead, recovery) = Installation::new(dir.path(), clock.clone())
-        .set_up(&SetUpInput {
-            team_name: testing::TEAM_NAME.into(),
-            display_name: "Priya Shah".into(),
-            login: testing::LEAD_LOGIN.into(),
-            password: testing::LEAD_PASSWORD.into(),
-        })
-        .unwrap();
+    let (mut lead, recovery) = testing::set_up_team_with_recovery(&Installation::new(dir.path(), clock.clone()));
     let court_worker = lead
         .add_worker(&NewWorker {
             display_name: "Grace Okafor".into(),

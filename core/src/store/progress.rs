@@ -25,7 +25,7 @@ pub trait Progress {
     /// As [`Progress::step`] every `EVERY`th item of a long loop (and its last), so a million
     /// items cost four thousand reports.
     fn item(&mut self, doing: &str, done: u64, total: u64) -> Result<(), StoreError> {
-        if done % EVERY == 0 || done == total {
+        if done.is_multiple_of(EVERY) || done == total {
             self.step(doing, done, total)
         } else {
             Ok(())
