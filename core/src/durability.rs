@@ -135,7 +135,9 @@ fn killing_the_app_mid_write_loses_nothing_it_said_was_saved() {
         started.elapsed().as_secs_f64(),
         acknowledged.len()
     );
-    assert!(acknowledged.len() >= rounds / 2, "the writer wrote between kills ({} saved)", acknowledged.len());
+    // Every round saved someone before its kill; some kills must also have landed in the moment
+    // this test is for, after a commit and before the app said so.
+    assert!(killed_mid_write > 0, "no kill landed between a commit and its acknowledgement in {rounds} rounds");
 }
 
 #[test]

@@ -50,21 +50,11 @@ pub struct BackupSummary {
 
 /// The file's SHA-256, read a piece at a time with `progress` told the bytes read.
 fn sha256_of(path: &Path, progress: &mut dyn Progress) -> Result<String, CopyError> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let total = file.metadata()?.len();
     let mut hash = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut done = 0u64;
-    loop {
-        progress.step("Checking the backup's files", done, total)?;
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hash.update(&buffer[..n]);
-        done += n as u64;
-    }
+    progress::read_in_pieces(path, "Checking the backup's files", progress, |piece| {
+        hash.update(piece);
+        Ok(())
+    })?;
     Ok(hex::encode(hash.finalize()))
 }
 

@@ -44,29 +44,40 @@ impl Progress for Unwatched {
     }
 }
 
-/// Copies a file in pieces, telling `progress` how many bytes are done, so a copy of a large
-/// database can be watched and cancelled (the caller removes what was copied).
-pub fn copy_file(from: &std::path::Path, to: &std::path::Path, doing: &str, progress: &mut dyn Progress) -> Result<(), CopyError> {
-    use std::io::{Read, Write};
+/// Reads a file a megabyte at a time into `each`, telling `progress` the bytes read, so a pass
+/// over a large database (hashing it, copying it) can be watched and cancelled.
+pub fn read_in_pieces(
+    from: &std::path::Path,
+    doing: &str,
+    progress: &mut dyn Progress,
+    mut each: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<(), CopyError> {
+    use std::io::Read;
     let mut source = std::fs::File::open(from)?;
     let total = source.metadata()?.len();
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    // The copy is the encrypted database: for this account only from its first byte.
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut dest = options.open(to)?;
     let mut buffer = vec![0u8; 1 << 20];
     let mut done = 0u64;
     loop {
         progress.step(doing, done, total)?;
         let n = source.read(&mut buffer)?;
         if n == 0 {
-            break;
+            return Ok(());
         }
-        dest.write_all(&buffer[..n])?;
+        each(&buffer[..n])?;
         done += n as u64;
     }
+}
+
+/// Copies a file in pieces as [`read_in_pieces`] reads it (the caller removes a copy cut short).
+pub fn copy_file(from: &std::path::Path, to: &std::path::Path, doing: &str, progress: &mut dyn Progress) -> Result<(), CopyError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    // The copy is the encrypted database: for this account only from its first byte.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut dest = options.open(to)?;
+    read_in_pieces(from, doing, progress, |piece| dest.write_all(piece))?;
     dest.sync_all()?;
     Ok(())
 }
