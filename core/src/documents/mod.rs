@@ -1,13 +1,15 @@
 //! Printable documents (domain.md "Documents Throughline produces"): plain paragraphs built
-//! from the recorded facts, which the UI lays out with print styles.
+//! from the recorded facts, which the UI lays out with print styles and `pdf` saves as files.
+pub mod pdf;
+
 use crate::calendar::when;
 use crate::clients::Client;
 use crate::dates;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Document {
     pub title: String,
     /// Who it is about, for the heading: "John Smith, born 3 Mar 1987".
