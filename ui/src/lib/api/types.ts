@@ -944,6 +944,62 @@ total: number, offset: number,
  */
 page_size: number, flags: Array<Flag>, };
 
+export type WhereNow = "in_custody" | "on_bail" | "on_drr" | "in_prison" | "released" | "in_treatment" | "not_active";
+
+export type NextAppointment = { kind: string, at: string, 
+/**
+ * London calendar day and 24-hour time.
+ */
+date: string, time: string, place: string, };
+
+export type NextDeadline = { code: string, 
+/**
+ * The flag's sentence naming the facts.
+ */
+what: string, 
+/**
+ * What clears it.
+ */
+action: string, due: string, severity: Severity, severity_label: string, 
+/**
+ * The due date has passed.
+ */
+overdue: boolean, };
+
+export type FlagCounts = { urgent: number, due: number, info: number, };
+
+export type SectionGlance = { 
+/**
+ * The section: "custody", "court", "drr", "prison" or "treatment".
+ */
+section: string, 
+/**
+ * "12-month order, review 2 Dec 2026"; "Nothing recorded" when empty.
+ */
+holds: string, 
+/**
+ * The person is at this stage now.
+ */
+current: boolean, };
+
+export type Glance = { client_id: string, where_now: WhereNow, 
+/**
+ * "On a DRR"
+ */
+where_label: string, 
+/**
+ * "On a DRR: 12-month order, next review 2 Dec 2026"
+ */
+standing: string, next_appointment: NextAppointment | null, next_deadline: NextDeadline | null, flags: FlagCounts, 
+/**
+ * The worker the person is allocated to.
+ */
+allocated_worker: string | null, 
+/**
+ * What each stage's section of the record holds, in the record's order.
+ */
+sections: Array<SectionGlance>, };
+
 export type Period = { from: string, to: string, };
 
 export type PeriodChoice = "this_week" | "this_month" | "this_quarter" | "last12_months" | "between";
