@@ -9,6 +9,7 @@ use throughline_core::clients::duplicates::{self, DuplicateCandidate, DuplicateP
 use throughline_core::clients::history::{self, FieldChange};
 use throughline_core::clients::reference::{self, ReferenceLists};
 use throughline_core::clients::{self, merge, ClientRecord, NewClient, SearchResult};
+use throughline_core::glance::{self, Glance};
 use throughline_core::store::StoreError;
 
 /// Maps a query's database error to the payload the UI shows.
@@ -149,6 +150,17 @@ pub(crate) fn caseload_read(s: &mut Reading, worker_id: &str, offset: u32) -> Co
     let page = read(caseload::of_worker(s.store().reader(), worker_id, s.store().clock().now(), offset))?;
     s.reads_about_each(page.people.iter().map(|p| p.id.as_str()), "listed in a caseload");
     Ok(page)
+}
+
+#[tauri::command]
+pub async fn client_glance(app: State<'_, AppState>, client_id: String) -> CommandResult<Glance> {
+    reading_record(&app, Permission::Casework.roles(), |s| client_glance_read(s, &client_id))
+}
+
+/// What `client_glance` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_glance_read(s: &mut dyn Reads, client_id: &str) -> CommandResult<Glance> {
+    s.reads_about(client_id, "viewed the record at a glance");
+    glance::for_client(s.conn(), client_id, s.now(), &s.settings()).map_err(coded)
 }
 
 #[tauri::command]
