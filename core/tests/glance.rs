@@ -1,11 +1,12 @@
 //! The record at a glance as a person walks the pathway, with a fixed clock: arrested and
 //! tested, assessed, bailed with a Restriction on Bail, sentenced to a DRR, sent to prison,
 //! released, into treatment, and the case closed. At each step the glance says where they are
-//! in a worker's words, which section of the record is current, and what is next.
+//! in a worker's words, which section of the record is current, and what is next. Then a
+//! caseload in the order of what needs attention.
 mod support;
 use support::{team, Team};
 use throughline_core::appointments::{self, NewAppointment, NewOutcome};
-use throughline_core::clients;
+use throughline_core::clients::{self, caseload};
 use throughline_core::clock::Clock;
 use throughline_core::court::{self, NewBailDecision, NewHearing};
 use throughline_core::custody::{self, NewAssessment, NewTestOnArrest};
@@ -237,4 +238,52 @@ fn released_more_than_three_weeks_ago_without_treatment_is_no_longer_awaiting_ha
     assert_eq!(g.standing, "Not active: nothing current");
     let deadline = g.next_deadline.expect("the missed handover stays flagged");
     assert_eq!((deadline.code.as_str(), deadline.severity, deadline.overdue), ("PRISON-NO-TREATMENT", Severity::Urgent, true));
+}
+
+#[test]
+fn a_caseload_lists_urgent_then_due_then_by_next_appointment() {
+    let mut t = team();
+    let me = t.lead.worker().id.clone();
+    let actor = t.lead.actor();
+    let mut allocate = |t: &mut Team, surname: &str| {
+        let id = t.register_named(surname, "Sam");
+        caseload::allocate(t.lead.store_mut(), &actor, &id, Some(&me)).unwrap();
+        id
+    };
+    // By surname they would read Adams, Baker, Clark, Davies, Evans.
+    let _adams = allocate(&mut t, "Adams");
+    let baker = allocate(&mut t, "Baker");
+    let clark = allocate(&mut t, "Clark");
+    let davies = allocate(&mut t, "Davies");
+    let evans = allocate(&mut t, "Evans");
+    // Evans tested positive on Saturday with nothing booked: urgent now.
+    t.test(&evans, positive_for_opiates("21/11/2026", "07:15"));
+    // Davies tested positive this morning: due tomorrow.
+    t.test(&davies, positive_for_opiates("23/11/2026", "07:15"));
+    // Clark has an appointment on Wednesday, Baker one on Friday.
+    let actor = t.lead.actor();
+    appointments::book_general(
+        t.lead.store_mut(),
+        &actor,
+        &baker,
+        &NewAppointment { kind: "Key work".into(), ..at("27/11/2026", "10:00", "Westbridge Recovery Hub") },
+    )
+    .unwrap();
+    appointments::book_general(
+        t.lead.store_mut(),
+        &actor,
+        &clark,
+        &NewAppointment { kind: "Key work".into(), ..at("25/11/2026", "14:00", "Westbridge Recovery Hub") },
+    )
+    .unwrap();
+
+    let page = glance::caseload::of_worker(t.lead.store().reader(), &me, t.clock.now(), &t.settings, 0).unwrap();
+    let shown: Vec<&str> = page.people.iter().map(|p| p.person.surname.as_str()).collect();
+    assert_eq!(shown, ["Evans", "Davies", "Clark", "Baker", "Adams"]);
+    let evans_line = &page.people[0];
+    assert_eq!((evans_line.urgent, evans_line.due), (1, 0));
+    let davies_line = &page.people[1];
+    assert_eq!((davies_line.urgent, davies_line.due, davies_line.stage.as_str()), (0, 1, "In custody"));
+    assert_eq!(page.people[2].next_appointment.as_deref(), Some("25 Nov 2026 at 14:00"));
+    assert_eq!(page.people[4].stage, "Not active");
 }

@@ -2,6 +2,7 @@
 //! due next and who follows them up, so a worker need not scroll a record to find out. It sits
 //! above the stages, as `stages.rs` does: it reads every stage through its own queries and
 //! reuses the flags for deadlines; no stage imports it.
+pub mod caseload;
 mod facts;
 mod sections;
 mod where_now;

@@ -3,12 +3,13 @@ use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::{Reading, Reads};
 use throughline_core::clients::aliases::{self, NewAlias};
-use throughline_core::clients::caseload::{self, CaseloadPage, CaseloadSize};
+use throughline_core::clients::caseload::{self, CaseloadSize};
 use throughline_core::clients::consent::{self, NewConsent};
 use throughline_core::clients::duplicates::{self, DuplicateCandidate, DuplicatePage};
 use throughline_core::clients::history::{self, FieldChange};
 use throughline_core::clients::reference::{self, ReferenceLists};
 use throughline_core::clients::{self, merge, ClientRecord, NewClient, SearchResult};
+use throughline_core::glance::caseload::CaseloadPage;
 use throughline_core::glance::{self, Glance};
 use throughline_core::store::StoreError;
 
@@ -147,8 +148,9 @@ pub async fn my_caseload(app: State<'_, AppState>, offset: u32) -> CommandResult
 
 /// A page of a caseload, each person on it noted for the audit trail.
 pub(crate) fn caseload_read(s: &mut Reading, worker_id: &str, offset: u32) -> CommandResult<CaseloadPage> {
-    let page = read(caseload::of_worker(s.store().reader(), worker_id, s.store().clock().now(), offset))?;
-    s.reads_about_each(page.people.iter().map(|p| p.id.as_str()), "listed in a caseload");
+    let settings = s.team_settings();
+    let page = glance::caseload::of_worker(s.store().reader(), worker_id, s.store().clock().now(), &settings, offset).map_err(coded)?;
+    s.reads_about_each(page.people.iter().map(|p| p.person.id.as_str()), "listed in a caseload");
     Ok(page)
 }
 

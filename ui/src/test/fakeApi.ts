@@ -3,6 +3,7 @@ import { vi } from "vitest";
 import type { Api } from "../lib/api/index";
 import type {
   CaseloadPage,
+  CaseloadPerson,
   Glance,
   AppointmentView,
   AssessmentView,
@@ -90,8 +91,13 @@ export function rejection(code: ErrorCode, message: string, fields: ErrorPayload
 }
 
 /** A caseload's page holding `people`, of `total` in all (the page's own length by default). */
-export function caseloadPage(people: SearchResult[], total = people.length, offset = 0): CaseloadPage {
-  return { total, offset, page_size: 100, people };
+export function caseloadPage(people: (SearchResult | CaseloadPerson)[], total = people.length, offset = 0): CaseloadPage {
+  return { total, offset, page_size: 100, people: people.map((p) => ("person" in p ? p : onCaseload(p))) };
+}
+
+/** A person as a caseload lists them: nothing needing attention unless `over` says so. */
+export function onCaseload(p: SearchResult, over: Partial<CaseloadPerson> = {}): CaseloadPerson {
+  return { person: p, stage: "Not active", standing: "Not active: nothing current", urgent: 0, due: 0, next_appointment: null, ...over };
 }
 
 /**

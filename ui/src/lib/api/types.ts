@@ -209,6 +209,24 @@ export type CaseloadSize = {
  */
 worker_id: string | null, worker: string, roles: Array<Role>, active_clients: number, };
 
+export type CaseloadPerson = { person: SearchResult, 
+/**
+ * Where they are now, in a few words: "On a DRR".
+ */
+stage: string, 
+/**
+ * The sentence behind it: "On a DRR: 12-month order, next review 2 Dec 2026".
+ */
+standing: string, 
+/**
+ * Open statutory flags by severity.
+ */
+urgent: number, due: number, 
+/**
+ * The next booked appointment: "2 Dec 2026 at 10:00".
+ */
+next_appointment: string | null, };
+
 export type CaseloadPage = { 
 /**
  * How many active clients the worker holds.
@@ -217,7 +235,7 @@ total: number, offset: number,
 /**
  * How many people a full page holds.
  */
-page_size: number, people: Array<SearchResult>, };
+page_size: number, people: Array<CaseloadPerson>, };
 
 export type DuplicateCandidate = { client: SearchResult, reasons: Array<string>, 
 /**
