@@ -245,7 +245,7 @@ fn a_caseload_lists_urgent_then_due_then_by_next_appointment() {
     let mut t = team();
     let me = t.lead.worker().id.clone();
     let actor = t.lead.actor();
-    let mut allocate = |t: &mut Team, surname: &str| {
+    let allocate = |t: &mut Team, surname: &str| {
         let id = t.register_named(surname, "Sam");
         caseload::allocate(t.lead.store_mut(), &actor, &id, Some(&me)).unwrap();
         id
