@@ -147,6 +147,7 @@ fn the_glance_follows_a_person_along_the_pathway() {
     assert_eq!(next.date.to_string(), "2026-11-24");
     t.set_clock("2026-11-24T08:00:00Z");
     assert_eq!(t.standing(&john), "In custody: initial required assessment pending 24 Nov 2026 at 10:00, Westbridge custody suite");
+    assert_eq!(t.holds(&john, "custody"), "1 test on arrest, latest 23 Nov 2026, assessment booked");
 
     // Assessed, then bailed at court with a Restriction on Bail.
     t.set_clock("2026-11-24T12:00:00Z");
@@ -215,6 +216,25 @@ fn the_glance_follows_a_person_along_the_pathway() {
     clients::close(t.lead.store_mut(), &actor, &john, "treatment_completed").unwrap();
     assert_eq!(t.standing(&john), "Not active: case closed (treatment completed)");
     assert!(t.current_sections(&john).is_empty());
+}
+
+#[test]
+fn an_assessment_long_past_with_no_outcome_is_a_flag_not_a_person_in_custody() {
+    let mut t = team();
+    let john = t.register();
+    let actor = t.lead.actor();
+    let test = t.test(&john, positive_for_opiates("23/11/2026", "07:15"));
+    let input = NewAssessment {
+        kind: "initial".into(),
+        test_id: test,
+        appointment: at("24/11/2026", "10:00", "Westbridge custody suite"),
+        ..Default::default()
+    };
+    custody::record_assessment(t.lead.store_mut(), &actor, &john, &input).unwrap();
+    t.set_clock("2026-12-01T09:00:00Z");
+    let g = t.glance(&john);
+    assert_eq!(g.standing, "Not active: nothing current");
+    assert_eq!(g.next_deadline.map(|d| d.code).as_deref(), Some("APPT-NO-OUTCOME"));
 }
 
 #[test]

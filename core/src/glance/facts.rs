@@ -69,6 +69,12 @@ impl Facts {
         self.orders.iter().max_by_key(|o| (o.sentenced_on, o.made.created_at))
     }
 
+    /// The latest required assessment still booked for today or later. One whose time has
+    /// passed with no outcome is the APPT-NO-OUTCOME flag's business, not where the person is.
+    pub fn assessment_to_come(&self) -> Option<&(RequiredAssessment, Appointment)> {
+        self.assessments_booked.iter().rev().find(|(_, a)| when::london_date(a.at) >= self.today)
+    }
+
     /// The next hearing a court has set: a hearing still to come, or the next date an earlier
     /// one gave.
     pub fn next_hearing_on(&self) -> Option<NaiveDate> {

@@ -54,7 +54,7 @@ fn custody(f: &Facts) -> String {
     };
     let n = f.tests.len();
     let tests = if n == 1 { "1 test on arrest".to_string() } else { format!("{n} tests on arrest") };
-    let pending = if f.assessments_booked.is_empty() { "" } else { ", assessment booked" };
+    let pending = if f.assessment_to_come().is_some() { ", assessment booked" } else { "" };
     format!("{tests}, latest {}{pending}", display(crate::calendar::when::london_date(latest.tested_at)))
 }
 

@@ -92,7 +92,7 @@ fn released_awaiting_treatment(f: &Facts) -> Option<Standing> {
     Some(Standing { at: WhereNow::Released, words: format!("Released {}: into treatment by {}", display(released_on), display(deadline)) })
 }
 
-/// Tested on arrest today, or a required assessment still booked, with no bail decided since.
+/// Tested on arrest today, or a required assessment still to come, with no bail decided since.
 fn in_custody(f: &Facts) -> Option<Standing> {
     let bailed_since = |day| f.latest_bail().is_some_and(|b| b.decided_on >= day);
     if let Some(t) = f.tests.iter().rev().find(|t| when::london_date(t.tested_at) == f.today) {
@@ -101,7 +101,7 @@ fn in_custody(f: &Facts) -> Option<Standing> {
             return Some(standing(WhereNow::InCustody, format!("tested on arrest today at {}, {result}", t.custody_suite)));
         }
     }
-    let (r, a) = f.assessments_booked.last()?;
+    let (r, a) = f.assessment_to_come()?;
     if bailed_since(when::london_date(r.made.created_at)) {
         return None;
     }
