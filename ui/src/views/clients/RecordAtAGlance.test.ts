@@ -114,6 +114,22 @@ describe("The record at a glance", () => {
     await expectNoAxeViolations();
   });
 
+  it("keeps a section the worker opened open when a form returns to the record", async () => {
+    const { user } = await openRecord(caseworker, {
+      clientGlance: () => Promise.resolve(onADrr),
+      clientCustody: () => Promise.resolve({ tests: [test()], assessments: [], cautions: [] }),
+    });
+    await waitFor(() => expect(fold("custody").open).toBe(false));
+    await user.click(fold("custody").querySelector("summary")!);
+    await user.click(document.getElementById("record-assessment-t-1")!);
+    await screen.findByRole("heading", { level: 1, name: "Initial required assessment" });
+    await user.keyboard("{Escape}");
+    await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
+    await waitFor(() => expect(document.activeElement?.id).toBe("record-assessment-t-1"));
+    expect(fold("custody").open).toBe(true);
+    expect(fold("court").open).toBe(false);
+  });
+
   it("shows the latest ten timeline entries and contacts, and more on asking", async () => {
     const { user } = await openRecord(caseworker, {
       clientTimeline: () => Promise.resolve([...entries(23), { ...entries(1)[0], at: "2099-01-01T10:00:00Z", date: "2099-01-01", summary: "Key work booked", record_id: "t-ahead" }]),
