@@ -10,7 +10,7 @@ use throughline_core::clock::Clock;
 use throughline_core::dashboard::{self, Period, Whose};
 use throughline_core::flags::board::{self, FlagFilter};
 use throughline_core::flags::{Scope, Severity};
-use throughline_core::{clients, court, custody, demo, drr, flags, governance, notes, prison, timeline};
+use throughline_core::{clients, court, custody, demo, drr, flags, glance, governance, notes, prison, timeline};
 
 /// The parts of a record the app reads when it opens, as the audit trail names them.
 const PARTS: [&str; 7] = [
@@ -89,6 +89,14 @@ fn main() {
         found = flags::for_worker(conn, now, &settings, w).expect("flags").len();
         one.push(start.elapsed());
     }
+    // My caseload by what needs attention: the order from the caseload's flags and next
+    // appointments, then where each person on the first page is now.
+    let mut caseload_pages = Vec::new();
+    for w in workers.iter().cycle().take(20) {
+        let start = Instant::now();
+        glance::caseload::of_worker(conn, w, now, &settings, 0).expect("caseload page");
+        caseload_pages.push(start.elapsed());
+    }
     // The Team flags screen: counts by rule, severity and worker, then the first page of a count.
     let mut team = Vec::new();
     let mut everyone = 0;
@@ -107,6 +115,12 @@ fn main() {
         let mut stmt = conn.prepare("SELECT id FROM clients WHERE status = 'active' ORDER BY id LIMIT 200 OFFSET 1000").expect("ids");
         stmt.query_map([], |r| r.get(0)).expect("ids").collect::<Result<_, _>>().expect("ids")
     };
+    let mut glances = Vec::new();
+    for id in &ids {
+        let start = Instant::now();
+        glance::for_client(conn, id, now, &settings).expect("glance");
+        glances.push(start.elapsed());
+    }
     let mut opened = Vec::new();
     for id in &ids {
         let start = Instant::now();
@@ -262,7 +276,11 @@ fn main() {
     };
     line(format!("flags for one worker's caseload ({caseload} active clients, {found} flags)"), c50, c95, Duration::from_millis(50));
     line(format!("Team flags: counts for the whole database ({everyone} flags) and the first page"), a50, a95, Duration::from_millis(500));
+    let (p50, p95) = p50_p95(caseload_pages);
+    line("My caseload: the first page by what needs attention, with where each is now".into(), p50, p95, Duration::from_millis(1000));
     line("open a client: the record (audited) and their flags".into(), o50, o95, Duration::from_millis(15));
+    let (l50, l95) = p50_p95(glances);
+    println!("| the record at a glance (where they are now, next appointment and deadline) | {} | {} | | |", ms(l50), ms(l95));
     let (g50, g95) = p50_p95(opened_budget);
     line("open a client: record, flags and full timeline, each read audited (performance.md)".into(), g50, g95, Duration::from_millis(15));
     let (u50, u95) = p50_p95(opened_unaudited);

@@ -18,6 +18,7 @@ pub mod drr;
 mod durability;
 pub mod error;
 pub mod flags;
+pub mod glance;
 pub mod governance;
 mod ids;
 pub mod notes;

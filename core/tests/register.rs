@@ -2,6 +2,7 @@
 //! spelt, refusing a second record, spotting and merging duplicates, consent and caseloads.
 use std::sync::Arc;
 use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::settings::TeamSettings;
 use throughline_core::accounts::workers::NewWorker;
 use throughline_core::accounts::{Installation, Session};
 use throughline_core::clients::aliases::{self, NewAlias};
@@ -9,6 +10,7 @@ use throughline_core::clients::consent::{self, NewConsent};
 use throughline_core::clients::{self, caseload, duplicates, history, merge, ClientStatus, NewClient};
 use throughline_core::clock::{Clock, FixedClock};
 use throughline_core::demo;
+use throughline_core::glance;
 use throughline_core::testing;
 use throughline_core::Coded;
 
@@ -350,14 +352,14 @@ fn clients_are_allocated_to_workers_and_caseloads_counted() {
     let refused = caseload::allocate(t.lead.store_mut(), &actor, &b, Some(&admin_only.id)).err().unwrap();
     assert_eq!(refused.code(), "validation.worker_cannot_hold_caseload");
 
-    let dans = caseload::of_worker(t.lead.store().reader(), &dan.id, t.clock.now(), 0).unwrap();
-    assert_eq!(dans.people.iter().map(|r| r.surname.as_str()).collect::<Vec<_>>(), ["Smith"]);
+    let dans = glance::caseload::of_worker(t.lead.store().reader(), &dan.id, t.clock.now(), &TeamSettings::default(), 0).unwrap();
+    assert_eq!(dans.people.iter().map(|r| r.person.surname.as_str()).collect::<Vec<_>>(), ["Smith"]);
     let sizes = caseload::sizes(t.lead.store().reader()).unwrap();
     let shown: Vec<(String, i64)> = sizes.into_iter().map(|s| (s.worker, s.active_clients)).collect();
     assert_eq!(shown, [("Dan Kowalski".to_string(), 1), ("Priya Shah".to_string(), 1)]);
 
     clients::close(t.lead.store_mut(), &actor, &a, "treatment_completed").unwrap();
-    let dans = caseload::of_worker(t.lead.store().reader(), &dan.id, t.clock.now(), 0).unwrap();
+    let dans = glance::caseload::of_worker(t.lead.store().reader(), &dan.id, t.clock.now(), &TeamSettings::default(), 0).unwrap();
     assert_eq!((dans.total, dans.people.len()), (0, 0), "closed cases leave the caseload");
 }
 
@@ -378,10 +380,10 @@ fn a_big_caseload_reads_a_page_at_a_time_by_surname_with_nobody_missed_or_twice(
     let mut shown = Vec::new();
     let mut offset = 0;
     loop {
-        let page = caseload::of_worker(t.lead.store().reader(), &me, t.clock.now(), offset).unwrap();
+        let page = glance::caseload::of_worker(t.lead.store().reader(), &me, t.clock.now(), &TeamSettings::default(), offset).unwrap();
         assert_eq!(page.total, 230);
         assert!(page.people.len() as u32 <= page.page_size);
-        shown.extend(page.people.iter().map(|p| (p.surname.clone(), p.id.clone())));
+        shown.extend(page.people.iter().map(|p| (p.person.surname.clone(), p.person.id.clone())));
         offset += page.people.len() as u32;
         if page.people.is_empty() || offset >= page.total {
             break;
@@ -390,5 +392,9 @@ fn a_big_caseload_reads_a_page_at_a_time_by_surname_with_nobody_missed_or_twice(
     assert_eq!(shown.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(), surnames, "every page in surname order");
     let distinct: std::collections::HashSet<_> = shown.iter().map(|(_, id)| id).collect();
     assert_eq!(distinct.len(), 230, "nobody twice");
-    assert_eq!(caseload::of_worker(t.lead.store().reader(), &me, t.clock.now(), 0).unwrap().people.len(), 100, "a page is a hundred");
+    assert_eq!(
+        glance::caseload::of_worker(t.lead.store().reader(), &me, t.clock.now(), &TeamSettings::default(), 0).unwrap().people.len(),
+        100,
+        "a page is a hundred"
+    );
 }

@@ -71,6 +71,7 @@ fn main() {
             commands::clients::undo_merge,
             commands::pathway::pathway_lists,
             commands::pathway::record_test,
+            commands::clients::client_glance,
             commands::pathway::client_custody,
             commands::pathway::record_assessment,
             commands::pathway::decide_follow_up,

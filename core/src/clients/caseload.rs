@@ -1,13 +1,10 @@
 //! Caseloads: which worker follows each client up.
-use super::search::{results, SearchResult};
 use super::{refuse_unless_changeable, require, Client, ClientError};
 use crate::accounts::roles::Role;
 use crate::accounts::workers;
 use crate::codes::ErrorCode;
 use crate::error::ValidationErrors;
-use crate::store::record::from_row;
 use crate::store::{Actor, Store};
-use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
@@ -32,33 +29,9 @@ pub fn allocate(store: &mut Store, actor: &Actor, client_id: &str, worker_id: Op
     Ok(())
 }
 
-/// How many people a page of a caseload holds: a whole caseload for most workers.
+/// How many people a page of a caseload holds: a whole caseload for most workers. The pages
+/// themselves, most in need of attention first, are `glance::caseload`'s.
 pub const PAGE_SIZE: u32 = 100;
-
-/// A page of a worker's active clients, by surname.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct CaseloadPage {
-    /// How many active clients the worker holds.
-    pub total: u32,
-    pub offset: u32,
-    /// How many people a full page holds.
-    pub page_size: u32,
-    pub people: Vec<SearchResult>,
-}
-
-/// A worker's active clients from `offset`, by surname: a page at a time, so a caseload of
-/// thousands (a team lead's, at a big team) shows at once.
-pub fn of_worker(conn: &Connection, worker_id: &str, now: DateTime<Utc>, offset: u32) -> rusqlite::Result<CaseloadPage> {
-    let total: u32 = conn
-        .prepare_cached("SELECT count(*) FROM clients WHERE allocated_worker_id = ?1 AND status = 'active'")?
-        .query_row([worker_id], |r| r.get(0))?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT * FROM clients WHERE allocated_worker_id = ?1 AND status = 'active'
-         ORDER BY surname, forenames, id LIMIT ?2 OFFSET ?3",
-    )?;
-    let clients: Vec<Client> = stmt.query_map(rusqlite::params![worker_id, PAGE_SIZE, offset], from_row)?.collect::<Result<_, _>>()?;
-    Ok(CaseloadPage { total, offset, page_size: PAGE_SIZE, people: results(conn, clients, now)? })
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CaseloadSize {

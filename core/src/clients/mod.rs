@@ -10,7 +10,7 @@ pub mod nhs;
 pub mod pnc;
 pub mod reference;
 mod register;
-mod search;
+pub(crate) mod search;
 
 use crate::codes::ErrorCode;
 use crate::store::record::Made;

@@ -3,12 +3,14 @@ use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::{Reading, Reads};
 use throughline_core::clients::aliases::{self, NewAlias};
-use throughline_core::clients::caseload::{self, CaseloadPage, CaseloadSize};
+use throughline_core::clients::caseload::{self, CaseloadSize};
 use throughline_core::clients::consent::{self, NewConsent};
 use throughline_core::clients::duplicates::{self, DuplicateCandidate, DuplicatePage};
 use throughline_core::clients::history::{self, FieldChange};
 use throughline_core::clients::reference::{self, ReferenceLists};
 use throughline_core::clients::{self, merge, ClientRecord, NewClient, SearchResult};
+use throughline_core::glance::caseload::CaseloadPage;
+use throughline_core::glance::{self, Glance};
 use throughline_core::store::StoreError;
 
 /// Maps a query's database error to the payload the UI shows.
@@ -146,9 +148,21 @@ pub async fn my_caseload(app: State<'_, AppState>, offset: u32) -> CommandResult
 
 /// A page of a caseload, each person on it noted for the audit trail.
 pub(crate) fn caseload_read(s: &mut Reading, worker_id: &str, offset: u32) -> CommandResult<CaseloadPage> {
-    let page = read(caseload::of_worker(s.store().reader(), worker_id, s.store().clock().now(), offset))?;
-    s.reads_about_each(page.people.iter().map(|p| p.id.as_str()), "listed in a caseload");
+    let settings = s.team_settings();
+    let page = glance::caseload::of_worker(s.store().reader(), worker_id, s.store().clock().now(), &settings, offset).map_err(coded)?;
+    s.reads_about_each(page.people.iter().map(|p| p.person.id.as_str()), "listed in a caseload");
     Ok(page)
+}
+
+#[tauri::command]
+pub async fn client_glance(app: State<'_, AppState>, client_id: String) -> CommandResult<Glance> {
+    reading_record(&app, Permission::Casework.roles(), |s| client_glance_read(s, &client_id))
+}
+
+/// What `client_glance` reads, and notes for the audit trail whose data it read.
+pub(crate) fn client_glance_read(s: &mut dyn Reads, client_id: &str) -> CommandResult<Glance> {
+    s.reads_about(client_id, "viewed the record at a glance");
+    glance::for_client(s.conn(), client_id, s.now(), &s.settings()).map_err(coded)
 }
 
 #[tauri::command]

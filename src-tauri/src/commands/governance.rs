@@ -126,7 +126,7 @@ mod tests {
         // The parts of a record, read on the session's connection; then lists, on readings.
         type Part = fn(&mut dyn throughline_core::accounts::Reads, &str) -> Result<(), throughline_core::ErrorPayload>;
         type List = fn(&mut throughline_core::accounts::Reading) -> Result<(), throughline_core::ErrorPayload>;
-        let parts: [(&str, Part); 9] = [
+        let parts: [(&str, Part); 10] = [
             ("viewed disclosures", |s, id| super::client_disclosures_read(s, id).map(drop)),
             ("viewed the record's history", |s, id| clients::client_history_read(s, id).map(drop)),
             ("viewed custody", |s, id| pathway::client_custody_read(s, id).map(drop)),
@@ -136,6 +136,7 @@ mod tests {
             ("viewed the DRR", |s, id| drr::client_drr_read(s, id).map(drop)),
             ("viewed prison and treatment", |s, id| prison::client_prison_read(s, id).map(drop)),
             ("viewed flags", |s, id| flags::client_flags_read(s, id).map(drop)),
+            ("viewed the record at a glance", |s, id| clients::client_glance_read(s, id).map(drop)),
         ];
         let lists: [(&str, List); 2] = [
             ("shown in search results", |s| clients::search_clients_read(s, "smith").map(drop)),

@@ -5,6 +5,9 @@ export async function focusId(id: string): Promise<void> {
   await tick();
   const el = document.getElementById(id);
   if (el) {
+    // Inside a folded section of the record: open it, or the focus would land on nothing visible.
+    const fold = el.closest("details");
+    if (fold && !fold.open) fold.open = true;
     el.focus();
     el.scrollIntoView?.({ block: "center" });
   }

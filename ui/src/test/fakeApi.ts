@@ -3,6 +3,8 @@ import { vi } from "vitest";
 import type { Api } from "../lib/api/index";
 import type {
   CaseloadPage,
+  CaseloadPerson,
+  Glance,
   AppointmentView,
   AssessmentView,
   BailView,
@@ -89,8 +91,32 @@ export function rejection(code: ErrorCode, message: string, fields: ErrorPayload
 }
 
 /** A caseload's page holding `people`, of `total` in all (the page's own length by default). */
-export function caseloadPage(people: SearchResult[], total = people.length, offset = 0): CaseloadPage {
-  return { total, offset, page_size: 100, people };
+export function caseloadPage(people: (SearchResult | CaseloadPerson)[], total = people.length, offset = 0): CaseloadPage {
+  return { total, offset, page_size: 100, people: people.map((p) => ("person" in p ? p : onCaseload(p))) };
+}
+
+/** A person as a caseload lists them: nothing needing attention unless `over` says so. */
+export function onCaseload(p: SearchResult, over: Partial<CaseloadPerson> = {}): CaseloadPerson {
+  return { person: p, stage: "Not active", standing: "Not active: nothing current", urgent: 0, due: 0, next_appointment: null, ...over };
+}
+
+/**
+ * A record at a glance. By default it says nothing of the stage sections, so the record shows
+ * them all open as before; a test of folding gives `sections`.
+ */
+export function glance(over: Partial<Glance> = {}): Glance {
+  return {
+    client_id: "c-1",
+    where_now: "not_active",
+    where_label: "Not active",
+    standing: "Not active: nothing current",
+    next_appointment: null,
+    next_deadline: null,
+    flags: { urgent: 0, due: 0, info: 0 },
+    allocated_worker: null,
+    sections: [],
+    ...over,
+  };
 }
 
 export function person(over: Partial<SearchResult> = {}): SearchResult {
@@ -424,6 +450,7 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     recordConsent: unexpected("record_consent"),
     withdrawConsent: unexpected("withdraw_consent"),
     clientHistory: () => Promise.resolve([]),
+    clientGlance: () => Promise.resolve(glance()),
     myCaseload: () => Promise.resolve(caseloadPage([])),
     caseloadSizes: () => Promise.resolve([]),
     caseloadOf: () => Promise.resolve(caseloadPage([])),

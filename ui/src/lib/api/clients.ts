@@ -7,6 +7,7 @@ import type {
   DuplicateCandidate,
   DuplicatePage,
   FieldChange,
+  Glance,
   NewAlias,
   NewClient,
   NewConsent,
@@ -34,7 +35,9 @@ export interface ClientsApi {
   withdrawConsent(consentId: string): Promise<void>;
   /** Newest first. */
   clientHistory(id: string): Promise<FieldChange[]>;
-  /** A page of the worker's own active clients, from `offset`. */
+  /** The record at a glance: where the person is now, what is next, and what each stage's section holds. */
+  clientGlance(clientId: string): Promise<Glance>;
+  /** A page of the worker's own active clients, from `offset`, most in need of attention first. */
   myCaseload(offset: number): Promise<CaseloadPage>;
   caseloadSizes(): Promise<CaseloadSize[]>;
   caseloadOf(workerId: string, offset: number): Promise<CaseloadPage>;
@@ -63,6 +66,7 @@ export const clientsCommands: ClientsApi = {
   recordConsent: (clientId, input) => invoke("record_consent", { clientId, input }),
   withdrawConsent: (consentId) => invoke("withdraw_consent", { consentId }),
   clientHistory: (id) => invoke("client_history", { id }),
+  clientGlance: (clientId) => invoke("client_glance", { clientId }),
   myCaseload: (offset) => invoke("my_caseload", { offset }),
   caseloadSizes: () => invoke("caseload_sizes"),
   caseloadOf: (workerId, offset) => invoke("caseload_of", { workerId, offset }),

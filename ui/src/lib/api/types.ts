@@ -209,6 +209,24 @@ export type CaseloadSize = {
  */
 worker_id: string | null, worker: string, roles: Array<Role>, active_clients: number, };
 
+export type CaseloadPerson = { person: SearchResult, 
+/**
+ * Where they are now, in a few words: "On a DRR".
+ */
+stage: string, 
+/**
+ * The sentence behind it: "On a DRR: 12-month order, next review 2 Dec 2026".
+ */
+standing: string, 
+/**
+ * Open statutory flags by severity.
+ */
+urgent: number, due: number, 
+/**
+ * The next booked appointment: "2 Dec 2026 at 10:00".
+ */
+next_appointment: string | null, };
+
 export type CaseloadPage = { 
 /**
  * How many active clients the worker holds.
@@ -217,7 +235,7 @@ total: number, offset: number,
 /**
  * How many people a full page holds.
  */
-page_size: number, people: Array<SearchResult>, };
+page_size: number, people: Array<CaseloadPerson>, };
 
 export type DuplicateCandidate = { client: SearchResult, reasons: Array<string>, 
 /**
@@ -943,6 +961,62 @@ total: number, offset: number,
  * How many flags a full page holds.
  */
 page_size: number, flags: Array<Flag>, };
+
+export type WhereNow = "in_custody" | "on_bail" | "on_drr" | "in_prison" | "released" | "in_treatment" | "not_active";
+
+export type NextAppointment = { kind: string, at: string, 
+/**
+ * London calendar day and 24-hour time.
+ */
+date: string, time: string, place: string, };
+
+export type NextDeadline = { code: string, 
+/**
+ * The flag's sentence naming the facts.
+ */
+what: string, 
+/**
+ * What clears it.
+ */
+action: string, due: string, severity: Severity, severity_label: string, 
+/**
+ * The due date has passed.
+ */
+overdue: boolean, };
+
+export type FlagCounts = { urgent: number, due: number, info: number, };
+
+export type SectionGlance = { 
+/**
+ * The section: "custody", "court", "drr", "prison" or "treatment".
+ */
+section: string, 
+/**
+ * "12-month order, review 2 Dec 2026"; "Nothing recorded" when empty.
+ */
+holds: string, 
+/**
+ * The person is at this stage now.
+ */
+current: boolean, };
+
+export type Glance = { client_id: string, where_now: WhereNow, 
+/**
+ * "On a DRR"
+ */
+where_label: string, 
+/**
+ * "On a DRR: 12-month order, next review 2 Dec 2026"
+ */
+standing: string, next_appointment: NextAppointment | null, next_deadline: NextDeadline | null, flags: FlagCounts, 
+/**
+ * The worker the person is allocated to.
+ */
+allocated_worker: string | null, 
+/**
+ * What each stage's section of the record holds, in the record's order.
+ */
+sections: Array<SectionGlance>, };
 
 export type Period = { from: string, to: string, };
 

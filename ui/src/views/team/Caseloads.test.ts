@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
-import { caseloadPage, caseworker, flag, person, record, signedInApi, teamLead } from "../../test/fakeApi";
+import { caseloadPage, caseworker, flag, onCaseload, person, record, signedInApi, teamLead } from "../../test/fakeApi";
 import { expectNoAxeViolations } from "../../test/axe";
 
 describe("Caseloads", () => {
@@ -99,7 +99,7 @@ describe("Caseloads", () => {
     const user = userEvent.setup();
     await screen.findByRole("heading", { level: 1, name: "Today" });
     await user.click(document.getElementById("nav-caseload")!);
-    await screen.findByText(/Active clients 1 to 20 of 17,100, by surname/);
+    await screen.findByText(/Active clients 1 to 20 of 17,100, most in need of attention first/);
     expect(document.querySelectorAll(".search-result")).toHaveLength(20);
     expect((document.getElementById("caseload-previous") as HTMLButtonElement).disabled).toBe(true);
     document.getElementById("caseload-next")!.focus();
@@ -108,6 +108,34 @@ describe("Caseloads", () => {
     expect(api.myCaseload).toHaveBeenLastCalledWith(20);
     expect(document.activeElement?.id).toBe("caseload-heading");
     expect(document.querySelector(".search-result")?.textContent).toContain("PERSON20");
+    await expectNoAxeViolations();
+  });
+
+  it("My caseload shows the people most in need of attention first, with where each is now", async () => {
+    // The backend orders the page: urgent, then due, then the soonest appointment.
+    const page = caseloadPage([
+      onCaseload(person({ id: "c-3", surname: "Evans", forenames: "Sam" }), {
+        stage: "In custody",
+        standing: "In custody: tested on arrest today at Westbridge custody suite, positive for opiates",
+        urgent: 1,
+      }),
+      onCaseload(person({ id: "c-2", surname: "Davies", forenames: "Sam" }), { stage: "On a DRR", standing: "On a DRR: 12-month order, next review 2 Dec 2026", due: 2 }),
+      onCaseload(person({ id: "c-1", surname: "Adams", forenames: "Sam" }), { stage: "In community treatment", next_appointment: "25 Nov 2026 at 14:00" }),
+    ]);
+    const api = signedInApi(caseworker, { myCaseload: () => Promise.resolve(page) });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await user.click(document.getElementById("nav-caseload")!);
+    await screen.findByText(/3 active clients, most in need of attention first/);
+    const rows = Array.from(document.querySelectorAll(".search-result"));
+    expect(rows.map((r) => r.querySelector("button")?.textContent)).toEqual(["EVANS, Sam", "DAVIES, Sam", "ADAMS, Sam"]);
+    expect(rows[0].querySelector(".caseload-stage")?.textContent).toContain("In custody");
+    expect(rows[0].querySelector(".caseload-attention")?.textContent).toContain("1 urgent");
+    expect(rows[1].querySelector(".caseload-stage")?.textContent).toContain("On a DRR");
+    expect(rows[1].querySelector(".caseload-attention")?.textContent).toContain("2 due");
+    expect(rows[2].querySelector(".caseload-attention")?.textContent).toContain("Nothing due");
+    expect(rows[2].textContent).toContain("25 Nov 2026 at 14:00");
     await expectNoAxeViolations();
   });
 });

@@ -7,6 +7,16 @@ import type { Api } from "../../../lib/api/index";
 import type { AppointmentView, Document, FailureDocument, PathwayLists, WorkerView } from "../../../lib/api/types";
 import type { AppointmentAction, Step } from "../../../lib/pathway";
 
+/** Whether a stage's section shows what it has recorded, and what its heading says it holds. */
+export interface SectionFold {
+  /** "12-month order, review 2 Dec 2026". */
+  holds: string;
+  /** Open when the person is at this stage now, or when the worker opened it. */
+  open: boolean;
+  /** The worker opened or closed it. */
+  choose: (open: boolean) => void;
+}
+
 /** What the record gives every stage's section. */
 export interface StageContext {
   worker: WorkerView;
@@ -21,6 +31,8 @@ export interface StageContext {
   changed: (message: string) => Promise<void>;
   /** A document produced from the section: read the record again and show it to print. */
   showDocument: (document: Document, buttonId: string) => Promise<void>;
+  /** A section's fold, by the glance's name for it ("custody", "treatment"); none until the glance is read. */
+  fold: (section: string) => SectionFold | undefined;
 }
 
 export interface SectionProps<S> {
