@@ -12,7 +12,7 @@ use throughline_core::clients::{self, caseload, merge};
 use throughline_core::clock::{Clock, FixedClock};
 use throughline_core::court::{self, NewBailDecision, NewHearing};
 use throughline_core::custody::caution::{self, NewCaution};
-use throughline_core::custody::{self, statement, NewAssessment, NewTestOnArrest};
+use throughline_core::custody::{self, notices, statement, NewAssessment, NewTestOnArrest};
 use throughline_core::flags::{self, today, Flag, Severity};
 use throughline_core::notes::{self, NewContact, NewNote};
 use throughline_core::stages;
@@ -757,4 +757,117 @@ fn the_demo_team_has_every_flag_live_and_a_day_of_appointments() {
         .map(|w| today::for_worker_today(conn, clock.now(), &lead.team_settings(), &w.id).unwrap().appointments.len())
         .sum();
     assert!(diary > 0, "Today has appointments");
+}
+
+/// How many times `action` is in the audit trail for this client.
+fn printed(t: &Team, action: &str, client: &str) -> i64 {
+    let conn = t.lead.store().reader();
+    conn.query_row("SELECT count(*) FROM audit_log WHERE action = ?1 AND client_id = ?2", [action, client], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn the_person_is_handed_an_ra1_notice_of_their_booked_assessment_and_an_ra2_when_its_time_changes() {
+    let mut t = team();
+    let john = t.register();
+    let test = t.test(&john, positive_for_opiates("23/11/2026", "07:15", "08:30"));
+    let assessment = t.book_initial(&john, &test, at("24/11/2026", "10:00", "Westbridge Recovery Hub, 4 Mill Lane"));
+    let actor = t.lead.actor();
+
+    let ra1 = notices::requirement(t.lead.store_mut(), &actor, &assessment).unwrap();
+    assert_eq!(ra1.title, "Notice of requirement to attend an initial assessment (RA1)");
+    assert_eq!(
+        ra1.paragraphs[..5],
+        [
+            format!("To John Smith, born 3 Mar 1987, PNC number {}.", john_smith_pnc()),
+            "On 23 Nov 2026 you were tested for specified Class A drugs at Westbridge custody suite and the test was positive for opiates.".into(),
+            "Under section 9 of the Drugs Act 2005 you are required to attend an initial assessment of your drug misuse with a drug worker and to remain for its duration.".into(),
+            "Your appointment is on Tuesday 24 Nov 2026 at 10:00, at Westbridge Recovery Hub, 4 Mill Lane.".into(),
+            "You must attend at that time and remain until the assessment is finished.".into(),
+        ]
+    );
+    assert!(ra1.paragraphs[5].starts_with(
+        "If you fail without good cause to attend, or to remain for the whole of the assessment, you commit an offence under section 12"
+    ));
+    assert!(ra1.paragraphs.contains(
+        &"This notice was given to you by Priya Shah, Westbridge Criminal Justice Drug Team, on 23 Nov 2026 at 09:00.".to_string()
+    ));
+    assert!(ra1.paragraphs.iter().any(|p| p.starts_with("Signature of the person given this notice:")));
+    assert!(ra1.paragraphs.iter().any(|p| p.starts_with("Signature of the drug worker:")));
+    assert_eq!(printed(&t, "printed RA1 notice", &john), 1, "producing it is audited as a print");
+
+    let appointment = t.appointment_of(&assessment);
+    let unchanged = notices::changed_time(t.lead.store_mut(), &actor, &appointment);
+    assert_eq!(code_of(unchanged), "pathway.not_allowed", "no RA2 before the time changes");
+
+    t.clock.advance(Duration::hours(2)); // 11:00 on 23 November
+    stages::reschedule(t.lead.store_mut(), &actor, &appointment, &at("25/11/2026", "14:30", "Westbridge Recovery Hub, 4 Mill Lane"))
+        .unwrap();
+    let ra2 = notices::changed_time(t.lead.store_mut(), &actor, &appointment).unwrap();
+    assert_eq!(ra2.title, "Notice of a changed appointment time (RA2)");
+    assert_eq!(
+        ra2.paragraphs[1..5],
+        [
+            "The time of your appointment for an initial assessment under section 9 of the Drugs Act 2005 has been changed.".to_string(),
+            "It was on Tuesday 24 Nov 2026 at 10:00.".into(),
+            "It is now on Wednesday 25 Nov 2026 at 14:30, at Westbridge Recovery Hub, 4 Mill Lane.".into(),
+            "You must attend at the new time and remain until the assessment is finished.".into(),
+        ]
+    );
+    assert!(ra2.paragraphs.contains(
+        &"This notice was given to you by Priya Shah, Westbridge Criminal Justice Drug Team, on 23 Nov 2026 at 11:00.".to_string()
+    ));
+    assert_eq!(printed(&t, "printed RA2 notice", &john), 1);
+
+    let reprint = notices::requirement(t.lead.store_mut(), &actor, &assessment).unwrap();
+    assert!(
+        reprint
+            .paragraphs
+            .contains(&"Your appointment is on Tuesday 24 Nov 2026 at 10:00, at Westbridge Recovery Hub, 4 Mill Lane.".to_string()),
+        "a reprinted RA1 says what the person was told then; the change is the RA2's"
+    );
+    assert_eq!(reprint.produced_on, ra1.produced_on, "dated when the notice was given");
+    assert_eq!(printed(&t, "printed RA1 notice", &john), 2, "every reprint is audited");
+}
+
+#[test]
+fn a_follow_up_notice_ra4_names_section_10_and_an_assessment_done_at_once_has_no_notice() {
+    let mut t = team();
+    let john = t.register();
+    let test = t.test(&john, positive_for_opiates("23/11/2026", "07:15", "08:30"));
+    let actor = t.lead.actor();
+    let done_now = custody::record_assessment(
+        t.lead.store_mut(),
+        &actor,
+        &john,
+        &NewAssessment { kind: "initial".into(), test_id: test, carried_out_now: true, ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(code_of(notices::requirement(t.lead.store_mut(), &actor, &done_now)), "pathway.not_allowed");
+
+    custody::decide_follow_up(t.lead.store_mut(), &actor, &done_now, true, Some(&at("30/11/2026", "11:15", "Westbridge Recovery Hub")))
+        .unwrap();
+    let summary = custody::for_client(t.lead.store().reader(), &john, t.clock.now()).unwrap();
+    let follow_up = summary.assessments.iter().find(|a| a.kind == custody::AssessmentKind::FollowUp).unwrap();
+
+    let ra4 = notices::requirement(t.lead.store_mut(), &actor, &follow_up.id).unwrap();
+    assert_eq!(ra4.title, "Notice of requirement to attend a follow-up assessment (RA4)");
+    assert_eq!(ra4.paragraphs[1], "At the end of your initial assessment the assessor decided that a follow-up assessment is appropriate.");
+    assert!(ra4.paragraphs[2].starts_with("Under section 10 of the Drugs Act 2005 you are required to attend a follow-up assessment"));
+    assert_eq!(ra4.paragraphs[3], "Your appointment is on Monday 30 Nov 2026 at 11:15, at Westbridge Recovery Hub.");
+    assert_eq!(printed(&t, "printed RA4 notice", &john), 1);
+}
+
+#[test]
+fn a_notice_for_the_repeated_hour_when_the_clocks_go_back_says_which_one() {
+    let mut t = team_at("2026-10-24T10:00:00Z");
+    let john = t.register();
+    let test = t.test(&john, positive_for_opiates("24/10/2026", "09:00", "10:30"));
+    t.clock.advance(Duration::hours(1));
+    // 01:30 happens twice on 25 October 2026: the second time, after the clocks go back.
+    let assessment = t.book_initial(&john, &test, at("25/10/2026", "01:30 GMT", "Westbridge custody suite"));
+    let actor = t.lead.actor();
+
+    let ra1 = notices::requirement(t.lead.store_mut(), &actor, &assessment).unwrap();
+
+    assert_eq!(ra1.paragraphs[3], "Your appointment is on Sunday 25 Oct 2026 at 01:30 GMT, at Westbridge custody suite.");
 }

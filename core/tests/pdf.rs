@@ -32,9 +32,10 @@ fn assert_in_order(text: &str, expected: &[String]) {
 /// page reads as one.
 fn body_of(pages: &[String]) -> String {
     let count = pages.len();
-    let bodies = pages.iter().enumerate().map(|(n, p)| {
-        p.replacen(MARKING, "", 2).replacen(TEAM_NAME, "", 2).replacen(&format!("Page {} of {count}", n + 1), "", 1)
-    });
+    let bodies = pages
+        .iter()
+        .enumerate()
+        .map(|(n, p)| p.replacen(MARKING, "", 2).replacen(TEAM_NAME, "", 2).replacen(&format!("Page {} of {count}", n + 1), "", 1));
     bodies.collect::<Vec<_>>().join(" ")
 }
 
@@ -63,7 +64,9 @@ fn a_subject_access_summary_saved_as_pdf_holds_every_paragraph_in_order_on_marke
                 kind: "phone".into(),
                 date: date.format("%d/%m/%Y").to_string(),
                 time: "10:15".into(),
-                summary: format!("Contact {day}: rang to confirm his appointment and asked about his script, which the prescriber will review."),
+                summary: format!(
+                    "Contact {day}: rang to confirm his appointment and asked about his script, which the prescriber will review."
+                ),
             },
         )
         .unwrap();
@@ -83,8 +86,9 @@ fn a_subject_access_summary_saved_as_pdf_holds_every_paragraph_in_order_on_marke
 
 #[test]
 fn a_return_as_pdf_repeats_its_column_headings_on_every_page_it_runs_on_to() {
-    let rows: Vec<Vec<String>> =
-        (1..=120).map(|i| vec![format!("Week {i}"), format!("{}", i * 3), format!("{}", i * 2), "Custody suite, Bridge Street".into()]).collect();
+    let rows: Vec<Vec<String>> = (1..=120)
+        .map(|i| vec![format!("Week {i}"), format!("{}", i * 3), format!("{}", i * 2), "Custody suite, Bridge Street".into()])
+        .collect();
     let paper = Paper {
         title: "Weekly tracker".into(),
         blocks: vec![

@@ -3,7 +3,7 @@
 //! worker records bail with a Restriction on Bail whose missed appointment raises the flag
 //! until the breach is reported.
 mod common;
-use common::{london_ago, Journey, ARROW_DOWN, ENTER, ESCAPE};
+use common::{london_ago, path_into_dialog, Journey, ARROW_DOWN, ENTER, ESCAPE};
 use std::path::Path;
 use std::sync::Arc;
 use throughline_core::accounts::Installation;
@@ -78,6 +78,9 @@ async fn custody_then_court() {
     fill_when(&j, "appointment_date", "appointment_time", 60).await;
     j.fill("appointment_place", "Leeds Bridewell").await;
     j.keys(ENTER).await;
+    // Booked: straight on to the notice handed to him before he leaves the cells.
+    j.wait_for_text(".document", "Notice of requirement to attend an initial assessment (RA1)").await;
+    j.keys(ESCAPE).await;
     j.wait_for_heading("Kyle Brennan").await;
     j.wait_for_no_text("#client-flags", "CUS-ASSESS-MISSING").await;
     j.click("#custody .record-outcome").await;
@@ -138,5 +141,99 @@ async fn custody_then_court() {
     j.keys(ESCAPE).await;
     j.wait_for_heading("Kyle Brennan").await;
     j.wait_for_no_text("#client-flags", "COURT-ROB-MISSED").await;
+    j.finish().await;
+}
+
+/// The custody worker's own paper, by keyboard alone: find the person, record the positive test,
+/// book the initial assessment and save the RA1 notice as a PDF through the system's save
+/// dialog. Counts the keys pressed besides the text typed.
+#[tokio::test]
+async fn a_custody_worker_books_the_assessment_and_saves_the_ra1_notice_by_keyboard_alone() {
+    let mut j = Journey::start_with("custody-keyboard", team_with_kyle).await;
+    let mut presses = 0;
+    let mut press = |n: u32| presses += n;
+    j.wait_for_heading("Sign in to Throughline").await;
+    press(j.tab_to("#login").await);
+    j.keys("custody").await;
+    press(j.tab_to("#password").await);
+    j.keys(demo::DEMO_PASSWORD).await;
+    j.keys(ENTER).await;
+    press(1);
+    j.wait_for_heading("Today").await;
+
+    // Find him: "/" searches from anywhere.
+    j.keys("/").await;
+    j.keys("brennan").await;
+    j.wait_for_text(".search-result", "BRENNAN, Kyle").await;
+    j.keys(ARROW_DOWN).await;
+    j.keys(ENTER).await;
+    press(3);
+    j.wait_for_heading("Kyle Brennan").await;
+
+    // The positive test, two hours ago.
+    press(j.tab_to("#record-test").await);
+    j.keys(ENTER).await;
+    press(1);
+    j.wait_for_heading("Record a test on arrest").await;
+    let typed = [
+        ("#custody_suite", "Leeds Bridewell".to_string()),
+        ("#arrested_date", london_ago(150).0),
+        ("#arrested_time", london_ago(150).1),
+        ("#trigger_offence", "t".into()),
+        ("#tested_date", london_ago(120).0),
+        ("#tested_time", london_ago(120).1),
+        ("#opiates", "p".into()),
+        ("#cocaine", "n".into()),
+        ("#sample_type", "o".into()),
+    ];
+    for (field, text) in &typed {
+        press(j.tab_to(field).await);
+        j.keys(text).await;
+    }
+    press(j.tab_to("button[type=submit]").await);
+    j.keys(ENTER).await;
+    press(1);
+    j.wait_for_heading("Kyle Brennan").await;
+    j.wait_for_text("#client-flags", "CUS-ASSESS-MISSING").await;
+
+    // The initial assessment, booked for tomorrow with notice given now.
+    press(j.tab_to(".record-assessment").await);
+    j.keys(ENTER).await;
+    press(1);
+    j.wait_for_heading("Initial required assessment").await;
+    press(j.tab_to("input[name=carried_out_now]").await);
+    while !j.focused("#carried_out_now-no").await {
+        j.keys(ARROW_DOWN).await;
+        press(1);
+    }
+    let (date, time) = london_ago(-24 * 60);
+    for (field, text) in
+        [("#appointment_date", date.as_str()), ("#appointment_time", time.as_str()), ("#appointment_place", "Westbridge Recovery Hub")]
+    {
+        press(j.tab_to(field).await);
+        j.keys(text).await;
+    }
+    j.keys(ENTER).await;
+    press(1);
+
+    // The notice he is handed, saved as a PDF to send on.
+    j.wait_for_text(".document", "Notice of requirement to attend an initial assessment (RA1)").await;
+    j.wait_for_text(".document", &format!("at {time}, at Westbridge Recovery Hub")).await;
+    j.shot("ra1-notice").await;
+    press(j.tab_to("#save-pdf").await);
+    j.keys(ENTER).await;
+    press(1);
+    let saved_to = j.data.path().join("ra1-kyle-brennan.pdf");
+    path_into_dialog("Save the document as PDF", &saved_to, false);
+    press(2); // Ctrl+A and Return in the dialog
+    j.wait_for_text("#pdf-saved", "Saved as PDF").await;
+    j.shot("ra1-saved").await;
+
+    let text = pdf_extract::extract_text(&saved_to).expect("the saved PDF reads back");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in ["OFFICIAL-SENSITIVE", "Kyle Brennan", "section 9 of the Drugs Act 2005", "Westbridge Recovery Hub", "Page 1 of 1"] {
+        assert!(text.contains(expected), "the PDF says {expected:?}: {text}");
+    }
+    println!("Keys pressed besides the text typed, from sign-in to the saved RA1 PDF: {presses}");
     j.finish().await;
 }

@@ -2,6 +2,7 @@
 //! test (Drugs Act 2005 Part 3: initial s9, follow-up s10), conditional cautions, and the
 //! evidential statement when a person fails to attend or remain (s12).
 pub mod caution;
+pub mod notices;
 pub mod statement;
 
 use crate::appointments::{self, opt_bool, AppointmentStatus, AppointmentView, NewAppointment, OwnerType, PathwayError};

@@ -4,6 +4,7 @@
 //! and every cell a spreadsheet could run as a formula is neutralised.
 use super::{court, custody, drr, treatment, Dashboard, Grain, Measure, Moment, Part, Period, Reader, Whose};
 use crate::dates;
+use crate::documents::pdf::{Block, Paper, Table};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -160,8 +161,47 @@ pub fn monthly_csv(d: &Dashboard, heading: &Heading<'_>) -> String {
 }
 
 /// "weekly-tracker-2026-11-23-to-2026-11-29.csv": a file name that says what is in it.
-pub fn file_name(what: &str, period: Period) -> String {
-    format!("{what}-{}-to-{}.csv", period.from, period.to)
+pub fn file_name(what: &str, period: Period, extension: &str) -> String {
+    format!("{what}-{}-to-{}.{extension}", period.from, period.to)
+}
+
+fn scope_line(heading: &Heading<'_>, period: Period) -> Block {
+    Block::Paragraph(format!("{}, {}: {}.", heading.team, heading.worker.unwrap_or("the whole team"), period_words(period)))
+}
+
+/// The weekly tracker on paper: a row a week and the period's totals.
+pub fn tracker_paper(t: &Tracker, heading: &Heading<'_>) -> Paper {
+    let mut columns = vec!["Week starting".to_string()];
+    columns.extend(t.columns.iter().map(|c| c.label.clone()));
+    let mut rows: Vec<Vec<String>> =
+        t.weeks.iter().map(|w| std::iter::once(dates::display(w.starts_on)).chain(w.counts.iter().map(u32::to_string)).collect()).collect();
+    rows.push(std::iter::once("Total".to_string()).chain(t.columns.iter().map(|c| c.count.to_string())).collect());
+    let widths = std::iter::once(1.6).chain(t.columns.iter().map(|_| 1.0)).collect();
+    Paper { title: "Weekly tracker".into(), blocks: vec![scope_line(heading, t.period), Block::Table(Table { columns, widths, rows })] }
+}
+
+/// The monthly activity return on paper: each section of the dashboard as a table of its figures.
+pub fn monthly_paper(d: &Dashboard, heading: &Heading<'_>) -> Paper {
+    let mut blocks = vec![scope_line(heading, d.period)];
+    for s in &d.sections {
+        blocks.push(Block::Heading(s.title.clone()));
+        let rows = s
+            .figures
+            .iter()
+            .map(|f| {
+                vec![
+                    f.label.clone(),
+                    f.count.count.to_string(),
+                    f.out_of.as_ref().map(|o| o.count.to_string()).unwrap_or_default(),
+                    f.percent.map(|p| format!("{p}%")).unwrap_or_default(),
+                    f.median_days.map(|m| m.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let columns = ["Measure", "Count", "Out of", "Percent", "Median days"].map(String::from).to_vec();
+        blocks.push(Block::Table(Table { columns, widths: vec![4.0, 1.0, 1.0, 1.0, 1.2], rows }));
+    }
+    Paper { title: "Monthly activity return".into(), blocks }
 }
 
 /// "23 Nov 2026 to 29 Nov 2026", for headings and the audit trail.

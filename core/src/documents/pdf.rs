@@ -262,11 +262,7 @@ pub fn render(paper: &Paper, team: &str) -> Vec<u8> {
     let count = layout.pages.len();
     let mut document = krilla::Document::new();
     document.set_metadata(
-        Metadata::new()
-            .title(paper.title.clone())
-            .creator("Throughline".into())
-            .language("en-GB".into())
-            .keywords(vec![MARKING.into()]),
+        Metadata::new().title(paper.title.clone()).creator("Throughline".into()).language("en-GB".into()).keywords(vec![MARKING.into()]),
     );
     for (n, page) in layout.pages.into_iter().enumerate() {
         let mut sheet = document.start_page_with(PageSettings::from_wh(PAGE_W, PAGE_H).expect("A4"));
@@ -286,7 +282,8 @@ pub fn render(paper: &Paper, team: &str) -> Vec<u8> {
         draw(PAGE_W - MARGIN - regular().width(&number, SMALL), footer, SMALL, regular(), &number);
         draw(centred(MARKING, bold(), SMALL + 1.0), footer + 14.0, SMALL + 1.0, bold(), MARKING);
         surface.set_stroke(Some(Stroke { width: 0.5, ..Default::default() }));
-        for (from, to, y) in page.rules.iter().copied().chain([(MARGIN, PAGE_W - MARGIN, MARGIN), (MARGIN, PAGE_W - MARGIN, footer - 12.0)]) {
+        for (from, to, y) in page.rules.iter().copied().chain([(MARGIN, PAGE_W - MARGIN, MARGIN), (MARGIN, PAGE_W - MARGIN, footer - 12.0)])
+        {
             let mut path = PathBuilder::new();
             path.move_to(from, y);
             path.line_to(to, y);
@@ -298,4 +295,11 @@ pub fn render(paper: &Paper, team: &str) -> Vec<u8> {
         sheet.finish();
     }
     document.finish().expect("a document of text and lines always serialises")
+}
+
+/// A file name from a title and a day: "notice-of-requirement-to-attend-an-initial-assessment-ra1-2026-11-23.pdf".
+/// No names: a file list or an email attachment says what it is, not who.
+pub fn file_name(title: &str, day: chrono::NaiveDate) -> String {
+    let words: Vec<String> = title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    format!("{}-{day}.pdf", words.join("-"))
 }

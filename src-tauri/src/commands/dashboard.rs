@@ -10,6 +10,7 @@ use throughline_core::accounts::Reads;
 use throughline_core::dashboard::returns::{self, Heading, ReturnKind, Tracker};
 use throughline_core::dashboard::{self, Dashboard, DashboardAsk, FigureList, FigureListAsk, Period, Whose};
 use throughline_core::dates;
+use throughline_core::documents::pdf;
 use throughline_core::ErrorCode;
 
 fn period(s: &Reading, ask: &DashboardAsk) -> CommandResult<Period> {
@@ -47,17 +48,20 @@ pub async fn weekly_tracker(app: State<'_, AppState>, ask: DashboardAsk) -> Comm
     .await
 }
 
-/// Builds the return, asks where to save it (the system's save dialog, with no lock held while
-/// the team lead chooses), writes it, and records the export in the audit trail. None when the
-/// dialog is cancelled, otherwise where it was saved.
+/// Builds the return (as CSV for another system, or as PDF to send on), asks where to save it
+/// (the system's save dialog, with no lock held while the team lead chooses), writes it, and
+/// records the export in the audit trail. None when the dialog is cancelled, otherwise where it
+/// was saved.
 #[tauri::command]
 pub async fn save_return(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     kind: ReturnKind,
     ask: DashboardAsk,
+    as_pdf: bool,
 ) -> CommandResult<Option<String>> {
-    let (csv, file_name, what) = reading(&state, Permission::LeadTeam.roles(), move |s| {
+    let extension = if as_pdf { "pdf" } else { "csv" };
+    let (bytes, file_name, what) = reading(&state, Permission::LeadTeam.roles(), move |s| {
         let period = period(s, &ask)?;
         let (settings, now) = (s.team_settings(), s.store().clock().now());
         let team = read(s.store().team_name())?;
@@ -70,23 +74,43 @@ pub async fn save_return(
         let heading = Heading { team: &team, worker: worker.as_deref() };
         let scope = worker.clone().unwrap_or_else(|| "the whole team".into());
         Ok(match kind {
-            ReturnKind::WeeklyTracker => (
-                returns::tracker_csv(&read(returns::weekly_tracker(conn, now, period, whose))?, &heading),
-                returns::file_name("weekly-tracker", period),
-                format!("weekly tracker for {scope}, {}", returns::period_words(period)),
-            ),
-            ReturnKind::MonthlyReturn => (
-                returns::monthly_csv(&read(dashboard::dashboard(&mut [conn], now, &settings, period, whose))?, &heading),
-                returns::file_name("monthly-return", period),
-                format!("monthly activity return for {scope}, {}", returns::period_words(period)),
-            ),
+            ReturnKind::WeeklyTracker => {
+                let tracker = read(returns::weekly_tracker(conn, now, period, whose))?;
+                (
+                    if as_pdf {
+                        pdf::render(&returns::tracker_paper(&tracker, &heading), &team)
+                    } else {
+                        returns::tracker_csv(&tracker, &heading).into_bytes()
+                    },
+                    returns::file_name("weekly-tracker", period, extension),
+                    format!("weekly tracker for {scope}, {}", returns::period_words(period)),
+                )
+            }
+            ReturnKind::MonthlyReturn => {
+                let month = read(dashboard::dashboard(&mut [conn], now, &settings, period, whose))?;
+                (
+                    if as_pdf {
+                        pdf::render(&returns::monthly_paper(&month, &heading), &team)
+                    } else {
+                        returns::monthly_csv(&month, &heading).into_bytes()
+                    },
+                    returns::file_name("monthly-return", period, extension),
+                    format!("monthly activity return for {scope}, {}", returns::period_words(period)),
+                )
+            }
         })
     })
     .await?;
-    let chosen =
-        app.dialog().file().set_title("Save the return as CSV").set_file_name(&file_name).add_filter("CSV", &["csv"]).blocking_save_file();
+    let title = format!("Save the return as {}", extension.to_uppercase());
+    let chosen = app
+        .dialog()
+        .file()
+        .set_title(&title)
+        .set_file_name(&file_name)
+        .add_filter(extension.to_uppercase(), &[extension])
+        .blocking_save_file();
     let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
-    std::fs::write(&path, csv)
+    std::fs::write(&path, bytes)
         .map_err(|e| error(ErrorCode::ExportWriteFailed, &format!("The return could not be saved there ({e}). Choose another folder.")))?;
     let shown = path.display().to_string();
     signed_in(&state, Permission::LeadTeam.roles(), |s| {

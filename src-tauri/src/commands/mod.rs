@@ -2,6 +2,7 @@
 pub mod backups;
 pub mod clients;
 pub mod dashboard;
+pub mod documents;
 pub mod drr;
 pub mod flags;
 pub mod governance;
@@ -38,6 +39,7 @@ mod tests {
             include_str!("../../../ui/src/lib/api/governance.ts"),
             include_str!("../../../ui/src/lib/api/backups.ts"),
             include_str!("../../../ui/src/lib/api/tasks.ts"),
+            include_str!("../../../ui/src/lib/api/documents.ts"),
         ]
         .concat();
         let invoked: BTreeSet<&str> = api

@@ -8,7 +8,7 @@ use throughline_core::accounts::Session;
 use throughline_core::appointments::{self, NewAppointment, NewOutcome, OwnerType};
 use throughline_core::court::{self, CourtSummary, HearingOutcome, NewBailDecision, NewHearing, NewSuitability};
 use throughline_core::custody::caution::{self, NewCaution};
-use throughline_core::custody::{self, statement, CustodySummary, NewAssessment, NewTestOnArrest};
+use throughline_core::custody::{self, notices, statement, CustodySummary, NewAssessment, NewTestOnArrest};
 use throughline_core::documents::Document;
 use throughline_core::notes::{self, ClientNotes, NewContact, NewNote};
 use throughline_core::stages::{self, PathwayLists};
@@ -148,6 +148,24 @@ pub async fn produce_failure_statement(app: State<'_, AppState>, appointment_id:
     signed_in(&app, CUSTODY, |s| {
         let actor = s.actor();
         statement::produce(s.store_mut(), &actor, &appointment_id).map_err(coded)
+    })
+}
+
+/// The notice handed to the person of the assessment they must attend (RA1, or RA4 for a follow-up).
+#[tauri::command]
+pub async fn produce_assessment_notice(app: State<'_, AppState>, assessment_id: String) -> CommandResult<Document> {
+    signed_in(&app, CUSTODY, |s| {
+        let actor = s.actor();
+        notices::requirement(s.store_mut(), &actor, &assessment_id).map_err(coded)
+    })
+}
+
+/// The notice handed to the person when their assessment's time changes (RA2).
+#[tauri::command]
+pub async fn produce_changed_time_notice(app: State<'_, AppState>, appointment_id: String) -> CommandResult<Document> {
+    signed_in(&app, CUSTODY, |s| {
+        let actor = s.actor();
+        notices::changed_time(s.store_mut(), &actor, &appointment_id).map_err(coded)
     })
 }
 

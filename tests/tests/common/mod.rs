@@ -255,6 +255,28 @@ impl Journey {
         self.c().perform_actions(actions).await.expect("keys");
     }
 
+    /// Whether focus is on an element matching `css`.
+    pub async fn focused(&self, css: &str) -> bool {
+        let on = self
+            .c()
+            .execute("return !!document.activeElement && document.activeElement.matches(arguments[0]);", vec![css.into()])
+            .await
+            .expect("read the focus");
+        on.as_bool().unwrap_or(false)
+    }
+
+    /// Presses Tab until focus is on `css`, as a person at the keyboard would, and returns how
+    /// many presses that took (none when it is already there).
+    pub async fn tab_to(&self, css: &str) -> u32 {
+        for presses in 0..60 {
+            if self.focused(css).await {
+                return presses;
+            }
+            self.keys(TAB).await;
+        }
+        panic!("60 presses of Tab did not reach {css}");
+    }
+
     /// Saves a screenshot as NN-name.png in tests/screenshots/<journey>/.
     pub async fn shot(&mut self, name: &str) {
         self.shot_count += 1;

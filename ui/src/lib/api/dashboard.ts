@@ -15,12 +15,13 @@ export interface DashboardApi {
   figureList(ask: FigureListAsk): Promise<FigureList>;
   weeklyTracker(ask: DashboardAsk): Promise<Tracker>;
   /** Opens the system's save dialog; the path saved to, or null when cancelled. */
-  saveReturn(kind: ReturnKind, ask: DashboardAsk): Promise<string | null>;
+  /** CSV for another system, or PDF to send on. */
+  saveReturn(kind: ReturnKind, ask: DashboardAsk, asPdf?: boolean): Promise<string | null>;
 }
 
 export const dashboardCommands: DashboardApi = {
   dashboard: (ask) => invoke("dashboard", { ask }),
   figureList: (ask) => invoke("figure_list", { ask }),
   weeklyTracker: (ask) => invoke("weekly_tracker", { ask }),
-  saveReturn: (kind, ask) => invoke("save_return", { kind, ask }),
+  saveReturn: (kind, ask, asPdf = false) => invoke("save_return", { kind, ask, asPdf }),
 };

@@ -11,6 +11,7 @@ import { syncCommands, type SyncApi } from "./sync";
 import { governanceCommands, type GovernanceApi } from "./governance";
 import { backupsCommands, type BackupsApi } from "./backups";
 import { tasksCommands, type TasksApi } from "./tasks";
+import { documentsCommands, type DocumentsApi } from "./documents";
 
 export type { OnProgress } from "./tasks";
 
@@ -22,7 +23,7 @@ export type Unlisten = () => void;
 export type BookableOwner = "conditional_caution" | "restriction_on_bail" | "throughcare" | "general";
 
 /** Everything the UI asks of the backend, one file an area (`session.ts`, `clients.ts`, ...). */
-export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi, SyncApi, GovernanceApi, BackupsApi, TasksApi {}
+export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi, SyncApi, GovernanceApi, BackupsApi, TasksApi, DocumentsApi {}
 
 export const tauriApi: Api = {
   ...sessionCommands,
@@ -35,6 +36,7 @@ export const tauriApi: Api = {
   ...governanceCommands,
   ...backupsCommands,
   ...tasksCommands,
+  ...documentsCommands,
 };
 
 /** Codes that mean "there is no working session": the sign-in screen must come back. */

@@ -36,6 +36,10 @@ export interface PathwayApi {
   /** RA4 (`required`, with an optional booking) or RA5 (not required). */
   decideFollowUp(assessmentId: string, required: boolean, booking: NewAppointment | null): Promise<void>;
   produceFailureStatement(appointmentId: string): Promise<Document>;
+  /** The notice handed to the person of the assessment they must attend (RA1, or RA4 for a follow-up). */
+  produceAssessmentNotice(assessmentId: string): Promise<Document>;
+  /** The notice handed to the person when their assessment's time changes (RA2). */
+  produceChangedTimeNotice(appointmentId: string): Promise<Document>;
   recordCaution(clientId: string, input: NewCaution): Promise<string>;
   bookAppointment(clientId: string, ownerType: BookableOwner, ownerId: string, input: NewAppointment): Promise<string>;
   /** RA2: a variation of the time (or place). */
@@ -72,6 +76,8 @@ export const pathwayCommands: PathwayApi = {
   recordAssessment: (clientId, input) => invoke("record_assessment", { clientId, input }),
   decideFollowUp: (assessmentId, required, booking) => invoke("decide_follow_up", { assessmentId, required, booking }),
   produceFailureStatement: (appointmentId) => invoke("produce_failure_statement", { appointmentId }),
+  produceAssessmentNotice: (assessmentId) => invoke("produce_assessment_notice", { assessmentId }),
+  produceChangedTimeNotice: (appointmentId) => invoke("produce_changed_time_notice", { appointmentId }),
   recordCaution: (clientId, input) => invoke("record_caution", { clientId, input }),
   bookAppointment: (clientId, ownerType, ownerId, input) => invoke("book_appointment", { clientId, ownerType, ownerId, input }),
   rescheduleAppointment: (appointmentId, input) => invoke("reschedule_appointment", { appointmentId, input }),
