@@ -4,7 +4,7 @@
 //! in a worker's words, which section of the record is current, and what is next. Then a
 //! caseload in the order of what needs attention.
 mod support;
-use support::{team, Team};
+use support::{team, team_at, Team};
 use throughline_core::appointments::{self, NewAppointment, NewOutcome};
 use throughline_core::clients::{self, caseload};
 use throughline_core::clock::Clock;
@@ -121,7 +121,7 @@ fn the_glance_follows_a_person_along_the_pathway() {
     let test = t.test(&john, positive_for_opiates("23/11/2026", "07:15"));
     let g = t.glance(&john);
     assert_eq!(g.where_now, WhereNow::InCustody);
-    assert_eq!(g.standing, "In custody: tested on arrest today at Westbridge custody suite, positive for opiates");
+    assert_eq!(g.standing, "In custody: tested on arrest 23 Nov 2026 at 07:15 at Westbridge custody suite, positive for opiates");
     assert_eq!(t.current_sections(&john), ["custody"]);
     assert_eq!(t.holds(&john, "custody"), "1 test on arrest, latest 23 Nov 2026");
     let deadline = g.next_deadline.expect("the assessment must be booked");
@@ -216,6 +216,20 @@ fn the_glance_follows_a_person_along_the_pathway() {
     clients::close(t.lead.store_mut(), &actor, &john, "treatment_completed").unwrap();
     assert_eq!(t.standing(&john), "Not active: case closed (treatment completed)");
     assert!(t.current_sections(&john).is_empty());
+}
+
+#[test]
+fn a_person_tested_before_midnight_is_still_in_custody_in_the_small_hours() {
+    let mut t = team_at("2026-12-03T23:50:00Z");
+    let john = t.register();
+    t.test(&john, positive_for_opiates("03/12/2026", "23:47"));
+    t.clock.advance(chrono::Duration::hours(2)); // 01:50 on 4 December
+
+    assert_eq!(t.standing(&john), "In custody: tested on arrest 3 Dec 2026 at 23:47 at Westbridge custody suite, positive for opiates");
+    assert_eq!(t.current_sections(&john), ["custody"], "the custody section stays open for the night's work");
+
+    t.clock.advance(chrono::Duration::hours(22)); // 23:50 on 4 December, a day after the test
+    assert_ne!(t.glance(&john).where_now, WhereNow::InCustody, "a day on, the flags say what is outstanding");
 }
 
 #[test]

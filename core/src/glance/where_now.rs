@@ -15,7 +15,7 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum WhereNow {
-    /// Tested on arrest today, or a required assessment still to come.
+    /// Tested on arrest in the last day, or a required assessment still to come.
     InCustody,
     /// On bail with a Restriction on Bail.
     OnBail,
@@ -92,13 +92,19 @@ fn released_awaiting_treatment(f: &Facts) -> Option<Standing> {
     Some(Standing { at: WhereNow::Released, words: format!("Released {}: into treatment by {}", display(released_on), display(deadline)) })
 }
 
-/// Tested on arrest today, or a required assessment still to come, with no bail decided since.
+/// How long after a test on arrest the person counts as in custody: a detention runs on a
+/// clock, not the calendar, so a test at 23:47 still is at 02:00.
+const IN_CUSTODY_AFTER_TEST: chrono::Duration = chrono::Duration::hours(24);
+
+/// Tested on arrest in the last day, or a required assessment still to come, with no bail
+/// decided since.
 fn in_custody(f: &Facts) -> Option<Standing> {
     let bailed_since = |day| f.latest_bail().is_some_and(|b| b.decided_on >= day);
-    if let Some(t) = f.tests.iter().rev().find(|t| when::london_date(t.tested_at) == f.today) {
-        if !bailed_since(f.today) {
+    if let Some(t) = f.tests.iter().rev().find(|t| t.tested_at <= f.now && f.now - t.tested_at < IN_CUSTODY_AFTER_TEST) {
+        if !bailed_since(when::london_date(t.tested_at)) {
             let result = if t.positive() { format!("positive for {}", t.positive_for()) } else { "not positive".into() };
-            return Some(standing(WhereNow::InCustody, format!("tested on arrest today at {}, {result}", t.custody_suite)));
+            let tested = when::display(t.tested_at);
+            return Some(standing(WhereNow::InCustody, format!("tested on arrest {tested} at {}, {result}", t.custody_suite)));
         }
     }
     let (r, a) = f.assessment_to_come()?;

@@ -116,7 +116,7 @@ describe("Caseloads", () => {
     const page = caseloadPage([
       onCaseload(person({ id: "c-3", surname: "Evans", forenames: "Sam" }), {
         stage: "In custody",
-        standing: "In custody: tested on arrest today at Westbridge custody suite, positive for opiates",
+        standing: "In custody: tested on arrest 23 Nov 2026 at 07:15 at Westbridge custody suite, positive for opiates",
         urgent: 1,
       }),
       onCaseload(person({ id: "c-2", surname: "Davies", forenames: "Sam" }), { stage: "On a DRR", standing: "On a DRR: 12-month order, next review 2 Dec 2026", due: 2 }),
