@@ -66,7 +66,7 @@ const LEADING: f32 = 1.35;
 
 struct Face {
     font: Font,
-    /// Advance widths in font units per 1 em, by character, for wrapping.
+    /// The font's own tables, whose glyph advances lines wrap by.
     parser: ttf_parser::Face<'static>,
 }
 

@@ -1,8 +1,7 @@
 //! The team lead's dashboard, the lists behind its figures, and the returns saved as CSV.
 use super::pathway::read;
-use crate::state::{coded, error, reading, reading_two, signed_in, AppState, CommandResult};
+use crate::state::{coded, error, reading, reading_two, AppState, CommandResult};
 use tauri::State;
-use tauri_plugin_dialog::DialogExt;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::workers;
 use throughline_core::accounts::Reading;
@@ -48,10 +47,9 @@ pub async fn weekly_tracker(app: State<'_, AppState>, ask: DashboardAsk) -> Comm
     .await
 }
 
-/// Builds the return (as CSV for another system, or as PDF to send on), asks where to save it
-/// (the system's save dialog, with no lock held while the team lead chooses), writes it, and
-/// records the export in the audit trail. None when the dialog is cancelled, otherwise where it
-/// was saved.
+/// Builds the return (as CSV for another system, or as PDF to send on) and saves it where the
+/// team lead chooses, audited as an export. None when the dialog is cancelled, otherwise where
+/// it was saved.
 #[tauri::command]
 pub async fn save_return(
     app: tauri::AppHandle,
@@ -102,24 +100,18 @@ pub async fn save_return(
     })
     .await?;
     let title = format!("Save the return as {}", extension.to_uppercase());
-    let chosen = app
-        .dialog()
-        .file()
-        .set_title(&title)
-        .set_file_name(&file_name)
-        .add_filter(extension.to_uppercase(), &[extension])
-        .blocking_save_file();
-    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
-    std::fs::write(&path, bytes)
-        .map_err(|e| error(ErrorCode::ExportWriteFailed, &format!("The return could not be saved there ({e}). Choose another folder.")))?;
-    let shown = path.display().to_string();
-    signed_in(&state, Permission::LeadTeam.roles(), |s| {
-        let actor = s.actor();
-        read(s.store_mut().write(&actor, |w| w.audit("exported a return", None, &format!("{what} to {shown}"))))
-    })
-    .inspect_err(|_| {
-        // An export the audit trail does not know of is not left behind.
-        let _ = std::fs::remove_file(&path);
-    })?;
-    Ok(Some(shown))
+    super::documents::save_through_dialog(
+        &app,
+        &state,
+        super::documents::Export {
+            title: &title,
+            file_name: &file_name,
+            extension,
+            bytes,
+            roles: Permission::LeadTeam.roles(),
+            action: "exported a return",
+            client_id: None,
+            what: &what,
+        },
+    )
 }
