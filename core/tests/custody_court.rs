@@ -759,12 +759,6 @@ fn the_demo_team_has_every_flag_live_and_a_day_of_appointments() {
     assert!(diary > 0, "Today has appointments");
 }
 
-/// How many times `action` is in the audit trail for this client.
-fn printed(t: &Team, action: &str, client: &str) -> i64 {
-    let conn = t.lead.store().reader();
-    conn.query_row("SELECT count(*) FROM audit_log WHERE action = ?1 AND client_id = ?2", [action, client], |r| r.get(0)).unwrap()
-}
-
 #[test]
 fn the_person_is_handed_an_ra1_notice_of_their_booked_assessment_and_an_ra2_when_its_time_changes() {
     let mut t = team();
@@ -793,7 +787,7 @@ fn the_person_is_handed_an_ra1_notice_of_their_booked_assessment_and_an_ra2_when
     ));
     assert!(ra1.paragraphs.iter().any(|p| p.starts_with("Signature of the person given this notice:")));
     assert!(ra1.paragraphs.iter().any(|p| p.starts_with("Signature of the drug worker:")));
-    assert_eq!(printed(&t, "printed RA1 notice", &john), 1, "producing it is audited as a print");
+    assert_eq!(t.audited("printed RA1 notice", &john), 1, "producing it is audited as a print");
 
     let appointment = t.appointment_of(&assessment);
     let unchanged = notices::changed_time(t.lead.store_mut(), &actor, &appointment);
@@ -816,7 +810,7 @@ fn the_person_is_handed_an_ra1_notice_of_their_booked_assessment_and_an_ra2_when
     assert!(ra2.paragraphs.contains(
         &"This notice was given to you by Priya Shah, Westbridge Criminal Justice Drug Team, on 23 Nov 2026 at 11:00.".to_string()
     ));
-    assert_eq!(printed(&t, "printed RA2 notice", &john), 1);
+    assert_eq!(t.audited("printed RA2 notice", &john), 1);
 
     let reprint = notices::requirement(t.lead.store_mut(), &actor, &assessment).unwrap();
     assert!(
@@ -826,7 +820,7 @@ fn the_person_is_handed_an_ra1_notice_of_their_booked_assessment_and_an_ra2_when
         "a reprinted RA1 says what the person was told then; the change is the RA2's"
     );
     assert_eq!(reprint.produced_on, ra1.produced_on, "dated when the notice was given");
-    assert_eq!(printed(&t, "printed RA1 notice", &john), 2, "every reprint is audited");
+    assert_eq!(t.audited("printed RA1 notice", &john), 2, "every reprint is audited");
 }
 
 #[test]
@@ -854,7 +848,7 @@ fn a_follow_up_notice_ra4_names_section_10_and_an_assessment_done_at_once_has_no
     assert_eq!(ra4.paragraphs[1], "At the end of your initial assessment the assessor decided that a follow-up assessment is appropriate.");
     assert!(ra4.paragraphs[2].starts_with("Under section 10 of the Drugs Act 2005 you are required to attend a follow-up assessment"));
     assert_eq!(ra4.paragraphs[3], "Your appointment is on Monday 30 Nov 2026 at 11:15, at Westbridge Recovery Hub.");
-    assert_eq!(printed(&t, "printed RA4 notice", &john), 1);
+    assert_eq!(t.audited("printed RA4 notice", &john), 1);
 }
 
 #[test]

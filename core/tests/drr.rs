@@ -11,7 +11,7 @@ use throughline_core::drr::compliance::{self, CourtDecision, NewFailure, Standin
 use throughline_core::drr::reviews::{self, ReviewOutcome};
 use throughline_core::drr::testing::{self, NewDrrTest, TestResults};
 use throughline_core::drr::timetable::{self, NewSlot};
-use throughline_core::drr::{self, letters, NewOrder, OrderEnding};
+use throughline_core::drr::{self, card, letters, NewOrder, OrderEnding};
 use throughline_core::flags::{self, today, Flag, Severity};
 use throughline_core::timeline::{self, Stage};
 use throughline_core::Coded;
@@ -631,5 +631,60 @@ fn the_drr_flags_work_for_a_worker_and_for_everyone_and_appear_in_the_timeline()
             ("DRR failure to comply", "Did not attend group: Unacceptable: warning due"),
             ("DRR review hearing", "At Westbridge Magistrates' Court: progress report not yet produced"),
         ]
+    );
+}
+
+#[test]
+fn the_appointment_card_lists_the_coming_four_weeks_across_the_clock_change() {
+    // Monday 19 October 2026; the clocks go back on Sunday 25 October.
+    let mut t = team_at("2026-10-19T08:00:00Z");
+    let john = t.register();
+    let actor = t.lead.actor();
+    let bare = t.order(&john, &without_reviews("19/10/2026")).unwrap();
+    let nothing = card::appointment_card(t.lead.store_mut(), &actor, &bare);
+    assert!(matches!(&nothing, Err(PathwayError::NotAllowed(m)) if m.starts_with("Nothing is booked for the next 4 weeks")), "{nothing:?}");
+    let ended = OrderEnding { status: "revoked".into(), ended_on: "19/10/2026".into(), reason: "Resentenced".into() };
+    drr::end_order(t.lead.store_mut(), &actor, &bare, &ended).unwrap();
+
+    let order = t.order(&john, &order_made("19/10/2026", "19/11/2026")).unwrap();
+    timetable::add_slot(t.lead.store_mut(), &actor, &order, &slot("2", "10:00", "Key work", "")).unwrap();
+    let test = NewDrrTest {
+        appointment: NewAppointment {
+            date: "22/10/2026".into(),
+            time: "10:00".into(),
+            place: "Westbridge Recovery Hub".into(),
+            ..Default::default()
+        },
+        sample_type: "urine".into(),
+    };
+    testing::book(t.lead.store_mut(), &actor, &order, &test).unwrap();
+    let third = t.summary(&john).orders.iter().find(|o| o.id == order).unwrap().appointments[2].id.clone();
+    appointments::cancel(t.lead.store_mut(), &actor, &third, "service").unwrap();
+
+    let doc = card::appointment_card(t.lead.store_mut(), &actor, &order).unwrap();
+    assert_eq!(doc.title, "Your DRR appointment card");
+    assert_eq!(
+        doc.paragraphs,
+        vec![
+            "This card is for John Smith, born 3 Mar 1987.".to_string(),
+            "On 19 Oct 2026 Westbridge Magistrates' Court made a 12-month order with a Drug Rehabilitation Requirement (treatment and testing period 12 months). Your order ends on 19 Oct 2027; treatment and testing end on 19 Oct 2027.".into(),
+            "Your responsible officer is Sam Patel (Probation) and your treatment provider is Westbridge Recovery Service.".into(),
+            "Your appointments from 19 Oct 2026 to 15 Nov 2026".into(),
+            "Tuesday 20 Oct 2026 at 10:00: Key work at Westbridge Recovery Hub, with Priya Shah.".into(),
+            "Thursday 22 Oct 2026 at 10:00: Drug test (a urine sample) at Westbridge Recovery Hub, with Priya Shah.".into(),
+            "Tuesday 27 Oct 2026 at 10:00: Key work at Westbridge Recovery Hub, with Priya Shah.".into(),
+            "Tuesday 10 Nov 2026 at 10:00: Key work at Westbridge Recovery Hub, with Priya Shah.".into(),
+            "Your next review hearing is on Thursday 19 Nov 2026 at Westbridge Magistrates' Court. You must attend court for it.".into(),
+            "You must attend every appointment and give a sample when asked. Missing one without an acceptable reason is a failure to comply with your order: it can lead to a warning or your return to court.".into(),
+            "If you cannot attend, contact Westbridge Criminal Justice Drug Team before the appointment.".into(),
+            "Given to you by Priya Shah, Westbridge Criminal Justice Drug Team, on 19 Oct 2026.".into(),
+        ],
+        "the cancelled 3 November session is left off, and 10:00 stays 10:00 after the clocks go back"
+    );
+    assert_eq!(doc.headings, Some(vec![3]));
+    assert_eq!(t.audited("printed DRR appointment card", &john), 1);
+    let refused = card::appointment_card(t.lead.store_mut(), &actor, &bare);
+    assert!(
+        matches!(refused, Err(PathwayError::NotAllowed(m)) if m == "This order is revoked, so nothing more can be recorded against it.")
     );
 }

@@ -11,7 +11,7 @@ use throughline_core::clock::Clock;
 use throughline_core::flags::{self, Flag, Severity};
 use throughline_core::prison::releases;
 use throughline_core::prison::treatment::{self, EpisodeInput};
-use throughline_core::prison::{self, handover, Continuity, NewPlan, NewRelease, NewSpell, SpellChange, SpellView};
+use throughline_core::prison::{self, handover, release_plan, Continuity, NewPlan, NewRelease, NewSpell, SpellChange, SpellView};
 use throughline_core::timeline::{self, Stage};
 use throughline_core::Coded;
 
@@ -573,4 +573,79 @@ fn the_continuity_rate_counts_releases_against_the_three_week_ambition() {
     assert_eq!(rate.since.to_string(), "2026-08-25");
     let none = releases::continuity_rate(t.lead.store().reader(), t.clock.now(), 7).unwrap();
     assert_eq!((none.releases, none.percent_within), (0, None));
+}
+
+#[test]
+fn the_person_leaving_prison_is_handed_their_plan_in_their_own_words() {
+    let mut t = team();
+    let john = t.register();
+    let actor = t.lead.actor();
+    let spell = t.receive(&john, NewSpell { licence_end_on: "07/06/2027".into(), ..reception("07/12/2026") });
+    let refused = release_plan::for_person(t.lead.store_mut(), &actor, &spell);
+    assert!(
+        matches!(&refused, Err(PathwayError::NotAllowed(m)) if m == "Record the throughcare plan first: the person's release plan is made from it."),
+        "{refused:?}"
+    );
+
+    // A plan with gaps says plainly what is not yet arranged and who to ask.
+    let thin = NewPlan {
+        naloxone_supplied: Some(false),
+        gate_contact: String::new(),
+        prescribing: "not_arranged".into(),
+        prescribing_detail: String::new(),
+        ..plan()
+    };
+    prison::save_plan(t.lead.store_mut(), &actor, &spell, &thin).unwrap();
+    let doc = release_plan::for_person(t.lead.store_mut(), &actor, &spell).unwrap();
+    assert_eq!(
+        doc.paragraphs[3..7],
+        [
+            "It is not booked yet. Contact Westbridge Criminal Justice Drug Team on the day you are released and they will book it."
+                .to_string(),
+            "Your medication".into(),
+            "Your prescription is not arranged yet. If you were on medication in prison, tell your worker straight away.".into(),
+            "Naloxone".into(),
+        ]
+    );
+    assert_eq!(
+        doc.paragraphs[7],
+        "Ask for naloxone at your first appointment: it can reverse an opioid overdose while an ambulance comes."
+    );
+    assert!(!doc.paragraphs.iter().any(|p| p.starts_with("Meeting you at the gate")), "nobody arranged is not printed as somebody");
+
+    // The whole plan in place.
+    prison::save_plan(t.lead.store_mut(), &actor, &spell, &plan()).unwrap();
+    caseload::allocate(t.lead.store_mut(), &actor, &john, Some(&actor.worker_id)).unwrap();
+    prison::book_first_appointment(t.lead.store_mut(), &actor, &spell, &at("08/12/2026", "10:00", "Westbridge Recovery Hub")).unwrap();
+    let doc = release_plan::for_person(t.lead.store_mut(), &actor, &spell).unwrap();
+    assert_eq!(doc.title, "Your plan for leaving prison");
+    assert_eq!(
+        doc.paragraphs,
+        vec![
+            "This is the plan for John Smith, born 3 Mar 1987, leaving HMP Westbridge.".to_string(),
+            "You are due to be released on Monday 7 Dec 2026. You are on licence until 7 Jun 2027: keep to its conditions and see your probation officer when you are told to.".into(),
+            "Your first appointment".into(),
+            "Tuesday 8 Dec 2026 at 10:00, at Westbridge Recovery Hub, with Priya Shah. Go straight there: it is where your treatment in the community starts.".into(),
+            "Your medication".into(),
+            "A bridging prescription is arranged so your medication carries on from the day you leave: Methadone 60ml daily; bridging script to the first appointment.".into(),
+            "Naloxone".into(),
+            "You have been given naloxone. Keep it with you: it can reverse an opioid overdose while an ambulance comes.".into(),
+            "After time in prison your body cannot take what it used to, so the risk of overdose is much higher in the first weeks after release. Do not use alone, and call 999 if someone overdoses.".into(),
+            "On the day".into(),
+            "Where you will live: Approved premises, 12 Mill Street, Westbridge.".into(),
+            "Meeting you at the gate: Sam Okafor (prison link worker).".into(),
+            "Who to call".into(),
+            "Your drug worker is Priya Shah, at Westbridge Criminal Justice Drug Team. Call them if anything in this plan goes wrong.".into(),
+            "In an emergency, call 999.".into(),
+            "Given to you by Priya Shah, Westbridge Criminal Justice Drug Team, on 23 Nov 2026.".into(),
+        ]
+    );
+    assert_eq!(doc.headings, Some(vec![2, 4, 6, 9, 12]));
+    assert_eq!(t.audited("printed release plan for the person", &john), 2, "every production is audited as a print");
+
+    // After the gate it says when they left.
+    t.set_clock("2026-12-07T12:00:00Z");
+    t.release(&spell, "07/12/2026").unwrap();
+    let doc = release_plan::for_person(t.lead.store_mut(), &actor, &spell).unwrap();
+    assert!(doc.paragraphs[1].starts_with("You were released on Monday 7 Dec 2026."));
 }

@@ -106,6 +106,15 @@ async fn a_drr_from_order_to_breach_and_review() {
     show(&j, "drr").await;
     j.shot("order-and-timetable").await;
 
+    // The person takes their timetable away on a card.
+    j.click("#drr .drr-card").await;
+    j.wait_for_heading("Your DRR appointment card").await;
+    j.wait_for_text(".document", "Key work at Westbridge Recovery Hub").await;
+    j.wait_for_text(".document", "You must attend every appointment").await;
+    j.shot("appointment-card").await;
+    j.keys(ESCAPE).await;
+    j.wait_for_heading("Leanne Hart").await;
+
     // A test half an hour ago with nothing recorded: DRR-TEST-MISSED, until it is recorded as missed.
     j.click("#drr .book-test").await;
     j.wait_for_heading("Book a drug test").await;

@@ -109,6 +109,16 @@ async fn from_reception_to_community_treatment() {
     j.wait_for_heading("Connor Walsh").await;
     j.wait_for_no_text("#client-flags", "PRISON-RELEASE-NO-PLAN").await;
 
+    // The person is handed their own plan before they leave.
+    j.click("#prison .produce-release-plan").await;
+    j.wait_for_heading("Your plan for leaving prison").await;
+    j.wait_for_text(".document", "at Westbridge Recovery Hub").await;
+    j.wait_for_text(".document", "Where you will live: Approved premises, 4 Kirkgate, Leeds.").await;
+    j.wait_for_text(".document", "You have been given naloxone.").await;
+    j.shot("release-plan").await;
+    j.keys(ESCAPE).await;
+    j.wait_for_heading("Connor Walsh").await;
+
     // The release comes forward to today; it is recorded, seen at the gate.
     j.click("#prison button[id^=change-]").await;
     j.wait_for_heading("Change the release date or details").await;

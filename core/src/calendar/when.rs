@@ -70,6 +70,12 @@ pub fn display(at: DateTime<Utc>) -> String {
     format!("{} at {}", dates::display(london_date(at)), london_time(at))
 }
 
+/// "Sunday 25 Oct 2026 at 01:30 BST": the day named, for paper handed to the person so nobody
+/// misreads the date.
+pub fn display_with_day(at: DateTime<Utc>) -> String {
+    format!("{} {}", london_date(at).format("%A"), display(at))
+}
+
 /// The instant a London calendar day starts (midnight always exists in the UK).
 pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
     let midnight = day.and_time(NaiveTime::MIN);

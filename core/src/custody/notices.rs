@@ -9,7 +9,6 @@ use crate::clients::Client;
 use crate::dates;
 use crate::documents::{self, Document};
 use crate::store::{Actor, Store};
-use chrono::{DateTime, Utc};
 
 /// Which section of the Act a notice is given under, and its form.
 fn section(kind: AssessmentKind) -> (&'static str, &'static str, &'static str) {
@@ -17,11 +16,6 @@ fn section(kind: AssessmentKind) -> (&'static str, &'static str, &'static str) {
         AssessmentKind::Initial => ("an initial assessment", "section 9", "RA1"),
         AssessmentKind::FollowUp => ("a follow-up assessment", "section 10", "RA4"),
     }
-}
-
-/// "Sunday 25 Oct 2026 at 01:30 BST": the day named, so nobody misreads the date.
-fn on(at: DateTime<Utc>) -> String {
-    format!("{} {}", when::london_date(at).format("%A"), when::display(at))
 }
 
 const OFFENCE: &str = "If you fail without good cause to attend, or to remain for the whole of the assessment, you commit an offence under section 12 of the Drugs Act 2005 and may be liable on summary conviction to imprisonment for up to three months, a fine not exceeding level 4 on the standard scale, or both.";
@@ -90,7 +84,7 @@ pub fn requirement(store: &mut Store, actor: &Actor, assessment_id: &str) -> Res
     paragraphs.push(format!(
         "Under {section} of the Drugs Act 2005 you are required to attend {what} of your drug misuse with a drug worker and to remain for its duration."
     ));
-    paragraphs.push(format!("Your appointment is on {}, at {}.", on(at_notice), appointment.place));
+    paragraphs.push(format!("Your appointment is on {}, at {}.", when::display_with_day(at_notice), appointment.place));
     paragraphs.push("You must attend at that time and remain until the assessment is finished.".into());
     paragraphs.push(OFFENCE.into());
     paragraphs.push(format!(
@@ -127,8 +121,8 @@ pub fn changed_time(store: &mut Store, actor: &Actor, appointment_id: &str) -> R
     let paragraphs = vec![
         to(&client),
         format!("The time of your appointment for {what} under {section} of the Drugs Act 2005 has been changed."),
-        format!("It was on {}.", on(from)),
-        format!("It is now on {}, at {}.", on(new_at), appointment.place),
+        format!("It was on {}.", when::display_with_day(from)),
+        format!("It is now on {}, at {}.", when::display_with_day(new_at), appointment.place),
         "You must attend at the new time and remain until the assessment is finished.".into(),
         OFFENCE.into(),
         format!("This notice was given to you by {varied_by}, {team}, on {}.", when::display(varied_at)),

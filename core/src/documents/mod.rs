@@ -35,6 +35,11 @@ pub fn name_of(client: &Client) -> String {
     format!("{} {}", client.forenames, client.surname)
 }
 
+/// A recorded phrase inside a sentence: its own full stop dropped.
+pub fn phrase(value: &str) -> &str {
+    value.trim_end_matches('.')
+}
+
 impl Document {
     /// A document about `client` produced from one record: the heading names them with their
     /// date of birth, and it is dated the London day it was first produced.

@@ -2,6 +2,7 @@
 //! paras 19-22): the court's order, its weekly timetable, the testing ledger, failures to
 //! comply, warnings and breach, review hearings with their progress reports, completion and
 //! revocation. Built on the shared pathway layer only (appointments, documents, calendar).
+pub mod card;
 pub mod compliance;
 pub mod letters;
 pub mod reviews;

@@ -139,7 +139,6 @@ pub fn book(store: &mut Store, actor: &Actor, order_id: &str, input: &NewDrrTest
         None
     };
     let (booking, sample_type) = p.complete((booking, sample_type).all())?;
-    let _now = store.clock().now();
     let mut test = DrrTest {
         id: crate::ids::new_id(store.clock()),
         client_id: order.client_id.clone(),

@@ -8,14 +8,9 @@ use crate::calendar::when;
 use crate::clients::family;
 use crate::clients::reference::{INJECTING, SUBSTANCES};
 use crate::dates;
-use crate::documents::{self, Document};
+use crate::documents::{self, phrase, Document};
 use crate::reference;
 use crate::store::{Actor, Store};
-
-/// A recorded phrase inside a sentence: its own full stop dropped.
-fn phrase(value: &str) -> &str {
-    value.trim_end_matches('.')
-}
 
 fn or_not_recorded(value: Option<&str>) -> String {
     value.map_or_else(|| "not recorded".to_string(), |v| phrase(v).to_string())

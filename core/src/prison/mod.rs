@@ -5,6 +5,7 @@
 //! within 21 days (003: the national ambition is 75% of releases needing support).
 pub mod continuity;
 pub mod handover;
+pub mod release_plan;
 pub mod releases;
 pub mod treatment;
 

@@ -43,6 +43,12 @@ impl Team {
     }
 
     /// Moves the fixed clock on to `rfc3339`.
+    /// How many times `action` is in the audit trail for this client.
+    pub fn audited(&self, action: &str, client: &str) -> i64 {
+        let conn = self.lead.store().reader();
+        conn.query_row("SELECT count(*) FROM audit_log WHERE action = ?1 AND client_id = ?2", [action, client], |r| r.get(0)).unwrap()
+    }
+
     pub fn set_clock(&self, rfc3339: &str) {
         let to = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&chrono::Utc);
         self.clock.advance(to - self.clock.now());

@@ -11,7 +11,7 @@ use throughline_core::drr::compliance::{self, CourtDecision, NewFailure};
 use throughline_core::drr::reviews::{self, NewReview, ReviewOutcome};
 use throughline_core::drr::testing::{self, NewDrrTest, TestResults};
 use throughline_core::drr::timetable::{self, NewSlot};
-use throughline_core::drr::{self, letters, DrrLists, DrrSummary, NewOrder, OrderEnding};
+use throughline_core::drr::{self, card, letters, DrrLists, DrrSummary, NewOrder, OrderEnding};
 
 const DRR: &[Role] = Permission::Drr.roles();
 
@@ -172,6 +172,15 @@ pub async fn produce_drr_progress_report(app: State<'_, AppState>, review_id: St
     signed_in(&app, DRR, |s| {
         let actor = s.actor();
         letters::progress_report(s.store_mut(), &actor, &review_id).map_err(coded)
+    })
+}
+
+/// The card the person takes away: their appointments and tests for the coming weeks.
+#[tauri::command]
+pub async fn produce_drr_appointment_card(app: State<'_, AppState>, order_id: String) -> CommandResult<Document> {
+    signed_in(&app, DRR, |s| {
+        let actor = s.actor();
+        card::appointment_card(s.store_mut(), &actor, &order_id).map_err(coded)
     })
 }
 

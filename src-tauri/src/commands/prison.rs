@@ -8,7 +8,9 @@ use throughline_core::accounts::Reads;
 use throughline_core::documents::Document;
 use throughline_core::prison::releases::{self, ComingRelease, ContinuityRate};
 use throughline_core::prison::treatment::{self, EpisodeInput};
-use throughline_core::prison::{self, handover, NewPlan, NewRelease, NewSpell, NewTransfer, PrisonLists, PrisonSummary, SpellChange};
+use throughline_core::prison::{
+    self, handover, release_plan, NewPlan, NewRelease, NewSpell, NewTransfer, PrisonLists, PrisonSummary, SpellChange,
+};
 
 const PRISON: &[Role] = Permission::Prison.roles();
 
@@ -81,6 +83,15 @@ pub async fn produce_handover_summary(app: State<'_, AppState>, spell_id: String
     signed_in(&app, PRISON, |s| {
         let actor = s.actor();
         handover::produce(s.store_mut(), &actor, &spell_id).map_err(coded)
+    })
+}
+
+/// The plan the person is handed as they leave prison.
+#[tauri::command]
+pub async fn produce_release_plan(app: State<'_, AppState>, spell_id: String) -> CommandResult<Document> {
+    signed_in(&app, PRISON, |s| {
+        let actor = s.actor();
+        release_plan::for_person(s.store_mut(), &actor, &spell_id).map_err(coded)
     })
 }
 

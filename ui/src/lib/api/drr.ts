@@ -38,6 +38,8 @@ export interface DrrApi {
   scheduleDrrReview(orderId: string, input: NewReview): Promise<string>;
   recordDrrProviderViews(reviewId: string, views: string): Promise<void>;
   produceDrrProgressReport(reviewId: string): Promise<Document>;
+  /** The person's card: their appointments and tests for the coming four weeks. */
+  produceDrrAppointmentCard(orderId: string): Promise<Document>;
   /** Returns the next review's id, if the court set one. */
   recordDrrReviewOutcome(reviewId: string, input: ReviewOutcome): Promise<string | null>;
 }
@@ -63,5 +65,6 @@ export const drrCommands: DrrApi = {
   scheduleDrrReview: (orderId, input) => invoke("schedule_drr_review", { orderId, input }),
   recordDrrProviderViews: (reviewId, views) => invoke("record_drr_provider_views", { reviewId, views }),
   produceDrrProgressReport: (reviewId) => invoke("produce_drr_progress_report", { reviewId }),
+  produceDrrAppointmentCard: (orderId) => invoke("produce_drr_appointment_card", { orderId }),
   recordDrrReviewOutcome: (reviewId, input) => invoke("record_drr_review_outcome", { reviewId, input }),
 };

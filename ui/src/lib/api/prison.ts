@@ -26,6 +26,8 @@ export interface PrisonApi {
   recordRelease(spellId: string, input: NewRelease): Promise<void>;
   saveThroughcarePlan(spellId: string, input: NewPlan): Promise<string>;
   produceHandoverSummary(spellId: string): Promise<Document>;
+  /** The plan handed to the person leaving prison. */
+  produceReleasePlan(spellId: string): Promise<Document>;
   recordReferral(clientId: string, input: EpisodeInput): Promise<string>;
   updateTreatmentEpisode(episodeId: string, input: EpisodeInput): Promise<void>;
   /** Expected releases up to `days` ahead (and any passed with no release), soonest first. */
@@ -45,6 +47,7 @@ export const prisonCommands: PrisonApi = {
   recordRelease: (spellId, input) => invoke("record_release", { spellId, input }),
   saveThroughcarePlan: (spellId, input) => invoke("save_throughcare_plan", { spellId, input }),
   produceHandoverSummary: (spellId) => invoke("produce_handover_summary", { spellId }),
+  produceReleasePlan: (spellId) => invoke("produce_release_plan", { spellId }),
   recordReferral: (clientId, input) => invoke("record_referral", { clientId, input }),
   updateTreatmentEpisode: (episodeId, input) => invoke("update_treatment_episode", { episodeId, input }),
   comingReleases: (days) => invoke("coming_releases", { days }),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { screen, waitFor } from "@testing-library/svelte";
 import { caseworker, record, rejection } from "../../../../test/fakeApi";
 import type { Document, DrrOrderView, DrrSummary, WorkerView } from "../../../../lib/api/types";
@@ -121,6 +121,34 @@ describe("The DRR on a client's record", () => {
     expect(api.produceDrrProgressReport).toHaveBeenCalledWith("r-1");
     await user.keyboard("{Escape}");
     await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
+  });
+
+  it("prints the person's appointment card, and says why when nothing is booked to put on it", async () => {
+    const card: Document = {
+      title: "Your DRR appointment card",
+      subject: "John Paul Smith, born 3 Mar 1987",
+      paragraphs: ["Your appointments from 25 Nov 2026 to 22 Dec 2026", "Tuesday 1 Dec 2026 at 10:00: Key work at Westbridge Recovery Hub, with Tom Evans."],
+      headings: [0],
+      signed_by: "Tom Evans",
+      produced_on: "2026-11-25",
+      produced_at: "2026-11-25T10:00:00Z",
+      client_id: "c-1",
+      record_type: "drr_order",
+      record_id: "o-1",
+    };
+    const nothing = "Nothing is booked for the next 4 weeks. Book the timetable ahead or a test first, then print the card.";
+    const { api, user } = await openRecord(community, {
+      clientDrr: () => Promise.resolve({ orders: [order()] }),
+      produceDrrAppointmentCard: vi.fn().mockRejectedValueOnce(rejection("pathway.not_allowed", nothing)).mockResolvedValueOnce(card),
+    });
+    const button = await screen.findByRole("button", { name: "Appointment card for the person" });
+    await user.click(button);
+    expect((await screen.findByRole("alert")).textContent).toBe(nothing);
+    await user.click(button);
+    await screen.findByRole("heading", { level: 1, name: card.title });
+    expect(screen.getByRole("heading", { name: "Your appointments from 25 Nov 2026 to 22 Dec 2026" })).toBeTruthy();
+    expect(document.querySelector(".document")?.textContent).toContain("Tuesday 1 Dec 2026 at 10:00: Key work");
+    expect(api.produceDrrAppointmentCard).toHaveBeenCalledWith("o-1");
   });
 
   it("a court worker reads the DRR but cannot act on it", async () => {

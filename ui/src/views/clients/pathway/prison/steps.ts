@@ -9,8 +9,10 @@ export type PrisonMode =
   | { name: "cancel-release"; spell: SpellView }
   | { name: "release"; spell: SpellView }
   | { name: "plan"; spell: SpellView }
-  /** Produces (and audits) the handover summary, then shows it to print. */
+  /** Produces (and audits) the handover summary for the community team, or the plan handed to
+   * the person, then shows it to print or save. */
   | { name: "handover"; spell: SpellView }
+  | { name: "release-plan"; spell: SpellView }
   | { name: "referral"; episode: EpisodeView | null };
 
 /** Prison work: spells, transfers, plans, releases and handover summaries. */
