@@ -16,7 +16,7 @@ use throughline_core::governance::retention;
 use throughline_core::store::DatabaseKey;
 use throughline_core::sync::conflicts::{self, Settle};
 use throughline_core::sync::join::NewLaptop;
-use throughline_core::sync::{self, devices, records, BundleSummary, ExportScope, SyncError};
+use throughline_core::sync::{self, devices, laptop, records, BundleSummary, ExportScope, SyncError};
 use throughline_core::testing;
 
 struct Laptop {
@@ -158,7 +158,7 @@ fn a_laptop_joins_the_team_with_its_data_and_its_worker_signs_in_there() {
     assert_eq!(laptop.session.worker().display_name, "Priya Shah");
     assert_eq!(laptop.hash(), lead.hash(), "the joined laptop holds exactly the team's data");
     assert!(clients::get(laptop.session.store().reader(), &john).unwrap().is_some());
-    let labels: Vec<String> = devices::all(laptop.session.store().reader()).unwrap().into_iter().map(|d| d.label).collect();
+    let labels: Vec<String> = laptop::all(laptop.session.store().reader()).unwrap().into_iter().map(|d| d.label).collect();
     assert_eq!(labels, ["Priya Shah's laptop", "Custody suite laptop"]);
 
     // A worker added on the lead's laptop afterwards arrives with the next bundle, roles and

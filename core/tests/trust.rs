@@ -17,7 +17,7 @@ use throughline_core::store::hlc;
 use throughline_core::sync::apply::Incoming;
 use throughline_core::sync::bundle::{self, Body, Header, Id, SignedHead, WireOp};
 use throughline_core::sync::join::NewLaptop;
-use throughline_core::sync::{self, chains, devices, keys, records, BundleSummary, ExportScope, SyncError};
+use throughline_core::sync::{self, chains, devices, keys, laptop, records, BundleSummary, ExportScope, SyncError};
 use throughline_core::testing;
 
 const PASSWORD: &str = "quartz-meadow-lantern-417";
@@ -174,14 +174,14 @@ fn a_revoked_laptop_is_shut_out_its_later_work_is_set_aside_wherever_it_arrives_
     assert_eq!(summary.set_aside.len(), 1, "the lost laptop's later work is named");
     assert_eq!(summary.set_aside[0].device_label, "Laptop left on a train");
     assert!(!lead.has(&stolen), "nothing the lost laptop made after its revocation is applied");
-    let spare = devices::get(lead.session.store().reader(), &spare_id).unwrap().unwrap();
+    let spare = laptop::get(lead.session.store().reader(), &spare_id).unwrap().unwrap();
     assert!(spare.revoked_at.is_none(), "nor its revocation of another laptop");
 
     // The revocation reaches B: what it had applied is taken back out, and both agree.
     let from_lead = lead.export();
     b.import(&from_lead).expect("B imports the lead's bundle, sealed with the new key sealed for B");
     assert!(!b.has(&stolen));
-    assert!(devices::get(b.session.store().reader(), &spare_id).unwrap().unwrap().revoked_at.is_none());
+    assert!(laptop::get(b.session.store().reader(), &spare_id).unwrap().unwrap().revoked_at.is_none());
     assert_eq!(lead.hash(), b.hash());
 
     // The lost laptop cannot read what the team sends from now on: neither laptop seals with the
@@ -297,7 +297,7 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
     let conn = team.rogue.session.store().reader();
     let (team_id, me): (String, String) =
         conn.query_row("SELECT team_id, device_id FROM installation", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-    let identity = devices::identity(conn).unwrap().unwrap();
+    let identity = laptop::identity(conn).unwrap().unwrap();
     let worker = team.rogue.session.worker().clone();
     let victim_id = team.honest[victim].device_id();
     let now = hlc::next(0, team.clock.now().timestamp_millis());
@@ -371,7 +371,7 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
         schema_version: throughline_core::store::schema_version(),
         key_generation: key.generation,
         key_id: key.id(),
-        key_wraps: keys::wraps_for(&key, &devices::all(conn).unwrap()),
+        key_wraps: keys::wraps_for(&key, &laptop::all(conn).unwrap()),
     };
     bundle::write(&header, &body, &key.key, &identity.signing_key).unwrap()
 }
@@ -462,7 +462,7 @@ fn mutated_bodies_sealed_and_signed_by_a_team_laptop_are_refused_without_a_panic
     // B's honest body, re-encoded; then mutated and sealed and signed again with B's own keys,
     // so every mutation reaches the parser and the checks after it.
     let conn = b.session.store().reader();
-    let identity = devices::identity(conn).unwrap().unwrap();
+    let identity = laptop::identity(conn).unwrap().unwrap();
     let good = b.export();
     let header = bundle::read(&good).unwrap().header.clone();
     let key = keys::current(b.session.store().reader()).unwrap();

@@ -3,6 +3,7 @@
 //! week with no report, ending with no exit plan, completed and revoked. Each has a weekly
 //! timetable around today, so the community worker's Today has DRR sessions. Reproducible
 //! from the seed; a handful of records per client.
+use super::seeded::london;
 use crate::appointments::{Appointment, AppointmentStatus, OwnerType};
 use crate::calendar::add_months;
 use crate::clients::Client;
@@ -13,8 +14,7 @@ use crate::drr::timetable::Slot;
 use crate::drr::Order;
 use crate::store::record::Made;
 use crate::store::{StoreError, Write};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::Europe::London;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::Rng;
 
@@ -25,11 +25,6 @@ const PROVIDERS: &[&str] = &["Westbridge Recovery Service", "Eastgate Drug Servi
 const OFFICERS: &[&str] = &["Sam Patel (Probation)", "Alex Morgan (Probation)"];
 const PLACE: &str = "Westbridge Recovery Hub";
 const COURT: &str = "Westbridge Magistrates' Court";
-
-fn london(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    let local = day.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN));
-    London.from_local_datetime(&local).earliest().map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
-}
 
 pub(super) struct DrrMaker<'a, 'w> {
     pub w: &'a mut Write<'w>,

@@ -6,6 +6,7 @@ mod drr;
 mod names;
 pub mod pathway;
 mod prison;
+mod seeded;
 mod sync;
 
 pub use sync::sync_week;

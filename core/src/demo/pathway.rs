@@ -2,6 +2,7 @@
 //! (some missed, some left early), follow-ups, conditional cautions, hearings with bail and
 //! Restriction on Bail (some missed), contacts and notes, spread around "now" so that Today
 //! has appointments and every flag rule is live for someone. Reproducible from the seed.
+use super::seeded::{london, Ids};
 use crate::appointments::{Appointment, AppointmentStatus, OwnerType};
 use crate::clients::{Client, ClientStatus};
 use crate::court::{BailDecision, Hearing, SuitabilityAssessment};
@@ -11,35 +12,13 @@ use crate::notes::{CaseNote, Contact};
 use crate::prison::treatment::{TreatmentEpisode, MODALITIES};
 use crate::store::record::Made;
 use crate::store::{Actor, Store, StoreError, Write};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::Europe::London;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 const SUITES: &[&str] = &["Westbridge custody suite", "Eastgate custody suite"];
 const PLACES: &[&str] = &["Westbridge Recovery Hub", "Eastgate Drug Service", "Mill Street probation office"];
 const COURTS: &[&str] = &["Westbridge Magistrates' Court", "Westbridge Crown Court"];
-
-/// UUIDv7-shaped ids from the seed.
-pub(super) struct Ids {
-    pub(super) rng: StdRng,
-    pub(super) millis: u64,
-}
-
-impl Ids {
-    pub(super) fn next(&mut self) -> String {
-        self.millis += 1;
-        let random: u128 = self.rng.gen();
-        let bits = (u128::from(self.millis) << 80) | (random & ((1u128 << 80) - 1));
-        uuid::Builder::from_u128(bits).with_version(uuid::Version::SortRand).with_variant(uuid::Variant::RFC4122).into_uuid().to_string()
-    }
-}
-
-/// A London wall-clock time on a day, as an instant.
-pub(super) fn london(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    let local = day.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN));
-    London.from_local_datetime(&local).earliest().map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
-}
 
 fn pick<'a>(rng: &mut StdRng, list: &[&'a str]) -> &'a str {
     list[rng.gen_range(0..list.len())]

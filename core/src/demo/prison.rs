@@ -3,7 +3,7 @@
 //! passed unrecorded, released without treatment, in treatment within and after 21 days, a
 //! release cancelled by further remand), so coming releases, Today and every PRISON rule have
 //! someone. Its own random stream, so the rest of the demo is unchanged. Reproducible from the seed.
-use super::pathway::{london, Ids};
+use super::seeded::{london, Ids};
 use crate::appointments::{Appointment, AppointmentStatus, OwnerType};
 use crate::clients::{Client, ClientStatus};
 use crate::prison::treatment::TreatmentEpisode;

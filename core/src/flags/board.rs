@@ -3,7 +3,7 @@
 //! opens the list. A team lead sees counts by rule, severity and worker with the oldest
 //! flag of each, and opens any count as a list a page at a time: no screen receives tens of
 //! thousands of flags.
-use super::{casework, compute, compute_some, rule, Flag, RuleKind, Scope, Severity};
+use super::{compute, compute_some, rule, Flag, RuleKind, Scope, Severity};
 use crate::accounts::settings::TeamSettings;
 use crate::accounts::workers;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -66,7 +66,7 @@ pub fn board(flags: Vec<Flag>, whose: Whose) -> FlagBoard {
     whole_case.sort_by_key(|s| order.iter().position(|c| *c == s.code));
     for s in &mut whole_case {
         s.severity_label = s.severity.label().into();
-        s.words = casework::summary(&s.code, s.count, whose);
+        s.words = summary(&s.code, s.count, whose);
     }
     FlagBoard { statutory, whole_case }
 }
@@ -76,6 +76,23 @@ pub fn board(flags: Vec<Flag>, whose: Whose) -> FlagBoard {
 pub enum Whose {
     Mine,
     Team,
+}
+
+/// The line that sums up a whole-case rule's flags: "12 of your clients have no current
+/// consent to share."
+fn summary(code: &str, count: u32, whose: Whose) -> String {
+    let who = match (whose, count) {
+        (Whose::Mine, 1) => "1 of your clients".to_string(),
+        (Whose::Mine, n) => format!("{n} of your clients"),
+        (Whose::Team, 1) => "1 client".to_string(),
+        (Whose::Team, n) => format!("{n} clients"),
+    };
+    let (has, have) = if count == 1 { ("has", "is") } else { ("have", "are") };
+    match code {
+        "CONSENT-MISSING" => format!("{who} {has} no current consent to share information."),
+        "CASE-NO-CONTACT" => format!("{who} {have} without a recorded contact for longer than the team allows."),
+        other => format!("{who} {has} an open {other} flag."),
+    }
 }
 
 /// Flags counted one way (by rule, or by worker), with the oldest of them.

@@ -98,20 +98,3 @@ fn no_contact(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
         },
     )
 }
-
-/// The line that sums up a whole-case rule's flags: "12 of your clients have no current
-/// consent to share."
-pub(super) fn summary(code: &str, count: u32, whose: super::board::Whose) -> String {
-    let who = match (whose, count) {
-        (super::board::Whose::Mine, 1) => "1 of your clients".to_string(),
-        (super::board::Whose::Mine, n) => format!("{n} of your clients"),
-        (super::board::Whose::Team, 1) => "1 client".to_string(),
-        (super::board::Whose::Team, n) => format!("{n} clients"),
-    };
-    let (has, have) = if count == 1 { ("has", "is") } else { ("have", "are") };
-    match code {
-        "CONSENT-MISSING" => format!("{who} {has} no current consent to share information."),
-        "CASE-NO-CONTACT" => format!("{who} {have} without a recorded contact for longer than the team allows."),
-        other => format!("{who} {has} an open {other} flag."),
-    }
-}

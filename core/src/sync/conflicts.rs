@@ -98,7 +98,7 @@ fn describe(
 ) -> Result<Conflict, SyncError> {
     let value_of = |c: &Change| -> Result<ConflictValue, SyncError> {
         let worker_name = crate::accounts::workers::by_id(conn, &c.worker_id)?.map(|w| w.display_name).unwrap_or_else(|| "someone".into());
-        let device_label = super::devices::get(conn, &c.device_id)?.map(|d| d.label).unwrap_or_else(|| "another laptop".into());
+        let device_label = super::laptop::get(conn, &c.device_id)?.map(|d| d.label).unwrap_or_else(|| "another laptop".into());
         Ok(ConflictValue {
             op_id: c.op_id.clone(),
             value: shown(c.new_value(field).unwrap_or(&Value::Null)),

@@ -2,7 +2,8 @@
 //! it and naming the worker who will use it); it carries the team's identity and keys, the
 //! laptop's own signing key and a bundle of all the team's data, sealed with a passphrase the
 //! lead tells the worker separately.
-use super::devices::{self, Device};
+use super::devices;
+use super::laptop::{self, Device};
 use super::{ExportScope, SyncError};
 use crate::accounts::keyslots::RecoveryKey;
 use crate::accounts::{AccountError, Installation, Joining, Session};
@@ -187,7 +188,7 @@ pub fn take_in(store: &mut Store, actor: &Actor, package: &JoinPackage, progress
     let team_key = package.team_key()?;
     let signing_key = package.signing_key()?;
     store.write(actor, |w| -> Result<(), SyncError> {
-        devices::keep_identity(w, &team_key, &signing_key)?;
+        laptop::keep_identity(w, &team_key, &signing_key)?;
         for (generation, key) in &package.team_keys {
             super::keys::keep(w.transaction(), &super::keys::TeamKey { generation: *generation, key: key_from_hex(key)? })?;
         }

@@ -3,7 +3,7 @@
 //! carries it sealed for each laptop still enrolled (X25519 with that laptop's own key), never
 //! for the revoked one. A laptop keeps every generation it has had, so older bundles still open.
 use super::bundle::{Header, KeyWrap};
-use super::devices::{self, Device};
+use super::laptop::{self, Device};
 use super::SyncError;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -50,7 +50,7 @@ pub fn current(conn: &Connection) -> Result<TeamKey, SyncError> {
     match newest {
         Some((generation, key)) => Ok(TeamKey { generation, key: to_key(&key)? }),
         None => {
-            let identity = devices::identity(conn)?.ok_or(SyncError::NoIdentity)?;
+            let identity = laptop::identity(conn)?.ok_or(SyncError::NoIdentity)?;
             Ok(TeamKey { generation: 0, key: identity.team_key })
         }
     }
@@ -80,7 +80,7 @@ pub fn keep(conn: &Connection, key: &TeamKey) -> rusqlite::Result<()> {
 /// A new generation, one past the newest this laptop has (made at a revocation, which names it).
 pub fn rotate(conn: &Connection) -> Result<TeamKey, SyncError> {
     let newest: i64 = conn.query_row("SELECT coalesce(max(generation), 0) FROM sync_team_keys", [], |r| r.get(0))?;
-    let next = TeamKey { generation: newest + 1, key: devices::random_key() };
+    let next = TeamKey { generation: newest + 1, key: laptop::random_key() };
     keep(conn, &next)?;
     Ok(next)
 }
@@ -88,7 +88,7 @@ pub fn rotate(conn: &Connection) -> Result<TeamKey, SyncError> {
 /// The key a bundle's header names: one this laptop has, or the one sealed for it in the header.
 pub fn for_header(conn: &Connection, header: &Header, me: &str, my_key: &SigningKey) -> Result<TeamKey, SyncError> {
     if header.key_generation == 0 {
-        let identity = devices::identity(conn)?.ok_or(SyncError::NoIdentity)?;
+        let identity = laptop::identity(conn)?.ok_or(SyncError::NoIdentity)?;
         return Ok(TeamKey { generation: 0, key: identity.team_key });
     }
     let known: Option<Vec<u8>> =
@@ -130,7 +130,7 @@ fn wrapping_key(
 
 fn wrap(key: &[u8; 32], device_id: &str, recipient: ed25519_dalek::VerifyingKey) -> KeyWrap {
     let recipient = recipient.to_montgomery();
-    let secret = devices::random_key();
+    let secret = laptop::random_key();
     let ephemeral = MontgomeryPoint::mul_base_clamped(*secret);
     let shared = recipient.mul_clamped(*secret);
     let kek = wrapping_key(&shared, &ephemeral, &recipient, device_id);
@@ -168,7 +168,7 @@ mod tests {
 
     #[test]
     fn a_wrapped_key_opens_for_its_laptop_only() {
-        let key = TeamKey { generation: 1, key: devices::random_key() };
+        let key = TeamKey { generation: 1, key: laptop::random_key() };
         let ours = SigningKey::generate(&mut rand::rngs::OsRng);
         let theirs = SigningKey::generate(&mut rand::rngs::OsRng);
         let wrapped = wrap(&key.key, "ours", ours.verifying_key());

@@ -14,6 +14,7 @@ pub mod conflicts;
 pub mod devices;
 pub mod join;
 pub mod keys;
+pub mod laptop;
 pub mod records;
 pub mod status;
 pub mod trust;
@@ -329,7 +330,7 @@ pub fn export_with(
         schema_version: crate::store::schema_version(),
         key_generation: team_key.generation,
         key_id: team_key.id(),
-        key_wraps: keys::wraps_for(&team_key, &devices::all(conn)?),
+        key_wraps: keys::wraps_for(&team_key, &laptop::all(conn)?),
     };
     let bytes = bundle::write(&header, &body, &team_key.key, &identity.signing_key)?;
     let operations = body.ops.len();
@@ -364,7 +365,7 @@ pub fn export_with(
         progress.step("Saving the file", total, total)?;
         save(&bytes)
     })?;
-    let label = devices::get(store.reader(), &device_id)?.map(|d| d.label).unwrap_or_default();
+    let label = laptop::get(store.reader(), &device_id)?.map(|d| d.label).unwrap_or_default();
     let summary = BundleSummary {
         device_label: label,
         exported_at: now,
@@ -435,8 +436,8 @@ pub(crate) fn import_trusting(
     if header.team_id != team_id {
         return Err(SyncError::OtherTeam);
     }
-    let signer = devices::get(conn, &header.device_id)?;
-    let identity = devices::identity(conn)?.ok_or(SyncError::NoIdentity)?;
+    let signer = laptop::get(conn, &header.device_id)?;
+    let identity = laptop::identity(conn)?.ok_or(SyncError::NoIdentity)?;
     // A laptop restored from a backup is not known yet when its first bundle arrives: that
     // bundle enrols it, vouched for by the laptop it replaced; its body is opened (the team key
     // authenticates it) to find the key it signed with.
@@ -533,7 +534,7 @@ pub(crate) fn import_trusting(
         store.erase_free_space()?;
     }
     let conn = store.reader();
-    let device_label = devices::get(conn, &header.device_id)?.map(|d| d.label).unwrap_or_default();
+    let device_label = laptop::get(conn, &header.device_id)?.map(|d| d.label).unwrap_or_default();
     if new_operations > 0 {
         store.refresh_statistics()?;
     }
@@ -554,7 +555,7 @@ pub(crate) fn import_trusting(
 /// never enrolled.
 fn check_holdings(conn: &Connection, me: &str, holdings: &[(String, i64)], checked: &trust::Checked) -> Result<(), SyncError> {
     let made: i64 = conn.query_row("SELECT next_seq - 1 FROM device_state WHERE id = 1", [], |r| r.get(0))?;
-    let known: std::collections::HashSet<String> = devices::all(conn)?.into_iter().map(|d| d.id).collect();
+    let known: std::collections::HashSet<String> = laptop::all(conn)?.into_iter().map(|d| d.id).collect();
     for (origin, seq) in holdings {
         if origin == me && *seq > made {
             return Err(SyncError::OverClaim(format!("up to number {seq} of this laptop, which has made {made}")));
@@ -585,7 +586,7 @@ fn set_aside_summary(conn: &Connection, ops: &[Incoming]) -> Result<Vec<SetAside
     }
     counts
         .into_iter()
-        .map(|(device, changes)| Ok(SetAside { device_label: devices::get(conn, &device)?.map(|d| d.label).unwrap_or(device), changes }))
+        .map(|(device, changes)| Ok(SetAside { device_label: laptop::get(conn, &device)?.map(|d| d.label).unwrap_or(device), changes }))
         .collect()
 }
 

@@ -16,7 +16,7 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
     vec![
         entry::<accounts::workers::Worker>(),
         entry::<accounts::settings::TeamSetting>(),
-        entry::<super::devices::Device>(),
+        entry::<super::laptop::Device>(),
         entry::<clients::Client>(),
         entry::<clients::aliases::Alias>(),
         entry::<clients::consent::Consent>(),

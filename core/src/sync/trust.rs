@@ -96,7 +96,7 @@ impl Authority {
             names.insert(id, name);
         }
         let mut laptops = HashMap::new();
-        for d in super::devices::all(conn)? {
+        for d in super::laptop::all(conn)? {
             let laptop =
                 Laptop { label: d.label.clone(), key: d.verifying_key().ok(), revoked_at: d.revoked_at.map(|t| t.timestamp_millis()) };
             laptops.insert(d.id, laptop);

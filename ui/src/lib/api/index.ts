@@ -17,10 +17,8 @@ export type { OnProgress } from "./tasks";
 
 export type * from "./types";
 
-export type Unlisten = () => void;
-
-/** What `book_appointment` books for (required assessments are booked from their test). */
-export type BookableOwner = "conditional_caution" | "restriction_on_bail" | "throughcare" | "general";
+export type { Unlisten } from "./session";
+export type { BookableOwner } from "./pathway";
 
 /** Everything the UI asks of the backend, one file an area (`session.ts`, `clients.ts`, ...). */
 export interface Api extends SessionApi, ClientsApi, PathwayApi, DrrApi, PrisonApi, DashboardApi, SyncApi, GovernanceApi, BackupsApi, TasksApi, DocumentsApi {}

@@ -24,7 +24,9 @@ import type {
   TimelineEntry,
   Today,
 } from "./types";
-import type { BookableOwner } from "./index";
+
+/** What `book_appointment` books for (required assessments are booked from their test). */
+export type BookableOwner = "conditional_caution" | "restriction_on_bail" | "throughcare" | "general";
 
 export interface PathwayApi {
   pathwayLists(): Promise<PathwayLists>;

@@ -12,7 +12,8 @@ import type {
   TeamSettings,
   WorkerView,
 } from "./types";
-import type { Unlisten } from "./index";
+
+export type Unlisten = () => void;
 
 export interface SessionApi {
   appStatus(): Promise<AppStatus>;
