@@ -2,16 +2,24 @@
 //! with reviews and a weekly timetable (which reaches their Today), a missed test and an
 //! unacceptable failure, gives a warning and prints the letter, records a second failure and
 //! sees the breach flag; the review a few days away raises its flag until the progress report
-//! is printed.
+//! is printed. And a person known for ten years opens at a glance: where they are, what is due
+//! and their flags on the first screen, with axe-core run in the real app on Today, My caseload
+//! and the record.
 mod common;
 use chrono::Datelike;
 use common::{london_ago, Journey, ARROW_DOWN, ENTER, ESCAPE};
 use std::path::Path;
 use std::sync::Arc;
 use throughline_core::accounts::Installation;
-use throughline_core::clients::{self, NewClient};
+use throughline_core::appointments::NewAppointment;
+use throughline_core::clients::{self, caseload, NewClient};
 use throughline_core::clock::SystemClock;
+use throughline_core::custody::{self, NewAssessment, NewTestOnArrest};
 use throughline_core::demo;
+use throughline_core::drr::{self, testing, timetable, NewOrder, OrderEnding};
+use throughline_core::notes::{self, NewContact, NewNote};
+use throughline_core::prison::treatment::{self, EpisodeInput};
+use throughline_core::prison::{self, NewRelease, NewSpell};
 
 /// A demo team and one person, Leanne Hart, registered by the community worker.
 fn team_with_leanne(dir: &Path) {
@@ -26,6 +34,123 @@ fn team_with_leanne(dir: &Path) {
         ..NewClient::default()
     };
     clients::register(community.store_mut(), &actor, &leanne).expect("register Leanne");
+}
+
+/// A London date `years` and `days` before today, as typed.
+fn years_ago(years: i32, days: i64) -> String {
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::London).date_naive();
+    let then = today.with_year(today.year() - years).unwrap_or(today - chrono::Duration::days(365 * i64::from(years)));
+    (then - chrono::Duration::days(days)).format("%d/%m/%Y").to_string()
+}
+
+/// A demo team and Dean Walker, known to the team for ten years: a test on arrest most years,
+/// a contact every few weeks, a prison sentence and an earlier DRR completed, and now a DRR
+/// made six weeks ago with its timetable, a review in four days and yesterday's test missed.
+fn team_with_dean(dir: &Path) {
+    demo::create_installation(dir, Arc::new(SystemClock), 11, 20).expect("demo team");
+    let mut community = Installation::new(dir, Arc::new(SystemClock)).sign_in("community", demo::DEMO_PASSWORD).expect("community");
+    let actor = community.actor();
+    let store = community.store_mut();
+    let dean = NewClient {
+        surname: "Walker".into(),
+        forenames: "Dean".into(),
+        date_of_birth: "14/02/1979".into(),
+        sex: "male".into(),
+        primary_substance: "heroin".into(),
+        ..NewClient::default()
+    };
+    let dean = clients::register(store, &actor, &dean).expect("register Dean").id;
+    caseload::allocate(store, &actor, &dean, Some(&actor.worker_id)).expect("allocate Dean");
+    for year in (1..=10).rev() {
+        let day = years_ago(year, 40);
+        let test = NewTestOnArrest {
+            custody_suite: "Westbridge custody suite".into(),
+            arrested_date: day.clone(),
+            arrested_time: "06:30".into(),
+            trigger_offence: "theft".into(),
+            tested_date: day,
+            tested_time: "08:10".into(),
+            opiates: if year % 3 == 0 { "negative" } else { "positive" }.into(),
+            cocaine: "negative".into(),
+            sample_type: "oral_fluid".into(),
+            ..Default::default()
+        };
+        let test = custody::record_test(store, &actor, &dean, &test).expect("a test on arrest");
+        if year % 3 != 0 {
+            // Assessed there and then in the cells; no follow-up needed.
+            let now = NewAssessment { kind: "initial".into(), test_id: test, carried_out_now: true, ..Default::default() };
+            let assessment = custody::record_assessment(store, &actor, &dean, &now).expect("the initial assessment");
+            custody::decide_follow_up(store, &actor, &assessment, false, None).expect("no follow-up");
+        }
+        for week in 0..8 {
+            let contact = NewContact {
+                kind: if week % 2 == 0 { "phone" } else { "other" }.into(),
+                date: years_ago(year, 30 - week * 6),
+                time: "11:00".into(),
+                summary: format!("Check-in {}: housing, script and court dates talked through.", week + 1),
+            };
+            notes::record_contact(store, &actor, &dean, &contact).expect("a contact");
+        }
+    }
+    let spell = NewSpell {
+        prison: "HMP Leeds".into(),
+        received_on: years_ago(7, 0),
+        custody_type: "sentenced".into(),
+        expected_release_on: years_ago(6, 120),
+        ..Default::default()
+    };
+    let spell = prison::record_spell(store, &actor, &dean, &spell).expect("a prison spell");
+    prison::record_release(store, &actor, &spell, &NewRelease { released_on: years_ago(6, 120), seen_at_gate: Some(true) })
+        .expect("released");
+    let treatment = EpisodeInput {
+        service: "Westbridge Recovery Hub".into(),
+        criminal_justice: true,
+        referred_on: years_ago(6, 118),
+        treatment_started_on: years_ago(6, 110),
+        modality: "prescribing".into(),
+        discharged_on: years_ago(5, 0),
+        discharge_reason: "dropped_out".into(),
+        ..Default::default()
+    };
+    treatment::record_referral(store, &actor, &dean, &treatment).expect("community treatment after release");
+    let order = |sentenced_on: String, first_review_on: String| NewOrder {
+        court: "Westbridge Magistrates' Court".into(),
+        sentenced_on,
+        order_months: "12".into(),
+        treatment_months: "12".into(),
+        reviews: Some(true),
+        review_interval_months: "1".into(),
+        first_review_on,
+        responsible_officer: "Sam Patel (Probation)".into(),
+        treatment_provider: "Westbridge Recovery Service".into(),
+        residential: Some(false),
+    };
+    let earlier = drr::record_order(store, &actor, &dean, &order(years_ago(4, 0), years_ago(4, -31))).expect("an earlier DRR");
+    let completed = OrderEnding { status: "completed".into(), ended_on: years_ago(3, 0), reason: "Completed: stable on script".into() };
+    drr::end_order(store, &actor, &earlier, &completed).expect("completed");
+    let now = drr::record_order(store, &actor, &dean, &order(day_from_now(-42), day_from_now(4))).expect("this DRR");
+    let slot = timetable::NewSlot {
+        weekday: "2".into(),
+        time: "10:00".into(),
+        kind: "Key work".into(),
+        place: "Westbridge Recovery Hub".into(),
+        ..Default::default()
+    };
+    timetable::add_slot(store, &actor, &now, &slot).expect("the timetable");
+    let missed = testing::NewDrrTest {
+        appointment: NewAppointment {
+            date: day_from_now(-1),
+            time: "10:00".into(),
+            place: "Westbridge Recovery Hub".into(),
+            ..Default::default()
+        },
+        sample_type: "urine".into(),
+    };
+    testing::book(store, &actor, &now, &missed).expect("yesterday's test");
+    for n in 1..=25 {
+        let note = NewNote { text: format!("Note {n}: spoke with the treatment provider about progress."), ..Default::default() };
+        notes::add_note(store, &actor, &dean, &note).expect("a note");
+    }
 }
 
 async fn open_leanne(j: &Journey) {
@@ -196,4 +321,75 @@ async fn a_drr_from_order_to_breach_and_review() {
 
 fn today_typed() -> String {
     london_ago(0).0
+}
+
+#[tokio::test]
+async fn a_record_with_ten_years_of_history_says_where_they_are_and_what_is_due_in_one_screen() {
+    let mut j = Journey::start_with("record-at-a-glance", team_with_dean).await;
+    j.sign_in("community", demo::DEMO_PASSWORD).await;
+    j.wait_for_heading("Today").await;
+    j.expect_no_axe_violations("Today").await;
+
+    // My caseload puts the person whose test was missed first.
+    j.click("#nav-caseload").await;
+    j.wait_for_heading("My caseload").await;
+    j.wait_for_text("main", "WALKER, Dean").await;
+    j.expect_no_axe_violations("My caseload").await;
+    j.shot("caseload").await;
+
+    j.keys("/").await;
+    j.keys("walker").await;
+    j.wait_for_text(".search-result", "WALKER, Dean").await;
+    j.keys(ARROW_DOWN).await;
+    j.keys(ENTER).await;
+    j.wait_for_heading("Dean Walker").await;
+    j.wait_for_text(".glance-standing", "On a DRR").await;
+    j.wait_for_text("#glance-next-deadline", "had a DRR drug test on").await;
+    j.wait_for_text("#glance-flags", "due").await;
+    // The question the record is opened with is answered without scrolling at 1280x800.
+    for part in [".glance-standing", "#glance-next-appointment", "#glance-next-deadline", "#glance-flags", "#glance-worker"] {
+        let below = j
+            .c()
+            .execute(
+                "const r = document.querySelector(arguments[0]).getBoundingClientRect(); return r.bottom - window.innerHeight;",
+                vec![part.into()],
+            )
+            .await
+            .expect("measure");
+        assert!(below.as_f64().expect("a number") <= 0.0, "{part} is below the first screen by {below}px");
+    }
+    // Ten years fold away: the stages the person is not at now are closed, and so is the DRR
+    // that ended years ago; the page's height is reported, not budgeted.
+    let folds = j
+        .c()
+        .execute(
+            "return ['custody-fold', 'court-fold', 'prison-fold', 'drr-fold'].map(id => id + ' ' + document.getElementById(id).open)
+               .concat(Array.from(document.querySelectorAll('details.drr-order')).map(d => 'earlier order ' + d.open));",
+            vec![],
+        )
+        .await
+        .expect("read the folds");
+    assert_eq!(
+        folds,
+        serde_json::json!(["custody-fold false", "court-fold false", "prison-fold false", "drr-fold true", "earlier order false"])
+    );
+    let screens = j.c().execute("return document.documentElement.scrollHeight / window.innerHeight;", vec![]).await.expect("measure");
+    eprintln!("the record of ten years is {:.1} screens tall", screens.as_f64().unwrap_or_default());
+    j.expect_no_axe_violations("the record").await;
+    j.shot("record").await;
+
+    // ] moves from one section's heading to the next.
+    let focused_heading = || async {
+        let text = j
+            .c()
+            .execute("return document.activeElement.matches('section.section > h2') ? document.activeElement.textContent : null;", vec![])
+            .await;
+        text.expect("read the focus").as_str().map(str::to_string)
+    };
+    j.keys("]").await;
+    let first = focused_heading().await.expect("] moves to a section's heading");
+    j.keys("]").await;
+    let second = focused_heading().await.expect("] moves to the next section's heading");
+    assert_ne!(first, second);
+    j.finish().await;
 }

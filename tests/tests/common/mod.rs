@@ -277,6 +277,31 @@ impl Journey {
         panic!("60 presses of Tab did not reach {css}");
     }
 
+    /// Runs axe-core over the page as it is now, in the real web view, colour contrast
+    /// included (the UI's unit tests cannot check it without a layout), and fails with every
+    /// violation. `page` names the screen in the failure.
+    pub async fn expect_no_axe_violations(&self, page: &str) {
+        let loaded = self.c().execute("return !!window.axe;", vec![]).await.expect("look for axe");
+        if !loaded.as_bool().unwrap_or(false) {
+            let axe = std::fs::read_to_string(workspace().join("ui/node_modules/axe-core/axe.min.js"))
+                .expect("axe-core is installed with the UI's packages");
+            self.c().execute(&format!("{axe}\nreturn true;"), vec![]).await.expect("load axe-core into the page");
+        }
+        let found = self
+            .c()
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] }).then(
+                   (r) => done(r.violations.map((v) => v.id + ': ' + v.help + '\\n  ' + v.nodes.map((n) => n.html).join('\\n  '))),
+                   (e) => done(['axe could not run: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        let found: Vec<String> = serde_json::from_value(found).expect("axe's violations");
+        assert!(found.is_empty(), "{page} has accessibility problems:\n{}", found.join("\n"));
+    }
+
     /// Saves a screenshot as NN-name.png in tests/screenshots/<journey>/.
     pub async fn shot(&mut self, name: &str) {
         self.shot_count += 1;

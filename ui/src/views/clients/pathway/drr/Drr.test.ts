@@ -151,9 +151,16 @@ describe("The DRR on a client's record", () => {
     expect(api.produceDrrAppointmentCard).toHaveBeenCalledWith("o-1");
   });
 
-  it("a court worker reads the DRR but cannot act on it", async () => {
-    await openRecord({ ...caseworker, roles: ["court"], permissions: ["casework", "court"] }, { clientDrr: () => Promise.resolve({ orders: [order()] }) });
+  it("a court worker reads the DRR but cannot act on it, and an order that ended is folded", async () => {
+    const ended = order({ id: "o-0", sentenced_on: "2022-03-01", status: "completed", status_label: "Completed", ended_on: "2023-03-01", end_reason: "Completed" });
+    await openRecord({ ...caseworker, roles: ["court"], permissions: ["casework", "court"] }, { clientDrr: () => Promise.resolve({ orders: [order(), ended] }) });
     await waitFor(() => expect(document.getElementById("drr")?.textContent).toContain("12-month order"));
     expect(screen.queryByRole("button", { name: "Record the court's amendment" })).toBeNull();
+    // The order that ended is history: folded under a heading that says how and when it ended.
+    const earlier = document.getElementById("drr-order-o-0") as HTMLDetailsElement;
+    expect(earlier.tagName).toBe("DETAILS");
+    expect(earlier.open).toBe(false);
+    expect(earlier.querySelector("summary")?.textContent).toMatch(/made 1 Mar 2022\s+Completed 1 Mar 2023/);
+    expect((document.getElementById("drr-order-o-1") as HTMLElement).tagName).toBe("DIV");
   });
 });
