@@ -1,10 +1,13 @@
 //! The session held by the shell, and the check every command makes before core runs.
 use serde::Serialize;
+use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::{AccountError, Installation, InstanceLock, Reading, Reads, Session};
+use throughline_core::documents::Document;
 use throughline_core::ErrorCode;
 use throughline_core::{Coded, ErrorPayload};
 
@@ -29,6 +32,44 @@ pub struct AppState {
     automatic_backup_problem: Mutex<Option<String>>,
     /// Set by the worker's Cancel; the long task running sees it at its next report.
     pub cancel_task: std::sync::atomic::AtomicBool,
+    pub produced: Produced,
+}
+
+/// The documents core has produced for the worker signed in, each known by a digest of its
+/// content under a key made at start-up. Save as PDF takes only these, so a file with the
+/// team's name and the protective marking on it holds what core wrote from the record, never
+/// text composed in the web view.
+#[derive(Default)]
+pub struct Produced {
+    key: RandomState,
+    seen: Mutex<HashSet<u64>>,
+}
+
+impl Produced {
+    fn digest(&self, document: &Document) -> u64 {
+        self.key.hash_one(serde_json::to_vec(document).unwrap_or_default())
+    }
+
+    fn seen(&self) -> std::sync::MutexGuard<'_, HashSet<u64>> {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Passes a produced document on to the web view, remembering it.
+    pub fn remember(&self, document: CommandResult<Document>) -> CommandResult<Document> {
+        document.inspect(|d| {
+            let digest = self.digest(d);
+            self.seen().insert(digest);
+        })
+    }
+
+    pub fn was_produced(&self, document: &Document) -> bool {
+        self.seen().contains(&self.digest(document))
+    }
+
+    /// A new worker signs in, or the worker signs out: what was produced before is not theirs.
+    pub fn forget(&self) {
+        self.seen().clear();
+    }
 }
 
 impl AppState {
@@ -41,6 +82,7 @@ impl AppState {
             automatic_backup_problem: Mutex::new(None),
             join_file: Mutex::new(None),
             cancel_task: Default::default(),
+            produced: Produced::default(),
         }
     }
 
@@ -288,6 +330,38 @@ mod tests {
     fn sign_in(app: &AppState, login: &str, password: &str) {
         let s = app.installation.sign_in(login, password).unwrap();
         *app.session() = SessionState::SignedIn(Box::new(s));
+    }
+
+    #[test]
+    fn only_a_document_core_produced_for_this_worker_is_saved_as_pdf() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
+        sign_in(&app, testing::LEAD_LOGIN, testing::LEAD_PASSWORD);
+        let client = signed_in(&app, &[], |s| {
+            let actor = s.actor();
+            let input = throughline_core::clients::NewClient {
+                surname: "Smith".into(),
+                forenames: "John".into(),
+                date_of_birth: "03/03/1987".into(),
+                sex: "male".into(),
+                ..Default::default()
+            };
+            Ok(throughline_core::clients::register(s.store_mut(), &actor, &input).unwrap().id)
+        })
+        .unwrap();
+        let produced = app
+            .produced
+            .remember(signed_in(&app, &[], |s| {
+                let actor = s.actor();
+                Ok(throughline_core::governance::subject_access::summary(s.store_mut(), &actor, &client).unwrap())
+            }))
+            .unwrap();
+        assert!(app.produced.was_produced(&produced));
+        let mut edited = produced.clone();
+        edited.paragraphs[0].push_str(" And something the record never said.");
+        assert!(!app.produced.was_produced(&edited), "text changed in the web view is not core's document");
+        app.produced.forget();
+        assert!(!app.produced.was_produced(&produced), "signing out forgets what was produced");
     }
 
     /// (The second copy waits five seconds for the first to let go before saying so.)

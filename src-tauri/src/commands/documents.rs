@@ -50,13 +50,19 @@ pub(crate) fn save_through_dialog(app: &tauri::AppHandle, state: &AppState, expo
 }
 
 /// Renders the document the worker has in front of them as a PDF and saves it where they choose,
-/// audited as an export. None when the dialog is cancelled, otherwise where it was saved.
+/// audited as an export. Only a document core produced for this worker is accepted. None when the dialog is cancelled, otherwise where it was saved.
 #[tauri::command]
 pub async fn save_document_pdf(app: tauri::AppHandle, state: State<'_, AppState>, document: Document) -> CommandResult<Option<String>> {
     let bytes = signed_in(&state, &[], |s| {
         // The documents are caseworkers' and, for the access report, auditors'.
         if !(s.has_any(Permission::Casework.roles()) || s.has_any(Permission::CheckAudit.roles())) {
             return Err(error(ErrorCode::AuthForbidden, "Your role does not allow this. Ask your team lead if you need it."));
+        }
+        if !state.produced.was_produced(&document) {
+            return Err(error(
+                ErrorCode::PathwayNotAllowed,
+                "This document was not produced here since you signed in. Produce it again from the record, then save it.",
+            ));
         }
         throughline_core::clients::require(s.store().reader(), &document.client_id).map_err(coded)?;
         let team = read(s.store().team_name())?;

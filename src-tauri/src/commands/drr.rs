@@ -129,10 +129,10 @@ pub async fn give_drr_warning(app: State<'_, AppState>, failure_id: String, give
 
 #[tauri::command]
 pub async fn produce_drr_warning_letter(app: State<'_, AppState>, warning_id: String) -> CommandResult<Document> {
-    signed_in(&app, DRR, |s| {
+    app.produced.remember(signed_in(&app, DRR, |s| {
         let actor = s.actor();
         letters::warning_letter(s.store_mut(), &actor, &warning_id).map_err(coded)
-    })
+    }))
 }
 
 #[tauri::command]
@@ -169,19 +169,19 @@ pub async fn record_drr_provider_views(app: State<'_, AppState>, review_id: Stri
 
 #[tauri::command]
 pub async fn produce_drr_progress_report(app: State<'_, AppState>, review_id: String) -> CommandResult<Document> {
-    signed_in(&app, DRR, |s| {
+    app.produced.remember(signed_in(&app, DRR, |s| {
         let actor = s.actor();
         letters::progress_report(s.store_mut(), &actor, &review_id).map_err(coded)
-    })
+    }))
 }
 
 /// The card the person takes away: their appointments and tests for the coming weeks.
 #[tauri::command]
 pub async fn produce_drr_appointment_card(app: State<'_, AppState>, order_id: String) -> CommandResult<Document> {
-    signed_in(&app, DRR, |s| {
+    app.produced.remember(signed_in(&app, DRR, |s| {
         let actor = s.actor();
         card::appointment_card(s.store_mut(), &actor, &order_id).map_err(coded)
-    })
+    }))
 }
 
 #[tauri::command]

@@ -15,10 +15,10 @@ use throughline_core::governance::{access, subject_access};
 /// person's data. Producing it is audited.
 #[tauri::command]
 pub async fn access_report(app: State<'_, AppState>, client_id: String) -> CommandResult<Document> {
-    signed_in(&app, Permission::CheckAudit.roles(), |s| {
+    app.produced.remember(signed_in(&app, Permission::CheckAudit.roles(), |s| {
         let actor = s.actor();
         access::access_report(s.store_mut(), &actor, &client_id).map_err(coded)
-    })
+    }))
 }
 
 /// Any caseworker records what they shared.
@@ -44,10 +44,10 @@ pub(crate) fn client_disclosures_read(s: &mut dyn Reads, client_id: &str) -> Com
 /// Any caseworker (a subject access request, a case transfer). Producing it is audited.
 #[tauri::command]
 pub async fn subject_access_summary(app: State<'_, AppState>, client_id: String) -> CommandResult<Document> {
-    signed_in(&app, Permission::Casework.roles(), |s| {
+    app.produced.remember(signed_in(&app, Permission::Casework.roles(), |s| {
         let actor = s.actor();
         subject_access::summary(s.store_mut(), &actor, &client_id).map_err(coded)
-    })
+    }))
 }
 
 /// Team leads: closed cases past the team's retention period, waiting for a decision. The list

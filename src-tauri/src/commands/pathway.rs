@@ -145,36 +145,36 @@ pub async fn record_appointment_outcome(app: State<'_, AppState>, appointment_id
 
 #[tauri::command]
 pub async fn produce_failure_statement(app: State<'_, AppState>, appointment_id: String) -> CommandResult<Document> {
-    signed_in(&app, CUSTODY, |s| {
+    app.produced.remember(signed_in(&app, CUSTODY, |s| {
         let actor = s.actor();
         statement::produce(s.store_mut(), &actor, &appointment_id).map_err(coded)
-    })
+    }))
 }
 
 /// The notice handed to the person of the assessment they must attend (RA1, or RA4 for a follow-up).
 #[tauri::command]
 pub async fn produce_assessment_notice(app: State<'_, AppState>, assessment_id: String) -> CommandResult<Document> {
-    signed_in(&app, CUSTODY, |s| {
+    app.produced.remember(signed_in(&app, CUSTODY, |s| {
         let actor = s.actor();
         notices::requirement(s.store_mut(), &actor, &assessment_id).map_err(coded)
-    })
+    }))
 }
 
 /// The notice handed to the person when their assessment's time changes (RA2).
 #[tauri::command]
 pub async fn produce_changed_time_notice(app: State<'_, AppState>, appointment_id: String) -> CommandResult<Document> {
-    signed_in(&app, CUSTODY, |s| {
+    app.produced.remember(signed_in(&app, CUSTODY, |s| {
         let actor = s.actor();
         notices::changed_time(s.store_mut(), &actor, &appointment_id).map_err(coded)
-    })
+    }))
 }
 
 #[tauri::command]
 pub async fn produce_breach_notice(app: State<'_, AppState>, appointment_id: String) -> CommandResult<Document> {
-    signed_in(&app, COURT, |s| {
+    app.produced.remember(signed_in(&app, COURT, |s| {
         let actor = s.actor();
         court::notice::produce(s.store_mut(), &actor, &appointment_id).map_err(coded)
-    })
+    }))
 }
 
 /// Marks a statement sent to the police or a breach notice reported to the court.

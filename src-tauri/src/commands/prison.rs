@@ -80,19 +80,19 @@ pub async fn save_throughcare_plan(app: State<'_, AppState>, spell_id: String, i
 
 #[tauri::command]
 pub async fn produce_handover_summary(app: State<'_, AppState>, spell_id: String) -> CommandResult<Document> {
-    signed_in(&app, PRISON, |s| {
+    app.produced.remember(signed_in(&app, PRISON, |s| {
         let actor = s.actor();
         handover::produce(s.store_mut(), &actor, &spell_id).map_err(coded)
-    })
+    }))
 }
 
 /// The plan the person is handed as they leave prison.
 #[tauri::command]
 pub async fn produce_release_plan(app: State<'_, AppState>, spell_id: String) -> CommandResult<Document> {
-    signed_in(&app, PRISON, |s| {
+    app.produced.remember(signed_in(&app, PRISON, |s| {
         let actor = s.actor();
         release_plan::for_person(s.store_mut(), &actor, &spell_id).map_err(coded)
-    })
+    }))
 }
 
 /// Referrals and treatment episodes belong to any client's record, so every caseworker may

@@ -30,6 +30,7 @@ pub async fn sign_in(app: State<'_, AppState>, login: String, password: String) 
     let info = session.info().map_err(coded)?;
     let mut state = app.session();
     lock_session(&mut state, "signed out: another worker signed in");
+    app.produced.forget();
     *state = SessionState::SignedIn(Box::new(session));
     Ok(info)
 }
@@ -38,6 +39,7 @@ pub async fn sign_in(app: State<'_, AppState>, login: String, password: String) 
 pub async fn sign_out(app: State<'_, AppState>) -> CommandResult<()> {
     let mut state = app.session();
     lock_session(&mut state, "signed out");
+    app.produced.forget();
     *state = SessionState::SignedOut;
     Ok(())
 }
