@@ -642,6 +642,19 @@ fn today_shows_the_workers_appointments_and_caseload_flags() {
     assert_eq!(lines, [("11:30".to_string(), "John Smith".to_string()), ("15:00".into(), "Jane Jones".into())]);
     assert!(today.flags.iter().all(|f| f.client_id == john));
     assert!(today.flags.windows(2).all(|w| w[0].due <= w[1].due), "soonest due first");
+
+    // A long day: Today reads its first appointments in time order and says how many there
+    // are; the whole day is read when asked for.
+    for minute in 0..55 {
+        let later = NewAppointment { kind: "Key work session".into(), ..at("23/11/2026", &format!("16:{minute:02}"), "Hub") };
+        appointments::book_general(t.lead.store_mut(), &actor, &john, &later).unwrap();
+    }
+    let today = today::for_worker_today(t.lead.store().reader(), t.clock.now(), &t.settings, &me).unwrap();
+    assert_eq!((today.appointments.len(), today.appointments_total), (50, 57));
+    assert_eq!((today.appointments[0].time.as_str(), today.appointments[49].time.as_str()), ("11:30", "16:47"));
+    let whole = appointments::of_worker_on(t.lead.store().reader(), &me, day(2026, 11, 23), None).unwrap();
+    assert_eq!(whole.len(), 57);
+    assert_eq!(whole.last().unwrap().time, "16:54");
 }
 
 #[test]

@@ -98,6 +98,7 @@ fn main() {
             commands::pathway::client_timeline,
             commands::flags::client_flags,
             commands::flags::today,
+            commands::flags::today_appointments,
             commands::flags::team_flags,
             commands::flags::flags_page,
             commands::drr::drr_lists,

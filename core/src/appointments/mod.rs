@@ -684,13 +684,19 @@ pub struct DayAppointment {
     pub status_label: String,
 }
 
+/// The London day `day` as the bounds stored instants are compared with.
+fn day_bounds(day: NaiveDate) -> (String, String) {
+    (when::sql(when::start_of_day(day)), when::sql(when::start_of_day(day + chrono::Duration::days(1))))
+}
+
 /// A worker's appointments on a London calendar day, in time order (cancelled ones included,
-/// so the worker sees the day as it was planned).
-pub fn of_worker_on(conn: &Connection, worker_id: &str, day: NaiveDate) -> rusqlite::Result<Vec<DayAppointment>> {
-    let from = when::sql(when::start_of_day(day));
-    let to = when::sql(when::start_of_day(day + chrono::Duration::days(1)));
-    let mut stmt = conn.prepare_cached("SELECT * FROM appointments WHERE worker_id = ?1 AND at >= ?2 AND at < ?3 ORDER BY at")?;
-    let list: Vec<Appointment> = stmt.query_map([worker_id, from.as_str(), to.as_str()], from_row)?.collect::<Result<_, _>>()?;
+/// so the worker sees the day as it was planned): the first `limit`, or all.
+pub fn of_worker_on(conn: &Connection, worker_id: &str, day: NaiveDate, limit: Option<u32>) -> rusqlite::Result<Vec<DayAppointment>> {
+    let (from, to) = day_bounds(day);
+    let mut stmt =
+        conn.prepare_cached("SELECT * FROM appointments WHERE worker_id = ?1 AND at >= ?2 AND at < ?3 ORDER BY at, id LIMIT ?4")?;
+    let limit = limit.map_or(-1, i64::from);
+    let list: Vec<Appointment> = stmt.query_map(rusqlite::params![worker_id, from, to, limit], from_row)?.collect::<Result<_, _>>()?;
     list.into_iter()
         .map(|a| {
             Ok(DayAppointment {
@@ -707,6 +713,13 @@ pub fn of_worker_on(conn: &Connection, worker_id: &str, day: NaiveDate) -> rusql
             })
         })
         .collect()
+}
+
+/// How many appointments a worker has on a London day.
+pub fn count_of_worker_on(conn: &Connection, worker_id: &str, day: NaiveDate) -> rusqlite::Result<u32> {
+    let (from, to) = day_bounds(day);
+    conn.prepare_cached("SELECT count(*) FROM appointments WHERE worker_id = ?1 AND at >= ?2 AND at < ?3")?
+        .query_row([worker_id, from.as_str(), to.as_str()], |r| r.get(0))
 }
 
 /// "Forenames Surname" of a client, for lists.

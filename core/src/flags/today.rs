@@ -14,7 +14,10 @@ use ts_rs::TS;
 pub struct Today {
     /// Today's London date.
     pub date: NaiveDate,
+    /// The day's first [`APPOINTMENTS_SHOWN`] appointments, in time order; the rest on asking.
     pub appointments: Vec<DayAppointment>,
+    /// How many appointments the worker has today in all.
+    pub appointments_total: u32,
     /// The caseload's most pressing statutory flags (at most [`FLAGS_SHOWN`]), most severe
     /// first, then soonest due; the rest a page at a time from the flags list.
     pub flags: Vec<Flag>,
@@ -27,6 +30,10 @@ pub struct Today {
 /// How many of the caseload's statutory flags Today shows: the most pressing, at once.
 pub const FLAGS_SHOWN: usize = 50;
 
+/// How many of the day's appointments Today reads at once: a worker's whole day, and the start
+/// of a team lead's, whose day can run to thousands.
+pub const APPOINTMENTS_SHOWN: u32 = 50;
+
 pub fn for_worker_today(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings, worker_id: &str) -> rusqlite::Result<Today> {
     let date = when::london_date(now);
     let mut flags = board(for_worker(conn, now, settings, worker_id)?, Whose::Mine);
@@ -34,7 +41,8 @@ pub fn for_worker_today(conn: &Connection, now: DateTime<Utc>, settings: &TeamSe
     flags.statutory.truncate(FLAGS_SHOWN);
     Ok(Today {
         date,
-        appointments: appointments::of_worker_on(conn, worker_id, date)?,
+        appointments: appointments::of_worker_on(conn, worker_id, date, Some(APPOINTMENTS_SHOWN))?,
+        appointments_total: appointments::count_of_worker_on(conn, worker_id, date)?,
         flags: flags.statutory,
         flags_total,
         summaries: flags.whole_case,

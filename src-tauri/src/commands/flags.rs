@@ -4,6 +4,8 @@ use crate::state::{reading, reading_record, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::Reads;
+use throughline_core::appointments::{self, DayAppointment};
+use throughline_core::calendar::when;
 use throughline_core::flags::board::{self, FlagFilter, FlagPage, TeamFlags};
 use throughline_core::flags::{self, today, Flag};
 
@@ -25,6 +27,18 @@ pub async fn today(app: State<'_, AppState>) -> CommandResult<today::Today> {
         s.reads_about_each(today.appointments.iter().map(|a| a.client_id.as_str()), "listed in Today's appointments");
         s.reads_about_each(today.flags.iter().map(|f| f.client_id.as_str()), "listed in flags");
         Ok(today)
+    })
+    .await
+}
+
+/// All of the worker's appointments today, when Today's first ones are not the whole day.
+#[tauri::command]
+pub async fn today_appointments(app: State<'_, AppState>) -> CommandResult<Vec<DayAppointment>> {
+    reading(&app, Permission::Casework.roles(), move |s| {
+        let day = when::london_date(s.store().clock().now());
+        let all = read(appointments::of_worker_on(s.store().reader(), &s.worker().id, day, None))?;
+        s.reads_about_each(all.iter().map(|a| a.client_id.as_str()), "listed in Today's appointments");
+        Ok(all)
     })
     .await
 }

@@ -23,6 +23,7 @@ import type {
   PathwayLists,
   TimelineEntry,
   Today,
+  DayAppointment,
 } from "./types";
 
 /** What `book_appointment` books for (required assessments are booked from their test). */
@@ -65,6 +66,8 @@ export interface PathwayApi {
   /** Most severe first, then soonest due. */
   clientFlags(clientId: string): Promise<Flag[]>;
   today(): Promise<Today>;
+  /** The whole of today's appointments, when Today's first ones are not all of them. */
+  todayAppointments(): Promise<DayAppointment[]>;
   /** Team leads: the team's open flags counted by rule, severity and worker. */
   teamFlags(): Promise<TeamFlags>;
   /** One page of a list of flags, most pressing first (a worker's own caseload unless a team lead). */
@@ -99,6 +102,7 @@ export const pathwayCommands: PathwayApi = {
   clientTimeline: (clientId) => invoke("client_timeline", { clientId }),
   clientFlags: (clientId) => invoke("client_flags", { clientId }),
   today: () => invoke("today"),
+  todayAppointments: () => invoke("today_appointments"),
   teamFlags: () => invoke("team_flags"),
   flagsPage: (filter) => invoke("flags_page", { filter }),
 };

@@ -901,7 +901,15 @@ export type Today = {
 /**
  * Today's London date.
  */
-date: string, appointments: Array<DayAppointment>, 
+date: string, 
+/**
+ * The day's first [`APPOINTMENTS_SHOWN`] appointments, in time order; the rest on asking.
+ */
+appointments: Array<DayAppointment>, 
+/**
+ * How many appointments the worker has today in all.
+ */
+appointments_total: number, 
 /**
  * The caseload's most pressing statutory flags (at most [`FLAGS_SHOWN`]), most severe
  * first, then soonest due; the rest a page at a time from the flags list.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
@@ -28,10 +28,12 @@ describe("Today", () => {
       today: () =>
         Promise.resolve({
           date: "2026-03-05",
+          // In time order, as core reads them.
           appointments: [
-            dayAppointment({ id: "ap-late", at: "2026-03-05T14:00:00Z", time: "14:00" }),
             dayAppointment({ id: "ap-early", at: "2026-03-05T09:30:00Z", time: "09:30", client_id: "c-2", client_name: "Amy Jones", kind: "Restriction on Bail appointment", place: "Leeds Magistrates' Court" }),
+            dayAppointment({ id: "ap-late", at: "2026-03-05T14:00:00Z", time: "14:00" }),
           ],
+          appointments_total: 2,
           flags: [
             flag({ code: "CUS-FAIL-ATTEND", severity: "urgent", severity_label: "Urgent", due: "2026-03-04" }),
             flag({ code: "APPT-NO-OUTCOME", severity: "due", severity_label: "Due", due: "2026-03-02", client_id: "c-2", client_name: "Amy Jones" }),
@@ -84,6 +86,7 @@ describe("Today", () => {
           date: "2026-03-05",
           appointments: [],
           flags: [flag({ code: "CUS-FAIL-ATTEND", severity: "urgent", severity_label: "Urgent", due: "2026-03-04" })],
+          appointments_total: 0,
           flags_total: 1,
           summaries: [
             { code: "CONSENT-MISSING", severity: "info", severity_label: "For information", count: 12, words: "12 of your clients have no current consent to share information.", oldest_due: "2025-04-17" },
@@ -195,7 +198,8 @@ describe("Today", () => {
     );
     const fifty = Array.from({ length: 50 }, (_, i) => flag({ record_id: `r-${i}`, client_name: `Flagged ${i}` }));
     const api = signedInApi(caseworker, {
-      today: () => Promise.resolve({ date: "2026-03-05", appointments: many, flags: fifty, flags_total: 2161, summaries: [] }),
+      today: () => Promise.resolve({ date: "2026-03-05", appointments: many.slice(0, 50), appointments_total: 60, flags: fifty, flags_total: 2161, summaries: [] }),
+      todayAppointments: vi.fn(() => Promise.resolve(many)),
       flagsPage: () => Promise.resolve({ total: 2161, offset: 0, page_size: 50, flags: fifty }),
     });
     render(App, { props: { api } });
@@ -203,7 +207,8 @@ describe("Today", () => {
     await screen.findByText(/The 50 most pressing of 2,161 open flags/);
     expect(document.querySelectorAll(".today-appointment")).toHaveLength(50);
     await user.click(screen.getByRole("button", { name: "Show all 60 appointments today" }));
-    expect(document.querySelectorAll(".today-appointment")).toHaveLength(60);
+    await waitFor(() => expect(document.querySelectorAll(".today-appointment")).toHaveLength(60));
+    expect(api.todayAppointments).toHaveBeenCalledTimes(1);
     await user.click(screen.getByRole("button", { name: "See all 2,161 of your flags" }));
     await screen.findByRole("heading", { name: "All your flags" });
     expect(api.flagsPage).toHaveBeenCalledWith({ code: null, worker_id: caseworker.id, severity: null, offset: 0 });
