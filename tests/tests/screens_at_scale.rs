@@ -62,9 +62,15 @@ async fn every_screen_for_every_role_shows_within_a_second_at_bench_scale() {
     for role in ROLES {
         j.sign_in(role, PASSWORD).await;
         let started = Instant::now();
+        // Signing in derives the key from the password (Argon2id, slow on purpose) and opens
+        // the database; the first screen's heading shows once it has. Reported as its share.
+        while heading(&j).await == "Sign in to Throughline" && started.elapsed() < Duration::from_secs(120) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let signing_in = started.elapsed();
         let first = time_until_shown(&mut j, "Sign in to Throughline", started, role).await;
-        rows.push((role.into(), format!("first screen ({})", heading(&j).await), first));
-        println!("{role}: first screen in {} ms", first.as_millis());
+        rows.push((role.into(), format!("first screen ({}), signing in {} ms", heading(&j).await, signing_in.as_millis()), first));
+        println!("{role}: first screen in {} ms, of which signing in {} ms", first.as_millis(), signing_in.as_millis());
         for id in nav_items(&j).await {
             let before = heading(&j).await;
             let started = Instant::now();
@@ -89,10 +95,10 @@ async fn every_screen_for_every_role_shows_within_a_second_at_bench_scale() {
         j.wait_for_heading("Sign in to Throughline").await;
     }
     let over: Vec<_> = rows.iter().filter(|(_, _, took)| *took > BUDGET).collect();
-    println!("\n{:<10} {:<44} {:>9}", "role", "screen", "ms");
+    println!("\n{:<10} {:<48} {:>9}", "role", "screen", "ms");
     for (role, screen, took) in &rows {
         let mark = if *took > BUDGET { "  over the 1 s budget" } else { "" };
-        println!("{role:<10} {screen:<44} {:>9}{mark}", took.as_millis());
+        println!("{role:<10} {screen:<48} {:>9}{mark}", took.as_millis());
     }
     j.finish().await;
     assert!(over.is_empty(), "{} screens took over a second", over.len());

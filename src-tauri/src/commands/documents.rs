@@ -50,7 +50,8 @@ pub(crate) fn save_through_dialog(app: &tauri::AppHandle, state: &AppState, expo
 }
 
 /// Renders the document the worker has in front of them as a PDF and saves it where they choose,
-/// audited as an export. Only a document core produced for this worker is accepted. None when the dialog is cancelled, otherwise where it was saved.
+/// audited as an export. Only a document core produced for this worker is accepted. None when
+/// the dialog is cancelled, otherwise where it was saved.
 #[tauri::command]
 pub async fn save_document_pdf(app: tauri::AppHandle, state: State<'_, AppState>, document: Document) -> CommandResult<Option<String>> {
     let bytes = signed_in(&state, &[], |s| {
