@@ -36,6 +36,11 @@ pub fn display(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
+/// "Monday 7 Dec 2026": the day named, for paper handed to the person.
+pub fn display_with_day(d: NaiveDate) -> String {
+    d.format("%A %-d %b %Y").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,7 +73,7 @@ pub fn display(at: DateTime<Utc>) -> String {
 /// "Sunday 25 Oct 2026 at 01:30 BST": the day named, for paper handed to the person so nobody
 /// misreads the date.
 pub fn display_with_day(at: DateTime<Utc>) -> String {
-    format!("{} {}", london_date(at).format("%A"), display(at))
+    format!("{} at {}", dates::display_with_day(london_date(at)), london_time(at))
 }
 
 /// The instant a London calendar day starts (midnight always exists in the UK).

@@ -79,9 +79,8 @@ pub fn appointment_card(store: &mut Store, actor: &Actor, order_id: &str) -> Res
     }
     if let Some(r) = &review {
         paragraphs.push(format!(
-            "Your next review hearing is on {} {} at {}. You must attend court for it.",
-            r.review_on.format("%A"),
-            dates::display(r.review_on),
+            "Your next review hearing is on {} at {}. You must attend court for it.",
+            dates::display_with_day(r.review_on),
             r.court
         ));
     }

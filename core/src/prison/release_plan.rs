@@ -10,10 +10,9 @@ use crate::documents::{name_of, phrase, Document};
 use crate::store::{Actor, Store};
 
 fn release(spell: &PrisonSpell) -> String {
-    let on = |d: chrono::NaiveDate| format!("{} {}", d.format("%A"), dates::display(d));
     let mut line = match (spell.released_on, spell.expected_release_on) {
-        (Some(r), _) => format!("You were released on {}.", on(r)),
-        (None, Some(e)) => format!("You are due to be released on {}.", on(e)),
+        (Some(r), _) => format!("You were released on {}.", dates::display_with_day(r)),
+        (None, Some(e)) => format!("You are due to be released on {}.", dates::display_with_day(e)),
         (None, None) => "Your release date is not known yet.".to_string(),
     };
     if let Some(l) = spell.licence_end_on {
