@@ -375,6 +375,103 @@ impl<'a> Whose<'a> {
     }
 }
 
+/// Each client's first test on arrest in the period, for the measures that read `{first_tests}`.
+const FIRST_TESTS: &str = "SELECT x.client_id, min(x.tested_at) AS at FROM {in_scope} tests_on_arrest x {by_client}
+     WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} GROUP BY x.client_id";
+
+/// A measure's events for a whole team as one query, for an engine other than this laptop's
+/// (the partnership hub): `{first_tests}` is a subquery rather than a table made beforehand.
+/// Parameters and functions are as [`Measure::events`] says.
+pub fn team_events(m: &Measure) -> String {
+    let first_tests = format!("({})", FIRST_TESTS.replace("{by_client}", ""));
+    m.events.replace("{first_tests}", &first_tests).replace("{in_scope}", "").replace("{scope}", "").replace("{client_scope}", "")
+}
+
+/// The tables and columns the measures read: all a copy of a team's records needs for its
+/// figures to be worked out elsewhere (a test runs every measure on just these).
+pub const READS: &[(&str, &[&str])] = &[
+    ("clients", &["id", "status", "merged_into", "created_at"]),
+    ("tests_on_arrest", &["id", "client_id", "tested_at", "discretionary", "trigger_offence", "opiates", "cocaine"]),
+    ("required_assessments", &["id", "test_id", "kind", "appointment_id"]),
+    ("appointments", &["id", "client_id", "owner_type", "owner_id", "at", "status", "remained"]),
+    ("conditional_cautions", &["id", "client_id", "given_on"]),
+    ("bail_decisions", &["id", "client_id", "decided_on", "restriction_on_bail", "bail_status"]),
+    ("drr_orders", &["id", "client_id", "sentenced_on", "ended_on", "status"]),
+    ("drr_breaches", &["id", "client_id", "returned_on"]),
+    ("drr_reviews", &["id", "client_id", "review_on", "outcome_recorded_at", "report_produced_at"]),
+    ("prison_spells", &["id", "client_id", "released_on", "seen_at_gate"]),
+    ("treatment_episodes", &["id", "client_id", "referred_on", "treatment_started_on", "criminal_justice"]),
+];
+
+/// What a figure needs of its measures, however they are read: this laptop counts in SQLite
+/// ([`Reader`]); the partnership hub reads the events from PostgreSQL ([`Events`]). Figures,
+/// rates and medians are worked out from these alone, so both say the same.
+pub trait Counts {
+    type Error;
+    /// Events per week or month of the period, in order.
+    fn by_bucket(&self, m: &'static Measure, grain: Grain) -> Result<Vec<u32>, Self::Error>;
+    /// Events per part.
+    fn by_part(&self, m: &'static Measure) -> Result<BTreeMap<String, u32>, Self::Error>;
+    /// Each event's day and its `days` column.
+    fn days(&self, m: &'static Measure) -> Result<Vec<(NaiveDate, f64)>, Self::Error>;
+}
+
+/// One event of a measure as another engine read it: `at` as the measure's `events` yield it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub client_id: String,
+    pub at: String,
+    pub part: Option<String>,
+    pub days: Option<f64>,
+}
+
+/// Every measure's events in a period, read elsewhere (per team, or several teams' together).
+#[derive(Debug, Clone)]
+pub struct Events {
+    pub period: Period,
+    pub of: HashMap<&'static str, Vec<Event>>,
+}
+
+impl Events {
+    fn of(&self, m: &Measure) -> &[Event] {
+        self.of.get(m.key).map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Counts for Events {
+    type Error = std::convert::Infallible;
+
+    fn by_bucket(&self, m: &'static Measure, grain: Grain) -> Result<Vec<u32>, Self::Error> {
+        let starts = self.period.buckets_of(grain);
+        let mut counts = vec![0; starts.len()];
+        if m.moment == Moment::Now {
+            if let Some(last) = counts.last_mut() {
+                *last = self.of(m).len() as u32;
+            }
+            return Ok(counts);
+        }
+        for e in self.of(m) {
+            let bucket = m.moment.day_of(&e.at).and_then(|day| starts.iter().position(|s| *s == grain.start_of(day)));
+            if let Some(i) = bucket {
+                counts[i] += 1;
+            }
+        }
+        Ok(counts)
+    }
+
+    fn by_part(&self, m: &'static Measure) -> Result<BTreeMap<String, u32>, Self::Error> {
+        let mut parts = BTreeMap::new();
+        for e in self.of(m) {
+            *parts.entry(e.part.clone().unwrap_or_default()).or_insert(0) += 1;
+        }
+        Ok(parts)
+    }
+
+    fn days(&self, m: &'static Measure) -> Result<Vec<(NaiveDate, f64)>, Self::Error> {
+        Ok(self.of(m).iter().filter_map(|e| Some((m.moment.day_of(&e.at)?, e.days?))).collect())
+    }
+}
+
 /// Reads the measures for one period and scope on one connection. A measure several figures
 /// share is counted once.
 pub(crate) struct Reader<'c> {
@@ -428,11 +525,7 @@ impl<'c> Reader<'c> {
             )?;
             // The team's tests read in client order, so clients come grouped with nothing to sort.
             let by_client = if self.one_worker { "" } else { "INDEXED BY tests_on_arrest_by_client" };
-            let fill = self.scoped(
-                "INSERT INTO temp.dashboard_first_tests SELECT x.client_id, min(x.tested_at) FROM {in_scope} tests_on_arrest x {by_client}
-                 WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} GROUP BY x.client_id",
-            )
-            .replace("{by_client}", by_client);
+            let fill = self.scoped(&format!("INSERT INTO temp.dashboard_first_tests {FIRST_TESTS}")).replace("{by_client}", by_client);
             self.query(&fill, &[], |_| Ok(()))?;
         }
         Ok(self.scoped(m.events).replace("{first_tests}", "temp.dashboard_first_tests"))
@@ -479,8 +572,11 @@ impl<'c> Reader<'c> {
         let rows = stmt.query_map(params.as_slice(), map)?;
         rows.collect()
     }
+}
 
-    /// Events per week or month of the period, in order.
+impl Counts for Reader<'_> {
+    type Error = rusqlite::Error;
+
     fn by_bucket(&self, m: &'static Measure, grain: Grain) -> rusqlite::Result<Vec<u32>> {
         if let Some(counts) = self.counted.borrow().get(&(m.key, grain)) {
             return Ok(counts.clone());
@@ -524,14 +620,12 @@ impl<'c> Reader<'c> {
         Ok(counts)
     }
 
-    /// Events per part.
-    fn by_part(&self, m: &Measure) -> rusqlite::Result<BTreeMap<String, u32>> {
+    fn by_part(&self, m: &'static Measure) -> rusqlite::Result<BTreeMap<String, u32>> {
         let sql = format!("SELECT e.part, count(*) FROM ({}) e GROUP BY e.part", self.events(m)?);
         Ok(self.query(&sql, &[], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?.into_iter().collect())
     }
 
-    /// Each event's day and its `days` column.
-    fn days(&self, m: &Measure) -> rusqlite::Result<Vec<(NaiveDate, f64)>> {
+    fn days(&self, m: &'static Measure) -> rusqlite::Result<Vec<(NaiveDate, f64)>> {
         let sql = format!("SELECT e.at, e.days FROM ({}) e", self.events(m)?);
         let rows = self.query(&sql, &[], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)))?;
         Ok(rows.into_iter().filter_map(|(at, days)| Some((m.moment.day_of(&at)?, days))).collect())
@@ -555,81 +649,88 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     Some(if values.len().is_multiple_of(2) { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
 }
 
-impl Reader<'_> {
-    fn figure(&self, f: &Figure, buckets: &[NaiveDate], settings: &TeamSettings) -> rusqlite::Result<FigureView> {
-        let view = match f {
-            Figure::Count(m) => {
-                let counts = self.by_bucket(m, self.period.grain())?;
-                let now = m.moment == Moment::Now;
-                let trend = if now { Vec::new() } else { counts.iter().map(|n| Some((*n).into())).collect() };
-                FigureView {
-                    kind: if now { FigureKind::Now } else { FigureKind::Count },
-                    label: m.label.into(),
-                    count: part(m, counts.iter().sum()),
-                    out_of: None,
-                    percent: None,
-                    target_percent: None,
-                    median_days: None,
-                    trend,
-                    trend_out_of: Vec::new(),
-                }
-            }
-            Figure::Rate { of, out_of, target } => {
-                let (counts, totals) = (self.by_bucket(of, self.period.grain())?, self.by_bucket(out_of, self.period.grain())?);
-                let (n, total) = (counts.iter().sum(), totals.iter().sum());
-                FigureView {
-                    kind: FigureKind::Rate,
-                    label: of.label.into(),
-                    count: part(of, n),
-                    out_of: Some(part(out_of, total)),
-                    percent: percent(n, total),
-                    target_percent: target.map(|t| t(settings)),
-                    median_days: None,
-                    trend: counts.iter().map(|n| Some((*n).into())).collect(),
-                    trend_out_of: totals,
-                }
-            }
-            Figure::MedianDays(m) => {
-                let rows = self.days(m)?;
-                let grain = self.period.grain();
-                let trend = buckets
-                    .iter()
-                    .map(|b| median(rows.iter().filter(|(d, _)| grain.start_of(*d) == *b).map(|(_, v)| *v).collect()))
-                    .collect();
-                FigureView {
-                    kind: FigureKind::MedianDays,
-                    label: m.label.into(),
-                    count: part(m, rows.len() as u32),
-                    out_of: None,
-                    percent: None,
-                    target_percent: None,
-                    median_days: median(rows.iter().map(|(_, v)| *v).collect()),
-                    trend,
-                    trend_out_of: Vec::new(),
-                }
-            }
-        };
-        Ok(view)
-    }
+/// One section's figures and breakdowns for a period, from counts read on any engine.
+pub fn section<C: Counts>(counts: &C, s: &Section, period: Period, settings: &TeamSettings) -> Result<SectionView, C::Error> {
+    let buckets = period.buckets();
+    Ok(SectionView {
+        key: s.key.into(),
+        title: s.title.into(),
+        figures: s.figures.iter().map(|f| figure(counts, period, f, &buckets, settings)).collect::<Result<_, _>>()?,
+        breakdowns: s.breakdowns.iter().map(|b| breakdown(counts, b)).collect::<Result<_, _>>()?,
+    })
+}
 
-    fn breakdown(&self, b: &Breakdown) -> rusqlite::Result<BreakdownView> {
-        let (of, out_of) = (self.by_part(b.of)?, self.by_part(b.out_of)?);
-        let mut rows: Vec<BreakdownRow> = out_of
-            .iter()
-            .map(|(name, total)| {
-                let n = of.get(name).copied().unwrap_or(0);
-                BreakdownRow { part: name.clone(), label: (b.name)(name), count: n, out_of: *total, percent: percent(n, *total) }
-            })
-            .collect();
-        rows.sort_by(|x, y| y.out_of.cmp(&x.out_of).then(x.label.cmp(&y.label)));
-        Ok(BreakdownView {
-            title: b.title.into(),
-            part_heading: b.part_heading.into(),
-            of: part(b.of, of.values().sum()),
-            out_of: part(b.out_of, out_of.values().sum()),
-            rows,
+fn figure<C: Counts>(c: &C, period: Period, f: &Figure, buckets: &[NaiveDate], settings: &TeamSettings) -> Result<FigureView, C::Error> {
+    let view = match f {
+        Figure::Count(m) => {
+            let counts = c.by_bucket(m, period.grain())?;
+            let now = m.moment == Moment::Now;
+            let trend = if now { Vec::new() } else { counts.iter().map(|n| Some((*n).into())).collect() };
+            FigureView {
+                kind: if now { FigureKind::Now } else { FigureKind::Count },
+                label: m.label.into(),
+                count: part(m, counts.iter().sum()),
+                out_of: None,
+                percent: None,
+                target_percent: None,
+                median_days: None,
+                trend,
+                trend_out_of: Vec::new(),
+            }
+        }
+        Figure::Rate { of, out_of, target } => {
+            let (counts, totals) = (c.by_bucket(of, period.grain())?, c.by_bucket(out_of, period.grain())?);
+            let (n, total) = (counts.iter().sum(), totals.iter().sum());
+            FigureView {
+                kind: FigureKind::Rate,
+                label: of.label.into(),
+                count: part(of, n),
+                out_of: Some(part(out_of, total)),
+                percent: percent(n, total),
+                target_percent: target.map(|t| t(settings)),
+                median_days: None,
+                trend: counts.iter().map(|n| Some((*n).into())).collect(),
+                trend_out_of: totals,
+            }
+        }
+        Figure::MedianDays(m) => {
+            let rows = c.days(m)?;
+            let grain = period.grain();
+            let trend =
+                buckets.iter().map(|b| median(rows.iter().filter(|(d, _)| grain.start_of(*d) == *b).map(|(_, v)| *v).collect())).collect();
+            FigureView {
+                kind: FigureKind::MedianDays,
+                label: m.label.into(),
+                count: part(m, rows.len() as u32),
+                out_of: None,
+                percent: None,
+                target_percent: None,
+                median_days: median(rows.iter().map(|(_, v)| *v).collect()),
+                trend,
+                trend_out_of: Vec::new(),
+            }
+        }
+    };
+    Ok(view)
+}
+
+fn breakdown<C: Counts>(c: &C, b: &Breakdown) -> Result<BreakdownView, C::Error> {
+    let (of, out_of) = (c.by_part(b.of)?, c.by_part(b.out_of)?);
+    let mut rows: Vec<BreakdownRow> = out_of
+        .iter()
+        .map(|(name, total)| {
+            let n = of.get(name).copied().unwrap_or(0);
+            BreakdownRow { part: name.clone(), label: (b.name)(name), count: n, out_of: *total, percent: percent(n, *total) }
         })
-    }
+        .collect();
+    rows.sort_by(|x, y| y.out_of.cmp(&x.out_of).then(x.label.cmp(&y.label)));
+    Ok(BreakdownView {
+        title: b.title.into(),
+        part_heading: b.part_heading.into(),
+        of: part(b.of, of.values().sum()),
+        out_of: part(b.out_of, out_of.values().sum()),
+        rows,
+    })
 }
 
 /// The dashboard for a period, for the team or one worker. Its sections are shared out among
@@ -651,15 +752,7 @@ pub fn dashboard(
         loop {
             let i = next.fetch_add(1, AtomicOrdering::Relaxed);
             let Some(s) = SECTIONS.get(i) else { return Ok(mine) };
-            mine.push((
-                i,
-                SectionView {
-                    key: s.key.into(),
-                    title: s.title.into(),
-                    figures: s.figures.iter().map(|f| reader.figure(f, &buckets, settings)).collect::<rusqlite::Result<_>>()?,
-                    breakdowns: s.breakdowns.iter().map(|b| reader.breakdown(b)).collect::<rusqlite::Result<_>>()?,
-                },
-            ));
+            mine.push((i, section(&reader, s, period, settings)?));
         }
     };
     let read = &read;
@@ -680,6 +773,12 @@ pub fn dashboard(
         Whose::Worker(id) => Some(id.to_string()),
     };
     Ok(Dashboard { period, grain: period.grain(), buckets, worker_id, sections: read_so_far.into_iter().map(|(_, s)| s).collect() })
+}
+
+/// The whole team's dashboard from counts read on another engine (the partnership hub's).
+pub fn from_counts<C: Counts>(counts: &C, period: Period, settings: &TeamSettings) -> Result<Dashboard, C::Error> {
+    let sections = SECTIONS.iter().map(|s| section(counts, s, period, settings)).collect::<Result<_, _>>()?;
+    Ok(Dashboard { period, grain: period.grain(), buckets: period.buckets(), worker_id: None, sections })
 }
 
 /// How many clients one page of a figure's list holds.
@@ -754,4 +853,27 @@ pub fn figure_list(conn: &Connection, now: DateTime<Utc>, ask: &FigureListAsk) -
         page_size: PAGE_SIZE,
         clients,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of a team holding only [`READS`] answers every measure: nothing the measures read
+    /// is left out of what the partnership hub copies.
+    #[test]
+    fn every_measure_reads_only_what_reads_lists() {
+        let conn = Connection::open_in_memory().unwrap();
+        for (table, columns) in READS {
+            conn.execute_batch(&format!("CREATE TABLE {table} ({})", columns.join(", "))).unwrap();
+        }
+        conn.execute_batch("CREATE INDEX clients_by_status ON clients (status)").unwrap();
+        let period = Period { from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), to: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap() };
+        let reader = Reader::new(&conn, period, DateTime::UNIX_EPOCH, Whose::Team).unwrap();
+        for m in measures() {
+            let sql = format!("SELECT count(*) FROM ({}) e", team_events(m));
+            let counted = reader.query(&sql, &[], |r| r.get::<_, u32>(0));
+            assert_eq!(counted.map_err(|e| format!("{}: {e}", m.key)), Ok(vec![0]));
+        }
+    }
 }

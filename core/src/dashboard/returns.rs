@@ -2,7 +2,7 @@
 //! (004: tested positive, referred, assessed, refused bail, DRRs made) and the monthly activity
 //! return, on screen and as CSV. The layouts carry a version; the csv crate does the quoting,
 //! and every cell a spreadsheet could run as a formula is neutralised.
-use super::{court, custody, drr, treatment, Dashboard, Grain, Measure, Moment, Part, Period, Reader, Whose};
+use super::{court, custody, drr, treatment, Counts, Dashboard, Grain, Measure, Moment, Part, Period, Reader, Whose};
 use crate::dates;
 use crate::documents::pdf::{Block, Paper, Table};
 use chrono::{DateTime, NaiveDate, Utc};
