@@ -49,17 +49,17 @@ fn main() {
         &other.path().join("laptop.db"),
         &DatabaseKey::generate(),
         clock.clone(),
-        &package.team_id,
-        &package.team_name,
-        &package.device_id,
+        &package.enrolment.team_id,
+        &package.enrolment.team_name,
+        &package.enrolment.device_id,
     )
     .expect("the laptop's database");
     // The join file's own bundle brings everything once; this bundle then changes nothing...
     let t = Instant::now();
-    join::take_in(&mut laptop, &actor, &package, &mut throughline_core::store::progress::Unwatched).expect("import");
+    join::take_in(&mut laptop, &actor, &package.enrolment, &mut throughline_core::store::progress::Unwatched).expect("import");
     let import = t.elapsed();
     let t = Instant::now();
-    let again = sync::import(&mut laptop, &actor, &package.bundle().expect("bundle")).expect("re-import");
+    let again = sync::import(&mut laptop, &actor, &package.enrolment.bundle().expect("bundle")).expect("re-import");
     let reimport = t.elapsed();
     assert!(again.already_imported);
     // ...and a fresh bundle of the same operations is checked operation by operation.

@@ -68,6 +68,8 @@ codes! {
     SyncUnknownDevice = "sync.unknown_device",
     SyncNotAllowed = "sync.not_allowed",
     SyncForged = "sync.forged",
+    SyncFromHub = "sync.from_hub",
+    SyncNotAHubFile = "sync.not_a_hub_file",
     SyncFutureClock = "sync.future_clock",
     SyncMissingChanges = "sync.missing_changes",
     SyncOlderVersion = "sync.older_version",

@@ -509,3 +509,46 @@ fn mutated_bodies_sealed_and_signed_by_a_team_laptop_are_refused_without_a_panic
     assert!(bytes.len() < 1 << 20);
     assert!(matches!(lead.import(&bytes), Err(SyncError::Corrupt(why)) if why.contains("times its compressed size")));
 }
+
+/// The partnership hub is enrolled like a laptop and opens the team's bundles, but speaks for
+/// no one: a bundle it signs is refused by name, it cannot vouch for a "restored" laptop, and
+/// once revoked the team key turns over without it.
+#[test]
+fn the_partnership_hub_receives_and_speaks_for_no_one() {
+    let clock = clock();
+    let mut lead = Laptop::founding(&clock);
+    let actor = lead.session.actor();
+    let file = sync::hub::make(lead.session.store_mut(), &actor, "West Yorkshire hub").expect("the lead makes the hub's file");
+    assert!(matches!(sync::join::open(&file.bytes, &file.passphrase), Err(SyncError::NotAJoinFile)), "a laptop cannot join with it");
+    let enrolment = sync::hub::open(&file.bytes, &file.passphrase).expect("the hub opens it");
+    let views = devices::views(lead.session.store().reader(), &lead.device_id()).unwrap();
+    let hub = views.iter().find(|d| d.id == enrolment.device_id).expect("the hub is listed with the laptops");
+    assert!(hub.hub && hub.label == "West Yorkshire hub");
+
+    // The hub signs a bundle with its own key and the team's: refused, naming the hub.
+    tick(&clock);
+    let conn = lead.session.store().reader();
+    let header = Header {
+        team_id: enrolment.team_id.clone(),
+        device_id: enrolment.device_id.clone(),
+        exported_at: clock.now().to_rfc3339(),
+        schema_version: throughline_core::store::schema_version(),
+        key_generation: 0,
+        key_id: keys::key_id(&enrolment.team_key().unwrap()),
+        key_wraps: vec![],
+    };
+    let forged = bundle::write(&header, &Body::default(), &enrolment.team_key().unwrap(), &enrolment.signing_key().unwrap()).unwrap();
+    let before = records::content_hash(conn).unwrap();
+    match lead.import(&forged) {
+        Err(SyncError::FromHub(label)) => assert_eq!(label, "West Yorkshire hub"),
+        other => panic!("a bundle the hub signed was not refused as the hub's: {other:?}"),
+    }
+    assert_eq!(lead.hash(), before, "nothing changed");
+
+    // Revoked, the hub is sealed out of the next team key.
+    devices::revoke(lead.session.store_mut(), &actor, &enrolment.device_id).expect("the lead revokes the hub");
+    let next = keys::current(lead.session.store().reader()).unwrap();
+    let wraps = keys::wraps_for(&next, &laptop::all(lead.session.store().reader()).unwrap());
+    assert!(next.generation == 1 && !wraps.is_empty());
+    assert!(wraps.iter().all(|w| w.device_id != enrolment.device_id), "the new key is not sealed for the revoked hub");
+}

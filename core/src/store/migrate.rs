@@ -22,6 +22,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0011_trust", include_str!("../../../migrations/0011_trust.sql")),
     ("0012_key_after_revocation", include_str!("../../../migrations/0012_key_after_revocation.sql")),
     ("0013_listed", include_str!("../../../migrations/0013_listed.sql")),
+    ("0014_hub", include_str!("../../../migrations/0014_hub.sql")),
 ];
 
 /// The schema version this build writes.

@@ -53,6 +53,8 @@ pub struct DeviceView {
     /// Whether it has the team key this laptop seals with: known once a bundle of it sealed with
     /// that key has arrived here. None until then.
     pub has_current_key: Option<bool>,
+    /// The partnership hub: it receives the team's bundles and sends none.
+    pub hub: bool,
 }
 
 pub fn views(conn: &Connection, this_device: &str) -> Result<Vec<DeviceView>, SyncError> {
@@ -93,6 +95,7 @@ pub fn views(conn: &Connection, this_device: &str) -> Result<Vec<DeviceView>, Sy
                 .map(|id| all.iter().find(|o| &o.id == id).map(|o| o.label.clone()).unwrap_or_else(|| id.clone())),
             replaced_by: all.iter().find(|o| o.successor_of.as_deref() == Some(d.id.as_str())).map(|o| o.label.clone()),
             has_current_key,
+            hub: d.receives_only,
         });
     }
     Ok(out)

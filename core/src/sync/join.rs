@@ -30,27 +30,36 @@ struct Envelope {
     sealed: String,
 }
 
-/// What a join file holds, once opened.
+/// What a device needs to take its place in the team: the team's identity and keys, its own
+/// signing key, and a bundle of everything the team holds, trusted because the passphrase opened
+/// it. A laptop's join file and a hub's enrolment file both carry one.
 #[derive(Serialize, Deserialize)]
-pub struct JoinPackage {
+pub struct Enrolment {
     pub team_id: String,
     pub team_name: String,
     team_key: String,
     pub device_id: String,
     pub device_label: String,
     signing_key: String,
-    pub worker_id: String,
-    pub worker_name: String,
     from_device_id: String,
     from_public_key: String,
     bundle: String,
-    /// The team keys that replaced the first at revocations (generation, hex), so the laptop
+    /// The team keys that replaced the first at revocations (generation, hex), so the device
     /// opens bundles sealed with any of them.
     #[serde(default)]
     team_keys: Vec<(i64, String)>,
 }
 
-impl JoinPackage {
+/// What a join file holds, once opened: an enrolment, and the worker who will use the laptop.
+#[derive(Serialize, Deserialize)]
+pub struct JoinPackage {
+    #[serde(flatten)]
+    pub enrolment: Enrolment,
+    pub worker_id: String,
+    pub worker_name: String,
+}
+
+impl Enrolment {
     pub fn team_key(&self) -> Result<Zeroizing<[u8; 32]>, SyncError> {
         key_from_hex(&self.team_key)
     }
@@ -120,30 +129,42 @@ pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<Join
     let worker = crate::accounts::workers::by_id(store.reader(), &laptop.worker_id)?
         .filter(|w| w.active)
         .ok_or_else(|| ValidationErrors::one("worker_id", ErrorCode::AuthUnknownWorker, "Choose who will use this laptop."))?;
+    let enrolment = enrol(store, actor, &label, false, &format!("{label}, for {}", worker.display_name))?;
+    let package = JoinPackage { enrolment, worker_id: worker.id.clone(), worker_name: worker.display_name.clone() };
+    let (bytes, passphrase) = seal(FORMAT, &package)?;
+    Ok(JoinFile { bytes, passphrase, device_label: label, worker_name: worker.display_name })
+}
+
+/// Enrols a new device (a laptop, or a hub that only receives) with `label`, recording why in
+/// the trail, and gathers what it needs to join: the team's keys, its own and all the data.
+pub(super) fn enrol(store: &mut Store, actor: &Actor, label: &str, receives_only: bool, detail: &str) -> Result<Enrolment, SyncError> {
     let identity = devices::ensure_identity(store, actor)?;
     let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
     let device_id = crate::ids::new_id(store.clock());
     store.write(actor, |w| -> Result<(), SyncError> {
-        w.create(&mut Device::enrolled(w, &device_id, &label, &signing_key.verifying_key()))?;
-        Ok(w.audit("enrolled a laptop", None, &format!("{label}, for {}", worker.display_name))?)
+        w.create(&mut Device { receives_only, ..Device::enrolled(w, &device_id, label, &signing_key.verifying_key()) })?;
+        let what = if receives_only { "enrolled the partnership hub" } else { "enrolled a laptop" };
+        Ok(w.audit(what, None, detail)?)
     })?;
     let (bundle, _) = super::export(store, actor, &ExportScope::Everything)?;
     let (team_id, from_device_id) = super::installation(store.reader())?;
-    let package = JoinPackage {
+    Ok(Enrolment {
         team_id,
         team_name: store.team_name()?,
         team_key: hex::encode(identity.team_key.as_ref()),
         device_id,
-        device_label: label.clone(),
+        device_label: label.to_string(),
         signing_key: hex::encode(signing_key.to_bytes()),
-        worker_id: worker.id.clone(),
-        worker_name: worker.display_name.clone(),
         from_device_id,
         from_public_key: hex::encode(identity.signing_key.verifying_key().to_bytes()),
         bundle: BASE64.encode(&bundle),
         team_keys: super::keys::all(store.reader())?.iter().map(|k| (k.generation, hex::encode(k.key.as_ref()))).collect(),
-    };
-    let plain = Zeroizing::new(serde_json::to_vec(&package).map_err(StoreErrorFrom::from)?);
+    })
+}
+
+/// Seals a package under a new passphrase: the file's bytes, and the passphrase to tell apart.
+pub(super) fn seal(format: &str, package: &impl Serialize) -> Result<(Vec<u8>, String), SyncError> {
+    let plain = Zeroizing::new(serde_json::to_vec(package).map_err(StoreErrorFrom::from)?);
     let passphrase = new_passphrase();
     let mut salt = [0u8; 16];
     let mut nonce = [0u8; 24];
@@ -152,25 +173,36 @@ pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<Join
     let key = passphrase_key(&passphrase, &salt)?;
     let sealed = XChaCha20Poly1305::new(key.as_ref().into())
         .encrypt(XNonce::from_slice(&nonce), plain.as_slice())
-        .map_err(|_| SyncError::Corrupt("the join file could not be sealed".into()))?;
+        .map_err(|_| SyncError::Corrupt("the file could not be sealed".into()))?;
     let envelope =
-        Envelope { format: FORMAT.into(), salt: BASE64.encode(&salt), nonce: BASE64.encode(&nonce), sealed: BASE64.encode(&sealed) };
-    let bytes = serde_json::to_vec(&envelope).map_err(StoreErrorFrom::from)?;
-    Ok(JoinFile { bytes, passphrase, device_label: label, worker_name: worker.display_name })
+        Envelope { format: format.into(), salt: BASE64.encode(&salt), nonce: BASE64.encode(&nonce), sealed: BASE64.encode(&sealed) };
+    Ok((serde_json::to_vec(&envelope).map_err(StoreErrorFrom::from)?, passphrase))
 }
 
 type StoreErrorFrom = crate::store::StoreError;
 
 /// Opens a join file with its passphrase.
 pub fn open(bytes: &[u8], passphrase: &str) -> Result<JoinPackage, SyncError> {
-    let envelope: Envelope = serde_json::from_slice(bytes).map_err(|_| SyncError::NotAJoinFile)?;
-    if envelope.format != FORMAT {
-        return Err(SyncError::NotAJoinFile);
-    }
-    let decode = |s: &str| BASE64.decode(s.as_bytes()).map_err(|_| SyncError::NotAJoinFile);
-    let (salt, nonce, sealed) = (decode(&envelope.salt)?, decode(&envelope.nonce)?, decode(&envelope.sealed)?);
+    unseal(bytes, passphrase, FORMAT, || SyncError::NotAJoinFile)
+}
+
+/// Opens a file [`seal`] made as `format`; `other` is the error for any other file.
+pub(super) fn unseal<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    passphrase: &str,
+    format: &str,
+    other: fn() -> SyncError,
+) -> Result<T, SyncError> {
+    let envelope = match serde_json::from_slice::<Envelope>(bytes) {
+        Ok(e) if e.format == format => e,
+        _ => return Err(other()),
+    };
+    let decode = |s: &str| BASE64.decode(s.as_bytes()).ok();
+    let (Some(salt), Some(nonce), Some(sealed)) = (decode(&envelope.salt), decode(&envelope.nonce), decode(&envelope.sealed)) else {
+        return Err(other());
+    };
     if nonce.len() != 24 {
-        return Err(SyncError::NotAJoinFile);
+        return Err(other());
     }
     let key = passphrase_key(passphrase, &salt)?;
     let plain = Zeroizing::new(
@@ -178,13 +210,13 @@ pub fn open(bytes: &[u8], passphrase: &str) -> Result<JoinPackage, SyncError> {
             .decrypt(XNonce::from_slice(&nonce), sealed.as_slice())
             .map_err(|_| SyncError::PassphraseWrong)?,
     );
-    serde_json::from_slice(&plain).map_err(|_| SyncError::NotAJoinFile)
+    serde_json::from_slice(&plain).map_err(|_| other())
 }
 
 /// Sets a joining laptop up from its package: its keys, then the team's data from the bundle,
 /// trusting the laptop that made the file. `actor` is the worker the file names.
 /// `progress` follows the bundle's import; cancelled, the laptop is left as it was.
-pub fn take_in(store: &mut Store, actor: &Actor, package: &JoinPackage, progress: &mut dyn Progress) -> Result<(), SyncError> {
+pub fn take_in(store: &mut Store, actor: &Actor, package: &Enrolment, progress: &mut dyn Progress) -> Result<(), SyncError> {
     let team_key = package.team_key()?;
     let signing_key = package.signing_key()?;
     store.write(actor, |w| -> Result<(), SyncError> {
@@ -248,13 +280,13 @@ impl Installation {
     ) -> Result<(Session, RecoveryKey), JoinError> {
         let package = self.open_join_file(bytes, passphrase)?;
         let joining = Joining {
-            team_id: &package.team_id,
-            team_name: &package.team_name,
-            device_id: &package.device_id,
-            device_label: &package.device_label,
+            team_id: &package.enrolment.team_id,
+            team_name: &package.enrolment.team_name,
+            device_id: &package.enrolment.device_id,
+            device_label: &package.enrolment.device_label,
             worker_id: &package.worker_id,
             worker_name: &package.worker_name,
         };
-        self.join_with(&joining, password, |store, actor| take_in(store, actor, &package, progress).map_err(JoinError::from))
+        self.join_with(&joining, password, |store, actor| take_in(store, actor, &package.enrolment, progress).map_err(JoinError::from))
     }
 }

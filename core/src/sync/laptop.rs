@@ -26,6 +26,10 @@ pub struct Device {
     pub succession_signature: Option<String>,
     /// The id of the team key this laptop's revocation turned over ([`super::keys::current`]).
     pub key_after_revocation: Option<String>,
+    /// A partnership hub ([`super::hub`]): it opens the team's bundles, and nothing it signs is
+    /// accepted. Fixed at enrolment.
+    #[serde(with = "crate::store::record::sql_bool", default)]
+    pub receives_only: bool,
 }
 
 impl Record for Device {
@@ -53,6 +57,7 @@ impl Device {
             successor_of: None,
             succession_signature: None,
             key_after_revocation: None,
+            receives_only: false,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod bundle;
 pub mod chains;
 pub mod conflicts;
 pub mod devices;
+pub mod hub;
 pub mod join;
 pub mod keys;
 pub mod laptop;
@@ -64,6 +65,10 @@ pub enum SyncError {
     Truncated,
     #[error("This bundle belongs to another team. Nothing was imported.")]
     OtherTeam,
+    #[error("This file was signed by \"{0}\", the team's partnership hub. A hub only receives bundles: nothing it makes is imported by a laptop. Nothing was imported; tell your team lead.")]
+    FromHub(String),
+    #[error("This is not a hub enrolment file: a team lead makes one with \"Add the partnership hub\" on the Sync screen.")]
+    NotAHubFile,
     #[error("This bundle comes from a laptop this one does not know. Nothing was imported: import a bundle from your team lead first (it brings the team's laptops), then this one.")]
     UnknownDevice,
     #[error("This bundle was signed by \"{0}\", a laptop revoked from the team. Nothing was imported.")]
@@ -125,6 +130,8 @@ impl Coded for SyncError {
             SyncError::OtherTeam => ErrorCode::SyncOtherTeam,
             SyncError::UnknownDevice => ErrorCode::SyncUnknownDevice,
             SyncError::RevokedDevice(_) => ErrorCode::SyncRevokedDevice,
+            SyncError::FromHub(_) => ErrorCode::SyncFromHub,
+            SyncError::NotAHubFile => ErrorCode::SyncNotAHubFile,
             SyncError::BadSignature => ErrorCode::SyncBadSignature,
             SyncError::CannotDecrypt => ErrorCode::SyncCannotDecrypt,
             SyncError::Corrupt(_) => ErrorCode::SyncCorrupt,
@@ -443,6 +450,7 @@ pub(crate) fn import_trusting(
     // authenticates it) to find the key it signed with.
     let mut opened = None;
     let key = match (&signer, trusted) {
+        (Some(d), _) if d.receives_only => return Err(SyncError::FromHub(d.label.clone())),
         (Some(d), _) if d.revoked_at.is_some() => return Err(SyncError::RevokedDevice(d.label.clone())),
         (Some(d), _) => d.verifying_key()?,
         (None, Some((id, key))) if id == header.device_id => *key,

@@ -45,6 +45,8 @@ struct Laptop {
     key: Option<VerifyingKey>,
     /// Milliseconds since the epoch.
     revoked_at: Option<i64>,
+    /// A partnership hub: it makes no changes and vouches for no laptop.
+    receives_only: bool,
 }
 
 /// One change of a worker's roles or active flag, as accepted.
@@ -97,8 +99,12 @@ impl Authority {
         }
         let mut laptops = HashMap::new();
         for d in super::laptop::all(conn)? {
-            let laptop =
-                Laptop { label: d.label.clone(), key: d.verifying_key().ok(), revoked_at: d.revoked_at.map(|t| t.timestamp_millis()) };
+            let laptop = Laptop {
+                label: d.label.clone(),
+                key: d.verifying_key().ok(),
+                revoked_at: d.revoked_at.map(|t| t.timestamp_millis()),
+                receives_only: d.receives_only,
+            };
             laptops.insert(d.id, laptop);
         }
         Ok(Authority { workers, names, laptops })
@@ -229,6 +235,9 @@ pub fn check(
             held_up_to.insert(origin.to_string(), i64::MAX);
             continue;
         }
+        if let Some(hub) = authority.laptops.get(origin).filter(|l| l.receives_only) {
+            return Err(SyncError::FromHub(hub.label.clone()));
+        }
         let mut head = chains::held(conn, origin)?;
         let start = head.seq;
         held_up_to.insert(origin.to_string(), start);
@@ -318,7 +327,7 @@ fn laptop_change(
                 let vouched = authority
                     .laptops
                     .get(before)
-                    .filter(|l| l.revoked_at.is_none_or(|at| hlc::millis(op.hlc) < at))
+                    .filter(|l| !l.receives_only && l.revoked_at.is_none_or(|at| hlc::millis(op.hlc) < at))
                     .and_then(|l| l.key)
                     .zip(new_value(fields, "succession_signature").and_then(Value::as_str).and_then(|s| hex::decode(s).ok()))
                     .is_some_and(|(predecessor, signature)| {
@@ -336,7 +345,11 @@ fn laptop_change(
             }
             let label = new_value(fields, "label").and_then(Value::as_str).unwrap_or_default().to_string();
             let revoked_at = new_value(fields, "revoked_at").and_then(millis_of);
-            authority.laptops.insert(op.record_id.clone(), Laptop { label, key: Some(key), revoked_at });
+            let receives_only = new_value(fields, "receives_only").is_some_and(|v| v.as_bool() == Some(true) || v.as_i64() == Some(1));
+            if receives_only && successor_of.is_some() {
+                return Err(refuse(authority, "as a hub succeeding a laptop: a hub replaces no laptop"));
+            }
+            authority.laptops.insert(op.record_id.clone(), Laptop { label, key: Some(key), revoked_at, receives_only });
         }
         (Some(laptop), _) => {
             if op.kind == "create" || op.kind == "append" {
@@ -346,7 +359,7 @@ fn laptop_change(
                 }
                 return Err(refuse(authority, "enrolling again a laptop the team already has"));
             }
-            for locked in ["public_key", "successor_of", "succession_signature", "enrolled_at", "enrolled_by", "id"] {
+            for locked in ["public_key", "successor_of", "succession_signature", "enrolled_at", "enrolled_by", "id", "receives_only"] {
                 if fields.contains_key(locked) {
                     return Err(refuse(authority, "changing a laptop's key or enrolment, which never change"));
                 }
