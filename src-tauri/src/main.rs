@@ -148,6 +148,7 @@ fn main() {
             commands::sync::sync_conflicts,
             commands::sync::settle_conflict,
             commands::sync::make_join_file,
+            commands::sync::make_hub_file,
             commands::sync::revoke_device,
             commands::sync::choose_join_file,
             commands::sync::join_team,

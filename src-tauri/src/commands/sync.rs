@@ -12,6 +12,7 @@ use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::{Reading, SetUpDone};
 use throughline_core::store::progress::TaskProgress;
 use throughline_core::sync::conflicts::{self, Conflict, Settle};
+use throughline_core::sync::hub::{self, HubFileSaved};
 use throughline_core::sync::join::{self, NewLaptop};
 use throughline_core::sync::status::{self, SyncStatus};
 use throughline_core::sync::{self, devices, ExportScope, Exported, Imported, JoinFileSaved, SyncError};
@@ -154,6 +155,26 @@ pub async fn make_join_file(app: tauri::AppHandle, state: State<'_, AppState>, l
         device_label: made.device_label,
         worker_name: made.worker_name,
     }))
+}
+
+/// A team lead enrols the partnership hub: asks where to save its enrolment file, then makes it.
+#[tauri::command]
+pub async fn make_hub_file(app: tauri::AppHandle, state: State<'_, AppState>, label: String) -> CommandResult<Option<HubFileSaved>> {
+    signed_in(&state, Permission::LeadTeam.roles(), |_| Ok(()))?;
+    let name = format!("hub-{}.throughline-hub", label.trim().to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+    let chosen = app.dialog().file().set_title("Save the hub enrolment file").set_file_name(&name).blocking_save_file();
+    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    let made = signed_in(&state, Permission::LeadTeam.roles(), |s| {
+        let actor = s.actor();
+        hub::make(s.store_mut(), &actor, &label).map_err(coded)
+    })?;
+    write_file(&path, &made.bytes).map_err(|e| {
+        error(
+            ErrorCode::ExportWriteFailed,
+            &format!("The hub enrolment file could not be saved there ({e}). Choose another folder and make it again."),
+        )
+    })?;
+    Ok(Some(HubFileSaved { path: path.display().to_string(), passphrase: made.passphrase, label: made.label }))
 }
 
 #[tauri::command]

@@ -556,6 +556,7 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     syncConflicts: () => Promise.resolve([]),
     settleConflict: unexpected("settle_conflict"),
     makeJoinFile: unexpected("make_join_file"),
+    makeHubFile: unexpected("make_hub_file"),
     revokeDevice: unexpected("revoke_device"),
     chooseJoinFile: unexpected("choose_join_file"),
     joinTeam: unexpected("join_team"),

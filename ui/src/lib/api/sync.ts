@@ -6,6 +6,7 @@ import type {
   ExportScope,
   Exported,
   Imported,
+  HubFileSaved,
   JoinFileSaved,
   NewLaptop,
   SetUpDone,
@@ -23,6 +24,8 @@ export interface SyncApi {
   settleConflict(settle: Settle): Promise<void>;
   /** Team leads: enrol a laptop and save its join file; null when the dialog is cancelled. */
   makeJoinFile(laptop: NewLaptop): Promise<JoinFileSaved | null>;
+  /** Team leads: enrol the partnership hub and save its enrolment file; null when cancelled. */
+  makeHubFile(label: string): Promise<HubFileSaved | null>;
   revokeDevice(deviceId: string): Promise<void>;
   /** First launch: choose the join file; its name, or null when cancelled. */
   chooseJoinFile(): Promise<string | null>;
@@ -36,6 +39,7 @@ export const syncCommands: SyncApi = {
   syncConflicts: () => invoke("sync_conflicts"),
   settleConflict: (settle) => invoke("settle_conflict", { settle }),
   makeJoinFile: (laptop) => invoke("make_join_file", { laptop }),
+  makeHubFile: (label) => invoke("make_hub_file", { label }),
   revokeDevice: (deviceId) => invoke("revoke_device", { deviceId }),
   chooseJoinFile: () => invoke("choose_join_file"),
   joinTeam: (passphrase, password, onProgress) =>

@@ -13,8 +13,8 @@ const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
   not_exported: 4,
   imports: [],
   devices: [
-    { id: "d-lead", label: "Priya Shah's laptop", enrolled_at: "2026-11-01T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: false, last_bundle_at: null, replaced: null, replaced_by: null, has_current_key: true },
-    { id: "d-me", label: "Custody laptop", enrolled_at: "2026-11-02T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: true, last_bundle_at: null, replaced: null, replaced_by: null, has_current_key: true },
+    { id: "d-lead", label: "Priya Shah's laptop", enrolled_at: "2026-11-01T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: false, last_bundle_at: null, replaced: null, replaced_by: null, has_current_key: true, hub: false },
+    { id: "d-me", label: "Custody laptop", enrolled_at: "2026-11-02T09:00:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: true, last_bundle_at: null, replaced: null, replaced_by: null, has_current_key: true, hub: false },
   ],
   open_conflicts: 0,
   ...over,
@@ -107,6 +107,31 @@ describe("Sync", () => {
     await user.click(screen.getByRole("button", { name: "Make a join file…" }));
     expect(api.makeJoinFile).toHaveBeenCalledWith({ label: "Court laptop 2", worker_id: "w-dan" });
     await waitFor(() => expect(document.querySelector("#join-passphrase")?.textContent).toBe("ABCDE-FGH23-JKLMN-PQRS4"));
+  });
+
+  it("a team lead enrols the partnership hub: a name the hub needs, then its file and a passphrase shown once", async () => {
+    const hub = { id: "d-hub", label: "West Yorkshire hub", enrolled_at: "2026-11-23T09:30:00Z", enrolled_by: "Priya Shah", revoked_at: null, this_laptop: false, last_bundle_at: null, replaced: null, replaced_by: null, has_current_key: true, hub: true };
+    let enrolled = false;
+    const api = signedInApi(teamLead, {
+      syncStatus: () => Promise.resolve(status(enrolled ? { devices: [...status().devices, hub] } : {})),
+      listWorkers: () => Promise.resolve([caseworker, teamLead]),
+      makeHubFile: (label) => {
+        if (!label.trim()) return Promise.reject(rejection("validation.required", "Enter the hub's name.", [{ field: "label", code: "validation.required", message: "Enter the hub's name." }]));
+        enrolled = true;
+        return Promise.resolve({ path: "/media/usb/hub-west-yorkshire-hub.throughline-hub", passphrase: "VWXYZ-23456-ABCDE-FGHJK", label });
+      },
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Sync" }));
+    await user.click(await screen.findByRole("button", { name: "Make a hub enrolment file…" }));
+    await screen.findByText("Enter the hub's name.");
+    await user.type(screen.getByLabelText("Hub's name"), "West Yorkshire hub");
+    await user.click(screen.getByRole("button", { name: "Make a hub enrolment file…" }));
+    expect(api.makeHubFile).toHaveBeenLastCalledWith("West Yorkshire hub");
+    await waitFor(() => expect(document.querySelector("#hub-passphrase")?.textContent).toBe("VWXYZ-23456-ABCDE-FGHJK"));
+    await screen.findByText("Partnership hub: receives the team's bundles, sends none");
+    await expectNoAxeViolations(document.body);
   });
 
   it("a long import shows what it is doing and how far it has got, and Cancel stops it with nothing imported", async () => {
