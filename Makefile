@@ -6,7 +6,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 APP := $(TARGET_DIR)/debug/throughline
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint setup setup-test ui app demo types bench screens clean-demo check-display package install-check measure-start
+.PHONY: run test lint setup setup-test ui app demo types bench screens clean-demo check-display package install-check measure-start hub-demo
 
 run: setup check-display ui app demo
 	THROUGHLINE_DATA_DIR="$(DEMO_DIR)" $(APP)
@@ -32,6 +32,13 @@ app: ui
 demo:
 	cargo run -q -p throughline-core --bin throughline-demo -- "$(DEMO_DIR)" 300
 
+# The partnership hub: five districts' demo teams send their bundles to a hub on a PostgreSQL
+# started in HUB_DEMO_DIR, which writes the partnership's report there (report/).
+HUB_DEMO_DIR ?= $(CURDIR)/hub-demo
+hub-demo:
+	@scripts/install-deps.sh --hub
+	cargo run -q -p throughline-hub --bin throughline-hub-demo -- "$(HUB_DEMO_DIR)"
+
 clean-demo:
 	rm -rf "$(DEMO_DIR)"
 
@@ -42,7 +49,7 @@ types:
 test: setup-test ui
 	cargo test
 	cd ui && npm run check && npm test
-	cargo build -p throughline
+	cargo build -p throughline -p throughline-hub
 	xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p throughline-tests -- --test-threads=1
 
 # The lint gates: formatting (rustfmt.toml), clippy with every warning an error, and the UI's

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Throughline needs on a Debian/Ubuntu machine, and only what is missing:
 # the WebKitGTK build packages for Tauri, Xvfb and the WebDriver for the end-to-end tests,
-# the UI's npm packages, and (with --test) tauri-driver.
+# the UI's npm packages, PostgreSQL for the partnership hub (with --test or --hub) and (with
+# --test) tauri-driver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ packages=(
   libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver imagemagick xdotool
 )
+# The partnership hub's tests and demo start a PostgreSQL of their own (hub/src/cluster.rs).
+case "${1:-}" in --test | --hub) packages+=(postgresql) ;; esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -310,9 +310,21 @@ pub fn create_installation(dir: &std::path::Path, clock: Arc<dyn Clock>, seed: u
 /// a large register is quick to make this way, and its whole-case flags (no consent, no recent
 /// contact) make the Team flags screen as long to work out as a district's.
 pub fn create_team(dir: &std::path::Path, clock: Arc<dyn Clock>, seed: u64, clients: usize, with_history: usize) -> Result<(), DemoError> {
+    create_named_team(dir, clock, "Westbridge Criminal Justice Drug Team", seed, clients, with_history)
+}
+
+/// As [`create_team`], for a team of another name (a partnership's districts).
+pub fn create_named_team(
+    dir: &std::path::Path,
+    clock: Arc<dyn Clock>,
+    team_name: &str,
+    seed: u64,
+    clients: usize,
+    with_history: usize,
+) -> Result<(), DemoError> {
     let installation = Installation::new(dir, clock.clone());
     let (mut admin, _recovery) = installation.set_up(&SetUpInput {
-        team_name: "Westbridge Criminal Justice Drug Team".into(),
+        team_name: team_name.into(),
         display_name: DEMO_ADMIN.1.into(),
         login: DEMO_ADMIN.0.into(),
         password: DEMO_PASSWORD.into(),

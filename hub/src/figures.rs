@@ -1,0 +1,119 @@
+//! The partnership's figures, from the same measure definitions the laptops use: each measure's
+//! SQL (`dashboard::team_events`) runs on PostgreSQL over a team's schema, its events come back,
+//! and core turns them into the dashboard's figures (`dashboard::from_counts`), exactly as it
+//! does on a laptop. A partnership's figure is worked out from all its teams' events together.
+use crate::schema;
+use chrono::{DateTime, Duration, Utc};
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use throughline_core::calendar::when;
+use throughline_core::dashboard::{self, Dashboard, Event, Events, Period};
+
+/// A measure's SQL (SQLite's dialect) as PostgreSQL runs it, and its parameters in order. The
+/// changes are these and no more: named parameters become numbered ones (all text, as the
+/// laptop binds them); SQLite's index hints go; `min(a, b)` of two values is `least`; `date`
+/// with a modifier is `sqlite_date` (schema.rs defines it, with `julianday`, `strftime` and
+/// `london_date`, to SQLite's meaning).
+pub fn postgres_sql(sqlite: &str) -> (String, Vec<String>) {
+    static PARAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r":([a-z_]+)\b").expect("pattern"));
+    static INDEXED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"INDEXED BY \w+").expect("pattern"));
+    static MIN_OF_TWO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bmin\((:[a-z_]+), (:[a-z_]+)\)").expect("pattern"));
+    static DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bdate\(").expect("pattern"));
+    let sql = INDEXED.replace_all(sqlite, "");
+    let sql = MIN_OF_TWO.replace_all(&sql, "least($1, $2)");
+    let sql = DATE.replace_all(&sql, "sqlite_date(");
+    let mut names: Vec<String> = Vec::new();
+    let sql = PARAM.replace_all(&sql, |c: &regex::Captures<'_>| {
+        let name = c[1].to_string();
+        let n = match names.iter().position(|x| *x == name) {
+            Some(i) => i + 1,
+            None => {
+                names.push(name);
+                names.len()
+            }
+        };
+        format!("${n}::text")
+    });
+    (sql.into_owned(), names)
+}
+
+/// The period's parameters, as the laptop's dashboard binds them.
+fn parameters(period: Period, now: DateTime<Utc>) -> HashMap<&'static str, String> {
+    HashMap::from([
+        ("from", period.from.to_string()),
+        ("to", period.to.to_string()),
+        ("from_at", when::sql(when::start_of_day(period.from))),
+        ("to_at", when::sql(when::start_of_day(period.to + Duration::days(1)))),
+        ("today", throughline_core::dates::today(now).to_string()),
+    ])
+}
+
+/// Every measure's events for one team in a period.
+pub fn team_events(db: &mut postgres::Client, team_id: &str, period: Period, now: DateTime<Utc>) -> Result<Events, postgres::Error> {
+    let mut tx = db.transaction()?;
+    tx.batch_execute(&format!("SET LOCAL search_path TO {}, public; SET LOCAL TIME ZONE 'UTC';", schema::team_schema(team_id)))?;
+    let values = parameters(period, now);
+    let unknown = String::new();
+    let mut of = HashMap::new();
+    for m in dashboard::measures() {
+        let (sql, names) = postgres_sql(&format!("SELECT * FROM ({}) e", dashboard::team_events(m)));
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+            names.iter().map(|n| values.get(n.as_str()).unwrap_or(&unknown) as &(dyn postgres::types::ToSql + Sync)).collect();
+        let rows = tx.query(&sql, &params)?;
+        let events = rows
+            .iter()
+            .map(|r| {
+                let has = |c: &str| r.columns().iter().any(|col| col.name() == c);
+                Event {
+                    client_id: r.get("client_id"),
+                    at: r.get("at"),
+                    part: if has("part") { r.get("part") } else { None },
+                    days: if has("days") { r.get("days") } else { None },
+                }
+            })
+            .collect();
+        of.insert(m.key, events);
+    }
+    tx.commit()?;
+    Ok(Events { period, of })
+}
+
+/// One team's figures, or the partnership's.
+pub struct Figures {
+    pub name: String,
+    pub team_id: Option<String>,
+    pub events: Events,
+    pub dashboard: Dashboard,
+}
+
+/// The continuity-of-care ambition (the partnership's, and each team's unless it set its own).
+pub const CONTINUITY_AMBITION: u32 = 75;
+
+/// Every team's figures for the period, and the partnership's from all their events together.
+/// A person known to two teams is two records, one in each: each team counts its own events,
+/// and the partnership counts every team's (as the teams' own returns add up).
+pub fn partnership(db: &mut postgres::Client, period: Period, now: DateTime<Utc>) -> Result<(Vec<Figures>, Figures), postgres::Error> {
+    let teams: Vec<(String, String, i32)> = db
+        .query("SELECT team_id, team_name, continuity_target_percent FROM hub.teams ORDER BY team_name, team_id", &[])?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let mut all = Events { period, of: HashMap::new() };
+    let mut out = Vec::new();
+    for (team_id, name, target) in teams {
+        let events = team_events(db, &team_id, period, now)?;
+        for (key, list) in &events.of {
+            all.of.entry(key).or_default().extend(list.iter().cloned());
+        }
+        let settings = settings_with_target(target as u32);
+        let Ok(dashboard) = dashboard::from_counts(&events, period, &settings);
+        out.push(Figures { name, team_id: Some(team_id), events, dashboard });
+    }
+    let Ok(dashboard) = dashboard::from_counts(&all, period, &settings_with_target(CONTINUITY_AMBITION));
+    Ok((out, Figures { name: "The partnership".into(), team_id: None, events: all, dashboard }))
+}
+
+fn settings_with_target(percent: u32) -> throughline_core::accounts::settings::TeamSettings {
+    throughline_core::accounts::settings::TeamSettings { continuity_target_percent: percent, ..Default::default() }
+}
