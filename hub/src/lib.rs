@@ -34,6 +34,8 @@ pub enum HubError {
     Copy(#[from] copy::CopyError),
     #[error("{0}")]
     Files(String),
+    #[error("This is not the hub's passphrase: it does not open the hub's secret ({0}). Nothing was changed; type it again.")]
+    HubPassphraseWrong(String),
     #[error("The hub has already enrolled a team with this id ({0}) as \"{1}\": its bundles are imported with what it has.")]
     AlreadyEnrolled(String, String),
 }
@@ -94,8 +96,14 @@ impl Hub {
         std::fs::create_dir_all(dir.join("teams")).map_err(files)?;
         throughline_core::store::owner_only(dir, 0o700).map_err(files)?;
         let secret_path = dir.join("hub-secret.json");
-        let secret =
-            if secret_path.exists() { HubSecret::open(&secret_path, passphrase)? } else { HubSecret::create(&secret_path, passphrase)? };
+        let secret = if secret_path.exists() {
+            HubSecret::open(&secret_path, passphrase).map_err(|e| match e {
+                SyncError::PassphraseWrong => HubError::HubPassphraseWrong(secret_path.display().to_string()),
+                e => e.into(),
+            })?
+        } else {
+            HubSecret::create(&secret_path, passphrase)?
+        };
         let mut db = postgres::Client::connect(conninfo, NoTls)?;
         db.batch_execute(schema::SETUP)?;
         Ok(Hub { dir: dir.to_path_buf(), secret, db, clock })

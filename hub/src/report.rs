@@ -64,6 +64,7 @@ fn continuity_chart(teams: &[&Figures]) -> Result<String, String> {
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(WHITE)
             .y_desc("Percent of releases")
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
@@ -126,6 +127,7 @@ fn tests_chart(teams: &[&Figures], buckets: &[NaiveDate]) -> Result<String, Stri
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
+            .light_line_style(WHITE)
             .x_labels(buckets.len().min(12))
             .x_label_formatter(&|x| buckets.get(x.round() as usize).map(|d| d.format("%b %Y").to_string()).unwrap_or_default())
             .y_desc("Tests")
@@ -198,9 +200,10 @@ pub fn write(db: &mut postgres::Client, period: Period, now: DateTime<Utc>, out:
     );
     let _ = write!(
         html,
-        "<h1>{}</h1><p class=\"note\">{} teams. Made by the partnership hub on {}. People are shown by initials, date of birth, sex and the team's record id only.</p>",
+        "<h1>{}</h1><p class=\"note\">{} team{}. Made by the partnership hub on {}. People are shown by initials, date of birth, sex and the team's record id only.</p>",
         escape(&title),
         teams.len(),
+        if teams.len() == 1 { "" } else { "s" },
         dates::display(dates::today(now))
     );
 

@@ -245,3 +245,17 @@ fn a_bundle_the_hub_cannot_trust_is_refused_with_its_reason_and_changes_nothing(
     }
     refused(&mut hub, &district.send(&drop_folder, "kirkmoor-after-revoking-the-hub"), "team key this laptop was not given");
 }
+
+#[test]
+fn the_hub_opens_only_with_its_own_passphrase() {
+    let clock = clock();
+    let work = tempfile::tempdir().unwrap();
+    let cluster = Cluster::start(&work.path().join("postgres")).expect("PostgreSQL starts");
+    let dir = work.path().join("hub");
+    let too_short = Hub::open(&dir, "short", &cluster.conninfo("hub"), clock.clone());
+    assert!(matches!(too_short, Err(throughline_hub::HubError::Sync(e)) if e.to_string().contains("at least 12 characters")));
+    drop(Hub::open(&dir, HUB_PASSPHRASE, &cluster.conninfo("hub"), clock.clone()).expect("made on first use"));
+    let wrong = Hub::open(&dir, "not-the-hub-passphrase", &cluster.conninfo("hub"), clock.clone());
+    assert!(matches!(wrong, Err(throughline_hub::HubError::HubPassphraseWrong(_))));
+    Hub::open(&dir, HUB_PASSPHRASE, &cluster.conninfo("hub"), clock).expect("opens again with its own");
+}
