@@ -64,6 +64,7 @@ bench:
 	cargo bench -p throughline-core --bench register
 	cargo bench -p throughline-core --bench pathway
 	cargo bench -p throughline-core --bench sync
+	cargo bench -p throughline-hub --bench hub
 
 # Every screen for every role timed in the release app on a bench-scale installation (made
 # once in SCALE_DIR, about 4 GB): prints a table and fails if a screen takes over a second.

@@ -1,0 +1,94 @@
+//! The partnership hub at scale (performance.md "hub"), release build, on a throwaway
+//! PostgreSQL: a team's log (the demo generator's clients and pathways through the real write
+//! path) enrolled on a hub, which imports it with a laptop's checks and copies the team's records
+//! into PostgreSQL; the same operation rows by a bare binary COPY in the same run; a known
+//! bundle imported again; and a year's report. `make bench` runs it.
+//! THROUGHLINE_BENCH_CLIENTS sets the team's size (default 4,000 clients, about 100,000
+//! operations; 40,000 is about a million, the budget's scale).
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::Type;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use throughline_core::accounts::Installation;
+use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::dashboard::Period;
+use throughline_core::demo;
+use throughline_core::store::progress::Unwatched;
+use throughline_core::sync::{self, hub, ExportScope};
+use throughline_hub::cluster::Cluster;
+use throughline_hub::Hub;
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn main() {
+    let clients: usize = std::env::var("THROUGHLINE_BENCH_CLIENTS").ok().and_then(|n| n.parse().ok()).unwrap_or(4_000);
+    let work = tempfile::tempdir().expect("folder");
+    let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
+    let team_dir = work.path().join("team");
+    let started = Instant::now();
+    demo::create_team(&team_dir, clock.clone(), 7, clients, clients).expect("the team");
+    let built = started.elapsed();
+    let mut lead = Installation::new(&team_dir, clock.clone()).sign_in("lead", demo::DEMO_PASSWORD).expect("sign in");
+    let actor = lead.actor();
+    let file = hub::make(lead.store_mut(), &actor, "Bench hub").expect("the hub's file");
+    let (bundle, summary) = sync::export(lead.store_mut(), &actor, &ExportScope::Everything).expect("export");
+    let ops = summary.operations;
+    let bundle_path = work.path().join("team.throughline");
+    std::fs::write(&bundle_path, &bundle).expect("bundle");
+
+    let cluster = Cluster::start(&work.path().join("postgres")).expect("PostgreSQL");
+    let mut hub = Hub::open(&work.path().join("hub"), "bench-hub-passphrase", &cluster.conninfo("hub"), clock.clone()).expect("hub");
+    let t = Instant::now();
+    hub.enrol(&file.bytes, &file.passphrase, &mut Unwatched).expect("enrol");
+    let import = t.elapsed();
+    hub.import_file(&bundle_path, &mut Unwatched).expect("first offer");
+    let t = Instant::now();
+    hub.import_file(&bundle_path, &mut Unwatched).expect("again");
+    let reimport = t.elapsed();
+    let year = Period { from: "2025-11-24".parse().unwrap(), to: "2026-11-23".parse().unwrap() };
+    let t = Instant::now();
+    hub.report(year, &work.path().join("report")).expect("report");
+    let report = t.elapsed();
+
+    // Bare PostgreSQL: the same operation rows by binary COPY into a plain table, one transaction.
+    let log = sync::log(lead.store().reader()).expect("log");
+    let mut db = postgres::Client::connect(&cluster.conninfo("hub"), postgres::NoTls).expect("connect");
+    db.batch_execute(
+        "CREATE TABLE bare_operations (op_id text PRIMARY KEY, device_id text, seq bigint, hlc bigint, worker_id text,
+                                       record_type text, record_id text, kind text, changes text)",
+    )
+    .expect("table");
+    let t = Instant::now();
+    let mut tx = db.transaction().expect("transaction");
+    let sink = tx.copy_in("COPY bare_operations FROM STDIN BINARY").expect("copy");
+    let types = [Type::TEXT, Type::TEXT, Type::INT8, Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT];
+    let mut writer = BinaryCopyInWriter::new(sink, &types);
+    for o in &log {
+        writer
+            .write(&[&o.op_id, &o.device_id, &o.seq, &o.hlc, &o.worker_id, &o.record_type, &o.record_id, &o.kind, &o.changes])
+            .expect("row");
+    }
+    writer.finish().expect("finish");
+    tx.commit().expect("commit");
+    let bare = t.elapsed();
+
+    let ratio = bare.as_secs_f64() / import.as_secs_f64();
+    println!(
+        "\nHub: one team of {clients} clients, {ops} operations (made in {:.0} s), bundle {:.1} MB\n",
+        built.as_secs_f64(),
+        bundle.len() as f64 / 1e6
+    );
+    println!("| operation | measured | budget | |");
+    println!("|---|---|---|---|");
+    let line = |what: &str, got: String, budget: &str, ok: bool| {
+        println!("| {what} | {got} | {budget} | {} |", if ok { "within" } else { "OVER" })
+    };
+    line("import a team's log (checks, replica, copy into PostgreSQL)", secs(import), "", true);
+    line("import throughput against a bare COPY of the same operation rows", format!("{ratio:.2}×"), "≥ 0.5×", ratio >= 0.5);
+    line("re-import of a known bundle", secs(reimport), "≤ 1 s", reimport <= Duration::from_secs(1));
+    line("a year's partnership report", secs(report), "≤ 2 s (500,000 clients)", report <= Duration::from_secs(2));
+    println!("| bare PostgreSQL: binary COPY of the operation rows, one transaction | {} | | |", secs(bare));
+    let _ = clock.now();
+}
