@@ -131,6 +131,9 @@ describe("Sync", () => {
     expect(api.makeHubFile).toHaveBeenLastCalledWith("West Yorkshire hub");
     await waitFor(() => expect(document.querySelector("#hub-passphrase")?.textContent).toBe("VWXYZ-23456-ABCDE-FGHJK"));
     await screen.findByText("Partnership hub: receives the team's bundles, sends none");
+    // It never says what it has had, so no bundle is made "for" it: it takes everything.
+    expect(screen.queryByLabelText("What West Yorkshire hub has not had yet")).toBeNull();
+    expect(screen.getByLabelText("What Priya Shah's laptop has not had yet")).toBeTruthy();
     await expectNoAxeViolations(document.body);
   });
 
