@@ -129,10 +129,7 @@ impl Hub {
         let path = self.replica_path(&enrolment.team_id);
         if path.exists() {
             // A replica left by an enrolment whose copy into PostgreSQL never finished.
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
-            let _ = std::fs::remove_file(path.with_extension("anchor"));
+            throughline_core::store::remove_database(&path);
         }
         let replica = Replica::create(&path, &self.secret, self.clock.clone(), &enrolment, progress)?;
         let mut tx = self.db.transaction()?;

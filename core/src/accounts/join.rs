@@ -59,10 +59,7 @@ impl Installation {
             Ok(worker) => worker,
             Err(e) => {
                 drop(store);
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", self.database_path().display()));
-                }
-                let _ = std::fs::remove_file(self.database_path().with_extension("anchor"));
+                crate::store::remove_database(&self.database_path());
                 return Err(e);
             }
         };

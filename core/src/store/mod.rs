@@ -55,6 +55,15 @@ pub fn owner_only(path: &Path, mode: u32) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Removes a database that was being made and its companions (the WAL, the shared memory, the
+/// anchor), so nothing half-made is left behind.
+pub fn remove_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let _ = std::fs::remove_file(path.with_extension("anchor"));
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("This copy of Throughline was built without database encryption, so it will not run.")]

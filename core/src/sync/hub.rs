@@ -166,10 +166,7 @@ impl Replica {
             }
             Err(e) => {
                 drop(store);
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-                let _ = std::fs::remove_file(path.with_extension("anchor"));
+                crate::store::remove_database(path);
                 Err(e)
             }
         }
