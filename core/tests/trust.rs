@@ -206,11 +206,22 @@ fn a_revoked_laptop_is_shut_out_its_later_work_is_set_aside_wherever_it_arrives_
 
 #[test]
 fn a_trail_cut_after_an_export_is_reported_by_the_laptops_that_saw_it() {
+    a_trail_cut_is_reported(false);
+}
+
+#[test]
+fn a_trail_cut_to_nothing_after_an_export_is_reported_by_the_laptops_that_saw_it() {
+    a_trail_cut_is_reported(true);
+}
+
+fn a_trail_cut_is_reported(to_nothing: bool) {
     let clock = clock();
     let mut lead = Laptop::founding(&clock);
     let lead_id = lead.session.worker().id.clone();
     let mut b = lead.enrol(&clock, "Court laptop", &lead_id);
-    b.register("Seen");
+    for name in ["Seen", "Also", "Then"] {
+        b.register(name);
+    }
     send(&mut b, &mut lead);
     send(&mut lead, &mut b);
     let check = b.session.store().verify_audit_chain().unwrap();
@@ -227,7 +238,9 @@ fn a_trail_cut_after_an_export_is_reported_by_the_laptops_that_saw_it() {
         })
         .unwrap();
     b.session.store().reader().execute_batch("DROP TRIGGER IF EXISTS audit_log_is_append_only_delete").unwrap();
-    b.session.store().reader().execute("DELETE FROM audit_log WHERE seq >= ?1", [seq - 2]).unwrap();
+    let from = if to_nothing { 0 } else { seq - 2 };
+    assert!(from == 0 || from > 1, "entries are left before the cut");
+    b.session.store().reader().execute("DELETE FROM audit_log WHERE seq >= ?1", [from]).unwrap();
     let check = b.session.store().verify_audit_chain().unwrap();
     assert!(!check.intact, "B's own check finds its trail no longer holds what the lead saw");
     assert!(check.witnessed.iter().any(|w| !w.agrees));

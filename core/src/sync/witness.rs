@@ -43,13 +43,22 @@ pub fn take(w: &mut Write<'_>, me: &str, signer: &str, report: &AuditReport) -> 
         .query_row(params![signer, me], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let mut found = None;
-    if let (Some((seq, hash, _)), Some((now_seq, now_hash))) = (&before, &report.head) {
-        let earlier = report.earlier.iter().find(|(s, _)| s == seq).map(|(_, h)| h);
-        if now_seq < seq {
-            found = Some(format!("its trail ended at entry {seq} when last seen here, and now ends at entry {now_seq}: entries were cut"));
-        } else if (now_seq == seq && now_hash != hash) || earlier.is_some_and(|h| h != hash) {
-            found = Some(format!("entry {seq} of its trail is not what it was when last seen here: the trail was rewritten"));
+    match (&before, &report.head) {
+        (Some((seq, hash, _)), Some((now_seq, now_hash))) => {
+            let earlier = report.earlier.iter().find(|(s, _)| s == seq).map(|(_, h)| h);
+            if now_seq < seq {
+                found =
+                    Some(format!("its trail ended at entry {seq} when last seen here, and now ends at entry {now_seq}: entries were cut"));
+            } else if (now_seq == seq && now_hash != hash) || earlier.is_some_and(|h| h != hash) {
+                found = Some(format!("entry {seq} of its trail is not what it was when last seen here: the trail was rewritten"));
+            }
         }
+        (Some((seq, _, _)), None) => {
+            found = Some(format!("its trail ended at entry {seq} when last seen here, and now holds no entries: entries were cut"));
+            tx.prepare_cached("UPDATE sync_audit_witness SET problem = ?3, at = ?4 WHERE device_id = ?1 AND witness_id = ?2")?
+                .execute(params![signer, me, found, now])?;
+        }
+        _ => {}
     }
     if let Some((seq, hash)) = &report.head {
         let problem = found.clone().or_else(|| before.as_ref().and_then(|(_, _, p)| p.clone()));
