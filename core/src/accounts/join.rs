@@ -5,6 +5,7 @@ use super::keyslots::{self, RecoveryKey, SlotFile, RECOVERY_LABEL};
 use super::{workers, AccountError, Installation, Session};
 use crate::error::ValidationErrors;
 use crate::store::{Actor, DatabaseKey, Store, StoreError};
+use std::path::Path;
 
 /// Who and which team a joining laptop is for, as its join file says.
 pub struct Joining<'a> {
@@ -17,14 +18,15 @@ pub struct Joining<'a> {
 }
 
 impl Installation {
-    /// Makes this laptop's database for the team, lets `fill` bring the team's data into it,
-    /// then gives the named worker a key slot with `password` and signs them in. On any
-    /// failure nothing half-made stays behind: the laptop can try again with a good file.
+    /// Lets `make` make this laptop's database for the team (at the path, under the key it is
+    /// given, with the team's data in it), then gives the named worker a key slot with
+    /// `password` and signs them in. On any failure nothing half-made stays behind: the laptop
+    /// can try again with a good file.
     pub fn join_with<E: From<AccountError>>(
         &self,
         joining: &Joining<'_>,
         password: &str,
-        fill: impl FnOnce(&mut Store, &Actor) -> Result<(), E>,
+        make: impl FnOnce(&Path, &DatabaseKey, &Actor) -> Result<Store, E>,
     ) -> Result<(Session, RecoveryKey), E> {
         if self.is_set_up() {
             return Err(AccountError::AlreadySetUp.into());
@@ -38,12 +40,9 @@ impl Installation {
         }
         let key = DatabaseKey::generate();
         let recovery = RecoveryKey::generate();
-        let mut store =
-            Store::create_in_team(&self.database_path(), &key, self.clock.clone(), joining.team_id, joining.team_name, joining.device_id)
-                .map_err(AccountError::from)?;
-        keyslots::owner_only(&self.database_path(), 0o600).map_err(|e| self.files_error(e))?;
         let actor = Actor { worker_id: joining.worker_id.to_string(), name: joining.worker_name.to_string() };
-        let joined = fill(&mut store, &actor).and_then(|()| {
+        let joined = make(&self.database_path(), &key, &actor).and_then(|mut store| {
+            keyslots::owner_only(&self.database_path(), 0o600).map_err(|e| self.files_error(e))?;
             let worker = workers::by_id(store.reader(), joining.worker_id)
                 .map_err(AccountError::from)?
                 .filter(|w| w.active)
@@ -53,12 +52,11 @@ impl Installation {
                     w.audit("joined the team", None, &format!("as laptop {} of {}", joining.device_label, joining.team_name))
                 })
                 .map_err(AccountError::from)?;
-            Ok(worker)
+            Ok((store, worker))
         });
-        let worker = match joined {
-            Ok(worker) => worker,
+        let (store, worker) = match joined {
+            Ok(joined) => joined,
             Err(e) => {
-                drop(store);
                 crate::store::remove_database(&self.database_path());
                 return Err(e);
             }

@@ -173,6 +173,10 @@ impl Installation {
         Installation { dir: dir.into(), clock }
     }
 
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -12,6 +12,11 @@ use zeroize::Zeroizing;
 /// open for work. The copy is a single file (no write-ahead log beside it).
 /// `progress` is told the pages copied; cancelled, the caller removes the file.
 pub fn copy_live(source: &Connection, key: &DatabaseKey, dest: &Path, progress: &mut dyn Progress) -> Result<(), StoreError> {
+    copy_pages(source, key, dest, "Copying the database", progress)
+}
+
+/// As [`copy_live`], telling `progress` the pages copied as `doing`.
+fn copy_pages(source: &Connection, key: &DatabaseKey, dest: &Path, doing: &str, progress: &mut dyn Progress) -> Result<(), StoreError> {
     let mut target = open_encrypted(dest, key, true)?;
     {
         let backup = rusqlite::backup::Backup::new(source, &mut target)?;
@@ -19,7 +24,7 @@ pub fn copy_live(source: &Connection, key: &DatabaseKey, dest: &Path, progress: 
         loop {
             let step = backup.step(256)?;
             let pages = backup.progress();
-            progress.step("Copying the database", (pages.pagecount - pages.remaining) as u64, pages.pagecount as u64)?;
+            progress.step(doing, (pages.pagecount - pages.remaining) as u64, pages.pagecount as u64)?;
             match step {
                 StepResult::Done => break,
                 StepResult::More => {}
@@ -29,6 +34,67 @@ pub fn copy_live(source: &Connection, key: &DatabaseKey, dest: &Path, progress: 
     }
     target.execute_batch("PRAGMA journal_mode = DELETE;")?;
     Ok(())
+}
+
+/// A copy of the database for another installation (a laptop joining the team): a consistent
+/// copy (the online backup) under `key`, with the tables in `own` emptied (their rows are this
+/// installation's alone), `adjust` run on it, and compacted so nothing removed lingers in a
+/// free page. Returns the file's bytes; nothing is left on disk.
+pub fn copy_for_another(
+    source: &Connection,
+    dest: &Path,
+    key: &DatabaseKey,
+    own: &[&str],
+    adjust: impl FnOnce(&Connection) -> rusqlite::Result<()>,
+    progress: &mut dyn Progress,
+) -> Result<Vec<u8>, StoreError> {
+    let made = (|| {
+        copy_pages(source, key, dest, "Copying the team's data", progress)?;
+        progress.step("Taking out what is this laptop's own", 0, 0)?;
+        let conn = open_encrypted(dest, key, false)?;
+        conn.execute_batch("PRAGMA journal_mode = DELETE;")?;
+        for table in own {
+            // Dropped and made again, as append-only tables refuse a DELETE; its indexes and
+            // triggers go with it and are made again with it.
+            let definitions: Vec<String> = conn
+                .prepare("SELECT sql FROM sqlite_master WHERE tbl_name = ?1 AND sql IS NOT NULL ORDER BY type = 'table' DESC, rowid")?
+                .query_map([table], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            conn.execute_batch(&format!("DROP TABLE {table};"))?;
+            for sql in definitions {
+                conn.execute_batch(&sql)?;
+            }
+        }
+        adjust(&conn)?;
+        progress.step("Compacting the copy", 0, 0)?;
+        conn.execute_batch("VACUUM;")?;
+        drop(conn);
+        Ok(std::fs::read(dest)?)
+    })();
+    super::remove_database(dest);
+    made
+}
+
+/// Takes a copy made by [`copy_for_another`] (its bytes, under `transfer_key`) as the database
+/// at `path` under this installation's own `key`: page by page, every page checked as it is
+/// read, so the key that travelled with the copy opens nothing here afterwards.
+pub fn take_copy(
+    bytes: &[u8],
+    transfer_key: &DatabaseKey,
+    path: &Path,
+    key: &DatabaseKey,
+    progress: &mut dyn Progress,
+) -> Result<(), StoreError> {
+    let arrived = path.with_extension("arriving");
+    let taken = (|| {
+        progress.step("Taking in the team's data", 0, 0)?;
+        super::write_private(&arrived, bytes)?;
+        let copy = open_read_only(&arrived, transfer_key)?;
+        migrate::check_not_newer(&copy)?;
+        copy_pages(&copy, key, path, "Taking in the team's data", progress)
+    })();
+    super::remove_database(&arrived);
+    taken
 }
 
 /// What a check of a database file found: sound (integrity and audit chain) or not, and how much.

@@ -64,6 +64,18 @@ pub fn remove_database(path: &Path) {
     let _ = std::fs::remove_file(path.with_extension("anchor"));
 }
 
+/// Writes a new file only its owner can read (a copy of a database on its way in).
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    Ok(file.sync_all()?)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("This copy of Throughline was built without database encryption, so it will not run.")]
@@ -112,6 +124,16 @@ impl Coded for StoreError {
             StoreError::Cancelled => ErrorCode::TaskCancelled,
             StoreError::Database(_) => ErrorCode::StoreDatabase,
             StoreError::Serialise(_) => ErrorCode::StoreSerialise,
+        }
+    }
+}
+
+/// A file that could not be written: a full disk says so; anything else is the data folder.
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => StoreError::DiskFull,
+            _ => StoreError::ReadOnly,
         }
     }
 }
@@ -379,6 +401,11 @@ impl Store {
     }
 
     /// The connection as a unique borrow, to read on a thread of its own.
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.file.path
+    }
+
     pub fn reader_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }

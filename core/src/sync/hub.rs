@@ -24,7 +24,9 @@ use std::sync::Arc;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-const FORMAT: &str = "throughline-hub/1";
+const FORMAT: &str = "throughline-hub/2";
+/// The first format carried a bundle of everything rather than a snapshot (join.rs).
+const FIRST_FORMAT: &str = "throughline-hub/1";
 
 /// A hub enrolment file made, and the passphrase that opens it (shown once).
 #[derive(Debug, Clone, PartialEq)]
@@ -45,14 +47,15 @@ pub struct HubFileSaved {
 /// A team lead enrols the partnership hub and makes its enrolment file.
 pub fn make(store: &mut Store, actor: &Actor, label: &str) -> Result<HubEnrolment, SyncError> {
     let label = crate::text::required("label", "Hub's name", label, 60).map_err(ValidationErrors::from)?;
-    let enrolment = join::enrol(store, actor, &label, true, &format!("{label}, which receives the team's bundles"))?;
-    let (bytes, passphrase) = join::seal(FORMAT, &enrolment)?;
+    let (enrolment, snapshot) = join::enrol(store, actor, &label, true, &format!("{label}, which receives the team's bundles"))?;
+    let (bytes, passphrase) = join::seal(FORMAT, &enrolment, &snapshot)?;
     Ok(HubEnrolment { bytes, passphrase, label })
 }
 
 /// Opens a hub enrolment file with its passphrase.
 pub fn open(bytes: &[u8], passphrase: &str) -> Result<Enrolment, SyncError> {
-    join::unseal(bytes, passphrase, FORMAT, || SyncError::NotAHubFile)
+    let (enrolment, snapshot): (Enrolment, _) = join::unseal(bytes, passphrase, [FORMAT, FIRST_FORMAT], || SyncError::NotAHubFile)?;
+    Ok(enrolment.with_snapshot(snapshot))
 }
 
 /// Who the hub's own writes to a replica are by, in that replica's audit trail.
@@ -158,14 +161,12 @@ impl Replica {
         progress: &mut dyn Progress,
     ) -> Result<Replica, SyncError> {
         let key = secret.key_for(&enrolment.team_id);
-        let mut store = Store::create_in_team(path, &key, clock, &enrolment.team_id, &enrolment.team_name, &enrolment.device_id)?;
-        match join::take_in(&mut store, &hub_actor(), enrolment, progress) {
-            Ok(()) => {
+        match join::make_database(path, &key, clock, enrolment, &hub_actor(), progress) {
+            Ok(store) => {
                 crate::store::owner_only(path, 0o600).map_err(|e| SyncError::Files(e.to_string()))?;
                 Ok(Replica { store })
             }
             Err(e) => {
-                drop(store);
                 crate::store::remove_database(path);
                 Err(e)
             }

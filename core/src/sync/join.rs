@@ -1,25 +1,33 @@
 //! Join files: how a new laptop joins a team. A team lead makes one for the laptop (enrolling
-//! it and naming the worker who will use it); it carries the team's identity and keys, the
-//! laptop's own signing key and a bundle of all the team's data, sealed with a passphrase the
-//! lead tells the worker separately.
+//! it and naming the worker who will use it); it carries the team's identity and keys and the
+//! laptop's own signing key, sealed with a passphrase the lead tells the worker separately, and
+//! a snapshot of the team's database (`snapshot`), whose key and hash are sealed with them.
+//!
+//! The file is the sealed envelope (JSON, one line), a newline, then the snapshot. Files of the
+//! first format (`throughline-join/1`) carried a bundle of everything instead, replayed on
+//! joining; they are still taken.
 use super::devices;
 use super::laptop::{self, Device};
-use super::{ExportScope, SyncError};
+use super::SyncError;
 use crate::accounts::keyslots::RecoveryKey;
 use crate::accounts::{AccountError, Installation, Joining, Session};
+use crate::clock::Clock;
 use crate::error::ValidationErrors;
 use crate::store::progress::{Progress, Unwatched};
-use crate::store::{Actor, Store};
+use crate::store::{Actor, DatabaseKey, Store};
 use crate::ErrorCode;
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use data_encoding::{BASE32_NOPAD, BASE64};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-const FORMAT: &str = "throughline-join/1";
+const FORMAT: &str = "throughline-join/2";
+const FIRST_FORMAT: &str = "throughline-join/1";
 
 /// The file as written: everything but the format is sealed.
 #[derive(Serialize, Deserialize)]
@@ -33,7 +41,7 @@ struct Envelope {
 /// What a device needs to take its place in the team: the team's identity and keys, its own
 /// signing key, and a bundle of everything the team holds, trusted because the passphrase opened
 /// it. A laptop's join file and a hub's enrolment file both carry one.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Enrolment {
     pub team_id: String,
     pub team_name: String,
@@ -43,7 +51,16 @@ pub struct Enrolment {
     signing_key: String,
     from_device_id: String,
     from_public_key: String,
+    /// A bundle of everything (files of the first format).
+    #[serde(default)]
     bundle: String,
+    /// The snapshot's key and hash (hex); its bytes follow the envelope in the file.
+    #[serde(default)]
+    snapshot_key: String,
+    #[serde(default)]
+    snapshot_sha256: String,
+    #[serde(skip)]
+    snapshot: Vec<u8>,
     /// The team keys that replaced the first at revocations (generation, hex), so the device
     /// opens bundles sealed with any of them.
     #[serde(default)]
@@ -68,8 +85,14 @@ impl Enrolment {
         Ok(SigningKey::from_bytes(&*key_from_hex(&self.signing_key)?))
     }
 
-    pub fn bundle(&self) -> Result<Vec<u8>, SyncError> {
-        BASE64.decode(self.bundle.as_bytes()).map_err(|_| SyncError::NotAJoinFile)
+    /// The enrolment with the snapshot that followed it in its file.
+    pub(super) fn with_snapshot(self, snapshot: &[u8]) -> Enrolment {
+        Enrolment { snapshot: snapshot.to_vec(), ..self }
+    }
+
+    /// The snapshot of the team's database the file carries, if it is of the current format.
+    pub fn snapshot(&self) -> Option<&[u8]> {
+        (!self.snapshot_sha256.is_empty()).then_some(self.snapshot.as_slice())
     }
 
     /// The laptop that made the file, trusted because the passphrase opened it.
@@ -129,15 +152,22 @@ pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<Join
     let worker = crate::accounts::workers::by_id(store.reader(), &laptop.worker_id)?
         .filter(|w| w.active)
         .ok_or_else(|| ValidationErrors::one("worker_id", ErrorCode::AuthUnknownWorker, "Choose who will use this laptop."))?;
-    let enrolment = enrol(store, actor, &label, false, &format!("{label}, for {}", worker.display_name))?;
+    let (enrolment, snapshot) = enrol(store, actor, &label, false, &format!("{label}, for {}", worker.display_name))?;
     let package = JoinPackage { enrolment, worker_id: worker.id.clone(), worker_name: worker.display_name.clone() };
-    let (bytes, passphrase) = seal(FORMAT, &package)?;
+    let (bytes, passphrase) = seal(FORMAT, &package, &snapshot)?;
     Ok(JoinFile { bytes, passphrase, device_label: label, worker_name: worker.display_name })
 }
 
 /// Enrols a new device (a laptop, or a hub that only receives) with `label`, recording why in
-/// the trail, and gathers what it needs to join: the team's keys, its own and all the data.
-pub(super) fn enrol(store: &mut Store, actor: &Actor, label: &str, receives_only: bool, detail: &str) -> Result<Enrolment, SyncError> {
+/// the trail, and gathers what it needs to join: the team's keys, its own, and a snapshot of
+/// all the team's data (its bytes returned beside the enrolment, which holds its key and hash).
+pub(super) fn enrol(
+    store: &mut Store,
+    actor: &Actor,
+    label: &str,
+    receives_only: bool,
+    detail: &str,
+) -> Result<(Enrolment, Vec<u8>), SyncError> {
     let identity = devices::ensure_identity(store, actor)?;
     let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
     let device_id = crate::ids::new_id(store.clock());
@@ -146,9 +176,9 @@ pub(super) fn enrol(store: &mut Store, actor: &Actor, label: &str, receives_only
         let what = if receives_only { "enrolled the partnership hub" } else { "enrolled a laptop" };
         Ok(w.audit(what, None, detail)?)
     })?;
-    let (bundle, _) = super::export(store, actor, &ExportScope::Everything)?;
+    let snapshot = super::snapshot::make(store, &device_id, &mut Unwatched)?;
     let (team_id, from_device_id) = super::installation(store.reader())?;
-    Ok(Enrolment {
+    let enrolment = Enrolment {
         team_id,
         team_name: store.team_name()?,
         team_key: hex::encode(identity.team_key.as_ref()),
@@ -157,13 +187,18 @@ pub(super) fn enrol(store: &mut Store, actor: &Actor, label: &str, receives_only
         signing_key: hex::encode(signing_key.to_bytes()),
         from_device_id,
         from_public_key: hex::encode(identity.signing_key.verifying_key().to_bytes()),
-        bundle: BASE64.encode(&bundle),
+        bundle: String::new(),
+        snapshot_key: hex::encode(snapshot.key.as_ref()),
+        snapshot_sha256: snapshot.sha256,
+        snapshot: Vec::new(),
         team_keys: super::keys::all(store.reader())?.iter().map(|k| (k.generation, hex::encode(k.key.as_ref()))).collect(),
-    })
+    };
+    Ok((enrolment, snapshot.bytes))
 }
 
-/// Seals a package under a new passphrase: the file's bytes, and the passphrase to tell apart.
-pub(super) fn seal(format: &str, package: &impl Serialize) -> Result<(Vec<u8>, String), SyncError> {
+/// Seals a package under a new passphrase, with `snapshot` after it: the file's bytes, and the
+/// passphrase to tell apart.
+pub(super) fn seal(format: &str, package: &impl Serialize, snapshot: &[u8]) -> Result<(Vec<u8>, String), SyncError> {
     let plain = Zeroizing::new(serde_json::to_vec(package).map_err(StoreErrorFrom::from)?);
     let passphrase = new_passphrase();
     let mut salt = [0u8; 16];
@@ -176,25 +211,35 @@ pub(super) fn seal(format: &str, package: &impl Serialize) -> Result<(Vec<u8>, S
         .map_err(|_| SyncError::Corrupt("the file could not be sealed".into()))?;
     let envelope =
         Envelope { format: format.into(), salt: BASE64.encode(&salt), nonce: BASE64.encode(&nonce), sealed: BASE64.encode(&sealed) };
-    Ok((serde_json::to_vec(&envelope).map_err(StoreErrorFrom::from)?, passphrase))
+    let mut bytes = serde_json::to_vec(&envelope).map_err(StoreErrorFrom::from)?;
+    bytes.reserve(snapshot.len() + 1);
+    bytes.push(b'\n');
+    bytes.extend_from_slice(snapshot);
+    Ok((bytes, passphrase))
 }
 
 type StoreErrorFrom = crate::store::StoreError;
 
 /// Opens a join file with its passphrase.
 pub fn open(bytes: &[u8], passphrase: &str) -> Result<JoinPackage, SyncError> {
-    unseal(bytes, passphrase, FORMAT, || SyncError::NotAJoinFile)
+    let (package, snapshot): (JoinPackage, _) = unseal(bytes, passphrase, [FORMAT, FIRST_FORMAT], || SyncError::NotAJoinFile)?;
+    Ok(JoinPackage { enrolment: package.enrolment.with_snapshot(snapshot), ..package })
 }
 
-/// Opens a file [`seal`] made as `format`; `other` is the error for any other file.
-pub(super) fn unseal<T: serde::de::DeserializeOwned>(
-    bytes: &[u8],
+/// Opens a file [`seal`] made as one of `formats`: the package, and the snapshot after it.
+/// `other` is the error for any other file.
+pub(super) fn unseal<'b, T: serde::de::DeserializeOwned>(
+    bytes: &'b [u8],
     passphrase: &str,
-    format: &str,
+    formats: [&str; 2],
     other: fn() -> SyncError,
-) -> Result<T, SyncError> {
-    let envelope = match serde_json::from_slice::<Envelope>(bytes) {
-        Ok(e) if e.format == format => e,
+) -> Result<(T, &'b [u8]), SyncError> {
+    let (envelope, snapshot) = match bytes.iter().position(|b| *b == b'\n') {
+        Some(end) => (&bytes[..end], &bytes[end + 1..]),
+        None => (bytes, &bytes[bytes.len()..]),
+    };
+    let envelope = match serde_json::from_slice::<Envelope>(envelope) {
+        Ok(e) if formats.contains(&e.format.as_str()) => e,
         _ => return Err(other()),
     };
     let decode = |s: &str| BASE64.decode(s.as_bytes()).ok();
@@ -210,13 +255,39 @@ pub(super) fn unseal<T: serde::de::DeserializeOwned>(
             .decrypt(XNonce::from_slice(&nonce), sealed.as_slice())
             .map_err(|_| SyncError::PassphraseWrong)?,
     );
-    serde_json::from_slice(&plain).map_err(|_| other())
+    Ok((serde_json::from_slice(&plain).map_err(|_| other())?, snapshot))
 }
 
-/// Sets a joining laptop up from its package: its keys, then the team's data from the bundle,
-/// trusting the laptop that made the file. `actor` is the worker the file names.
-/// `progress` follows the bundle's import; cancelled, the laptop is left as it was.
-pub fn take_in(store: &mut Store, actor: &Actor, package: &Enrolment, progress: &mut dyn Progress) -> Result<(), SyncError> {
+/// Makes a joining device's database at `path` under its own `key`: the team's data from the
+/// file's snapshot (or, from a file of the first format, a new database filled by replaying its
+/// bundle, trusting the laptop that made the file), then its keys. `actor` is who joins.
+/// `progress` follows the team's data coming in; cancelled, the caller removes what was made.
+pub fn make_database(
+    path: &Path,
+    key: &DatabaseKey,
+    clock: Arc<dyn Clock>,
+    package: &Enrolment,
+    actor: &Actor,
+    progress: &mut dyn Progress,
+) -> Result<Store, SyncError> {
+    let mut store = match package.snapshot() {
+        Some(bytes) => {
+            let snapshot_key = key_from_hex(&package.snapshot_key)?;
+            let store = super::snapshot::take(path, key, clock, bytes, &snapshot_key, &package.snapshot_sha256, progress)?;
+            if super::installation(store.reader())? != (package.team_id.clone(), package.device_id.clone()) {
+                return Err(SyncError::Corrupt("the team's data in the file is for another team or laptop".into()));
+            }
+            store
+        }
+        None => Store::create_in_team(path, key, clock, &package.team_id, &package.team_name, &package.device_id)?,
+    };
+    take_in(&mut store, actor, package, progress)?;
+    Ok(store)
+}
+
+/// The joining device's keys, and from a file of the first format the team's data from its
+/// bundle.
+fn take_in(store: &mut Store, actor: &Actor, package: &Enrolment, progress: &mut dyn Progress) -> Result<(), SyncError> {
     let team_key = package.team_key()?;
     let signing_key = package.signing_key()?;
     store.write(actor, |w| -> Result<(), SyncError> {
@@ -226,8 +297,11 @@ pub fn take_in(store: &mut Store, actor: &Actor, package: &Enrolment, progress: 
         }
         Ok(())
     })?;
-    let (from, key) = package.from_device()?;
-    super::import_trusting(store, actor, &package.bundle()?, Some((&from, &key)), progress)?;
+    if package.snapshot().is_none() {
+        let bundle = BASE64.decode(package.bundle.as_bytes()).map_err(|_| SyncError::NotAJoinFile)?;
+        let (from, key) = package.from_device()?;
+        super::import_trusting(store, actor, &bundle, Some((&from, &key)), progress)?;
+    }
     Ok(())
 }
 
@@ -287,6 +361,76 @@ impl Installation {
             worker_id: &package.worker_id,
             worker_name: &package.worker_name,
         };
-        self.join_with(&joining, password, |store, actor| take_in(store, actor, &package.enrolment, progress).map_err(JoinError::from))
+        self.join_with(&joining, password, |path, key, actor| {
+            make_database(path, key, self.clock(), &package.enrolment, actor, progress).map_err(JoinError::from)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::sync::{export, records, ExportScope};
+
+    /// A device made from a join file's snapshot holds the team's data exactly as one made by
+    /// replaying everything the lead holds (files of the first format), and nothing that is the
+    /// lead laptop's own: not its signing key, not its audit trail.
+    #[test]
+    fn a_snapshot_and_a_replay_of_everything_make_the_same_team_data() {
+        let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
+        let team = tempfile::tempdir().unwrap();
+        crate::demo::create_team(team.path(), clock.clone(), 7, 40, 40).unwrap();
+        let mut lead = crate::accounts::Installation::new(team.path(), clock.clone()).sign_in("lead", crate::demo::DEMO_PASSWORD).unwrap();
+        let actor = lead.actor();
+        let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Court laptop", false, "for Grace Okafor").unwrap();
+        let (everything, _) = export(lead.store_mut(), &actor, &ExportScope::Everything).unwrap();
+        let replayed = Enrolment {
+            bundle: BASE64.encode(&everything),
+            snapshot_key: String::new(),
+            snapshot_sha256: String::new(),
+            ..enrolment.clone()
+        };
+        let from_snapshot = enrolment.clone().with_snapshot(&snapshot);
+
+        let out = tempfile::tempdir().unwrap();
+        let made = |package: &Enrolment, name: &str| {
+            make_database(&out.path().join(name), &DatabaseKey::generate(), clock.clone(), package, &actor, &mut Unwatched).unwrap()
+        };
+        let (by_snapshot, by_replay) = (made(&from_snapshot, "snapshot.db"), made(&replayed, "replay.db"));
+        let hash = |store: &Store| records::content_hash(store.reader()).unwrap();
+        assert_eq!(hash(&by_snapshot), hash(&by_replay));
+        assert_eq!(hash(&by_snapshot), hash(lead.store()));
+
+        let conn = by_snapshot.reader();
+        let one = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, String>(0)).unwrap();
+        assert_eq!(one("SELECT device_id FROM installation"), enrolment.device_id);
+        assert_eq!(one("SELECT CAST(next_seq AS TEXT) FROM device_state"), "1", "the new laptop has made nothing yet");
+        assert_eq!(one("SELECT hex(signing_key) FROM sync_identity"), hex::encode_upper(enrolment.signing_key().unwrap().to_bytes()));
+        let lead_entries: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action <> 'audit trail anchored' AND worker_id = ?1",
+                [&actor.worker_id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(lead_entries, 0, "none of the lead laptop's audit trail travels");
+        assert!(crate::store::audit::verify(conn).unwrap().first_broken_entry.is_none());
+
+        // A snapshot changed on the way is refused, and nothing is left behind.
+        let mut damaged = snapshot.clone();
+        let middle = damaged.len() / 2;
+        damaged[middle] ^= 1;
+        let path = out.path().join("damaged.db");
+        let refused = make_database(
+            &path,
+            &DatabaseKey::generate(),
+            clock.clone(),
+            &enrolment.clone().with_snapshot(&damaged),
+            &actor,
+            &mut Unwatched,
+        );
+        assert!(matches!(refused, Err(SyncError::Corrupt(_))));
+        assert!(!path.exists());
     }
 }

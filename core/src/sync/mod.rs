@@ -17,6 +17,7 @@ pub mod join;
 pub mod keys;
 pub mod laptop;
 pub mod records;
+pub mod snapshot;
 pub mod status;
 pub mod trust;
 pub mod witness;
