@@ -316,3 +316,37 @@ fn a_rekey_cut_short_is_settled_at_the_next_sign_in() {
     drop(installation.sign_in(testing::LEAD_LOGIN, testing::LEAD_PASSWORD).expect("the lead signs in"));
     assert!(!next.exists());
 }
+
+/// An administrator makes a new recovery key for this laptop when the old one was lost, or when
+/// the laptop has none that opens it (a re-key with no administrator signed in, on a laptop from
+/// 0.1.0, leaves it so): shown once, and the one before opens nothing here afterwards.
+#[test]
+fn an_administrator_makes_a_new_recovery_key_and_the_one_before_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let installation = Installation::new(dir.path(), clock());
+    let (mut lead, old) = testing::set_up_team_with_recovery(&installation);
+    assert!(lead.has_recovery_key().unwrap());
+    let new = lead.make_recovery_key().unwrap();
+    assert_eq!(audited(&lead, "recovery key made anew"), ["the one before opens nothing on this laptop from now on"]);
+    drop(lead);
+    let refused = installation.reset_password_with_recovery_key(&old.display(), testing::LEAD_LOGIN, "harbour-quartz-meadow-nine");
+    assert!(matches!(refused, Err(AccountError::RecoveryKeyWrong)));
+    installation
+        .reset_password_with_recovery_key(&new.display(), testing::LEAD_LOGIN, "harbour-quartz-meadow-nine")
+        .expect("the new one works");
+
+    // A laptop whose recovery key could not follow a re-key has none that opens it.
+    let path = dir.path().join("keyslots.json");
+    let mut slots = SlotFile::load(&path).unwrap();
+    slots.remove(RECOVERY_LABEL);
+    slots.save(&path).unwrap();
+    let mut lead = installation.sign_in(testing::LEAD_LOGIN, "harbour-quartz-meadow-nine").unwrap();
+    assert!(!lead.has_recovery_key().unwrap(), "the Settings screen says there is none");
+    let made = lead.make_recovery_key().unwrap();
+    assert!(lead.has_recovery_key().unwrap());
+    assert_eq!(audited(&lead, "recovery key made anew").last().unwrap(), "this laptop had none that opened it");
+    drop(lead);
+    installation
+        .reset_password_with_recovery_key(&made.display(), testing::LEAD_LOGIN, "lantern-orchard-copper-tide")
+        .expect("it opens the laptop");
+}

@@ -44,6 +44,8 @@ fn main() {
             commands::workers::add_worker,
             commands::workers::set_worker_password,
             commands::workers::deactivate_worker,
+            commands::workers::has_recovery_key,
+            commands::workers::make_recovery_key,
             commands::settings::get_team_settings,
             commands::settings::save_team_settings,
             commands::settings::verify_audit_chain,

@@ -823,6 +823,31 @@ impl Session {
         slots.save(&slots_path).map_err(files_error)
     }
 
+    /// Whether this laptop has a recovery key that opens it. A re-key with no administrator
+    /// signed in can leave it without one (a recovery key made by an earlier version cannot
+    /// follow a new database key), and the Settings screen says so.
+    pub fn has_recovery_key(&self) -> Result<bool, AccountError> {
+        let slots_path = self.dir.join(SLOTS_FILE);
+        let slots = SlotFile::load(&slots_path).map_err(|e| slots_error(&self.dir, &slots_path, e))?;
+        Ok(slots.has(RECOVERY_LABEL))
+    }
+
+    /// An administrator makes a new recovery key for this laptop, shown once: the one before
+    /// (if any) opens nothing here from now on. The shell lets only administrators ask.
+    pub fn make_recovery_key(&mut self) -> Result<RecoveryKey, AccountError> {
+        let slots_path = self.dir.join(SLOTS_FILE);
+        let mut slots = SlotFile::load(&slots_path).map_err(|e| slots_error(&self.dir, &slots_path, e))?;
+        let had_one = slots.has(RECOVERY_LABEL);
+        let recovery = RecoveryKey::generate();
+        slots.put(RECOVERY_LABEL, recovery.secret(), &self.key);
+        let actor = self.actor();
+        let detail =
+            if had_one { "the one before opens nothing on this laptop from now on" } else { "this laptop had none that opened it" };
+        self.store.write(&actor, |w| w.audit("recovery key made anew", None, detail))?;
+        slots.save(&slots_path).map_err(|e| files_error(&self.dir, e))?;
+        Ok(recovery)
+    }
+
     /// A worker changes their own password: their key slot is wrapped again.
     pub fn change_own_password(&mut self, current: &str, new: &str) -> Result<(), AccountError> {
         workers::check_password("new_password", new, &[&self.worker.login, &self.worker.display_name])

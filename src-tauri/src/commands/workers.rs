@@ -25,3 +25,15 @@ pub async fn set_worker_password(app: State<'_, AppState>, worker_id: String, pa
 pub async fn deactivate_worker(app: State<'_, AppState>, worker_id: String) -> CommandResult<Deactivated> {
     signed_in(&app, Permission::Administer.roles(), |s| s.deactivate_worker(&worker_id).map_err(coded))
 }
+
+/// Whether this laptop has a recovery key that opens it (the Settings screen says when not).
+#[tauri::command]
+pub async fn has_recovery_key(app: State<'_, AppState>) -> CommandResult<bool> {
+    signed_in(&app, Permission::Administer.roles(), |s| s.has_recovery_key().map_err(coded))
+}
+
+/// An administrator makes a new recovery key for this laptop, shown once.
+#[tauri::command]
+pub async fn make_recovery_key(app: State<'_, AppState>) -> CommandResult<String> {
+    signed_in(&app, Permission::Administer.roles(), |s| s.make_recovery_key().map(|k| k.display()).map_err(coded))
+}

@@ -425,6 +425,8 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     addWorker: unexpected("add_worker"),
     setWorkerPassword: unexpected("set_worker_password"),
     deactivateWorker: unexpected("deactivate_worker"),
+    hasRecoveryKey: () => Promise.resolve(true),
+    makeRecoveryKey: unexpected("make_recovery_key"),
     getTeamSettings: () => Promise.resolve({ ...teamSettings }),
     saveTeamSettings: unexpected("save_team_settings"),
     verifyAuditChain: unexpected("verify_audit_chain"),

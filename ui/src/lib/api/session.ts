@@ -28,6 +28,10 @@ export interface SessionApi {
   setWorkerPassword(workerId: string, password: string): Promise<void>;
   /** Deactivates a worker: their key slot here is removed and the database re-keyed. */
   deactivateWorker(workerId: string): Promise<Deactivated>;
+  /** Whether this laptop has a recovery key that opens it (administrators). */
+  hasRecoveryKey(): Promise<boolean>;
+  /** A new recovery key for this laptop, shown once; the one before opens nothing here. */
+  makeRecoveryKey(): Promise<string>;
   getTeamSettings(): Promise<TeamSettings>;
   saveTeamSettings(settings: TeamSettings): Promise<void>;
   verifyAuditChain(): Promise<ChainCheck>;
@@ -49,6 +53,8 @@ export const sessionCommands: SessionApi = {
   addWorker: (input) => invoke("add_worker", { input }),
   setWorkerPassword: (workerId, password) => invoke("set_worker_password", { workerId, password }),
   deactivateWorker: (workerId) => invoke("deactivate_worker", { workerId }),
+  hasRecoveryKey: () => invoke("has_recovery_key"),
+  makeRecoveryKey: () => invoke("make_recovery_key"),
   getTeamSettings: () => invoke("get_team_settings"),
   saveTeamSettings: (settings) => invoke("save_team_settings", { settings }),
   verifyAuditChain: () => invoke("verify_audit_chain"),

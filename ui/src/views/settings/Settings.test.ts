@@ -56,6 +56,34 @@ describe("Settings", () => {
   });
 });
 
+describe("This laptop's recovery key", () => {
+  it("tells an administrator this laptop has none that opens it, and makes one, shown once", async () => {
+    const key = "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567";
+    const api = signedInApi(administrator, { hasRecoveryKey: () => Promise.resolve(false), makeRecoveryKey: () => Promise.resolve(key) });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Settings" }));
+    await waitFor(() => expect(document.getElementById("recovery-key-missing")?.textContent).toContain("no recovery key that opens it"));
+    await user.click(screen.getByRole("button", { name: "Make a new recovery key" }));
+    expect(api.makeRecoveryKey).not.toHaveBeenCalled();
+    await user.click(screen.getByRole("button", { name: "Make the new recovery key" }));
+    await waitFor(() => expect(document.getElementById("new-recovery-key")?.textContent).toBe(key));
+    expect(document.getElementById("recovery-key-missing")).toBeNull();
+    expect(api.makeRecoveryKey).toHaveBeenCalledTimes(1);
+    await expectNoAxeViolations();
+  });
+
+  it("is not shown to a caseworker", async () => {
+    const api = signedInApi(caseworker);
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Settings" }));
+    await waitFor(() => expect(document.body.textContent).toContain("Change your password"));
+    expect(document.getElementById("recovery-heading")).toBeNull();
+    expect(api.hasRecoveryKey).not.toHaveBeenCalled();
+  });
+});
+
 describe("Change your password", () => {
   it("checks the confirmation, shows the backend's error beside the field, and confirms the change", async () => {
     const wrong = "Your current password is not right.";
