@@ -18,6 +18,9 @@ pub fn copy_live(source: &Connection, key: &DatabaseKey, dest: &Path, progress: 
 /// As [`copy_live`], telling `progress` the pages copied as `doing`.
 fn copy_pages(source: &Connection, key: &DatabaseKey, dest: &Path, doing: &str, progress: &mut dyn Progress) -> Result<(), StoreError> {
     let mut target = open_encrypted(dest, key, true)?;
+    // A new file, removed by the caller if the copy fails: written straight, with no journal
+    // and no sync per page, then synced once whole.
+    target.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
     {
         let backup = rusqlite::backup::Backup::new(source, &mut target)?;
         // A few hundred pages a step, so a long copy lets the work on the source carry on between.
@@ -33,13 +36,15 @@ fn copy_pages(source: &Connection, key: &DatabaseKey, dest: &Path, doing: &str, 
         }
     }
     target.execute_batch("PRAGMA journal_mode = DELETE;")?;
-    Ok(())
+    drop(target);
+    Ok(std::fs::File::open(dest)?.sync_all()?)
 }
 
 /// A copy of the database for another installation (a laptop joining the team): a consistent
 /// copy (the online backup) under `key`, with the tables in `own` emptied (their rows are this
-/// installation's alone), `adjust` run on it, and compacted so nothing removed lingers in a
-/// free page. Returns the file's bytes; nothing is left on disk.
+/// installation's alone) and `adjust` run on it. What is removed is zeroed as it goes
+/// (`secure_delete`, as on every connection), so nothing of it lingers in a free page. Returns
+/// the file's bytes; nothing is left on disk.
 pub fn copy_for_another(
     source: &Connection,
     dest: &Path,
@@ -48,11 +53,12 @@ pub fn copy_for_another(
     adjust: impl FnOnce(&Connection) -> rusqlite::Result<()>,
     progress: &mut dyn Progress,
 ) -> Result<Vec<u8>, StoreError> {
+    let clean: bool = source.query_row("SELECT free_space_clean FROM installation WHERE id = 1", [], |r| r.get(0))?;
     let made = (|| {
         copy_pages(source, key, dest, "Copying the team's data", progress)?;
         progress.step("Taking out what is this laptop's own", 0, 0)?;
         let conn = open_encrypted(dest, key, false)?;
-        conn.execute_batch("PRAGMA journal_mode = DELETE;")?;
+        conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;")?;
         for table in own {
             // Dropped and made again, as append-only tables refuse a DELETE; its indexes and
             // triggers go with it and are made again with it.
@@ -66,8 +72,11 @@ pub fn copy_for_another(
             }
         }
         adjust(&conn)?;
-        progress.step("Compacting the copy", 0, 0)?;
-        conn.execute_batch("VACUUM;")?;
+        if !clean {
+            // A file from before every deletion was zeroed may hold old rows in its free
+            // pages: the copy is rebuilt from its live content (once; slow on a big file).
+            conn.execute_batch("VACUUM;")?;
+        }
         drop(conn);
         Ok(std::fs::read(dest)?)
     })();
