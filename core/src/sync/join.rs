@@ -148,11 +148,16 @@ fn passphrase_key(passphrase: &str, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, 
 
 /// A team lead enrols a new laptop and makes its join file.
 pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<JoinFile, SyncError> {
+    make_watched(store, actor, laptop, &mut Unwatched)
+}
+
+/// As [`make`], telling `progress` how the copy of the team's database is made.
+pub fn make_watched(store: &mut Store, actor: &Actor, laptop: &NewLaptop, progress: &mut dyn Progress) -> Result<JoinFile, SyncError> {
     let label = crate::text::required("label", "Laptop's name", &laptop.label, 60).map_err(ValidationErrors::from)?;
     let worker = crate::accounts::workers::by_id(store.reader(), &laptop.worker_id)?
         .filter(|w| w.active)
         .ok_or_else(|| ValidationErrors::one("worker_id", ErrorCode::AuthUnknownWorker, "Choose who will use this laptop."))?;
-    let (enrolment, snapshot) = enrol(store, actor, &label, false, &format!("{label}, for {}", worker.display_name))?;
+    let (enrolment, snapshot) = enrol(store, actor, &label, false, &format!("{label}, for {}", worker.display_name), progress)?;
     let package = JoinPackage { enrolment, worker_id: worker.id.clone(), worker_name: worker.display_name.clone() };
     let (bytes, passphrase) = seal(FORMAT, &package, &snapshot)?;
     Ok(JoinFile { bytes, passphrase, device_label: label, worker_name: worker.display_name })
@@ -167,6 +172,7 @@ pub(super) fn enrol(
     label: &str,
     receives_only: bool,
     detail: &str,
+    progress: &mut dyn Progress,
 ) -> Result<(Enrolment, Vec<u8>), SyncError> {
     let identity = devices::ensure_identity(store, actor)?;
     let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
@@ -176,7 +182,7 @@ pub(super) fn enrol(
         let what = if receives_only { "enrolled the partnership hub" } else { "enrolled a laptop" };
         Ok(w.audit(what, None, detail)?)
     })?;
-    let snapshot = super::snapshot::make(store, &device_id, &mut Unwatched)?;
+    let snapshot = super::snapshot::make(store, &device_id, progress)?;
     let (team_id, from_device_id) = super::installation(store.reader())?;
     let enrolment = Enrolment {
         team_id,
@@ -383,7 +389,7 @@ mod tests {
         crate::demo::create_team(team.path(), clock.clone(), 7, 40, 40).unwrap();
         let mut lead = crate::accounts::Installation::new(team.path(), clock.clone()).sign_in("lead", crate::demo::DEMO_PASSWORD).unwrap();
         let actor = lead.actor();
-        let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Court laptop", false, "for Grace Okafor").unwrap();
+        let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Court laptop", false, "for Grace Okafor", &mut Unwatched).unwrap();
         let (everything, _) = export(lead.store_mut(), &actor, &ExportScope::Everything).unwrap();
         let replayed = Enrolment {
             bundle: BASE64.encode(&everything),

@@ -134,47 +134,63 @@ pub async fn settle_conflict(app: State<'_, AppState>, settle: Settle) -> Comman
 
 /// A team lead enrols a new laptop: asks where to save its join file, then makes it.
 #[tauri::command]
-pub async fn make_join_file(app: tauri::AppHandle, state: State<'_, AppState>, laptop: NewLaptop) -> CommandResult<Option<JoinFileSaved>> {
+pub async fn make_join_file(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    laptop: NewLaptop,
+    progress: Channel<TaskProgress>,
+) -> CommandResult<Option<JoinFileSaved>> {
     signed_in(&state, Permission::LeadTeam.roles(), |_| Ok(()))?;
     let name = format!("join-{}.throughline-join", laptop.label.trim().to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
     let chosen = app.dialog().file().set_title("Save the join file").set_file_name(&name).blocking_save_file();
     let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
-    let made = signed_in(&state, Permission::LeadTeam.roles(), |s| {
-        let actor = s.actor();
-        join::make(s.store_mut(), &actor, &laptop).map_err(coded)
-    })?;
-    write_file(&path, &made.bytes).map_err(|e| {
-        error(
-            ErrorCode::ExportWriteFailed,
-            &format!("The join file could not be saved there ({e}). Choose another folder and make it again."),
-        )
-    })?;
-    Ok(Some(JoinFileSaved {
-        path: path.display().to_string(),
-        passphrase: made.passphrase,
-        device_label: made.device_label,
-        worker_name: made.worker_name,
-    }))
+    tasks::watched(&app, progress, move |state, progress| {
+        let made = signed_in(state, Permission::LeadTeam.roles(), |s| {
+            let actor = s.actor();
+            join::make_watched(s.store_mut(), &actor, &laptop, progress).map_err(coded)
+        })?;
+        write_file(&path, &made.bytes).map_err(|e| {
+            error(
+                ErrorCode::ExportWriteFailed,
+                &format!("The join file could not be saved there ({e}). Choose another folder and make it again."),
+            )
+        })?;
+        Ok(Some(JoinFileSaved {
+            path: path.display().to_string(),
+            passphrase: made.passphrase,
+            device_label: made.device_label,
+            worker_name: made.worker_name,
+        }))
+    })
+    .await
 }
 
 /// A team lead enrols the partnership hub: asks where to save its enrolment file, then makes it.
 #[tauri::command]
-pub async fn make_hub_file(app: tauri::AppHandle, state: State<'_, AppState>, label: String) -> CommandResult<Option<HubFileSaved>> {
+pub async fn make_hub_file(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    label: String,
+    progress: Channel<TaskProgress>,
+) -> CommandResult<Option<HubFileSaved>> {
     signed_in(&state, Permission::LeadTeam.roles(), |_| Ok(()))?;
     let name = format!("hub-{}.throughline-hub", label.trim().to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
     let chosen = app.dialog().file().set_title("Save the hub enrolment file").set_file_name(&name).blocking_save_file();
     let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
-    let made = signed_in(&state, Permission::LeadTeam.roles(), |s| {
-        let actor = s.actor();
-        hub::make(s.store_mut(), &actor, &label).map_err(coded)
-    })?;
-    write_file(&path, &made.bytes).map_err(|e| {
-        error(
-            ErrorCode::ExportWriteFailed,
-            &format!("The hub enrolment file could not be saved there ({e}). Choose another folder and make it again."),
-        )
-    })?;
-    Ok(Some(HubFileSaved { path: path.display().to_string(), passphrase: made.passphrase, label: made.label }))
+    tasks::watched(&app, progress, move |state, progress| {
+        let made = signed_in(state, Permission::LeadTeam.roles(), |s| {
+            let actor = s.actor();
+            hub::make_watched(s.store_mut(), &actor, &label, progress).map_err(coded)
+        })?;
+        write_file(&path, &made.bytes).map_err(|e| {
+            error(
+                ErrorCode::ExportWriteFailed,
+                &format!("The hub enrolment file could not be saved there ({e}). Choose another folder and make it again."),
+            )
+        })?;
+        Ok(Some(HubFileSaved { path: path.display().to_string(), passphrase: made.passphrase, label: made.label }))
+    })
+    .await
 }
 
 #[tauri::command]

@@ -23,9 +23,9 @@ export interface SyncApi {
   syncConflicts(): Promise<Conflict[]>;
   settleConflict(settle: Settle): Promise<void>;
   /** Team leads: enrol a laptop and save its join file; null when the dialog is cancelled. */
-  makeJoinFile(laptop: NewLaptop): Promise<JoinFileSaved | null>;
+  makeJoinFile(laptop: NewLaptop, onProgress?: OnProgress): Promise<JoinFileSaved | null>;
   /** Team leads: enrol the partnership hub and save its enrolment file; null when cancelled. */
-  makeHubFile(label: string): Promise<HubFileSaved | null>;
+  makeHubFile(label: string, onProgress?: OnProgress): Promise<HubFileSaved | null>;
   revokeDevice(deviceId: string): Promise<void>;
   /** First launch: choose the join file; its name, or null when cancelled. */
   chooseJoinFile(): Promise<string | null>;
@@ -38,8 +38,8 @@ export const syncCommands: SyncApi = {
   importBundles: (onProgress) => invoke("import_bundles", { progress: progressChannel(onProgress) }),
   syncConflicts: () => invoke("sync_conflicts"),
   settleConflict: (settle) => invoke("settle_conflict", { settle }),
-  makeJoinFile: (laptop) => invoke("make_join_file", { laptop }),
-  makeHubFile: (label) => invoke("make_hub_file", { label }),
+  makeJoinFile: (laptop, onProgress) => invoke("make_join_file", { laptop, progress: progressChannel(onProgress) }),
+  makeHubFile: (label, onProgress) => invoke("make_hub_file", { label, progress: progressChannel(onProgress) }),
   revokeDevice: (deviceId) => invoke("revoke_device", { deviceId }),
   chooseJoinFile: () => invoke("choose_join_file"),
   joinTeam: (passphrase, password, onProgress) =>

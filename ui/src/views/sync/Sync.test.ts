@@ -76,6 +76,7 @@ describe("Sync", () => {
   it("a team lead sees both values of a conflict, restores the one not kept, and makes a join file", async () => {
     const settled: Settle[] = [];
     let open = [phone];
+    let saveJoinFile = () => {};
     const api = signedInApi(teamLead, {
       syncStatus: () => Promise.resolve(status({ open_conflicts: open.length, this_laptop: "Priya Shah's laptop" })),
       syncConflicts: () => Promise.resolve(open),
@@ -85,8 +86,13 @@ describe("Sync", () => {
         return Promise.resolve();
       },
       listWorkers: () => Promise.resolve([caseworker, teamLead]),
-      makeJoinFile: (laptop) =>
-        Promise.resolve({ path: "/media/usb/join-court-laptop-2.throughline-join", passphrase: "ABCDE-FGH23-JKLMN-PQRS4", device_label: laptop.label, worker_name: "Dan Kowalski" }),
+      makeJoinFile: (laptop, onProgress) => {
+        onProgress?.({ doing: "Copying the team's data", done: 41, total: 100 });
+        return new Promise((resolve) => {
+          saveJoinFile = () =>
+            resolve({ path: "/media/usb/join-court-laptop-2.throughline-join", passphrase: "ABCDE-FGH23-JKLMN-PQRS4", device_label: laptop.label, worker_name: "Dan Kowalski" });
+        });
+      },
     });
     render(App, { props: { api } });
     const user = userEvent.setup();
@@ -105,7 +111,10 @@ describe("Sync", () => {
     await user.type(screen.getByLabelText("Laptop's name"), "Court laptop 2");
     await user.selectOptions(screen.getByLabelText("Who will use it"), "w-dan");
     await user.click(screen.getByRole("button", { name: "Make a join file…" }));
-    expect(api.makeJoinFile).toHaveBeenCalledWith({ label: "Court laptop 2", worker_id: "w-dan" });
+    expect(api.makeJoinFile).toHaveBeenCalledWith({ label: "Court laptop 2", worker_id: "w-dan" }, expect.any(Function));
+    // A big team's copy takes a while: the bar says how far it has got.
+    await waitFor(() => expect(document.querySelector("#task-progress")?.textContent).toContain("Copying the team's data: 41%"));
+    saveJoinFile();
     await waitFor(() => expect(document.querySelector("#join-passphrase")?.textContent).toBe("ABCDE-FGH23-JKLMN-PQRS4"));
   });
 
@@ -128,7 +137,7 @@ describe("Sync", () => {
     await screen.findByText("Enter the hub's name.");
     await user.type(screen.getByLabelText("Hub's name"), "West Yorkshire hub");
     await user.click(screen.getByRole("button", { name: "Make a hub enrolment file…" }));
-    expect(api.makeHubFile).toHaveBeenLastCalledWith("West Yorkshire hub");
+    expect(api.makeHubFile).toHaveBeenLastCalledWith("West Yorkshire hub", expect.any(Function));
     await waitFor(() => expect(document.querySelector("#hub-passphrase")?.textContent).toBe("VWXYZ-23456-ABCDE-FGHJK"));
     await screen.findByText("Partnership hub: receives the team's bundles, sends none");
     // It never says what it has had, so no bundle is made "for" it: it takes everything.
