@@ -64,7 +64,8 @@ pub fn remove_database(path: &Path) {
     let _ = std::fs::remove_file(path.with_extension("anchor"));
 }
 
-/// Writes a new file only its owner can read (a copy of a database on its way in).
+/// Writes a new file only its owner can read: a copy of a database on its way in, removed once
+/// it is copied (so it is not synced to the disk).
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
@@ -72,8 +73,7 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError>
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    Ok(file.sync_all()?)
+    Ok(file.write_all(bytes)?)
 }
 
 #[derive(Debug, thiserror::Error)]
