@@ -30,11 +30,12 @@ fn main() {
     // A laptop that joined before the team's work below: it knows the team, and none of its data.
     let early = join::make(lead.store_mut(), &actor, &NewLaptop { label: "Bench laptop".into(), worker_id: actor.worker_id.clone() })
         .expect("join file");
-    let early = join::open(&early.bytes, &early.passphrase).expect("open the join file").enrolment;
+    let package = join::open(&early.bytes, &early.passphrase).expect("open the join file").enrolment;
     let other = tempfile::tempdir().expect("folder");
-    let mut laptop =
-        join::make_database(&other.path().join("laptop.db"), &DatabaseKey::generate(), clock.clone(), &early, &actor, &mut Unwatched)
-            .expect("the laptop's database");
+    let laptop_path = other.path().join("laptop.db");
+    let snapshot = join::snapshot_of(&early.bytes);
+    let mut laptop = join::make_database(&laptop_path, &DatabaseKey::generate(), clock.clone(), &package, snapshot, &actor, &mut Unwatched)
+        .expect("the laptop's database");
 
     let workers: Vec<String> = (0..20).map(|i| format!("bench-worker-{i:02}")).collect();
     let started = Instant::now();

@@ -131,7 +131,8 @@ impl Hub {
             // A replica left by an enrolment whose copy into PostgreSQL never finished.
             throughline_core::store::remove_database(&path);
         }
-        let replica = Replica::create(&path, &self.secret, self.clock.clone(), &enrolment, progress)?;
+        let snapshot = throughline_core::sync::join::snapshot_of(bytes);
+        let replica = Replica::create(&path, &self.secret, self.clock.clone(), &enrolment, snapshot, progress)?;
         let mut tx = self.db.transaction()?;
         tx.execute(
             "INSERT INTO hub.teams (team_id, team_name, schema_name, hub_label, enrolled_at) VALUES ($1, $2, $3, $4, $5)",

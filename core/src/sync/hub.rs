@@ -60,8 +60,7 @@ pub fn make_watched(store: &mut Store, actor: &Actor, label: &str, progress: &mu
 
 /// Opens a hub enrolment file with its passphrase.
 pub fn open(bytes: &[u8], passphrase: &str) -> Result<Enrolment, SyncError> {
-    let (enrolment, snapshot): (Enrolment, _) = join::unseal(bytes, passphrase, [FORMAT, FIRST_FORMAT], || SyncError::NotAHubFile)?;
-    Ok(enrolment.with_snapshot(snapshot))
+    join::unseal(bytes, passphrase, [FORMAT, FIRST_FORMAT], || SyncError::NotAHubFile)
 }
 
 /// Who the hub's own writes to a replica are by, in that replica's audit trail.
@@ -158,16 +157,18 @@ pub struct Replica {
 
 impl Replica {
     /// Makes a team's replica at `path` from its enrolment: the team's keys, the hub's own, and
-    /// everything the team held when the lead enrolled the hub. On failure nothing is left.
+    /// everything the team held when the lead enrolled the hub (the `snapshot` its file carries,
+    /// `join::snapshot_of`). On failure nothing is left.
     pub fn create(
         path: &Path,
         secret: &HubSecret,
         clock: Arc<dyn Clock>,
         enrolment: &Enrolment,
+        snapshot: &[u8],
         progress: &mut dyn Progress,
     ) -> Result<Replica, SyncError> {
         let key = secret.key_for(&enrolment.team_id);
-        match join::make_database(path, &key, clock, enrolment, &hub_actor(), progress) {
+        match join::make_database(path, &key, clock, enrolment, snapshot, &hub_actor(), progress) {
             Ok(store) => {
                 crate::store::owner_only(path, 0o600).map_err(|e| SyncError::Files(e.to_string()))?;
                 Ok(Replica { store })

@@ -59,8 +59,6 @@ pub struct Enrolment {
     snapshot_key: String,
     #[serde(default)]
     snapshot_sha256: String,
-    #[serde(skip)]
-    snapshot: Vec<u8>,
     /// The team keys that replaced the first at revocations (generation, hex), so the device
     /// opens bundles sealed with any of them.
     #[serde(default)]
@@ -85,14 +83,9 @@ impl Enrolment {
         Ok(SigningKey::from_bytes(&*key_from_hex(&self.signing_key)?))
     }
 
-    /// The enrolment with the snapshot that followed it in its file.
-    pub(super) fn with_snapshot(self, snapshot: &[u8]) -> Enrolment {
-        Enrolment { snapshot: snapshot.to_vec(), ..self }
-    }
-
-    /// The snapshot of the team's database the file carries, if it is of the current format.
-    pub fn snapshot(&self) -> Option<&[u8]> {
-        (!self.snapshot_sha256.is_empty()).then_some(self.snapshot.as_slice())
+    /// Whether its file carries a snapshot of the team's database (the current format).
+    fn has_snapshot(&self) -> bool {
+        !self.snapshot_sha256.is_empty()
     }
 
     /// The laptop that made the file, trusted because the passphrase opened it.
@@ -196,7 +189,6 @@ pub(super) fn enrol(
         bundle: String::new(),
         snapshot_key: hex::encode(snapshot.key.as_ref()),
         snapshot_sha256: snapshot.sha256,
-        snapshot: Vec::new(),
         team_keys: super::keys::all(store.reader())?.iter().map(|k| (k.generation, hex::encode(k.key.as_ref()))).collect(),
     };
     Ok((enrolment, snapshot.bytes))
@@ -228,23 +220,32 @@ type StoreErrorFrom = crate::store::StoreError;
 
 /// Opens a join file with its passphrase.
 pub fn open(bytes: &[u8], passphrase: &str) -> Result<JoinPackage, SyncError> {
-    let (package, snapshot): (JoinPackage, _) = unseal(bytes, passphrase, [FORMAT, FIRST_FORMAT], || SyncError::NotAJoinFile)?;
-    Ok(JoinPackage { enrolment: package.enrolment.with_snapshot(snapshot), ..package })
+    unseal(bytes, passphrase, [FORMAT, FIRST_FORMAT], || SyncError::NotAJoinFile)
 }
 
-/// Opens a file [`seal`] made as one of `formats`: the package, and the snapshot after it.
-/// `other` is the error for any other file.
-pub(super) fn unseal<'b, T: serde::de::DeserializeOwned>(
-    bytes: &'b [u8],
+/// The file's two parts: the sealed envelope, and the snapshot after it (borrowed, not copied:
+/// a big team's is more than a gigabyte).
+fn parts(file: &[u8]) -> (&[u8], &[u8]) {
+    match file.iter().position(|b| *b == b'\n') {
+        Some(end) => (&file[..end], &file[end + 1..]),
+        None => (file, &file[file.len()..]),
+    }
+}
+
+/// The snapshot a join or hub file carries after its envelope (empty in the first format).
+pub fn snapshot_of(file: &[u8]) -> &[u8] {
+    parts(file).1
+}
+
+/// Opens the envelope of a file [`seal`] made as one of `formats`. `other` is the error for any
+/// other file.
+pub(super) fn unseal<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
     passphrase: &str,
     formats: [&str; 2],
     other: fn() -> SyncError,
-) -> Result<(T, &'b [u8]), SyncError> {
-    let (envelope, snapshot) = match bytes.iter().position(|b| *b == b'\n') {
-        Some(end) => (&bytes[..end], &bytes[end + 1..]),
-        None => (bytes, &bytes[bytes.len()..]),
-    };
-    let envelope = match serde_json::from_slice::<Envelope>(envelope) {
+) -> Result<T, SyncError> {
+    let envelope = match serde_json::from_slice::<Envelope>(parts(bytes).0) {
         Ok(e) if formats.contains(&e.format.as_str()) => e,
         _ => return Err(other()),
     };
@@ -261,31 +262,32 @@ pub(super) fn unseal<'b, T: serde::de::DeserializeOwned>(
             .decrypt(XNonce::from_slice(&nonce), sealed.as_slice())
             .map_err(|_| SyncError::PassphraseWrong)?,
     );
-    Ok((serde_json::from_slice(&plain).map_err(|_| other())?, snapshot))
+    serde_json::from_slice(&plain).map_err(|_| other())
 }
 
 /// Makes a joining device's database at `path` under its own `key`: the team's data from the
-/// file's snapshot (or, from a file of the first format, a new database filled by replaying its
-/// bundle, trusting the laptop that made the file), then its keys. `actor` is who joins.
-/// `progress` follows the team's data coming in; cancelled, the caller removes what was made.
+/// file's `snapshot` ([`snapshot_of`]; or, from a file of the first format, a new database
+/// filled by replaying its bundle, trusting the laptop that made the file), then its keys.
+/// `actor` is who joins. `progress` follows the team's data coming in; cancelled, the caller
+/// removes what was made.
 pub fn make_database(
     path: &Path,
     key: &DatabaseKey,
     clock: Arc<dyn Clock>,
     package: &Enrolment,
+    snapshot: &[u8],
     actor: &Actor,
     progress: &mut dyn Progress,
 ) -> Result<Store, SyncError> {
-    let mut store = match package.snapshot() {
-        Some(bytes) => {
-            let snapshot_key = key_from_hex(&package.snapshot_key)?;
-            let store = super::snapshot::take(path, key, clock, bytes, &snapshot_key, &package.snapshot_sha256, progress)?;
-            if super::installation(store.reader())? != (package.team_id.clone(), package.device_id.clone()) {
-                return Err(SyncError::Corrupt("the team's data in the file is for another team or laptop".into()));
-            }
-            store
+    let mut store = if package.has_snapshot() {
+        let snapshot_key = key_from_hex(&package.snapshot_key)?;
+        let store = super::snapshot::take(path, key, clock, snapshot, &snapshot_key, &package.snapshot_sha256, progress)?;
+        if super::installation(store.reader())? != (package.team_id.clone(), package.device_id.clone()) {
+            return Err(SyncError::Corrupt("the team's data in the file is for another team or laptop".into()));
         }
-        None => Store::create_in_team(path, key, clock, &package.team_id, &package.team_name, &package.device_id)?,
+        store
+    } else {
+        Store::create_in_team(path, key, clock, &package.team_id, &package.team_name, &package.device_id)?
     };
     take_in(&mut store, actor, package, progress)?;
     Ok(store)
@@ -303,7 +305,7 @@ fn take_in(store: &mut Store, actor: &Actor, package: &Enrolment, progress: &mut
         }
         Ok(())
     })?;
-    if package.snapshot().is_none() {
+    if !package.has_snapshot() {
         let bundle = BASE64.decode(package.bundle.as_bytes()).map_err(|_| SyncError::NotAJoinFile)?;
         let (from, key) = package.from_device()?;
         super::import_trusting(store, actor, &bundle, Some((&from, &key)), progress)?;
@@ -368,7 +370,7 @@ impl Installation {
             worker_name: &package.worker_name,
         };
         self.join_with(&joining, password, |path, key, actor| {
-            make_database(path, key, self.clock(), &package.enrolment, actor, progress).map_err(JoinError::from)
+            make_database(path, key, self.clock(), &package.enrolment, snapshot_of(bytes), actor, progress).map_err(JoinError::from)
         })
     }
 }
@@ -397,13 +399,13 @@ mod tests {
             snapshot_sha256: String::new(),
             ..enrolment.clone()
         };
-        let from_snapshot = enrolment.clone().with_snapshot(&snapshot);
 
         let out = tempfile::tempdir().unwrap();
-        let made = |package: &Enrolment, name: &str| {
-            make_database(&out.path().join(name), &DatabaseKey::generate(), clock.clone(), package, &actor, &mut Unwatched).unwrap()
+        let made = |package: &Enrolment, snapshot: &[u8], name: &str| {
+            make_database(&out.path().join(name), &DatabaseKey::generate(), clock.clone(), package, snapshot, &actor, &mut Unwatched)
+                .unwrap()
         };
-        let (by_snapshot, by_replay) = (made(&from_snapshot, "snapshot.db"), made(&replayed, "replay.db"));
+        let (by_snapshot, by_replay) = (made(&enrolment, &snapshot, "snapshot.db"), made(&replayed, &[], "replay.db"));
         let hash = |store: &Store| records::content_hash(store.reader()).unwrap();
         assert_eq!(hash(&by_snapshot), hash(&by_replay));
         assert_eq!(hash(&by_snapshot), hash(lead.store()));
@@ -428,14 +430,7 @@ mod tests {
         let middle = damaged.len() / 2;
         damaged[middle] ^= 1;
         let path = out.path().join("damaged.db");
-        let refused = make_database(
-            &path,
-            &DatabaseKey::generate(),
-            clock.clone(),
-            &enrolment.clone().with_snapshot(&damaged),
-            &actor,
-            &mut Unwatched,
-        );
+        let refused = make_database(&path, &DatabaseKey::generate(), clock.clone(), &enrolment, &damaged, &actor, &mut Unwatched);
         assert!(matches!(refused, Err(SyncError::Corrupt(_))));
         assert!(!path.exists());
     }
