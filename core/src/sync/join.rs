@@ -391,6 +391,18 @@ mod tests {
         crate::demo::create_team(team.path(), clock.clone(), 7, 40, 40).unwrap();
         let mut lead = crate::accounts::Installation::new(team.path(), clock.clone()).sign_in("lead", crate::demo::DEMO_PASSWORD).unwrap();
         let actor = lead.actor();
+        // The lead has looked at a list of people: entries that name them (audit_listed).
+        let shown: Vec<String> = lead
+            .store()
+            .reader()
+            .prepare("SELECT id FROM clients LIMIT 5")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+        lead.store_mut().write(&actor, |w| w.audit_list("viewed a caseload", &shown)).unwrap();
         let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Court laptop", false, "for Grace Okafor", &mut Unwatched).unwrap();
         let (everything, _) = export(lead.store_mut(), &actor, &ExportScope::Everything).unwrap();
         let replayed = Enrolment {
@@ -423,6 +435,8 @@ mod tests {
             )
             .unwrap();
         assert_eq!(lead_entries, 0, "none of the lead laptop's audit trail travels");
+        let listed: i64 = conn.query_row("SELECT count(*) FROM audit_listed", [], |r| r.get(0)).unwrap();
+        assert_eq!(listed, 0, "nor whom it listed");
         assert!(crate::store::audit::verify(conn).unwrap().first_broken_entry.is_none());
 
         // A snapshot changed on the way is refused, and nothing is left behind.

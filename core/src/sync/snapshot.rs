@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 /// What is the lead laptop's own and never leaves it: its signing key, its audit trail (and
 /// the people each entry listed), the bundles it sent and received, what it knows the others
 /// hold. The joining device starts each afresh.
-pub const THIS_LAPTOPS: &[&str] = &["sync_identity", "audit_log", "audit_listed", "sync_bundles", "sync_acknowledged"];
+pub const THIS_LAPTOPS: &[&str] = &["sync_identity", "audit_listed", "audit_log", "sync_bundles", "sync_acknowledged"];
 
 /// Rows that are the laptop's and are set for the joining device rather than taken out.
 pub const SET_FOR_THE_NEW_DEVICE: &[&str] = &["installation", "device_state"];
@@ -34,7 +34,7 @@ pub fn sha256(bytes: &[u8]) -> String {
 
 /// The team's database as `device_id` will hold it on joining: everything the team holds, with
 /// the lead laptop's own rows out, the new device's identity in, and its numbers starting at 1.
-/// `from_device` (this laptop) is known to hold everything in it.
+/// This laptop is acknowledged as holding everything in it.
 pub fn make(store: &Store, device_id: &str, progress: &mut dyn Progress) -> Result<Snapshot, SyncError> {
     let key = DatabaseKey::generate();
     let holdings = super::holdings(store.reader())?;
@@ -42,7 +42,7 @@ pub fn make(store: &Store, device_id: &str, progress: &mut dyn Progress) -> Resu
     let now = store.clock().now().to_rfc3339();
     let path = store.path().with_file_name(format!("throughline-snapshot-{device_id}.db"));
     let set_for_the_new_device = |conn: &Connection| -> rusqlite::Result<()> {
-        // A file whose removed rows were zeroed and whose free pages are gone (compacted).
+        // Every row removed from the copy was zeroed as it went (`copy_for_another`).
         conn.execute(
             "UPDATE installation SET device_id = ?1, created_at = ?2, free_space_clean = 1 WHERE id = 1",
             params![device_id, now],
