@@ -39,8 +39,9 @@ struct Envelope {
 }
 
 /// What a device needs to take its place in the team: the team's identity and keys, its own
-/// signing key, and a bundle of everything the team holds, trusted because the passphrase opened
-/// it. A laptop's join file and a hub's enrolment file both carry one.
+/// signing key, and the key and hash of the snapshot of everything the team holds that follows
+/// it in the file (a bundle of everything, in files of the first format), trusted because the
+/// passphrase opened it. A laptop's join file and a hub's enrolment file both carry one.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Enrolment {
     pub team_id: String,
