@@ -48,6 +48,22 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     apply(conn, MIGRATIONS)
 }
 
+/// A database's every table, index, trigger and view as (kind, name, SQL), in name order.
+pub fn schema(conn: &Connection) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// The schema this version's migrations make from nothing: a database from elsewhere (a join
+/// file's snapshot) must have exactly this, so it brings no trigger or view of its own.
+pub fn expected_schema() -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    let mut conn = Connection::open_in_memory()?;
+    crate::phonetic::register(&conn)?;
+    migrate(&mut conn)?;
+    schema(&conn)
+}
+
 fn apply(conn: &mut Connection, migrations: &[Migration]) -> Result<(), StoreError> {
     let current = version_of(conn)?;
     let known = migrations.len() as i64;

@@ -4,7 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod history;
 pub mod hlc;
-mod migrate;
+pub(crate) mod migrate;
 pub mod progress;
 pub mod record;
 mod write;

@@ -448,5 +448,32 @@ mod tests {
         let refused = make_database(&path, &DatabaseKey::generate(), clock.clone(), &enrolment, &damaged, &actor, &mut Unwatched);
         assert!(matches!(refused, Err(SyncError::Corrupt(_))));
         assert!(!path.exists());
+
+        // A trigger planted in the lead's database (by someone who opened it outside the app)
+        // does not travel to the laptops that join: the copy is refused.
+        lead.store().reader().execute_batch("CREATE TRIGGER planted AFTER INSERT ON operations BEGIN SELECT 1; END;").unwrap();
+        let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Spare laptop", false, "for the test", &mut Unwatched).unwrap();
+        let path = out.path().join("planted.db");
+        let refused = make_database(&path, &DatabaseKey::generate(), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
+        assert!(matches!(refused, Err(SyncError::Corrupt(ref why)) if why.contains("triggers")), "{:?}", refused.err());
+    }
+
+    /// A lead laptop upgraded from 0.1.0 has the schema a new one has, so its join files are taken.
+    #[test]
+    fn a_laptop_upgraded_from_0_1_0_makes_join_files_a_new_laptop_takes() {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upgrade-v1");
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(&fixture).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+        let clock = Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
+        let mut admin =
+            crate::accounts::Installation::new(dir.path(), clock.clone()).sign_in(crate::demo::DEMO_ADMIN.0, "demo-password").unwrap();
+        let actor = admin.actor();
+        let (enrolment, snapshot) = enrol(admin.store_mut(), &actor, "New laptop", false, "for the test", &mut Unwatched).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        make_database(&out.path().join("new.db"), &DatabaseKey::generate(), clock, &enrolment, &snapshot, &actor, &mut Unwatched)
+            .expect("the upgraded laptop's copy is taken");
     }
 }

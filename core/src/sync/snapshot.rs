@@ -6,7 +6,7 @@
 //! whatever the size of the team, and the device then syncs incrementally like any other.
 use super::SyncError;
 use crate::store::progress::Progress;
-use crate::store::{backup, DatabaseKey, Store};
+use crate::store::{backup, migrate, DatabaseKey, Store};
 use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -76,7 +76,15 @@ pub fn take(
     }
     let transfer = DatabaseKey(Zeroizing::new(*snapshot_key));
     backup::take_copy(bytes, &transfer, path, key, progress)?;
-    Ok(Store::open(path, key, clock)?)
+    let store = Store::open(path, key, clock)?;
+    // The copy is data, not code: a trigger or view planted in the lead's database would run
+    // on this laptop's every write, so anything this version does not make itself is refused.
+    if migrate::schema(store.reader())? != migrate::expected_schema()? {
+        return Err(SyncError::Corrupt(
+            "the team's data in the file has tables, triggers or views this version of Throughline does not make".into(),
+        ));
+    }
+    Ok(store)
 }
 
 #[cfg(test)]
