@@ -449,10 +449,20 @@ mod tests {
         assert!(matches!(refused, Err(SyncError::Corrupt(_))));
         assert!(!path.exists());
 
+        // A role given in the lead's database outside the app, with no change behind it, does
+        // not travel either.
+        let custody = crate::accounts::workers::by_login(lead.store().reader(), "custody").unwrap().unwrap();
+        lead.store().reader().execute("UPDATE workers SET roles = 'administrator' WHERE id = ?1", [&custody.id]).unwrap();
+        let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Spare laptop", false, "for the test", &mut Unwatched).unwrap();
+        let path = out.path().join("promoted.db");
+        let refused = make_database(&path, &DatabaseKey::generate(), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
+        assert!(matches!(refused, Err(SyncError::Corrupt(ref why)) if why.contains("worker record")), "{:?}", refused.err());
+        lead.store().reader().execute("UPDATE workers SET roles = ?2 WHERE id = ?1", [&custody.id, &custody.roles]).unwrap();
+
         // A trigger planted in the lead's database (by someone who opened it outside the app)
         // does not travel to the laptops that join: the copy is refused.
         lead.store().reader().execute_batch("CREATE TRIGGER planted AFTER INSERT ON operations BEGIN SELECT 1; END;").unwrap();
-        let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Spare laptop", false, "for the test", &mut Unwatched).unwrap();
+        let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Other laptop", false, "for the test", &mut Unwatched).unwrap();
         let path = out.path().join("planted.db");
         let refused = make_database(&path, &DatabaseKey::generate(), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
         assert!(matches!(refused, Err(SyncError::Corrupt(ref why)) if why.contains("triggers")), "{:?}", refused.err());

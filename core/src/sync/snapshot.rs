@@ -84,7 +84,29 @@ pub fn take(
             "the team's data in the file has tables, triggers or views this version of Throughline does not make".into(),
         ));
     }
+    authority_as_its_operations_say(store.reader())?;
     Ok(store)
+}
+
+/// Who may do what travels as records: workers and their roles, team settings, laptops. In the
+/// copy each must be what its own operations make it (as a replay would), so a record changed in
+/// the lead's database outside the app, with no operation behind it, does not spread to every
+/// laptop that joins.
+fn authority_as_its_operations_say(conn: &Connection) -> Result<(), SyncError> {
+    for (record_type, table) in super::records::all().into_iter().filter(|(t, _)| matches!(*t, "worker" | "team_setting" | "device")) {
+        let ids: Vec<String> = conn.prepare(&format!("SELECT id FROM {table}"))?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        for id in ids {
+            let changes = crate::store::history::of_record(conn, record_type, &id)?;
+            let before = conn.total_changes();
+            super::apply::project(conn, table, &id, &changes)?;
+            if changes.is_empty() || conn.total_changes() != before {
+                return Err(SyncError::Corrupt(format!(
+                    "in the team's data in the file, a {record_type} record is not what its changes say (it was altered outside Throughline)"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
