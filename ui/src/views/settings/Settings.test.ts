@@ -69,6 +69,7 @@ describe("This laptop's recovery key", () => {
     await user.click(screen.getByRole("button", { name: "Make the new recovery key" }));
     await waitFor(() => expect(document.getElementById("new-recovery-key")?.textContent).toBe(key));
     expect(document.getElementById("recovery-key-missing")).toBeNull();
+    expect(document.getElementById("recovery-key-present")).toBeNull();
     expect(api.makeRecoveryKey).toHaveBeenCalledTimes(1);
     await expectNoAxeViolations();
   });
