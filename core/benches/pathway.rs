@@ -69,6 +69,8 @@ fn main() {
     }
     session.store().refresh_statistics().expect("statistics");
     let built = started.elapsed();
+    // Two read connections, as the app gives Team flags and the dashboard, one a core.
+    let (mut first, mut second) = (session.start_reading().expect("reader"), session.start_reading().expect("reader"));
     let conn = session.store().reader();
     let events: i64 = conn
         .query_row(
@@ -100,9 +102,10 @@ fn main() {
     // The Team flags screen: counts by rule, severity and worker, then the first page of a count.
     let mut team = Vec::new();
     let mut everyone = 0;
-    for _ in 0..10 {
+    for _ in 0..20 {
         let start = Instant::now();
-        let counts = board::team(conn, now, &settings).expect("team flags");
+        let counts =
+            board::team(&mut [first.store_mut().reader_mut(), second.store_mut().reader_mut()], now, &settings).expect("team flags");
         everyone = counts.total;
         // Choosing the first count opens its list: that rule alone runs.
         let first = counts.by_rule.first().map(|c| c.key.clone());
@@ -176,8 +179,6 @@ fn main() {
         }
         opened_on_readings.push(start.elapsed());
     }
-    // The dashboard as the app reads it: two read connections, one a core.
-    let (mut first, mut second) = (session.start_reading().expect("reader"), session.start_reading().expect("reader"));
     let conn = session.store().reader();
     // Where the time goes: every registered rule on its own, for one caseload and for everyone.
     println!("\nEach rule on its own (budget per rule: {} for one caseload):", ms(RULE_BUDGET));
@@ -274,8 +275,8 @@ fn main() {
     let line = |what: String, p50: Duration, p95: Duration, budget: Duration| {
         println!("| {what} | {} | {} | ≤ {} | {} |", ms(p50), ms(p95), ms(budget), if p95 <= budget { "within" } else { "OVER" });
     };
-    line(format!("flags for one worker's caseload ({caseload} active clients, {found} flags)"), c50, c95, Duration::from_millis(50));
-    line(format!("Team flags: counts for the whole database ({everyone} flags) and the first page"), a50, a95, Duration::from_millis(500));
+    line(format!("flags for one worker's caseload ({caseload} active clients, {found} flags)"), c50, c95, Duration::from_millis(40));
+    line(format!("Team flags: counts for the whole database ({everyone} flags) and the first page"), a50, a95, Duration::from_millis(400));
     let (p50, p95) = p50_p95(caseload_pages);
     line("My caseload: the first page by what needs attention, with where each is now".into(), p50, p95, Duration::from_millis(1000));
     line("open a client: the record (audited) and their flags".into(), o50, o95, Duration::from_millis(15));
@@ -295,7 +296,11 @@ fn main() {
     let (w50, w95) = p50_p95(worker_board);
     let (b50, b95) = p50_p95(baseline);
     line(format!("dashboard for a year, the whole team ({tests_in_year} tests on arrest in it)"), d50, d95, Duration::from_millis(300));
-    println!("| dashboard for a year, the whole team, first opening (cold caches) | {} | | | |", ms(first_open));
+    println!(
+        "| dashboard for a year, the whole team, first opening (cold caches) | {} | | ≤ 300.0 ms | {} |",
+        ms(first_open),
+        if first_open <= Duration::from_millis(300) { "within" } else { "OVER" }
+    );
     line("dashboard for a year, one worker's caseload".into(), w50, w95, Duration::from_millis(100));
     println!("| bare SQLite: a plain count of the year's rows in each table the dashboard reads | {} | {} | | |", ms(b50), ms(b95));
 

@@ -475,9 +475,16 @@ fn team_flags_count_by_rule_severity_and_worker_and_page_through_a_count() {
     }
     h.clock.advance(Duration::days(40));
     let now = h.clock.now();
-    let conn = h.lead.store().reader();
     let settings = TeamSettings::default();
-    let team = board::team(conn, now, &settings).unwrap();
+    // As the app counts them: the rules shared between two read connections.
+    let (mut a, mut b) = (h.lead.start_reading().unwrap(), h.lead.start_reading().unwrap());
+    let session = a.session_id();
+    let mut both = [a.store_mut().reader_mut(), b.store_mut().reader_mut()];
+    let team = board::team(&mut both, now, &settings).unwrap();
+    let shared = flags::compute_shared(&mut both, now, &settings, &Scope::Everyone).unwrap();
+    let one_by_one = flags::for_everyone(h.lead.store().reader(), now, &settings).unwrap();
+    assert_eq!(shared, one_by_one, "shared out, the same flags in the same order");
+    let conn = h.lead.store().reader();
     // Nobody has consent or contact: two info/due flags for each of the 60.
     assert_eq!(team.total, 120);
     let by_rule: Vec<(&str, u32)> = team.by_rule.iter().map(|c| (c.key.as_str(), c.total)).collect();
@@ -507,4 +514,14 @@ fn team_flags_count_by_rule_severity_and_worker_and_page_through_a_count() {
     let unallocated = board::page(conn, now, &settings, &FlagFilter { worker_id: Some(String::new()), ..FlagFilter::default() }).unwrap();
     assert_eq!(unallocated.total, 80);
     assert!(unallocated.flags.iter().all(|f| f.worker_id.is_none()));
+    // Kept between screens while nothing changes; counted again once a record or the minute does.
+    let kept = board::Kept::default();
+    let mut both = [a.store_mut().reader_mut(), b.store_mut().reader_mut()];
+    assert_eq!(kept.team(session, &mut both, now, &settings).unwrap(), team);
+    let actor = h.lead.actor();
+    let id = h.clients[0].clone();
+    clients::caseload::allocate(h.lead.store_mut(), &actor, &id, None).unwrap();
+    let mut both = [a.store_mut().reader_mut(), b.store_mut().reader_mut()];
+    let after = kept.team(session, &mut both, now, &settings).unwrap();
+    assert_eq!(after.by_worker.iter().map(|c| c.total).collect::<Vec<_>>(), [38, 82], "the allocation shows at once");
 }

@@ -33,6 +33,8 @@ pub struct AppState {
     /// Set by the worker's Cancel; the long task running sees it at its next report.
     pub cancel_task: std::sync::atomic::AtomicBool,
     pub produced: Produced,
+    /// The team's open flags as last counted (see `board::Kept`).
+    pub team_flags: std::sync::Arc<throughline_core::flags::board::Kept>,
 }
 
 /// The documents core has produced for the worker signed in, each known by a digest of its
@@ -83,6 +85,7 @@ impl AppState {
             join_file: Mutex::new(None),
             cancel_task: Default::default(),
             produced: Produced::default(),
+            team_flags: Default::default(),
         }
     }
 
@@ -218,8 +221,9 @@ pub fn reading_record<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&mut 
     })
 }
 
-/// Two readings at once, for a read shared across the laptop's two cores (the dashboard). Both
-/// connections go back, and what was read is shown only if the session is still the same.
+/// Two readings at once, for a read shared across the laptop's two cores (the dashboard, Team
+/// flags). Both connections go back, and what was read is shown only if the session is still
+/// the same.
 pub async fn reading_two<T, W>(app: &AppState, roles: &[Role], work: W) -> CommandResult<T>
 where
     T: Send + 'static,

@@ -560,6 +560,13 @@ pub struct Reading {
     read: Vec<(String, &'static str)>,
 }
 
+impl Reading {
+    /// Which sign-in this reading belongs to: what is kept between readings is kept per sign-in.
+    pub fn session_id(&self) -> u64 {
+        self.session
+    }
+}
+
 impl Reads for Reading {
     fn conn(&self) -> &rusqlite::Connection {
         self.store.reader()

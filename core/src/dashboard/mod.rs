@@ -29,7 +29,6 @@ use rusqlite::{named_params, Connection};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use ts_rs::TS;
 
 /// One counted kind of event. `events` is SQL over a record aliased `x` that yields
@@ -734,9 +733,7 @@ fn breakdown<C: Counts>(c: &C, b: &Breakdown) -> Result<BreakdownView, C::Error>
 }
 
 /// The dashboard for a period, for the team or one worker. Its sections are shared out among
-/// `connections`, each read on a thread of its own (a section goes to whichever is free next):
-/// with two, a laptop's two cores halve the wait. A connection crosses to its thread only as a
-/// unique borrow, hence `&mut`.
+/// `connections` (see [`crate::store::shared`]): with two, a laptop's two cores halve the wait.
 pub fn dashboard(
     connections: &mut [&mut Connection],
     now: DateTime<Utc>,
@@ -745,34 +742,19 @@ pub fn dashboard(
     whose: Whose<'_>,
 ) -> rusqlite::Result<Dashboard> {
     let buckets = period.buckets();
-    let next = AtomicUsize::new(0);
-    let read = |conn: &Connection| -> rusqlite::Result<Vec<(usize, SectionView)>> {
+    let sections = crate::store::shared::share_out(connections, SECTIONS.len(), |conn, next| {
         let reader = Reader::new(conn, period, now, whose)?;
         let mut mine = Vec::new();
-        loop {
-            let i = next.fetch_add(1, AtomicOrdering::Relaxed);
-            let Some(s) = SECTIONS.get(i) else { return Ok(mine) };
-            mine.push((i, section(&reader, s, period, settings)?));
+        while let Some(i) = next() {
+            mine.push((i, section(&reader, SECTIONS[i], period, settings)?));
         }
-    };
-    let read = &read;
-    let mut read_so_far = std::thread::scope(|scope| {
-        let threads: Vec<_> = connections
-            .iter_mut()
-            .map(|conn| {
-                let conn: &mut Connection = conn;
-                scope.spawn(move || read(conn))
-            })
-            .collect();
-        threads.into_iter().map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect::<rusqlite::Result<Vec<_>>>()
-    })?
-    .concat();
-    read_so_far.sort_by_key(|(i, _)| *i);
+        Ok(mine)
+    })?;
     let worker_id = match whose {
         Whose::Team => None,
         Whose::Worker(id) => Some(id.to_string()),
     };
-    Ok(Dashboard { period, grain: period.grain(), buckets, worker_id, sections: read_so_far.into_iter().map(|(_, s)| s).collect() })
+    Ok(Dashboard { period, grain: period.grain(), buckets, worker_id, sections })
 }
 
 /// The whole team's dashboard from counts read on another engine (the partnership hub's).

@@ -3,13 +3,14 @@
 //! opens the list. A team lead sees counts by rule, severity and worker with the oldest
 //! flag of each, and opens any count as a list a page at a time: no screen receives tens of
 //! thousands of flags.
-use super::{compute, compute_some, rule, Flag, RuleKind, Scope, Severity};
+use super::{compute_shared, compute_some, rule, Flag, RuleKind, Scope, Severity};
 use crate::accounts::settings::TeamSettings;
 use crate::accounts::workers;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use ts_rs::TS;
 
 /// How many flags one page of a list holds.
@@ -141,9 +142,10 @@ pub struct TeamFlags {
     pub by_worker: Vec<FlagCount>,
 }
 
-pub fn team(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings) -> rusqlite::Result<TeamFlags> {
-    let flags = compute(conn, now, settings, &Scope::Everyone)?;
-    let names: BTreeMap<String, String> = workers::all(conn)?.into_iter().map(|w| (w.id, w.display_name)).collect();
+/// Counts the team's open flags, the rules shared out among `connections` (at least one).
+pub fn team(connections: &mut [&mut Connection], now: DateTime<Utc>, settings: &TeamSettings) -> rusqlite::Result<TeamFlags> {
+    let flags = compute_shared(connections, now, settings, &Scope::Everyone)?;
+    let names: BTreeMap<String, String> = workers::all(connections[0])?.into_iter().map(|w| (w.id, w.display_name)).collect();
     let mut by_rule: BTreeMap<String, FlagCount> = BTreeMap::new();
     let mut by_worker: BTreeMap<String, FlagCount> = BTreeMap::new();
     let (mut urgent, mut due, mut info) = (0, 0, 0);
@@ -167,6 +169,39 @@ pub fn team(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings) -> r
         a.key.is_empty().cmp(&b.key.is_empty()).then(b.urgent.cmp(&a.urgent)).then(b.total.cmp(&a.total)).then(a.label.cmp(&b.label))
     });
     Ok(TeamFlags { urgent, due, info, total: urgent + due + info, by_rule, by_worker })
+}
+
+/// Team flags as last counted, kept while the sign-in, the records and the minute are the
+/// same: Dashboard, Caseloads and Team flags each show them, and a team lead goes from one to
+/// the next. One count at a time: asked again while counting, the second asking waits for the
+/// first rather than counting again beside it on the same two cores.
+#[derive(Default)]
+pub struct Kept(Mutex<Option<(CountedFor, TeamFlags)>>);
+
+/// The sign-in, the records' version and the minute a count was made for.
+type CountedFor = (u64, i64, i64);
+
+impl Kept {
+    /// [`team`], or the count kept for `session` if nothing has changed since it was made.
+    pub fn team(
+        &self,
+        session: u64,
+        connections: &mut [&mut Connection],
+        now: DateTime<Utc>,
+        settings: &TeamSettings,
+    ) -> rusqlite::Result<TeamFlags> {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (session, crate::store::records_version(connections[0])?, now.timestamp().div_euclid(60));
+        if let Some((made_for, flags)) = kept.as_ref() {
+            if *made_for == key {
+                return Ok(flags.clone());
+            }
+        }
+        *kept = None;
+        let flags = team(connections, now, settings)?;
+        *kept = Some((key, flags.clone()));
+        Ok(flags)
+    }
 }
 
 /// Which flags a list shows: any combination of one rule, one worker's caseload ("" for

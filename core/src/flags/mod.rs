@@ -290,6 +290,29 @@ pub fn compute_some(
     Ok(flags)
 }
 
+/// As [`compute`], with the rules shared out among `connections` (see [`crate::store::shared`]):
+/// for a scope as large as everyone's, where the rules' time adds up.
+pub fn compute_shared(
+    connections: &mut [&mut Connection],
+    now: DateTime<Utc>,
+    settings: &TeamSettings,
+    scope: &Scope,
+) -> rusqlite::Result<Vec<Flag>> {
+    let all: Vec<&'static Rule> = rules().collect();
+    let found = crate::store::shared::share_out(connections, all.len(), |conn, next| {
+        resolve_scope(conn, scope)?;
+        let ctx = Context { conn, now, today: when::london_date(now), settings, scope };
+        let mut mine = Vec::new();
+        while let Some(i) = next() {
+            mine.push((i, (all[i].check)(&ctx)?));
+        }
+        Ok(mine)
+    })?;
+    let mut flags: Vec<Flag> = found.into_iter().flatten().collect();
+    flags.sort_by(most_pressing_first);
+    Ok(flags)
+}
+
 /// Every open flag in the scope, most pressing first.
 pub fn compute(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings, scope: &Scope) -> rusqlite::Result<Vec<Flag>> {
     compute_some(conn, now, settings, scope, |_| true)

@@ -7,6 +7,7 @@ pub mod hlc;
 pub(crate) mod migrate;
 pub mod progress;
 pub mod record;
+pub mod shared;
 mod write;
 
 pub use migrate::latest as latest_schema;
@@ -400,12 +401,12 @@ impl Store {
         &self.conn
     }
 
-    /// The connection as a unique borrow, to read on a thread of its own.
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.file.path
     }
 
+    /// The connection as a unique borrow, to read on a thread of its own.
     pub fn reader_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
@@ -483,8 +484,7 @@ impl ReadStore {
         Ok(audit::check(&self.conn, Some(&anchored))?)
     }
 
-    /// The connection as a unique borrow, to read on a thread of its own (the dashboard shares
-    /// its sections across two connections).
+    /// The connection as a unique borrow, to read on a thread of its own (see [`shared`]).
     pub fn reader_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
@@ -531,6 +531,13 @@ pub fn content_hash(conn: &Connection) -> Result<String, StoreError> {
 
 fn team_name(conn: &Connection) -> Result<String, StoreError> {
     Ok(conn.query_row("SELECT team_name FROM installation WHERE id = 1", [], |r| r.get(0))?)
+}
+
+/// Changes whenever a record does: every change to a record is an operation, and operations
+/// are only ever added (a revocation that sets some aside adds its own). What is worked out
+/// from the records alone can be kept while this stays the same.
+pub fn records_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT coalesce(max(rowid), 0) FROM operations", [], |r| r.get(0))
 }
 
 /// SQLCipher's set-up of a connection's codec is not safe to run on several threads at once

@@ -1,6 +1,6 @@
 //! Flags: a client's, Today's, the team's counts and any list of them a page at a time.
 use super::pathway::read;
-use crate::state::{reading, reading_record, AppState, CommandResult};
+use crate::state::{reading, reading_record, reading_two, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::Reads;
@@ -45,8 +45,12 @@ pub async fn today_appointments(app: State<'_, AppState>) -> CommandResult<Vec<D
 
 #[tauri::command]
 pub async fn team_flags(app: State<'_, AppState>) -> CommandResult<TeamFlags> {
-    reading(&app, Permission::LeadTeam.roles(), move |s| read(board::team(s.store().reader(), s.store().clock().now(), &s.team_settings())))
-        .await
+    let kept = app.team_flags.clone();
+    reading_two(&app, Permission::LeadTeam.roles(), move |s, other| {
+        let (now, settings, session) = (s.store().clock().now(), s.team_settings(), s.session_id());
+        read(kept.team(session, &mut [s.store_mut().reader_mut(), other.store_mut().reader_mut()], now, &settings))
+    })
+    .await
 }
 
 /// A page of a list of flags. A team lead may list anyone's; every other worker lists only

@@ -1,0 +1,34 @@
+//! Long reads shared between read connections, a thread each, so a screen that runs many
+//! independent queries (the dashboard's sections, Team flags' rules) takes the time of the
+//! longest share rather than of them all.
+use rusqlite::Connection;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Runs `work` once per connection, on threads of its own. Each call takes pieces `0..count`
+/// from `next` until none is left (so a slow piece does not hold up the rest) and returns what
+/// it made of each, numbered. The results come back in piece order.
+pub fn share_out<T: Send>(
+    connections: &mut [&mut Connection],
+    count: usize,
+    work: impl Fn(&Connection, &dyn Fn() -> Option<usize>) -> rusqlite::Result<Vec<(usize, T)>> + Sync,
+) -> rusqlite::Result<Vec<T>> {
+    let taken = AtomicUsize::new(0);
+    let next = || Some(taken.fetch_add(1, Ordering::Relaxed)).filter(|i| *i < count);
+    let (work, next) = (&work, &next);
+    let mut done = std::thread::scope(|scope| {
+        let threads: Vec<_> = connections
+            .iter_mut()
+            .map(|conn| {
+                // Each thread takes its own connection; a connection is never shared.
+                let conn: &mut Connection = conn;
+                scope.spawn(move || work(conn, next))
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect::<rusqlite::Result<Vec<_>>>()
+    })?
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, t)| t).collect())
+}
