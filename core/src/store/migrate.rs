@@ -23,6 +23,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0012_key_after_revocation", include_str!("../../../migrations/0012_key_after_revocation.sql")),
     ("0013_listed", include_str!("../../../migrations/0013_listed.sql")),
     ("0014_hub", include_str!("../../../migrations/0014_hub.sql")),
+    ("0015_one_caseload_dashboard", include_str!("../../../migrations/0015_one_caseload_dashboard.sql")),
 ];
 
 /// The schema version this build writes.
