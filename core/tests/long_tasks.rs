@@ -186,6 +186,52 @@ fn joining_cancelled_leaves_the_laptop_not_set_up_and_it_can_join_again() {
     assert_eq!(court.worker().display_name, "Grace Okafor");
 }
 
+#[test]
+fn a_join_file_cancelled_or_not_saved_leaves_its_laptop_revoked_and_a_new_one_can_be_made() {
+    let mut team = team_with(300);
+    let actor = team.lead.actor();
+    let laptop = NewLaptop { label: "Court laptop".into(), worker_id: team.court_worker.clone() };
+    // The court laptops the lead's list shows, each revoked or not.
+    let court_laptops = |lead: &Session| -> Vec<bool> {
+        let all = sync::laptop::all(lead.store().reader()).unwrap();
+        all.into_iter().filter(|d| d.label == "Court laptop").map(|d| d.revoked_at.is_some()).collect()
+    };
+
+    // Cancelled while the team's data is copied: nothing is saved, and the laptop it was for
+    // is revoked at once (its key was only ever in that file).
+    let mut watching = Watching::cancelling_at("Copying the team's data", 1);
+    let mut saved = false;
+    let refused = sync::join::make_watched(team.lead.store_mut(), &actor, &laptop, &mut watching, |_| {
+        saved = true;
+        Ok(())
+    })
+    .map(|_| ())
+    .unwrap_err();
+    cancelled(refused.code());
+    assert!(!saved, "no file reached the folder");
+    assert_eq!(court_laptops(&team.lead), [true], "listed, as revoked");
+
+    // The folder is full: the lead is told so in words, and that laptop is revoked too.
+    let refused = sync::join::make_watched(team.lead.store_mut(), &actor, &laptop, &mut Watching::default(), |_| {
+        Err(sync::SyncError::FileNotSaved("No space left on device".into()))
+    })
+    .map(|_| ())
+    .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::ExportWriteFailed);
+    assert!(refused.to_string().contains("could not be saved there (No space left on device)"), "{refused}");
+    assert_eq!(court_laptops(&team.lead), [true, true]);
+
+    // Made again and saved, the court worker joins with it.
+    let mut watching = Watching::default();
+    let file = sync::join::make_watched(team.lead.store_mut(), &actor, &laptop, &mut watching, |_| Ok(())).unwrap();
+    rises_to_the_whole(&watching.of("Copying the team's data"));
+    assert_eq!(court_laptops(&team.lead).iter().filter(|revoked| !**revoked).count(), 1);
+    let court_dir = tempfile::tempdir().unwrap();
+    let (court, _) = Installation::new(court_dir.path(), team.clock.clone()).join(&file.bytes, &file.passphrase, PASSWORD).unwrap();
+    assert_eq!(court.worker().display_name, "Grace Okafor");
+    assert_eq!(hash(&court), hash(&team.lead));
+}
+
 fn folder_is_empty(folder: &Path) -> bool {
     std::fs::read_dir(folder).unwrap().next().is_none()
 }

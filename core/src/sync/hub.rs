@@ -46,16 +46,25 @@ pub struct HubFileSaved {
 
 /// A team lead enrols the partnership hub and makes its enrolment file.
 pub fn make(store: &mut Store, actor: &Actor, label: &str) -> Result<HubEnrolment, SyncError> {
-    make_watched(store, actor, label, &mut crate::store::progress::Unwatched)
+    make_watched(store, actor, label, &mut crate::store::progress::Unwatched, |_| Ok(()))
 }
 
-/// As [`make`], telling `progress` how the copy of the team's database is made.
-pub fn make_watched(store: &mut Store, actor: &Actor, label: &str, progress: &mut dyn Progress) -> Result<HubEnrolment, SyncError> {
+/// As [`make`], telling `progress` how the copy of the team's database is made, and saving the
+/// file with `save` (a file not made or saved leaves the hub revoked, as `join::enrol` says).
+pub fn make_watched(
+    store: &mut Store,
+    actor: &Actor,
+    label: &str,
+    progress: &mut dyn Progress,
+    save: impl FnOnce(&[u8]) -> Result<(), SyncError>,
+) -> Result<HubEnrolment, SyncError> {
     let label = crate::text::required("label", "Hub's name", label, 60).map_err(ValidationErrors::from)?;
     let detail = format!("{label}, which receives the team's bundles");
-    let (enrolment, snapshot) = join::enrol(store, actor, &label, true, &detail, progress)?;
-    let (bytes, passphrase) = join::seal(FORMAT, &enrolment, &snapshot)?;
-    Ok(HubEnrolment { bytes, passphrase, label })
+    join::enrol(store, actor, &label, true, &detail, progress, |enrolment, snapshot| {
+        let (bytes, passphrase) = join::seal(FORMAT, &enrolment, snapshot)?;
+        save(&bytes)?;
+        Ok(HubEnrolment { bytes, passphrase, label: label.clone() })
+    })
 }
 
 /// Opens a hub enrolment file with its passphrase.

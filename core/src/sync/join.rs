@@ -142,32 +142,46 @@ fn passphrase_key(passphrase: &str, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, 
 
 /// A team lead enrols a new laptop and makes its join file.
 pub fn make(store: &mut Store, actor: &Actor, laptop: &NewLaptop) -> Result<JoinFile, SyncError> {
-    make_watched(store, actor, laptop, &mut Unwatched)
+    make_watched(store, actor, laptop, &mut Unwatched, |_| Ok(()))
 }
 
-/// As [`make`], telling `progress` how the copy of the team's database is made.
-pub fn make_watched(store: &mut Store, actor: &Actor, laptop: &NewLaptop, progress: &mut dyn Progress) -> Result<JoinFile, SyncError> {
+/// As [`make`], telling `progress` how the copy of the team's database is made, and saving the
+/// file with `save` (see [`enrol`] for what a file that is never made or saved leaves).
+pub fn make_watched(
+    store: &mut Store,
+    actor: &Actor,
+    laptop: &NewLaptop,
+    progress: &mut dyn Progress,
+    save: impl FnOnce(&[u8]) -> Result<(), SyncError>,
+) -> Result<JoinFile, SyncError> {
     let label = crate::text::required("label", "Laptop's name", &laptop.label, 60).map_err(ValidationErrors::from)?;
     let worker = crate::accounts::workers::by_id(store.reader(), &laptop.worker_id)?
         .filter(|w| w.active)
         .ok_or_else(|| ValidationErrors::one("worker_id", ErrorCode::AuthUnknownWorker, "Choose who will use this laptop."))?;
-    let (enrolment, snapshot) = enrol(store, actor, &label, false, &format!("{label}, for {}", worker.display_name), progress)?;
-    let package = JoinPackage { enrolment, worker_id: worker.id.clone(), worker_name: worker.display_name.clone() };
-    let (bytes, passphrase) = seal(FORMAT, &package, &snapshot)?;
-    Ok(JoinFile { bytes, passphrase, device_label: label, worker_name: worker.display_name })
+    let detail = format!("{label}, for {}", worker.display_name);
+    enrol(store, actor, &label, false, &detail, progress, |enrolment, snapshot| {
+        let package = JoinPackage { enrolment, worker_id: worker.id.clone(), worker_name: worker.display_name.clone() };
+        let (bytes, passphrase) = seal(FORMAT, &package, snapshot)?;
+        save(&bytes)?;
+        Ok(JoinFile { bytes, passphrase, device_label: label.clone(), worker_name: worker.display_name.clone() })
+    })
 }
 
 /// Enrols a new device (a laptop, or a hub that only receives) with `label`, recording why in
-/// the trail, and gathers what it needs to join: the team's keys, its own, and a snapshot of
-/// all the team's data (its bytes returned beside the enrolment, which holds its key and hash).
-pub(super) fn enrol(
+/// the trail, gathers what it needs to join (the team's keys, its own, and a snapshot of all
+/// the team's data, whose key and hash the enrolment holds) and hands them to `finish`, which
+/// seals and saves its file. The device's signing key exists only in that file: if the file is
+/// not made (cancelled, a full disk, a save that fails), the device is revoked at once, so no
+/// enrolment is left that nothing can use, counted among the laptops the team sends to.
+pub(super) fn enrol<T>(
     store: &mut Store,
     actor: &Actor,
     label: &str,
     receives_only: bool,
     detail: &str,
     progress: &mut dyn Progress,
-) -> Result<(Enrolment, Vec<u8>), SyncError> {
+    finish: impl FnOnce(Enrolment, &[u8]) -> Result<T, SyncError>,
+) -> Result<T, SyncError> {
     let identity = devices::ensure_identity(store, actor)?;
     let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
     let device_id = crate::ids::new_id(store.clock());
@@ -176,23 +190,31 @@ pub(super) fn enrol(
         let what = if receives_only { "enrolled the partnership hub" } else { "enrolled a laptop" };
         Ok(w.audit(what, None, detail)?)
     })?;
-    let snapshot = super::snapshot::make(store, &device_id, progress)?;
-    let (team_id, from_device_id) = super::installation(store.reader())?;
-    let enrolment = Enrolment {
-        team_id,
-        team_name: store.team_name()?,
-        team_key: hex::encode(identity.team_key.as_ref()),
-        device_id,
-        device_label: label.to_string(),
-        signing_key: hex::encode(signing_key.to_bytes()),
-        from_device_id,
-        from_public_key: hex::encode(identity.signing_key.verifying_key().to_bytes()),
-        bundle: String::new(),
-        snapshot_key: hex::encode(snapshot.key.as_ref()),
-        snapshot_sha256: snapshot.sha256,
-        team_keys: super::keys::all(store.reader())?.iter().map(|k| (k.generation, hex::encode(k.key.as_ref()))).collect(),
-    };
-    Ok((enrolment, snapshot.bytes))
+    let made = (|| {
+        let snapshot = super::snapshot::make(store, &device_id, progress)?;
+        let (team_id, from_device_id) = super::installation(store.reader())?;
+        let enrolment = Enrolment {
+            team_id,
+            team_name: store.team_name()?,
+            team_key: hex::encode(identity.team_key.as_ref()),
+            device_id: device_id.clone(),
+            device_label: label.to_string(),
+            signing_key: hex::encode(signing_key.to_bytes()),
+            from_device_id,
+            from_public_key: hex::encode(identity.signing_key.verifying_key().to_bytes()),
+            bundle: String::new(),
+            snapshot_key: hex::encode(snapshot.key.as_ref()),
+            snapshot_sha256: snapshot.sha256.clone(),
+            team_keys: super::keys::all(store.reader())?.iter().map(|k| (k.generation, hex::encode(k.key.as_ref()))).collect(),
+        };
+        finish(enrolment, &snapshot.bytes)
+    })();
+    if made.is_err() {
+        // The reason the file was not made is what the lead needs to hear; a revocation that
+        // fails too leaves the device listed, to be revoked by hand as before.
+        let _ = devices::revoke(store, actor, &device_id);
+    }
+    made
 }
 
 /// Seals a package under a new passphrase, with `snapshot` after it: the file's bytes, and the
@@ -404,7 +426,8 @@ mod tests {
             .unwrap();
         let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
         lead.store_mut().write(&actor, |w| w.audit_list("viewed a caseload", &shown)).unwrap();
-        let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Court laptop", false, "for Grace Okafor", &mut Unwatched).unwrap();
+        let (enrolment, snapshot) =
+            enrol(lead.store_mut(), &actor, "Court laptop", false, "for Grace Okafor", &mut Unwatched, |e, s| Ok((e, s.to_vec()))).unwrap();
         let (everything, _) = export(lead.store_mut(), &actor, &ExportScope::Everything).unwrap();
         let replayed = Enrolment {
             bundle: BASE64.encode(&everything),
@@ -453,7 +476,8 @@ mod tests {
         // not travel either.
         let custody = crate::accounts::workers::by_login(lead.store().reader(), "custody").unwrap().unwrap();
         lead.store().reader().execute("UPDATE workers SET roles = 'administrator' WHERE id = ?1", [&custody.id]).unwrap();
-        let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Spare laptop", false, "for the test", &mut Unwatched).unwrap();
+        let (enrolment, snapshot) =
+            enrol(lead.store_mut(), &actor, "Spare laptop", false, "for the test", &mut Unwatched, |e, s| Ok((e, s.to_vec()))).unwrap();
         let path = out.path().join("promoted.db");
         let refused = make_database(&path, &DatabaseKey::generate(), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
         assert!(matches!(refused, Err(SyncError::Corrupt(ref why)) if why.contains("worker record")), "{:?}", refused.err());
@@ -462,7 +486,8 @@ mod tests {
         // A trigger planted in the lead's database (by someone who opened it outside the app)
         // does not travel to the laptops that join: the copy is refused.
         lead.store().reader().execute_batch("CREATE TRIGGER planted AFTER INSERT ON operations BEGIN SELECT 1; END;").unwrap();
-        let (enrolment, snapshot) = enrol(lead.store_mut(), &actor, "Other laptop", false, "for the test", &mut Unwatched).unwrap();
+        let (enrolment, snapshot) =
+            enrol(lead.store_mut(), &actor, "Other laptop", false, "for the test", &mut Unwatched, |e, s| Ok((e, s.to_vec()))).unwrap();
         let path = out.path().join("planted.db");
         let refused = make_database(&path, &DatabaseKey::generate(), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
         assert!(matches!(refused, Err(SyncError::Corrupt(ref why)) if why.contains("triggers")), "{:?}", refused.err());
@@ -481,7 +506,8 @@ mod tests {
         let mut admin =
             crate::accounts::Installation::new(dir.path(), clock.clone()).sign_in(crate::demo::DEMO_ADMIN.0, "demo-password").unwrap();
         let actor = admin.actor();
-        let (enrolment, snapshot) = enrol(admin.store_mut(), &actor, "New laptop", false, "for the test", &mut Unwatched).unwrap();
+        let (enrolment, snapshot) =
+            enrol(admin.store_mut(), &actor, "New laptop", false, "for the test", &mut Unwatched, |e, s| Ok((e, s.to_vec()))).unwrap();
         let out = tempfile::tempdir().unwrap();
         make_database(&out.path().join("new.db"), &DatabaseKey::generate(), clock, &enrolment, &snapshot, &actor, &mut Unwatched)
             .expect("the upgraded laptop's copy is taken");

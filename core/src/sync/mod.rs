@@ -96,6 +96,9 @@ pub enum SyncError {
     Files(String),
     #[error("The bundle could not be saved there ({0}). Choose another folder: nothing was counted as sent.")]
     NotSaved(String),
+    /// A join or hub enrolment file: the device it was for is revoked, as nothing holds its key.
+    #[error("The file could not be saved there ({0}). Choose another folder and make it again: the one it was for is listed as revoked, as no file for it exists.")]
+    FileNotSaved(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -142,7 +145,7 @@ impl Coded for SyncError {
             SyncError::NoIdentity => ErrorCode::SyncNoIdentity,
             SyncError::ConflictSettled => ErrorCode::SyncConflictSettled,
             SyncError::Files(_) => ErrorCode::StoreFiles,
-            SyncError::NotSaved(_) => ErrorCode::ExportWriteFailed,
+            SyncError::NotSaved(_) | SyncError::FileNotSaved(_) => ErrorCode::ExportWriteFailed,
             SyncError::Store(e) => e.code(),
             SyncError::Invalid(e) => e.code(),
         }

@@ -36,6 +36,11 @@ fn write_file(path: &PathBuf, bytes: &[u8]) -> std::io::Result<()> {
     })
 }
 
+/// Saves a join or hub enrolment file to `path` as it is made.
+fn saving_to(path: &PathBuf) -> impl FnOnce(&[u8]) -> Result<(), SyncError> + '_ {
+    |bytes| write_file(path, bytes).map_err(|e| SyncError::FileNotSaved(e.to_string()))
+}
+
 fn file_stamp(app: &AppState) -> CommandResult<String> {
     signed_in(app, Permission::Sync.roles(), |s| Ok(sync::file_stamp(s.store().clock().now())))
 }
@@ -147,13 +152,7 @@ pub async fn make_join_file(
     tasks::watched(&app, progress, move |state, progress| {
         let made = signed_in(state, Permission::LeadTeam.roles(), |s| {
             let actor = s.actor();
-            join::make_watched(s.store_mut(), &actor, &laptop, progress).map_err(coded)
-        })?;
-        write_file(&path, &made.bytes).map_err(|e| {
-            error(
-                ErrorCode::ExportWriteFailed,
-                &format!("The join file could not be saved there ({e}). Choose another folder and make it again."),
-            )
+            join::make_watched(s.store_mut(), &actor, &laptop, progress, saving_to(&path)).map_err(coded)
         })?;
         Ok(Some(JoinFileSaved {
             path: path.display().to_string(),
@@ -180,13 +179,7 @@ pub async fn make_hub_file(
     tasks::watched(&app, progress, move |state, progress| {
         let made = signed_in(state, Permission::LeadTeam.roles(), |s| {
             let actor = s.actor();
-            hub::make_watched(s.store_mut(), &actor, &label, progress).map_err(coded)
-        })?;
-        write_file(&path, &made.bytes).map_err(|e| {
-            error(
-                ErrorCode::ExportWriteFailed,
-                &format!("The hub enrolment file could not be saved there ({e}). Choose another folder and make it again."),
-            )
+            hub::make_watched(s.store_mut(), &actor, &label, progress, saving_to(&path)).map_err(coded)
         })?;
         Ok(Some(HubFileSaved { path: path.display().to_string(), passphrase: made.passphrase, label: made.label }))
     })
