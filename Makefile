@@ -6,7 +6,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 APP := $(TARGET_DIR)/debug/throughline
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint setup setup-test ui app demo types bench screens clean-demo check-display package install-check measure-start hub-demo
+.PHONY: run test lint setup setup-test ui app demo types bench screens memory scale-installation clean-demo check-display package install-check measure-start hub-demo
 
 run: setup check-display ui app demo
 	THROUGHLINE_DATA_DIR="$(DEMO_DIR)" $(APP)
@@ -66,14 +66,21 @@ bench:
 	cargo bench -p throughline-core --bench sync
 	cargo bench -p throughline-hub --bench hub
 
-# Every screen for every role timed in the release app on a bench-scale installation (made
-# once in SCALE_DIR, about 4 GB): prints a table and fails if a screen takes over a second.
+# The release app on a bench-scale installation (made once in SCALE_DIR, about 4 GB).
+# screens: every screen for every role timed; prints a table and fails if one takes over a second.
+# memory: a team lead's hour of use (MEMORY_ROUNDS rounds of every screen and ~50 records);
+# prints memory after each round and fails over budget or still growing.
 SCALE_DIR ?= $(CURDIR)/bench-data
-screens: setup-test ui
+MEMORY_ROUNDS ?= 24
+AT_SCALE = THROUGHLINE_APP="$(TARGET_DIR)/release/throughline" THROUGHLINE_SCALE_DIR="$(SCALE_DIR)" \
+	  xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p throughline-tests --test screens_at_scale
+scale-installation: setup-test ui
 	cargo build --release -p throughline
 	[ -f "$(SCALE_DIR)/throughline.db" ] || cargo run --release -q -p throughline-core --bin throughline-demo -- "$(SCALE_DIR)" 100000
-	THROUGHLINE_APP="$(TARGET_DIR)/release/throughline" THROUGHLINE_SCALE_DIR="$(SCALE_DIR)" \
-	  xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p throughline-tests --test screens_at_scale -- --ignored --nocapture
+screens: scale-installation
+	$(AT_SCALE) -- --ignored --nocapture every_screen
+memory: scale-installation
+	THROUGHLINE_MEMORY_ROUNDS=$(MEMORY_ROUNDS) $(AT_SCALE) -- --ignored --nocapture memory_stays
 
 # The release .deb (not part of `make test`: a release build takes several minutes). Prints
 # its path, size against the 15 MB budget, metadata and contents.

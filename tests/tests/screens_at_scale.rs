@@ -1,10 +1,11 @@
-//! Every screen for every role, timed in the real app on a bench-scale installation
-//! (`throughline-demo DIR 100000`): each must show within a second (performance.md). Not part
-//! of `make test` (the installation is 4 GB and takes minutes to make): `make screens` builds
-//! the release app and the installation, and runs this with `--ignored`.
+//! The real app on a bench-scale installation (`throughline-demo DIR 100000`): every screen for
+//! every role must show within a second, and the app's memory must stay within budget and flat
+//! through an hour of use (performance.md). Not part of `make test` (the installation is 4 GB
+//! and takes minutes to make): `make screens` and `make memory` build the release app and the
+//! installation, and run these with `--ignored`.
 mod common;
 
-use common::Journey;
+use common::{Journey, Memory, ESCAPE};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -19,18 +20,23 @@ const SHOWN: &str = "const h = document.querySelector('h1');
     && !main.textContent.includes('Counting…');";
 
 /// Waits until `SHOWN` holds (the heading no longer `before`), up to two minutes: a screen far
-/// over budget is still timed, not given up on. The screenshot shows what was on the screen.
-async fn time_until_shown(j: &mut Journey, before: &str, started: Instant, name: &str) -> Duration {
+/// over budget is still timed, not given up on.
+async fn until_shown(j: &Journey, before: &str, started: Instant) -> Duration {
     let deadline = started + Duration::from_secs(120);
     loop {
         let shown = j.c().execute(SHOWN, vec![serde_json::json!(before)]).await.ok().and_then(|v| v.as_bool()).unwrap_or(false);
         if shown || Instant::now() > deadline {
-            let took = started.elapsed();
-            j.shot(name).await;
-            return took;
+            return started.elapsed();
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// As [`until_shown`], with a screenshot of what was on the screen.
+async fn time_until_shown(j: &mut Journey, before: &str, started: Instant, name: &str) -> Duration {
+    let took = until_shown(j, before, started).await;
+    j.shot(name).await;
+    took
 }
 
 async fn heading(j: &Journey) -> String {
@@ -102,4 +108,113 @@ async fn every_screen_for_every_role_shows_within_a_second_at_bench_scale() {
     }
     j.finish().await;
     assert!(over.is_empty(), "{} screens took over a second", over.len());
+}
+
+/// Rounds of a team lead's use, each touring every screen they have and opening everyone a
+/// search for one surname finds (up to 50). A round takes about two and a half minutes at bench
+/// scale here, so 24 rounds are an hour: about 380 screens and 1,200 records.
+/// THROUGHLINE_MEMORY_ROUNDS sets how many.
+fn rounds() -> usize {
+    std::env::var("THROUGHLINE_MEMORY_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(24)
+}
+
+/// performance.md: the app process within 200 MB, all its processes within 1.2 times a window
+/// that shows next to nothing.
+const APP_BUDGET_MIB: f64 = 200.0;
+const OF_BLANK: f64 = 1.2;
+/// "No growth trend": over the second half, memory may rise by no more than this.
+const GROWTH_MIB: f64 = 10.0;
+
+fn line(m: &Memory) -> String {
+    format!("app {:.0} MiB RSS; {} processes {:.0} MiB RSS, {:.0} MiB PSS", m.app_rss, m.processes, m.all_rss, m.all_pss)
+}
+
+/// The rise of a least-squares line through `values` from the first to the last.
+fn rise(values: &[f64]) -> f64 {
+    let n = values.len() as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let mean_x = (n - 1.0) / 2.0;
+    let mean_y = values.iter().sum::<f64>() / n;
+    let (mut num, mut den) = (0.0, 0.0);
+    for (i, y) in values.iter().enumerate() {
+        num += (i as f64 - mean_x) * (y - mean_y);
+        den += (i as f64 - mean_x).powi(2);
+    }
+    num / den * (n - 1.0)
+}
+
+#[tokio::test]
+#[ignore = "needs a bench-scale installation: make memory"]
+async fn memory_stays_within_budget_and_flat_through_an_hour_of_use() {
+    let folder = PathBuf::from(std::env::var("THROUGHLINE_SCALE_DIR").expect("THROUGHLINE_SCALE_DIR names a bench-scale installation"));
+    let mut j = Journey::start_on("memory-at-scale", &folder).await;
+    j.wait_for_heading("Sign in to Throughline").await;
+    // The baseline: the same app showing its sign-in form and nothing else, settled.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let blank = j.memory();
+    println!("at the sign-in screen, the baseline: {}", line(&blank));
+
+    j.sign_in("lead", PASSWORD).await;
+    until_shown(&j, "Sign in to Throughline", Instant::now()).await;
+    let started = Instant::now();
+    let (mut samples, mut opened, mut visited) = (Vec::new(), 0, 0);
+    for round in 0..rounds() {
+        let every: Vec<String> = j
+            .c()
+            .execute("return Array.from(document.querySelectorAll('.nav-item')).map(e => e.id);", vec![])
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        for id in every {
+            let before = heading(&j).await;
+            j.click(&format!("#{id}")).await;
+            until_shown(&j, &before, Instant::now()).await;
+            visited += 1;
+        }
+        // Everyone one surname finds, each record opened and left with Esc, back to the search.
+        j.click("#nav-find").await;
+        j.wait_for_heading("Find a person").await;
+        let surname = throughline_core::demo::names::SURNAMES[round % throughline_core::demo::names::SURNAMES.len()];
+        j.fill("search", surname).await;
+        j.wait_for(".results-count").await;
+        let found =
+            j.c().execute("return document.querySelectorAll('.search-result').length;", vec![]).await.unwrap().as_u64().unwrap_or(0);
+        for i in 0..found {
+            j.wait_for(".results-count").await;
+            j.click(&format!("#search-result-{i}")).await;
+            until_shown(&j, "Find a person", Instant::now()).await;
+            j.keys(ESCAPE).await;
+            j.wait_for_heading("Find a person").await;
+            opened += 1;
+        }
+        let now = j.memory();
+        println!("round {:>2} at {:>4} s ({visited} screens, {opened} records): {}", round + 1, started.elapsed().as_secs(), line(&now));
+        samples.push(now);
+    }
+    j.shot("after").await;
+    j.finish().await;
+
+    let most = samples.iter().map(|m| m.app_rss).fold(0.0, f64::max);
+    let most_all = samples.iter().map(|m| m.all_rss).fold(0.0, f64::max);
+    let second_half: Vec<f64> = samples[samples.len() / 2..].iter().map(|m| m.all_pss).collect();
+    let app_half: Vec<f64> = samples[samples.len() / 2..].iter().map(|m| m.app_rss).collect();
+    println!(
+        "\nafter {} min, {visited} screens and {opened} records: the app at most {most:.0} MiB RSS (budget {APP_BUDGET_MIB:.0}); \
+         all its processes at most {most_all:.0} MiB RSS, {:.2}x the sign-in screen's {:.0} (budget {OF_BLANK}x); \
+         over the second half the app rose {:+.1} MiB and all its processes {:+.1} MiB PSS (trend lines)",
+        started.elapsed().as_secs() / 60,
+        most_all / blank.all_rss,
+        blank.all_rss,
+        rise(&app_half),
+        rise(&second_half),
+    );
+    assert!(most <= APP_BUDGET_MIB, "the app process reached {most:.0} MiB");
+    assert!(most_all <= OF_BLANK * blank.all_rss, "all the app's processes reached {most_all:.0} MiB");
+    assert!(rise(&app_half) <= GROWTH_MIB && rise(&second_half) <= GROWTH_MIB, "memory kept growing through the second half");
 }

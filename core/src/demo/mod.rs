@@ -3,7 +3,7 @@
 //! invented but valid; a few percent of people are registered twice, the way it happens in
 //! custody (a spelling, names swapped round, another laptop), and the pairs are known.
 mod drr;
-mod names;
+pub mod names;
 pub mod pathway;
 mod prison;
 mod seeded;

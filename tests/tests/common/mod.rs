@@ -322,6 +322,31 @@ impl Journey {
         std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.shot_count)), png).expect("save screenshot");
     }
 
+    /// What the app open on this journey's folder holds in memory now.
+    pub fn memory(&self) -> Memory {
+        let app = app_processes(&self.folder).first().cloned().expect("the app is running");
+        let mut tree = vec![app.clone()];
+        let mut i = 0;
+        while i < tree.len() {
+            for task in std::fs::read_dir(format!("/proc/{}/task", tree[i])).into_iter().flatten().flatten() {
+                let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+                tree.extend(children.split_whitespace().map(str::to_string));
+            }
+            i += 1;
+        }
+        let kib = |pid: &str, file: &str, key: &str| -> f64 {
+            let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap_or_default();
+            let line = text.lines().find(|l| l.starts_with(&format!("{key}:"))).unwrap_or("");
+            line.split_whitespace().nth(1).and_then(|n| n.parse::<f64>().ok()).unwrap_or(0.0)
+        };
+        Memory {
+            app_rss: kib(&app, "status", "VmRSS") / 1024.0,
+            all_rss: tree.iter().map(|p| kib(p, "status", "VmRSS")).sum::<f64>() / 1024.0,
+            all_pss: tree.iter().map(|p| kib(p, "smaps_rollup", "Pss")).sum::<f64>() / 1024.0,
+            processes: tree.len(),
+        }
+    }
+
     pub async fn finish(mut self) {
         self.close_app().await;
     }
@@ -331,6 +356,16 @@ impl Drop for Journey {
     fn drop(&mut self) {
         stop_driver(&mut self.driver);
     }
+}
+
+/// The app's memory in MiB: its own resident set, and the resident and proportional (shared
+/// pages split between sharers) sets of it and the WebKit processes it started.
+#[derive(Debug, Clone, Copy)]
+pub struct Memory {
+    pub app_rss: f64,
+    pub all_rss: f64,
+    pub all_pss: f64,
+    pub processes: usize,
 }
 
 /// A tauri-driver whose app uses `folder` as its data folder.
