@@ -522,8 +522,10 @@ impl<'c> Reader<'c> {
                 "CREATE TEMP TABLE IF NOT EXISTS dashboard_first_tests (client_id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
                  DELETE FROM temp.dashboard_first_tests;",
             )?;
-            // The team's tests read in client order, so clients come grouped with nothing to sort.
-            let by_client = if self.one_worker { "" } else { "INDEXED BY tests_on_arrest_by_client" };
+            // The team's tests read in client order come grouped with nothing to sort, but that
+            // reads every test ever: worth it for a long period (a year: 60 ms against 100 ms
+            // read by time and grouped) but not for up to three months, read by time.
+            let by_client = if self.one_worker || self.period.grain() == Grain::Week { "" } else { "INDEXED BY tests_on_arrest_by_client" };
             let fill = self.scoped(&format!("INSERT INTO temp.dashboard_first_tests {FIRST_TESTS}")).replace("{by_client}", by_client);
             self.query(&fill, &[], |_| Ok(()))?;
         }
