@@ -68,8 +68,8 @@ bench:
 
 # The release app on a bench-scale installation (made once in SCALE_DIR, about 4 GB).
 # screens: every screen for every role timed; prints a table and fails if one takes over a second.
-# memory: a team lead's hour of use (MEMORY_ROUNDS rounds of every screen and ~50 records);
-# prints memory after each round and fails over budget or still growing.
+# memory: more than an hour of a team lead's use, compressed (MEMORY_ROUNDS rounds of every
+# screen and ~50 records); prints memory after each round and fails over budget or growing.
 SCALE_DIR ?= $(CURDIR)/bench-data
 MEMORY_ROUNDS ?= 24
 AT_SCALE = THROUGHLINE_APP="$(TARGET_DIR)/release/throughline" THROUGHLINE_SCALE_DIR="$(SCALE_DIR)" \

@@ -111,9 +111,10 @@ async fn every_screen_for_every_role_shows_within_a_second_at_bench_scale() {
 }
 
 /// Rounds of a team lead's use, each touring every screen they have and opening everyone a
-/// search for one surname finds (up to 50). A round takes about two and a half minutes at bench
-/// scale here, so 24 rounds are an hour: about 380 screens and 1,200 records.
-/// THROUGHLINE_MEMORY_ROUNDS sets how many.
+/// search for one surname finds (up to 50). 24 rounds visit about 380 screens and open about
+/// 1,200 records: more than an hour of a team lead's day, compressed into about a quarter of
+/// an hour here (the first round, on cold caches, takes two and a half minutes; the rest about
+/// 30 seconds each). THROUGHLINE_MEMORY_ROUNDS sets how many.
 fn rounds() -> usize {
     std::env::var("THROUGHLINE_MEMORY_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(24)
 }
