@@ -148,8 +148,10 @@ pub fn coded(e: impl Coded) -> ErrorPayload {
     e.payload()
 }
 
-/// Locks the session in place: an audit entry, then the database is closed.
-pub fn lock(state: &mut SessionState, why: &str) {
+/// Locks the session in place: an audit entry, then the database is closed, and the team's
+/// flags kept between screens are let go.
+pub fn lock(app: &AppState, state: &mut SessionState, why: &str) {
+    app.team_flags.forget();
     if let SessionState::SignedIn(session) = state {
         let login = session.worker().login.clone();
         let _ = session.record_end(why);
@@ -163,7 +165,7 @@ pub fn signed_in<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&mut Sessi
     let mut state = app.session();
     if let SessionState::SignedIn(session) = &*state {
         if session.is_idle() {
-            lock(&mut state, "locked after idle time");
+            lock(app, &mut state, "locked after idle time");
         }
     }
     match &mut *state {
@@ -296,7 +298,7 @@ pub fn watch_for_idle(app: AppHandle) {
             let mut session = state.session();
             if let SessionState::SignedIn(s) = &*session {
                 if s.is_idle() {
-                    lock(&mut session, "locked after idle time");
+                    lock(&state, &mut session, "locked after idle time");
                     if let SessionState::Locked { login } = &*session {
                         let _ = app.emit("session-locked", Locked { login: login.clone() });
                     }
@@ -469,7 +471,7 @@ mod tests {
         let app = team(dir.path(), Arc::new(FixedClock::at("2026-11-23T09:00:00Z")));
         sign_in(&app, "dan", "custody-suite-seven");
         let read = read_here(&app, &[], |_| {
-            lock(&mut app.session(), "locked by the worker");
+            lock(&app, &mut app.session(), "locked by the worker");
             Ok("what was read")
         });
         assert_eq!(read.unwrap_err().code, ErrorCode::AuthLocked);

@@ -202,6 +202,11 @@ impl Kept {
         *kept = Some((key, flags.clone()));
         Ok(flags)
     }
+
+    /// Lets go of the kept count, which names people: on locking and signing out.
+    pub fn forget(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 /// Which flags a list shows: any combination of one rule, one worker's caseload ("" for

@@ -29,7 +29,7 @@ pub async fn sign_in(app: State<'_, AppState>, login: String, password: String) 
     let session = app.installation.sign_in(&login, &password).map_err(coded)?;
     let info = session.info().map_err(coded)?;
     let mut state = app.session();
-    lock_session(&mut state, "signed out: another worker signed in");
+    lock_session(&app, &mut state, "signed out: another worker signed in");
     app.produced.forget();
     *state = SessionState::SignedIn(Box::new(session));
     Ok(info)
@@ -38,7 +38,7 @@ pub async fn sign_in(app: State<'_, AppState>, login: String, password: String) 
 #[tauri::command]
 pub async fn sign_out(app: State<'_, AppState>) -> CommandResult<()> {
     let mut state = app.session();
-    lock_session(&mut state, "signed out");
+    lock_session(&app, &mut state, "signed out");
     app.produced.forget();
     *state = SessionState::SignedOut;
     Ok(())
@@ -46,7 +46,7 @@ pub async fn sign_out(app: State<'_, AppState>) -> CommandResult<()> {
 
 #[tauri::command]
 pub async fn lock(app: State<'_, AppState>) -> CommandResult<()> {
-    lock_session(&mut app.session(), "locked by the worker");
+    lock_session(&app, &mut app.session(), "locked by the worker");
     Ok(())
 }
 
