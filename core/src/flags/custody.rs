@@ -1,6 +1,6 @@
 //! Custody rules: the required assessments that must follow a positive test (Drugs Act 2005
 //! Part 3) and the failures that must be reported.
-use super::{due_then_urgent, flag, instant, Context, Flag, Rule, RuleKind, Severity};
+use super::{due_then_urgent, flag, instant, Context, Flag, Rule, RuleKind, Scope, Severity};
 use crate::calendar::when;
 use crate::dates;
 use chrono::Duration;
@@ -144,11 +144,19 @@ fn no_outcome(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     let days = i64::from(ctx.settings.appointment_outcome_days);
     // Appointments before the start of (today - days) are on a day more than `days` ago.
     let cutoff = when::sql(when::start_of_day(ctx.today - Duration::days(days)));
+    // Appointments left without an outcome are few in the whole team, so for a caseload it is
+    // quicker to look through all of them than through every appointment of each client in it
+    // (0.9 ms against 8 ms for a 17,000-client caseload); one client's are found by the client.
+    let appointments = match ctx.scope {
+        Scope::Client(_) => "appointments x",
+        Scope::Worker(_) | Scope::Everyone => "appointments x INDEXED BY appointments_awaiting_outcome",
+    };
     ctx.rows(
-        "SELECT {client_columns}, x.id, x.at, x.place, x.kind
-         FROM appointments x {client_join}
+        &"SELECT {client_columns}, x.id, x.at, x.place, x.kind
+         FROM {appointments} {client_join}
          WHERE x.status = 'scheduled' AND x.at < :a AND {records} AND c.status = 'active'
-           AND x.owner_type <> 'drr_test'",
+           AND x.owner_type <> 'drr_test'"
+            .replace("{appointments}", appointments),
         &cutoff,
         "",
         |r| {
