@@ -2,6 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod memory;
 mod state;
 mod tasks;
 
@@ -15,7 +16,7 @@ use throughline_core::clock::SystemClock;
 const DATA_DIR_VARIABLE: &str = "THROUGHLINE_DATA_DIR";
 
 fn main() {
-    two_malloc_arenas();
+    memory::two_malloc_arenas();
     if let Some(problem) = missing_display() {
         eprintln!("{problem}");
         std::process::exit(2);
@@ -189,16 +190,4 @@ fn missing_display() -> Option<String> {
          xvfb-run -a make run"
             .into(),
     )
-}
-
-/// Before any thread starts: at most two malloc arenas, so memory freed by one of the app's
-/// threads (readings, long tasks, the web view's IPC) is reused by the next rather than kept
-/// in an arena of that thread's own (see Cargo.toml).
-fn two_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes glibc's allocator settings; called first thing in main,
-    // before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
 }

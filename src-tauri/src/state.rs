@@ -202,6 +202,7 @@ where
     let mut reading = begin_reading(app, roles)?;
     let done = tauri::async_runtime::spawn_blocking(move || {
         let result = work(&mut reading);
+        let_go_of_pages(&[&reading]);
         (reading, result)
     })
     .await;
@@ -238,6 +239,7 @@ where
     };
     let done = tauri::async_runtime::spawn_blocking(move || {
         let result = work(&mut first, &mut second);
+        let_go_of_pages(&[&first, &second]);
         (first, second, result)
     })
     .await;
@@ -260,6 +262,15 @@ pub fn read_here<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&mut Readi
 
 fn begin_reading(app: &AppState, roles: &[Role]) -> CommandResult<Reading> {
     signed_in(app, roles, |s| s.start_reading().map_err(coded))
+}
+
+/// A reading's pages are of no use once it is done (see `ReadStore::let_go_of_pages`): the
+/// memory goes back to the system rather than waiting for a read that would discard it.
+fn let_go_of_pages(readings: &[&Reading]) {
+    for reading in readings {
+        reading.store().let_go_of_pages();
+    }
+    crate::memory::give_back_freed();
 }
 
 fn end_reading<T>(app: &AppState, reading: Reading, result: CommandResult<T>) -> CommandResult<T> {
