@@ -1,5 +1,5 @@
 //! Caseload: who the team holds now, and who came to it in the period, new or already known.
-use super::{Figure, Measure, Moment, Section};
+use super::{Figure, Measure, Moment, OneWorker, Section};
 
 pub const ACTIVE: Measure = Measure {
     key: "caseload.active",
@@ -8,6 +8,7 @@ pub const ACTIVE: Measure = Measure {
     // index: SQLite would otherwise read the wider caseload index (worker, status) to the end.
     events: "SELECT x.id AS client_id, :to AS at FROM {in_scope} clients x INDEXED BY clients_by_status WHERE x.status = 'active' {client_scope}",
     moment: Moment::Now,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub const NEW: Measure = Measure {
@@ -16,6 +17,7 @@ pub const NEW: Measure = Measure {
     events: "SELECT x.id AS client_id, x.created_at AS at FROM {in_scope} clients x
              WHERE x.created_at >= :from_at AND x.created_at < :to_at AND x.status != 'merged' {client_scope}",
     moment: Moment::Instant,
+    one_worker: OneWorker::AmongTheTeams,
 };
 
 pub const KNOWN: Measure = Measure {
@@ -26,6 +28,7 @@ pub const KNOWN: Measure = Measure {
     // each client looked up.
     events: "SELECT x.client_id, x.at FROM {first_tests} x WHERE x.client_id NOT IN (SELECT id FROM clients WHERE created_at >= :from_at)",
     moment: Moment::Instant,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub const SECTION: Section = Section {

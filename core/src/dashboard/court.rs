@@ -1,5 +1,5 @@
 //! Court (000): Restriction on Bail imposed and kept, and bail refused.
-use super::{Figure, Measure, Moment, Section};
+use super::{Figure, Measure, Moment, OneWorker, Section};
 
 pub const ROB_IMPOSED: Measure = Measure {
     key: "court.rob_imposed",
@@ -7,6 +7,7 @@ pub const ROB_IMPOSED: Measure = Measure {
     events: "SELECT x.client_id, x.decided_on AS at FROM {in_scope} bail_decisions x
              WHERE x.decided_on BETWEEN :from AND :to AND x.restriction_on_bail = 1 {scope}",
     moment: Moment::Day,
+    one_worker: OneWorker::ClientByClient,
 };
 
 /// Restriction on Bail appointments whose time came in the period and have an outcome.
@@ -17,6 +18,7 @@ pub const ROB_DUE: Measure = Measure {
              WHERE x.owner_type = 'restriction_on_bail' AND x.at >= :from_at AND x.at < :to_at {scope}
              AND x.status IN ('attended', 'did_not_attend')",
     moment: Moment::Instant,
+    one_worker: OneWorker::AmongTheTeams,
 };
 
 pub const ROB_KEPT: Measure = Measure {
@@ -25,6 +27,7 @@ pub const ROB_KEPT: Measure = Measure {
     events: "SELECT x.client_id, x.at AS at FROM {in_scope} appointments x
              WHERE x.owner_type = 'restriction_on_bail' AND x.at >= :from_at AND x.at < :to_at {scope} AND x.status = 'attended'",
     moment: Moment::Instant,
+    one_worker: OneWorker::AmongTheTeams,
 };
 
 pub const REMANDED: Measure = Measure {
@@ -33,6 +36,7 @@ pub const REMANDED: Measure = Measure {
     events: "SELECT x.client_id, x.decided_on AS at FROM {in_scope} bail_decisions x
              WHERE x.decided_on BETWEEN :from AND :to AND x.bail_status = 'remanded' {scope}",
     moment: Moment::Day,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub const SECTION: Section = Section {

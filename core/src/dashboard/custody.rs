@@ -1,6 +1,6 @@
 //! Custody (002, 000): tests on arrest and their positive rate by trigger offence and substance,
 //! the required assessments that follow, conditional cautions, and re-arrest.
-use super::{Breakdown, Figure, Measure, Moment, Section};
+use super::{Breakdown, Figure, Measure, Moment, OneWorker, Section};
 use crate::custody::TRIGGER_OFFENCES;
 use crate::reference;
 
@@ -20,6 +20,7 @@ pub const TESTS: Measure = Measure {
              CASE WHEN x.discretionary = 1 THEN 'discretionary' ELSE coalesce(x.trigger_offence, 'not_recorded') END AS part
              FROM {in_scope} tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}",
     moment: Moment::Instant,
+    one_worker: OneWorker::ClientByClient,
 };
 
 /// Positive for opiates or cocaine (or both): an initial assessment is required (s9).
@@ -31,6 +32,7 @@ pub const POSITIVE: Measure = Measure {
              FROM {in_scope} tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}
              AND (x.opiates = 'positive' OR x.cocaine = 'positive')",
     moment: Moment::Instant,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub const OPIATES: Measure = Measure {
@@ -39,6 +41,7 @@ pub const OPIATES: Measure = Measure {
     events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
              WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} AND x.opiates = 'positive'",
     moment: Moment::Instant,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub const COCAINE: Measure = Measure {
@@ -47,6 +50,7 @@ pub const COCAINE: Measure = Measure {
     events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
              WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} AND x.cocaine = 'positive'",
     moment: Moment::Instant,
+    one_worker: OneWorker::ClientByClient,
 };
 
 /// A refusal is an offence in its own right.
@@ -56,6 +60,7 @@ pub const REFUSED: Measure = Measure {
     events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
              WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} AND (x.opiates = 'refused' OR x.cocaine = 'refused')",
     moment: Moment::Instant,
+    one_worker: OneWorker::ClientByClient,
 };
 
 /// Positive tests in the period whose initial assessment was attended and completed (RA3:
@@ -70,6 +75,7 @@ pub const ASSESSED: Measure = Measure {
                          JOIN appointments a ON a.owner_type = 'required_assessment' AND a.owner_id = ra.id
                          WHERE ra.test_id = x.id AND ra.kind = 'initial' AND a.status = 'attended' AND a.remained = 1)",
     moment: Moment::Instant,
+    one_worker: OneWorker::ClientByClient,
 };
 
 /// Required assessments (initial or follow-up) in the period not attended or left early: each
@@ -81,6 +87,7 @@ pub const ASSESSMENT_FAILED: Measure = Measure {
              WHERE x.owner_type = 'required_assessment' AND x.at >= :from_at AND x.at < :to_at {scope}
              AND (x.status = 'did_not_attend' OR x.remained = 0)",
     moment: Moment::Instant,
+    one_worker: OneWorker::AmongTheTeams,
 };
 
 pub const CAUTIONS: Measure = Measure {
@@ -88,6 +95,7 @@ pub const CAUTIONS: Measure = Measure {
     label: "Conditional cautions given",
     events: "SELECT x.client_id, x.given_on AS at FROM {in_scope} conditional_cautions x WHERE x.given_on BETWEEN :from AND :to {scope}",
     moment: Moment::Day,
+    one_worker: OneWorker::AmongTheTeams,
 };
 
 /// Every booked appointment of the caution attended: none missed, none still to come.
@@ -99,6 +107,7 @@ pub const CAUTIONS_COMPLIED: Measure = Measure {
              AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.owner_type = 'conditional_caution' AND a.owner_id = x.id
                              AND a.status IN ('scheduled', 'did_not_attend'))",
     moment: Moment::Day,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub const SECTION: Section = Section {
@@ -130,6 +139,7 @@ pub const COHORT: Measure = Measure {
     label: "Clients tested on arrest",
     events: "SELECT x.client_id, x.at FROM {first_tests} x",
     moment: Moment::Instant,
+    one_worker: OneWorker::ClientByClient,
 };
 
 /// Of the cohort, those tested on arrest again on a later day within 12 months (day 1 to 365).
@@ -141,6 +151,7 @@ pub const REARRESTED: Measure = Measure {
                            AND r.tested_at > s.at AND r.tested_at < strftime('%Y-%m-%dT%H:%M:%SZ', s.at, '+367 days')
                            AND julianday(london_date(r.tested_at)) - julianday(london_date(s.at)) BETWEEN 1 AND 365)",
     moment: Moment::Instant,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub const REARREST: Section = Section {

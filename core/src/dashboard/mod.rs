@@ -46,6 +46,21 @@ pub struct Measure {
     pub label: &'static str,
     pub events: &'static str,
     pub moment: Moment,
+    /// How one worker's events are found.
+    pub one_worker: OneWorker,
+}
+
+/// How a measure finds one worker's events: a plan for the worker's dashboard alone, which
+/// the team's figures and the hub do not use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OneWorker {
+    /// Through each of the worker's clients, by the record's client-keyed index: for records
+    /// a team has many of in a period (tests on arrest, appointments).
+    ClientByClient,
+    /// Among the whole team's in the period, kept where the client is the worker's: for
+    /// records a team has few of in a period (DRRs made, releases), where that reads less than
+    /// visiting each of a caseload's two thousand clients.
+    AmongTheTeams,
 }
 
 /// What a measure's `at` holds.
@@ -517,6 +532,11 @@ impl<'c> Reader<'c> {
     /// their clients (CROSS JOIN keeps that order) and probes each one's records through the
     /// client-keyed indexes, instead of reading the whole team's period.
     fn events(&self, m: &Measure) -> rusqlite::Result<String> {
+        self.events_found(m, m.one_worker)
+    }
+
+    /// As [`Reader::events`], one worker's found as `how` says.
+    fn events_found(&self, m: &Measure, how: OneWorker) -> rusqlite::Result<String> {
         if m.events.contains("{first_tests}") && !self.first_tests.replace(true) {
             self.conn.execute_batch(
                 "CREATE TEMP TABLE IF NOT EXISTS dashboard_first_tests (client_id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
@@ -526,17 +546,22 @@ impl<'c> Reader<'c> {
             // reads every test ever: worth it for a long period (a year: 60 ms against 100 ms
             // read by time and grouped) but not for up to three months, read by time.
             let by_client = if self.one_worker || self.period.grain() == Grain::Week { "" } else { "INDEXED BY tests_on_arrest_by_client" };
-            let fill = self.scoped(&format!("INSERT INTO temp.dashboard_first_tests {FIRST_TESTS}")).replace("{by_client}", by_client);
+            let fill = self
+                .scoped(&format!("INSERT INTO temp.dashboard_first_tests {FIRST_TESTS}"), OneWorker::ClientByClient)
+                .replace("{by_client}", by_client);
             self.query(&fill, &[], |_| Ok(()))?;
         }
-        Ok(self.scoped(m.events).replace("{first_tests}", "temp.dashboard_first_tests"))
+        Ok(self.scoped(m.events, how).replace("{first_tests}", "temp.dashboard_first_tests"))
     }
 
-    fn scoped(&self, sql: &str) -> String {
-        let (from, records, clients) = if self.one_worker {
-            ("temp.dashboard_scope sc CROSS JOIN", "AND x.client_id = sc.member_id", "AND x.id = sc.member_id")
-        } else {
-            ("", "", "")
+    fn scoped(&self, sql: &str, how: OneWorker) -> String {
+        let (from, records, clients) = match (self.one_worker, how) {
+            (false, _) => ("", "", ""),
+            (true, OneWorker::ClientByClient) => {
+                ("temp.dashboard_scope sc CROSS JOIN", "AND x.client_id = sc.member_id", "AND x.id = sc.member_id")
+            }
+            // The unary plus keeps SQLite from starting at the worker's clients instead.
+            (true, OneWorker::AmongTheTeams) => ("", "AND +x.client_id IN temp.dashboard_scope", "AND +x.id IN temp.dashboard_scope"),
         };
         sql.replace("{in_scope}", from).replace("{scope}", records).replace("{client_scope}", clients)
     }
@@ -859,5 +884,34 @@ mod tests {
             let counted = reader.query(&sql, &[], |r| r.get::<_, u32>(0));
             assert_eq!(counted.map_err(|e| format!("{}: {e}", m.key)), Ok(vec![0]));
         }
+    }
+
+    /// The plan a measure takes for one worker changes how quickly their events are found,
+    /// never which: found among the team's or client by client, every measure counts the same.
+    #[test]
+    fn one_workers_events_are_the_same_found_either_way() {
+        use crate::accounts::Installation;
+        use crate::clock::{Clock, FixedClock};
+        let dir = tempfile::tempdir().unwrap();
+        let clock = std::sync::Arc::new(FixedClock::at("2026-11-23T09:00:00Z"));
+        let mut session = crate::testing::set_up_team(&Installation::new(dir.path(), clock.clone()));
+        let (actor, now) = (session.actor(), clock.now());
+        let workers: Vec<String> = (0..3).map(|i| format!("worker-{i}")).collect();
+        let people = crate::demo::population(7, 600, now, &workers);
+        crate::demo::insert(session.store_mut(), &actor, &people).unwrap();
+        crate::demo::pathway::pathway(session.store_mut(), &actor, 7, &people.clients, &workers, now).unwrap();
+        let year = Period { from: NaiveDate::from_ymd_opt(2025, 11, 24).unwrap(), to: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap() };
+        let reader = Reader::new(session.store().reader(), year, now, Whose::Worker(&workers[0])).unwrap();
+        let count = |m: &Measure, how| {
+            let sql = format!("SELECT count(*) FROM ({}) e", reader.events_found(m, how).unwrap());
+            reader.query(&sql, &[], |r| r.get::<_, u32>(0)).unwrap()[0]
+        };
+        let mut found = 0;
+        for m in measures() {
+            let by_client = count(m, OneWorker::ClientByClient);
+            assert_eq!(count(m, OneWorker::AmongTheTeams), by_client, "{}", m.key);
+            found += by_client;
+        }
+        assert!(found > 100, "the worker's caseload has events to count: {found}");
     }
 }

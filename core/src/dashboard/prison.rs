@@ -1,12 +1,13 @@
 //! Prison releases and continuity of care: seen at the gate, and in community treatment within
 //! 21 days of release against the team's target (003: a national ambition of 75%).
-use super::{Figure, Measure, Moment, Section};
+use super::{Figure, Measure, Moment, OneWorker, Section};
 
 pub const RELEASES: Measure = Measure {
     key: "prison.releases",
     label: "Prison releases",
     events: "SELECT x.client_id, x.released_on AS at FROM {in_scope} prison_spells x WHERE x.released_on BETWEEN :from AND :to {scope}",
     moment: Moment::Day,
+    one_worker: OneWorker::AmongTheTeams,
 };
 
 pub const SEEN_AT_GATE: Measure = Measure {
@@ -15,6 +16,7 @@ pub const SEEN_AT_GATE: Measure = Measure {
     events: "SELECT x.client_id, x.released_on AS at FROM {in_scope} prison_spells x
              WHERE x.released_on BETWEEN :from AND :to AND x.seen_at_gate = 1 {scope}",
     moment: Moment::Day,
+    one_worker: OneWorker::AmongTheTeams,
 };
 
 /// A treatment start from the day of release to day 21 (prison::continuity).
@@ -26,6 +28,7 @@ pub const IN_TREATMENT: Measure = Measure {
              AND EXISTS (SELECT 1 FROM treatment_episodes te WHERE te.client_id = x.client_id
                          AND te.treatment_started_on BETWEEN x.released_on AND date(x.released_on, '+21 days'))",
     moment: Moment::Day,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub const SECTION: Section = Section {

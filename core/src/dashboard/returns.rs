@@ -2,7 +2,7 @@
 //! (004: tested positive, referred, assessed, refused bail, DRRs made) and the monthly activity
 //! return, on screen and as CSV. The layouts carry a version; the csv crate does the quoting,
 //! and every cell a spreadsheet could run as a formula is neutralised.
-use super::{court, custody, drr, treatment, Counts, Dashboard, Grain, Measure, Moment, Part, Period, Reader, Whose};
+use super::{court, custody, drr, treatment, Counts, Dashboard, Grain, Measure, Moment, OneWorker, Part, Period, Reader, Whose};
 use crate::dates;
 use crate::documents::pdf::{Block, Paper, Table};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -29,6 +29,7 @@ pub const ASSESSED: Measure = Measure {
              JOIN required_assessments ra ON ra.appointment_id = x.id AND ra.kind = 'initial'
              WHERE x.owner_type = 'required_assessment' AND x.at >= :from_at AND x.at < :to_at {scope} AND x.status = 'attended'",
     moment: Moment::Instant,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub struct Column {

@@ -1,6 +1,6 @@
 //! Referrals into treatment and the wait from referral to treatment start, criminal-justice
 //! referrals apart from the rest (004).
-use super::{Figure, Measure, Moment, Section};
+use super::{Figure, Measure, Moment, OneWorker, Section};
 
 pub const REFERRALS: Measure = Measure {
     key: "treatment.referrals",
@@ -8,6 +8,7 @@ pub const REFERRALS: Measure = Measure {
     events:
         "SELECT x.client_id, x.referred_on AS at FROM {in_scope} treatment_episodes x WHERE x.referred_on BETWEEN :from AND :to {scope}",
     moment: Moment::Day,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub const WAIT_CJ: Measure = Measure {
@@ -17,6 +18,7 @@ pub const WAIT_CJ: Measure = Measure {
              julianday(x.treatment_started_on) - julianday(x.referred_on) AS days FROM {in_scope} treatment_episodes x
              WHERE x.treatment_started_on BETWEEN :from AND :to AND x.criminal_justice = 1 {scope}",
     moment: Moment::Day,
+    one_worker: OneWorker::ClientByClient,
 };
 
 pub const WAIT_OTHER: Measure = Measure {
@@ -26,6 +28,7 @@ pub const WAIT_OTHER: Measure = Measure {
              julianday(x.treatment_started_on) - julianday(x.referred_on) AS days FROM {in_scope} treatment_episodes x
              WHERE x.treatment_started_on BETWEEN :from AND :to AND x.criminal_justice = 0 {scope}",
     moment: Moment::Day,
+    one_worker: OneWorker::AmongTheTeams,
 };
 
 pub const SECTION: Section = Section {
