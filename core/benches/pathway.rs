@@ -86,9 +86,10 @@ fn main() {
         .expect("caseload");
     let mut one = Vec::new();
     let mut found = 0;
+    // Today and My caseload read on a reading connection of their own, as here.
     for w in workers.iter().cycle().take(60) {
         let start = Instant::now();
-        found = flags::for_worker(conn, now, &settings, w).expect("flags").len();
+        found = flags::for_worker(first.store().reader(), now, &settings, w).expect("flags").len();
         one.push(start.elapsed());
     }
     // My caseload by what needs attention: the order from the caseload's flags and next
@@ -96,7 +97,7 @@ fn main() {
     let mut caseload_pages = Vec::new();
     for w in workers.iter().cycle().take(20) {
         let start = Instant::now();
-        glance::caseload::of_worker(conn, w, now, &settings, 0).expect("caseload page");
+        glance::caseload::of_worker(first.store().reader(), w, now, &settings, 0).expect("caseload page");
         caseload_pages.push(start.elapsed());
     }
     // The Team flags screen: counts by rule, severity and worker, then the first page of a count.
@@ -179,7 +180,8 @@ fn main() {
         }
         opened_on_readings.push(start.elapsed());
     }
-    let conn = session.store().reader();
+    let apart = session.start_reading().expect("reader");
+    let conn = apart.store().reader();
     // Where the time goes: every registered rule on its own, for one caseload and for everyone.
     println!("\nEach rule on its own (budget per rule: {} for one caseload):", ms(RULE_BUDGET));
     for everyone in [false, true] {

@@ -292,12 +292,14 @@ impl IdMaker {
 
 /// Writes a population through the one write path, in large transactions.
 pub fn insert(store: &mut Store, actor: &Actor, pop: &Population) -> Result<(), StoreError> {
-    for chunk in pop.clients.chunks(5_000) {
-        store.write(actor, |w| chunk.iter().try_for_each(|c| w.create_past(c)))?;
-    }
-    store.write(actor, |w| {
-        pop.aliases.iter().try_for_each(|a| w.create_past(a))?;
-        pop.consents.iter().try_for_each(|c| w.create_past(c))
+    store.in_bulk(|store| {
+        for chunk in pop.clients.chunks(5_000) {
+            store.write(actor, |w| chunk.iter().try_for_each(|c| w.create_past(c)))?;
+        }
+        store.write(actor, |w| {
+            pop.aliases.iter().try_for_each(|a| w.create_past(a))?;
+            pop.consents.iter().try_for_each(|c| w.create_past(c))
+        })
     })
 }
 

@@ -421,58 +421,60 @@ pub fn pathway(
     let mut drr_rng = StdRng::seed_from_u64(seed ^ 0xD22);
     let mut drr_ids = Ids { rng: StdRng::seed_from_u64(seed ^ 0xD23), millis: now.timestamp_millis() as u64 + 20_000_000 };
     let mut drr_clients = 0;
-    store.write(actor, |w| {
-        let mut m = Maker {
-            w,
-            rng: StdRng::seed_from_u64(seed ^ 0x0CA5E),
-            ids: Ids { rng: StdRng::seed_from_u64(seed ^ 0x1D5), millis: now.timestamp_millis() as u64 + 10_000_000 },
-            treatment: StdRng::seed_from_u64(seed ^ 0x7EA7),
-            treatment_ids: Ids { rng: StdRng::seed_from_u64(seed ^ 0x7EA8), millis: now.timestamp_millis() as u64 + 30_000_000 },
-            now,
-            today: crate::dates::today(now),
-        };
-        for client in clients.iter().filter(|c| c.status == ClientStatus::Active) {
-            let custody_worker = if m.rng.gen_bool(0.8) { custody.clone() } else { lead.clone() };
-            let court_worker = if m.rng.gen_bool(0.8) { court.clone() } else { lead.clone() };
-            // Earlier arrests over the years since registration, then (for most) a recent one.
-            let known_for = (m.today - crate::dates::today(client.made.created_at)).num_days().max(1);
-            // Spread over the whole time known, so a year's dashboard reads like a year's work.
-            for _ in 0..m.rng.gen_range(0..4).min(known_for / 150) {
-                let day = m.today - Duration::days(m.rng.gen_range(60..=known_for.max(61)));
-                m.custody(client, &custody_worker, day)?;
+    store.in_bulk(|store| {
+        store.write(actor, |w| {
+            let mut m = Maker {
+                w,
+                rng: StdRng::seed_from_u64(seed ^ 0x0CA5E),
+                ids: Ids { rng: StdRng::seed_from_u64(seed ^ 0x1D5), millis: now.timestamp_millis() as u64 + 10_000_000 },
+                treatment: StdRng::seed_from_u64(seed ^ 0x7EA7),
+                treatment_ids: Ids { rng: StdRng::seed_from_u64(seed ^ 0x7EA8), millis: now.timestamp_millis() as u64 + 30_000_000 },
+                now,
+                today: crate::dates::today(now),
+            };
+            for client in clients.iter().filter(|c| c.status == ClientStatus::Active) {
+                let custody_worker = if m.rng.gen_bool(0.8) { custody.clone() } else { lead.clone() };
+                let court_worker = if m.rng.gen_bool(0.8) { court.clone() } else { lead.clone() };
+                // Earlier arrests over the years since registration, then (for most) a recent one.
+                let known_for = (m.today - crate::dates::today(client.made.created_at)).num_days().max(1);
+                // Spread over the whole time known, so a year's dashboard reads like a year's work.
+                for _ in 0..m.rng.gen_range(0..4).min(known_for / 150) {
+                    let day = m.today - Duration::days(m.rng.gen_range(60..=known_for.max(61)));
+                    m.custody(client, &custody_worker, day)?;
+                }
+                if m.rng.gen_bool(0.6) {
+                    let days_ago = if m.rng.gen_bool(0.25) { m.rng.gen_range(0..4) } else { m.rng.gen_range(4..240) };
+                    m.custody(client, &custody_worker, m.today - Duration::days(days_ago))?;
+                }
+                if m.rng.gen_bool(0.3) {
+                    m.court(client, &court_worker)?;
+                }
+                if m.rng.gen_bool(0.08) {
+                    m.caution(client, &custody_worker)?;
+                }
+                let own = client.allocated_worker_id.clone().unwrap_or_else(|| lead.clone());
+                // Some come to treatment by another route: their own referral, or their GP's.
+                if m.treatment.gen_bool(0.06) {
+                    let referred_on = m.today - Duration::days(m.treatment.gen_range(1..330));
+                    m.referral(client, false, referred_on, &own)?;
+                }
+                m.contacts_and_notes(client, &own)?;
+                // Today's diary: a key work session with the allocated worker.
+                if m.rng.gen_bool(0.05) {
+                    let at = london(m.today, m.rng.gen_range(9..17), [0, 30][m.rng.gen_range(0..2)]);
+                    let place = pick(&mut m.rng, PLACES);
+                    m.appointment(client, (OwnerType::General, &client.id), "Key work session", at, place, &own)?;
+                }
+                // One client in ten is on a DRR, each at the next point of the order in turn.
+                if drr_rng.gen_bool(0.1) {
+                    let point = drr_clients % super::drr::POINTS;
+                    drr_clients += 1;
+                    let mut next_id = || drr_ids.next();
+                    super::drr::DrrMaker { w: &mut *m.w, rng: &mut drr_rng, next_id: &mut next_id, now, today: m.today }
+                        .client(client, &community, point)?;
+                }
             }
-            if m.rng.gen_bool(0.6) {
-                let days_ago = if m.rng.gen_bool(0.25) { m.rng.gen_range(0..4) } else { m.rng.gen_range(4..240) };
-                m.custody(client, &custody_worker, m.today - Duration::days(days_ago))?;
-            }
-            if m.rng.gen_bool(0.3) {
-                m.court(client, &court_worker)?;
-            }
-            if m.rng.gen_bool(0.08) {
-                m.caution(client, &custody_worker)?;
-            }
-            let own = client.allocated_worker_id.clone().unwrap_or_else(|| lead.clone());
-            // Some come to treatment by another route: their own referral, or their GP's.
-            if m.treatment.gen_bool(0.06) {
-                let referred_on = m.today - Duration::days(m.treatment.gen_range(1..330));
-                m.referral(client, false, referred_on, &own)?;
-            }
-            m.contacts_and_notes(client, &own)?;
-            // Today's diary: a key work session with the allocated worker.
-            if m.rng.gen_bool(0.05) {
-                let at = london(m.today, m.rng.gen_range(9..17), [0, 30][m.rng.gen_range(0..2)]);
-                let place = pick(&mut m.rng, PLACES);
-                m.appointment(client, (OwnerType::General, &client.id), "Key work session", at, place, &own)?;
-            }
-            // One client in ten is on a DRR, each at the next point of the order in turn.
-            if drr_rng.gen_bool(0.1) {
-                let point = drr_clients % super::drr::POINTS;
-                drr_clients += 1;
-                let mut next_id = || drr_ids.next();
-                super::drr::DrrMaker { w: &mut *m.w, rng: &mut drr_rng, next_id: &mut next_id, now, today: m.today }
-                    .client(client, &community, point)?;
-            }
-        }
-        super::prison::prison(m.w, seed, clients, &worker(3), now)
+            super::prison::prison(m.w, seed, clients, &worker(3), now)
+        })
     })
 }

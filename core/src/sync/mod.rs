@@ -439,6 +439,16 @@ pub(crate) fn import_trusting(
     trusted: Option<(&str, &VerifyingKey)>,
     progress: &mut dyn Progress,
 ) -> Result<BundleSummary, SyncError> {
+    store.in_bulk(|store| import_checked(store, actor, bytes, trusted, progress))
+}
+
+fn import_checked(
+    store: &mut Store,
+    actor: &Actor,
+    bytes: &[u8],
+    trusted: Option<(&str, &VerifyingKey)>,
+    progress: &mut dyn Progress,
+) -> Result<BundleSummary, SyncError> {
     progress.step("Opening the bundle", 0, 0)?;
     let unverified = bundle::read(bytes)?;
     let header = unverified.header.clone();
