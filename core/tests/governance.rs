@@ -48,6 +48,21 @@ fn the_access_report_names_everyone_who_viewed_or_changed_the_record_and_is_itse
 }
 
 #[test]
+fn a_record_read_with_its_parts_is_named_first_whichever_arrived_first() {
+    let mut team = support::team();
+    let id = team.register();
+    // The record screen asks for the record and its parts at once; here custody arrives first.
+    team.lead.reads_about(&id, "viewed custody");
+    team.lead.finish_reads(true).unwrap();
+    let actor = team.lead.actor();
+    clients::open(team.lead.store_mut(), &actor, &id).unwrap();
+
+    let report = access::access_report(team.lead.store_mut(), &actor, &id).unwrap();
+    let text = report.paragraphs.join("\n");
+    assert!(text.contains("Priya Shah viewed: client record, custody."), "{text}");
+}
+
+#[test]
 fn a_list_of_people_shown_is_one_audit_entry_that_each_persons_access_report_still_finds() {
     let mut team = support::team();
     let names = ["Adams", "Baker", "Clarke", "Davies", "Evans"];

@@ -207,7 +207,7 @@ where
     })
     .await;
     match done {
-        Ok((reading, result)) => end_reading(app, reading, result),
+        Ok((reading, result)) => shown_then_given_back(end_reading(app, reading, result)),
         Err(_) => Err(error(ErrorCode::AppInterrupted, "Throughline could not finish reading this. Try again.")),
     }
 }
@@ -246,7 +246,7 @@ where
     match done {
         Ok((first, second, result)) => {
             let result = end_reading(app, first, result);
-            end_reading(app, second, result)
+            shown_then_given_back(end_reading(app, second, result))
         }
         Err(_) => Err(error(ErrorCode::AppInterrupted, "Throughline could not finish reading this. Try again.")),
     }
@@ -264,13 +264,18 @@ fn begin_reading(app: &AppState, roles: &[Role]) -> CommandResult<Reading> {
     signed_in(app, roles, |s| s.start_reading().map_err(coded))
 }
 
-/// A reading's pages are of no use once it is done (see `ReadStore::let_go_of_pages`): the
-/// memory goes back to the system rather than waiting for a read that would discard it.
+/// A reading's pages are of no use once it is done (see `ReadStore::let_go_of_pages`).
 fn let_go_of_pages(readings: &[&Reading]) {
     for reading in readings {
         reading.store().let_go_of_pages();
     }
-    crate::memory::give_back_freed();
+}
+
+/// The memory a reading let go of goes back to the system once what it read is on its way to
+/// the window: handing it back briefly holds up the app's other allocations, so not before.
+fn shown_then_given_back<T>(result: CommandResult<T>) -> CommandResult<T> {
+    drop(tauri::async_runtime::spawn_blocking(crate::memory::give_back_freed));
+    result
 }
 
 fn end_reading<T>(app: &AppState, reading: Reading, result: CommandResult<T>) -> CommandResult<T> {

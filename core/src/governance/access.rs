@@ -22,6 +22,9 @@ pub fn kind_of(action: &str) -> &'static str {
     }
 }
 
+/// How the report names the opening of the record itself ("viewed client record").
+const OPENED: &str = "client record";
+
 /// One line of the report: consecutive entries by one worker, of one kind, in one minute (the
 /// parts of a record read as it opens) are one line.
 struct Line {
@@ -109,7 +112,14 @@ fn lines(conn: &Connection, client_id: &str) -> Result<Vec<Line>, ClientError> {
             let same_minute = when::display(last.at) == when::display(at);
             if last.worker == worker && last.kind == kind && same_minute {
                 if !last.what.contains(&what) {
-                    last.what.push(what);
+                    // A record's parts are read as it opens, in whatever order they arrive:
+                    // the record itself is named first, after any list the person was shown in.
+                    let at = if what == OPENED {
+                        last.what.iter().take_while(|w| w.starts_with("shown in ") || w.starts_with("listed ")).count()
+                    } else {
+                        last.what.len()
+                    };
+                    last.what.insert(at, what);
                 }
                 continue;
             }
