@@ -207,7 +207,7 @@ where
     })
     .await;
     match done {
-        Ok((reading, result)) => shown_then_given_back(end_reading(app, reading, result)).await,
+        Ok((reading, result)) => audited_then_given_back(end_reading(app, reading, result)).await,
         Err(_) => Err(error(ErrorCode::AppInterrupted, "Throughline could not finish reading this. Try again.")),
     }
 }
@@ -246,7 +246,7 @@ where
     match done {
         Ok((first, second, result)) => {
             let result = end_reading(app, first, result);
-            shown_then_given_back(end_reading(app, second, result)).await
+            audited_then_given_back(end_reading(app, second, result)).await
         }
         Err(_) => Err(error(ErrorCode::AppInterrupted, "Throughline could not finish reading this. Try again.")),
     }
@@ -273,7 +273,7 @@ fn let_go_of_pages(readings: &[&Reading]) {
 
 /// The memory a reading let go of goes back to the system once what it read is in the audit
 /// trail: handing it back briefly holds up the app's other allocations, so not before.
-async fn shown_then_given_back<T>(result: CommandResult<T>) -> CommandResult<T> {
+async fn audited_then_given_back<T>(result: CommandResult<T>) -> CommandResult<T> {
     let _ = tauri::async_runtime::spawn_blocking(crate::memory::give_back_freed).await;
     result
 }
