@@ -15,11 +15,16 @@ pub fn kind_of(action: &str) -> &'static str {
     match action {
         "create" | "append" | "update" | "anonymised a closed case" => "changed",
         // A record read, or the person shown in a list (search results, a caseload, flags).
-        a if a.starts_with("viewed") || a.starts_with("shown in ") || a.starts_with("listed ") => "viewed",
+        a if a.starts_with("viewed") || shown_in_a_list(a) => "viewed",
         a if a.starts_with("printed") || a.starts_with("produced") => "printed",
         a if a.starts_with("exported") => "exported",
         _ => "other",
     }
+}
+
+/// The person shown in a list (search results, a caseload, flags) rather than their record read.
+fn shown_in_a_list(action: &str) -> bool {
+    action.starts_with("shown in ") || action.starts_with("listed ")
 }
 
 /// How the report names the opening of the record itself ("viewed client record").
@@ -114,11 +119,7 @@ fn lines(conn: &Connection, client_id: &str) -> Result<Vec<Line>, ClientError> {
                 if !last.what.contains(&what) {
                     // A record's parts are read as it opens, in whatever order they arrive:
                     // the record itself is named first, after any list the person was shown in.
-                    let at = if what == OPENED {
-                        last.what.iter().take_while(|w| w.starts_with("shown in ") || w.starts_with("listed ")).count()
-                    } else {
-                        last.what.len()
-                    };
+                    let at = if what == OPENED { last.what.iter().take_while(|w| shown_in_a_list(w)).count() } else { last.what.len() };
                     last.what.insert(at, what);
                 }
                 continue;

@@ -252,7 +252,7 @@ impl Store {
         let _ = self.conn.execute_batch(BULK_CACHE);
         let done = work(self);
         let _ = self.conn.execute_batch(SESSION_CACHE);
-        let _ = self.conn.execute_batch("PRAGMA shrink_memory");
+        let_go_of_pages(&self.conn);
         done
     }
 
@@ -487,8 +487,7 @@ impl ReadStore {
     /// writes (the audit of whose data it showed), so between reads it holds up to 64 MiB that
     /// would not be read again.
     pub fn let_go_of_pages(&self) {
-        // Only memory is given back; a failure leaves the cache as it was, which is harmless.
-        let _ = self.conn.execute_batch("PRAGMA shrink_memory");
+        let_go_of_pages(&self.conn);
     }
 
     pub fn clock(&self) -> &dyn Clock {
@@ -569,6 +568,12 @@ pub fn records_version(conn: &Connection) -> rusqlite::Result<i64> {
 /// ([`Store::in_bulk`]); reading connections keep 64 MiB and let it go after each read.
 const SESSION_CACHE: &str = "PRAGMA cache_size = -16384;";
 const BULK_CACHE: &str = "PRAGMA cache_size = -65536;";
+
+/// Frees the pages a connection holds in its cache. Only memory is given back; a failure
+/// leaves the cache as it was, which is harmless.
+fn let_go_of_pages(conn: &Connection) {
+    let _ = conn.execute_batch("PRAGMA shrink_memory");
+}
 
 /// SQLCipher's set-up of a connection's codec is not safe to run on several threads at once
 /// (seen as a spurious "PRAGMA key requires a key" failure), so opening and keying a database
