@@ -54,6 +54,17 @@ pub fn london_date(at: DateTime<Utc>) -> NaiveDate {
     dates::today(at)
 }
 
+/// Makes `london_date(instant)` available to SQL: a stored UTC instant's London day
+/// ("2026-11-23"), or NULL for NULL.
+pub fn register(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function("london_date", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
+        let Some(text) = ctx.get::<Option<String>>(0)? else { return Ok(None) };
+        let at = DateTime::parse_from_rfc3339(&text).map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+        Ok(Some(london_date(at.with_timezone(&Utc)).to_string()))
+    })
+}
+
 /// "14:30", London time; "01:30 BST" or "01:30 GMT" in the hour the clocks go back, which
 /// happens twice.
 pub fn london_time(at: DateTime<Utc>) -> String {

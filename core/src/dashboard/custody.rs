@@ -146,10 +146,7 @@ pub const COHORT: Measure = Measure {
 pub const REARRESTED: Measure = Measure {
     key: "rearrest.again",
     label: "Tested on arrest again within 12 months",
-    events: "SELECT s.client_id, s.at FROM {first_tests} s
-             WHERE EXISTS (SELECT 1 FROM tests_on_arrest r WHERE r.client_id = s.client_id
-                           AND r.tested_at > s.at AND r.tested_at < strftime('%Y-%m-%dT%H:%M:%SZ', s.at, '+367 days')
-                           AND julianday(london_date(r.tested_at)) - julianday(london_date(s.at)) BETWEEN 1 AND 365)",
+    events: "SELECT s.client_id, s.at FROM {first_tests} s WHERE s.again",
     moment: Moment::Instant,
     one_worker: OneWorker::ClientByClient,
 };

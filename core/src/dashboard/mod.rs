@@ -24,7 +24,6 @@ use crate::dates;
 use crate::error::{FieldError, ValidationErrors};
 use crate::ErrorCode;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use rusqlite::functions::FunctionFlags;
 use rusqlite::{named_params, Connection};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -35,8 +34,9 @@ use ts_rs::TS;
 /// `client_id` and `at` (what the event is counted by: an instant or a London date, as
 /// `moment` says) for each event in the period. The worker filter goes where `{in_scope}`
 /// (before the record's table) and `{scope}` (records) or `{client_scope}` (clients) stand.
-/// `{first_tests}` is each client's first test on arrest in the period (`client_id`, `at`),
-/// worked out once for the measures that follow a client from it.
+/// `{first_tests}` is each client's first test on arrest in the period (`client_id`, `at`, and
+/// `again`: re-arrested within 12 months), worked out once for the measures that follow a
+/// client from it.
 /// It may read `:from` and `:to` (London dates, inclusive), `:from_at` and `:to_at` (the
 /// instants those days begin and end) and `:today`; `london_date(instant)` gives an instant's
 /// London day where a rule needs one row by row.
@@ -389,15 +389,28 @@ impl<'a> Whose<'a> {
     }
 }
 
-/// Each client's first test on arrest in the period, for the measures that read `{first_tests}`.
-const FIRST_TESTS: &str = "SELECT x.client_id, min(x.tested_at) AS at FROM {in_scope} tests_on_arrest x {by_client}
-     WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} GROUP BY x.client_id";
+/// Each client's first test on arrest in the period (`client_id`, `at`), and `again`: whether
+/// they were tested on arrest again on a later day within 12 months (day 1 to 365). Read from
+/// the tests kept in sequence by the write transaction (migrations/0016): a test is the first
+/// in the period when the one before it came before the period.
+const FIRST_TESTS: &str = "SELECT x.client_id, x.tested_at AS at, coalesce(x.days_to_next <= 365, 0) AS again
+     FROM {in_scope} arrests_in_sequence x
+     WHERE x.tested_at >= :from_at AND x.tested_at < :to_at AND (x.previous_at IS NULL OR x.previous_at < :from_at) {scope}";
 
-/// A measure's events for a whole team as one query, for an engine other than this laptop's
-/// (the partnership hub): `{first_tests}` is a subquery rather than a table made beforehand.
-/// Parameters and functions are as [`Measure::events`] says.
+/// The same as [`FIRST_TESTS`], worked out from the tests on arrest alone: what the partnership
+/// hub runs, and what the kept table is held equal to.
+const FIRST_TESTS_FROM_RECORDS: &str = "SELECT f.client_id, f.at,
+     EXISTS (SELECT 1 FROM tests_on_arrest r WHERE r.client_id = f.client_id
+             AND r.tested_at > f.at AND r.tested_at < strftime('%Y-%m-%dT%H:%M:%SZ', f.at, '+367 days')
+             AND julianday(london_date(r.tested_at)) - julianday(london_date(f.at)) BETWEEN 1 AND 365) AS again
+     FROM (SELECT x.client_id, min(x.tested_at) AS at FROM tests_on_arrest x
+           WHERE x.tested_at >= :from_at AND x.tested_at < :to_at GROUP BY x.client_id) f";
+
+/// A measure's events for a whole team as one query from the records alone, for an engine
+/// other than this laptop's (the partnership hub): `{first_tests}` is a subquery rather than a
+/// table made beforehand. Parameters and functions are as [`Measure::events`] says.
 pub fn team_events(m: &Measure) -> String {
-    let first_tests = format!("({})", FIRST_TESTS.replace("{by_client}", ""));
+    let first_tests = format!("({FIRST_TESTS_FROM_RECORDS})");
     m.events.replace("{first_tests}", &first_tests).replace("{in_scope}", "").replace("{scope}", "").replace("{client_scope}", "")
 }
 
@@ -500,11 +513,6 @@ pub(crate) struct Reader<'c> {
 
 impl<'c> Reader<'c> {
     pub(crate) fn new(conn: &'c Connection, period: Period, now: DateTime<Utc>, whose: Whose<'_>) -> rusqlite::Result<Self> {
-        conn.create_scalar_function("london_date", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
-            let text = ctx.get_raw(0).as_str().map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
-            let at = DateTime::parse_from_rfc3339(text).map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
-            Ok(when::london_date(at.with_timezone(&Utc)).to_string())
-        })?;
         conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS dashboard_scope (member_id TEXT PRIMARY KEY) WITHOUT ROWID;
              DELETE FROM temp.dashboard_scope;",
@@ -539,16 +547,11 @@ impl<'c> Reader<'c> {
     fn events_found(&self, m: &Measure, how: OneWorker) -> rusqlite::Result<String> {
         if m.events.contains("{first_tests}") && !self.first_tests.replace(true) {
             self.conn.execute_batch(
-                "CREATE TEMP TABLE IF NOT EXISTS dashboard_first_tests (client_id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
+                // Appended in time order, one row per client by how it is filled: no key to keep.
+                "CREATE TEMP TABLE IF NOT EXISTS dashboard_first_tests (client_id TEXT NOT NULL, at TEXT NOT NULL, again INTEGER NOT NULL);
                  DELETE FROM temp.dashboard_first_tests;",
             )?;
-            // The team's tests read in client order come grouped with nothing to sort, but that
-            // reads every test ever: worth it for a long period (a year: 60 ms against 100 ms
-            // read by time and grouped) but not for up to three months, read by time.
-            let by_client = if self.one_worker || self.period.grain() == Grain::Week { "" } else { "INDEXED BY tests_on_arrest_by_client" };
-            let fill = self
-                .scoped(&format!("INSERT INTO temp.dashboard_first_tests {FIRST_TESTS}"), OneWorker::ClientByClient)
-                .replace("{by_client}", by_client);
+            let fill = self.scoped(&format!("INSERT INTO temp.dashboard_first_tests {FIRST_TESTS}"), OneWorker::ClientByClient);
             self.query(&fill, &[], |_| Ok(()))?;
         }
         Ok(self.scoped(m.events, how).replace("{first_tests}", "temp.dashboard_first_tests"))
@@ -882,6 +885,7 @@ mod tests {
             conn.execute_batch(&format!("CREATE TABLE {table} ({})", columns.join(", "))).unwrap();
         }
         conn.execute_batch("CREATE INDEX clients_by_status ON clients (status)").unwrap();
+        when::register(&conn).unwrap();
         let period = Period { from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), to: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap() };
         let reader = Reader::new(&conn, period, DateTime::UNIX_EPOCH, Whose::Team).unwrap();
         for m in measures() {

@@ -24,6 +24,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0013_listed", include_str!("../../../migrations/0013_listed.sql")),
     ("0014_hub", include_str!("../../../migrations/0014_hub.sql")),
     ("0015_one_caseload_dashboard", include_str!("../../../migrations/0015_one_caseload_dashboard.sql")),
+    ("0016_arrests_in_sequence", include_str!("../../../migrations/0016_arrests_in_sequence.sql")),
 ];
 
 /// The schema version this build writes.
@@ -60,7 +61,7 @@ pub fn schema(conn: &Connection) -> Result<Vec<(String, String, Option<String>)>
 /// file's snapshot) must have exactly this, so it brings no trigger or view of its own.
 pub fn expected_schema() -> Result<Vec<(String, String, Option<String>)>, StoreError> {
     let mut conn = Connection::open_in_memory()?;
-    crate::phonetic::register(&conn)?;
+    super::functions(&conn)?;
     migrate(&mut conn)?;
     schema(&conn)
 }

@@ -580,6 +580,13 @@ fn let_go_of_pages(conn: &Connection) {
 /// happens one at a time. It is rare: sign-in, unlock, set-up.
 static OPENING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// The functions the schema's triggers and views call, made available to a connection:
+/// `name_keys` (the search index) and `london_date` (the arrests kept in sequence).
+pub(crate) fn functions(conn: &Connection) -> rusqlite::Result<()> {
+    crate::phonetic::register(conn)?;
+    crate::calendar::when::register(conn)
+}
+
 fn open_encrypted(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connection, StoreError> {
     let _one_at_a_time = OPENING.lock().unwrap_or_else(|e| e.into_inner());
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -598,7 +605,7 @@ fn open_encrypted(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connec
     if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
         return Err(StoreError::WrongKey);
     }
-    crate::phonetic::register(&conn)?;
+    functions(&conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA secure_delete = ON;

@@ -129,6 +129,7 @@ mod tests {
                 "client_name_keys",
                 "case_activity",
                 "assessments_to_book",
+                "arrests_in_sequence",
                 "sync_chains",
                 "sync_refused_ops",
                 "sync_team_keys",
