@@ -18,14 +18,15 @@ pub struct Joining<'a> {
 }
 
 impl Installation {
-    /// Lets `make` make this laptop's database for the team (at the path, under the key it is
-    /// given, with the team's data in it), then gives the named worker a key slot with
+    /// Lets `make` make this laptop's database for the team (at the path, under `key`, with the
+    /// team's data in it), then gives the named worker a key slot with
     /// `password` and signs them in. On any failure nothing half-made stays behind: the laptop
     /// can try again with a good file.
     pub fn join_with<E: From<AccountError>>(
         &self,
         joining: &Joining<'_>,
         password: &str,
+        key: DatabaseKey,
         make: impl FnOnce(&Path, &DatabaseKey, &Actor) -> Result<Store, E>,
     ) -> Result<(Session, RecoveryKey), E> {
         if self.is_set_up() {
@@ -38,7 +39,6 @@ impl Installation {
             let aside = self.dir().join(format!("throughline-unopenable-{}.db", self.clock.now().timestamp()));
             std::fs::rename(self.database_path(), aside).map_err(|e| self.files_error(e))?;
         }
-        let key = DatabaseKey::generate();
         let recovery = RecoveryKey::generate();
         let actor = Actor { worker_id: joining.worker_id.to_string(), name: joining.worker_name.to_string() };
         let joined = make(&self.database_path(), &key, &actor).and_then(|mut store| {

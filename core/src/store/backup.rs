@@ -86,8 +86,10 @@ pub fn copy_for_another(
 }
 
 /// Takes a copy made by [`copy_for_another`] (its bytes, under `transfer_key`) as the database
-/// at `path` under this installation's own `key`: page by page, every page checked as it is
-/// read, so the key that travelled with the copy opens nothing here afterwards.
+/// at `path` under this installation's own `key`. A copy made for this installation, under the
+/// key it will keep (a laptop's join file), is written as it is, in one pass at the speed of
+/// the disk. One under another key (a hub keeps its own) is copied page by page under `key`,
+/// every page checked as it is read, so the key that travelled with it opens nothing here.
 pub fn take_copy(
     bytes: &[u8],
     transfer_key: &DatabaseKey,
@@ -95,6 +97,12 @@ pub fn take_copy(
     key: &DatabaseKey,
     progress: &mut dyn Progress,
 ) -> Result<(), StoreError> {
+    if transfer_key.0.as_ref() == key.0.as_ref() {
+        progress.step("Taking in the team's data", 0, 1)?;
+        super::write_private(path, bytes)?;
+        std::fs::File::open(path)?.sync_all()?;
+        return Ok(progress.step("Taking in the team's data", 1, 1)?);
+    }
     let arrived = path.with_extension("arriving");
     let taken = (|| {
         progress.step("Taking in the team's data", 0, 0)?;

@@ -84,6 +84,16 @@ impl Enrolment {
         Ok(SigningKey::from_bytes(&*key_from_hex(&self.signing_key)?))
     }
 
+    /// The key of the snapshot its file carries, which a joining laptop keeps as its own
+    /// database key: the lead made the snapshot under it for this laptop alone. None for a file
+    /// of the first format.
+    pub fn database_key(&self) -> Result<Option<DatabaseKey>, SyncError> {
+        if !self.has_snapshot() {
+            return Ok(None);
+        }
+        Ok(Some(DatabaseKey(key_from_hex(&self.snapshot_key)?)))
+    }
+
     /// Whether its file carries a snapshot of the team's database (the current format).
     fn has_snapshot(&self) -> bool {
         !self.snapshot_sha256.is_empty()
@@ -392,7 +402,8 @@ impl Installation {
             worker_id: &package.worker_id,
             worker_name: &package.worker_name,
         };
-        self.join_with(&joining, password, |path, key, actor| {
+        let key = package.enrolment.database_key()?.unwrap_or_else(DatabaseKey::generate);
+        self.join_with(&joining, password, key, |path, key, actor| {
             make_database(path, key, self.clock(), &package.enrolment, snapshot_of(bytes), actor, progress).map_err(JoinError::from)
         })
     }
