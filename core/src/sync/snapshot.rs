@@ -71,11 +71,19 @@ pub fn take(
     expected_sha256: &str,
     progress: &mut dyn Progress,
 ) -> Result<Store, SyncError> {
-    if sha256(bytes) != expected_sha256 {
+    let transfer = DatabaseKey(Zeroizing::new(*snapshot_key));
+    // Checked on the other core while it is written; nothing is opened until it has passed, and
+    // a file that does not pass is removed.
+    let (hash, taken) = std::thread::scope(|s| {
+        let hashing = s.spawn(|| sha256(bytes));
+        let taken = backup::take_copy(bytes, &transfer, path, key, progress);
+        (hashing.join().unwrap_or_default(), taken)
+    });
+    if hash != expected_sha256 {
+        crate::store::remove_database(path);
         return Err(SyncError::Corrupt("the team's data in the file is not what was sealed with it".into()));
     }
-    let transfer = DatabaseKey(Zeroizing::new(*snapshot_key));
-    backup::take_copy(bytes, &transfer, path, key, progress)?;
+    taken?;
     let store = Store::open(path, key, clock)?;
     // The copy is data, not code: a trigger or view planted in the lead's database would run
     // on this laptop's every write, so anything this version does not make itself is refused.
