@@ -166,6 +166,7 @@ pub fn typescript() -> String {
         crate::governance::disclosures::NewDisclosure::decl(&cfg),
         crate::governance::disclosures::DisclosureView::decl(&cfg),
         crate::governance::retention::CaseForReview::decl(&cfg),
+        crate::governance::retention::CasesForReview::decl(&cfg),
         crate::governance::retention::NewRetentionReview::decl(&cfg),
         crate::governance::retention::Anonymised::decl(&cfg),
         crate::accounts::backups::BackupSummary::decl(&cfg),

@@ -19,7 +19,7 @@ fn close(t: &mut Team, id: &str) {
 }
 
 fn due(t: &Team) -> Vec<retention::CaseForReview> {
-    retention::due_for_review(t.lead.store().reader(), t.clock.now(), &t.settings).unwrap()
+    retention::due_for_review(t.lead.store().reader(), t.clock.now(), &t.settings, 0).unwrap().cases
 }
 
 fn review(t: &mut Team, id: &str, decision: &str, reason: &str, again: &str) -> Result<retention::Anonymised, clients::ClientError> {
@@ -73,6 +73,25 @@ fn a_closed_case_comes_up_for_review_after_eight_years_and_a_kept_one_again_on_i
     // The team may keep cases longer: with ten years, it is not due yet.
     t.settings.retention_years = 10;
     assert!(due(&t).is_empty());
+}
+
+#[test]
+fn a_long_list_of_cases_due_comes_fifty_at_a_time_longest_closed_first() {
+    let mut t = team_at("2017-01-02T10:00:00Z");
+    let ids: Vec<String> = (0..52).map(|i| t.register_named(&format!("Walker{}", char::from(b'a' + (i % 26) as u8)), "Sam")).collect();
+    // One closed each day, the first on 3 January 2017.
+    for id in &ids {
+        t.clock.advance(chrono::Duration::days(1));
+        close(&mut t, id);
+    }
+    t.set_clock("2026-01-05T09:00:00Z");
+    let first = retention::due_for_review(t.lead.store().reader(), t.clock.now(), &t.settings, 0).unwrap();
+    assert_eq!((first.total, first.cases.len()), (52, 50));
+    assert_eq!(first.cases[0].closed_on.to_string(), "2017-01-03");
+    assert_eq!(first.cases.iter().map(|c| &c.client_id).collect::<Vec<_>>(), ids.iter().take(50).collect::<Vec<_>>());
+    let next = retention::due_for_review(t.lead.store().reader(), t.clock.now(), &t.settings, 50).unwrap();
+    assert_eq!((next.total, next.offset), (52, 50));
+    assert_eq!(next.cases.iter().map(|c| &c.client_id).collect::<Vec<_>>(), ids.iter().skip(50).collect::<Vec<_>>());
 }
 
 /// Ada Quillfeather's case from 2017: custody, court, contacts, notes, an alias and a

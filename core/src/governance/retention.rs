@@ -47,6 +47,19 @@ pub struct CaseForReview {
     pub last_kept: Option<String>,
 }
 
+/// One page of the closed cases past the retention period, longest closed first, and how many
+/// there are in all: a team that has worked for years can have thousands, decided one by one.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CasesForReview {
+    pub total: u32,
+    pub offset: u32,
+    pub page_size: u32,
+    pub cases: Vec<CaseForReview>,
+}
+
+/// How many cases a page of the review shows.
+pub const REVIEW_PAGE: u32 = 50;
+
 /// What the team lead decided for one case.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
@@ -210,23 +223,24 @@ fn closed_by(settings: &crate::accounts::settings::TeamSettings, today: NaiveDat
 }
 
 /// Closed cases past the team's retention period, not anonymised and not kept for now: the
-/// longest closed first.
+/// longest closed first, a page from `offset`.
 pub fn due_for_review(
     conn: &Connection,
     now: DateTime<Utc>,
     settings: &crate::accounts::settings::TeamSettings,
-) -> rusqlite::Result<Vec<CaseForReview>> {
+    offset: u32,
+) -> rusqlite::Result<CasesForReview> {
     let today = dates::today(now);
     let before = crate::calendar::when::sql(crate::calendar::when::start_of_day(closed_by(settings, today).succ_opt().unwrap_or(today)));
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.* FROM clients c
+    const DUE: &str = "FROM clients c
          WHERE c.status = 'closed' AND c.anonymised_at IS NULL AND c.closed_at < ?1
            AND NOT EXISTS (SELECT 1 FROM retention_reviews r
-                           WHERE r.client_id = c.id AND r.decision = 'kept' AND r.review_again_on > ?2)
-         ORDER BY c.closed_at, c.id",
-    )?;
-    let cases: Vec<Client> = stmt.query_map(params![before, today], from_row)?.collect::<rusqlite::Result<_>>()?;
-    cases.into_iter().map(|c| case_for_review(conn, c)).collect()
+                           WHERE r.client_id = c.id AND r.decision = 'kept' AND r.review_again_on > ?2)";
+    let total = conn.prepare_cached(&format!("SELECT count(*) {DUE}"))?.query_row(params![before, today], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT c.* {DUE} ORDER BY c.closed_at, c.id LIMIT ?3 OFFSET ?4"))?;
+    let page: Vec<Client> = stmt.query_map(params![before, today, REVIEW_PAGE, offset], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let cases = page.into_iter().map(|c| case_for_review(conn, c)).collect::<rusqlite::Result<_>>()?;
+    Ok(CasesForReview { total, offset, page_size: REVIEW_PAGE, cases })
 }
 
 fn case_for_review(conn: &Connection, c: Client) -> rusqlite::Result<CaseForReview> {

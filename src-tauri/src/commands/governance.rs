@@ -8,7 +8,7 @@ use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::{Reading, Reads};
 use throughline_core::documents::Document;
 use throughline_core::governance::disclosures::{self, DisclosureView, NewDisclosure};
-use throughline_core::governance::retention::{self, Anonymised, CaseForReview, NewRetentionReview};
+use throughline_core::governance::retention::{self, Anonymised, CasesForReview, NewRetentionReview};
 use throughline_core::governance::{access, subject_access};
 
 /// Team leads and administrators: everyone who viewed, changed, printed or exported this
@@ -53,16 +53,16 @@ pub async fn subject_access_summary(app: State<'_, AppState>, client_id: String)
 /// Team leads: closed cases past the team's retention period, waiting for a decision. The list
 /// names people, so each one shown is audited.
 #[tauri::command]
-pub async fn cases_for_retention_review(app: State<'_, AppState>) -> CommandResult<Vec<CaseForReview>> {
-    reading(&app, Permission::LeadTeam.roles(), cases_for_retention_review_read).await
+pub async fn cases_for_retention_review(app: State<'_, AppState>, offset: u32) -> CommandResult<CasesForReview> {
+    reading(&app, Permission::LeadTeam.roles(), move |s| cases_for_retention_review_read(s, offset)).await
 }
 
-pub(crate) fn cases_for_retention_review_read(s: &mut Reading) -> CommandResult<Vec<CaseForReview>> {
-    let cases = read(retention::due_for_review(s.store().reader(), s.store().clock().now(), &s.team_settings()))?;
-    for case in &cases {
+pub(crate) fn cases_for_retention_review_read(s: &mut Reading, offset: u32) -> CommandResult<CasesForReview> {
+    let page = read(retention::due_for_review(s.store().reader(), s.store().clock().now(), &s.team_settings(), offset))?;
+    for case in &page.cases {
         s.reads_about(&case.client_id, "listed for a retention review");
     }
-    Ok(cases)
+    Ok(page)
 }
 
 /// Team leads: keep a case past the retention period, or anonymise it.
@@ -185,8 +185,8 @@ mod tests {
         clock.advance(chrono::Duration::days(9 * 365));
         let lead = app.installation.sign_in(testing::LEAD_LOGIN, testing::LEAD_PASSWORD).unwrap();
         *app.session() = SessionState::SignedIn(Box::new(lead));
-        let listed = read_here(&app, Permission::LeadTeam.roles(), super::cases_for_retention_review_read).unwrap();
-        assert_eq!(listed.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Tom Hale"]);
+        let listed = read_here(&app, Permission::LeadTeam.roles(), |s| super::cases_for_retention_review_read(s, 0)).unwrap();
+        assert_eq!(listed.cases.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Tom Hale"]);
         assert_eq!(audited(&app, &id, "listed for a retention review"), 1);
     }
 

@@ -434,7 +434,7 @@ export function fakeApi(over: Partial<Api> = {}): FakeApi {
     recordDisclosure: unexpected("record_disclosure"),
     clientDisclosures: () => Promise.resolve([]),
     subjectAccessSummary: unexpected("subject_access_summary"),
-    casesForRetentionReview: () => Promise.resolve([]),
+    casesForRetentionReview: () => Promise.resolve({ total: 0, offset: 0, page_size: 50, cases: [] }),
     reviewRetention: unexpected("review_retention"),
     registerClient: unexpected("register_client"),
     searchClients: () => Promise.resolve([]),

@@ -1,7 +1,7 @@
 // Information governance: the access report, the disclosure log, the subject access summary,
 // the retention review.
 import { invoke } from "@tauri-apps/api/core";
-import type { Anonymised, CaseForReview, DisclosureView, Document, NewDisclosure, NewRetentionReview } from "./types";
+import type { Anonymised, CasesForReview, DisclosureView, Document, NewDisclosure, NewRetentionReview } from "./types";
 
 export interface GovernanceApi {
   /** Team leads and administrators: everyone who accessed this person's data. Audited. */
@@ -11,8 +11,9 @@ export interface GovernanceApi {
   clientDisclosures(clientId: string): Promise<DisclosureView[]>;
   /** Everything held about the person, printable. Audited. */
   subjectAccessSummary(clientId: string): Promise<Document>;
-  /** Team leads: closed cases past the retention period. Each one listed is audited. */
-  casesForRetentionReview(): Promise<CaseForReview[]>;
+  /** Team leads: a page of the closed cases past the retention period, longest closed first,
+   * from `offset`, and how many are due in all. Each one listed is audited. */
+  casesForRetentionReview(offset: number): Promise<CasesForReview>;
   /** Team leads: keep a case with a reason and a date, or anonymise it for good. */
   reviewRetention(clientId: string, input: NewRetentionReview): Promise<Anonymised>;
 }
@@ -22,6 +23,6 @@ export const governanceCommands: GovernanceApi = {
   recordDisclosure: (clientId, input) => invoke("record_disclosure", { clientId, input }),
   clientDisclosures: (clientId) => invoke("client_disclosures", { clientId }),
   subjectAccessSummary: (clientId) => invoke("subject_access_summary", { clientId }),
-  casesForRetentionReview: () => invoke("cases_for_retention_review"),
+  casesForRetentionReview: (offset) => invoke("cases_for_retention_review", { offset }),
   reviewRetention: (clientId, input) => invoke("review_retention", { clientId, input }),
 };

@@ -1153,6 +1153,8 @@ export type CaseForReview = { client_id: string, name: string, date_of_birth: st
  */
 last_kept: string | null, };
 
+export type CasesForReview = { total: number, offset: number, page_size: number, cases: Array<CaseForReview>, };
+
 export type NewRetentionReview = { 
 /**
  * "kept" or "anonymised".

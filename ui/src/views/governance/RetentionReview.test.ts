@@ -25,11 +25,14 @@ const tom: CaseForReview = {
   last_kept: "Kept on 14 Feb 2026 by Priya Shah: Named in an open serious case review.",
 };
 
+/** A page of the review from the start, with `total` due in all. */
+const page = (cases: CaseForReview[], total = cases.length, offset = 0) => ({ total, offset, page_size: 50, cases });
+
 /** An element's text as a reader sees it: runs of white space are one space. */
 const text = (el: Element) => (el.textContent ?? "").replace(/\s+/g, " ");
 
 async function openReview(over = {}) {
-  const api = signedInApi(teamLead, { casesForRetentionReview: () => Promise.resolve([ada, tom]), ...over });
+  const api = signedInApi(teamLead, { casesForRetentionReview: () => Promise.resolve(page([ada, tom])), ...over });
   render(App, { props: { api } });
   const user = userEvent.setup();
   await screen.findByRole("heading", { level: 1, name: "Today" });
@@ -94,5 +97,25 @@ describe("Retention review", () => {
     expect(document.querySelector(".success-banner")?.textContent).toBe(
       "Tom Hale's case is anonymised: 5 records and 7 earlier changes no longer name them. It still counts in the returns.",
     );
+  });
+
+  it("shows the longest closed fifty of many, and the next on asking", async () => {
+    const many = Array.from({ length: 52 }, (_, i): CaseForReview => ({ ...ada, client_id: `c-${i}`, name: `Person ${i}` }));
+    const casesForRetentionReview = vi.fn((offset: number) => Promise.resolve(page(many.slice(offset, offset + 50), 52, offset)));
+    render(App, { props: { api: signedInApi(teamLead, { casesForRetentionReview }) } });
+    const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await user.click(document.getElementById("nav-retention")!);
+    await waitFor(() => expect(document.querySelectorAll(".retention-case")).toHaveLength(50));
+    expect(document.querySelector(".lead")?.textContent).toContain("52 closed cases are past the team's retention period.");
+    expect(screen.getByText("Showing the 50 longest closed.")).toBeTruthy();
+    expect(casesForRetentionReview).toHaveBeenCalledWith(0);
+
+    await user.click(screen.getByRole("button", { name: /Show the next 2/ }));
+    await waitFor(() => expect(document.querySelectorAll(".retention-case")).toHaveLength(52));
+    expect(casesForRetentionReview).toHaveBeenLastCalledWith(50);
+    expect(document.activeElement?.id).toBe("keep-c-50");
+    expect(document.getElementById("retention-more")).toBeNull();
+    expect(screen.queryByText(/Showing the/)).toBeNull();
   });
 });
