@@ -101,7 +101,7 @@ pub fn take_copy(
         progress.step("Taking in the team's data", 0, 1)?;
         super::write_private(path, bytes)?;
         std::fs::File::open(path)?.sync_all()?;
-        return Ok(progress.step("Taking in the team's data", 1, 1)?);
+        return progress.step("Taking in the team's data", 1, 1);
     }
     let arrived = path.with_extension("arriving");
     let taken = (|| {
