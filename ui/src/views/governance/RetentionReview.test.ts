@@ -118,4 +118,23 @@ describe("Retention review", () => {
     expect(document.getElementById("retention-more")).toBeNull();
     expect(screen.queryByText(/Showing the/)).toBeNull();
   });
+
+  it("brings the next cases when every one shown is decided", async () => {
+    const casesForRetentionReview = vi
+      .fn()
+      .mockResolvedValueOnce(page([ada], 2))
+      .mockResolvedValueOnce(page([tom], 1));
+    const reviewRetention = vi.fn().mockResolvedValue({ records: 3, changes: 4 });
+    render(App, { props: { api: signedInApi(teamLead, { casesForRetentionReview, reviewRetention }) } });
+    const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await user.click(document.getElementById("nav-retention")!);
+    await waitFor(() => expect(document.querySelectorAll(".retention-case")).toHaveLength(1));
+    await user.click(document.getElementById("anonymise-c-ada")!);
+    await user.click(document.getElementById("confirm-anonymise")!);
+    await waitFor(() => expect(document.getElementById("keep-c-tom")).not.toBeNull());
+    expect(casesForRetentionReview).toHaveBeenLastCalledWith(0);
+    expect(document.activeElement?.id).toBe("keep-c-tom");
+    expect(document.querySelector(".lead")?.textContent).toContain("1 closed case is past");
+  });
 });
