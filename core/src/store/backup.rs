@@ -98,15 +98,11 @@ pub fn take_copy(
     progress: &mut dyn Progress,
 ) -> Result<(), StoreError> {
     if transfer_key.0.as_ref() == key.0.as_ref() {
-        progress.step("Taking in the team's data", 0, 1)?;
-        super::write_private(path, bytes)?;
-        std::fs::File::open(path)?.sync_all()?;
-        return progress.step("Taking in the team's data", 1, 1);
+        return Ok(super::write_private(path, bytes, "Taking in the team's data", progress)?.sync_all()?);
     }
     let arrived = path.with_extension("arriving");
     let taken = (|| {
-        progress.step("Taking in the team's data", 0, 0)?;
-        super::write_private(&arrived, bytes)?;
+        super::write_private(&arrived, bytes, "Taking in the team's data", progress)?;
         let copy = open_read_only(&arrived, transfer_key)?;
         migrate::check_not_newer(&copy)?;
         copy_pages(&copy, key, path, "Taking in the team's data", progress)

@@ -16,6 +16,7 @@ pub use write::{Actor, Write};
 use crate::clock::Clock;
 use crate::codes::ErrorCode;
 use crate::error::Coded;
+use progress::Progress;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::sync::Arc;
@@ -65,16 +66,24 @@ pub fn remove_database(path: &Path) {
     let _ = std::fs::remove_file(path.with_extension("anchor"));
 }
 
-/// Writes a new file only its owner can read: a copy of a database on its way in, removed once
-/// it is copied (so it is not synced to the disk).
-pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+/// Writes a new file only its owner can read (a database on its way in), telling `progress`
+/// the bytes written as `doing`; cancelled part way, the caller removes the file. Not synced
+/// to the disk: a copy removed once it is copied need not be.
+pub(crate) fn write_private(path: &Path, bytes: &[u8], doing: &str, progress: &mut dyn Progress) -> Result<std::fs::File, StoreError> {
     use std::io::Write;
+    const CHUNK: usize = 16 << 20;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
-    Ok(file.write_all(bytes)?)
+    let total = bytes.len() as u64;
+    progress.step(doing, 0, total)?;
+    for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
+        file.write_all(chunk)?;
+        progress.step(doing, ((i * CHUNK + chunk.len()) as u64).min(total), total)?;
+    }
+    Ok(file)
 }
 
 #[derive(Debug, thiserror::Error)]
