@@ -448,9 +448,10 @@ mod tests {
         };
 
         let out = tempfile::tempdir().unwrap();
+        // The key a joining laptop keeps: its snapshot's, or a new one for a replay.
+        let laptops_key = |package: &Enrolment| package.database_key().unwrap().unwrap_or_else(DatabaseKey::generate);
         let made = |package: &Enrolment, snapshot: &[u8], name: &str| {
-            make_database(&out.path().join(name), &DatabaseKey::generate(), clock.clone(), package, snapshot, &actor, &mut Unwatched)
-                .unwrap()
+            make_database(&out.path().join(name), &laptops_key(package), clock.clone(), package, snapshot, &actor, &mut Unwatched).unwrap()
         };
         let (by_snapshot, by_replay) = (made(&enrolment, &snapshot, "snapshot.db"), made(&replayed, &[], "replay.db"));
         let hash = |store: &Store| records::content_hash(store.reader()).unwrap();
@@ -474,14 +475,17 @@ mod tests {
         assert_eq!(listed, 0, "nor whom it listed");
         assert!(crate::store::audit::verify(conn).unwrap().first_broken_entry.is_none());
 
-        // A snapshot changed on the way is refused, and nothing is left behind.
+        // A snapshot changed on the way is refused, and nothing is left behind: taken as it is
+        // (a laptop) or copied under another key (a hub).
         let mut damaged = snapshot.clone();
         let middle = damaged.len() / 2;
         damaged[middle] ^= 1;
-        let path = out.path().join("damaged.db");
-        let refused = make_database(&path, &DatabaseKey::generate(), clock.clone(), &enrolment, &damaged, &actor, &mut Unwatched);
-        assert!(matches!(refused, Err(SyncError::Corrupt(_))));
-        assert!(!path.exists());
+        for key in [laptops_key(&enrolment), DatabaseKey::generate()] {
+            let path = out.path().join("damaged.db");
+            let refused = make_database(&path, &key, clock.clone(), &enrolment, &damaged, &actor, &mut Unwatched);
+            assert!(matches!(refused, Err(SyncError::Corrupt(_))));
+            assert!(!path.exists());
+        }
 
         // A role given in the lead's database outside the app, with no change behind it, does
         // not travel either.
@@ -490,7 +494,7 @@ mod tests {
         let (enrolment, snapshot) =
             enrol(lead.store_mut(), &actor, "Spare laptop", false, "for the test", &mut Unwatched, |e, s| Ok((e, s.to_vec()))).unwrap();
         let path = out.path().join("promoted.db");
-        let refused = make_database(&path, &DatabaseKey::generate(), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
+        let refused = make_database(&path, &laptops_key(&enrolment), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
         assert!(matches!(refused, Err(SyncError::Corrupt(ref why)) if why.contains("worker record")), "{:?}", refused.err());
         lead.store().reader().execute("UPDATE workers SET roles = ?2 WHERE id = ?1", [&custody.id, &custody.roles]).unwrap();
 
@@ -500,7 +504,7 @@ mod tests {
         let (enrolment, snapshot) =
             enrol(lead.store_mut(), &actor, "Other laptop", false, "for the test", &mut Unwatched, |e, s| Ok((e, s.to_vec()))).unwrap();
         let path = out.path().join("planted.db");
-        let refused = make_database(&path, &DatabaseKey::generate(), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
+        let refused = make_database(&path, &laptops_key(&enrolment), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
         assert!(matches!(refused, Err(SyncError::Corrupt(ref why)) if why.contains("triggers")), "{:?}", refused.err());
     }
 
