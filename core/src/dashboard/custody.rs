@@ -18,7 +18,7 @@ pub const TESTS: Measure = Measure {
     label: "Tests on arrest",
     events: "SELECT x.client_id, x.tested_at AS at,
              CASE WHEN x.discretionary = 1 THEN 'discretionary' ELSE coalesce(x.trigger_offence, 'not_recorded') END AS part
-             FROM {in_scope} tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}",
+             FROM {tests} x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at",
     moment: Moment::Instant,
     one_worker: OneWorker::ClientByClient,
 };
@@ -29,7 +29,7 @@ pub const POSITIVE: Measure = Measure {
     label: "Positive tests",
     events: "SELECT x.client_id, x.tested_at AS at,
              CASE WHEN x.discretionary = 1 THEN 'discretionary' ELSE coalesce(x.trigger_offence, 'not_recorded') END AS part
-             FROM {in_scope} tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}
+             FROM {tests} x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at
              AND (x.opiates = 'positive' OR x.cocaine = 'positive')",
     moment: Moment::Instant,
     one_worker: OneWorker::ClientByClient,
@@ -38,8 +38,8 @@ pub const POSITIVE: Measure = Measure {
 pub const OPIATES: Measure = Measure {
     key: "custody.positive_opiates",
     label: "Positive for opiates",
-    events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
-             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} AND x.opiates = 'positive'",
+    events: "SELECT x.client_id, x.tested_at AS at FROM {tests} x
+             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at AND x.opiates = 'positive'",
     moment: Moment::Instant,
     one_worker: OneWorker::ClientByClient,
 };
@@ -47,8 +47,8 @@ pub const OPIATES: Measure = Measure {
 pub const COCAINE: Measure = Measure {
     key: "custody.positive_cocaine",
     label: "Positive for cocaine",
-    events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
-             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} AND x.cocaine = 'positive'",
+    events: "SELECT x.client_id, x.tested_at AS at FROM {tests} x
+             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at AND x.cocaine = 'positive'",
     moment: Moment::Instant,
     one_worker: OneWorker::ClientByClient,
 };
@@ -57,8 +57,8 @@ pub const COCAINE: Measure = Measure {
 pub const REFUSED: Measure = Measure {
     key: "custody.refused",
     label: "Tests refused",
-    events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
-             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope} AND (x.opiates = 'refused' OR x.cocaine = 'refused')",
+    events: "SELECT x.client_id, x.tested_at AS at FROM {tests} x
+             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at AND (x.opiates = 'refused' OR x.cocaine = 'refused')",
     moment: Moment::Instant,
     one_worker: OneWorker::ClientByClient,
 };
@@ -68,8 +68,8 @@ pub const REFUSED: Measure = Measure {
 pub const ASSESSED: Measure = Measure {
     key: "custody.assessed",
     label: "Positive tests with the initial assessment attended and completed",
-    events: "SELECT x.client_id, x.tested_at AS at FROM {in_scope} tests_on_arrest x
-             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}
+    events: "SELECT x.client_id, x.tested_at AS at FROM {tests} x
+             WHERE x.tested_at >= :from_at AND x.tested_at < :to_at
              AND (x.opiates = 'positive' OR x.cocaine = 'positive')
              AND EXISTS (SELECT 1 FROM required_assessments ra
                          JOIN appointments a ON a.owner_type = 'required_assessment' AND a.owner_id = ra.id

@@ -34,9 +34,10 @@ use ts_rs::TS;
 /// `client_id` and `at` (what the event is counted by: an instant or a London date, as
 /// `moment` says) for each event in the period. The worker filter goes where `{in_scope}`
 /// (before the record's table) and `{scope}` (records) or `{client_scope}` (clients) stand.
-/// `{first_tests}` is each client's first test on arrest in the period (`client_id`, `at`, and
-/// `again`: re-arrested within 12 months), worked out once for the measures that follow a
-/// client from it.
+/// `{tests}` is the tests on arrest in scope (all of them for the team; one worker's in the
+/// period, found once for the six measures that read them). `{first_tests}` is each client's
+/// first test on arrest in the period (`client_id`, `at`, and `again`: re-arrested within 12
+/// months), worked out once for the measures that follow a client from it.
 /// It may read `:from` and `:to` (London dates, inclusive), `:from_at` and `:to_at` (the
 /// instants those days begin and end) and `:today`; `london_date(instant)` gives an instant's
 /// London day where a rule needs one row by row.
@@ -397,6 +398,10 @@ const FIRST_TESTS: &str = "SELECT x.client_id, x.tested_at AS at, coalesce(x.day
      FROM {in_scope} arrests_in_sequence x
      WHERE x.tested_at >= :from_at AND x.tested_at < :to_at AND (x.previous_at IS NULL OR x.previous_at < :from_at) {scope}";
 
+/// The tests on arrest in the period that `{tests}` stands for on one worker's dashboard.
+const WORKERS_TESTS: &str = "SELECT x.id, x.client_id, x.tested_at, x.opiates, x.cocaine, x.discretionary, x.trigger_offence
+     FROM {in_scope} tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}";
+
 /// The same as [`FIRST_TESTS`], worked out from the tests on arrest alone: what the partnership
 /// hub runs, and what the kept table is held equal to.
 const FIRST_TESTS_FROM_RECORDS: &str = "SELECT f.client_id, f.at,
@@ -411,7 +416,12 @@ const FIRST_TESTS_FROM_RECORDS: &str = "SELECT f.client_id, f.at,
 /// table made beforehand. Parameters and functions are as [`Measure::events`] says.
 pub fn team_events(m: &Measure) -> String {
     let first_tests = format!("({FIRST_TESTS_FROM_RECORDS})");
-    m.events.replace("{first_tests}", &first_tests).replace("{in_scope}", "").replace("{scope}", "").replace("{client_scope}", "")
+    m.events
+        .replace("{first_tests}", &first_tests)
+        .replace("{tests}", "tests_on_arrest")
+        .replace("{in_scope}", "")
+        .replace("{scope}", "")
+        .replace("{client_scope}", "")
 }
 
 /// The tables and columns the measures read: all a copy of a team's records needs for its
@@ -509,6 +519,8 @@ pub(crate) struct Reader<'c> {
     one_worker: bool,
     counted: RefCell<HashMap<(&'static str, Grain), Vec<u32>>>,
     first_tests: Cell<bool>,
+    /// Whether one worker's tests in the period have been copied to `temp.dashboard_tests`.
+    tests: Cell<bool>,
 }
 
 impl<'c> Reader<'c> {
@@ -533,6 +545,7 @@ impl<'c> Reader<'c> {
             one_worker: matches!(whose, Whose::Worker(_)),
             counted: RefCell::default(),
             first_tests: Cell::new(false),
+            tests: Cell::new(false),
         })
     }
 
@@ -554,7 +567,19 @@ impl<'c> Reader<'c> {
             let fill = self.scoped(&format!("INSERT INTO temp.dashboard_first_tests {FIRST_TESTS}"), OneWorker::ClientByClient);
             self.query(&fill, &[], |_| Ok(()))?;
         }
-        Ok(self.scoped(m.events, how).replace("{first_tests}", "temp.dashboard_first_tests"))
+        if self.one_worker && m.events.contains("{tests}") && !self.tests.replace(true) {
+            // A caseload's tests in the period, each found once through its client, for the six
+            // measures that count them (each would otherwise visit every client again).
+            self.conn.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS dashboard_tests (id TEXT NOT NULL, client_id TEXT NOT NULL,
+                   tested_at TEXT NOT NULL, opiates TEXT, cocaine TEXT, discretionary INTEGER, trigger_offence TEXT);
+                 DELETE FROM temp.dashboard_tests;",
+            )?;
+            let fill = self.scoped(&format!("INSERT INTO temp.dashboard_tests {WORKERS_TESTS}"), OneWorker::ClientByClient);
+            self.query(&fill, &[], |_| Ok(()))?;
+        }
+        let tests = if self.one_worker { "temp.dashboard_tests" } else { "tests_on_arrest" };
+        Ok(self.scoped(m.events, how).replace("{first_tests}", "temp.dashboard_first_tests").replace("{tests}", tests))
     }
 
     fn scoped(&self, sql: &str, how: OneWorker) -> String {
@@ -896,7 +921,8 @@ mod tests {
     }
 
     /// The plan a measure takes for one worker changes how quickly their events are found,
-    /// never which: found among the team's or client by client, every measure counts the same.
+    /// never which: found among the team's, client by client, or (tests on arrest) copied once
+    /// from their clients, every measure counts what the team's events hold of their caseload.
     #[test]
     fn one_workers_events_are_the_same_found_either_way() {
         use crate::accounts::Installation;
@@ -915,10 +941,15 @@ mod tests {
             let sql = format!("SELECT count(*) FROM ({}) e", reader.events_found(m, how).unwrap());
             reader.query(&sql, &[], |r| r.get::<_, u32>(0)).unwrap()[0]
         };
+        let of_the_teams = |m: &Measure| {
+            let sql = format!("SELECT count(*) FROM ({}) e WHERE e.client_id IN temp.dashboard_scope", team_events(m));
+            reader.query(&sql, &[], |r| r.get::<_, u32>(0)).unwrap()[0]
+        };
         let mut found = 0;
         for m in measures() {
             let by_client = count(m, OneWorker::ClientByClient);
             assert_eq!(count(m, OneWorker::AmongTheTeams), by_client, "{}", m.key);
+            assert_eq!(of_the_teams(m), by_client, "{}", m.key);
             found += by_client;
         }
         assert!(found > 100, "the worker's caseload has events to count: {found}");
