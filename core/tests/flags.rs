@@ -417,6 +417,21 @@ proptest! {
     }
 }
 
+/// The demo enters each person's contacts newest first, and appointments already attended, as
+/// a laptop joining by replay can: the kept tables still equal their definitions afterwards.
+#[test]
+fn kept_tables_equal_their_definitions_after_a_demo_teams_history() {
+    let mut h = history();
+    let (actor, now) = (h.lead.actor(), h.clock.now());
+    let workers = vec![actor.worker_id.clone()];
+    let people = throughline_core::demo::population(3, 300, now, &workers);
+    throughline_core::demo::insert(h.lead.store_mut(), &actor, &people).unwrap();
+    throughline_core::demo::pathway::pathway(h.lead.store_mut(), &actor, 3, &people.clients, &workers, now).unwrap();
+    let contacts: i64 = h.lead.store().reader().query_row("SELECT count(*) FROM contacts", [], |r| r.get(0)).unwrap();
+    assert!(contacts > 300, "the history has contacts to keep up with: {contacts}");
+    h.kept_tables_match_records().unwrap();
+}
+
 /// A worker's Today puts what has legal consequences first and sums up the rest.
 #[test]
 fn today_leads_with_statutory_flags_and_sums_up_whole_case_ones() {
