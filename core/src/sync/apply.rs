@@ -90,15 +90,15 @@ enum Before {
 }
 
 fn before(conn: &Connection, op: &Incoming) -> rusqlite::Result<Before> {
-    let latest: Option<i64> = conn
-        .prepare_cached("SELECT max(hlc) FROM operations WHERE record_type = ?1 AND record_id = ?2 AND op_id <> ?3")?
-        .query_row(params![op.record_type, op.record_id, op.op_id], |r| r.get(0))?;
+    // One pass over the record's operations: the latest other one, and whether any came from
+    // another laptop.
+    let (latest, elsewhere): (Option<i64>, bool) = conn
+        .prepare_cached(
+            "SELECT max(hlc), coalesce(max(device_id <> ?3), 0) FROM operations
+             WHERE record_type = ?1 AND record_id = ?2 AND op_id <> ?4",
+        )?
+        .query_row(params![op.record_type, op.record_id, op.device_id, op.op_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let Some(latest) = latest else { return Ok(Before::Nothing) };
-    let elsewhere = conn
-        .prepare_cached("SELECT 1 FROM operations WHERE record_type = ?1 AND record_id = ?2 AND device_id <> ?3 LIMIT 1")?
-        .query_row(params![op.record_type, op.record_id, op.device_id], |_| Ok(()))
-        .optional()?
-        .is_some();
     Ok(if !elsewhere && latest < op.hlc { Before::SameLaptopEarlier } else { Before::Other })
 }
 
