@@ -222,6 +222,7 @@ impl Store {
         let mut conn = open_encrypted(path, key, true)?;
         migrate::migrate(&mut conn)?;
         conn.execute_batch(SESSION_CACHE)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         let device_id = device_id.to_string();
         conn.execute(
             // A new file has never held anything that was not zeroed when deleted.
@@ -239,6 +240,7 @@ impl Store {
         let mut conn = open_encrypted(path, key, false)?;
         migrate::migrate(&mut conn)?;
         conn.execute_batch(SESSION_CACHE)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         let device_id = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
         let anchor = anchor::Anchor::for_database(path, key);
         let mut store = Store { conn, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path) };
@@ -578,7 +580,10 @@ pub fn records_version(conn: &Connection) -> rusqlite::Result<i64> {
 const SESSION_CACHE: &str = "PRAGMA cache_size = -16384;";
 const BULK_CACHE: &str = "PRAGMA cache_size = -65536;";
 
-/// Prepared statements a connection keeps (rusqlite's default is 16).
+/// Prepared statements the session's own connection keeps. Every save goes through it, and a
+/// team's log names about thirty kinds of record, each written with its own columns: with
+/// rusqlite's default of sixteen, an import prepared most statements afresh. Reading
+/// connections keep the default.
 const STATEMENTS_KEPT: usize = 128;
 
 /// Frees the pages a connection holds in its cache. Only memory is given back; a failure
@@ -618,9 +623,6 @@ fn open_encrypted(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connec
         return Err(StoreError::WrongKey);
     }
     functions(&conn)?;
-    // A team's log names thirty kinds of record, each written with its own columns; with
-    // rusqlite's sixteen, replaying it prepared most statements afresh.
-    conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA secure_delete = ON;
