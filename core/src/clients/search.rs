@@ -161,12 +161,15 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
         // match (inside a name, an alias, or sounding alike). Only keys are sorted.
         let (filter, params) = filter(None);
         let already = if clients.is_empty() { "" } else { "AND NOT c.surname LIKE ?" };
+        // Name matches are ranked from the search index alone (migrations/0018), never from
+        // each matching person's whole row: a common name sounds like thousands of people.
+        let clients_table = if first_name.is_some() { "clients c INDEXED BY clients_for_search" } else { "clients c" };
         let sql = format!(
             "WITH top AS (
                  SELECT c.search_id,
                         CASE WHEN c.surname LIKE ? THEN 0 WHEN c.forenames LIKE ? THEN 1 ELSE 2 END AS rank,
                         c.surname, c.forenames, c.date_of_birth
-                 FROM clients c WHERE {filter} {already}
+                 FROM {clients_table} WHERE {filter} {already}
                  ORDER BY rank, c.surname, c.forenames, c.date_of_birth LIMIT ?)
              SELECT c.* FROM top JOIN clients c ON c.search_id = top.search_id
              ORDER BY top.rank, top.surname, top.forenames, top.date_of_birth"
