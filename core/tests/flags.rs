@@ -19,6 +19,10 @@ use throughline_core::custody::{self, NewAssessment, NewTestOnArrest};
 use throughline_core::flags::board::{self, FlagFilter};
 use throughline_core::flags::{self, today, Scope, Severity};
 use throughline_core::notes::{self, NewContact};
+use throughline_core::store::progress::Unwatched;
+use throughline_core::store::DatabaseKey;
+use throughline_core::sync::join::{self, NewLaptop};
+use throughline_core::sync::{self, ExportScope};
 use throughline_core::testing;
 
 #[derive(Debug, Clone)]
@@ -299,23 +303,7 @@ impl History {
 
     /// Each table the triggers keep and its definition over the records, row for row.
     fn kept_tables_match_records(&self) -> Result<(), String> {
-        let conn = self.lead.store().reader();
-        for table in ["case_activity", "assessments_to_book"] {
-            let differ: i64 = conn
-                .query_row(
-                    &format!(
-                        "SELECT (SELECT count(*) FROM (SELECT * FROM {table} EXCEPT SELECT * FROM {table}_from_records))
-                              + (SELECT count(*) FROM (SELECT * FROM {table}_from_records EXCEPT SELECT * FROM {table}))"
-                    ),
-                    [],
-                    |r| r.get(0),
-                )
-                .unwrap();
-            if differ != 0 {
-                return Err(format!("{differ} rows of {table} differ from the records"));
-            }
-        }
-        Ok(())
+        kept_tables_match(self.lead.store().reader())
     }
 
     /// The whole-case flags (client, code, due) the engine gives for a scope.
@@ -417,12 +405,49 @@ proptest! {
     }
 }
 
+/// Each table the triggers keep on `conn` and its definition over the records, row for row.
+fn kept_tables_match(conn: &rusqlite::Connection) -> Result<(), String> {
+    for table in ["case_activity", "assessments_to_book", "arrests_in_sequence"] {
+        let differ: i64 = conn
+            .query_row(
+                &format!(
+                    "SELECT (SELECT count(*) FROM (SELECT * FROM {table} EXCEPT SELECT * FROM {table}_from_records))
+                          + (SELECT count(*) FROM (SELECT * FROM {table}_from_records EXCEPT SELECT * FROM {table}))"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if differ != 0 {
+            return Err(format!("{differ} rows of {table} differ from the records"));
+        }
+    }
+    Ok(())
+}
+
 /// The demo enters each person's contacts newest first, and appointments already attended, as
-/// a laptop joining by replay can: the kept tables still equal their definitions afterwards.
+/// a laptop joining by replay can; a bundle's import then applies the whole history kind by
+/// kind. On both laptops the kept tables equal their definitions afterwards.
 #[test]
-fn kept_tables_equal_their_definitions_after_a_demo_teams_history() {
+fn kept_tables_equal_their_definitions_after_a_demo_teams_history_and_its_import() {
     let mut h = history();
     let (actor, now) = (h.lead.actor(), h.clock.now());
+    // A laptop that joined before the history, which then reaches it in one bundle.
+    let early =
+        join::make(h.lead.store_mut(), &actor, &NewLaptop { label: "Court laptop".into(), worker_id: actor.worker_id.clone() }).unwrap();
+    let package = join::open(&early.bytes, &early.passphrase).unwrap().enrolment;
+    let other = tempfile::tempdir().unwrap();
+    let snapshot = join::snapshot_of(&early.bytes);
+    let mut laptop = join::make_database(
+        &other.path().join("laptop.db"),
+        &DatabaseKey::generate(),
+        h.clock.clone(),
+        &package,
+        snapshot,
+        &actor,
+        &mut Unwatched,
+    )
+    .unwrap();
     let workers = vec![actor.worker_id.clone()];
     let people = throughline_core::demo::population(3, 300, now, &workers);
     throughline_core::demo::insert(h.lead.store_mut(), &actor, &people).unwrap();
@@ -430,6 +455,11 @@ fn kept_tables_equal_their_definitions_after_a_demo_teams_history() {
     let contacts: i64 = h.lead.store().reader().query_row("SELECT count(*) FROM contacts", [], |r| r.get(0)).unwrap();
     assert!(contacts > 300, "the history has contacts to keep up with: {contacts}");
     h.kept_tables_match_records().unwrap();
+
+    let (bundle, _) = sync::export(h.lead.store_mut(), &actor, &ExportScope::Everything).unwrap();
+    sync::import(&mut laptop, &actor, &bundle).unwrap();
+    assert_eq!(sync::records::content_hash(laptop.reader()).unwrap(), sync::records::content_hash(h.lead.store().reader()).unwrap());
+    kept_tables_match(laptop.reader()).unwrap();
 }
 
 /// A worker's Today puts what has legal consequences first and sums up the rest.
