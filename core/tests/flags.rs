@@ -426,8 +426,8 @@ fn kept_tables_match(conn: &rusqlite::Connection) -> Result<(), String> {
 }
 
 /// The demo enters each person's contacts newest first, and appointments already attended, as
-/// a laptop joining by replay can; a bundle's import then applies the whole history kind by
-/// kind. On both laptops the kept tables equal their definitions afterwards.
+/// a laptop joining by replay can; a bundle then carries the whole history to a laptop that had
+/// none of it. On both laptops the kept tables equal their definitions afterwards.
 #[test]
 fn kept_tables_equal_their_definitions_after_a_demo_teams_history_and_its_import() {
     let mut h = history();

@@ -29,14 +29,7 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mu
     let mut new = 0;
     let mut max_hlc = 0;
     let total = ops.len() as u64;
-    // Applied kind by kind, in the order the schema lists them (people before what is recorded
-    // about them), each kind's operations in the order they came, so a record's own keep
-    // theirs. Each table and its indexes are then written in one run rather than a page here
-    // and a page there. The tables the triggers keep are worked out from the records, so they
-    // end the same in any order.
-    let mut ops: Vec<&Incoming> = ops.iter().collect();
-    ops.sort_by_key(|op| schema.place(&op.record_type));
-    for (done, op) in ops.into_iter().enumerate() {
+    for (done, op) in ops.iter().enumerate() {
         progress.item("Applying the changes", done as u64, total)?;
         let Some(table) = schema.table(&op.record_type) else {
             return Err(SyncError::Corrupt(format!("it names an unknown kind of record ({})", op.record_type)));

@@ -59,32 +59,25 @@ fn record_columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String
 /// The tables and their columns, read from the schema once per import: an operation may only
 /// name a known record type and fields that are columns of its table.
 pub struct Schema {
-    /// Each record type's place in [`all`], table and columns.
-    tables: HashMap<&'static str, (usize, &'static str, HashSet<String>)>,
+    tables: HashMap<&'static str, (&'static str, HashSet<String>)>,
 }
 
 impl Schema {
     pub fn read(conn: &Connection) -> rusqlite::Result<Schema> {
         let mut tables = HashMap::new();
-        for (place, (record_type, table)) in all().into_iter().enumerate() {
-            tables.insert(record_type, (place, table, record_columns(conn, table)?.into_iter().collect()));
+        for (record_type, table) in all() {
+            tables.insert(record_type, (table, record_columns(conn, table)?.into_iter().collect()));
         }
         Ok(Schema { tables })
     }
 
     /// The table of a record type, if it is one.
     pub fn table(&self, record_type: &str) -> Option<&'static str> {
-        self.tables.get(record_type).map(|(_, t, _)| *t)
+        self.tables.get(record_type).map(|(t, _)| *t)
     }
 
     pub fn has_field(&self, record_type: &str, field: &str) -> bool {
-        self.tables.get(record_type).is_some_and(|(_, _, cols)| cols.contains(field))
-    }
-
-    /// Where a record type comes in [`all`] (people before what is recorded about them); an
-    /// unknown one last.
-    pub fn place(&self, record_type: &str) -> usize {
-        self.tables.get(record_type).map_or(usize::MAX, |(place, _, _)| *place)
+        self.tables.get(record_type).is_some_and(|(_, cols)| cols.contains(field))
     }
 }
 
