@@ -56,7 +56,8 @@ pub struct Measure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OneWorker {
     /// Through each of the worker's clients, by the record's client-keyed index: for records
-    /// a team has many of in a period (tests on arrest, appointments).
+    /// a team has many of in a period (appointments; tests on arrest, found this way once for
+    /// every measure that reads `{tests}`).
     ClientByClient,
     /// Among the whole team's in the period, kept where the client is the worker's: for
     /// records a team has few of in a period (DRRs made, releases), where that reads less than

@@ -68,7 +68,7 @@ pub fn remove_database(path: &Path) {
 
 /// Writes a new file only its owner can read (a database on its way in), telling `progress`
 /// the bytes written as `doing`; cancelled part way, the caller removes the file. Not synced
-/// to the disk: a copy removed once it is copied need not be.
+/// here: the caller syncs the file it keeps, and a copy removed once copied need not be.
 pub(crate) fn write_private(path: &Path, bytes: &[u8], doing: &str, progress: &mut dyn Progress) -> Result<std::fs::File, StoreError> {
     use std::io::Write;
     const CHUNK: usize = 16 << 20;
