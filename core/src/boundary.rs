@@ -45,6 +45,8 @@ pub fn typescript() -> String {
         crate::sync::Exported::decl(&cfg),
         crate::sync::Imported::decl(&cfg),
         crate::sync::JoinFileSaved::decl(&cfg),
+        crate::sync::vouching::KeyWaiting::decl(&cfg),
+        crate::sync::vouching::OwnKey::decl(&cfg),
         crate::sync::hub::HubFileSaved::decl(&cfg),
         crate::sync::join::NewLaptop::decl(&cfg),
         crate::sync::devices::DeviceView::decl(&cfg),

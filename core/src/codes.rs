@@ -39,6 +39,7 @@ codes! {
     AuthSlowedDown = "auth.slowed_down",
     AuthUnknownWorker = "auth.unknown_worker",
     AuthDeactivated = "auth.deactivated",
+    AuthNoKeyHere = "auth.no_key_here",
     // Workers: deactivating one.
     WorkersCannotDeactivateSelf = "workers.cannot_deactivate_self",
     WorkersLastAdministrator = "workers.last_administrator",
@@ -74,6 +75,7 @@ codes! {
     SyncMissingChanges = "sync.missing_changes",
     SyncOlderVersion = "sync.older_version",
     SyncNotForThisLaptop = "sync.not_for_this_laptop",
+    SyncKeyNotWaiting = "sync.key_not_waiting",
     // The encrypted database and its files.
     StoreDatabase = "store.database",
     StoreFiles = "store.files",

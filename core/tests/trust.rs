@@ -6,16 +6,19 @@
 //! while the honest laptops converge.
 mod support;
 
+use ed25519_dalek::Signer;
 use proptest::prelude::*;
 use std::sync::Arc;
+use throughline_core::accounts::keyslots;
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::workers::NewWorker;
 use throughline_core::accounts::{Installation, Session};
 use throughline_core::clients;
 use throughline_core::clock::{Clock, FixedClock};
 use throughline_core::store::hlc;
+use throughline_core::store::signing;
 use throughline_core::sync::apply::Incoming;
-use throughline_core::sync::bundle::{self, Body, Header, Id, SignedHead, WireOp};
+use throughline_core::sync::bundle::{self, Body, Header, Id, OpSignature, SignedHead, WireOp};
 use throughline_core::sync::join::NewLaptop;
 use throughline_core::sync::{self, chains, devices, keys, laptop, records, BundleSummary, ExportScope, SyncError};
 use throughline_core::testing;
@@ -251,6 +254,70 @@ fn a_trail_cut_is_reported(to_nothing: bool) {
     assert!(check.witnessed.iter().any(|w| !w.agrees && w.words.contains("cut")), "{:?}", check.witnessed);
 }
 
+/// Changes only some roles may make carry their author's own signature, with a key an
+/// administrator vouched for: in the join file an administrator makes, or later, once the
+/// fingerprint the worker reads out matches the one the administrator sees.
+#[test]
+fn a_team_change_travels_only_signed_with_a_key_an_administrator_vouched_for() {
+    let clock = clock();
+    let mut priya = Laptop::founding(&clock);
+    let mut add = |login: &str, name: &str, role: Role| {
+        priya
+            .session
+            .add_worker(&NewWorker { display_name: name.into(), login: login.into(), roles: vec![role], password: PASSWORD.into() })
+            .unwrap()
+            .id
+    };
+    let sam_id = add("sam", "Sam Patel", Role::TeamLead);
+    let dan_id = add("dan", "Dan Kowalski", Role::Custody);
+
+    // Priya, an administrator, makes Sam's laptop: his key there comes in the file, vouched for.
+    let mut sams = priya.enrol(&clock, "Sam's laptop", &sam_id);
+    assert!(sams.session.own_key().unwrap().unwrap().known);
+    // Sam, a team lead, makes Dan's laptop: a team lead cannot vouch for a key.
+    let mut dans = sams.enrol(&clock, "Dan's laptop", &dan_id);
+    assert!(!dans.session.own_key().unwrap().unwrap().known);
+    let person = dans.register("Quayle");
+    send(&mut dans, &mut sams);
+    let summary = send(&mut sams, &mut priya);
+    assert!(summary.new_operations > 0, "Sam's enrolment of Dan's laptop, signed by Sam, is taken");
+    assert!(priya.has(&person), "casework needs no key of its own");
+
+    // Sam's spare laptop, made by Sam: there his key is not known, and a lead's change is
+    // refused in words, with nothing saved.
+    let mut spare = sams.enrol(&clock, "Sam's spare laptop", &sam_id);
+    let own = spare.session.own_key().unwrap().unwrap();
+    assert!(!own.known);
+    let before = spare.hash();
+    let actor = spare.session.actor();
+    let refused = sync::join::make(spare.session.store_mut(), &actor, &NewLaptop { label: "Another".into(), worker_id: dan_id.clone() })
+        .expect_err("no change in Sam's name without a key the team knows");
+    assert!(refused.to_string().contains("signing key on this laptop"), "{refused}");
+    assert_eq!(spare.hash(), before);
+
+    // The spare's bundle asks, relayed by Sam's laptop; Priya reads the fingerprint with Sam
+    // and vouches for it.
+    send(&mut spare, &mut sams);
+    send(&mut sams, &mut priya);
+    let waiting = priya.session.keys_waiting().unwrap();
+    assert_eq!(waiting.len(), 2, "Dan's key and the spare's: {waiting:?}");
+    let sams_spare = waiting.iter().find(|k| k.worker_name == "Sam Patel").expect("Sam's key waits");
+    assert_eq!(sams_spare.laptop_label, "Sam's spare laptop");
+    assert_eq!(sams_spare.fingerprint, own.fingerprint, "the same characters on both screens");
+    priya.session.vouch_for_key(&sams_spare.key.clone()).unwrap();
+    assert_eq!(priya.session.keys_waiting().unwrap().len(), 1);
+    send(&mut priya, &mut spare);
+    assert!(spare.session.own_key().unwrap().unwrap().known);
+
+    // Now Sam enrols a laptop from the spare, and Priya's laptop takes it.
+    let actor = spare.session.actor();
+    sync::join::make(spare.session.store_mut(), &actor, &NewLaptop { label: "Court laptop".into(), worker_id: dan_id.clone() })
+        .expect("signed with a key the team knows");
+    send(&mut spare, &mut priya);
+    let labels: Vec<String> = laptop::all(priya.session.store().reader()).unwrap().into_iter().map(|d| d.label).collect();
+    assert!(labels.contains(&"Court laptop".to_string()), "{labels:?}");
+}
+
 /// What a misbehaving team laptop sends, its bundle made by hand with its own keys (as a worker
 /// who opened the database with their own password could).
 #[derive(Debug, Clone, Copy)]
@@ -265,6 +332,13 @@ enum Forgery {
     ClearedRevocation,
     /// A change dated two days ahead.
     FarFuture,
+    /// Its own custody worker made a team lead, in the administrator's name, signed with the
+    /// custody worker's own key.
+    InTheAdministratorsName,
+    /// The same in the administrator's name, with no signature.
+    UnsignedInTheAdministratorsName,
+    /// A key of its own made known as the administrator's, signed by that key.
+    KeyForTheAdministrator,
 }
 
 struct Team {
@@ -272,6 +346,15 @@ struct Team {
     honest: Vec<Laptop>,
     rogue: Laptop,
     revoked_id: String,
+    administrator: String,
+}
+
+/// The rogue laptop's worker's own signing key, from their key slot (their password opens it).
+fn own_key(laptop: &Laptop, login: &str) -> ed25519_dalek::SigningKey {
+    let slots = keyslots::SlotFile::load(&laptop.dir.path().join("keyslots.json")).unwrap();
+    let slot = slots.slots.iter().find(|s| s.label == slots.label_for_login(login)).unwrap();
+    let seed = keyslots::unlock(slot, PASSWORD.as_bytes()).unwrap().seed.expect("a worker's slot holds their key");
+    ed25519_dalek::SigningKey::from_bytes(&seed)
 }
 
 fn team(n: usize) -> Team {
@@ -297,7 +380,7 @@ fn team(n: usize) -> Team {
     let actor = lead.session.actor();
     devices::revoke(lead.session.store_mut(), &actor, &revoked_id).unwrap();
     honest.insert(0, lead);
-    let mut team = Team { clock, honest, rogue, revoked_id };
+    let mut team = Team { clock, honest, rogue, revoked_id, administrator: lead_id };
     let roster = team.honest[0].export();
     for l in team.honest.iter_mut().skip(1) {
         l.import(&roster).unwrap();
@@ -315,6 +398,7 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
     let victim_id = team.honest[victim].device_id();
     let now = hlc::next(0, team.clock.now().timestamp_millis());
     let some_client: String = conn.query_row("SELECT id FROM clients LIMIT 1", [], |r| r.get(0)).unwrap_or_else(|_| "nobody".into());
+    let made_up = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
     let (origin, seq, hlc, record_type, record_id, changes) = match kind {
         Forgery::ForgedOrigin => {
             let next = chains::held(team.honest[victim].session.store().reader(), &victim_id).unwrap().seq + 1000;
@@ -335,6 +419,26 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
             some_client,
             r#"{"phone":[null,"07700 900997"]}"#.to_string(),
         ),
+        Forgery::InTheAdministratorsName | Forgery::UnsignedInTheAdministratorsName => {
+            (me.clone(), 0, now, "worker", worker.id.clone(), r#"{"roles":["custody","custody,team_lead"]}"#.to_string())
+        }
+        Forgery::KeyForTheAdministrator => {
+            let public = hex::encode(made_up.verifying_key().to_bytes());
+            let changes = serde_json::json!({
+                "id": [null, public],
+                "worker_id": [null, team.administrator],
+                "laptop_id": [null, me],
+                "created_at": [null, "2026-11-23T09:00:00Z"],
+                "created_by": [null, team.administrator],
+            });
+            (me.clone(), 0, now, "worker_key", public, changes.to_string())
+        }
+    };
+    let (author, signer) = match kind {
+        Forgery::InTheAdministratorsName => (team.administrator.clone(), Some(own_key(&team.rogue, "dan"))),
+        Forgery::UnsignedInTheAdministratorsName => (team.administrator.clone(), None),
+        Forgery::KeyForTheAdministrator => (team.administrator.clone(), Some(made_up)),
+        _ => (worker.id.clone(), None),
     };
     // Its own changes follow on from its chain, numbered and signed as an honest export would.
     let mut head = chains::held(conn, &origin).unwrap();
@@ -344,10 +448,10 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
         device_id: origin.clone(),
         seq,
         hlc,
-        worker_id: worker.id.clone(),
+        worker_id: author,
         record_type: record_type.into(),
         record_id,
-        kind: "update",
+        kind: if record_type == "worker_key" { "create" } else { "update" },
         changes,
     };
     head.chain = chains::link(&head.chain, &op);
@@ -365,9 +469,30 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
             worker: 0,
             record_type: 0,
             record_id: Id::from_text(&op.record_id),
-            kind: 1,
+            kind: if op.kind == "create" { 0 } else { 1 },
             changes: op.changes.clone(),
         }],
+        signatures: signer
+            .map(|key| {
+                let change = signing::Change {
+                    op_id: &op.op_id,
+                    device_id: &op.device_id,
+                    seq: op.seq,
+                    hlc: op.hlc,
+                    worker_id: &op.worker_id,
+                    record_type: &op.record_type,
+                    record_id: &op.record_id,
+                    kind: op.kind,
+                    changes: &op.changes,
+                };
+                OpSignature {
+                    op: 0,
+                    key: key.verifying_key().to_bytes(),
+                    signature: key.sign(&signing::message(&team_id, &change)).to_bytes().to_vec(),
+                }
+            })
+            .into_iter()
+            .collect(),
         heads: vec![SignedHead {
             origin: 0,
             seq,
@@ -375,6 +500,7 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
             signature: Some(chains::sign(&team_id, &origin, seq, &head.chain, &identity.signing_key)),
         }],
         audit: Default::default(),
+        key_requests: vec![],
     };
     let key = keys::current(conn).unwrap();
     let header = Header {
@@ -398,6 +524,9 @@ fn refused_as_expected(kind: Forgery, err: &SyncError) -> bool {
             matches!(err, SyncError::NotAllowed { why, .. } if why.contains("for good") || why.contains("team lead"))
         }
         Forgery::FarFuture => matches!(err, SyncError::FutureClock { .. }),
+        Forgery::InTheAdministratorsName => matches!(err, SyncError::NotAllowed { why, .. } if why.contains("another worker's key")),
+        Forgery::UnsignedInTheAdministratorsName => matches!(err, SyncError::NotAllowed { why, .. } if why.contains("no signature")),
+        Forgery::KeyForTheAdministrator => matches!(err, SyncError::NotAllowed { why, .. } if why.contains("does not know")),
     }
 }
 
@@ -413,7 +542,7 @@ fn steps(n: usize) -> impl Strategy<Value = Vec<Step>> {
         prop_oneof![
             2 => (0..n).prop_map(|laptop| Step::Register { laptop }),
             3 => (0..n, 0..n).prop_map(|(from, to)| Step::Exchange { from, to }),
-            2 => (0..5usize, 0..n, 0..n).prop_map(|(kind, to, victim)| Step::Forge { kind, to, victim }),
+            3 => (0..8usize, 0..n, 0..n).prop_map(|(kind, to, victim)| Step::Forge { kind, to, victim }),
         ],
         6..20,
     )
@@ -427,7 +556,16 @@ proptest! {
         (n, steps) in (3usize..=5).prop_flat_map(|n| (Just(n), steps(n)))
     ) {
         let mut team = team(n);
-        let kinds = [Forgery::ForgedOrigin, Forgery::ReusedNumber, Forgery::SelfPromotion, Forgery::ClearedRevocation, Forgery::FarFuture];
+        let kinds = [
+            Forgery::ForgedOrigin,
+            Forgery::ReusedNumber,
+            Forgery::SelfPromotion,
+            Forgery::ClearedRevocation,
+            Forgery::FarFuture,
+            Forgery::InTheAdministratorsName,
+            Forgery::UnsignedInTheAdministratorsName,
+            Forgery::KeyForTheAdministrator,
+        ];
         for s in &steps {
             tick(&team.clock);
             match *s {

@@ -1,7 +1,8 @@
 //! Two laptops of one team, through files: the team lead enrols a court worker's laptop with a
 //! join file, both change the same person's phone number while apart, bundles go both ways,
 //! each laptop lists the conflict, and the court worker restores the number the lead's laptop
-//! did not keep.
+//! did not keep. A team lead's join file cannot vouch for the court worker's signing key: her
+//! laptop asks, and an administrator vouches for it once the characters match.
 mod common;
 
 use common::{path_into_dialog, Journey};
@@ -108,6 +109,13 @@ async fn a_lead_enrols_a_laptop_both_change_one_phone_apart_and_the_conflict_is_
     j.click("#recovery-key-saved").await;
     j.click("#recovery-key-continue").await;
     j.wait_for_heading("Today").await;
+    // Her signing key on this laptop is not known to the team yet: its characters, to read out.
+    j.click("#nav-settings").await;
+    j.wait_for_text("#own-key-status", "does not know this key yet").await;
+    let fingerprint = j.text("#own-key-fingerprint").await;
+    assert_eq!(fingerprint.len(), 23, "four groups of five: {fingerprint}");
+    j.c().execute("document.querySelector('#signing-key-heading').scrollIntoView()", vec![]).await.expect("scroll");
+    j.shot("signing-key-waiting").await;
     // Apart: the court worker records a phone number and sends everything.
     change_phone(&j, "07700 900222").await;
     let from_court = files.path().join("from-court.throughline");
@@ -126,6 +134,17 @@ async fn a_lead_enrols_a_laptop_both_change_one_phone_apart_and_the_conflict_is_
     j.wait_for_text("#conflicts-waiting", "1 conflict waits for a person").await;
     show_conflicts(&j).await;
     j.shot("conflict-on-the-leads-laptop").await;
+    // The administrator, on the same laptop, vouches for Grace's key once she reads out the
+    // same characters.
+    j.click("#sign-out-button").await;
+    j.sign_in("admin", demo::DEMO_PASSWORD).await;
+    j.click("#nav-workers").await;
+    j.wait_for_text("#keys-waiting", "Grace Okafor").await;
+    j.click(".key-waiting button").await;
+    j.wait_for_text("#vouch-fingerprint", &fingerprint).await;
+    j.shot("vouching-for-a-key").await;
+    j.click("#confirm-vouch").await;
+    j.wait_for_text("#key-vouched", "Grace Okafor's key on “Court laptop” is vouched for").await;
     let from_lead = files.path().join("from-lead.throughline");
     export_to(&j, &from_lead).await;
 
@@ -141,6 +160,8 @@ async fn a_lead_enrols_a_laptop_both_change_one_phone_apart_and_the_conflict_is_
     j.shot("conflict-on-the-court-laptop").await;
     j.click(".restore-button").await;
     j.wait_for_text("#sync-conflicts", "is now \"07700 900222\" again").await;
+    j.click("#nav-settings").await;
+    j.wait_for_text("#own-key-status", "The team knows this key").await;
     export_to(&j, &from_court).await;
 
     // Back on the lead's laptop the conflict is closed and the court worker's number shows.

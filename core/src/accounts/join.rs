@@ -4,6 +4,7 @@
 use super::keyslots::{self, RecoveryKey, SlotFile, RECOVERY_LABEL};
 use super::{workers, AccountError, Installation, Session};
 use crate::error::ValidationErrors;
+use crate::store::signing::Author;
 use crate::store::{Actor, DatabaseKey, Store, StoreError};
 use std::path::Path;
 
@@ -15,6 +16,10 @@ pub struct Joining<'a> {
     pub device_label: &'a str,
     pub worker_id: &'a str,
     pub worker_name: &'a str,
+    /// The worker's signing key for this laptop, registered by the administrator who made the
+    /// join file; None when it was made by a team lead who is not one (a new key, which the
+    /// team knows once an administrator sets the worker's password here).
+    pub worker_seed: Option<keyslots::WorkerSeed>,
 }
 
 impl Installation {
@@ -40,6 +45,8 @@ impl Installation {
             std::fs::rename(self.database_path(), aside).map_err(|e| self.files_error(e))?;
         }
         let recovery = RecoveryKey::generate();
+        let seed = joining.worker_seed.clone().unwrap_or_else(keyslots::new_worker_seed);
+        let author = Author::new(joining.worker_id, &seed);
         let actor = Actor { worker_id: joining.worker_id.to_string(), name: joining.worker_name.to_string() };
         let joined = make(&self.database_path(), &key, &actor).and_then(|mut store| {
             keyslots::owner_only(&self.database_path(), 0o600).map_err(|e| self.files_error(e))?;
@@ -49,6 +56,8 @@ impl Installation {
                 .ok_or(AccountError::UnknownWorker)?;
             store
                 .write(&actor, |w| -> Result<(), StoreError> {
+                    // A key no administrator vouched for in the file is asked for.
+                    super::worker_keys::ask(w, &author)?;
                     w.audit("joined the team", None, &format!("as laptop {} of {}", joining.device_label, joining.team_name))
                 })
                 .map_err(AccountError::from)?;
@@ -62,9 +71,11 @@ impl Installation {
             }
         };
         let mut slots = SlotFile::new();
-        slots.put(&slots.label_for_login(&worker.login), password.as_bytes(), &key);
-        slots.put(RECOVERY_LABEL, recovery.secret(), &key);
+        slots.put(&slots.label_for_login(&worker.login), password.as_bytes(), &key, Some(&seed));
+        slots.put(RECOVERY_LABEL, recovery.secret(), &key, None);
         self.save_slots(&slots)?;
+        let mut store = store;
+        store.sign_as(Some(author));
         let session = Session::start(store, worker, key, self.dir().to_path_buf())?;
         Ok((session, recovery))
     }

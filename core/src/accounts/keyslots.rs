@@ -50,6 +50,11 @@ pub struct Slot {
     /// Format 2: the database key sealed to `public`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     sealed: Option<Sealed>,
+    /// The worker's signing key ([`crate::store::signing`]), wrapped with the password's key
+    /// (nonce then ciphertext, hex). None for the recovery slot and slots made before workers
+    /// had keys (they get one at the next sign-in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    signing: Option<String>,
     /// The Argon2id cost this slot was wrapped with. Slots from before it was stored were made
     /// with the old baseline; they still open, and are wrapped again at the next sign-in.
     #[serde(default = "KdfParams::legacy")]
@@ -159,9 +164,10 @@ impl SlotFile {
         self.slots.iter().any(|s| s.label == label)
     }
 
-    /// Adds or replaces the slot for `label`, in format 2, unlocked by `secret`.
-    pub fn put(&mut self, label: &str, secret: &[u8], key: &DatabaseKey) {
-        let slot = wrap(label, secret, key);
+    /// Adds or replaces the slot for `label`, in format 2, unlocked by `secret`, holding the
+    /// worker's signing key `seed` (none for the recovery slot).
+    pub fn put(&mut self, label: &str, secret: &[u8], key: &DatabaseKey, seed: Option<&WorkerSeed>) {
+        let slot = wrap(label, secret, key, seed);
         self.slots.retain(|s| s.label != label);
         self.slots.push(slot);
     }
@@ -354,7 +360,19 @@ fn seal(public: &[u8; 32], label: &str, key: &DatabaseKey) -> Sealed {
     Sealed { ephemeral: hex::encode(ephemeral), nonce: hex::encode(nonce), ciphertext: hex::encode(ciphertext) }
 }
 
-fn wrap(label: &str, secret: &[u8], key: &DatabaseKey) -> Slot {
+/// A worker's signing key's secret half ([`crate::store::signing::Author`]).
+pub type WorkerSeed = Zeroizing<[u8; 32]>;
+
+pub fn new_worker_seed() -> WorkerSeed {
+    Zeroizing::new(random::<32>())
+}
+
+/// What the worker's signing key is wrapped with besides its password's key.
+fn signing_aad(label: &str) -> Vec<u8> {
+    [label.as_bytes(), b"\0throughline key slot worker key v1"].concat()
+}
+
+fn wrap(label: &str, secret: &[u8], key: &DatabaseKey, seed: Option<&WorkerSeed>) -> Slot {
     let salt = random::<16>();
     let nonce = random::<24>();
     let kdf = KdfParams::for_new_slots();
@@ -364,6 +382,13 @@ fn wrap(label: &str, secret: &[u8], key: &DatabaseKey) -> Slot {
     let wrapped = XChaCha20Poly1305::new(kek.as_ref().into())
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: private.as_ref(), aad: &private_aad(label) })
         .expect("encrypting 32 bytes cannot fail");
+    let signing = seed.map(|seed| {
+        let nonce = random::<24>();
+        let sealed = XChaCha20Poly1305::new(kek.as_ref().into())
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: seed.as_ref(), aad: &signing_aad(label) })
+            .expect("encrypting 32 bytes cannot fail");
+        hex::encode([nonce.as_slice(), &sealed].concat())
+    });
     Slot {
         label: label.to_string(),
         format: SLOT_FORMAT,
@@ -372,6 +397,7 @@ fn wrap(label: &str, secret: &[u8], key: &DatabaseKey) -> Slot {
         wrapped: hex::encode(wrapped),
         public: Some(hex::encode(public)),
         sealed: Some(seal(&public, label, key)),
+        signing,
         kdf,
         failures: 0,
         last_failure: None,
@@ -402,6 +428,9 @@ impl Slot {
         }
         bytes::<24>(&self.nonce).ok_or("its nonce is not 24 bytes")?;
         bytes::<WRAPPED_BYTES>(&self.wrapped).ok_or("its wrapped key is not 48 bytes")?;
+        if let Some(signing) = &self.signing {
+            bytes::<{ 24 + WRAPPED_BYTES }>(signing).ok_or("its worker key is not 72 bytes")?;
+        }
         match (self.format, &self.public, &self.sealed) {
             (1, None, None) => Ok(()),
             (SLOT_FORMAT, Some(public), Some(sealed)) => {
@@ -422,17 +451,49 @@ impl Slot {
     /// True when this slot was made in an older format, or with a lower cost than new slots
     /// get: it is wrapped again at the next sign-in, when the password is at hand.
     pub fn needs_rewrap(&self) -> bool {
-        self.format != SLOT_FORMAT || self.kdf != KdfParams::for_new_slots()
+        self.format != SLOT_FORMAT || self.kdf != KdfParams::for_new_slots() || (self.signing.is_none() && self.label != RECOVERY_LABEL)
     }
 }
 
 /// The database key, if `secret` is the one this slot was made with. A slot whose values are
 /// damaged opens nothing (and never panics).
 pub fn unwrap(slot: &Slot, secret: &[u8]) -> Option<DatabaseKey> {
+    unlock(slot, secret).map(|u| u.key)
+}
+
+/// What a slot opened with its secret gives: the database key and, for a worker's slot made
+/// since workers had keys, their signing key.
+pub struct Unlocked {
+    pub key: DatabaseKey,
+    pub seed: Option<WorkerSeed>,
+}
+
+/// As [`unwrap`], with the worker's signing key too. A slot whose worker key does not open with
+/// the password that opened the rest is damaged, and opens nothing.
+pub fn unlock(slot: &Slot, secret: &[u8]) -> Option<Unlocked> {
     let salt = hex::decode(&slot.salt).ok()?;
+    let kek = derive(secret, &salt, slot.kdf)?;
+    let key = open_with(slot, &kek)?;
+    let seed = match &slot.signing {
+        None => None,
+        Some(signing) => {
+            let signing = bytes::<{ 24 + WRAPPED_BYTES }>(signing)?;
+            let (nonce, sealed) = signing.split_at(24);
+            let plain = Zeroizing::new(
+                XChaCha20Poly1305::new(kek.as_ref().into())
+                    .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: &signing_aad(&slot.label) })
+                    .ok()?,
+            );
+            Some(Zeroizing::new(plain.as_slice().try_into().ok()?))
+        }
+    };
+    Some(Unlocked { key, seed })
+}
+
+/// The database key in `slot`, with the key its password gives.
+fn open_with(slot: &Slot, kek: &Zeroizing<[u8; 32]>) -> Option<DatabaseKey> {
     let nonce = bytes::<24>(&slot.nonce)?;
     let wrapped = hex::decode(&slot.wrapped).ok()?;
-    let kek = derive(secret, &salt, slot.kdf)?;
     let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
     match slot.format {
         1 => {
@@ -517,11 +578,33 @@ mod tests {
         let key = DatabaseKey::generate();
         let mut file = SlotFile::new();
         let label = file.label_for_login("amira");
-        file.put(&label, b"correct horse battery", &key);
+        let seed = new_worker_seed();
+        file.put(&label, b"correct horse battery", &key, Some(&seed));
         let slot = file.slots[0].clone();
-        let back = unwrap(&slot, b"correct horse battery").expect("the right password unwraps");
-        assert_eq!(back.0.as_ref(), key.0.as_ref());
+        let back = unlock(&slot, b"correct horse battery").expect("the right password unwraps");
+        assert_eq!(back.key.0.as_ref(), key.0.as_ref());
+        assert_eq!(back.seed.as_deref(), Some(&*seed), "with the worker's signing key");
         assert!(unwrap(&slot, b"wrong horse battery").is_none());
+    }
+
+    #[test]
+    fn a_worker_key_damaged_in_the_file_is_refused_in_words_and_one_moved_from_another_slot_opens_nothing() {
+        let key = DatabaseKey::generate();
+        let mut file = SlotFile::new();
+        file.put("a", b"alpha secret", &key, Some(&new_worker_seed()));
+        file.put("b", b"alpha secret", &key, Some(&new_worker_seed()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keyslots.json");
+        let mut short = file.clone();
+        short.slots[0].signing = Some("abcd".into());
+        short.save(&path).unwrap();
+        let refused = SlotFile::load(&path).unwrap_err();
+        assert_eq!(refused.kind(), std::io::ErrorKind::InvalidData);
+        assert!(refused.to_string().contains("worker key"), "{refused}");
+        // The same password, another slot's key: bound to its own label, so it does not open.
+        let mut moved = file.clone();
+        moved.slots[0].signing = file.slots[1].signing.clone();
+        assert!(unlock(&moved.slots[0], b"alpha secret").is_none());
     }
 
     #[test]
@@ -529,7 +612,7 @@ mod tests {
         let key = DatabaseKey::generate();
         let mut file = SlotFile::new();
         let started = std::time::Instant::now();
-        with_production_kdf(|| file.put("a", b"correct horse battery", &key));
+        with_production_kdf(|| file.put("a", b"correct horse battery", &key, Some(&new_worker_seed())));
         let took = started.elapsed();
         let stored: serde_json::Value = serde_json::to_value(&file.slots[0]).unwrap();
         assert_eq!(stored["kdf"], serde_json::json!({"memory_kib": 131072, "passes": 6, "lanes": 1}));
@@ -544,7 +627,7 @@ mod tests {
     fn a_slot_from_before_the_cost_was_stored_opens_with_the_old_baseline() {
         let key = DatabaseKey::generate();
         let mut file = SlotFile::new();
-        file.put("a", b"correct horse battery", &key);
+        file.put("a", b"correct horse battery", &key, None);
         // As the old version wrote it: no "kdf", wrapped at 19 MiB and 2 passes.
         let salt = [3u8; 16];
         let nonce = [4u8; 24];
@@ -593,7 +676,7 @@ mod tests {
         // What sign-in does with it: made again in format 2, which opens to the same key.
         let mut file = SlotFile::new();
         file.slots.push(slot);
-        file.put("a", b"correct horse battery", &opened);
+        file.put("a", b"correct horse battery", &opened, Some(&new_worker_seed()));
         assert_eq!(file.slots.len(), 1);
         assert_eq!(file.slots[0].format, SLOT_FORMAT);
         assert!(!file.slots[0].needs_rewrap());
@@ -607,8 +690,8 @@ mod tests {
     fn a_rekey_seals_the_new_key_to_every_format_2_slot_and_drops_format_1() {
         let old = DatabaseKey::generate();
         let mut file = SlotFile::new();
-        file.put("a", b"alpha secret", &old);
-        file.put(RECOVERY_LABEL, b"recovery secret", &old);
+        file.put("a", b"alpha secret", &old, None);
+        file.put(RECOVERY_LABEL, b"recovery secret", &old, None);
         file.slots.push(format_1_slot("legacy", b"legacy secret", &old));
         let before = file.clone();
         let new = DatabaseKey::generate();
@@ -627,8 +710,8 @@ mod tests {
     fn a_sealed_key_moved_to_another_slot_opens_nothing() {
         let key = DatabaseKey::generate();
         let mut file = SlotFile::new();
-        file.put("a", b"alpha secret", &key);
-        file.put("b", b"bravo secret", &key);
+        file.put("a", b"alpha secret", &key, None);
+        file.put("b", b"bravo secret", &key, None);
         let mut a = file.slots[0].clone();
         a.sealed = file.slots[1].sealed.clone();
         assert!(unwrap(&a, b"alpha secret").is_none());
@@ -641,7 +724,7 @@ mod tests {
     fn damaged_salts_and_absurd_costs_are_refused_quickly_never_a_panic_or_a_hang() {
         let key = DatabaseKey::generate();
         let mut file = SlotFile::new();
-        file.put("a", b"alpha secret", &key);
+        file.put("a", b"alpha secret", &key, None);
         let good = file.slots[0].clone();
         let mut damaged = Vec::new();
         let mut short_salt = good.clone();
@@ -687,8 +770,8 @@ mod tests {
         assert_eq!(file.usual_cost(), KdfParams::for_new_slots());
         file.slots.push(format_1_slot("a", b"s1", &key));
         file.slots.push(format_1_slot("b", b"s2", &key));
-        file.put("c", b"s3", &key);
-        file.put(RECOVERY_LABEL, b"s4", &key);
+        file.put("c", b"s3", &key, None);
+        file.put(RECOVERY_LABEL, b"s4", &key, None);
         assert_eq!(file.usual_cost(), KdfParams::LEGACY, "most of the workers' slots are still legacy");
         let now = Utc::now();
         for n in 0..(KEPT_UNKNOWN_NAMES + 10) {
@@ -704,7 +787,7 @@ mod tests {
     fn a_slot_moved_to_another_label_does_not_unlock() {
         let key = DatabaseKey::generate();
         let mut file = SlotFile::new();
-        file.put("a", b"secret-secret", &key);
+        file.put("a", b"secret-secret", &key, None);
         let mut slot = file.slots[0].clone();
         slot.label = "b".into();
         assert!(unwrap(&slot, b"secret-secret").is_none());

@@ -99,7 +99,7 @@ impl Session {
             // one goes only to an administrator, who is shown it once.
             if self.worker.has_any(&[Role::Administrator]) {
                 let recovery = RecoveryKey::generate();
-                slots.put(RECOVERY_LABEL, recovery.secret(), &key);
+                slots.put(RECOVERY_LABEL, recovery.secret(), &key, None);
                 forgotten.new_recovery_key = Some(recovery.display());
             } else {
                 forgotten.recovery_key_lost = true;

@@ -7,11 +7,13 @@ mod leavers;
 pub mod permissions;
 pub mod roles;
 pub mod settings;
+pub mod worker_keys;
 pub mod workers;
 
 use crate::clock::Clock;
 use crate::codes::ErrorCode;
 use crate::error::{Coded, FieldError, ValidationErrors};
+use crate::store::signing::Author;
 use crate::store::{Actor, DatabaseKey, ReadStore, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use keyslots::{PendingFailure, RecoveryKey, SlotFile, RECOVERY_LABEL};
@@ -272,14 +274,18 @@ impl Installation {
         let mut store = Store::create(&self.database_path(), &key, self.clock.clone(), &team_name)?;
         keyslots::owner_only(&self.database_path(), 0o600).map_err(|e| self.files_error(e))?;
         let actor = Actor { worker_id: admin.id.clone(), name: admin.display_name.clone() };
+        let seed = keyslots::new_worker_seed();
+        store.sign_as(Some(Author::new(&admin.id, &seed)));
         store.write(&actor, |w| -> Result<(), StoreError> {
             w.create(&mut admin)?;
+            let public = Author::new(&admin.id, &seed).public_hex();
+            worker_keys::register(w, &admin.id, &public, None)?;
             w.audit("set up", None, &format!("team {team_name}"))
         })?;
 
         let mut slots = SlotFile::new();
-        slots.put(&slots.label_for_login(&admin.login), input.password.as_bytes(), &key);
-        slots.put(RECOVERY_LABEL, recovery.secret(), &key);
+        slots.put(&slots.label_for_login(&admin.login), input.password.as_bytes(), &key, Some(&seed));
+        slots.put(RECOVERY_LABEL, recovery.secret(), &key, None);
         self.save_slots(&slots)?;
         let session = Session::start(store, admin, key, self.dir.clone())?;
         Ok((session, recovery))
@@ -300,7 +306,7 @@ impl Installation {
         if let Some(wait) = back_off(slot.failures, slot.last_failure, now) {
             return Err(AccountError::SlowedDown(wait));
         }
-        let Some(key) = keyslots::unwrap(slot, password.as_bytes()) else {
+        let Some(keyslots::Unlocked { key, seed }) = keyslots::unlock(slot, password.as_bytes()) else {
             slot.failures += 1;
             slot.last_failure = Some(now);
             slots.pending_failures.push(PendingFailure { at: now, label: label.clone() });
@@ -319,10 +325,14 @@ impl Installation {
         slot.last_failure = None;
         let strengthen = slot.needs_rewrap();
         let old_format = slot.format != keyslots::SLOT_FORMAT;
+        // A slot made before workers had keys gets one now.
+        let seed = seed.unwrap_or_else(keyslots::new_worker_seed);
         if strengthen {
-            // Made with a lower cost or in the old format: made again while the password is here.
-            slots.put(&label, password.as_bytes(), &key);
+            // Made with a lower cost, in the old format or with no key: made again while the
+            // password is here.
+            slots.put(&label, password.as_bytes(), &key, Some(&seed));
         }
+        store.sign_as(Some(Author::new(&worker.id, &seed)));
         let pending = std::mem::take(&mut slots.pending_failures);
         let names = label_names(&slots, store.reader())?;
         let actor = Actor { worker_id: worker.id.clone(), name: worker.display_name.clone() };
@@ -339,6 +349,11 @@ impl Installation {
                 };
                 w.audit("key slot strengthened", None, how)?;
             }
+            let author = Author::new(&w.actor().worker_id, &seed);
+            if worker_keys::register_founders(w, &author)? {
+                w.audit("signing key registered", None, "the founding administrator's, on the laptop that founded the team")?;
+            }
+            worker_keys::ask(w, &author)?;
             w.audit("signed in", None, "")
         })?;
         self.save_slots(&slots)?;
@@ -426,7 +441,7 @@ impl Installation {
             recovery_slot.failures = 0;
             recovery_slot.last_failure = None;
             if recovery_slot.needs_rewrap() {
-                slots.put(RECOVERY_LABEL, typed.secret(), &key);
+                slots.put(RECOVERY_LABEL, typed.secret(), &key, None);
             }
         }
         let worker = match workers::by_login(store.reader(), login)? {
@@ -434,9 +449,19 @@ impl Installation {
             _ => return Err(AccountError::UnknownWorker),
         };
         let label = slots.label_for_login(&worker.login);
-        slots.put(&label, new_password.as_bytes(), &key);
+        // Their signing key went with the lost password: a new one, which the team knows only
+        // once an administrator sets their password (or, for the founding administrator on the
+        // laptop that founded the team, at once).
+        let seed = keyslots::new_worker_seed();
+        slots.put(&label, new_password.as_bytes(), &key, Some(&seed));
         let actor = Actor { worker_id: worker.id.clone(), name: worker.display_name.clone() };
-        store.write(&actor, |w| w.audit("password reset with the recovery key", None, &worker.login))?;
+        store.sign_as(Some(Author::new(&worker.id, &seed)));
+        store.write(&actor, |w| -> Result<(), StoreError> {
+            let author = Author::new(&worker.id, &seed);
+            worker_keys::register_founders(w, &author)?;
+            worker_keys::ask(w, &author)?;
+            w.audit("password reset with the recovery key", None, &worker.login)
+        })?;
         self.save_slots(&slots)
     }
 }
@@ -808,9 +833,13 @@ impl Session {
         let files_error = |e| files_error(&self.dir, e);
         let mut slots = SlotFile::load(&slots_path).map_err(|e| slots_error(&self.dir, &slots_path, e))?;
         let label = slots.label_for_login(&worker.login);
-        slots.put(&label, input.password.as_bytes(), &self.key);
+        let seed = keyslots::new_worker_seed();
+        slots.put(&label, input.password.as_bytes(), &self.key, Some(&seed));
         let actor = self.actor();
-        self.store.write(&actor, |w| w.create(&mut worker))?;
+        self.store.write(&actor, |w| -> Result<(), StoreError> {
+            w.create(&mut worker)?;
+            worker_keys::register(w, &worker.id, &Author::new(&worker.id, &seed).public_hex(), None)
+        })?;
         slots.save(&slots_path).map_err(files_error)?;
         Ok(worker.view())
     }
@@ -824,10 +853,19 @@ impl Session {
         let files_error = |e| files_error(&self.dir, e);
         let mut slots = SlotFile::load(&slots_path).map_err(|e| slots_error(&self.dir, &slots_path, e))?;
         let label = slots.label_for_login(&worker.login);
-        slots.put(&label, password.as_bytes(), &self.key);
+        // A new signing key with the new slot, which the administrator vouches for.
+        let seed = keyslots::new_worker_seed();
+        slots.put(&label, password.as_bytes(), &self.key, Some(&seed));
         let actor = self.actor();
-        self.store.write(&actor, |w| w.audit("password set by an administrator", None, &worker.login))?;
-        slots.save(&slots_path).map_err(files_error)
+        self.store.write(&actor, |w| -> Result<(), StoreError> {
+            worker_keys::register(w, &worker.id, &Author::new(&worker.id, &seed).public_hex(), None)?;
+            w.audit("password set by an administrator", None, &worker.login)
+        })?;
+        slots.save(&slots_path).map_err(files_error)?;
+        if worker.id == self.worker.id {
+            self.store.sign_as(Some(Author::new(&worker.id, &seed)));
+        }
+        Ok(())
     }
 
     /// Whether this laptop has a recovery key that opens it. A re-key with no administrator
@@ -846,7 +884,7 @@ impl Session {
         let mut slots = SlotFile::load(&slots_path).map_err(|e| slots_error(&self.dir, &slots_path, e))?;
         let had_one = slots.has(RECOVERY_LABEL);
         let recovery = RecoveryKey::generate();
-        slots.put(RECOVERY_LABEL, recovery.secret(), &self.key);
+        slots.put(RECOVERY_LABEL, recovery.secret(), &self.key, None);
         let actor = self.actor();
         let detail =
             if had_one { "the one before opens nothing on this laptop from now on" } else { "this laptop had none that opened it" };
@@ -863,16 +901,17 @@ impl Session {
         let files_error = |e| files_error(&self.dir, e);
         let mut slots = SlotFile::load(&slots_path).map_err(|e| slots_error(&self.dir, &slots_path, e))?;
         let label = slots.label_for_login(&self.worker.login);
-        let still_theirs = slots.slot_mut(&label).and_then(|slot| keyslots::unwrap(slot, current.as_bytes())).is_some();
-        if !still_theirs {
+        let Some(unlocked) = slots.slot_mut(&label).and_then(|slot| keyslots::unlock(slot, current.as_bytes())) else {
             return Err(ValidationErrors::one(
                 "current_password",
                 ErrorCode::AuthCurrentPasswordWrong,
                 "Your current password is not right.",
             )
             .into());
-        }
-        slots.put(&label, new.as_bytes(), &self.key);
+        };
+        // The same signing key, wrapped with the new password: the team still knows it.
+        let seed = unlocked.seed.unwrap_or_else(keyslots::new_worker_seed);
+        slots.put(&label, new.as_bytes(), &self.key, Some(&seed));
         let actor = self.actor();
         self.store.write(&actor, |w| w.audit("changed own password", None, ""))?;
         slots.save(&slots_path).map_err(files_error)

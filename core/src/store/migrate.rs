@@ -27,6 +27,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0016_arrests_in_sequence", include_str!("../../../migrations/0016_arrests_in_sequence.sql")),
     ("0017_case_activity_on_contact", include_str!("../../../migrations/0017_case_activity_on_contact.sql")),
     ("0018_search_ranked_from_an_index", include_str!("../../../migrations/0018_search_ranked_from_an_index.sql")),
+    ("0019_worker_keys", include_str!("../../../migrations/0019_worker_keys.sql")),
 ];
 
 /// The schema version this build writes.

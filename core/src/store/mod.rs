@@ -8,6 +8,7 @@ pub(crate) mod migrate;
 pub mod progress;
 pub mod record;
 pub mod shared;
+pub mod signing;
 mod write;
 
 pub use migrate::latest as latest_schema;
@@ -119,6 +120,13 @@ pub enum StoreError {
     Database(rusqlite::Error),
     #[error("A record could not be prepared for saving: {0}")]
     Serialise(#[from] serde_json::Error),
+    #[error(
+        "This change was not saved: it needs your own signing key on this laptop, and the team does not know yours here yet \
+         (other laptops would refuse the change). Export a bundle so it reaches an administrator, then read them the \
+         characters under Settings, Your signing key: once they vouch for it (Team, Workers) and their bundle is imported here, \
+         make the change again."
+    )]
+    NoKeyHere,
 }
 
 impl Coded for StoreError {
@@ -134,6 +142,7 @@ impl Coded for StoreError {
             StoreError::Cancelled => ErrorCode::TaskCancelled,
             StoreError::Database(_) => ErrorCode::StoreDatabase,
             StoreError::Serialise(_) => ErrorCode::StoreSerialise,
+            StoreError::NoKeyHere => ErrorCode::AuthNoKeyHere,
         }
     }
 }
@@ -172,6 +181,8 @@ pub struct Store {
     /// missing or altered: left as found, for the audit trail check to report).
     anchored: Option<anchor::Head>,
     file: FileIdentity,
+    /// The worker signed in and their key, which signs the changes only some roles may make.
+    author: Option<signing::Author>,
 }
 
 /// Which file on disk the database is, to notice it being moved or removed while open: SQLite
@@ -230,7 +241,7 @@ impl Store {
             rusqlite::params![team_id, team_name, device_id, clock.now().to_rfc3339()],
         )?;
         let anchor = anchor::Anchor::for_database(path, key);
-        let mut store = Store { conn, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path) };
+        let mut store = Store { conn, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path), author: None };
         store.start_anchoring()?;
         Ok(store)
     }
@@ -243,7 +254,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         let device_id = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
         let anchor = anchor::Anchor::for_database(path, key);
-        let mut store = Store { conn, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path) };
+        let mut store = Store { conn, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path), author: None };
         match store.anchor.read() {
             anchor::Anchored::Head(head) => store.anchored = Some(head),
             // A database from before the anchor: anchored from here on, and the trail says so.
@@ -372,6 +383,17 @@ impl Store {
 
     /// Runs `work` in one transaction: the records it writes, their operations and the audit
     /// entries are committed together or not at all. This is the only way to change data.
+    /// From now on, changes that need their author's signature are signed with `author`'s key
+    /// (set at sign-in, from the worker's key slot).
+    pub fn sign_as(&mut self, author: Option<signing::Author>) {
+        self.author = author;
+    }
+
+    /// The public half of the signed-in worker's key, if they have one here.
+    pub fn author_key(&self) -> Option<String> {
+        self.author.as_ref().map(signing::Author::public_hex)
+    }
+
     pub fn write<T, E>(&mut self, actor: &Actor, work: impl FnOnce(&mut Write<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
@@ -381,7 +403,7 @@ impl Store {
         }
         let now = self.clock.now();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let mut w = Write::new(tx, actor, now, &self.device_id);
+        let mut w = Write::new(tx, actor, now, &self.device_id, self.author.as_ref());
         let out = work(&mut w)?;
         w.commit().map_err(StoreError::from)?;
         self.keep_anchor();
@@ -402,7 +424,7 @@ impl Store {
         let now = self.clock.now();
         let result = (|| {
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
-            let mut w = Write::new(tx, actor, now, &self.device_id);
+            let mut w = Write::new(tx, actor, now, &self.device_id, self.author.as_ref());
             let out = work(&mut w)?;
             w.commit().map_err(StoreError::from)?;
             Ok(out)

@@ -2,6 +2,7 @@
 //! audit entry in the same transaction, so none can exist without the others.
 use super::audit::{self, AuditEntry};
 use super::record::{fields_of, to_sql, Made, Record};
+use super::signing::{self, Author, Change};
 use super::{history, hlc, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, params_from_iter, Transaction};
@@ -19,6 +20,7 @@ pub struct Write<'c> {
     actor: Actor,
     now: DateTime<Utc>,
     device_id: String,
+    author: Option<&'c Author>,
 }
 
 #[derive(Clone, Copy)]
@@ -39,8 +41,8 @@ impl OpKind {
 }
 
 impl<'c> Write<'c> {
-    pub(super) fn new(tx: Transaction<'c>, actor: &Actor, now: DateTime<Utc>, device_id: &str) -> Self {
-        Write { tx, actor: actor.clone(), now, device_id: device_id.to_string() }
+    pub(super) fn new(tx: Transaction<'c>, actor: &Actor, now: DateTime<Utc>, device_id: &str, author: Option<&'c Author>) -> Self {
+        Write { tx, actor: actor.clone(), now, device_id: device_id.to_string(), author }
     }
 
     pub(super) fn commit(self) -> rusqlite::Result<()> {
@@ -229,22 +231,55 @@ impl<'c> Write<'c> {
         let stamp = hlc::next(last_hlc, self.now.timestamp_millis());
         self.tx.prepare_cached("UPDATE device_state SET next_seq = ?1, last_hlc = ?2 WHERE id = 1")?.execute(params![seq + 1, stamp])?;
         let op_id = uuid::Uuid::now_v7().to_string();
+        let changes = Value::Object(changes.clone()).to_string();
         self.tx
             .prepare_cached(
                 "INSERT INTO operations (op_id, device_id, seq, hlc, worker_id, record_type, record_id, kind, changes)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
-            .execute(params![
-                op_id,
-                self.device_id,
+            .execute(params![op_id, self.device_id, seq, stamp, self.actor.worker_id, record_type, record_id, kind.as_str(), changes])?;
+        if signing::needs_author(record_type, &self.device_id, record_id) {
+            let change = Change {
+                op_id: &op_id,
+                device_id: &self.device_id,
                 seq,
-                stamp,
-                self.actor.worker_id,
+                hlc: stamp,
+                worker_id: &self.actor.worker_id,
                 record_type,
                 record_id,
-                kind.as_str(),
-                Value::Object(changes.clone()).to_string()
-            ])?;
+                kind: kind.as_str(),
+                changes: &changes,
+            };
+            self.sign(&change)?;
+        }
+        Ok(())
+    }
+
+    /// Signs a change with its author's key, which the team must know (a change other laptops
+    /// would refuse is not saved): one of theirs on record; at a team's founding, the founding
+    /// administrator's account, made by itself, and the record of this very key.
+    fn sign(&self, change: &Change<'_>) -> Result<(), StoreError> {
+        let author = self.author.filter(|a| a.worker_id == change.worker_id).ok_or(StoreError::NoKeyHere)?;
+        let public = author.public_hex();
+        let known: bool = self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM worker_keys WHERE id = ?1 AND worker_id = ?2)")?
+            .query_row(params![public, author.worker_id], |r| r.get(0))?;
+        let founding = match change.record_type {
+            "worker_key" => change.record_id == public,
+            "worker" => change.kind == "create" && change.record_id == change.worker_id,
+            _ => false,
+        };
+        if !known && !founding {
+            return Err(StoreError::NoKeyHere);
+        }
+        let team_id: String = self.tx.prepare_cached("SELECT team_id FROM installation WHERE id = 1")?.query_row([], |r| r.get(0))?;
+        let signature = author.sign(&signing::message(&team_id, change));
+        self.tx.prepare_cached("INSERT INTO operation_signatures (op_id, public_key, signature) VALUES (?1, ?2, ?3)")?.execute(params![
+            change.op_id,
+            public,
+            hex::encode(signature)
+        ])?;
         Ok(())
     }
 }

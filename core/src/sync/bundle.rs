@@ -1,4 +1,4 @@
-//! The bundle file (`*.throughline`), format 2. docs/bundle-format.md describes it byte by
+//! The bundle file (`*.throughline`), format 3. docs/bundle-format.md describes it byte by
 //! byte for anyone importing bundles elsewhere (a regional hub).
 //!
 //! ```text
@@ -16,7 +16,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 pub const MAGIC: &[u8; 8] = b"THRLBNDL";
-pub const FORMAT: u16 = 2;
+pub const FORMAT: u16 = 3;
 const NONCE_LEN: usize = 24;
 const SIGNATURE_LEN: usize = 64;
 /// zstd's level 6: a million operations' body (about 400 MB) in about 3 s on one core, at 59
@@ -103,6 +103,31 @@ pub struct Body {
     pub heads: Vec<SignedHead>,
     /// The exporting laptop's audit trail as it stands, and as others last saw it.
     pub audit: AuditReport,
+    /// Author signatures of the operations that need one ([`crate::store::signing`]).
+    pub signatures: Vec<OpSignature>,
+    /// Workers' keys waiting for an administrator to vouch for them, each signed by the key
+    /// itself ([`crate::accounts::worker_keys::Request`]).
+    pub key_requests: Vec<KeyRequest>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyRequest {
+    pub key: [u8; 32],
+    pub worker: String,
+    pub laptop: String,
+    pub signature: Vec<u8>,
+    /// RFC 3339.
+    pub asked_at: String,
+}
+
+/// An operation's author's signature, by the worker's own key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpSignature {
+    /// Index into [`Body::ops`].
+    pub op: u32,
+    /// The worker's Ed25519 public key.
+    pub key: [u8; 32],
+    pub signature: Vec<u8>,
 }
 
 /// An origin laptop's chain of operations up to `seq`, as that laptop signed it.

@@ -60,7 +60,7 @@ pub fn make_watched(
 ) -> Result<HubEnrolment, SyncError> {
     let label = crate::text::required("label", "Hub's name", label, 60).map_err(ValidationErrors::from)?;
     let detail = format!("{label}, which receives the team's bundles");
-    join::enrol(store, actor, &label, true, &detail, progress, |enrolment, snapshot| {
+    join::enrol(store, actor, &label, join::Enrolling::Hub, &detail, progress, |enrolment, snapshot| {
         let (bytes, passphrase) = join::seal(FORMAT, &enrolment, snapshot)?;
         save(&bytes)?;
         Ok(HubEnrolment { bytes, passphrase, label: label.clone() })

@@ -9,11 +9,12 @@
 use super::devices;
 use super::laptop::{self, Device};
 use super::SyncError;
-use crate::accounts::keyslots::RecoveryKey;
+use crate::accounts::keyslots::{RecoveryKey, WorkerSeed};
 use crate::accounts::{AccountError, Installation, Joining, Session};
 use crate::clock::Clock;
 use crate::error::ValidationErrors;
 use crate::store::progress::{Progress, Unwatched};
+use crate::store::signing::Author;
 use crate::store::{Actor, DatabaseKey, Store};
 use crate::ErrorCode;
 use chacha20poly1305::aead::{Aead, KeyInit};
@@ -73,6 +74,19 @@ pub struct JoinPackage {
     pub enrolment: Enrolment,
     pub worker_id: String,
     pub worker_name: String,
+    /// The worker's signing key for the new laptop (hex), registered by the administrator who
+    /// made the file; empty when a team lead who is not one made it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub worker_key: String,
+}
+
+impl JoinPackage {
+    pub fn worker_seed(&self) -> Result<Option<WorkerSeed>, SyncError> {
+        if self.worker_key.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(key_from_hex(&self.worker_key)?))
+    }
 }
 
 impl Enrolment {
@@ -169,12 +183,32 @@ pub fn make_watched(
         .filter(|w| w.active)
         .ok_or_else(|| ValidationErrors::one("worker_id", ErrorCode::AuthUnknownWorker, "Choose who will use this laptop."))?;
     let detail = format!("{label}, for {}", worker.display_name);
-    enrol(store, actor, &label, false, &detail, progress, |enrolment, snapshot| {
-        let package = JoinPackage { enrolment, worker_id: worker.id.clone(), worker_name: worker.display_name.clone() };
+    // An administrator vouches for the worker's key on the new laptop; a team lead who is not
+    // one cannot, and the worker gets a key there that the team knows once an administrator
+    // sets their password on it.
+    let vouching = crate::accounts::workers::by_id(store.reader(), &actor.worker_id)?
+        .is_some_and(|w| w.active && w.has_any(crate::accounts::permissions::Permission::Administer.roles()));
+    let seed = vouching.then(crate::accounts::keyslots::new_worker_seed);
+    let public = seed.as_ref().map(|s| Author::new(&worker.id, s).public_hex());
+    let worker_key = public.as_deref().map(|p| (worker.id.as_str(), p));
+    enrol(store, actor, &label, Enrolling::Laptop { worker_key }, &detail, progress, |enrolment, snapshot| {
+        let package = JoinPackage {
+            enrolment,
+            worker_id: worker.id.clone(),
+            worker_name: worker.display_name.clone(),
+            worker_key: seed.as_ref().map(|s| hex::encode(s.as_ref())).unwrap_or_default(),
+        };
         let (bytes, passphrase) = seal(FORMAT, &package, snapshot)?;
         save(&bytes)?;
         Ok(JoinFile { bytes, passphrase, device_label: label.clone(), worker_name: worker.display_name.clone() })
     })
+}
+
+/// What is enrolled: a laptop, with the key (worker id, public key) an administrator vouches
+/// for of the worker who will use it, or a hub that only receives.
+pub(super) enum Enrolling<'a> {
+    Laptop { worker_key: Option<(&'a str, &'a str)> },
+    Hub,
 }
 
 /// Enrols a new device (a laptop, or a hub that only receives) with `label`, recording why in
@@ -187,7 +221,7 @@ pub(super) fn enrol<T>(
     store: &mut Store,
     actor: &Actor,
     label: &str,
-    receives_only: bool,
+    what: Enrolling<'_>,
     detail: &str,
     progress: &mut dyn Progress,
     finish: impl FnOnce(Enrolment, &[u8]) -> Result<T, SyncError>,
@@ -195,8 +229,12 @@ pub(super) fn enrol<T>(
     let identity = devices::ensure_identity(store, actor)?;
     let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
     let device_id = crate::ids::new_id(store.clock());
+    let receives_only = matches!(what, Enrolling::Hub);
     store.write(actor, |w| -> Result<(), SyncError> {
         w.create(&mut Device { receives_only, ..Device::enrolled(w, &device_id, label, &signing_key.verifying_key()) })?;
+        if let Enrolling::Laptop { worker_key: Some((worker_id, public)) } = what {
+            crate::accounts::worker_keys::register(w, worker_id, public, Some(&device_id))?;
+        }
         let what = if receives_only { "enrolled the partnership hub" } else { "enrolled a laptop" };
         Ok(w.audit(what, None, detail)?)
     })?;
@@ -401,6 +439,7 @@ impl Installation {
             device_label: &package.enrolment.device_label,
             worker_id: &package.worker_id,
             worker_name: &package.worker_name,
+            worker_seed: package.worker_seed()?,
         };
         let key = package.enrolment.database_key()?.unwrap_or_else(DatabaseKey::generate);
         self.join_with(&joining, password, key, |path, key, actor| {
@@ -437,8 +476,16 @@ mod tests {
             .unwrap();
         let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
         lead.store_mut().write(&actor, |w| w.audit_list("viewed a caseload", &shown)).unwrap();
-        let (enrolment, snapshot) =
-            enrol(lead.store_mut(), &actor, "Court laptop", false, "for Grace Okafor", &mut Unwatched, |e, s| Ok((e, s.to_vec()))).unwrap();
+        let (enrolment, snapshot) = enrol(
+            lead.store_mut(),
+            &actor,
+            "Court laptop",
+            Enrolling::Laptop { worker_key: None },
+            "for Grace Okafor",
+            &mut Unwatched,
+            |e, s| Ok((e, s.to_vec())),
+        )
+        .unwrap();
         let (everything, _) = export(lead.store_mut(), &actor, &ExportScope::Everything).unwrap();
         let replayed = Enrolment {
             bundle: BASE64.encode(&everything),
@@ -491,8 +538,16 @@ mod tests {
         // not travel either.
         let custody = crate::accounts::workers::by_login(lead.store().reader(), "custody").unwrap().unwrap();
         lead.store().reader().execute("UPDATE workers SET roles = 'administrator' WHERE id = ?1", [&custody.id]).unwrap();
-        let (enrolment, snapshot) =
-            enrol(lead.store_mut(), &actor, "Spare laptop", false, "for the test", &mut Unwatched, |e, s| Ok((e, s.to_vec()))).unwrap();
+        let (enrolment, snapshot) = enrol(
+            lead.store_mut(),
+            &actor,
+            "Spare laptop",
+            Enrolling::Laptop { worker_key: None },
+            "for the test",
+            &mut Unwatched,
+            |e, s| Ok((e, s.to_vec())),
+        )
+        .unwrap();
         let path = out.path().join("promoted.db");
         let refused = make_database(&path, &laptops_key(&enrolment), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
         assert!(matches!(refused, Err(SyncError::Corrupt(ref why)) if why.contains("worker record")), "{:?}", refused.err());
@@ -501,8 +556,16 @@ mod tests {
         // A trigger planted in the lead's database (by someone who opened it outside the app)
         // does not travel to the laptops that join: the copy is refused.
         lead.store().reader().execute_batch("CREATE TRIGGER planted AFTER INSERT ON operations BEGIN SELECT 1; END;").unwrap();
-        let (enrolment, snapshot) =
-            enrol(lead.store_mut(), &actor, "Other laptop", false, "for the test", &mut Unwatched, |e, s| Ok((e, s.to_vec()))).unwrap();
+        let (enrolment, snapshot) = enrol(
+            lead.store_mut(),
+            &actor,
+            "Other laptop",
+            Enrolling::Laptop { worker_key: None },
+            "for the test",
+            &mut Unwatched,
+            |e, s| Ok((e, s.to_vec())),
+        )
+        .unwrap();
         let path = out.path().join("planted.db");
         let refused = make_database(&path, &laptops_key(&enrolment), clock.clone(), &enrolment, &snapshot, &actor, &mut Unwatched);
         assert!(matches!(refused, Err(SyncError::Corrupt(ref why)) if why.contains("triggers")), "{:?}", refused.err());
@@ -521,8 +584,16 @@ mod tests {
         let mut admin =
             crate::accounts::Installation::new(dir.path(), clock.clone()).sign_in(crate::demo::DEMO_ADMIN.0, "demo-password").unwrap();
         let actor = admin.actor();
-        let (enrolment, snapshot) =
-            enrol(admin.store_mut(), &actor, "New laptop", false, "for the test", &mut Unwatched, |e, s| Ok((e, s.to_vec()))).unwrap();
+        let (enrolment, snapshot) = enrol(
+            admin.store_mut(),
+            &actor,
+            "New laptop",
+            Enrolling::Laptop { worker_key: None },
+            "for the test",
+            &mut Unwatched,
+            |e, s| Ok((e, s.to_vec())),
+        )
+        .unwrap();
         let out = tempfile::tempdir().unwrap();
         make_database(&out.path().join("new.db"), &DatabaseKey::generate(), clock, &enrolment, &snapshot, &actor, &mut Unwatched)
             .expect("the upgraded laptop's copy is taken");

@@ -20,14 +20,16 @@ pub mod records;
 pub mod snapshot;
 pub mod status;
 pub mod trust;
+pub mod vouching;
 pub mod witness;
 
+use crate::accounts::worker_keys;
 use crate::codes::ErrorCode;
 use crate::error::Coded;
 use crate::store::progress::{Progress, Unwatched};
-use crate::store::{hlc, Actor, Store, StoreError};
+use crate::store::{hlc, signing, Actor, Store, StoreError};
 use apply::Incoming;
-use bundle::{Body, Header, Id, SignedHead, WireOp};
+use bundle::{Body, Header, Id, KeyRequest, OpSignature, SignedHead, WireOp};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, Connection};
@@ -42,7 +44,7 @@ pub enum SyncError {
     NotABundle,
     #[error("This bundle was made by a newer Throughline (bundle format {0}). Update Throughline on this laptop, then import it again.")]
     FutureFormat(u16),
-    #[error("This bundle was made by an older Throughline (bundle format {0}), before each laptop vouched for its own changes. Update Throughline on the laptop that made it, export again there, and import the new bundle.")]
+    #[error("This bundle was made by an older Throughline (bundle format {0}), before each worker signed the changes only their role may make. Update Throughline on the laptop that made it, export again there, and import the new bundle.")]
     OlderFormat(u16),
     #[error("This bundle holds a change that was not allowed: {what}, by {who}, {why}. Nothing was imported; tell your team lead.")]
     NotAllowed { what: String, who: String, why: String },
@@ -285,6 +287,7 @@ pub fn export_with(
     progress.step(gathering, 0, total)?;
     // A revoked laptop's operations set aside here travel too, so its chain still checks where
     // its earlier ones arrive; every laptop sets them aside the same way.
+    let signed = author_signatures(conn)?;
     let mut stmt = conn.prepare_cached(chains::OPERATIONS_OF)?;
     for (origin, held_seq) in &held {
         let origin_index = body.origins.len() as u32;
@@ -300,8 +303,14 @@ pub fn export_with(
             let worker = intern(&mut workers, &mut body.workers, r.get_ref(3)?.as_str()?);
             let record_type = intern(&mut types, &mut body.record_types, r.get_ref(4)?.as_str()?);
             let kind: &str = r.get_ref(6)?.as_str()?;
+            let op_id = r.get_ref(0)?.as_str()?;
+            if !signed.is_empty() && signing::SIGNED.contains(&body.record_types[record_type as usize].as_str()) {
+                if let Some((key, signature)) = signed.get(op_id) {
+                    body.signatures.push(OpSignature { op: body.ops.len() as u32, key: *key, signature: signature.clone() });
+                }
+            }
             body.ops.push(WireOp {
-                op_id: Id::from_text(r.get_ref(0)?.as_str()?),
+                op_id: Id::from_text(op_id),
                 origin: origin_index,
                 seq_step: seq - last_seq,
                 hlc_step: hlc - last_hlc,
@@ -331,6 +340,16 @@ pub fn export_with(
     }
     drop(stmt);
 
+    body.key_requests = worker_keys::waiting(conn)?
+        .into_iter()
+        .map(|r| KeyRequest {
+            key: r.public,
+            worker: r.worker_id,
+            laptop: r.laptop_id,
+            signature: r.signature,
+            asked_at: r.asked_at.to_rfc3339(),
+        })
+        .collect();
     let now = store.clock().now();
     let team_key = keys::current(conn)?;
     progress.step("Sealing the bundle", total, total)?;
@@ -388,6 +407,19 @@ pub fn export_with(
         set_aside: Vec::new(),
     };
     Ok((bytes, summary))
+}
+
+/// Every author signature this laptop holds, by operation.
+fn author_signatures(conn: &Connection) -> Result<HashMap<String, trust::Signed>, SyncError> {
+    let mut stmt = conn.prepare_cached("SELECT op_id, public_key, signature FROM operation_signatures")?;
+    let rows: Vec<(String, String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let damaged = || SyncError::Corrupt("a change's author signature held here is damaged".into());
+    rows.into_iter()
+        .map(|(op, key, signature)| {
+            let key: [u8; 32] = hex::decode(key).ok().and_then(|k| k.try_into().ok()).ok_or_else(damaged)?;
+            Ok((op, (key, hex::decode(signature).map_err(|_| damaged())?)))
+        })
+        .collect()
 }
 
 fn intern(index: &mut HashMap<String, u32>, table: &mut Vec<String>, value: &str) -> u32 {
@@ -529,6 +561,12 @@ fn import_checked(
         for (origin, head) in &checked.heads {
             chains::store(tx, origin, head)?;
         }
+        let mut keep = tx.prepare_cached("INSERT OR IGNORE INTO operation_signatures (op_id, public_key, signature) VALUES (?1, ?2, ?3)")?;
+        for (op_id, key, signature) in &checked.signatures {
+            keep.execute(params![op_id, hex::encode(key), hex::encode(signature)])?;
+        }
+        drop(keep);
+        take_key_requests(tx, &team_id, &body.key_requests)?;
         keys::keep(tx, &team_key)?;
         let people_removed = crate::governance::retention::remove_people_again(
             tx,
@@ -570,6 +608,29 @@ fn import_checked(
         open_conflicts: conflicts::open_count(store.reader())?,
         set_aside,
     })
+}
+
+/// Keeps the key requests a bundle carries, each signed by its own key, for a worker and a
+/// laptop of the team (any other is refused as damaged: no honest laptop sends one); lets go of
+/// those whose key the team now knows.
+fn take_key_requests(tx: &Connection, team_id: &str, requests: &[KeyRequest]) -> Result<(), SyncError> {
+    for r in requests {
+        let asked_at = DateTime::parse_from_rfc3339(&r.asked_at).map(|t| t.with_timezone(&Utc));
+        let request = worker_keys::Request {
+            public: r.key,
+            worker_id: r.worker.clone(),
+            laptop_id: r.laptop.clone(),
+            signature: r.signature.clone(),
+            asked_at: asked_at.unwrap_or_default(),
+        };
+        let ours = crate::accounts::workers::by_id(tx, &r.worker)?.is_some() && laptop::get(tx, &r.laptop)?.is_some();
+        if !ours || !request.signed_by_its_key(team_id) {
+            return Err(SyncError::Corrupt("it asks for a worker's key to be vouched for in a way no laptop of the team would".into()));
+        }
+        worker_keys::keep_request(tx, &request)?;
+    }
+    tx.execute("DELETE FROM worker_key_requests WHERE id IN (SELECT id FROM worker_keys)", [])?;
+    Ok(())
 }
 
 /// A bundle's claims of what its laptop holds become acknowledgements (what later exports leave

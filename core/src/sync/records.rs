@@ -15,6 +15,7 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
     use crate::{accounts, appointments, clients, court, custody, drr, governance, notes, prison};
     vec![
         entry::<accounts::workers::Worker>(),
+        entry::<accounts::worker_keys::WorkerKey>(),
         entry::<accounts::settings::TeamSetting>(),
         entry::<super::laptop::Device>(),
         entry::<clients::Client>(),

@@ -96,12 +96,14 @@ pub fn take(
     Ok(store)
 }
 
-/// Who may do what travels as records: workers and their roles, team settings, laptops. In the
+/// Who may do what travels as records: workers, their roles and keys, team settings, laptops. In the
 /// copy each must be what its own operations make it (as a replay would), so a record changed in
 /// the lead's database outside the app, with no operation behind it, does not spread to every
 /// laptop that joins.
 fn authority_as_its_operations_say(conn: &Connection) -> Result<(), SyncError> {
-    for (record_type, table) in super::records::all().into_iter().filter(|(t, _)| matches!(*t, "worker" | "team_setting" | "device")) {
+    for (record_type, table) in
+        super::records::all().into_iter().filter(|(t, _)| matches!(*t, "worker" | "worker_key" | "team_setting" | "device"))
+    {
         let ids: Vec<String> = conn.prepare(&format!("SELECT id FROM {table}"))?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         for id in ids {
             let changes = crate::store::history::of_record(conn, record_type, &id)?;
@@ -133,6 +135,8 @@ mod tests {
             .map(|(_, t)| t)
             .chain([
                 "operations",
+                "operation_signatures",
+                "worker_key_requests",
                 "client_search",
                 "client_name_keys",
                 "case_activity",

@@ -3,10 +3,12 @@
 //! - its origin laptop: never this laptop (unless it is one this laptop made), a chain from the
 //!   head held here to a head that laptop signed ([`super::chains`]), no clock more than a day
 //!   ahead;
-//! - its author: a change to workers or team settings from an administrator, to laptops and
-//!   retention decisions, merges and dismissed duplicates from a team lead, anything else from a
-//!   worker with a casework role, each judged by the roles the author held at the change's own
-//!   time (its clock), as the team's accepted history of roles says;
+//! - its author: a change to workers, their keys or team settings from an administrator, to
+//!   laptops and retention decisions, merges and dismissed duplicates from a team lead, anything
+//!   else from a worker with a casework role, each judged by the roles the author held at the
+//!   change's own time (its clock), as the team's accepted history of roles says; and every
+//!   change but casework signed by its author's own key ([`crate::store::signing`]), one the team
+//!   knows as theirs, so no laptop can put such a change in another worker's name;
 //! - revocation: it cannot be undone, and what a revoked laptop made after its revocation is set
 //!   aside wherever it arrives (named in the import's result), never applied.
 //!
@@ -17,7 +19,7 @@ use super::chains::{self, Head};
 use super::SyncError;
 use crate::accounts::permissions::Permission;
 use crate::accounts::roles::{self, Role};
-use crate::store::hlc;
+use crate::store::{hlc, signing};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value};
@@ -36,6 +38,8 @@ pub struct Checked {
     pub heads: Vec<(String, Head)>,
     /// Laptops this bundle revokes, and from when.
     pub revoked: Vec<(String, i64)>,
+    /// Author signatures to keep with their operations: (op id, key, signature).
+    pub signatures: Vec<(String, [u8; 32], Vec<u8>)>,
 }
 
 /// A laptop as trust sees it.
@@ -62,6 +66,11 @@ struct Authority {
     workers: HashMap<String, Vec<WorkerEvent>>,
     names: HashMap<String, String>,
     laptops: HashMap<String, Laptop>,
+    /// Workers' keys the team knows (hex of the public key), and whose.
+    keys: HashMap<String, String>,
+    /// The founding administrator and the laptop that made their account: the only worker who
+    /// registers a key of their own ([`crate::accounts::worker_keys`]).
+    founding: Option<(String, String)>,
 }
 
 fn new_value<'v>(fields: &'v Map<String, Value>, field: &str) -> Option<&'v Value> {
@@ -107,7 +116,43 @@ impl Authority {
             };
             laptops.insert(d.id, laptop);
         }
-        Ok(Authority { workers, names, laptops })
+        let mut keys = HashMap::new();
+        let mut stmt = conn.prepare_cached("SELECT id, worker_id FROM worker_keys")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (key, worker) = row?;
+            keys.insert(key, worker);
+        }
+        let founding = crate::accounts::worker_keys::founding(conn)?;
+        Ok(Authority { workers, names, laptops, keys, founding })
+    }
+
+    /// Refuses `op` unless it carries a signature by a key the team knows as its author's (or,
+    /// for the founding administrator registering their own key on the laptop that founded the
+    /// team, by that very key).
+    fn signed_by_author(&self, team_id: &str, op: &Incoming, signature: Option<&Signed>, what: &str) -> Result<(), SyncError> {
+        let refuse = |why: &str| SyncError::NotAllowed { what: what.to_string(), who: self.name(&op.worker_id), why: why.to_string() };
+        let Some((key, signature)) = signature else {
+            return Err(refuse("with no signature of that worker's own (made by an older Throughline, or in their name by someone else)"));
+        };
+        let checks = VerifyingKey::from_bytes(key)
+            .ok()
+            .zip(Signature::from_slice(signature).ok())
+            .is_some_and(|(k, s)| k.verify(&signing::message(team_id, &change_of(op)), &s).is_ok());
+        if !checks {
+            return Err(refuse("whose signature does not match the change (it was altered after it was signed)"));
+        }
+        let key = hex::encode(key);
+        match self.keys.get(&key) {
+            Some(owner) if *owner == op.worker_id => Ok(()),
+            Some(_) => Err(refuse("signed with another worker's key")),
+            None if op.record_type == "worker_key"
+                && op.record_id == key
+                && self.founding.as_ref().is_some_and(|(w, d)| *w == op.worker_id && *d == op.device_id) =>
+            {
+                Ok(())
+            }
+            None => Err(refuse("signed with a key the team does not know as that worker's")),
+        }
     }
 
     fn name(&self, worker: &str) -> String {
@@ -146,6 +191,24 @@ impl Authority {
     }
 }
 
+/// An operation as its author signed it.
+fn change_of(op: &Incoming) -> signing::Change<'_> {
+    signing::Change {
+        op_id: &op.op_id,
+        device_id: &op.device_id,
+        seq: op.seq,
+        hlc: op.hlc,
+        worker_id: &op.worker_id,
+        record_type: &op.record_type,
+        record_id: &op.record_id,
+        kind: op.kind,
+        changes: &op.changes,
+    }
+}
+
+/// An operation's author's key and signature, as its bundle carries them.
+pub type Signed = ([u8; 32], Vec<u8>);
+
 fn event(hlc: i64, device: String, fields: &Map<String, Value>) -> WorkerEvent {
     WorkerEvent {
         hlc,
@@ -159,6 +222,7 @@ fn event(hlc: i64, device: String, fields: &Map<String, Value>) -> WorkerEvent {
 fn rule_for(record_type: &str) -> (&'static str, &'static [Role], &'static str) {
     match record_type {
         "worker" => ("a worker's account or roles", Permission::Administer.roles(), "an administrator"),
+        "worker_key" => ("a worker's signing key", Permission::Administer.roles(), "an administrator"),
         "team_setting" => ("a team setting", Permission::Administer.roles(), "an administrator"),
         "device" => ("a laptop's enrolment", Permission::LeadTeam.roles(), "a team lead"),
         "retention_review" => ("a retention decision", Permission::LeadTeam.roles(), "a team lead"),
@@ -181,6 +245,13 @@ pub fn check(
     trusted: bool,
 ) -> Result<Checked, SyncError> {
     let mut authority = Authority::read(conn)?;
+    let mut signed: HashMap<usize, Signed> = HashMap::new();
+    for s in &body.signatures {
+        if s.op as usize >= incoming.len() {
+            return Err(SyncError::Corrupt("it refers to a change it does not hold".into()));
+        }
+        signed.insert(s.op as usize, (s.key, s.signature.clone()));
+    }
     let label = |a: &Authority, id: &str| a.laptops.get(id).map(|l| l.label.clone()).unwrap_or_else(|| id.to_string());
 
     // Clocks: none more than a day ahead of this laptop's.
@@ -191,7 +262,8 @@ pub fn check(
 
     // Workers first (their roles decide everything else), then laptops, each in clock order
     // against what was accepted before it.
-    let mut order: Vec<usize> = (0..incoming.len()).filter(|&i| matches!(incoming[i].record_type.as_str(), "worker" | "device")).collect();
+    let mut order: Vec<usize> =
+        (0..incoming.len()).filter(|&i| matches!(incoming[i].record_type.as_str(), "worker" | "worker_key" | "device")).collect();
     order.sort_by(|&a, &b| (incoming[a].hlc, &incoming[a].device_id).cmp(&(incoming[b].hlc, &incoming[b].device_id)));
     let mut revoked = Vec::new();
     let mut held = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM operations WHERE op_id = ?1)")?;
@@ -206,7 +278,15 @@ pub fn check(
             continue;
         }
         let fields = fields_of(op)?;
-        if op.record_type == "worker" {
+        // Judged against the keys known before it (a key it makes known signs nothing before it
+        // is accepted), and reported after its author's roles, the likelier reason.
+        let signature = match !trusted && signing::needs_author(&op.record_type, &op.device_id, &op.record_id) {
+            true => authority.signed_by_author(team_id, op, signed.get(&i), rule_for(&op.record_type).0),
+            false => Ok(()),
+        };
+        if op.record_type == "worker_key" {
+            worker_key(&mut authority, op, &fields, trusted)?;
+        } else if op.record_type == "worker" {
             let (what, allowed, needs) = rule_for("worker");
             if !trusted {
                 authority.require(op, allowed, what, needs)?;
@@ -218,6 +298,7 @@ pub fn check(
         } else {
             laptop_change(&mut authority, team_id, op, &fields, trusted, &mut revoked)?;
         }
+        signature?;
     }
     drop(held);
 
@@ -273,7 +354,7 @@ pub fn check(
 
     // Everything else: its author's standing at its time; a revoked laptop's later work aside.
     let mut aside = Vec::with_capacity(incoming.len());
-    for op in &incoming {
+    for (i, op) in incoming.iter().enumerate() {
         if let Some(at) = authority.laptops.get(&op.device_id).and_then(|l| l.revoked_at) {
             if hlc::millis(op.hlc) >= at {
                 aside.push(true);
@@ -283,12 +364,16 @@ pub fn check(
         // One this laptop already holds was judged when it came (one under a held number with
         // other content is refused as it is applied).
         let new_here = op.seq > held_up_to.get(&op.device_id).copied().unwrap_or(0);
-        if new_here && !trusted && !matches!(op.record_type.as_str(), "worker" | "device") {
+        if new_here && !trusted && !matches!(op.record_type.as_str(), "worker" | "worker_key" | "device") {
             let (what, allowed, needs) = rule_for(&op.record_type);
             authority.require(op, allowed, what, needs)?;
+            if signing::needs_author(&op.record_type, &op.device_id, &op.record_id) {
+                authority.signed_by_author(team_id, op, signed.get(&i), what)?;
+            }
         }
         aside.push(false);
     }
+    let signatures = signed.into_iter().map(|(i, (key, signature))| (incoming[i].op_id.clone(), key, signature)).collect();
     let (mut accepted, mut set_aside) = (Vec::with_capacity(incoming.len()), Vec::new());
     for (op, aside) in incoming.into_iter().zip(aside) {
         if aside {
@@ -297,7 +382,30 @@ pub fn check(
             accepted.push(op);
         }
     }
-    Ok(Checked { accepted, set_aside, heads: new_heads, revoked })
+    Ok(Checked { accepted, set_aside, heads: new_heads, revoked, signatures })
+}
+
+/// A worker's signing key made known: by an administrator (the founding administrator's own
+/// on the laptop that founded the team, signed by that key), once, for an account the team has;
+/// a key never changes and is never anyone else's.
+fn worker_key(authority: &mut Authority, op: &Incoming, fields: &Map<String, Value>, trusted: bool) -> Result<(), SyncError> {
+    let (what, allowed, needs) = rule_for("worker_key");
+    let refuse = |a: &Authority, why: &str| SyncError::NotAllowed { what: what.into(), who: a.name(&op.worker_id), why: why.into() };
+    if !matches!(op.kind, "create" | "append") {
+        return Err(refuse(authority, "changing a worker's key, which never changes"));
+    }
+    let owner = new_value(fields, "worker_id").and_then(Value::as_str).unwrap_or_default().to_string();
+    if new_value(fields, "id").and_then(Value::as_str) != Some(op.record_id.as_str()) || !authority.workers.contains_key(&owner) {
+        return Err(SyncError::Corrupt("a worker's key in it names no worker of the team".into()));
+    }
+    if authority.keys.get(&op.record_id).is_some_and(|held| *held != owner) {
+        return Err(refuse(authority, "giving a key the team knows as one worker's to another"));
+    }
+    if !trusted {
+        authority.require(op, allowed, what, needs)?;
+    }
+    authority.keys.insert(op.record_id.clone(), owner);
+    Ok(())
 }
 
 /// A laptop's enrolment or revocation: by a team lead, or a restored laptop naming itself the

@@ -3,6 +3,7 @@ use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::workers::{NewWorker, WorkerView};
 use throughline_core::accounts::Deactivated;
+use throughline_core::sync::vouching::{KeyWaiting, OwnKey};
 
 #[tauri::command]
 pub async fn list_workers(app: State<'_, AppState>) -> CommandResult<Vec<WorkerView>> {
@@ -36,4 +37,22 @@ pub async fn has_recovery_key(app: State<'_, AppState>) -> CommandResult<bool> {
 #[tauri::command]
 pub async fn make_recovery_key(app: State<'_, AppState>) -> CommandResult<String> {
     signed_in(&app, Permission::Administer.roles(), |s| s.make_recovery_key().map(|k| k.display()).map_err(coded))
+}
+
+/// Workers' keys waiting for an administrator to vouch for them.
+#[tauri::command]
+pub async fn keys_waiting(app: State<'_, AppState>) -> CommandResult<Vec<KeyWaiting>> {
+    signed_in(&app, Permission::Administer.roles(), |s| s.keys_waiting().map_err(coded))
+}
+
+/// An administrator vouches for a worker's key, having read its fingerprint with them.
+#[tauri::command]
+pub async fn vouch_for_key(app: State<'_, AppState>, key: String) -> CommandResult<KeyWaiting> {
+    signed_in(&app, Permission::Administer.roles(), |s| s.vouch_for_key(&key).map_err(coded))
+}
+
+/// The signed-in worker's own signing key on this laptop, and whether the team knows it.
+#[tauri::command]
+pub async fn own_key(app: State<'_, AppState>) -> CommandResult<Option<OwnKey>> {
+    signed_in(&app, Permission::Sync.roles(), |s| s.own_key().map_err(coded))
 }

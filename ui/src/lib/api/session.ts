@@ -5,6 +5,8 @@ import type {
   AppStatus,
   ChainCheck,
   Deactivated,
+  KeyWaiting,
+  OwnKey,
   NewWorker,
   SessionInfo,
   SetUpDone,
@@ -26,6 +28,12 @@ export interface SessionApi {
   listWorkers(): Promise<WorkerView[]>;
   addWorker(input: NewWorker): Promise<WorkerView>;
   setWorkerPassword(workerId: string, password: string): Promise<void>;
+  /** Workers' keys waiting for an administrator to vouch for them (administrators). */
+  keysWaiting(): Promise<KeyWaiting[]>;
+  /** An administrator vouches for a waiting key, having read its fingerprint with its worker. */
+  vouchForKey(key: string): Promise<KeyWaiting>;
+  /** The signed-in worker's signing key on this laptop, and whether the team knows it. */
+  ownKey(): Promise<OwnKey | null>;
   /** Deactivates a worker: their key slot here is removed and the database re-keyed. */
   deactivateWorker(workerId: string): Promise<Deactivated>;
   /** Whether this laptop has a recovery key that opens it (administrators). */
@@ -52,6 +60,9 @@ export const sessionCommands: SessionApi = {
   listWorkers: () => invoke("list_workers"),
   addWorker: (input) => invoke("add_worker", { input }),
   setWorkerPassword: (workerId, password) => invoke("set_worker_password", { workerId, password }),
+  keysWaiting: () => invoke("keys_waiting"),
+  vouchForKey: (key) => invoke("vouch_for_key", { key }),
+  ownKey: () => invoke("own_key"),
   deactivateWorker: (workerId) => invoke("deactivate_worker", { workerId }),
   hasRecoveryKey: () => invoke("has_recovery_key"),
   makeRecoveryKey: () => invoke("make_recovery_key"),

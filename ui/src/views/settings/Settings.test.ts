@@ -8,6 +8,16 @@ import { expectNoAxeViolations } from "../../test/axe";
 const minutes = () => document.getElementById("idle_lock_minutes") as HTMLInputElement;
 
 describe("Settings", () => {
+  it("shows a worker their signing key's characters, and says what to do while the team does not know it", async () => {
+    const api = signedInApi(caseworker, { ownKey: () => Promise.resolve({ fingerprint: "4F2A9 1C30D 7EB2A 855F1", known: false }) });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Settings" }));
+    await waitFor(() => expect(document.getElementById("own-key-fingerprint")?.textContent).toBe("4F2A9 1C30D 7EB2A 855F1"));
+    expect(document.getElementById("own-key-status")?.textContent).toContain("read them these characters");
+    await expectNoAxeViolations();
+  });
+
   it("a caseworker sees the idle lock in words but cannot change it", async () => {
     render(App, { props: { api: signedInApi(caseworker) } });
     const user = userEvent.setup();

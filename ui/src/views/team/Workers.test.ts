@@ -179,4 +179,38 @@ describe("Workers", () => {
     await screen.findByRole("table");
     expect(screen.queryByRole("button", { name: /Deactivate/ })).toBeNull();
   });
+
+  it("an administrator vouches for a worker's key only after reading the same characters, by keyboard", async () => {
+    const waiting = {
+      key: "4f2a91c30d7eb2a855f1aa",
+      fingerprint: "4F2A9 1C30D 7EB2A 855F1",
+      worker_name: "Sam Patel",
+      laptop_label: "Sam's spare laptop",
+      asked_at: "2026-11-23T09:30:00Z",
+    };
+    const vouched: string[] = [];
+    const api = signedInApi(administrator, {
+      listWorkers: () => Promise.resolve(team),
+      keysWaiting: () => Promise.resolve([waiting]),
+      vouchForKey: (key) => {
+        vouched.push(key);
+        return Promise.resolve(waiting);
+      },
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Workers" }));
+    const row = (await screen.findByText("Sam's spare laptop")).closest("tr")!;
+    await user.click(within(row).getByRole("button", { name: /Check and vouch/ }));
+    await waitFor(() => expect(document.activeElement?.id).toBe("vouch-heading"));
+    expect(document.getElementById("vouch-fingerprint")?.textContent).toBe("4F2A9 1C30D 7EB2A 855F1");
+    await user.keyboard("{Escape}");
+    expect(vouched).toEqual([]);
+    await user.click(within(row).getByRole("button", { name: /Check and vouch/ }));
+    await user.click(await screen.findByRole("button", { name: "They match: vouch for this key" }));
+    await waitFor(() => expect(document.getElementById("key-vouched")?.textContent).toContain("Sam Patel's key on “Sam's spare laptop” is vouched for"));
+    expect(vouched).toEqual(["4f2a91c30d7eb2a855f1aa"]);
+    expect(screen.queryByText("Sam's spare laptop", { selector: "td" })).toBeNull();
+    await expectNoAxeViolations();
+  });
 });
