@@ -23,7 +23,7 @@ use crate::store::{hlc, signing};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A day, the furthest a laptop's clock may run ahead of this one's.
 pub const CLOCK_SLACK_MS: i64 = 24 * 60 * 60 * 1000;
@@ -246,6 +246,7 @@ pub fn check(
 ) -> Result<Checked, SyncError> {
     let mut authority = Authority::read(conn)?;
     let mut signed: HashMap<usize, Signed> = HashMap::new();
+    let mut verified: HashSet<usize> = HashSet::new();
     for s in &body.signatures {
         if s.op as usize >= incoming.len() {
             return Err(SyncError::Corrupt("it refers to a change it does not hold".into()));
@@ -280,7 +281,8 @@ pub fn check(
         let fields = fields_of(op)?;
         // Judged against the keys known before it (a key it makes known signs nothing before it
         // is accepted), and reported after its author's roles, the likelier reason.
-        let signature = match !trusted && signing::needs_author(&op.record_type, &op.device_id, &op.record_id) {
+        let to_check = !trusted && signing::needs_author(&op.record_type, &op.device_id, &op.record_id);
+        let signature = match to_check {
             true => authority.signed_by_author(team_id, op, signed.get(&i), rule_for(&op.record_type).0),
             false => Ok(()),
         };
@@ -299,6 +301,9 @@ pub fn check(
             laptop_change(&mut authority, team_id, op, &fields, trusted, &mut revoked)?;
         }
         signature?;
+        if to_check {
+            verified.insert(i);
+        }
     }
     drop(held);
 
@@ -369,11 +374,18 @@ pub fn check(
             authority.require(op, allowed, what, needs)?;
             if signing::needs_author(&op.record_type, &op.device_id, &op.record_id) {
                 authority.signed_by_author(team_id, op, signed.get(&i), what)?;
+                verified.insert(i);
             }
         }
         aside.push(false);
     }
-    let signatures = signed.into_iter().map(|(i, (key, signature))| (incoming[i].op_id.clone(), key, signature)).collect();
+    // Only signatures that were checked here are kept and passed on: one a relaying laptop
+    // attached to a change this laptop already held would otherwise travel in its name.
+    let signatures = signed
+        .into_iter()
+        .filter(|(i, _)| trusted || verified.contains(i))
+        .map(|(i, (key, signature))| (incoming[i].op_id.clone(), key, signature))
+        .collect();
     let (mut accepted, mut set_aside) = (Vec::with_capacity(incoming.len()), Vec::new());
     for (op, aside) in incoming.into_iter().zip(aside) {
         if aside {
