@@ -473,23 +473,10 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
             changes: op.changes.clone(),
         }],
         signatures: signer
-            .map(|key| {
-                let change = signing::Change {
-                    op_id: &op.op_id,
-                    device_id: &op.device_id,
-                    seq: op.seq,
-                    hlc: op.hlc,
-                    worker_id: &op.worker_id,
-                    record_type: &op.record_type,
-                    record_id: &op.record_id,
-                    kind: op.kind,
-                    changes: &op.changes,
-                };
-                OpSignature {
-                    op: 0,
-                    key: key.verifying_key().to_bytes(),
-                    signature: key.sign(&signing::message(&team_id, &change)).to_bytes().to_vec(),
-                }
+            .map(|key| OpSignature {
+                op: 0,
+                key: key.verifying_key().to_bytes(),
+                signature: key.sign(&signing::message(&team_id, &op.change())).to_bytes().to_vec(),
             })
             .into_iter()
             .collect(),

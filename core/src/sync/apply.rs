@@ -22,6 +22,23 @@ pub struct Incoming {
     pub changes: String,
 }
 
+impl Incoming {
+    /// The operation as its author signs it ([`crate::store::signing`]).
+    pub fn change(&self) -> crate::store::signing::Change<'_> {
+        crate::store::signing::Change {
+            op_id: &self.op_id,
+            device_id: &self.device_id,
+            seq: self.seq,
+            hlc: self.hlc,
+            worker_id: &self.worker_id,
+            record_type: &self.record_type,
+            record_id: &self.record_id,
+            kind: self.kind,
+            changes: &self.changes,
+        }
+    }
+}
+
 pub const KINDS: [&str; 4] = ["create", "update", "append", "retract"];
 
 /// Applies what is new in `ops`; returns how many were new.

@@ -137,7 +137,7 @@ impl Authority {
         let checks = VerifyingKey::from_bytes(key)
             .ok()
             .zip(Signature::from_slice(signature).ok())
-            .is_some_and(|(k, s)| k.verify(&signing::message(team_id, &change_of(op)), &s).is_ok());
+            .is_some_and(|(k, s)| k.verify(&signing::message(team_id, &op.change()), &s).is_ok());
         if !checks {
             return Err(refuse("whose signature does not match the change (it was altered after it was signed)"));
         }
@@ -188,21 +188,6 @@ impl Authority {
             return Err(refuse(format!("who was not {needs} at the time")));
         }
         Ok(())
-    }
-}
-
-/// An operation as its author signed it.
-fn change_of(op: &Incoming) -> signing::Change<'_> {
-    signing::Change {
-        op_id: &op.op_id,
-        device_id: &op.device_id,
-        seq: op.seq,
-        hlc: op.hlc,
-        worker_id: &op.worker_id,
-        record_type: &op.record_type,
-        record_id: &op.record_id,
-        kind: op.kind,
-        changes: &op.changes,
     }
 }
 
