@@ -27,5 +27,6 @@ CREATE TABLE worker_key_requests (
     worker_id   TEXT NOT NULL,
     laptop_id   TEXT NOT NULL,
     signature   TEXT NOT NULL,
-    asked_at    TEXT NOT NULL
+    asked_at    TEXT NOT NULL,
+    UNIQUE (worker_id, laptop_id)   -- the latest a laptop asked for, per worker
 );

@@ -11,6 +11,7 @@ use proptest::prelude::*;
 use std::sync::Arc;
 use throughline_core::accounts::keyslots;
 use throughline_core::accounts::roles::Role;
+use throughline_core::accounts::worker_keys;
 use throughline_core::accounts::workers::NewWorker;
 use throughline_core::accounts::{Installation, Session};
 use throughline_core::clients;
@@ -18,7 +19,7 @@ use throughline_core::clock::{Clock, FixedClock};
 use throughline_core::store::hlc;
 use throughline_core::store::signing;
 use throughline_core::sync::apply::Incoming;
-use throughline_core::sync::bundle::{self, Body, Header, Id, OpSignature, SignedHead, WireOp};
+use throughline_core::sync::bundle::{self, Body, Header, Id, KeyRequest, OpSignature, SignedHead, WireOp};
 use throughline_core::sync::join::NewLaptop;
 use throughline_core::sync::{self, chains, devices, keys, laptop, records, BundleSummary, ExportScope, SyncError};
 use throughline_core::testing;
@@ -339,6 +340,18 @@ enum Forgery {
     UnsignedInTheAdministratorsName,
     /// A key of its own made known as the administrator's, signed by that key.
     KeyForTheAdministrator,
+    /// The same made on the laptop that founded the team (by someone else who opens its
+    /// database), where the founding administrator's first key was made.
+    SecondRootKey,
+    /// The laptop revokes itself (choosing the team's next key), signed by its own worker.
+    SelfRevocation,
+}
+
+impl Forgery {
+    /// The founding laptop makes this one; the rogue team laptop makes the rest.
+    fn made_on_the_founding_laptop(self) -> bool {
+        matches!(self, Forgery::SecondRootKey)
+    }
 }
 
 struct Team {
@@ -390,11 +403,12 @@ fn team(n: usize) -> Team {
 }
 
 fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
-    let conn = team.rogue.session.store().reader();
+    let maker = if kind.made_on_the_founding_laptop() { &team.honest[0] } else { &team.rogue };
+    let conn = maker.session.store().reader();
     let (team_id, me): (String, String) =
         conn.query_row("SELECT team_id, device_id FROM installation", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     let identity = laptop::identity(conn).unwrap().unwrap();
-    let worker = team.rogue.session.worker().clone();
+    let worker = maker.session.worker().clone();
     let victim_id = team.honest[victim].device_id();
     let now = hlc::next(0, team.clock.now().timestamp_millis());
     let some_client: String = conn.query_row("SELECT id FROM clients LIMIT 1", [], |r| r.get(0)).unwrap_or_else(|_| "nobody".into());
@@ -422,7 +436,11 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
         Forgery::InTheAdministratorsName | Forgery::UnsignedInTheAdministratorsName => {
             (me.clone(), 0, now, "worker", worker.id.clone(), r#"{"roles":["custody","custody,team_lead"]}"#.to_string())
         }
-        Forgery::KeyForTheAdministrator => {
+        Forgery::SelfRevocation => {
+            let at = serde_json::json!({"revoked_at": [null, team.clock.now().to_rfc3339()]});
+            (me.clone(), 0, now, "device", me.clone(), at.to_string())
+        }
+        Forgery::KeyForTheAdministrator | Forgery::SecondRootKey => {
             let public = hex::encode(made_up.verifying_key().to_bytes());
             let changes = serde_json::json!({
                 "id": [null, public],
@@ -437,7 +455,8 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
     let (author, signer) = match kind {
         Forgery::InTheAdministratorsName => (team.administrator.clone(), Some(own_key(&team.rogue, "dan"))),
         Forgery::UnsignedInTheAdministratorsName => (team.administrator.clone(), None),
-        Forgery::KeyForTheAdministrator => (team.administrator.clone(), Some(made_up)),
+        Forgery::KeyForTheAdministrator | Forgery::SecondRootKey => (team.administrator.clone(), Some(made_up)),
+        Forgery::SelfRevocation => (worker.id.clone(), Some(own_key(&team.rogue, "dan"))),
         _ => (worker.id.clone(), None),
     };
     // Its own changes follow on from its chain, numbered and signed as an honest export would.
@@ -513,7 +532,12 @@ fn refused_as_expected(kind: Forgery, err: &SyncError) -> bool {
         Forgery::FarFuture => matches!(err, SyncError::FutureClock { .. }),
         Forgery::InTheAdministratorsName => matches!(err, SyncError::NotAllowed { why, .. } if why.contains("another worker's key")),
         Forgery::UnsignedInTheAdministratorsName => matches!(err, SyncError::NotAllowed { why, .. } if why.contains("no signature")),
-        Forgery::KeyForTheAdministrator => matches!(err, SyncError::NotAllowed { why, .. } if why.contains("does not know")),
+        Forgery::KeyForTheAdministrator | Forgery::SecondRootKey => {
+            matches!(err, SyncError::NotAllowed { why, .. } if why.contains("does not know"))
+        }
+        Forgery::SelfRevocation => {
+            matches!(err, SyncError::NotAllowed { why, .. } if why.contains("team lead") || why.contains("revoke itself"))
+        }
     }
 }
 
@@ -529,7 +553,7 @@ fn steps(n: usize) -> impl Strategy<Value = Vec<Step>> {
         prop_oneof![
             2 => (0..n).prop_map(|laptop| Step::Register { laptop }),
             3 => (0..n, 0..n).prop_map(|(from, to)| Step::Exchange { from, to }),
-            3 => (0..8usize, 0..n, 0..n).prop_map(|(kind, to, victim)| Step::Forge { kind, to, victim }),
+            3 => (0..10usize, 0..n, 0..n).prop_map(|(kind, to, victim)| Step::Forge { kind, to, victim }),
         ],
         6..20,
     )
@@ -552,6 +576,8 @@ proptest! {
             Forgery::InTheAdministratorsName,
             Forgery::UnsignedInTheAdministratorsName,
             Forgery::KeyForTheAdministrator,
+            Forgery::SecondRootKey,
+            Forgery::SelfRevocation,
         ];
         for s in &steps {
             tick(&team.clock);
@@ -564,6 +590,8 @@ proptest! {
                 }
                 Step::Forge { kind, to, victim } => {
                     let kind = kinds[kind];
+                    // The founding laptop's own bundle goes to another laptop.
+                    let to = if kind.made_on_the_founding_laptop() && to == 0 { 1 } else { to };
                     let bad = forge(&mut team, kind, victim);
                     let before = team.honest[to].hash();
                     let err = team.honest[to].import(&bad).expect_err("a forged bundle is refused");
@@ -586,6 +614,40 @@ proptest! {
             prop_assert_eq!(&l.hash(), &hash);
         }
     }
+}
+
+/// A key request is only a proposal: one that names no worker of the team, or was not signed
+/// by its own key, is passed over, and the bundle around it imports.
+#[test]
+fn a_key_request_that_does_not_hold_is_passed_over_and_stops_no_ones_sync() {
+    let clock = clock();
+    let mut lead = Laptop::founding(&clock);
+    let lead_id = lead.session.worker().id.clone();
+    let mut b = lead.enrol(&clock, "Court laptop", &lead_id);
+    let person = b.register("Smith");
+    let good = b.export();
+    let conn = b.session.store().reader();
+    let identity = laptop::identity(conn).unwrap().unwrap();
+    let header = bundle::read(&good).unwrap().header.clone();
+    let key = keys::current(conn).unwrap();
+    let mut body = bundle::read(&good).unwrap().open(&key.key).unwrap();
+    let made_up = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let signed = |worker: &str| {
+        let message = worker_keys::request_message(&header.team_id, worker, &header.device_id, &made_up.verifying_key().to_bytes());
+        made_up.sign(&message).to_bytes().to_vec()
+    };
+    let request = |worker: &str, signature: Vec<u8>| KeyRequest {
+        key: made_up.verifying_key().to_bytes(),
+        worker: worker.into(),
+        laptop: header.device_id.clone(),
+        signature,
+        asked_at: clock.now().to_rfc3339(),
+    };
+    body.key_requests = vec![request("nobody-we-know", signed("nobody-we-know")), request(&lead_id, signed("someone-else"))];
+    let bytes = bundle::write(&header, &body, &key.key, &identity.signing_key).unwrap();
+    lead.import(&bytes).expect("the rest of the bundle imports");
+    assert!(lead.has(&person));
+    assert!(lead.session.keys_waiting().unwrap().is_empty(), "neither request is kept");
 }
 
 #[test]

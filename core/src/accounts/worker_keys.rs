@@ -71,10 +71,12 @@ pub fn founding(conn: &Connection) -> rusqlite::Result<Option<(String, String)>>
 }
 
 /// Registers the signed-in founding administrator's key on the laptop that founded the team, if
-/// it is not known yet (a team from before workers had keys, or a password reset with the
-/// recovery key there). True when it did.
+/// they have none yet (a team from before workers had keys: the root, `sync::trust`). True when
+/// it did.
 pub fn register_founders(w: &mut Write<'_>, author: &Author) -> Result<bool, StoreError> {
-    if known(w.reader(), author)? {
+    let has_one: bool =
+        w.reader().query_row("SELECT EXISTS (SELECT 1 FROM worker_keys WHERE worker_id = ?1)", [&author.worker_id], |r| r.get(0))?;
+    if has_one {
         return Ok(false);
     }
     if founding(w.reader())? != Some((author.worker_id.clone(), w.device_id().to_string())) {
@@ -130,12 +132,14 @@ pub fn ask(w: &mut Write<'_>, author: &Author) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Keeps a request (once; a key the team knows needs none).
+/// Keeps a request: the latest of each worker on each laptop (a key the team knows needs none).
 pub fn keep_request(conn: &Connection, request: &Request) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO worker_key_requests (id, worker_id, laptop_id, signature, asked_at)
          SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM worker_keys WHERE id = ?1)
-         ON CONFLICT (id) DO NOTHING",
+         ON CONFLICT (id) DO NOTHING
+         ON CONFLICT (worker_id, laptop_id) DO UPDATE SET id = excluded.id, signature = excluded.signature, asked_at = excluded.asked_at
+           WHERE excluded.asked_at > asked_at",
     )?
     .execute(rusqlite::params![
         hex::encode(request.public),
@@ -147,11 +151,14 @@ pub fn keep_request(conn: &Connection, request: &Request) -> rusqlite::Result<()
     Ok(())
 }
 
-/// Requests still waiting (not those whose key the team has come to know since).
+/// Requests still waiting: not those whose key the team has come to know since, nor those
+/// from a laptop since revoked.
 pub fn waiting(conn: &Connection) -> rusqlite::Result<Vec<Request>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, worker_id, laptop_id, signature, asked_at FROM worker_key_requests
-         WHERE id NOT IN (SELECT id FROM worker_keys) ORDER BY asked_at, id",
+        "SELECT id, worker_id, laptop_id, signature, asked_at FROM worker_key_requests r
+         WHERE id NOT IN (SELECT id FROM worker_keys)
+           AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = r.laptop_id AND d.revoked_at IS NOT NULL)
+         ORDER BY asked_at, id",
     )?;
     let rows = stmt.query_map([], |r| {
         let (public, signature): (String, String) = (r.get(0)?, r.get(3)?);

@@ -14,9 +14,9 @@ pub const SIGNED: [&str; 7] = ["worker", "worker_key", "team_setting", "device",
 
 /// Whether a change needs its author's signature. A laptop's enrolment of itself (the team's
 /// founding laptop, or one restored from a backup naming itself the successor) is vouched for by
-/// laptop keys instead.
-pub fn needs_author(record_type: &str, device_id: &str, record_id: &str) -> bool {
-    SIGNED.contains(&record_type) && !(record_type == "device" && device_id == record_id)
+/// laptop keys instead; any later change to its own record is signed like another's.
+pub fn needs_author(c: &Change<'_>) -> bool {
+    SIGNED.contains(&c.record_type) && !(c.record_type == "device" && c.device_id == c.record_id && matches!(c.kind, "create" | "append"))
 }
 
 /// The worker signed in, with the key their slot holds: the write path signs their changes
@@ -80,12 +80,26 @@ pub fn message(team_id: &str, c: &Change<'_>) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    const CHANGE: Change<'static> = Change {
+        op_id: "o",
+        device_id: "d",
+        seq: 1,
+        hlc: 2,
+        worker_id: "w",
+        record_type: "worker",
+        record_id: "r",
+        kind: "update",
+        changes: "{}",
+    };
+
     #[test]
     fn casework_and_a_laptops_own_enrolment_need_no_worker_signature() {
-        assert!(needs_author("worker", "a", "w"));
-        assert!(needs_author("device", "a", "b"), "a lead enrolling or revoking another laptop signs it");
-        assert!(!needs_author("device", "a", "a"));
-        assert!(!needs_author("contact", "a", "c"));
+        assert!(needs_author(&CHANGE));
+        let device = Change { record_type: "device", ..CHANGE };
+        assert!(needs_author(&device), "a lead enrolling or revoking another laptop signs it");
+        assert!(!needs_author(&Change { record_id: "d", kind: "create", ..device }), "a laptop enrolling itself");
+        assert!(needs_author(&Change { record_id: "d", ..device }), "a laptop changing its own record later");
+        assert!(!needs_author(&Change { record_type: "contact", ..CHANGE }));
     }
 
     #[test]

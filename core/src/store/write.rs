@@ -238,18 +238,18 @@ impl<'c> Write<'c> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![op_id, self.device_id, seq, stamp, self.actor.worker_id, record_type, record_id, kind.as_str(), changes])?;
-        if signing::needs_author(record_type, &self.device_id, record_id) {
-            let change = Change {
-                op_id: &op_id,
-                device_id: &self.device_id,
-                seq,
-                hlc: stamp,
-                worker_id: &self.actor.worker_id,
-                record_type,
-                record_id,
-                kind: kind.as_str(),
-                changes: &changes,
-            };
+        let change = Change {
+            op_id: &op_id,
+            device_id: &self.device_id,
+            seq,
+            hlc: stamp,
+            worker_id: &self.actor.worker_id,
+            record_type,
+            record_id,
+            kind: kind.as_str(),
+            changes: &changes,
+        };
+        if signing::needs_author(&change) {
             self.sign(&change)?;
         }
         Ok(())

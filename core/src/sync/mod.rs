@@ -566,7 +566,7 @@ fn import_checked(
             keep.execute(params![op_id, hex::encode(key), hex::encode(signature)])?;
         }
         drop(keep);
-        take_key_requests(tx, &team_id, &body.key_requests)?;
+        take_key_requests(tx, &team_id, now, &body.key_requests)?;
         keys::keep(tx, &team_key)?;
         let people_removed = crate::governance::retention::remove_people_again(
             tx,
@@ -610,24 +610,25 @@ fn import_checked(
     })
 }
 
-/// Keeps the key requests a bundle carries, each signed by its own key, for a worker and a
-/// laptop of the team (any other is refused as damaged: no honest laptop sends one); lets go of
-/// those whose key the team now knows.
-fn take_key_requests(tx: &Connection, team_id: &str, requests: &[KeyRequest]) -> Result<(), SyncError> {
+/// Keeps the key requests a bundle carries: each signed by its own key, for a worker and a
+/// laptop of the team, not dated ahead. Any other is passed over (a request is only a
+/// proposal an administrator checks with the worker; refusing the bundle for one would let a
+/// laptop stop others' sync). Lets go of those whose key the team now knows.
+fn take_key_requests(tx: &Connection, team_id: &str, now: DateTime<Utc>, requests: &[KeyRequest]) -> Result<(), SyncError> {
     for r in requests {
-        let asked_at = DateTime::parse_from_rfc3339(&r.asked_at).map(|t| t.with_timezone(&Utc));
+        let Ok(asked_at) = DateTime::parse_from_rfc3339(&r.asked_at).map(|t| t.with_timezone(&Utc)) else { continue };
         let request = worker_keys::Request {
             public: r.key,
             worker_id: r.worker.clone(),
             laptop_id: r.laptop.clone(),
             signature: r.signature.clone(),
-            asked_at: asked_at.unwrap_or_default(),
+            asked_at,
         };
         let ours = crate::accounts::workers::by_id(tx, &r.worker)?.is_some() && laptop::get(tx, &r.laptop)?.is_some();
-        if !ours || !request.signed_by_its_key(team_id) {
-            return Err(SyncError::Corrupt("it asks for a worker's key to be vouched for in a way no laptop of the team would".into()));
+        let ahead = asked_at.timestamp_millis() > now.timestamp_millis() + trust::CLOCK_SLACK_MS;
+        if ours && !ahead && request.signed_by_its_key(team_id) {
+            worker_keys::keep_request(tx, &request)?;
         }
-        worker_keys::keep_request(tx, &request)?;
     }
     tx.execute("DELETE FROM worker_key_requests WHERE id IN (SELECT id FROM worker_keys)", [])?;
     Ok(())

@@ -66,8 +66,8 @@ struct Authority {
     workers: HashMap<String, Vec<WorkerEvent>>,
     names: HashMap<String, String>,
     laptops: HashMap<String, Laptop>,
-    /// Workers' keys the team knows (hex of the public key), and whose.
-    keys: HashMap<String, String>,
+    /// Workers' keys the team knows (hex of the public key): whose, and the laptop keeping it.
+    keys: HashMap<String, (String, String)>,
     /// The founding administrator and the laptop that made their account: the only worker who
     /// registers a key of their own ([`crate::accounts::worker_keys`]).
     founding: Option<(String, String)>,
@@ -117,10 +117,10 @@ impl Authority {
             laptops.insert(d.id, laptop);
         }
         let mut keys = HashMap::new();
-        let mut stmt = conn.prepare_cached("SELECT id, worker_id FROM worker_keys")?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-            let (key, worker) = row?;
-            keys.insert(key, worker);
+        let mut stmt = conn.prepare_cached("SELECT id, worker_id, laptop_id FROM worker_keys")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))? {
+            let (key, whose) = row?;
+            keys.insert(key, whose);
         }
         let founding = crate::accounts::worker_keys::founding(conn)?;
         Ok(Authority { workers, names, laptops, keys, founding })
@@ -143,16 +143,26 @@ impl Authority {
         }
         let key = hex::encode(key);
         match self.keys.get(&key) {
-            Some(owner) if *owner == op.worker_id => Ok(()),
-            Some(_) => Err(refuse("signed with another worker's key")),
-            None if op.record_type == "worker_key"
-                && op.record_id == key
-                && self.founding.as_ref().is_some_and(|(w, d)| *w == op.worker_id && *d == op.device_id) =>
-            {
-                Ok(())
+            Some((owner, _)) if *owner != op.worker_id => Err(refuse("signed with another worker's key")),
+            // A thief with a lost laptop and a password signs nothing, from anywhere.
+            Some((_, laptop)) if self.laptops.get(laptop).and_then(|l| l.revoked_at).is_some_and(|at| hlc::millis(op.hlc) >= at) => {
+                Err(refuse("signed with a key kept on a laptop revoked before the change"))
             }
+            Some(_) => Ok(()),
+            None if self.is_root(op, &key) => Ok(()),
             None => Err(refuse("signed with a key the team does not know as that worker's")),
         }
+    }
+
+    /// The root of workers' keys: the founding administrator's first key, made known by
+    /// themselves on the laptop that made their account (at set-up, or at their first sign-in
+    /// there on a team from before workers had keys), signed by that very key. Once they have a
+    /// key, any other is an administrator's to vouch for.
+    fn is_root(&self, op: &Incoming, key: &str) -> bool {
+        op.record_type == "worker_key"
+            && op.record_id == key
+            && self.founding.as_ref().is_some_and(|(w, d)| *w == op.worker_id && *d == op.device_id)
+            && !self.keys.values().any(|(owner, _)| *owner == op.worker_id)
     }
 
     fn name(&self, worker: &str) -> String {
@@ -266,7 +276,7 @@ pub fn check(
         let fields = fields_of(op)?;
         // Judged against the keys known before it (a key it makes known signs nothing before it
         // is accepted), and reported after its author's roles, the likelier reason.
-        let to_check = !trusted && signing::needs_author(&op.record_type, &op.device_id, &op.record_id);
+        let to_check = !trusted && signing::needs_author(&op.change());
         let signature = match to_check {
             true => authority.signed_by_author(team_id, op, signed.get(&i), rule_for(&op.record_type).0),
             false => Ok(()),
@@ -357,7 +367,7 @@ pub fn check(
         if new_here && !trusted && !matches!(op.record_type.as_str(), "worker" | "worker_key" | "device") {
             let (what, allowed, needs) = rule_for(&op.record_type);
             authority.require(op, allowed, what, needs)?;
-            if signing::needs_author(&op.record_type, &op.device_id, &op.record_id) {
+            if signing::needs_author(&op.change()) {
                 authority.signed_by_author(team_id, op, signed.get(&i), what)?;
                 verified.insert(i);
             }
@@ -391,17 +401,26 @@ fn worker_key(authority: &mut Authority, op: &Incoming, fields: &Map<String, Val
     if !matches!(op.kind, "create" | "append") {
         return Err(refuse(authority, "changing a worker's key, which never changes"));
     }
-    let owner = new_value(fields, "worker_id").and_then(Value::as_str).unwrap_or_default().to_string();
-    if new_value(fields, "id").and_then(Value::as_str) != Some(op.record_id.as_str()) || !authority.workers.contains_key(&owner) {
+    let text = |field: &str| new_value(fields, field).and_then(Value::as_str).unwrap_or_default().to_string();
+    let (owner, laptop) = (text("worker_id"), text("laptop_id"));
+    if text("id") != op.record_id || !authority.workers.contains_key(&owner) {
         return Err(SyncError::Corrupt("a worker's key in it names no worker of the team".into()));
     }
-    if authority.keys.get(&op.record_id).is_some_and(|held| *held != owner) {
+    if authority.keys.get(&op.record_id).is_some_and(|(held, _)| *held != owner) {
         return Err(refuse(authority, "giving a key the team knows as one worker's to another"));
     }
     if !trusted {
         authority.require(op, allowed, what, needs)?;
+        // Judged at its own clock and as the team stands now: a key lasts, so an administrator
+        // who has since left or lost the role cannot date one back to when they held it.
+        let still = authority
+            .standing_at(&op.worker_id, i64::MAX)
+            .is_some_and(|(roles, active)| active && roles.iter().any(|r| allowed.contains(r)));
+        if !still {
+            return Err(refuse(authority, "who is no longer an administrator (a key lasts, so only one who still is vouches for it)"));
+        }
     }
-    authority.keys.insert(op.record_id.clone(), owner);
+    authority.keys.insert(op.record_id.clone(), (owner, laptop));
     Ok(())
 }
 
@@ -476,6 +495,12 @@ fn laptop_change(
                 authority.require(op, allowed, what, needs)?;
             }
             if let Some(at) = new_value(fields, "revoked_at").and_then(millis_of) {
+                if op.device_id == op.record_id {
+                    return Err(refuse(
+                        authority,
+                        "by the very laptop it revokes (a laptop cannot revoke itself, nor choose the team's next key)",
+                    ));
+                }
                 revoked.push((op.record_id.clone(), at));
                 // Two team leads may revoke the same laptop before they hear of each other: the
                 // earlier revocation holds.
