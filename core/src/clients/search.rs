@@ -26,6 +26,9 @@ pub struct SearchResult {
     pub allocated_worker: Option<String>,
 }
 
+/// How many people a search shows. Written into the statements, never bound: SQLite plans a
+/// statement with an ORDER BY and a bound LIMIT afresh at every binding of it, which cost a
+/// PNC search more than six times the search itself.
 const LIMIT: i64 = 50;
 
 /// What one word of the query asks for.
@@ -150,9 +153,9 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
         let (filter, params) = filter(Some(*index));
         let sql = format!(
             "SELECT c.* FROM clients c WHERE c.surname LIKE ? AND {filter}
-             ORDER BY c.surname, c.forenames, c.date_of_birth LIMIT ?"
+             ORDER BY c.surname, c.forenames, c.date_of_birth LIMIT {LIMIT}"
         );
-        let all = [Value::Text(like_prefix(&first))].into_iter().chain(params).chain([Value::Integer(LIMIT)]);
+        let all = [Value::Text(like_prefix(&first))].into_iter().chain(params);
         clients = conn.prepare_cached(&sql)?.query_map(params_from_iter(all), from_row)?.collect::<Result<_, _>>()?;
     }
     if clients.len() < LIMIT as usize {
@@ -160,6 +163,12 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
         // word, forenames starting with it (names typed the other way round), then any other
         // match (inside a name, an alias, or sounding alike). Only keys are sorted.
         let (filter, params) = filter(None);
+        if first_name.is_none() {
+            // Identifiers and dates only: no name to rank by.
+            let sql = format!("SELECT c.* FROM clients c WHERE {filter} ORDER BY c.surname, c.forenames, c.date_of_birth LIMIT {LIMIT}");
+            let found = conn.prepare_cached(&sql)?.query_map(params_from_iter(params), from_row)?.collect::<Result<_, _>>()?;
+            return results(conn, found, now);
+        }
         let already = if clients.is_empty() { "" } else { "AND NOT c.surname LIKE ?" };
         // Name matches are ranked from the search index alone (migrations/0018), never from
         // each matching person's whole row: a common name sounds like thousands of people.
@@ -170,15 +179,16 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
                         CASE WHEN c.surname LIKE ? THEN 0 WHEN c.forenames LIKE ? THEN 1 ELSE 2 END AS rank,
                         c.surname, c.forenames, c.date_of_birth
                  FROM {clients_table} WHERE {filter} {already}
-                 ORDER BY rank, c.surname, c.forenames, c.date_of_birth LIMIT ?)
+                 ORDER BY rank, c.surname, c.forenames, c.date_of_birth LIMIT {LIMIT})
              SELECT c.* FROM top JOIN clients c ON c.search_id = top.search_id
              ORDER BY top.rank, top.surname, top.forenames, top.date_of_birth"
         );
         let prefix = Value::Text(like_prefix(&first));
         let exclude = (!clients.is_empty()).then(|| prefix.clone());
-        let all = [prefix.clone(), prefix].into_iter().chain(params).chain(exclude).chain([Value::Integer(LIMIT - clients.len() as i64)]);
-        let rest: Vec<Client> = conn.prepare_cached(&sql)?.query_map(params_from_iter(all), from_row)?.collect::<Result<_, _>>()?;
-        clients.extend(rest);
+        let all = [prefix.clone(), prefix].into_iter().chain(params).chain(exclude);
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rest = stmt.query_map(params_from_iter(all), from_row)?.take(LIMIT as usize - clients.len());
+        clients.extend(rest.collect::<Result<Vec<_>, _>>()?);
     }
     results(conn, clients, now)
 }
