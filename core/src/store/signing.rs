@@ -104,17 +104,7 @@ mod tests {
 
     #[test]
     fn every_part_of_a_change_is_signed() {
-        let c = Change {
-            op_id: "o",
-            device_id: "d",
-            seq: 1,
-            hlc: 2,
-            worker_id: "w",
-            record_type: "worker",
-            record_id: "r",
-            kind: "update",
-            changes: "{}",
-        };
+        let c = CHANGE;
         let base = message("t", &c);
         assert_ne!(base, message("t2", &c));
         assert_ne!(base, message("t", &Change { worker_id: "x", ..c }));
