@@ -123,7 +123,7 @@ pub enum StoreError {
     #[error(
         "This change was not saved: it needs your own signing key on this laptop, and the team does not know yours here yet \
          (other laptops would refuse the change). Export a bundle so it reaches an administrator, then read them the \
-         characters under Settings, Your signing key: once they vouch for it (Team, Workers) and their bundle is imported here, \
+         characters under Settings, Your signing key: once they vouch for it on their Workers screen and their bundle is imported here, \
          make the change again."
     )]
     NoKeyHere,
