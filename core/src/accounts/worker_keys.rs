@@ -4,7 +4,7 @@
 //! join file for the worker who will use the new laptop. The team's founding administrator
 //! registers their own, on the laptop that founded the team: the root the rest hangs from.
 use crate::store::record::{get, Record};
-use crate::store::signing::Author;
+use crate::store::signing::{self, Author};
 use crate::store::{StoreError, Write};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
@@ -110,11 +110,7 @@ pub struct Request {
 impl Request {
     /// Whether the key itself signed it (so whoever asks holds the key).
     pub fn signed_by_its_key(&self, team_id: &str) -> bool {
-        let message = request_message(team_id, &self.worker_id, &self.laptop_id, &self.public);
-        ed25519_dalek::VerifyingKey::from_bytes(&self.public)
-            .ok()
-            .zip(ed25519_dalek::Signature::from_slice(&self.signature).ok())
-            .is_some_and(|(key, signature)| ed25519_dalek::Verifier::verify(&key, &message, &signature).is_ok())
+        signing::checks(&self.public, &request_message(team_id, &self.worker_id, &self.laptop_id, &self.public), &self.signature)
     }
 }
 
@@ -124,7 +120,7 @@ pub fn ask(w: &mut Write<'_>, author: &Author) -> Result<(), StoreError> {
     if known(w.reader(), author)? {
         return Ok(());
     }
-    let team_id: String = w.reader().query_row("SELECT team_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
+    let team_id = w.team_id()?;
     let public = author.key.verifying_key().to_bytes();
     let laptop = w.device_id().to_string();
     let signature = author.sign(&request_message(&team_id, &author.worker_id, &laptop, &public));

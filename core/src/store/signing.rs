@@ -3,7 +3,7 @@
 //! the worker's key slot, which only their password opens, and the team knows its public half
 //! from a `worker_key` record. The write path signs as the change is written; import checks it
 //! (`sync::trust`).
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use zeroize::Zeroizing;
 
 /// The kinds of record whose changes carry their author's signature: who works here and in
@@ -39,6 +39,15 @@ impl Author {
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
         self.key.sign(message).to_bytes().to_vec()
     }
+}
+
+/// Whether `signature` is `public`'s over `message` (a key or signature of the wrong shape is
+/// not).
+pub fn checks(public: &[u8; 32], message: &[u8], signature: &[u8]) -> bool {
+    VerifyingKey::from_bytes(public)
+        .ok()
+        .zip(Signature::from_slice(signature).ok())
+        .is_some_and(|(key, signature)| key.verify(message, &signature).is_ok())
 }
 
 /// One operation as its author signs it.

@@ -179,6 +179,11 @@ impl<'c> Write<'c> {
         &self.tx
     }
 
+    /// The team this laptop belongs to, as signatures name it.
+    pub fn team_id(&self) -> Result<String, StoreError> {
+        Ok(self.tx.prepare_cached("SELECT team_id FROM installation WHERE id = 1")?.query_row([], |r| r.get(0))?)
+    }
+
     /// This laptop's id, as its operations carry it.
     pub fn device_id(&self) -> &str {
         &self.device_id
@@ -273,8 +278,7 @@ impl<'c> Write<'c> {
         if !known && !founding {
             return Err(StoreError::NoKeyHere);
         }
-        let team_id: String = self.tx.prepare_cached("SELECT team_id FROM installation WHERE id = 1")?.query_row([], |r| r.get(0))?;
-        let signature = author.sign(&signing::message(&team_id, change));
+        let signature = author.sign(&signing::message(&self.team_id()?, change));
         self.tx.prepare_cached("INSERT INTO operation_signatures (op_id, public_key, signature) VALUES (?1, ?2, ?3)")?.execute(params![
             change.op_id,
             public,

@@ -134,11 +134,7 @@ impl Authority {
         let Some((key, signature)) = signature else {
             return Err(refuse("with no signature of that worker's own (made by an older Throughline, or in their name by someone else)"));
         };
-        let checks = VerifyingKey::from_bytes(key)
-            .ok()
-            .zip(Signature::from_slice(signature).ok())
-            .is_some_and(|(k, s)| k.verify(&signing::message(team_id, &op.change()), &s).is_ok());
-        if !checks {
+        if !signing::checks(key, &signing::message(team_id, &op.change()), signature) {
             return Err(refuse("whose signature does not match the change (it was altered after it was signed)"));
         }
         let key = hex::encode(key);
