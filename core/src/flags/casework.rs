@@ -14,14 +14,14 @@ fn date(text: Option<String>) -> Option<NaiveDate> {
 }
 
 /// An active client with no current consent to share: none given, withdrawn, or past its
-/// review date (the same test as the client record's "current"). Reads `case_activity`, so
-/// only the clients it flags are visited.
+/// review date (the same test as the client record's "current"). Reads `case_activity`, which
+/// also keeps the latest consent's dates its words name, so only the clients it flags are
+/// visited.
 fn consent_missing(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     let today = ctx.today.format("%Y-%m-%d").to_string();
     ctx.rows(
         "SELECT {client_columns}, c.created_at,
-                (SELECT k.withdrawn_on FROM consents k WHERE k.client_id = c.id ORDER BY k.given_on DESC, k.id DESC LIMIT 1) AS withdrawn_on,
-                (SELECT k.review_on FROM consents k WHERE k.client_id = c.id ORDER BY k.given_on DESC, k.id DESC LIMIT 1) AS review_on
+                ca.latest_consent_withdrawn_on AS withdrawn_on, ca.latest_consent_review_on AS review_on
          FROM case_activity ca CROSS JOIN clients c ON c.id = ca.client_id
          WHERE ca.active = 1 AND ca.consent_until < :a AND {activity} AND c.status = 'active'",
         &today,
@@ -32,7 +32,10 @@ fn consent_missing(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
             let (sentence, due) = match (date(r.get("withdrawn_on")?), date(r.get("review_on")?)) {
                 (Some(w), _) => (format!("{name} withdrew consent to share information on {}.", dates::display(w)), w),
                 (None, Some(review)) if review < ctx.today => (
-                    format!("{name}'s consent to share information was due for review on {} and has not been renewed.", dates::display(review)),
+                    format!(
+                        "{name}'s consent to share information was due for review on {} and has not been renewed.",
+                        dates::display(review)
+                    ),
                     review,
                 ),
                 _ => (format!("No consent to share information is recorded for {name}."), registered),

@@ -30,7 +30,7 @@ fn assessment_missing(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     ctx.rows(
         "SELECT {client_columns}, x.id, x.tested_at, x.custody_suite, x.opiates, x.cocaine
          FROM assessments_to_book b CROSS JOIN tests_on_arrest x ON x.id = b.record_id {client_join}
-         WHERE b.kind = 'initial' AND {records} AND c.status = 'active'",
+         WHERE b.kind = 'initial' AND {to_book} AND {records} AND c.status = 'active'",
         "",
         "",
         |r| {
@@ -113,7 +113,7 @@ fn follow_up_due(ctx: &Context<'_>) -> rusqlite::Result<Vec<Flag>> {
     ctx.rows(
         "SELECT {client_columns}, x.id, x.decided_at
          FROM assessments_to_book b CROSS JOIN required_assessments x ON x.id = b.record_id {client_join}
-         WHERE b.kind = 'follow_up' AND {records} AND c.status = 'active'",
+         WHERE b.kind = 'follow_up' AND {to_book} AND {records} AND c.status = 'active'",
         "",
         "",
         |r| {

@@ -75,7 +75,18 @@ pub struct Context<'a> {
     pub today: NaiveDate,
     pub settings: &'a TeamSettings,
     pub scope: &'a Scope,
+    /// Whether the scope is a caseload large enough that a whole-case rule reads its partial
+    /// index whole rather than each person's row ([`SCANNED_FROM`]).
+    scans_rule_indexes: bool,
 }
+
+/// A caseload of this many people or more reads a whole-case rule's partial index (the few
+/// thousand flagged across the team) whole and tests each entry against the caseload; a
+/// smaller one, as every real caseload is (a few dozen people), probes each person's row. At
+/// 17,000 people (the bench-scale installation's caseloads) probing read most of
+/// `case_activity`, scattered across the file: with the disk cache cold, a read each. At
+/// 2,000 in a team of 100,000 (the pathway bench's) the two cost about the same.
+const SCANNED_FROM: usize = 5_000;
 
 /// What a rule is about, which decides where a worker sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
@@ -121,13 +132,13 @@ pub(crate) const CLIENT_JOIN: &str = "CROSS JOIN clients m ON m.id = x.client_id
 /// every client record whose records count (the clients themselves and any record merged
 /// into them). Rules then start from these few hundred ids instead of testing every record
 /// in the database for membership. Only ids go in (the temp store is in memory).
-fn resolve_scope(conn: &Connection, scope: &Scope) -> rusqlite::Result<()> {
+fn resolve_scope(conn: &Connection, scope: &Scope) -> rusqlite::Result<usize> {
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS flag_scope (member_id TEXT PRIMARY KEY) WITHOUT ROWID;
          DELETE FROM temp.flag_scope;",
     )?;
     let sql = match scope {
-        Scope::Everyone => return Ok(()),
+        Scope::Everyone => return Ok(0),
         Scope::Client(_) => {
             "INSERT OR IGNORE INTO temp.flag_scope SELECT :scope UNION ALL SELECT id FROM clients WHERE merged_into = :scope"
         }
@@ -138,8 +149,7 @@ fn resolve_scope(conn: &Connection, scope: &Scope) -> rusqlite::Result<()> {
              WHERE s.allocated_worker_id = :scope AND s.status = 'active'"
         }
     };
-    conn.prepare_cached(sql)?.execute(named_params! { ":scope": scope.id() })?;
-    Ok(())
+    conn.prepare_cached(sql)?.execute(named_params! { ":scope": scope.id() })
 }
 
 impl Scope {
@@ -151,7 +161,20 @@ impl Scope {
     }
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The rules' context, with the scope resolved on `conn`.
+    fn resolved(
+        conn: &'a Connection,
+        now: DateTime<Utc>,
+        settings: &'a TeamSettings,
+        scope: &'a Scope,
+        scanned_from: usize,
+    ) -> rusqlite::Result<Context<'a>> {
+        let members = resolve_scope(conn, scope)?;
+        let scans_rule_indexes = matches!(scope, Scope::Worker(_)) && members >= scanned_from;
+        Ok(Context { conn, now, today: when::london_date(now), settings, scope, scans_rule_indexes })
+    }
+
     /// The scope as a filter on a pathway record `x`.
     pub(crate) fn record_filter(&self) -> &'static str {
         match self.scope {
@@ -168,17 +191,29 @@ impl Context<'_> {
         }
     }
 
-    /// The scope as a filter on a client's `case_activity` row `ca`.
+    /// The scope as a filter on a client's `case_activity` row `ca`. For a large caseload
+    /// `+` keeps SQLite from probing `case_activity` once per person, so the rule reads its
+    /// partial index and tests each entry against the caseload.
     pub(crate) fn activity_filter(&self) -> &'static str {
         match self.scope {
             Scope::Everyone => "1",
+            _ if self.scans_rule_indexes => "+ca.client_id IN temp.flag_scope",
             _ => "ca.client_id IN temp.flag_scope",
         }
     }
 
-    /// Runs a rule's query. `sql` may use `{records}` / `{clients}` / `{activity}` for the
-    /// scope filters, `{client_join}` and `{client_columns}`, and `:a`, `:b` for the rule's
-    /// own values.
+    /// The scope as a filter on an `assessments_to_book` row `b`: tested before the record
+    /// it names is read, so only the scope's records are.
+    pub(crate) fn to_book_filter(&self) -> &'static str {
+        match self.scope {
+            Scope::Everyone => "1",
+            _ => "b.client_id IN temp.flag_scope",
+        }
+    }
+
+    /// Runs a rule's query. `sql` may use `{records}` / `{clients}` / `{activity}` /
+    /// `{to_book}` for the scope filters, `{client_join}` and `{client_columns}`, and `:a`,
+    /// `:b` for the rule's own values.
     pub(crate) fn rows(
         &self,
         sql: &str,
@@ -190,6 +225,7 @@ impl Context<'_> {
             .replace("{records}", self.record_filter())
             .replace("{clients}", self.client_filter())
             .replace("{activity}", self.activity_filter())
+            .replace("{to_book}", self.to_book_filter())
             .replace("{client_join}", CLIENT_JOIN)
             .replace("{client_columns}", CLIENT_COLUMNS);
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -280,8 +316,18 @@ pub fn compute_some(
     scope: &Scope,
     wanted: impl Fn(&Rule) -> bool,
 ) -> rusqlite::Result<Vec<Flag>> {
-    resolve_scope(conn, scope)?;
-    let ctx = Context { conn, now, today: when::london_date(now), settings, scope };
+    compute_scanning_from(conn, now, settings, scope, wanted, SCANNED_FROM)
+}
+
+fn compute_scanning_from(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    settings: &TeamSettings,
+    scope: &Scope,
+    wanted: impl Fn(&Rule) -> bool,
+    scanned_from: usize,
+) -> rusqlite::Result<Vec<Flag>> {
+    let ctx = Context::resolved(conn, now, settings, scope, scanned_from)?;
     let mut flags = Vec::new();
     for rule in rules().filter(|r| wanted(r)) {
         flags.extend((rule.check)(&ctx)?);
@@ -300,13 +346,12 @@ pub fn compute_shared(
 ) -> rusqlite::Result<Vec<Flag>> {
     let all: Vec<&'static Rule> = rules().collect();
     let found = crate::store::shared::share_out(connections, all.len(), |conn, next| {
-        resolve_scope(conn, scope)?;
-        let ctx = Context { conn, now, today: when::london_date(now), settings, scope };
+        let ctx = Context::resolved(conn, now, settings, scope, SCANNED_FROM)?;
         let mut mine = Vec::new();
         while let Some(i) = next() {
             mine.push((i, (all[i].check)(&ctx)?));
         }
-        Ok(mine)
+        Ok::<_, rusqlite::Error>(mine)
     })?;
     let mut flags: Vec<Flag> = found.into_iter().flatten().collect();
     flags.sort_by(most_pressing_first);
@@ -328,4 +373,36 @@ pub fn for_worker(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings
 
 pub fn for_everyone(conn: &Connection, now: DateTime<Utc>, settings: &TeamSettings) -> rusqlite::Result<Vec<Flag>> {
     compute(conn, now, settings, &Scope::Everyone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::Installation;
+    use crate::clock::{Clock, FixedClock};
+
+    /// A caseload's flags are the same whether its whole-case rules probe each person's row or
+    /// read the rule's index whole, and they are everyone's flags on that caseload, as Today
+    /// counts them.
+    #[test]
+    fn a_caseload_finds_everyones_flags_on_it_by_probing_or_scanning() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = std::sync::Arc::new(FixedClock::at("2026-11-23T11:00:00Z"));
+        crate::demo::create_installation(dir.path(), clock.clone(), 2026, 400).unwrap();
+        let lead = Installation::new(dir.path(), clock.clone()).sign_in("lead", crate::demo::DEMO_PASSWORD).unwrap();
+        let (conn, now, settings) = (lead.store().reader(), clock.now(), lead.team_settings());
+        let everyone = for_everyone(conn, now, &settings).unwrap();
+        for worker in lead.list_workers().unwrap() {
+            let scope = Scope::Worker(worker.id.clone());
+            let probed = compute_scanning_from(conn, now, &settings, &scope, |_| true, usize::MAX).unwrap();
+            let scanned = compute_scanning_from(conn, now, &settings, &scope, |_| true, 0).unwrap();
+            assert_eq!(scanned, probed, "{}", worker.display_name);
+            let theirs: Vec<&Flag> = everyone.iter().filter(|f| f.worker_id.as_deref() == Some(worker.id.as_str())).collect();
+            assert_eq!(probed.iter().collect::<Vec<_>>(), theirs, "{}", worker.display_name);
+            let statutory = theirs.iter().filter(|f| rule(&f.code).is_some_and(|r| r.kind == RuleKind::Statutory)).count();
+            let today = today::for_worker_today(conn, now, &settings, &worker.id).unwrap();
+            assert_eq!(today.flags_total as usize, statutory, "{}'s Today", worker.display_name);
+        }
+        assert!(everyone.iter().any(|f| f.code == "CONSENT-MISSING") && everyone.iter().any(|f| f.code == "CASE-NO-CONTACT"));
+    }
 }

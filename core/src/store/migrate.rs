@@ -28,6 +28,8 @@ const MIGRATIONS: &[Migration] = &[
     ("0017_case_activity_on_contact", include_str!("../../../migrations/0017_case_activity_on_contact.sql")),
     ("0018_search_ranked_from_an_index", include_str!("../../../migrations/0018_search_ranked_from_an_index.sql")),
     ("0019_worker_keys", include_str!("../../../migrations/0019_worker_keys.sql")),
+    ("0020_whole_case_from_their_indexes", include_str!("../../../migrations/0020_whole_case_from_their_indexes.sql")),
+    ("0021_consent_in_case_activity", include_str!("../../../migrations/0021_consent_in_case_activity.sql")),
 ];
 
 /// The schema version this build writes.
