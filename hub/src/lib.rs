@@ -45,6 +45,8 @@ pub struct Hub {
     dir: PathBuf,
     secret: HubSecret,
     db: postgres::Client,
+    /// Where `db` connects, for a second connection where a report reads two things at once.
+    conninfo: String,
     clock: Arc<dyn Clock>,
 }
 
@@ -106,7 +108,7 @@ impl Hub {
         };
         let mut db = postgres::Client::connect(conninfo, NoTls)?;
         db.batch_execute(schema::SETUP)?;
-        Ok(Hub { dir: dir.to_path_buf(), secret, db, clock })
+        Ok(Hub { dir: dir.to_path_buf(), secret, db, conninfo: conninfo.to_string(), clock })
     }
 
     pub fn database(&mut self) -> &mut postgres::Client {
@@ -300,7 +302,8 @@ impl Hub {
 impl Hub {
     /// Writes the partnership's report for a period into `out`, and logs it.
     pub fn report(&mut self, period: throughline_core::dashboard::Period, out: &Path) -> Result<report::Written, HubError> {
-        let written = report::write(&mut self.db, period, self.clock.now(), out)?;
+        let mut other = postgres::Client::connect(&self.conninfo, NoTls)?;
+        let written = report::write(&mut self.db, &mut other, period, self.clock.now(), out)?;
         let mut tx = self.db.transaction()?;
         let detail = format!("{}, to {}", throughline_core::dashboard::returns::period_words(period), written.html.display());
         schema::audit(&mut tx, "wrote the partnership report", &detail)?;

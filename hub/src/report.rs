@@ -10,8 +10,9 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use throughline_core::dashboard::returns::{self, Heading};
-use throughline_core::dashboard::{FigureKind, FigureView, Period};
+use throughline_core::dashboard::{Events, FigureKind, FigureView, Period};
 use throughline_core::dates;
+use throughline_core::store::shared::share_out;
 
 /// What a report wrote.
 pub struct Written {
@@ -187,7 +188,14 @@ figure{margin:1rem 0}figcaption{color:#505a5f}.note{color:#505a5f}";
 
 /// Writes the report for a period into `out`: `partnership-report-FROM-to-TO.html` and a
 /// monthly return CSV a team.
-pub fn write(db: &mut postgres::Client, period: Period, now: DateTime<Utc>, out: &Path) -> Result<Written, crate::HubError> {
+/// `other` is a second connection to the hub's database, which reads half the monthly returns.
+pub fn write(
+    db: &mut postgres::Client,
+    other: &mut postgres::Client,
+    period: Period,
+    now: DateTime<Utc>,
+    out: &Path,
+) -> Result<Written, crate::HubError> {
     std::fs::create_dir_all(out).map_err(crate::files)?;
     let (teams, all) = figures::partnership(db, period, now)?;
     let team_refs: Vec<&Figures> = teams.iter().collect();
@@ -274,10 +282,10 @@ pub fn write(db: &mut postgres::Client, period: Period, now: DateTime<Utc>, out:
     let html_path = out.join(returns::file_name("partnership-report", period, "html"));
     std::fs::write(&html_path, &html).map_err(crate::files)?;
     let mut csv = Vec::new();
-    for t in &teams {
+    let monthly = months_of_events(db, other, &team_refs, period, now)?;
+    for (t, each_month) in teams.iter().zip(monthly) {
         let mut text = String::new();
-        for (i, month) in months(period).into_iter().enumerate() {
-            let events = figures::team_events(db, t.team_id.as_deref().unwrap_or_default(), month, now)?;
+        for (i, (month, events)) in months(period).into_iter().zip(each_month).enumerate() {
             let settings = throughline_core::accounts::settings::TeamSettings {
                 continuity_target_percent: figure(t, "prison.in_treatment_21_days")
                     .and_then(|f| f.target_percent)
@@ -294,6 +302,35 @@ pub fn write(db: &mut postgres::Client, period: Period, now: DateTime<Utc>, out:
         csv.push(path);
     }
     Ok(Written { html: html_path, csv })
+}
+
+/// Each team's events in each month of the period, for the monthly returns. Every measure is
+/// read again for each month: a month's figures are not its share of the year's (the people
+/// active at its end, a re-arrest cohort of its own first arrests). The team-months are shared
+/// out between the hub's connection and `other`, so PostgreSQL reads two at once.
+fn months_of_events(
+    db: &mut postgres::Client,
+    other: &mut postgres::Client,
+    teams: &[&Figures],
+    period: Period,
+    now: DateTime<Utc>,
+) -> Result<Vec<Vec<Events>>, postgres::Error> {
+    let months = months(period);
+    let team_months: Vec<(usize, Period)> = (0..teams.len()).flat_map(|t| months.iter().map(move |m| (t, *m))).collect();
+    let events = share_out(&mut [db, other], team_months.len(), |client, next| {
+        let mut mine = Vec::new();
+        while let Some(i) = next() {
+            let (t, month) = team_months[i];
+            mine.push((i, figures::team_events(client, teams[t].team_id.as_deref().unwrap_or_default(), month, now)?));
+        }
+        Ok::<_, postgres::Error>(mine)
+    })?;
+    // In piece order: each team's months, in order.
+    let mut by_team: Vec<Vec<Events>> = teams.iter().map(|_| Vec::new()).collect();
+    for ((t, _), events) in team_months.into_iter().zip(events) {
+        by_team[t].push(events);
+    }
+    Ok(by_team)
 }
 
 /// The calendar months a period touches, each cut to the period.

@@ -3,10 +3,12 @@
 //! more than once, and its figures are each team's own; a bundle from a team never enrolled,
 //! from a revoked laptop, or damaged on the way is refused with its reason and changes nothing;
 //! and the report opens with its charts and tables.
+use chrono::Datelike;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use throughline_core::accounts::{Installation, Session};
 use throughline_core::clock::{Clock, FixedClock};
+use throughline_core::dashboard::returns::{self, Heading};
 use throughline_core::dashboard::{self, Period, Whose};
 use throughline_core::demo::{self, DEMO_PASSWORD};
 use throughline_core::store::progress::Unwatched;
@@ -159,6 +161,24 @@ fn three_districts_in_any_order_twice_give_each_teams_own_figures() {
     assert_eq!(written.csv.len(), 3);
     let csv = std::fs::read_to_string(&written.csv[0]).unwrap();
     assert!(csv.starts_with("layout,team,caseload") && csv.lines().count() > 12 * 10, "twelve months of figures");
+    // Each team's monthly return from the hub is its lead laptop's, month by month.
+    let returns_written: Vec<String> = written.csv.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    for d in &districts {
+        let mut lead = d.lead();
+        let name = lead.store().team_name().unwrap();
+        let settings = lead.team_settings();
+        let mut expected = String::new();
+        let mut from = year().from.with_day(1).unwrap();
+        while from <= year().to {
+            let next = from.checked_add_months(chrono::Months::new(1)).unwrap();
+            let month = Period { from: from.max(year().from), to: (next - chrono::Duration::days(1)).min(year().to) };
+            let laptop = dashboard::dashboard(&mut [lead.store_mut().reader_mut()], clock.now(), &settings, month, Whose::Team).unwrap();
+            let one = returns::monthly_csv(&laptop, &Heading { team: &name, worker: None });
+            expected.push_str(if expected.is_empty() { &one } else { one.split_once('\n').map_or("", |(_, rows)| rows) });
+            from = next;
+        }
+        assert!(returns_written.contains(&expected), "{name}: the hub's monthly return is the lead laptop's");
+    }
     let status = first.status().unwrap();
     assert_eq!(status.teams.len(), 3);
     assert!(status.refused.is_empty());

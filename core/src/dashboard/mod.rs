@@ -809,7 +809,7 @@ pub fn dashboard(
         while let Some(i) = next() {
             mine.push((i, section(&reader, SECTIONS[i], period, settings)?));
         }
-        Ok(mine)
+        Ok::<_, rusqlite::Error>(mine)
     })?;
     let worker_id = match whose {
         Whose::Team => None,

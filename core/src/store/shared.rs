@@ -1,17 +1,16 @@
-//! Long reads shared between read connections, a thread each, so a screen that runs many
-//! independent queries (the dashboard's sections, Team flags' rules) takes the time of the
-//! longest share rather than of them all.
-use rusqlite::Connection;
+//! Long reads shared between connections, a thread each, so a screen that runs many
+//! independent queries (the dashboard's sections, Team flags' rules, the hub's monthly returns
+//! on PostgreSQL) takes the time of the longest share rather than of them all.
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Runs `work` once per connection, on threads of its own. Each call takes pieces `0..count`
 /// from `next` until none is left (so a slow piece does not hold up the rest) and returns what
 /// it made of each, numbered. The results come back in piece order.
-pub fn share_out<T: Send>(
-    connections: &mut [&mut Connection],
+pub fn share_out<C: Send, T: Send, E: Send>(
+    connections: &mut [&mut C],
     count: usize,
-    work: impl Fn(&Connection, &dyn Fn() -> Option<usize>) -> rusqlite::Result<Vec<(usize, T)>> + Sync,
-) -> rusqlite::Result<Vec<T>> {
+    work: impl Fn(&mut C, &dyn Fn() -> Option<usize>) -> Result<Vec<(usize, T)>, E> + Sync,
+) -> Result<Vec<T>, E> {
     let taken = AtomicUsize::new(0);
     let next = || Some(taken.fetch_add(1, Ordering::Relaxed)).filter(|i| *i < count);
     let (work, next) = (&work, &next);
@@ -20,11 +19,11 @@ pub fn share_out<T: Send>(
             .iter_mut()
             .map(|conn| {
                 // Each thread takes its own connection; a connection is never shared.
-                let conn: &mut Connection = conn;
+                let conn: &mut C = conn;
                 scope.spawn(move || work(conn, next))
             })
             .collect();
-        threads.into_iter().map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect::<rusqlite::Result<Vec<_>>>()
+        threads.into_iter().map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect::<Result<Vec<_>, E>>()
     })?
     .into_iter()
     .flatten()
