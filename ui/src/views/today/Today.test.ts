@@ -186,10 +186,33 @@ describe("Today", () => {
     await screen.findByRole("heading", { level: 1, name: "John Paul Smith" });
   });
 
-  it("a custody worker has no Team flags", async () => {
-    render(App, { props: { api: signedInApi(caseworker) } });
+  it("a custody worker has no Team flags, and nothing counts the team's flags for them", async () => {
+    const api = signedInApi(caseworker, { teamFlags: vi.fn(() => Promise.resolve({ urgent: 0, due: 0, info: 0, total: 0, by_rule: [], by_worker: [] })) });
+    render(App, { props: { api } });
     await screen.findByRole("heading", { level: 1, name: "Today" });
+    await waitFor(() => expect(document.querySelector(".today-date")).not.toBeNull());
     expect(document.getElementById("nav-flags")).toBeNull();
+    expect(api.teamFlags).not.toHaveBeenCalled();
+  });
+
+  it("a team lead's flag counts are counted once their day is on the screen, ready for Dashboard, Caseloads and Team flags", async () => {
+    let dayShown = false;
+    const api = signedInApi(teamLead, {
+      teamFlags: vi.fn(() => {
+        dayShown = document.querySelector(".today-date") !== null;
+        return Promise.resolve({ urgent: 0, due: 0, info: 0, total: 0, by_rule: [], by_worker: [] });
+      }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    await waitFor(() => expect(api.teamFlags).toHaveBeenCalledTimes(1));
+    expect(dayShown).toBe(true);
+    // Back to Today later: counted once a sign-in.
+    await user.click(document.getElementById("nav-find")!);
+    await user.click(document.getElementById("nav-today")!);
+    await waitFor(() => expect(document.querySelector(".today-date")).not.toBeNull());
+    expect(api.teamFlags).toHaveBeenCalledTimes(1);
   });
 
   it("a long day shows its first appointments and most pressing flags at once; the rest on asking, the flags a page at a time", async () => {
