@@ -90,12 +90,13 @@ impl Journey {
         caps.insert("browserName".into(), serde_json::json!("wry"));
         caps.insert("tauri:options".into(), serde_json::json!({ "application": app_binary(), "args": [] }));
         // A driver just restarted (another laptop's folder) may listen before the WebKit driver
-        // behind it is ready: try again for a few seconds before giving up.
+        // behind it is ready, which on a busy machine has taken more than five seconds: try
+        // again for up to half a minute before giving up.
         let mut tries = 0;
         let client = loop {
             match ClientBuilder::native().capabilities(caps.clone()).connect(DRIVER).await {
                 Ok(client) => break client,
-                Err(e) if tries < 10 => {
+                Err(e) if tries < 60 => {
                     tries += 1;
                     eprintln!("WebDriver session not ready ({e}); trying again");
                     tokio::time::sleep(Duration::from_millis(500)).await;
