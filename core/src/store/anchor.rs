@@ -82,8 +82,13 @@ impl Anchor {
         serde_json::from_slice(&plain).ok()
     }
 
-    /// Writes the head: to a temporary file, then renamed over the old one.
+    /// Writes the head over the file in place, padded to one disk sector, so it never changes
+    /// size: a write lands whole or not at all, and the file system has nothing to allocate
+    /// or flush early. (Written to a new file and renamed over the old one, as it was, ext4
+    /// pushed the new file to disk at every rename: about a tenth of registering a client.)
     pub fn write(&self, head: &Head) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom, Write};
+        use std::os::unix::fs::OpenOptionsExt;
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let plain = serde_json::to_vec(head).map_err(std::io::Error::other)?;
@@ -92,12 +97,22 @@ impl Anchor {
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: b"audit anchor" })
             .map_err(|_| std::io::Error::other("the anchor could not be sealed"))?;
         let file = SealedFile { version: 1, nonce: hex::encode(nonce), sealed: hex::encode(sealed) };
-        let tmp = self.path.with_extension("anchor-tmp");
-        std::fs::write(&tmp, serde_json::to_vec(&file).map_err(std::io::Error::other)?)?;
-        super::owner_only(&tmp, 0o600)?;
-        std::fs::rename(&tmp, &self.path)
+        let mut bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
+        // JSON allows the spaces after it that make the file a sector's length.
+        bytes.resize(bytes.len().max(SECTOR), b' ');
+        let mut out = std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o600).open(&self.path)?;
+        out.seek(SeekFrom::Start(0))?;
+        out.write_all(&bytes)?;
+        // A longer file left by an earlier version loses its tail.
+        if out.metadata()?.len() > bytes.len() as u64 {
+            out.set_len(bytes.len() as u64)?;
+        }
+        Ok(())
     }
 }
+
+/// The anchor file's length: one disk sector, which a disk writes whole.
+const SECTOR: usize = 512;
 
 #[cfg(test)]
 mod tests {
@@ -113,6 +128,10 @@ mod tests {
         let head = Head { seq: 42, hash: "ab".repeat(32) };
         anchor.write(&head).unwrap();
         assert_eq!(anchor.read(), Anchored::Head(head));
+        let later = Head { seq: 1_000_042, hash: "cd".repeat(32) };
+        anchor.write(&later).unwrap();
+        assert_eq!(anchor.read(), Anchored::Head(later), "written over in place");
+        assert_eq!(std::fs::metadata(anchor.path()).unwrap().len(), SECTOR as u64);
         assert_eq!(Anchor::for_database(&db, &DatabaseKey::generate()).read(), Anchored::Unreadable);
         let text = std::fs::read_to_string(anchor.path()).unwrap();
         assert!(!text.contains("seq") && !text.contains(&"ab".repeat(32)), "the file does not show where the trail ends");

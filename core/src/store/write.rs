@@ -236,7 +236,7 @@ impl<'c> Write<'c> {
         let stamp = hlc::next(last_hlc, self.now.timestamp_millis());
         self.tx.prepare_cached("UPDATE device_state SET next_seq = ?1, last_hlc = ?2 WHERE id = 1")?.execute(params![seq + 1, stamp])?;
         let op_id = uuid::Uuid::now_v7().to_string();
-        let changes = Value::Object(changes.clone()).to_string();
+        let changes = serde_json::to_string(changes)?;
         self.tx
             .prepare_cached(
                 "INSERT INTO operations (op_id, device_id, seq, hlc, worker_id, record_type, record_id, kind, changes)
