@@ -49,7 +49,11 @@ where
         let state = app.state::<AppState>();
         state.cancel_task.store(false, Ordering::SeqCst);
         let mut progress = Watched { channel, cancelled: &state.cancel_task, last: None };
-        work(&state, &mut progress)
+        let done = work(&state, &mut progress);
+        // What a long task's writes held (an import's cache, `Store::in_bulk`: up to 256 MiB) goes
+        // back to the system now, not at the next reading.
+        crate::memory::give_back_freed();
+        done
     })
     .await
     .unwrap_or_else(|_| Err(error(ErrorCode::AppInterrupted, "Throughline could not finish this. Try again.")))
