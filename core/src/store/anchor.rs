@@ -103,7 +103,7 @@ impl Anchor {
         let mut out = std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o600).open(&self.path)?;
         out.seek(SeekFrom::Start(0))?;
         out.write_all(&bytes)?;
-        // A longer file left by an earlier version loses its tail.
+        // A longer file (one altered by hand) loses its tail, so what is read is what was written.
         if out.metadata()?.len() > bytes.len() as u64 {
             out.set_len(bytes.len() as u64)?;
         }
