@@ -87,8 +87,7 @@ impl Anchor {
     /// or flush early. (Written to a new file and renamed over the old one, as it was, ext4
     /// pushed the new file to disk at every rename: about a tenth of registering a client.)
     pub fn write(&self, head: &Head) -> std::io::Result<()> {
-        use std::io::{Seek, SeekFrom, Write};
-        use std::os::unix::fs::OpenOptionsExt;
+        use std::io::Write;
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let plain = serde_json::to_vec(head).map_err(std::io::Error::other)?;
@@ -100,8 +99,11 @@ impl Anchor {
         let mut bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
         // JSON allows the spaces after it that make the file a sector's length.
         bytes.resize(bytes.len().max(SECTOR), b' ');
-        let mut out = std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o600).open(&self.path)?;
-        out.seek(SeekFrom::Start(0))?;
+        let new_file = !self.path.exists();
+        let mut out = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(&self.path)?;
+        if new_file {
+            super::owner_only(&self.path, 0o600)?;
+        }
         out.write_all(&bytes)?;
         // A longer file (one altered by hand) loses its tail, so what is read is what was written.
         if out.metadata()?.len() > bytes.len() as u64 {
@@ -132,6 +134,11 @@ mod tests {
         anchor.write(&later).unwrap();
         assert_eq!(anchor.read(), Anchored::Head(later), "written over in place");
         assert_eq!(std::fs::metadata(anchor.path()).unwrap().len(), SECTOR as u64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(anchor.path()).unwrap().permissions().mode() & 0o777, 0o600, "only the worker's account reads it");
+        }
         assert_eq!(Anchor::for_database(&db, &DatabaseKey::generate()).read(), Anchored::Unreadable);
         let text = std::fs::read_to_string(anchor.path()).unwrap();
         assert!(!text.contains("seq") && !text.contains(&"ab".repeat(32)), "the file does not show where the trail ends");
