@@ -11,6 +11,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use zeroize::Zeroizing;
 
 /// The audit entry recording that the trail's end is kept outside the database from then on.
@@ -46,6 +47,9 @@ struct SealedFile {
 pub struct Anchor {
     path: PathBuf,
     key: Zeroizing<[u8; 32]>,
+    /// The file is written in place, so a read meeting a write would see half of each: in the
+    /// app (the session writing, a reading checking the trail) they take turns.
+    in_turn: Arc<Mutex<()>>,
 }
 
 impl Anchor {
@@ -56,7 +60,7 @@ impl Anchor {
         h.update(key.0.as_ref());
         let mut derived = Zeroizing::new([0u8; 32]);
         derived.copy_from_slice(&h.finalize());
-        Anchor { path: database.with_extension("anchor"), key: derived }
+        Anchor { path: database.with_extension("anchor"), key: derived, in_turn: Arc::default() }
     }
 
     pub fn path(&self) -> &Path {
@@ -64,6 +68,7 @@ impl Anchor {
     }
 
     pub fn read(&self) -> Anchored {
+        let _turn = self.in_turn.lock().unwrap_or_else(|e| e.into_inner());
         let Ok(text) = std::fs::read_to_string(&self.path) else {
             return if self.path.exists() { Anchored::Unreadable } else { Anchored::Missing };
         };
@@ -99,6 +104,7 @@ impl Anchor {
         let mut bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
         // JSON allows the spaces after it that make the file a sector's length.
         bytes.resize(bytes.len().max(SECTOR), b' ');
+        let _turn = self.in_turn.lock().unwrap_or_else(|e| e.into_inner());
         let new_file = !self.path.exists();
         let mut out = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(&self.path)?;
         if new_file {
