@@ -105,9 +105,13 @@ impl Anchor {
         // JSON allows the spaces after it that make the file a sector's length.
         bytes.resize(bytes.len().max(SECTOR), b' ');
         let _turn = self.in_turn.lock().unwrap_or_else(|e| e.into_inner());
-        let new_file = !self.path.exists();
+        let found = std::fs::symlink_metadata(&self.path).ok();
+        if found.as_ref().is_some_and(|m| !m.is_file()) {
+            // Not a file of ours (a link put in its place): replaced, never written through.
+            std::fs::remove_file(&self.path)?;
+        }
         let mut out = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(&self.path)?;
-        if new_file {
+        if !found.is_some_and(|m| m.is_file() && owner_only_already(&m)) {
             super::owner_only(&self.path, 0o600)?;
         }
         out.write_all(&bytes)?;
@@ -121,6 +125,20 @@ impl Anchor {
 
 /// The anchor file's length: one disk sector, which a disk writes whole.
 const SECTOR: usize = 512;
+
+/// Whether a file is already readable and writable by its owner alone.
+fn owner_only_already(found: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        found.permissions().mode() & 0o777 == 0o600
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = found;
+        true
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -138,12 +156,26 @@ mod tests {
         assert_eq!(anchor.read(), Anchored::Head(head));
         let later = Head { seq: 1_000_042, hash: "cd".repeat(32) };
         anchor.write(&later).unwrap();
-        assert_eq!(anchor.read(), Anchored::Head(later), "written over in place");
+        assert_eq!(anchor.read(), Anchored::Head(later.clone()), "written over in place");
         assert_eq!(std::fs::metadata(anchor.path()).unwrap().len(), SECTOR as u64);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(anchor.path()).unwrap().permissions().mode() & 0o777, 0o600, "only the worker's account reads it");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(anchor.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+            anchor.write(&Head { seq: 1_000_043, hash: "cd".repeat(32) }).unwrap();
+            assert_eq!(std::fs::metadata(anchor.path()).unwrap().permissions().mode() & 0o777, 0o600, "loosened, tightened again");
+            let elsewhere = dir.path().join("not-the-anchor");
+            std::fs::write(&elsewhere, "someone else's file").unwrap();
+            std::fs::remove_file(anchor.path()).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, anchor.path()).unwrap();
+            anchor.write(&later).unwrap();
+            assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "someone else's file", "a link in its place is not written through");
+            assert_eq!(anchor.read(), Anchored::Head(later.clone()));
         }
         assert_eq!(Anchor::for_database(&db, &DatabaseKey::generate()).read(), Anchored::Unreadable);
         let text = std::fs::read_to_string(anchor.path()).unwrap();
