@@ -186,6 +186,14 @@ fn anonymising_leaves_no_trace_of_the_person_in_the_database_file_and_the_return
     assert_eq!((removed.records, removed.changes), (6, 7));
     assert_eq!(year_2017(&mut t), returns_before, "the returns count her case as before");
     assert!(clients::search(t.lead.store().reader(), "Quillfeather", t.clock.now()).unwrap().is_empty());
+    // Her entry has left the search index, and is not put back under her new name.
+    let indexed: i64 = t
+        .lead
+        .store()
+        .reader()
+        .query_row("SELECT count(*) FROM client_search WHERE rowid = (SELECT search_id FROM clients WHERE id = ?1)", [&ada], |r| r.get(0))
+        .unwrap();
+    assert_eq!(indexed, 0);
     let actor = t.lead.actor();
     let record = clients::open(t.lead.store_mut(), &actor, &ada).unwrap();
     assert_eq!(
