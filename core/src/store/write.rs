@@ -28,16 +28,23 @@ pub struct Write<'c> {
 /// it as it commits; rows put in outside the write path (a benchmark's bare baseline) need it
 /// too for the index to hold them.
 pub fn index_names_due(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
-    let due: bool = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM client_names_due)")?.query_row([], |r| r.get(0))?;
-    if due {
-        tx.execute_batch(
-            "DELETE FROM client_search WHERE rowid IN (SELECT search_id FROM client_names_due);
-             INSERT INTO client_search (rowid, names)
-                 SELECT n.search_id, n.names FROM client_names_due d JOIN client_all_names n ON n.search_id = d.search_id;
-             DELETE FROM client_names_due;",
-        )?;
+    let due: Vec<i64> =
+        tx.prepare_cached("SELECT search_id FROM client_names_due")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if due.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    // Each found by its rowid (a person new in this write has none to take out yet).
+    let mut out = tx.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?;
+    for search_id in &due {
+        out.execute([search_id])?;
+    }
+    // From the names due to the people (CROSS JOIN keeps that order): started from the people,
+    // SQLite would read the whole register.
+    tx.execute_batch(
+        "INSERT INTO client_search (rowid, names)
+             SELECT n.search_id, n.names FROM client_names_due d CROSS JOIN client_all_names n ON n.search_id = d.search_id;
+         DELETE FROM client_names_due;",
+    )
 }
 
 #[derive(Clone, Copy)]
