@@ -102,8 +102,7 @@ fn main() {
     drop(joined);
 
     // Bare SQLite: the rows the import writes (the operations, and the records as they end),
-    // prepared INSERTs in one transaction, into the same schema with the same encryption and
-    // the same search index.
+    // prepared INSERTs in one transaction, into the same schema with the same encryption.
     let log = sync::log(lead.store().reader()).expect("log");
     let bare_path = other.path().join("bare.db");
     let mut bare = Store::create(&bare_path, &DatabaseKey::generate(), clock.clone(), "Bare").expect("bare database");
@@ -138,8 +137,6 @@ fn main() {
             insert.execute(rusqlite::params_from_iter(values)).expect("insert");
         }
     }
-    // The search index takes the people's names as a write does when it commits.
-    throughline_core::store::index_names_due(&tx).expect("search index");
     tx.commit().expect("commit");
     let baseline = t.elapsed();
 

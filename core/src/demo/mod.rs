@@ -25,7 +25,6 @@ use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The password of every demo account (README lists the accounts).
@@ -293,25 +292,13 @@ impl IdMaker {
 
 /// Writes a population through the one write path, in large transactions.
 pub fn insert(store: &mut Store, actor: &Actor, pop: &Population) -> Result<(), StoreError> {
-    // A person's aliases and consent are saved in the same write as the person, as at
-    // registration, so the search index takes their names once rather than again afterwards.
-    // The population lists them in the order of its people; any out of that order follow.
-    let (mut aliases, mut consents) = (pop.aliases.as_slice(), pop.consents.as_slice());
     store.in_bulk(|store| {
         for chunk in pop.clients.chunks(5_000) {
-            let ids: HashSet<&str> = chunk.iter().map(|c| c.id.as_str()).collect();
-            let (theirs, rest) = aliases.split_at(aliases.iter().take_while(|a| ids.contains(a.client_id.as_str())).count());
-            let (consented, later) = consents.split_at(consents.iter().take_while(|c| ids.contains(c.client_id.as_str())).count());
-            (aliases, consents) = (rest, later);
-            store.write(actor, |w| {
-                chunk.iter().try_for_each(|c| w.create_past(c))?;
-                theirs.iter().try_for_each(|a| w.create_past(a))?;
-                consented.iter().try_for_each(|c| w.create_past(c))
-            })?;
+            store.write(actor, |w| chunk.iter().try_for_each(|c| w.create_past(c)))?;
         }
         store.write(actor, |w| {
-            aliases.iter().try_for_each(|a| w.create_past(a))?;
-            consents.iter().try_for_each(|c| w.create_past(c))
+            pop.aliases.iter().try_for_each(|a| w.create_past(a))?;
+            pop.consents.iter().try_for_each(|c| w.create_past(c))
         })
     })
 }

@@ -476,8 +476,6 @@ fn remove_people(tx: &Connection, people: &[String]) -> rusqlite::Result<Anonymi
         let search_id: Option<i64> = tx.query_row("SELECT search_id FROM clients WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         if let Some(search_id) = search_id {
             tx.execute("DELETE FROM client_search WHERE rowid = ?1", [search_id])?;
-            // Not put back when the write commits (store/write.rs).
-            tx.execute("DELETE FROM client_names_due WHERE search_id = ?1", [search_id])?;
             tx.execute("DELETE FROM client_name_keys WHERE search_id = ?1", [search_id])?;
         }
     }

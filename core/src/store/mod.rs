@@ -12,7 +12,7 @@ pub mod signing;
 mod write;
 
 pub use migrate::latest as latest_schema;
-pub use write::{index_names_due, Actor, Write};
+pub use write::{Actor, Write};
 
 use crate::clock::Clock;
 use crate::codes::ErrorCode;

@@ -23,30 +23,6 @@ pub struct Write<'c> {
     author: Option<&'c Author>,
 }
 
-/// Puts the names a write saved into the search index together, as one statement, so the
-/// index writes one segment for the whole write (migrations/0022 says why). Every write calls
-/// it as it commits; rows put in outside the write path (a benchmark's bare baseline) need it
-/// too for the index to hold them.
-pub fn index_names_due(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
-    let due: Vec<i64> =
-        tx.prepare_cached("SELECT search_id FROM client_names_due")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    if due.is_empty() {
-        return Ok(());
-    }
-    // Each found by its rowid (a person new in this write has none to take out yet).
-    let mut out = tx.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?;
-    for search_id in &due {
-        out.execute([search_id])?;
-    }
-    // From the names due to the people (CROSS JOIN keeps that order): started from the people,
-    // SQLite would read the whole register.
-    tx.execute_batch(
-        "INSERT INTO client_search (rowid, names)
-             SELECT n.search_id, n.names FROM client_names_due d CROSS JOIN client_all_names n ON n.search_id = d.search_id;
-         DELETE FROM client_names_due;",
-    )
-}
-
 #[derive(Clone, Copy)]
 enum OpKind {
     Create,
@@ -70,7 +46,6 @@ impl<'c> Write<'c> {
     }
 
     pub(super) fn commit(self) -> rusqlite::Result<()> {
-        index_names_due(&self.tx)?;
         self.tx.commit()
     }
 

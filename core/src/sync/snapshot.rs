@@ -139,7 +139,6 @@ mod tests {
                 "worker_key_requests",
                 "client_search",
                 "client_name_keys",
-                "client_names_due",
                 "case_activity",
                 "assessments_to_book",
                 "arrests_in_sequence",
