@@ -105,18 +105,10 @@ impl Anchor {
         // JSON allows the spaces after it that make the file a sector's length.
         bytes.resize(bytes.len().max(SECTOR), b' ');
         let _turn = self.in_turn.lock().unwrap_or_else(|e| e.into_inner());
-        let found = std::fs::symlink_metadata(&self.path).ok();
-        if found.as_ref().is_some_and(|m| !m.is_file()) {
-            // Not a file of ours (a link put in its place): replaced, never written through.
-            std::fs::remove_file(&self.path)?;
-        }
-        let mut out = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(&self.path)?;
-        if !found.is_some_and(|m| m.is_file() && owner_only_already(&m)) {
-            super::owner_only(&self.path, 0o600)?;
-        }
+        let (mut out, found) = open_in_place(&self.path)?;
         out.write_all(&bytes)?;
         // A longer file (one altered by hand) loses its tail, so what is read is what was written.
-        if out.metadata()?.len() > bytes.len() as u64 {
+        if found.len() > bytes.len() as u64 {
             out.set_len(bytes.len() as u64)?;
         }
         Ok(())
@@ -126,18 +118,37 @@ impl Anchor {
 /// The anchor file's length: one disk sector, which a disk writes whole.
 const SECTOR: usize = 512;
 
-/// Whether a file is already readable and writable by its owner alone.
-fn owner_only_already(found: &std::fs::Metadata) -> bool {
+/// Opens the anchor to be written in place, as a file only its owner can read however it was
+/// found, and never through a link put where it lies: the link is replaced by the file. The
+/// checks are made on what was opened, so nothing can be swapped in between.
+fn open_in_place(path: &Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
+    let open = || {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
+        options.open(path)
+    };
+    let file = match open() {
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            std::fs::remove_file(path)?;
+            open()?
+        }
+        opened => opened?,
+    };
+    let found = file.metadata()?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        found.permissions().mode() & 0o777 == 0o600
+        if found.permissions().mode() & 0o777 != 0o600 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = found;
-        true
-    }
+    Ok((file, found))
 }
 
 #[cfg(test)]
@@ -162,10 +173,6 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(anchor.path()).unwrap().permissions().mode() & 0o777, 0o600, "only the worker's account reads it");
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(anchor.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
             anchor.write(&Head { seq: 1_000_043, hash: "cd".repeat(32) }).unwrap();
             assert_eq!(std::fs::metadata(anchor.path()).unwrap().permissions().mode() & 0o777, 0o600, "loosened, tightened again");
