@@ -131,7 +131,7 @@ fn an_import_cancelled_part_way_leaves_the_laptop_as_it_was_and_goes_through_whe
     let refused = sync::import_watched(court.store_mut(), &actor, &bundle, &mut watching).unwrap_err();
     cancelled(refused.code());
     assert_eq!(refused.to_string(), "Cancelled before it finished: nothing was changed.");
-    assert_eq!(watching.of("Applying the changes").last(), Some(&(500, 707)));
+    assert_eq!(watching.of("Applying the changes").last(), Some(&(500, 1414)));
     assert_eq!(hash(&court), before, "none of the five hundred changes applied stays");
     assert_eq!(bundles(&court, "import"), 0, "nothing is recorded as imported");
 
