@@ -135,6 +135,13 @@ fn an_import_cancelled_part_way_leaves_the_laptop_as_it_was_and_goes_through_whe
     assert_eq!(hash(&court), before, "none of the five hundred changes applied stays");
     assert_eq!(bundles(&court, "import"), 0, "nothing is recorded as imported");
 
+    // Or once every change is in and the records they make are being written.
+    let mut watching = Watching::cancelling_at("Applying the changes", 1_000);
+    cancelled(sync::import_watched(court.store_mut(), &actor, &bundle, &mut watching).unwrap_err().code());
+    assert_eq!(watching.of("Applying the changes").last(), Some(&(1_000, 1414)));
+    assert_eq!(hash(&court), before, "none of the records written stays");
+    assert_eq!(bundles(&court, "import"), 0, "nothing is recorded as imported");
+
     // Run again, it goes through, saying how far it has got on the way.
     let mut watching = Watching::default();
     let summary = sync::import_watched(court.store_mut(), &actor, &bundle, &mut watching).unwrap();

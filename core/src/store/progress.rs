@@ -31,6 +31,16 @@ pub trait Progress {
             Ok(())
         }
     }
+
+    /// As [`Progress::item`] where items are done several at a time: told once the count
+    /// passes each `EVERY`th item, however it steps from `done` to `now`.
+    fn items(&mut self, doing: &str, done: u64, now: u64, total: u64) -> Result<(), StoreError> {
+        if done / EVERY != now / EVERY || now == total {
+            self.step(doing, now, total)
+        } else {
+            Ok(())
+        }
+    }
 }
 
 const EVERY: u64 = 250;
@@ -89,4 +99,34 @@ pub enum CopyError {
     Files(#[from] std::io::Error),
     #[error(transparent)]
     Stopped(#[from] StoreError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Seen(Vec<u64>);
+    impl Progress for Seen {
+        fn step(&mut self, _: &str, done: u64, _: u64) -> Result<(), StoreError> {
+            self.0.push(done);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn items_done_several_at_a_time_are_told_each_time_the_count_passes_a_report() {
+        let mut seen = Seen(Vec::new());
+        let mut done = 0;
+        while done < 1_000 {
+            let now = (done + 2).min(1_000);
+            seen.items("Writing", done, now, 1_000).unwrap();
+            done = now;
+        }
+        assert_eq!(seen.0, vec![250, 500, 750, 1_000]);
+        let mut seen = Seen(Vec::new());
+        for done in (1..=333).map(|i| i * 3) {
+            seen.items("Writing", done - 3, done, 999).unwrap();
+        }
+        assert_eq!(seen.0, vec![252, 501, 750, 999], "each report once a count of 250 is passed, and the whole");
+    }
 }

@@ -115,8 +115,6 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mu
     touched.sort_by_key(|t| t.kind);
     let mut done = ops.len() as u64;
     for t in touched.iter().filter(|t| !t.new.is_empty()) {
-        progress.item(DOING, done, total)?;
-        done += t.new.len() as u64;
         let arrived: Vec<Change> = t.new.iter().map(|i| change_of(schema, &ops[*i])).collect::<Result<_, _>>()?;
         if t.held_before {
             let changes = history::of_record(conn, t.record_type, t.record_id)?;
@@ -125,6 +123,9 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mu
         } else {
             write_new(conn, t, arrived)?;
         }
+        let now = done + t.new.len() as u64;
+        progress.items(DOING, done, now, total)?;
+        done = now;
     }
     progress.step(DOING, total, total)?;
     // Clocks move on past what arrived, so a change made here afterwards sorts after it.
