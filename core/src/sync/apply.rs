@@ -174,12 +174,20 @@ fn write_new(conn: &Connection, t: &Touched<'_>, mut arrived: Vec<Change>) -> ru
     note_shared_fields(conn, t.record_type, t.record_id, &arrived, &arrived)
 }
 
-/// Each field a record's changes touch, with the value of the change of it that wins.
-fn wanted(changes: &[Change]) -> Vec<(&str, Value)> {
+/// The fields these changes touch, each once, in name order.
+fn fields_of(changes: &[Change]) -> Vec<&String> {
     let mut fields: Vec<&String> = changes.iter().flat_map(|c| c.fields.keys()).collect();
     fields.sort_unstable();
     fields.dedup();
-    fields.iter().filter_map(|f| history::winner(changes, f).and_then(|w| w.new_value(f)).map(|v| (f.as_str(), v.clone()))).collect()
+    fields
+}
+
+/// Each field a record's changes touch, with the value of the change of it that wins.
+fn wanted(changes: &[Change]) -> Vec<(&str, Value)> {
+    fields_of(changes)
+        .into_iter()
+        .filter_map(|f| history::winner(changes, f).and_then(|w| w.new_value(f)).map(|v| (f.as_str(), v.clone())))
+        .collect()
 }
 
 fn insert_row<'v>(conn: &Connection, table: &str, id: &str, fields: impl Iterator<Item = (&'v str, &'v Value)>) -> rusqlite::Result<()> {
@@ -251,10 +259,7 @@ fn note_shared_fields(
     arrived: &[Change],
     history: &[Change],
 ) -> rusqlite::Result<()> {
-    let mut fields: Vec<&String> = arrived.iter().flat_map(|c| c.fields.keys()).collect();
-    fields.sort_unstable();
-    fields.dedup();
-    for field in fields {
+    for field in fields_of(arrived) {
         let mut devices = history.iter().filter(|c| c.fields.contains_key(field)).map(|c| c.device_id.as_str());
         let first = devices.next();
         if devices.any(|d| Some(d) != first) {
