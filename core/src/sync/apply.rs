@@ -46,8 +46,8 @@ pub const KINDS: [&str; 4] = ["create", "update", "append", "retract"];
 /// date: each operation counts once going in and once when its record is written.
 const DOING: &str = "Applying the changes";
 
-/// A record that operations in this bundle touch: its new operations (indexes into `ops`) and
-/// whether this laptop held any of its operations before.
+/// A record that new operations in this bundle touch: those operations (indexes into `ops`)
+/// and whether this laptop held any of its operations before.
 struct Touched<'o> {
     /// Where its kind of record came first among the kinds in the bundle.
     kind: usize,
@@ -70,6 +70,7 @@ struct Touched<'o> {
 /// measured 6% quicker so than in the order they came).
 pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mut dyn Progress) -> Result<usize, SyncError> {
     let total = 2 * ops.len() as u64;
+    // Only records with a new operation: a bundle of what is held already costs its inserts.
     let mut touched: Vec<Touched<'_>> = Vec::new();
     let mut slot_of: HashMap<(&str, &str), usize> = HashMap::new();
     let mut kinds: HashMap<&str, usize> = HashMap::new();
@@ -78,19 +79,6 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mu
         progress.item(DOING, done as u64, total)?;
         let Some(table) = schema.table(&op.record_type) else {
             return Err(SyncError::Corrupt(format!("it names an unknown kind of record ({})", op.record_type)));
-        };
-        let key = (op.record_type.as_str(), op.record_id.as_str());
-        let slot = match slot_of.get(&key) {
-            Some(slot) => *slot,
-            None => {
-                // Asked before the record's first operation here goes in.
-                let held_before = held(conn, op)?;
-                let next = kinds.len();
-                let kind = *kinds.entry(key.0).or_insert(next);
-                touched.push(Touched { kind, table, record_type: key.0, record_id: key.1, held_before, new: Vec::new() });
-                slot_of.insert(key, touched.len() - 1);
-                touched.len() - 1
-            }
         };
         let inserted = conn
             .prepare_cached(
@@ -105,16 +93,31 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mu
                 )),
                 e => e.into(),
             })?;
-        if inserted == 1 {
-            new += 1;
-            max_hlc = max_hlc.max(op.hlc);
-            touched[slot].new.push(done);
+        if inserted == 0 {
+            continue;
         }
+        new += 1;
+        max_hlc = max_hlc.max(op.hlc);
+        let key = (op.record_type.as_str(), op.record_id.as_str());
+        let slot = match slot_of.get(&key) {
+            Some(slot) => *slot,
+            None => {
+                // The record's first new operation: any other of its operations was here before.
+                let held_before = held(conn, op)?;
+                let next = kinds.len();
+                let kind = *kinds.entry(key.0).or_insert(next);
+                touched.push(Touched { kind, table, record_type: key.0, record_id: key.1, held_before, new: Vec::new() });
+                slot_of.insert(key, touched.len() - 1);
+                touched.len() - 1
+            }
+        };
+        touched[slot].new.push(done);
     }
     // A kind of record at a time, in the order the kinds first came (people before their tests).
     touched.sort_by_key(|t| t.kind);
-    let mut done = ops.len() as u64;
-    for t in touched.iter().filter(|t| !t.new.is_empty()) {
+    // Held already, an operation's second count is done.
+    let mut done = total - new as u64;
+    for t in &touched {
         let arrived: Vec<Change> = t.new.iter().map(|i| change_of(schema, &ops[*i])).collect::<Result<_, _>>()?;
         if t.held_before {
             let changes = history::of_record(conn, t.record_type, t.record_id)?;
@@ -153,9 +156,10 @@ fn change_of(schema: &Schema, op: &Incoming) -> Result<Change, SyncError> {
     })
 }
 
-/// Whether this laptop holds any operation of the record `op` changes.
+/// Whether this laptop holds any operation of the record `op` changes besides `op` itself.
 fn held(conn: &Connection, op: &Incoming) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM operations WHERE record_type = ?1 AND record_id = ?2)")?
+    // Two of its operations, `op` one of them, counted in the index alone.
+    conn.prepare_cached("SELECT count(*) = 2 FROM (SELECT 1 FROM operations WHERE record_type = ?1 AND record_id = ?2 LIMIT 2)")?
         .query_row(params![op.record_type, op.record_id], |r| r.get(0))
 }
 
