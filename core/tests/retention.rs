@@ -151,6 +151,11 @@ fn adas_case(t: &mut Team) -> String {
     ada
 }
 
+/// A count about one person, read straight from the database.
+fn count_of(t: &Team, sql: &str, id: &str) -> i64 {
+    t.lead.store().reader().query_row(sql, [id], |r| r.get(0)).unwrap()
+}
+
 fn year_2017(t: &mut Team) -> Dashboard {
     let (now, settings) = (t.clock.now(), t.settings.clone());
     let period = Period { from: "2017-01-01".parse().unwrap(), to: "2017-12-31".parse().unwrap() };
@@ -187,13 +192,7 @@ fn anonymising_leaves_no_trace_of_the_person_in_the_database_file_and_the_return
     assert_eq!(year_2017(&mut t), returns_before, "the returns count her case as before");
     assert!(clients::search(t.lead.store().reader(), "Quillfeather", t.clock.now()).unwrap().is_empty());
     // Her entry has left the search index, and is not put back under her new name.
-    let indexed: i64 = t
-        .lead
-        .store()
-        .reader()
-        .query_row("SELECT count(*) FROM client_search WHERE rowid = (SELECT search_id FROM clients WHERE id = ?1)", [&ada], |r| r.get(0))
-        .unwrap();
-    assert_eq!(indexed, 0);
+    assert_eq!(count_of(&t, "SELECT count(*) FROM client_search WHERE rowid = (SELECT search_id FROM clients WHERE id = ?1)", &ada), 0);
     let actor = t.lead.actor();
     let record = clients::open(t.lead.store_mut(), &actor, &ada).unwrap();
     assert_eq!(
@@ -209,13 +208,7 @@ fn anonymising_leaves_no_trace_of_the_person_in_the_database_file_and_the_return
     let refused = notes::record_contact(t.lead.store_mut(), &actor, &ada, &contact).unwrap_err();
     assert!(refused.to_string().contains("anonymised after a retention review"), "{refused}");
     assert_eq!(year_2017(&mut t), returns_before);
-    let audited: i64 = t
-        .lead
-        .store()
-        .reader()
-        .query_row("SELECT count(*) FROM audit_log WHERE action = 'anonymised a closed case' AND client_id = ?1", [&ada], |r| r.get(0))
-        .unwrap();
-    assert_eq!(audited, 1);
+    assert_eq!(count_of(&t, "SELECT count(*) FROM audit_log WHERE action = 'anonymised a closed case' AND client_id = ?1", &ada), 1);
     assert!(!due(&t).iter().any(|c| c.client_id == ada));
 
     // After, with the laptop closed: nothing names her in any page of the file or its log,
