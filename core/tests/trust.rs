@@ -345,6 +345,8 @@ enum Forgery {
     SecondRootKey,
     /// The laptop revokes itself (choosing the team's next key), signed by its own worker.
     SelfRevocation,
+    /// A person changed in a field this version of Throughline does not have.
+    UnknownField,
 }
 
 impl Forgery {
@@ -440,6 +442,7 @@ fn forge(team: &mut Team, kind: Forgery, victim: usize) -> Vec<u8> {
             let at = serde_json::json!({"revoked_at": [null, team.clock.now().to_rfc3339()]});
             (me.clone(), 0, now, "device", me.clone(), at.to_string())
         }
+        Forgery::UnknownField => (me.clone(), 0, now, "client", some_client, r#"{"shoe_size":[null,"9"]}"#.to_string()),
         Forgery::KeyForTheAdministrator | Forgery::SecondRootKey => {
             let public = hex::encode(made_up.verifying_key().to_bytes());
             let changes = serde_json::json!({
@@ -538,6 +541,9 @@ fn refused_as_expected(kind: Forgery, err: &SyncError) -> bool {
         Forgery::SelfRevocation => {
             matches!(err, SyncError::NotAllowed { why, .. } if why.contains("team lead") || why.contains("revoke itself"))
         }
+        Forgery::UnknownField => {
+            matches!(err, SyncError::Corrupt(why) if why.contains("a field this version does not have (client.shoe_size)"))
+        }
     }
 }
 
@@ -553,7 +559,7 @@ fn steps(n: usize) -> impl Strategy<Value = Vec<Step>> {
         prop_oneof![
             2 => (0..n).prop_map(|laptop| Step::Register { laptop }),
             3 => (0..n, 0..n).prop_map(|(from, to)| Step::Exchange { from, to }),
-            3 => (0..10usize, 0..n, 0..n).prop_map(|(kind, to, victim)| Step::Forge { kind, to, victim }),
+            3 => (0..11usize, 0..n, 0..n).prop_map(|(kind, to, victim)| Step::Forge { kind, to, victim }),
         ],
         6..20,
     )
@@ -578,6 +584,7 @@ proptest! {
             Forgery::KeyForTheAdministrator,
             Forgery::SecondRootKey,
             Forgery::SelfRevocation,
+            Forgery::UnknownField,
         ];
         for s in &steps {
             tick(&team.clock);
