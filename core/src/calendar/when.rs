@@ -54,14 +54,36 @@ pub fn london_date(at: DateTime<Utc>) -> NaiveDate {
     dates::today(at)
 }
 
+/// The London day of a stored instant ("2026-11-23T14:30:00Z", or any RFC 3339 time), None
+/// if it is not one. London is never behind UTC and at most an hour ahead, so before 23:00 UTC
+/// the day is the stored text's own date, read straight off it: the dashboard and the hub
+/// date hundreds of thousands of events, and only the last hour of a UTC day is worked out.
+pub fn london_day_of(stored: &str) -> Option<NaiveDate> {
+    let b = stored.as_bytes();
+    let number = |at: usize, len: usize| -> Option<u32> {
+        b.get(at..at + len)?.iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let canonical = b.len() == 20 && [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'Z')].iter().all(|&(i, c)| b[i] == c);
+    if canonical {
+        if let (Some(y), Some(m), Some(d), Some(h), Some(min), Some(sec)) =
+            (number(0, 4), number(5, 2), number(8, 2), number(11, 2), number(14, 2), number(17, 2))
+        {
+            if h < 23 && min < 60 && sec < 60 {
+                return NaiveDate::from_ymd_opt(y as i32, m, d);
+            }
+        }
+    }
+    DateTime::parse_from_rfc3339(stored).ok().map(|t| london_date(t.with_timezone(&Utc)))
+}
+
 /// Makes `london_date(instant)` available to SQL: a stored UTC instant's London day
 /// ("2026-11-23"), or NULL for NULL.
 pub fn register(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
     conn.create_scalar_function("london_date", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
         let Some(text) = ctx.get::<Option<String>>(0)? else { return Ok(None) };
-        let at = DateTime::parse_from_rfc3339(&text).map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
-        Ok(Some(london_date(at.with_timezone(&Utc)).to_string()))
+        let day = london_day_of(&text).ok_or_else(|| rusqlite::Error::UserFunctionError(format!("not a time: {text}").into()))?;
+        Ok(Some(day.to_string()))
     })
 }
 
@@ -237,6 +259,24 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    /// Read straight off the text or worked out, a stored instant's London day is the same,
+    /// through both changes of the clocks in each of three years.
+    #[test]
+    fn an_instants_london_day_read_off_its_text_is_the_day_worked_out() {
+        let mut at = utc("2025-01-01T00:00:00Z");
+        while at < utc("2028-01-01T00:00:00Z") {
+            let stored = sql(at);
+            assert_eq!(london_day_of(&stored), Some(london_date(at)), "{stored}");
+            at += chrono::Duration::minutes(37);
+        }
+        assert_eq!(london_day_of("2026-07-01T23:30:00Z"), NaiveDate::from_ymd_opt(2026, 7, 2), "BST, the next day");
+        assert_eq!(london_day_of("2026-12-01T23:30:00Z"), NaiveDate::from_ymd_opt(2026, 12, 1), "GMT, the same day");
+        assert_eq!(london_day_of("2026-07-01T23:30:00+01:00"), NaiveDate::from_ymd_opt(2026, 7, 1), "any RFC 3339 time");
+        for bad in ["2026-13-01T10:00:00Z", "2026-02-30T10:00:00Z", "2026-07-01T10:0a:00Z", "2026-07-01", "", "2026-07-01T25:00:00Z"] {
+            assert_eq!(london_day_of(bad), None, "{bad}");
+        }
     }
 
     #[test]
