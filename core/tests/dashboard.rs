@@ -609,8 +609,8 @@ impl Arrests {
         }
     }
 
-    /// A measure's count for the team as the dashboard reads it, and as the hub's query over
-    /// the tests alone (`dashboard::team_events`) gives it on the same database.
+    /// A measure's count for the team as the dashboard reads it, and as a query over the tests
+    /// alone (`dashboard::team_events_from_records`) gives it on the same database.
     fn both_ways(&self, key: &str, period: Period) -> (u32, u32) {
         let m = dashboard::measure(key).unwrap();
         let conn = self.t.lead.store().reader();
@@ -624,7 +624,7 @@ impl Arrests {
             (":to_at", throughline_core::calendar::when::sql(when(period.to + Duration::days(1)))),
             (":today", throughline_core::dates::today(now).to_string()),
         ];
-        let mut stmt = conn.prepare(&format!("SELECT count(*) FROM ({}) e", dashboard::team_events(m))).unwrap();
+        let mut stmt = conn.prepare(&format!("SELECT count(*) FROM ({}) e", dashboard::team_events_from_records(m))).unwrap();
         for (name, value) in &values {
             if let Some(i) = stmt.parameter_index(name).unwrap() {
                 stmt.raw_bind_parameter(i, value).unwrap();

@@ -3,8 +3,9 @@
 //! path) sent as one bundle to a hub enrolled before the work, which imports it with a laptop's
 //! checks and copies the team's records into PostgreSQL; the same team enrolled as it is on
 //! another hub (from the snapshot its enrolment file carries); the same operation rows by a bare
-//! binary COPY in the same run; a known bundle imported again; and a year's report. `make bench`
-//! runs it.
+//! binary COPY in the same run; a known bundle imported again; and a year's report over a
+//! partnership of thirteen such teams (the team and twelve copies of it in PostgreSQL). `make
+//! bench` runs it.
 //! THROUGHLINE_BENCH_CLIENTS sets the team's size (default 4,000 clients, about 100,000
 //! operations; 40,000 is about a million, the budget's scale).
 use postgres::binary_copy::BinaryCopyInWriter;
@@ -18,10 +19,41 @@ use throughline_core::demo;
 use throughline_core::store::progress::Unwatched;
 use throughline_core::sync::{self, hub, ExportScope};
 use throughline_hub::cluster::Cluster;
+use throughline_hub::schema::INDEXES;
 use throughline_hub::Hub;
 
 fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
+}
+
+/// How many copies of the team the report's partnership holds besides the team itself.
+const COPIES: usize = 12;
+
+/// Copies the hub's one team `copies` times in PostgreSQL, each as a team of its own: its
+/// tables and indexes under another schema, and a row in `hub.teams`.
+fn copy_team(db: &mut postgres::Client, copies: usize) {
+    let (team_id, schema): (String, String) = {
+        let row = db.query_one("SELECT team_id, schema_name FROM hub.teams", &[]).expect("the team");
+        (row.get(0), row.get(1))
+    };
+    for k in 1..=copies {
+        let copy = format!("{schema}_copy{k}");
+        let mut sql = format!("CREATE SCHEMA {copy};");
+        for (table, _) in throughline_core::dashboard::READS {
+            sql += &format!("CREATE TABLE {copy}.{table} AS SELECT * FROM {schema}.{table}; ANALYZE {copy}.{table};");
+        }
+        for (i, (table, columns)) in INDEXES.iter().enumerate() {
+            sql += &format!("CREATE INDEX {table}_{i} ON {copy}.{table} ({columns});");
+        }
+        db.batch_execute(&sql).expect("a copy of the team");
+        db.execute(
+            "INSERT INTO hub.teams (team_id, team_name, schema_name, hub_label, enrolled_at, operations, continuity_target_percent)
+             SELECT team_id || '-copy' || $2, team_name || ' ' || $2, $3, hub_label, enrolled_at, operations, continuity_target_percent
+             FROM hub.teams WHERE team_id = $1",
+            &[&team_id, &k.to_string(), &copy],
+        )
+        .expect("the copy's team");
+    }
 }
 
 fn main() {
@@ -64,6 +96,10 @@ fn main() {
     let t = Instant::now();
     hub.import_file(&bundle_path, &mut Unwatched).expect("again");
     let reimport = t.elapsed();
+    // A partnership of thirteen teams for the report: this one and twelve copies of it under
+    // other team ids (at the budget's 40,000 clients a team, 520,000 clients).
+    let partnership_clients = clients * (1 + COPIES);
+    copy_team(hub.database(), COPIES);
     let year = Period { from: "2025-11-24".parse().unwrap(), to: "2026-11-23".parse().unwrap() };
     let t = Instant::now();
     hub.report(year, &work.path().join("report")).expect("report");
@@ -114,7 +150,12 @@ fn main() {
     line("enrol the team as it is (its snapshot, copy into PostgreSQL)", secs(enrol), "", true);
     line("its throughput against a bare COPY of the same operation rows", format!("{enrol_ratio:.2}×"), "≥ 0.5×", enrol_ratio >= 0.5);
     line("re-import of a known bundle", secs(reimport), "≤ 1 s", reimport <= Duration::from_secs(1));
-    line("a year's partnership report", secs(report), "≤ 2 s (500,000 clients)", report <= Duration::from_secs(2));
+    let report_line = format!("a year's partnership report, {} teams, {partnership_clients} clients", 1 + COPIES);
+    if partnership_clients >= 500_000 {
+        line(&report_line, secs(report), "≤ 2 s (500,000 clients)", report <= Duration::from_secs(2));
+    } else {
+        println!("| {report_line} | {} | ≤ 2 s at 500,000 clients | not at that scale |", secs(report));
+    }
     println!("| bare PostgreSQL: binary COPY of the operation rows, one transaction | {} | | |", secs(bare));
     let _ = clock.now();
 }

@@ -8,7 +8,8 @@ use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 use throughline_core::calendar::when;
-use throughline_core::dashboard::{self, Dashboard, Event, Events, Period};
+use throughline_core::dashboard::{self, Dashboard, Event, Events, Measure, Period, Together};
+use throughline_core::store::shared::share_out;
 
 /// A measure's SQL (SQLite's dialect) as PostgreSQL runs it, and its parameters in order. The
 /// changes are these and no more: named parameters become numbered ones (all text, as the
@@ -49,14 +50,24 @@ fn parameters(period: Period, now: DateTime<Utc>) -> HashMap<&'static str, Strin
     ])
 }
 
-/// Every measure's events for one team in a period.
-pub fn team_events(db: &mut postgres::Client, team_id: &str, period: Period, now: DateTime<Utc>) -> Result<Events, postgres::Error> {
+/// These measures' events for one team in a period.
+pub fn team_events(
+    db: &mut postgres::Client,
+    team_id: &str,
+    period: Period,
+    now: DateTime<Utc>,
+    measures: &[&'static Measure],
+) -> Result<Events, postgres::Error> {
     let mut tx = db.transaction()?;
-    tx.batch_execute(&format!("SET LOCAL search_path TO {}, public; SET LOCAL TIME ZONE 'UTC';", schema::team_schema(team_id)))?;
+    // Each measure is one short query: compiling it (JIT) would cost more than it saves.
+    tx.batch_execute(&format!(
+        "SET LOCAL search_path TO {}, public; SET LOCAL TIME ZONE 'UTC'; SET LOCAL jit = off;",
+        schema::team_schema(team_id)
+    ))?;
     let values = parameters(period, now);
     let unknown = String::new();
     let mut of = HashMap::new();
-    for m in dashboard::measures() {
+    for m in measures {
         let (sql, names) = postgres_sql(&format!("SELECT * FROM ({}) e", dashboard::team_events(m)));
         let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
             names.iter().map(|n| values.get(n.as_str()).unwrap_or(&unknown) as &(dyn postgres::types::ToSql + Sync)).collect();
@@ -83,6 +94,7 @@ pub fn team_events(db: &mut postgres::Client, team_id: &str, period: Period, now
 pub struct Figures {
     pub name: String,
     pub team_id: Option<String>,
+    /// The team's events (none for the partnership, whose figures count its teams' together).
     pub events: Events,
     pub dashboard: Dashboard,
 }
@@ -92,26 +104,38 @@ pub const CONTINUITY_AMBITION: u32 = 75;
 
 /// Every team's figures for the period, and the partnership's from all their events together.
 /// A person known to two teams is two records, one in each: each team counts its own events,
-/// and the partnership counts every team's (as the teams' own returns add up).
-pub fn partnership(db: &mut postgres::Client, period: Period, now: DateTime<Utc>) -> Result<(Vec<Figures>, Figures), postgres::Error> {
-    let teams: Vec<(String, String, i32)> = db
+/// and the partnership counts every team's (as the teams' own returns add up). The teams are
+/// shared out among `connections`, so PostgreSQL reads several at once.
+pub fn partnership(
+    connections: &mut [&mut postgres::Client],
+    period: Period,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Figures>, Figures), postgres::Error> {
+    let teams: Vec<(String, String, i32)> = connections[0]
         .query("SELECT team_id, team_name, continuity_target_percent FROM hub.teams ORDER BY team_name, team_id", &[])?
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect();
-    let mut all = Events { period, of: HashMap::new() };
-    let mut out = Vec::new();
-    for (team_id, name, target) in teams {
-        let events = team_events(db, &team_id, period, now)?;
-        for (key, list) in &events.of {
-            all.of.entry(key).or_default().extend(list.iter().cloned());
+    let measures = dashboard::measures();
+    let read = share_out(connections, teams.len(), |db, next| {
+        let mut mine = Vec::new();
+        while let Some(i) = next() {
+            let (team_id, _, target) = &teams[i];
+            let events = team_events(db, team_id, period, now, &measures)?;
+            let Ok(dashboard) = dashboard::from_counts(&events, period, &settings_with_target(*target as u32));
+            mine.push((i, (events, dashboard)));
         }
-        let settings = settings_with_target(target as u32);
-        let Ok(dashboard) = dashboard::from_counts(&events, period, &settings);
-        out.push(Figures { name, team_id: Some(team_id), events, dashboard });
-    }
-    let Ok(dashboard) = dashboard::from_counts(&all, period, &settings_with_target(CONTINUITY_AMBITION));
-    Ok((out, Figures { name: "The partnership".into(), team_id: None, events: all, dashboard }))
+        Ok::<_, postgres::Error>(mine)
+    })?;
+    let every: Vec<&Events> = read.iter().map(|(events, _)| events).collect();
+    let Ok(dashboard) = dashboard::from_counts(&Together(&every), period, &settings_with_target(CONTINUITY_AMBITION));
+    let all = Figures { name: "The partnership".into(), team_id: None, events: Events { period, of: HashMap::new() }, dashboard };
+    let out = teams
+        .into_iter()
+        .zip(read)
+        .map(|((team_id, name, _), (events, dashboard))| Figures { name, team_id: Some(team_id), events, dashboard })
+        .collect();
+    Ok((out, all))
 }
 
 fn settings_with_target(percent: u32) -> throughline_core::accounts::settings::TeamSettings {

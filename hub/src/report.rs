@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use throughline_core::dashboard::returns::{self, Heading};
-use throughline_core::dashboard::{Events, FigureKind, FigureView, Period};
+use throughline_core::dashboard::{Events, FigureKind, FigureView, Measure, Period};
 use throughline_core::dates;
 use throughline_core::store::shared::share_out;
 
@@ -197,8 +197,10 @@ pub fn write(
     out: &Path,
 ) -> Result<Written, crate::HubError> {
     std::fs::create_dir_all(out).map_err(crate::files)?;
-    let (teams, all) = figures::partnership(db, period, now)?;
+    let t0 = std::time::Instant::now();
+    let (teams, all) = figures::partnership(&mut [&mut *db, &mut *other], period, now)?;
     let team_refs: Vec<&Figures> = teams.iter().collect();
+    eprintln!("PROBE partnership {:?}", t0.elapsed());
     let mut html = String::new();
     let title = format!("Partnership report: {}", returns::period_words(period));
     let _ = write!(
@@ -282,7 +284,9 @@ pub fn write(
     let html_path = out.join(returns::file_name("partnership-report", period, "html"));
     std::fs::write(&html_path, &html).map_err(crate::files)?;
     let mut csv = Vec::new();
+    eprintln!("PROBE html {:?}", t0.elapsed());
     let monthly = months_of_events(db, other, &team_refs, period, now)?;
+    eprintln!("PROBE months {:?}", t0.elapsed());
     for (t, each_month) in teams.iter().zip(monthly) {
         let mut text = String::new();
         for (i, (month, events)) in months(period).into_iter().zip(each_month).enumerate() {
@@ -301,13 +305,15 @@ pub fn write(
         std::fs::write(&path, text).map_err(crate::files)?;
         csv.push(path);
     }
+    eprintln!("PROBE csv {:?}", t0.elapsed());
     Ok(Written { html: html_path, csv })
 }
 
-/// Each team's events in each month of the period, for the monthly returns. Every measure is
-/// read again for each month: a month's figures are not its share of the year's (the people
-/// active at its end, a re-arrest cohort of its own first arrests). The team-months are shared
-/// out between the hub's connection and `other`, so PostgreSQL reads two at once.
+/// Each team's events in each month of the period, for the monthly returns. A month's figures
+/// are not always its share of the year's (a re-arrest cohort of its own first arrests): the
+/// measures that can be are cut from the team's events of the whole period, the rest read
+/// again for each month. The teams are shared out between the hub's connection and `other`,
+/// so PostgreSQL reads two at once.
 fn months_of_events(
     db: &mut postgres::Client,
     other: &mut postgres::Client,
@@ -316,21 +322,19 @@ fn months_of_events(
     now: DateTime<Utc>,
 ) -> Result<Vec<Vec<Events>>, postgres::Error> {
     let months = months(period);
-    let team_months: Vec<(usize, Period)> = (0..teams.len()).flat_map(|t| months.iter().map(move |m| (t, *m))).collect();
-    let events = share_out(&mut [db, other], team_months.len(), |client, next| {
+    let again: Vec<&'static Measure> = throughline_core::dashboard::measures().into_iter().filter(|m| !m.cut_from_longer()).collect();
+    share_out(&mut [db, other], teams.len(), |client, next| {
         let mut mine = Vec::new();
-        while let Some(i) = next() {
-            let (t, month) = team_months[i];
-            mine.push((i, figures::team_events(client, teams[t].team_id.as_deref().unwrap_or_default(), month, now)?));
+        while let Some(t) = next() {
+            let team_id = teams[t].team_id.as_deref().unwrap_or_default();
+            let mut each = teams[t].events.cut_into(&months);
+            for (events, month) in each.iter_mut().zip(&months) {
+                events.of.extend(figures::team_events(client, team_id, *month, now, &again)?.of);
+            }
+            mine.push((t, each));
         }
         Ok::<_, postgres::Error>(mine)
-    })?;
-    // In piece order: each team's months, in order.
-    let mut by_team: Vec<Vec<Events>> = teams.iter().map(|_| Vec::new()).collect();
-    for ((t, _), events) in team_months.into_iter().zip(events) {
-        by_team[t].push(events);
-    }
-    Ok(by_team)
+    })
 }
 
 /// The calendar months a period touches, each cut to the period.

@@ -127,8 +127,8 @@ fn three_districts_in_any_order_twice_give_each_teams_own_figures() {
     let again = imported(second.import_file(&bundles[0], &mut Unwatched).unwrap());
     assert!(again.already_imported && again.new_operations == 0, "a bundle already held changes nothing");
 
-    let (teams_1, all_1) = figures::partnership(first.database(), year(), clock.now()).unwrap();
-    let (teams_2, all_2) = figures::partnership(second.database(), year(), clock.now()).unwrap();
+    let (teams_1, all_1) = figures::partnership(&mut [first.database()], year(), clock.now()).unwrap();
+    let (teams_2, all_2) = figures::partnership(&mut [second.database()], year(), clock.now()).unwrap();
     assert_eq!(teams_1.len(), 3);
     for (a, b) in teams_1.iter().zip(&teams_2) {
         assert_eq!(a.dashboard, b.dashboard, "{}: the same figures whatever the order", a.name);
@@ -210,7 +210,7 @@ fn a_bundle_the_hub_cannot_trust_is_refused_with_its_reason_and_changes_nothing(
     std::fs::create_dir_all(&drop_folder).unwrap();
     let good = district.send(&drop_folder, "kirkmoor");
     imported(hub.import_file(&good, &mut Unwatched).unwrap());
-    let figures_before = figures::partnership(hub.database(), year(), clock.now()).unwrap().1.dashboard;
+    let figures_before = figures::partnership(&mut [hub.database()], year(), clock.now()).unwrap().1.dashboard;
     let operations_before = hub.status().unwrap().teams[0].operations;
 
     let refused = |hub: &mut Hub, path: &Path, why: &str| match hub.import_file(path, &mut Unwatched).unwrap() {
@@ -253,7 +253,7 @@ fn a_bundle_the_hub_cannot_trust_is_refused_with_its_reason_and_changes_nothing(
     assert!(after_revoking > operations_before);
     assert_eq!(status.refused.len(), 4, "each refusal is listed with its reason");
     assert!(status.teams[0].laptops.iter().any(|l| l.label == "Court laptop" && l.revoked_at.is_some()));
-    let figures_after = figures::partnership(hub.database(), year(), clock.now()).unwrap().1.dashboard;
+    let figures_after = figures::partnership(&mut [hub.database()], year(), clock.now()).unwrap().1.dashboard;
     assert_eq!(figures_before, figures_after, "the figures are as they were (the revocation changed no casework)");
 
     // The lead revokes the hub itself: the next bundle is sealed with a key the hub never got.

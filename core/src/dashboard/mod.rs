@@ -51,6 +51,16 @@ pub struct Measure {
     pub one_worker: OneWorker,
 }
 
+impl Measure {
+    /// Whether a shorter period's events can be cut from a longer one's: the events whose
+    /// moment falls in it (as the trend's weeks and months are), or for how things stand now
+    /// (`Moment::Now`) the same events, dated at its end. Not so for first tests on arrest in
+    /// the period (a month's first test may be the year's second).
+    pub fn cut_from_longer(&self) -> bool {
+        !self.events.contains("{first_tests}")
+    }
+}
+
 /// How a measure finds one worker's events: a plan for the worker's dashboard alone, which
 /// the team's figures and the hub do not use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +97,7 @@ impl Moment {
 
     fn day_of(self, at: &str) -> Option<NaiveDate> {
         match self {
-            Moment::Instant => DateTime::parse_from_rfc3339(at).ok().map(|t| when::london_date(t.with_timezone(&Utc))),
+            Moment::Instant => when::london_day_of(at),
             Moment::Day | Moment::Now => at.parse().ok(),
         }
     }
@@ -394,8 +404,9 @@ impl<'a> Whose<'a> {
 /// Each client's first test on arrest in the period (`client_id`, `at`), and `again`: whether
 /// they were tested on arrest again on a later day within 12 months (day 1 to 365). Read from
 /// the tests kept in sequence by the write transaction (migrations/0016): a test is the first
-/// in the period when the one before it came before the period.
-const FIRST_TESTS: &str = "SELECT x.client_id, x.tested_at AS at, coalesce(x.days_to_next <= 365, 0) AS again
+/// in the period when the one before it came before the period. (`again` is written to be
+/// true or false in PostgreSQL as well as SQLite.)
+const FIRST_TESTS: &str = "SELECT x.client_id, x.tested_at AS at, (x.days_to_next IS NOT NULL AND x.days_to_next <= 365) AS again
      FROM {in_scope} arrests_in_sequence x
      WHERE x.tested_at >= :from_at AND x.tested_at < :to_at AND (x.previous_at IS NULL OR x.previous_at < :from_at) {scope}";
 
@@ -403,8 +414,8 @@ const FIRST_TESTS: &str = "SELECT x.client_id, x.tested_at AS at, coalesce(x.day
 const WORKERS_TESTS: &str = "SELECT x.id, x.client_id, x.tested_at, x.opiates, x.cocaine, x.discretionary, x.trigger_offence
      FROM {in_scope} tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}";
 
-/// The same as [`FIRST_TESTS`], worked out from the tests on arrest alone: what the partnership
-/// hub runs, and what the kept table is held equal to.
+/// The same as [`FIRST_TESTS`], worked out from the tests on arrest alone: what the kept table
+/// and the figures read from it are held equal to (core/tests/dashboard.rs).
 const FIRST_TESTS_FROM_RECORDS: &str = "SELECT f.client_id, f.at,
      EXISTS (SELECT 1 FROM tests_on_arrest r WHERE r.client_id = f.client_id
              AND r.tested_at > f.at AND r.tested_at < strftime('%Y-%m-%dT%H:%M:%SZ', f.at, '+367 days')
@@ -412,13 +423,23 @@ const FIRST_TESTS_FROM_RECORDS: &str = "SELECT f.client_id, f.at,
      FROM (SELECT x.client_id, min(x.tested_at) AS at FROM tests_on_arrest x
            WHERE x.tested_at >= :from_at AND x.tested_at < :to_at GROUP BY x.client_id) f";
 
-/// A measure's events for a whole team as one query from the records alone, for an engine
-/// other than this laptop's (the partnership hub): `{first_tests}` is a subquery rather than a
-/// table made beforehand. Parameters and functions are as [`Measure::events`] says.
+/// A measure's events for a whole team as one query, for an engine other than this laptop's
+/// (the partnership hub, over a copy of [`READS`]): `{first_tests}` is a subquery of the kept
+/// `arrests_in_sequence` rather than a table made beforehand. Parameters and functions are as
+/// [`Measure::events`] says.
 pub fn team_events(m: &Measure) -> String {
-    let first_tests = format!("({FIRST_TESTS_FROM_RECORDS})");
+    whole_team(m, FIRST_TESTS)
+}
+
+/// As [`team_events`], with each client's first tests worked out from the tests on arrest
+/// alone, as the kept table is held to be.
+pub fn team_events_from_records(m: &Measure) -> String {
+    whole_team(m, FIRST_TESTS_FROM_RECORDS)
+}
+
+fn whole_team(m: &Measure, first_tests: &str) -> String {
     m.events
-        .replace("{first_tests}", &first_tests)
+        .replace("{first_tests}", &format!("({first_tests})"))
         .replace("{tests}", "tests_on_arrest")
         .replace("{in_scope}", "")
         .replace("{scope}", "")
@@ -429,6 +450,7 @@ pub fn team_events(m: &Measure) -> String {
 /// figures to be worked out elsewhere (a test runs every measure on just these).
 pub const READS: &[(&str, &[&str])] = &[
     ("clients", &["id", "status", "merged_into", "created_at"]),
+    ("arrests_in_sequence", &["client_id", "tested_at", "previous_at", "days_to_next"]),
     ("tests_on_arrest", &["id", "client_id", "tested_at", "discretionary", "trigger_offence", "opiates", "cocaine"]),
     ("required_assessments", &["id", "test_id", "kind", "appointment_id"]),
     ("appointments", &["id", "client_id", "owner_type", "owner_id", "at", "status", "remained"]),
@@ -474,6 +496,33 @@ impl Events {
     fn of(&self, m: &Measure) -> &[Event] {
         self.of.get(m.key).map_or(&[], Vec::as_slice)
     }
+
+    /// The events of each of `parts` (periods within this one, none overlapping another) of
+    /// the measures that can be cut from it ([`Measure::cut_from_longer`]); the others' must be
+    /// read for each part itself. Each event's day is worked out once.
+    pub fn cut_into(&self, parts: &[Period]) -> Vec<Events> {
+        let mut out: Vec<Events> = parts.iter().map(|p| Events { period: *p, of: HashMap::new() }).collect();
+        for m in measures().into_iter().filter(|m| m.cut_from_longer()) {
+            for part in out.iter_mut() {
+                let end = part.period.to.to_string();
+                let events = match m.moment {
+                    Moment::Now => self.of(m).iter().map(|e| Event { at: end.clone(), ..e.clone() }).collect(),
+                    Moment::Instant | Moment::Day => Vec::new(),
+                };
+                part.of.insert(m.key, events);
+            }
+            if m.moment == Moment::Now {
+                continue;
+            }
+            for e in self.of(m) {
+                let Some(day) = m.moment.day_of(&e.at) else { continue };
+                if let Some(part) = out.iter_mut().find(|p| p.period.from <= day && day <= p.period.to) {
+                    part.of.entry(m.key).or_default().push(e.clone());
+                }
+            }
+        }
+        out
+    }
 }
 
 impl Counts for Events {
@@ -507,6 +556,42 @@ impl Counts for Events {
 
     fn days(&self, m: &'static Measure) -> Result<Vec<(NaiveDate, f64)>, Self::Error> {
         Ok(self.of(m).iter().filter_map(|e| Some((m.moment.day_of(&e.at)?, e.days?))).collect())
+    }
+}
+
+/// Several teams' events counted together, as the partnership's figures are, without copying
+/// them: each team's count in a week, of a part, adds up, and the waits are all of theirs.
+pub struct Together<'e>(pub &'e [&'e Events]);
+
+impl Counts for Together<'_> {
+    type Error = std::convert::Infallible;
+
+    fn by_bucket(&self, m: &'static Measure, grain: Grain) -> Result<Vec<u32>, Self::Error> {
+        let mut sum: Vec<u32> = Vec::new();
+        for team in self.0 {
+            let Ok(counts) = team.by_bucket(m, grain);
+            sum.resize(counts.len().max(sum.len()), 0);
+            sum.iter_mut().zip(counts).for_each(|(s, c)| *s += c);
+        }
+        Ok(sum)
+    }
+
+    fn by_part(&self, m: &'static Measure) -> Result<BTreeMap<String, u32>, Self::Error> {
+        let mut parts = BTreeMap::new();
+        for team in self.0 {
+            let Ok(counts) = team.by_part(m);
+            counts.into_iter().for_each(|(part, n)| *parts.entry(part).or_insert(0) += n);
+        }
+        Ok(parts)
+    }
+
+    fn days(&self, m: &'static Measure) -> Result<Vec<(NaiveDate, f64)>, Self::Error> {
+        let mut all = Vec::new();
+        for team in self.0 {
+            let Ok(days) = team.days(m);
+            all.extend(days);
+        }
+        Ok(all)
     }
 }
 
@@ -924,8 +1009,8 @@ mod tests {
     /// The plan a measure takes for one worker changes how quickly their events are found,
     /// never which: found among the team's, client by client, or (tests on arrest) copied once
     /// from their clients, every measure counts what the team's events hold of their caseload.
-    #[test]
-    fn one_workers_events_are_the_same_found_either_way() {
+    /// A team of 600 demo people with a year of pathways among three workers, on a fixed clock.
+    fn team_with_a_year() -> (tempfile::TempDir, crate::accounts::Session, DateTime<Utc>, Vec<String>) {
         use crate::accounts::Installation;
         use crate::clock::{Clock, FixedClock};
         let dir = tempfile::tempdir().unwrap();
@@ -936,7 +1021,17 @@ mod tests {
         let people = crate::demo::population(7, 600, now, &workers);
         crate::demo::insert(session.store_mut(), &actor, &people).unwrap();
         crate::demo::pathway::pathway(session.store_mut(), &actor, 7, &people.clients, &workers, now).unwrap();
-        let year = Period { from: NaiveDate::from_ymd_opt(2025, 11, 24).unwrap(), to: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap() };
+        (dir, session, now, workers)
+    }
+
+    fn year() -> Period {
+        Period { from: NaiveDate::from_ymd_opt(2025, 11, 24).unwrap(), to: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap() }
+    }
+
+    #[test]
+    fn one_workers_events_are_the_same_found_either_way() {
+        let (_dir, session, now, workers) = team_with_a_year();
+        let year = year();
         let reader = Reader::new(session.store().reader(), year, now, Whose::Worker(&workers[0])).unwrap();
         let count = |m: &Measure, how| {
             let sql = format!("SELECT count(*) FROM ({}) e", reader.events_found(m, how).unwrap());
@@ -954,5 +1049,49 @@ mod tests {
             found += by_client;
         }
         assert!(found > 100, "the worker's caseload has events to count: {found}");
+    }
+
+    /// The hub makes a month's figures from the year's events where a measure allows: those
+    /// events cut to the month are the month's own, read for it. First tests and how things
+    /// stand are read again, and cutting would get them wrong.
+    #[test]
+    fn a_months_events_are_the_years_cut_to_it_where_the_measure_allows() {
+        let (_dir, session, now, _) = team_with_a_year();
+        let year = year();
+        let reader = Reader::new(session.store().reader(), year, now, Whose::Team).unwrap();
+        let read = |m: &Measure, period: Period| {
+            let sql = format!("SELECT client_id, at FROM ({}) e", team_events(m));
+            let rows = reader.query_in(period, &sql, &[], |r| Ok(Event { client_id: r.get(0)?, at: r.get(1)?, part: None, days: None }));
+            let mut rows = rows.unwrap();
+            rows.sort_by(|a, b| (&a.client_id, &a.at).cmp(&(&b.client_id, &b.at)));
+            rows
+        };
+        let whole = Events { period: year, of: measures().into_iter().map(|m| (m.key, read(m, year))).collect() };
+        let months: Vec<Period> = (0..11)
+            .map(|month| {
+                let from = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap().checked_add_months(chrono::Months::new(month)).unwrap();
+                Period { from, to: from.checked_add_months(chrono::Months::new(1)).unwrap() - Duration::days(1) }
+            })
+            .collect();
+        let (mut cut_events, mut first_tests_differ) = (0, false);
+        for (part, cut) in months.iter().copied().zip(whole.cut_into(&months)) {
+            for m in measures() {
+                let own = read(m, part);
+                match cut.of.get(m.key) {
+                    Some(events) => {
+                        assert_eq!(events, &own, "{} in {}", m.key, part.from);
+                        cut_events += own.len();
+                    }
+                    None => assert!(!m.cut_from_longer(), "{}", m.key),
+                }
+                if m.key == "rearrest.cohort" {
+                    let naive: Vec<&Event> =
+                        whole.of(m).iter().filter(|e| m.moment.day_of(&e.at).is_some_and(|d| part.from <= d && d <= part.to)).collect();
+                    first_tests_differ |= naive.len() != own.len();
+                }
+            }
+        }
+        assert!(cut_events > 1000, "the months have events to compare: {cut_events}");
+        assert!(first_tests_differ, "a month's first tests are not the year's cut to it");
     }
 }
