@@ -37,7 +37,8 @@ fn copy_team(db: &mut postgres::Client, copies: usize) {
         (row.get(0), row.get(1))
     };
     for k in 1..=copies {
-        let copy = format!("{schema}_copy{k}");
+        let copy_id = format!("{team_id}-copy{k}");
+        let copy = throughline_hub::schema::team_schema(&copy_id);
         let mut sql = format!("CREATE SCHEMA {copy};");
         for (table, _) in throughline_core::dashboard::READS {
             sql += &format!("CREATE TABLE {copy}.{table} AS SELECT * FROM {schema}.{table}; ANALYZE {copy}.{table};");
@@ -48,9 +49,9 @@ fn copy_team(db: &mut postgres::Client, copies: usize) {
         db.batch_execute(&sql).expect("a copy of the team");
         db.execute(
             "INSERT INTO hub.teams (team_id, team_name, schema_name, hub_label, enrolled_at, operations, continuity_target_percent)
-             SELECT team_id || '-copy' || $2, team_name || ' ' || $2, $3, hub_label, enrolled_at, operations, continuity_target_percent
+             SELECT $2, team_name || ' ' || $3, $4, hub_label, enrolled_at, operations, continuity_target_percent
              FROM hub.teams WHERE team_id = $1",
-            &[&team_id, &k.to_string(), &copy],
+            &[&team_id, &copy_id, &k.to_string(), &copy],
         )
         .expect("the copy's team");
     }

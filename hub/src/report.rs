@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use throughline_core::dashboard::returns::{self, Heading};
-use throughline_core::dashboard::{Events, FigureKind, FigureView, Measure, Period};
+use throughline_core::dashboard::{FigureKind, FigureView, Measure, Period};
 use throughline_core::dates;
 use throughline_core::store::shared::share_out;
 
@@ -197,10 +197,8 @@ pub fn write(
     out: &Path,
 ) -> Result<Written, crate::HubError> {
     std::fs::create_dir_all(out).map_err(crate::files)?;
-    let t0 = std::time::Instant::now();
     let (teams, all) = figures::partnership(&mut [&mut *db, &mut *other], period, now)?;
     let team_refs: Vec<&Figures> = teams.iter().collect();
-    eprintln!("PROBE partnership {:?}", t0.elapsed());
     let mut html = String::new();
     let title = format!("Partnership report: {}", returns::period_words(period));
     let _ = write!(
@@ -284,54 +282,48 @@ pub fn write(
     let html_path = out.join(returns::file_name("partnership-report", period, "html"));
     std::fs::write(&html_path, &html).map_err(crate::files)?;
     let mut csv = Vec::new();
-    eprintln!("PROBE html {:?}", t0.elapsed());
-    let monthly = months_of_events(db, other, &team_refs, period, now)?;
-    eprintln!("PROBE months {:?}", t0.elapsed());
-    for (t, each_month) in teams.iter().zip(monthly) {
-        let mut text = String::new();
-        for (i, (month, events)) in months(period).into_iter().zip(each_month).enumerate() {
-            let settings = throughline_core::accounts::settings::TeamSettings {
-                continuity_target_percent: figure(t, "prison.in_treatment_21_days")
-                    .and_then(|f| f.target_percent)
-                    .unwrap_or(CONTINUITY_AMBITION),
-                ..Default::default()
-            };
-            let Ok(d) = throughline_core::dashboard::from_counts(&events, month, &settings);
-            let one = returns::monthly_csv(&d, &Heading { team: &t.name, worker: None });
-            // One header for the file: each month after the first adds its rows only.
-            text.push_str(if i == 0 { &one } else { one.split_once('\n').map_or("", |(_, rows)| rows) });
-        }
+    for (t, text) in teams.iter().zip(monthly_returns(db, other, &team_refs, period, now)?) {
         let path = out.join(returns::file_name(&format!("monthly-return-{}", key_of(&t.name)), period, "csv"));
         std::fs::write(&path, text).map_err(crate::files)?;
         csv.push(path);
     }
-    eprintln!("PROBE csv {:?}", t0.elapsed());
     Ok(Written { html: html_path, csv })
 }
 
-/// Each team's events in each month of the period, for the monthly returns. A month's figures
-/// are not always its share of the year's (a re-arrest cohort of its own first arrests): the
-/// measures that can be are cut from the team's events of the whole period, the rest read
-/// again for each month. The teams are shared out between the hub's connection and `other`,
-/// so PostgreSQL reads two at once.
-fn months_of_events(
+/// Each team's monthly return for the months of the period, as CSV. A month's figures are not
+/// always its share of the year's (a re-arrest cohort of its own first arrests): the measures
+/// that can be are cut from the team's events of the whole period, the rest read again for
+/// each month. The teams are shared out between the hub's connection and `other`, so
+/// PostgreSQL reads two at once.
+fn monthly_returns(
     db: &mut postgres::Client,
     other: &mut postgres::Client,
     teams: &[&Figures],
     period: Period,
     now: DateTime<Utc>,
-) -> Result<Vec<Vec<Events>>, postgres::Error> {
+) -> Result<Vec<String>, postgres::Error> {
     let months = months(period);
     let again: Vec<&'static Measure> = throughline_core::dashboard::measures().into_iter().filter(|m| !m.cut_from_longer()).collect();
     share_out(&mut [db, other], teams.len(), |client, next| {
         let mut mine = Vec::new();
         while let Some(t) = next() {
-            let team_id = teams[t].team_id.as_deref().unwrap_or_default();
-            let mut each = teams[t].events.cut_into(&months);
-            for (events, month) in each.iter_mut().zip(&months) {
+            let team = teams[t];
+            let settings = throughline_core::accounts::settings::TeamSettings {
+                continuity_target_percent: figure(team, "prison.in_treatment_21_days")
+                    .and_then(|f| f.target_percent)
+                    .unwrap_or(CONTINUITY_AMBITION),
+                ..Default::default()
+            };
+            let mut text = String::new();
+            for (i, (month, mut events)) in months.iter().zip(team.events.cut_into(&months)).enumerate() {
+                let team_id = team.team_id.as_deref().unwrap_or_default();
                 events.of.extend(figures::team_events(client, team_id, *month, now, &again)?.of);
+                let Ok(d) = throughline_core::dashboard::from_counts(&events, *month, &settings);
+                let one = returns::monthly_csv(&d, &Heading { team: &team.name, worker: None });
+                // One header for the file: each month after the first adds its rows only.
+                text.push_str(if i == 0 { &one } else { one.split_once('\n').map_or("", |(_, rows)| rows) });
             }
-            mine.push((t, each));
+            mine.push((t, text));
         }
         Ok::<_, postgres::Error>(mine)
     })

@@ -1051,6 +1051,45 @@ mod tests {
         assert!(found > 100, "the worker's caseload has events to count: {found}");
     }
 
+    /// The partnership's figures counted from its teams' events together are the figures of
+    /// all their events in one list: counts, parts and waits add up.
+    #[test]
+    fn teams_counted_together_give_the_figures_of_all_their_events() {
+        let (_dir, session, now, _) = team_with_a_year();
+        let year = year();
+        let reader = Reader::new(session.store().reader(), year, now, Whose::Team).unwrap();
+        let mut all = Events { period: year, of: HashMap::new() };
+        for m in measures() {
+            let sql = format!("SELECT * FROM ({}) e", team_events(m));
+            let events = reader.query(&sql, &[], |r| {
+                Ok(Event {
+                    client_id: r.get("client_id")?,
+                    at: r.get("at")?,
+                    part: r.as_ref().column_index("part").ok().map(|i| r.get(i)).transpose()?,
+                    days: r.as_ref().column_index("days").ok().map(|i| r.get(i)).transpose()?,
+                })
+            });
+            all.of.insert(m.key, events.unwrap());
+        }
+        // Two teams: the people whose id ends in an even digit or letter, and the rest.
+        let half = |even: bool| Events {
+            period: year,
+            of: all
+                .of
+                .iter()
+                .map(|(k, v)| (*k, v.iter().filter(|e| (e.client_id.as_bytes()[35] % 2 == 0) == even).cloned().collect()))
+                .collect(),
+        };
+        let (one, other) = (half(true), half(false));
+        assert!(!one.of["custody.tests"].is_empty() && !other.of["custody.tests"].is_empty(), "both teams tested people");
+        let settings = TeamSettings::default();
+        let Ok(together) = from_counts(&Together(&[&one, &other]), year, &settings);
+        let Ok(in_one_list) = from_counts(&all, year, &settings);
+        assert_eq!(together, in_one_list);
+        let waits = |d: &Dashboard| d.sections.iter().flat_map(|s| &s.figures).filter_map(|f| f.median_days).count();
+        assert!(waits(&together) > 0, "a median wait is among the figures compared");
+    }
+
     /// The hub makes a month's figures from the year's events where a measure allows: those
     /// events cut to the month are the month's own, read for it. First tests and how things
     /// stand are read again, and cutting would get them wrong.
