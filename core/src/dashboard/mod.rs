@@ -537,10 +537,10 @@ impl Counts for Events {
             }
             return Ok(counts);
         }
+        let bucket_of: HashMap<NaiveDate, usize> = starts.iter().enumerate().map(|(i, start)| (*start, i)).collect();
         for e in self.of(m) {
-            let bucket = m.moment.day_of(&e.at).and_then(|day| starts.iter().position(|s| *s == grain.start_of(day)));
-            if let Some(i) = bucket {
-                counts[i] += 1;
+            if let Some(i) = m.moment.day_of(&e.at).and_then(|day| bucket_of.get(&grain.start_of(day))) {
+                counts[*i] += 1;
             }
         }
         Ok(counts)
