@@ -67,6 +67,10 @@ pub enum CopyError {
     Postgres(#[from] postgres::Error),
 }
 
+/// The advisory lock a copy takes before it swaps a team's schema, and a report holds (shared)
+/// while it reads, so that a report never mixes a team's copy before and after a bundle.
+pub const SWAP_LOCK: i64 = 0x7468_726f_7567_6800;
+
 /// Replaces a team's records in PostgreSQL with what its replica holds now, in one transaction,
 /// and notes how many operations they reflect.
 pub fn team(
@@ -108,7 +112,10 @@ pub fn team(
     for (i, (table, columns)) in INDEXES.iter().enumerate() {
         tx.batch_execute(&format!("CREATE INDEX {table}_{i} ON {fresh}.{table} ({columns})"))?;
     }
-    tx.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; ALTER SCHEMA {fresh} RENAME TO {name};"))?;
+    // Not while a report is reading (it holds the lock shared), and held until this commits.
+    tx.batch_execute(&format!(
+        "SELECT pg_advisory_xact_lock({SWAP_LOCK}); DROP SCHEMA IF EXISTS {name} CASCADE; ALTER SCHEMA {fresh} RENAME TO {name};"
+    ))?;
     tx.execute("UPDATE hub.teams SET operations = $2, copied_at = now() WHERE team_id = $1", &[&team_id, &operations])?;
     tx.commit()?;
     // Fresh statistics, so the planner knows each table's size (outside the transaction: cheap).

@@ -14,7 +14,7 @@ use throughline_core::store::shared::share_out;
 /// A measure's SQL (SQLite's dialect) as PostgreSQL runs it, and its parameters in order. The
 /// changes are these and no more: named parameters become numbered ones (all text, as the
 /// laptop binds them); SQLite's index hints go; `min(a, b)` of two values is `least`; `date`
-/// with a modifier is `sqlite_date` (schema.rs defines it, with `julianday`, `strftime` and
+/// with a modifier is `sqlite_date` (schema.rs defines it, with `julianday` and
 /// `london_date`, to SQLite's meaning).
 pub fn postgres_sql(sqlite: &str) -> (String, Vec<String>) {
     static PARAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r":([a-z_]+)\b").expect("pattern"));
@@ -130,7 +130,7 @@ pub fn partnership(
         Ok::<_, postgres::Error>(mine)
     })?;
     let every: Vec<&Events> = read.iter().map(|(events, _)| events).collect();
-    let Ok(dashboard) = dashboard::from_counts(&Together(&every), period, &settings_with_target(CONTINUITY_AMBITION));
+    let Ok(dashboard) = dashboard::from_counts(&Together { period, teams: &every }, period, &settings_with_target(CONTINUITY_AMBITION));
     let all = Figures { name: "The partnership".into(), team_id: None, events: Events { period, of: HashMap::new() }, dashboard };
     let out = teams
         .into_iter()

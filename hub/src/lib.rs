@@ -176,7 +176,7 @@ impl Hub {
         }
         tx.commit()?;
         let held: i64 = self.db.query_one("SELECT operations FROM hub.teams WHERE team_id = $1", &[&team_id])?.get(0);
-        if held == operations {
+        if held == operations && self.copy_is_whole(team_id)? {
             return Ok(());
         }
         let rows = copy::team(&mut self.db, replica.reader(), team_id, operations, &mut |table, n| {
@@ -185,6 +185,32 @@ impl Hub {
         let mut tx = self.db.transaction()?;
         schema::audit(&mut tx, "copied a team's records", &format!("team {team_id}: {rows} rows, {operations} changes"))?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether a team's copy in PostgreSQL has every table the measures read: a hub made by an
+    /// earlier version may lack one it now reads, until the team is copied again.
+    fn copy_is_whole(&mut self, team_id: &str) -> Result<bool, HubError> {
+        let tables: Vec<&str> = throughline_core::dashboard::READS.iter().map(|(t, _)| *t).collect();
+        let found: i64 = self
+            .db
+            .query_one(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = ANY($2)",
+                &[&schema::team_schema(team_id), &tables],
+            )?
+            .get(0);
+        Ok(found == tables.len() as i64)
+    }
+
+    /// Copies again, from their replicas, the teams whose copy lacks a table the measures read.
+    fn complete_copies(&mut self) -> Result<(), HubError> {
+        let teams: Vec<String> = self.db.query("SELECT team_id FROM hub.teams", &[])?.iter().map(|r| r.get(0)).collect();
+        for team_id in teams {
+            if !self.copy_is_whole(&team_id)? {
+                let replica = Replica::open(&self.replica_path(&team_id), &self.secret, &team_id, self.clock.clone())?;
+                self.copy_team(&replica, &team_id, &mut throughline_core::store::progress::Unwatched)?;
+            }
+        }
         Ok(())
     }
 
@@ -302,8 +328,14 @@ impl Hub {
 impl Hub {
     /// Writes the partnership's report for a period into `out`, and logs it.
     pub fn report(&mut self, period: throughline_core::dashboard::Period, out: &Path) -> Result<report::Written, HubError> {
+        self.complete_copies()?;
         let mut other = postgres::Client::connect(&self.conninfo, NoTls)?;
-        let written = report::write(&mut self.db, &mut other, period, self.clock.now(), out)?;
+        // The report reads each team more than once (the year, then months): no team's copy is
+        // swapped for a newer one until it is written, so every figure is of the same copy.
+        self.db.batch_execute(&format!("SELECT pg_advisory_lock_shared({})", copy::SWAP_LOCK))?;
+        let written = report::write(&mut self.db, &mut other, period, self.clock.now(), out);
+        self.db.batch_execute(&format!("SELECT pg_advisory_unlock_shared({})", copy::SWAP_LOCK))?;
+        let written = written?;
         let mut tx = self.db.transaction()?;
         let detail = format!("{}, to {}", throughline_core::dashboard::returns::period_words(period), written.html.display());
         schema::audit(&mut tx, "wrote the partnership report", &detail)?;

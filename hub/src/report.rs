@@ -188,7 +188,8 @@ figure{margin:1rem 0}figcaption{color:#505a5f}.note{color:#505a5f}";
 
 /// Writes the report for a period into `out`: `partnership-report-FROM-to-TO.html` and a
 /// monthly return CSV a team.
-/// `other` is a second connection to the hub's database, which reads half the monthly returns.
+/// `other` is a second connection to the hub's database, which reads half the teams (their
+/// year, then their months).
 pub fn write(
     db: &mut postgres::Client,
     other: &mut postgres::Client,

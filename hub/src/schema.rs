@@ -59,16 +59,9 @@ CREATE OR REPLACE FUNCTION public.julianday(t text) RETURNS double precision LAN
   $$ SELECT extract(epoch FROM t::timestamptz)::double precision / 86400.0 + 2440587.5 $$;
 CREATE OR REPLACE FUNCTION public.sqlite_date(t text, modifier text) RETURNS text LANGUAGE sql STABLE AS
   $$ SELECT to_char(t::date + modifier::interval, 'YYYY-MM-DD') $$;
--- Only the instant form the measures use is known: any other format is an error, not a guess.
--- (SQL, not PL/pgSQL, so the planner inlines it into the measure's query.)
-CREATE OR REPLACE FUNCTION public.strftime_unknown(fmt text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-  RAISE EXCEPTION 'strftime: only the instant form the measures use is known here, not %', fmt;
-END $$;
-CREATE OR REPLACE FUNCTION public.strftime(fmt text, t text, modifier text) RETURNS text LANGUAGE sql STABLE AS
-  $$ SELECT CASE WHEN fmt = '%Y-%m-%dT%H:%M:%SZ'
-                 THEN to_char((t::timestamptz + modifier::interval) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
-                 ELSE public.strftime_unknown(fmt) END $$;
+-- No measure the hub runs calls strftime now (first tests are read from the kept table).
+DROP FUNCTION IF EXISTS public.strftime(text, text, text);
+DROP FUNCTION IF EXISTS public.strftime_unknown(text);
 ";
 
 /// A team's schema name: its id, which is a UUID, as hex.

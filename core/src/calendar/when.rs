@@ -55,9 +55,10 @@ pub fn london_date(at: DateTime<Utc>) -> NaiveDate {
 }
 
 /// The London day of a stored instant ("2026-11-23T14:30:00Z", or any RFC 3339 time), None
-/// if it is not one. London is never behind UTC and at most an hour ahead, so before 23:00 UTC
-/// the day is the stored text's own date, read straight off it: the dashboard and the hub
-/// date hundreds of thousands of events, and only the last hour of a UTC day is worked out.
+/// if it is not one. Since 1948 London has never been behind UTC nor more than an hour ahead,
+/// so before 23:00 UTC the day is the stored text's own date, read straight off it: the
+/// dashboard and the hub date hundreds of thousands of events, and only the last hour of a UTC
+/// day (or an older instant) is worked out.
 pub fn london_day_of(stored: &str) -> Option<NaiveDate> {
     let b = stored.as_bytes();
     let number = |at: usize, len: usize| -> Option<u32> {
@@ -68,7 +69,7 @@ pub fn london_day_of(stored: &str) -> Option<NaiveDate> {
         if let (Some(y), Some(m), Some(d), Some(h), Some(min), Some(sec)) =
             (number(0, 4), number(5, 2), number(8, 2), number(11, 2), number(14, 2), number(17, 2))
         {
-            if h < 23 && min < 60 && sec < 60 {
+            if y >= 1948 && h < 23 && min < 60 && sec < 60 {
                 return NaiveDate::from_ymd_opt(y as i32, m, d);
             }
         }
@@ -274,6 +275,7 @@ mod tests {
         assert_eq!(london_day_of("2026-07-01T23:30:00Z"), NaiveDate::from_ymd_opt(2026, 7, 2), "BST, the next day");
         assert_eq!(london_day_of("2026-12-01T23:30:00Z"), NaiveDate::from_ymd_opt(2026, 12, 1), "GMT, the same day");
         assert_eq!(london_day_of("2026-07-01T23:30:00+01:00"), NaiveDate::from_ymd_opt(2026, 7, 1), "any RFC 3339 time");
+        assert_eq!(london_day_of("1944-06-05T22:30:00Z"), NaiveDate::from_ymd_opt(1944, 6, 6), "double summer time, two hours ahead");
         for bad in ["2026-13-01T10:00:00Z", "2026-02-30T10:00:00Z", "2026-07-01T10:0a:00Z", "2026-07-01", "", "2026-07-01T25:00:00Z"] {
             assert_eq!(london_day_of(bad), None, "{bad}");
         }

@@ -559,18 +559,21 @@ impl Counts for Events {
     }
 }
 
-/// Several teams' events counted together, as the partnership's figures are, without copying
-/// them: each team's count in a week, of a part, adds up, and the waits are all of theirs.
-pub struct Together<'e>(pub &'e [&'e Events]);
+/// Several teams' events in a period counted together, as the partnership's figures are,
+/// without copying them: each team's count in a week, of a part, adds up, and the waits are
+/// all of theirs.
+pub struct Together<'e> {
+    pub period: Period,
+    pub teams: &'e [&'e Events],
+}
 
 impl Counts for Together<'_> {
     type Error = std::convert::Infallible;
 
     fn by_bucket(&self, m: &'static Measure, grain: Grain) -> Result<Vec<u32>, Self::Error> {
-        let mut sum: Vec<u32> = Vec::new();
-        for team in self.0 {
+        let mut sum = vec![0; self.period.buckets_of(grain).len()];
+        for team in self.teams {
             let Ok(counts) = team.by_bucket(m, grain);
-            sum.resize(counts.len().max(sum.len()), 0);
             sum.iter_mut().zip(counts).for_each(|(s, c)| *s += c);
         }
         Ok(sum)
@@ -578,7 +581,7 @@ impl Counts for Together<'_> {
 
     fn by_part(&self, m: &'static Measure) -> Result<BTreeMap<String, u32>, Self::Error> {
         let mut parts = BTreeMap::new();
-        for team in self.0 {
+        for team in self.teams {
             let Ok(counts) = team.by_part(m);
             counts.into_iter().for_each(|(part, n)| *parts.entry(part).or_insert(0) += n);
         }
@@ -587,7 +590,7 @@ impl Counts for Together<'_> {
 
     fn days(&self, m: &'static Measure) -> Result<Vec<(NaiveDate, f64)>, Self::Error> {
         let mut all = Vec::new();
-        for team in self.0 {
+        for team in self.teams {
             let Ok(days) = team.days(m);
             all.extend(days);
         }
@@ -1006,9 +1009,6 @@ mod tests {
         }
     }
 
-    /// The plan a measure takes for one worker changes how quickly their events are found,
-    /// never which: found among the team's, client by client, or (tests on arrest) copied once
-    /// from their clients, every measure counts what the team's events hold of their caseload.
     /// A team of 600 demo people with a year of pathways among three workers, on a fixed clock.
     fn team_with_a_year() -> (tempfile::TempDir, crate::accounts::Session, DateTime<Utc>, Vec<String>) {
         use crate::accounts::Installation;
@@ -1028,6 +1028,27 @@ mod tests {
         Period { from: NaiveDate::from_ymd_opt(2025, 11, 24).unwrap(), to: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap() }
     }
 
+    /// Every measure's events for the team in `period`, each with its part and days, in order.
+    fn read_events(reader: &Reader<'_>, m: &Measure, period: Period) -> Vec<Event> {
+        let sql = format!("SELECT * FROM ({}) e", team_events(m));
+        let mut events = reader
+            .query_in(period, &sql, &[], |r| {
+                let column = |name: &str| r.as_ref().column_index(name).ok();
+                Ok(Event {
+                    client_id: r.get("client_id")?,
+                    at: r.get("at")?,
+                    part: column("part").map(|i| r.get(i)).transpose()?.flatten(),
+                    days: column("days").map(|i| r.get(i)).transpose()?.flatten(),
+                })
+            })
+            .unwrap();
+        events.sort_by(|a, b| (&a.client_id, &a.at, &a.part).cmp(&(&b.client_id, &b.at, &b.part)));
+        events
+    }
+
+    /// The plan a measure takes for one worker changes how quickly their events are found,
+    /// never which: found among the team's, client by client, or (tests on arrest) copied once
+    /// from their clients, every measure counts what the team's events hold of their caseload.
     #[test]
     fn one_workers_events_are_the_same_found_either_way() {
         let (_dir, session, now, workers) = team_with_a_year();
@@ -1058,19 +1079,7 @@ mod tests {
         let (_dir, session, now, _) = team_with_a_year();
         let year = year();
         let reader = Reader::new(session.store().reader(), year, now, Whose::Team).unwrap();
-        let mut all = Events { period: year, of: HashMap::new() };
-        for m in measures() {
-            let sql = format!("SELECT * FROM ({}) e", team_events(m));
-            let events = reader.query(&sql, &[], |r| {
-                Ok(Event {
-                    client_id: r.get("client_id")?,
-                    at: r.get("at")?,
-                    part: r.as_ref().column_index("part").ok().map(|i| r.get(i)).transpose()?,
-                    days: r.as_ref().column_index("days").ok().map(|i| r.get(i)).transpose()?,
-                })
-            });
-            all.of.insert(m.key, events.unwrap());
-        }
+        let all = Events { period: year, of: measures().into_iter().map(|m| (m.key, read_events(&reader, m, year))).collect() };
         // Two teams: the people whose id ends in an even digit or letter, and the rest.
         let half = |even: bool| Events {
             period: year,
@@ -1083,42 +1092,43 @@ mod tests {
         let (one, other) = (half(true), half(false));
         assert!(!one.of["custody.tests"].is_empty() && !other.of["custody.tests"].is_empty(), "both teams tested people");
         let settings = TeamSettings::default();
-        let Ok(together) = from_counts(&Together(&[&one, &other]), year, &settings);
+        let Ok(together) = from_counts(&Together { period: year, teams: &[&one, &other] }, year, &settings);
         let Ok(in_one_list) = from_counts(&all, year, &settings);
         assert_eq!(together, in_one_list);
         let waits = |d: &Dashboard| d.sections.iter().flat_map(|s| &s.figures).filter_map(|f| f.median_days).count();
         assert!(waits(&together) > 0, "a median wait is among the figures compared");
+        let Ok(no_teams) = from_counts(&Together { period: year, teams: &[] }, year, &settings);
+        let Ok(no_events) = from_counts(&Events { period: year, of: HashMap::new() }, year, &settings);
+        assert_eq!(no_teams, no_events, "a partnership of no teams has figures of nothing, week by week");
     }
 
     /// The hub makes a month's figures from the year's events where a measure allows: those
-    /// events cut to the month are the month's own, read for it. First tests and how things
-    /// stand are read again, and cutting would get them wrong.
+    /// events cut to the month (its part and days too) are the month's own, read for it, for
+    /// every month of the year including the part-months at either end. First tests are read
+    /// again, and cutting would get them wrong.
     #[test]
     fn a_months_events_are_the_years_cut_to_it_where_the_measure_allows() {
         let (_dir, session, now, _) = team_with_a_year();
         let year = year();
         let reader = Reader::new(session.store().reader(), year, now, Whose::Team).unwrap();
-        let read = |m: &Measure, period: Period| {
-            let sql = format!("SELECT client_id, at FROM ({}) e", team_events(m));
-            let rows = reader.query_in(period, &sql, &[], |r| Ok(Event { client_id: r.get(0)?, at: r.get(1)?, part: None, days: None }));
-            let mut rows = rows.unwrap();
-            rows.sort_by(|a, b| (&a.client_id, &a.at).cmp(&(&b.client_id, &b.at)));
-            rows
-        };
-        let whole = Events { period: year, of: measures().into_iter().map(|m| (m.key, read(m, year))).collect() };
-        let months: Vec<Period> = (0..11)
-            .map(|month| {
-                let from = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap().checked_add_months(chrono::Months::new(month)).unwrap();
-                Period { from, to: from.checked_add_months(chrono::Months::new(1)).unwrap() - Duration::days(1) }
-            })
-            .collect();
+        let whole = Events { period: year, of: measures().into_iter().map(|m| (m.key, read_events(&reader, m, year))).collect() };
+        let mut months = Vec::new();
+        let mut from = year.from;
+        while from <= year.to {
+            let next_month = from.with_day(1).unwrap().checked_add_months(chrono::Months::new(1)).unwrap();
+            months.push(Period { from, to: (next_month - Duration::days(1)).min(year.to) });
+            from = next_month;
+        }
+        assert_eq!((months.len(), months[0].to.day(), months[12].to.day()), (13, 30, 23), "two part-months and eleven whole");
         let (mut cut_events, mut first_tests_differ) = (0, false);
         for (part, cut) in months.iter().copied().zip(whole.cut_into(&months)) {
             for m in measures() {
-                let own = read(m, part);
+                let own = read_events(&reader, m, part);
                 match cut.of.get(m.key) {
                     Some(events) => {
-                        assert_eq!(events, &own, "{} in {}", m.key, part.from);
+                        let mut events = events.clone();
+                        events.sort_by(|a, b| (&a.client_id, &a.at, &a.part).cmp(&(&b.client_id, &b.at, &b.part)));
+                        assert_eq!(events, own, "{} in {}", m.key, part.from);
                         cut_events += own.len();
                     }
                     None => assert!(!m.cut_from_longer(), "{}", m.key),
