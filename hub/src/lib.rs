@@ -334,8 +334,9 @@ impl Hub {
         // swapped for a newer one until it is written, so every figure is of the same copy.
         self.db.batch_execute(&format!("SELECT pg_advisory_lock_shared({})", copy::SWAP_LOCK))?;
         let written = report::write(&mut self.db, &mut other, period, self.clock.now(), out);
-        self.db.batch_execute(&format!("SELECT pg_advisory_unlock_shared({})", copy::SWAP_LOCK))?;
+        let unlocked = self.db.batch_execute(&format!("SELECT pg_advisory_unlock_shared({})", copy::SWAP_LOCK));
         let written = written?;
+        unlocked?;
         let mut tx = self.db.transaction()?;
         let detail = format!("{}, to {}", throughline_core::dashboard::returns::period_words(period), written.html.display());
         schema::audit(&mut tx, "wrote the partnership report", &detail)?;
