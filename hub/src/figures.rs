@@ -80,8 +80,8 @@ pub fn team_events(
             .query(&statement, &params)?
             .iter()
             .map(|r| Event {
-                client_id: r.get(client_id),
-                at: r.get(at),
+                client_id: r.get::<_, &str>(client_id).into(),
+                at: r.get::<_, &str>(at).into(),
                 part: part.and_then(|i| r.get(i)),
                 days: days.and_then(|i| r.get(i)),
             })

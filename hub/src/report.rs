@@ -152,16 +152,15 @@ fn tests_chart(teams: &[&Figures], buckets: &[NaiveDate]) -> Result<String, Stri
 /// continuity figure is missing, by attributor.
 fn not_in_treatment(db: &mut postgres::Client, team: &Figures) -> Result<Vec<[String; 5]>, postgres::Error> {
     let Some(team_id) = &team.team_id else { return Ok(Vec::new()) };
-    let treated: HashSet<&str> =
-        team.events.of.get("prison.in_treatment_21_days").into_iter().flatten().map(|e| e.client_id.as_str()).collect();
+    let treated: HashSet<&str> = team.events.of.get("prison.in_treatment_21_days").into_iter().flatten().map(|e| &*e.client_id).collect();
     let released: Vec<(&str, &str)> = team
         .events
         .of
         .get("prison.releases")
         .into_iter()
         .flatten()
-        .filter(|e| !treated.contains(e.client_id.as_str()))
-        .map(|e| (e.client_id.as_str(), e.at.as_str()))
+        .filter(|e| !treated.contains(&*e.client_id))
+        .map(|e| (&*e.client_id, &*e.at))
         .collect();
     let ids: Vec<&str> = released.iter().map(|(id, _)| *id).collect();
     let schema = schema::team_schema(team_id);

@@ -479,8 +479,9 @@ pub trait Counts {
 /// One event of a measure as another engine read it: `at` as the measure's `events` yield it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    pub client_id: String,
-    pub at: String,
+    // Shared text: an event is cut into a month's list without copying its strings.
+    pub client_id: std::sync::Arc<str>,
+    pub at: std::sync::Arc<str>,
     pub part: Option<String>,
     pub days: Option<f64>,
 }
@@ -504,7 +505,7 @@ impl Events {
         let mut out: Vec<Events> = parts.iter().map(|p| Events { period: *p, of: HashMap::new() }).collect();
         for m in measures().into_iter().filter(|m| m.cut_from_longer()) {
             for part in out.iter_mut() {
-                let end = part.period.to.to_string();
+                let end: std::sync::Arc<str> = part.period.to.to_string().into();
                 let events = match m.moment {
                     Moment::Now => self.of(m).iter().map(|e| Event { at: end.clone(), ..e.clone() }).collect(),
                     Moment::Instant | Moment::Day => Vec::new(),
@@ -1035,8 +1036,8 @@ mod tests {
             .query_in(period, &sql, &[], |r| {
                 let column = |name: &str| r.as_ref().column_index(name).ok();
                 Ok(Event {
-                    client_id: r.get("client_id")?,
-                    at: r.get("at")?,
+                    client_id: r.get::<_, String>("client_id")?.into(),
+                    at: r.get::<_, String>("at")?.into(),
                     part: column("part").map(|i| r.get(i)).transpose()?.flatten(),
                     days: column("days").map(|i| r.get(i)).transpose()?.flatten(),
                 })
