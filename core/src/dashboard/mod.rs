@@ -504,22 +504,23 @@ impl Events {
     pub fn cut_into(&self, parts: &[Period]) -> Vec<Events> {
         let mut out: Vec<Events> = parts.iter().map(|p| Events { period: *p, of: HashMap::new() }).collect();
         for m in measures().into_iter().filter(|m| m.cut_from_longer()) {
-            for part in out.iter_mut() {
-                let end: std::sync::Arc<str> = part.period.to.to_string().into();
-                let events = match m.moment {
-                    Moment::Now => self.of(m).iter().map(|e| Event { at: end.clone(), ..e.clone() }).collect(),
-                    Moment::Instant | Moment::Day => Vec::new(),
-                };
-                part.of.insert(m.key, events);
-            }
+            let mut each: Vec<Vec<Event>> = vec![Vec::new(); parts.len()];
             if m.moment == Moment::Now {
-                continue;
-            }
-            for e in self.of(m) {
-                let Some(day) = m.moment.day_of(&e.at) else { continue };
-                if let Some(part) = out.iter_mut().find(|p| p.period.from <= day && day <= p.period.to) {
-                    part.of.entry(m.key).or_default().push(e.clone());
+                // How things stand now: the same people, dated at each part's end.
+                for (list, part) in each.iter_mut().zip(parts) {
+                    let end: std::sync::Arc<str> = part.to.to_string().into();
+                    list.extend(self.of(m).iter().map(|e| Event { at: end.clone(), ..e.clone() }));
                 }
+            } else {
+                for e in self.of(m) {
+                    let part = m.moment.day_of(&e.at).and_then(|day| parts.iter().position(|p| p.from <= day && day <= p.to));
+                    if let Some(i) = part {
+                        each[i].push(e.clone());
+                    }
+                }
+            }
+            for (part, list) in out.iter_mut().zip(each) {
+                part.of.insert(m.key, list);
             }
         }
         out
