@@ -140,6 +140,6 @@ pub fn partnership(
     Ok((out, all))
 }
 
-fn settings_with_target(percent: u32) -> throughline_core::accounts::settings::TeamSettings {
+pub(crate) fn settings_with_target(percent: u32) -> throughline_core::accounts::settings::TeamSettings {
     throughline_core::accounts::settings::TeamSettings { continuity_target_percent: percent, ..Default::default() }
 }

@@ -308,12 +308,8 @@ fn monthly_returns(
         let mut mine = Vec::new();
         while let Some(t) = next() {
             let team = teams[t];
-            let settings = throughline_core::accounts::settings::TeamSettings {
-                continuity_target_percent: figure(team, "prison.in_treatment_21_days")
-                    .and_then(|f| f.target_percent)
-                    .unwrap_or(CONTINUITY_AMBITION),
-                ..Default::default()
-            };
+            let target = figure(team, "prison.in_treatment_21_days").and_then(|f| f.target_percent).unwrap_or(CONTINUITY_AMBITION);
+            let settings = figures::settings_with_target(target);
             let mut text = String::new();
             for (i, (month, mut events)) in months.iter().zip(team.events.cut_into(&months)).enumerate() {
                 let team_id = team.team_id.as_deref().unwrap_or_default();
