@@ -1,8 +1,9 @@
 //! The team lead's dashboard and returns on a small team whose November 2026 is built by
 //! hand, with a fixed clock; every expected figure is worked out here from the events below,
 //! and every figure's client list must have exactly that many rows. Re-arrest and each client's
-//! first test in a period read a table the write transaction keeps: random histories hold it
-//! equal to its definition, and its figures equal to the same worked out from the tests alone.
+//! first test in a period read a table the write transaction keeps: random histories (tests
+//! recorded, corrected, set aside, cases reallocated) hold it equal to its definition, and its
+//! figures, the team's and one caseload's, equal to the same worked out from the tests alone.
 mod support;
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
@@ -10,7 +11,7 @@ use support::{team_at, Team};
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::workers::NewWorker;
 use throughline_core::appointments::{self, NewAppointment, NewOutcome};
-use throughline_core::clients::caseload;
+use throughline_core::clients::{caseload, merge};
 use throughline_core::clock::Clock;
 use throughline_core::court::{self, NewBailDecision, NewHearing};
 use throughline_core::custody::caution::{self, NewCaution};
@@ -170,6 +171,8 @@ fn lists_match(t: &Team, d: &Dashboard) {
 struct November {
     t: Team,
     tom: String,
+    /// One of Tom's three.
+    clarke: String,
 }
 
 fn a_team_through_november() -> November {
@@ -286,7 +289,7 @@ fn a_team_through_november() -> November {
 
     // One new client this month.
     t.register_named("Lewis", "Alex");
-    November { t, tom }
+    November { t, tom, clarke }
 }
 
 #[test]
@@ -375,6 +378,37 @@ fn one_workers_dashboard_counts_only_their_caseload() {
     assert_eq!(rate(&d, "custody.positive"), (2, 3, Some(67)));
     assert_eq!(figure(&d, "prison.releases").count.count, 0);
     lists_match(t, &d);
+}
+
+/// Tom's caseload holds Clarke's tests on arrest, and those of the duplicate record merged
+/// into Clarke's; when Clarke's case goes to the lead, all of them go with it.
+#[test]
+fn a_case_given_to_another_worker_takes_its_tests_and_its_merged_records_with_it() {
+    let mut n = a_team_through_november();
+    let t = &mut n.t;
+    let lead = t.lead.worker().id.clone();
+    let tests = |t: &mut Team, whose| figure(&board(t, november(), whose), "custody.tests").count.count;
+    let (toms, leads) = (tests(t, Whose::Worker(&n.tom)), tests(t, Whose::Worker(&lead)));
+    // A second record for Clarke, tested twice in November under the lead, then found to be him.
+    let twin = t.register_named("Clarke", "Alex");
+    test(t, &twin, "20/11/2026", "10:00", "theft", "positive", "negative");
+    test(t, &twin, "21/11/2026", "10:00", "theft", "negative", "negative");
+    assert_eq!((tests(t, Whose::Worker(&n.tom)), tests(t, Whose::Worker(&lead))), (toms, leads + 2));
+    let actor = t.lead.actor();
+    merge::merge(t.lead.store_mut(), &actor, &n.clarke, &twin, "Same PNC and date of birth").unwrap();
+    assert_eq!(
+        (tests(t, Whose::Worker(&n.tom)), tests(t, Whose::Worker(&lead))),
+        (toms + 2, leads),
+        "counted with Clarke, in Tom's caseload"
+    );
+    caseload::allocate(t.lead.store_mut(), &actor, &n.clarke, Some(&lead)).unwrap();
+    let clarkes = 1;
+    assert_eq!(
+        (tests(t, Whose::Worker(&n.tom)), tests(t, Whose::Worker(&lead))),
+        (toms - clarkes, leads + clarkes + 2),
+        "Clarke's own test and his merged record's two went to the lead with his case"
+    );
+    assert_eq!(tests(t, Whose::Team), toms + leads + 2);
 }
 
 #[test]
@@ -504,6 +538,11 @@ enum Arrest {
     SetAside {
         test: usize,
     },
+    /// A client's case given to the lead, or to no one: their tests move between caseloads.
+    Reallocated {
+        client: usize,
+        to_lead: bool,
+    },
 }
 
 const TIMES: [&str; 6] = ["00:00", "00:30", "08:00", "12:00", "23:30", "23:59"];
@@ -514,6 +553,7 @@ fn arrest() -> impl Strategy<Value = Arrest> {
         3 => (any::<usize>(), 363i64..368, 0..TIMES.len()).prop_map(|(test, days, time)| Arrest::Again { test, days, time }),
         1 => (any::<usize>(), 0usize..8, -30i64..30).prop_map(|(test, client, hours)| Arrest::Corrected { test, client, hours }),
         1 => any::<usize>().prop_map(|test| Arrest::SetAside { test }),
+        1 => (0usize..8, any::<bool>()).prop_map(|(client, to_lead)| Arrest::Reallocated { client, to_lead }),
     ]
 }
 
@@ -586,6 +626,11 @@ impl Arrests {
                 conn.execute("DELETE FROM required_assessments WHERE test_id = ?1", [&id]).unwrap();
                 conn.execute("DELETE FROM tests_on_arrest WHERE id = ?1", [&id]).unwrap();
             }
+            Arrest::Reallocated { client, to_lead } => {
+                let actor = self.t.lead.actor();
+                let lead = to_lead.then(|| actor.worker_id.clone());
+                caseload::allocate(self.t.lead.store_mut(), &actor, &self.clients[client], lead.as_deref()).unwrap();
+            }
         }
     }
 
@@ -609,13 +654,14 @@ impl Arrests {
         }
     }
 
-    /// A measure's count for the team as the dashboard reads it, and as a query over the tests
-    /// alone (`dashboard::team_events_from_records`) gives it on the same database.
-    fn both_ways(&self, key: &str, period: Period) -> (u32, u32) {
+    /// A measure's count for the team (or the lead's caseload) as the dashboard reads it, and
+    /// as a query over the tests alone (`dashboard::team_events_from_records`) gives it on the
+    /// same database.
+    fn both_ways(&self, key: &str, period: Period, whose: Whose<'_>) -> (u32, u32) {
         let m = dashboard::measure(key).unwrap();
         let conn = self.t.lead.store().reader();
         let now = self.t.clock.now();
-        let kept = dashboard::count(conn, now, period, Whose::Team, m).unwrap();
+        let kept = dashboard::count(conn, now, period, whose, m).unwrap();
         let when = throughline_core::calendar::when::start_of_day;
         let values = [
             (":from", period.from.to_string()),
@@ -624,7 +670,11 @@ impl Arrests {
             (":to_at", throughline_core::calendar::when::sql(when(period.to + Duration::days(1)))),
             (":today", throughline_core::dates::today(now).to_string()),
         ];
-        let mut stmt = conn.prepare(&format!("SELECT count(*) FROM ({}) e", dashboard::team_events_from_records(m))).unwrap();
+        let caseload = match whose {
+            Whose::Team => String::new(),
+            Whose::Worker(id) => format!("WHERE e.client_id IN (SELECT id FROM clients WHERE allocated_worker_id = '{id}')"),
+        };
+        let mut stmt = conn.prepare(&format!("SELECT count(*) FROM ({}) e {caseload}", dashboard::team_events_from_records(m))).unwrap();
         for (name, value) in &values {
             if let Some(i) = stmt.parameter_index(name).unwrap() {
                 stmt.raw_bind_parameter(i, value).unwrap();
@@ -658,9 +708,12 @@ proptest! {
             .query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
         for (i, from) in days.iter().flat_map(|d| [*d, *d + Duration::days(1)]).enumerate() {
             let period = Period { from, to: (from + Duration::days(lengths[i % lengths.len()])).min(today).max(from) };
-            for key in ["rearrest.cohort", "rearrest.again", "caseload.known"] {
-                let (kept, from_tests) = h.both_ways(key, period);
-                prop_assert_eq!(kept, from_tests, "{} in {:?}", key, period);
+            let lead = h.t.lead.worker().id.clone();
+            for key in ["rearrest.cohort", "rearrest.again", "caseload.known", "custody.tests", "custody.positive"] {
+                for whose in [Whose::Team, Whose::Worker(&lead)] {
+                    let (kept, from_tests) = h.both_ways(key, period, whose);
+                    prop_assert_eq!(kept, from_tests, "{} in {:?} for {:?}", key, period, whose);
+                }
             }
         }
     }

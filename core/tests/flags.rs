@@ -2,7 +2,8 @@
 //! rules `assessments_to_book`, tables kept by triggers in the write transaction. Random
 //! histories (people registered, contacts, attended, missed and cancelled appointments,
 //! consents given and withdrawn, tests on arrest, assessments booked, follow-ups required,
-//! cases closed, reopened and merged, the clock moving forward) must always leave those tables
+//! cases closed, reopened, merged and reallocated, the clock moving forward) must always leave
+//! those tables (and `arrests_in_sequence`, which the dashboard reads)
 //! equal to their definitions over the records and give exactly the flags a recomputation
 //! from the records gives. Also: how Today and Team flags order and group what a worker sees.
 use chrono::Duration;
@@ -57,6 +58,11 @@ enum Step {
         survivor: usize,
         merged: usize,
     },
+    /// A case given to the lead or to no one.
+    Reallocate {
+        client: usize,
+        to_lead: bool,
+    },
     Advance {
         days: i64,
     },
@@ -93,6 +99,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(|client| Step::Close { client }),
         1 => any::<usize>().prop_map(|client| Step::Reopen { client }),
         1 => (any::<usize>(), any::<usize>()).prop_map(|(survivor, merged)| Step::Merge { survivor, merged }),
+        1 => (any::<usize>(), any::<bool>()).prop_map(|(client, to_lead)| Step::Reallocate { client, to_lead }),
         2 => (1i64..45).prop_map(|days| Step::Advance { days }),
         2 => (any::<usize>(), any::<bool>()).prop_map(|(client, positive)| Step::Test { client, positive }),
         2 => (any::<usize>(), any::<bool>()).prop_map(|(test, follow_up)| Step::BookAssessment { test, follow_up }),
@@ -218,6 +225,12 @@ impl History {
             Step::Merge { survivor, merged } => {
                 if let (Some(a), Some(b)) = (Self::pick(&self.clients, *survivor), Self::pick(&self.clients, *merged)) {
                     let _ = merge::merge(store, &actor, &a, &b, "Same person");
+                }
+            }
+            Step::Reallocate { client, to_lead } => {
+                if let Some(id) = Self::pick(&self.clients, *client) {
+                    let lead = to_lead.then(|| actor.worker_id.clone());
+                    let _ = clients::caseload::allocate(store, &actor, &id, lead.as_deref());
                 }
             }
             Step::Advance { days } => self.clock.advance(Duration::days(*days)),

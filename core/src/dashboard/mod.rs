@@ -410,9 +410,14 @@ const FIRST_TESTS: &str = "SELECT x.client_id, x.tested_at AS at, (x.days_to_nex
      FROM {in_scope} arrests_in_sequence x
      WHERE x.tested_at >= :from_at AND x.tested_at < :to_at AND (x.previous_at IS NULL OR x.previous_at < :from_at) {scope}";
 
-/// The tests on arrest in the period that `{tests}` stands for on one worker's dashboard.
-const WORKERS_TESTS: &str = "SELECT x.id, x.client_id, x.tested_at, x.opiates, x.cocaine, x.discretionary, x.trigger_offence
-     FROM {in_scope} tests_on_arrest x WHERE x.tested_at >= :from_at AND x.tested_at < :to_at {scope}";
+/// The tests on arrest in the period that `{tests}` stands for on one worker's dashboard: one
+/// range of the kept table, which carries each test's results and whose caseload it is in
+/// (migrations/0022).
+const WORKERS_TESTS: &str = "SELECT x.test_id, x.client_id, x.tested_at, x.opiates, x.cocaine, x.discretionary, x.trigger_offence
+     FROM arrests_in_sequence x WHERE x.worker_id = :w AND x.tested_at >= :from_at AND x.tested_at < :to_at";
+
+/// Where [`FIRST_TESTS`] finds one worker's: the same kept table's range for their caseload.
+const WORKERS_FIRST_TESTS: &str = "AND x.worker_id = :w";
 
 /// The same as [`FIRST_TESTS`], worked out from the tests on arrest alone: what the kept table
 /// and the figures read from it are held equal to (core/tests/dashboard.rs).
@@ -606,8 +611,8 @@ pub(crate) struct Reader<'c> {
     conn: &'c Connection,
     period: Period,
     today: NaiveDate,
-    /// One worker's caseload rather than the team.
-    one_worker: bool,
+    /// One worker's caseload rather than the team: whose.
+    worker: Option<String>,
     counted: RefCell<HashMap<(&'static str, Grain), Vec<u32>>>,
     first_tests: Cell<bool>,
     /// Whether one worker's tests in the period have been copied to `temp.dashboard_tests`.
@@ -621,11 +626,13 @@ impl<'c> Reader<'c> {
              DELETE FROM temp.dashboard_scope;",
         )?;
         if let Whose::Worker(id) = whose {
-            // The worker's clients, open or closed, and every record merged into them.
+            // The worker's clients, open or closed, and every record merged into them (as the
+            // view `clients_dashboard_worker` says, by which the kept tests are found).
             conn.prepare_cached(
                 "INSERT OR IGNORE INTO temp.dashboard_scope
                  SELECT id FROM clients WHERE allocated_worker_id = :w AND status != 'merged'
-                 UNION ALL SELECT mm.id FROM clients s JOIN clients mm ON mm.merged_into = s.id WHERE s.allocated_worker_id = :w",
+                 UNION ALL SELECT mm.id FROM clients s JOIN clients mm ON mm.merged_into = s.id AND mm.status = 'merged'
+                 WHERE s.allocated_worker_id = :w",
             )?
             .execute(named_params! { ":w": id })?;
         }
@@ -633,7 +640,10 @@ impl<'c> Reader<'c> {
             conn,
             period,
             today: dates::today(now),
-            one_worker: matches!(whose, Whose::Worker(_)),
+            worker: match whose {
+                Whose::Worker(id) => Some(id.to_string()),
+                Whose::Team => None,
+            },
             counted: RefCell::default(),
             first_tests: Cell::new(false),
             tests: Cell::new(false),
@@ -655,26 +665,26 @@ impl<'c> Reader<'c> {
                 "CREATE TEMP TABLE IF NOT EXISTS dashboard_first_tests (client_id TEXT NOT NULL, at TEXT NOT NULL, again INTEGER NOT NULL);
                  DELETE FROM temp.dashboard_first_tests;",
             )?;
-            let fill = self.scoped(&format!("INSERT INTO temp.dashboard_first_tests {FIRST_TESTS}"), OneWorker::ClientByClient);
-            self.query(&fill, &[], |_| Ok(()))?;
+            let fill = format!("INSERT INTO temp.dashboard_first_tests {FIRST_TESTS}").replace("{in_scope}", "");
+            let fill = fill.replace("{scope}", if self.worker.is_some() { WORKERS_FIRST_TESTS } else { "" });
+            self.query(&fill, &[(":w", &self.worker)], |_| Ok(()))?;
         }
-        if self.one_worker && m.events.contains("{tests}") && !self.tests.replace(true) {
-            // A caseload's tests in the period, each found once through its client, for the six
-            // measures that count them (each would otherwise visit every client again).
+        if self.worker.is_some() && m.events.contains("{tests}") && !self.tests.replace(true) {
+            // A caseload's tests in the period, copied once for the six measures that count
+            // them (each would otherwise read the range again).
             self.conn.execute_batch(
                 "CREATE TEMP TABLE IF NOT EXISTS dashboard_tests (id TEXT NOT NULL, client_id TEXT NOT NULL,
                    tested_at TEXT NOT NULL, opiates TEXT, cocaine TEXT, discretionary INTEGER, trigger_offence TEXT);
                  DELETE FROM temp.dashboard_tests;",
             )?;
-            let fill = self.scoped(&format!("INSERT INTO temp.dashboard_tests {WORKERS_TESTS}"), OneWorker::ClientByClient);
-            self.query(&fill, &[], |_| Ok(()))?;
+            self.query(&format!("INSERT INTO temp.dashboard_tests {WORKERS_TESTS}"), &[(":w", &self.worker)], |_| Ok(()))?;
         }
-        let tests = if self.one_worker { "temp.dashboard_tests" } else { "tests_on_arrest" };
+        let tests = if self.worker.is_some() { "temp.dashboard_tests" } else { "tests_on_arrest" };
         Ok(self.scoped(m.events, how).replace("{first_tests}", "temp.dashboard_first_tests").replace("{tests}", tests))
     }
 
     fn scoped(&self, sql: &str, how: OneWorker) -> String {
-        let (from, records, clients) = match (self.one_worker, how) {
+        let (from, records, clients) = match (self.worker.is_some(), how) {
             (false, _) => ("", "", ""),
             (true, OneWorker::ClientByClient) => {
                 ("temp.dashboard_scope sc CROSS JOIN", "AND x.client_id = sc.member_id", "AND x.id = sc.member_id")
@@ -736,7 +746,7 @@ impl Counts for Reader<'_> {
                 *last = *n;
             }
             counts
-        } else if self.one_worker || m.events.contains("{first_tests}") {
+        } else if self.worker.is_some() || m.events.contains("{first_tests}") {
             // One pass, each event put in its bucket by comparing `at` with where each bucket
             // begins (in the form `at` is stored): for one worker's few events, and for what is
             // counted once per client (their first event of the whole period falls in one bucket).
@@ -1049,8 +1059,9 @@ mod tests {
     }
 
     /// The plan a measure takes for one worker changes how quickly their events are found,
-    /// never which: found among the team's, client by client, or (tests on arrest) copied once
-    /// from their clients, every measure counts what the team's events hold of their caseload.
+    /// never which: found among the team's, client by client, or (tests on arrest) from the
+    /// kept table's range for their caseload, every measure counts what the team's events hold
+    /// of their caseload.
     #[test]
     fn one_workers_events_are_the_same_found_either_way() {
         let (_dir, session, now, workers) = team_with_a_year();

@@ -30,6 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0019_worker_keys", include_str!("../../../migrations/0019_worker_keys.sql")),
     ("0020_whole_case_from_their_indexes", include_str!("../../../migrations/0020_whole_case_from_their_indexes.sql")),
     ("0021_consent_in_case_activity", include_str!("../../../migrations/0021_consent_in_case_activity.sql")),
+    ("0022_arrests_by_worker", include_str!("../../../migrations/0022_arrests_by_worker.sql")),
 ];
 
 /// The schema version this build writes.
