@@ -8,7 +8,8 @@ pub const ACTIVE: Measure = Measure {
     // index: SQLite would otherwise read the wider caseload index (worker, status) to the end.
     events: "SELECT x.id AS client_id, :to AS at FROM {in_scope} clients x INDEXED BY clients_by_status WHERE x.status = 'active' {client_scope}",
     moment: Moment::Now,
-    one_worker: OneWorker::ClientByClient,
+    // A worker's open cases are one range of the caseload index (a merged record is never open).
+    one_worker: OneWorker::Own("SELECT x.id AS client_id, :to AS at FROM clients x WHERE x.allocated_worker_id = :w AND x.status = 'active'"),
 };
 
 pub const NEW: Measure = Measure {

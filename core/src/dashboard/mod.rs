@@ -66,13 +66,16 @@ impl Measure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OneWorker {
     /// Through each of the worker's clients, by the record's client-keyed index: for records
-    /// a team has many of in a period (appointments; tests on arrest, found this way once for
-    /// every measure that reads `{tests}`).
+    /// a team has many of in a period (appointments). (Tests on arrest, `{tests}` and
+    /// `{first_tests}`, are one range of the kept table by worker.)
     ClientByClient,
     /// Among the whole team's in the period, kept where the client is the worker's: for
     /// records a team has few of in a period (DRRs made, releases), where that reads less than
     /// visiting each of a caseload's two thousand clients.
     AmongTheTeams,
+    /// A query of its own over what is kept by worker (`:w`): the caseload itself. A test
+    /// holds it to count what the team's events hold of the worker's clients.
+    Own(&'static str),
 }
 
 /// What a measure's `at` holds.
@@ -667,7 +670,7 @@ impl<'c> Reader<'c> {
             )?;
             let fill = format!("INSERT INTO temp.dashboard_first_tests {FIRST_TESTS}").replace("{in_scope}", "");
             let fill = fill.replace("{scope}", if self.worker.is_some() { WORKERS_FIRST_TESTS } else { "" });
-            self.query(&fill, &[(":w", &self.worker)], |_| Ok(()))?;
+            self.query(&fill, &[], |_| Ok(()))?;
         }
         if self.worker.is_some() && m.events.contains("{tests}") && !self.tests.replace(true) {
             // A caseload's tests in the period, copied once for the six measures that count
@@ -677,10 +680,14 @@ impl<'c> Reader<'c> {
                    tested_at TEXT NOT NULL, opiates TEXT, cocaine TEXT, discretionary INTEGER, trigger_offence TEXT);
                  DELETE FROM temp.dashboard_tests;",
             )?;
-            self.query(&format!("INSERT INTO temp.dashboard_tests {WORKERS_TESTS}"), &[(":w", &self.worker)], |_| Ok(()))?;
+            self.query(&format!("INSERT INTO temp.dashboard_tests {WORKERS_TESTS}"), &[], |_| Ok(()))?;
         }
         let tests = if self.worker.is_some() { "temp.dashboard_tests" } else { "tests_on_arrest" };
-        Ok(self.scoped(m.events, how).replace("{first_tests}", "temp.dashboard_first_tests").replace("{tests}", tests))
+        let events = match how {
+            OneWorker::Own(sql) if self.worker.is_some() => sql,
+            _ => m.events,
+        };
+        Ok(self.scoped(events, how).replace("{first_tests}", "temp.dashboard_first_tests").replace("{tests}", tests))
     }
 
     fn scoped(&self, sql: &str, how: OneWorker) -> String {
@@ -691,6 +698,7 @@ impl<'c> Reader<'c> {
             }
             // The unary plus keeps SQLite from starting at the worker's clients instead.
             (true, OneWorker::AmongTheTeams) => ("", "AND +x.client_id IN temp.dashboard_scope", "AND +x.id IN temp.dashboard_scope"),
+            (true, OneWorker::Own(_)) => ("", "", ""),
         };
         sql.replace("{in_scope}", from).replace("{scope}", records).replace("{client_scope}", clients)
     }
@@ -717,7 +725,7 @@ impl<'c> Reader<'c> {
         let from_at = when::sql(when::start_of_day(period.from));
         let to_at = when::sql(when::start_of_day(period.to + Duration::days(1)));
         let mut stmt = self.conn.prepare_cached(sql)?;
-        let all = named_params! { ":from": from, ":to": to, ":from_at": from_at, ":to_at": to_at, ":today": today };
+        let all = named_params! { ":from": from, ":to": to, ":from_at": from_at, ":to_at": to_at, ":today": today, ":w": self.worker };
         let mut params: Vec<(&str, &dyn rusqlite::ToSql)> = Vec::new();
         for (name, value) in all.iter().chain(extra.iter()) {
             if stmt.parameter_index(name)?.is_some() {
@@ -1079,6 +1087,7 @@ mod tests {
         for m in measures() {
             let by_client = count(m, OneWorker::ClientByClient);
             assert_eq!(count(m, OneWorker::AmongTheTeams), by_client, "{}", m.key);
+            assert_eq!(count(m, m.one_worker), by_client, "{}", m.key);
             assert_eq!(of_the_teams(m), by_client, "{}", m.key);
             found += by_client;
         }
