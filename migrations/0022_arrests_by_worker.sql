@@ -64,8 +64,12 @@ CREATE TRIGGER arrests_in_sequence_test_added AFTER INSERT ON tests_on_arrest BE
     DELETE FROM arrests_in_sequence WHERE client_id = NEW.client_id;
     INSERT INTO arrests_in_sequence SELECT * FROM arrests_in_sequence_from_records WHERE client_id = NEW.client_id;
 END;
+-- A save writes every column: only a change to what the table holds recomputes anything.
 CREATE TRIGGER arrests_in_sequence_test_changed
-AFTER UPDATE OF client_id, tested_at, opiates, cocaine, discretionary, trigger_offence ON tests_on_arrest BEGIN
+AFTER UPDATE OF client_id, tested_at, opiates, cocaine, discretionary, trigger_offence ON tests_on_arrest
+WHEN OLD.client_id IS NOT NEW.client_id OR OLD.tested_at IS NOT NEW.tested_at OR OLD.opiates IS NOT NEW.opiates
+  OR OLD.cocaine IS NOT NEW.cocaine OR OLD.discretionary IS NOT NEW.discretionary OR OLD.trigger_offence IS NOT NEW.trigger_offence
+BEGIN
     DELETE FROM arrests_in_sequence WHERE client_id IN (OLD.client_id, NEW.client_id);
     INSERT INTO arrests_in_sequence SELECT * FROM arrests_in_sequence_from_records WHERE client_id IN (OLD.client_id, NEW.client_id);
 END;
@@ -76,15 +80,25 @@ END;
 
 -- A case given to another worker, merged, or arriving after its tests (a bundle's order): the
 -- client's tests, and those of every record merged into it, move with it.
-CREATE TRIGGER arrests_in_sequence_client_added AFTER INSERT ON clients BEGIN
+CREATE TRIGGER arrests_in_sequence_client_added AFTER INSERT ON clients
+WHEN EXISTS (SELECT 1 FROM arrests_in_sequence WHERE client_id = NEW.id) OR EXISTS (SELECT 1 FROM clients WHERE merged_into = NEW.id)
+BEGIN
     UPDATE arrests_in_sequence SET worker_id = (SELECT w.worker_id FROM clients_dashboard_worker w WHERE w.client_id = arrests_in_sequence.client_id)
-    WHERE client_id = NEW.id OR client_id IN (SELECT m.id FROM clients m WHERE m.merged_into = NEW.id);
+    WHERE client_id = NEW.id;
+    UPDATE arrests_in_sequence SET worker_id = (SELECT w.worker_id FROM clients_dashboard_worker w WHERE w.client_id = arrests_in_sequence.client_id)
+    WHERE client_id IN (SELECT m.id FROM clients m WHERE m.merged_into = NEW.id);
 END;
-CREATE TRIGGER arrests_in_sequence_client_moved AFTER UPDATE OF allocated_worker_id, status, merged_into ON clients BEGIN
+CREATE TRIGGER arrests_in_sequence_client_moved AFTER UPDATE OF allocated_worker_id, status, merged_into ON clients
+WHEN OLD.allocated_worker_id IS NOT NEW.allocated_worker_id OR OLD.merged_into IS NOT NEW.merged_into
+  OR (OLD.status = 'merged') IS NOT (NEW.status = 'merged')
+BEGIN
     UPDATE arrests_in_sequence SET worker_id = (SELECT w.worker_id FROM clients_dashboard_worker w WHERE w.client_id = arrests_in_sequence.client_id)
-    WHERE client_id = NEW.id OR client_id IN (SELECT m.id FROM clients m WHERE m.merged_into = NEW.id);
+    WHERE client_id = NEW.id;
+    UPDATE arrests_in_sequence SET worker_id = (SELECT w.worker_id FROM clients_dashboard_worker w WHERE w.client_id = arrests_in_sequence.client_id)
+    WHERE client_id IN (SELECT m.id FROM clients m WHERE m.merged_into = NEW.id);
 END;
 CREATE TRIGGER arrests_in_sequence_client_removed AFTER DELETE ON clients BEGIN
+    UPDATE arrests_in_sequence SET worker_id = NULL WHERE client_id = OLD.id;
     UPDATE arrests_in_sequence SET worker_id = (SELECT w.worker_id FROM clients_dashboard_worker w WHERE w.client_id = arrests_in_sequence.client_id)
-    WHERE client_id = OLD.id OR client_id IN (SELECT m.id FROM clients m WHERE m.merged_into = OLD.id);
+    WHERE client_id IN (SELECT m.id FROM clients m WHERE m.merged_into = OLD.id);
 END;

@@ -2,7 +2,7 @@
 //! hand, with a fixed clock; every expected figure is worked out here from the events below,
 //! and every figure's client list must have exactly that many rows. Re-arrest and each client's
 //! first test in a period read a table the write transaction keeps: random histories (tests
-//! recorded, corrected, set aside, cases reallocated) hold it equal to its definition, and its
+//! recorded, corrected, results changed, set aside, cases reallocated) hold it equal to its definition, and its
 //! figures, the team's and one caseload's, equal to the same worked out from the tests alone.
 mod support;
 use chrono::{Duration, NaiveDate};
@@ -538,6 +538,11 @@ enum Arrest {
     SetAside {
         test: usize,
     },
+    /// A test's opiates result corrected.
+    Result {
+        test: usize,
+        positive: bool,
+    },
     /// A client's case given to the lead, or to no one: their tests move between caseloads.
     Reallocated {
         client: usize,
@@ -553,6 +558,7 @@ fn arrest() -> impl Strategy<Value = Arrest> {
         3 => (any::<usize>(), 363i64..368, 0..TIMES.len()).prop_map(|(test, days, time)| Arrest::Again { test, days, time }),
         1 => (any::<usize>(), 0usize..8, -30i64..30).prop_map(|(test, client, hours)| Arrest::Corrected { test, client, hours }),
         1 => any::<usize>().prop_map(|test| Arrest::SetAside { test }),
+        1 => (any::<usize>(), any::<bool>()).prop_map(|(test, positive)| Arrest::Result { test, positive }),
         1 => (0usize..8, any::<bool>()).prop_map(|(client, to_lead)| Arrest::Reallocated { client, to_lead }),
     ]
 }
@@ -625,6 +631,12 @@ impl Arrests {
                 let conn = self.t.lead.store().reader();
                 conn.execute("DELETE FROM required_assessments WHERE test_id = ?1", [&id]).unwrap();
                 conn.execute("DELETE FROM tests_on_arrest WHERE id = ?1", [&id]).unwrap();
+            }
+            Arrest::Result { test, positive } => {
+                let Some(id) = pick(&self.tests, test) else { return };
+                let result = if positive { "positive" } else { "negative" };
+                let conn = self.t.lead.store().reader();
+                conn.execute("UPDATE tests_on_arrest SET opiates = ?2 WHERE id = ?1", [&id, result]).unwrap();
             }
             Arrest::Reallocated { client, to_lead } => {
                 let actor = self.t.lead.actor();
