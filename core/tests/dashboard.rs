@@ -2,8 +2,9 @@
 //! hand, with a fixed clock; every expected figure is worked out here from the events below,
 //! and every figure's client list must have exactly that many rows. Re-arrest and each client's
 //! first test in a period read a table the write transaction keeps: random histories (tests
-//! recorded, corrected, results changed, set aside, cases reallocated) hold it equal to its definition, and its
-//! figures, the team's and one caseload's, equal to the same worked out from the tests alone.
+//! recorded, corrected, results changed, set aside, cases reallocated) hold it equal to its
+//! definition, and its figures, the team's and one caseload's, equal to the same worked out
+//! from the tests alone.
 mod support;
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;

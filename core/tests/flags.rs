@@ -3,9 +3,9 @@
 //! histories (people registered, contacts, attended, missed and cancelled appointments,
 //! consents given and withdrawn, tests on arrest, assessments booked, follow-ups required,
 //! cases closed, reopened, merged and reallocated, the clock moving forward) must always leave
-//! those tables (and `arrests_in_sequence`, which the dashboard reads)
-//! equal to their definitions over the records and give exactly the flags a recomputation
-//! from the records gives. Also: how Today and Team flags order and group what a worker sees.
+//! those tables, and `arrests_in_sequence` which the dashboard reads, equal to their
+//! definitions over the records, and give exactly the flags a recomputation from the records
+//! gives. Also: how Today and Team flags order and group what a worker sees.
 use chrono::Duration;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
