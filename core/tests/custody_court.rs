@@ -636,7 +636,7 @@ fn today_shows_the_workers_appointments_and_caseload_flags() {
         &NewAppointment { kind: "Key work session".into(), ..at("24/11/2026", "00:30", "Hub") },
     )
     .unwrap();
-    let today = today::for_worker_today(t.lead.store().reader(), t.clock.now(), &t.settings, &me).unwrap();
+    let today = today::for_worker_today(&mut [t.lead.store_mut().reader_mut()], t.clock.now(), &t.settings, &me).unwrap();
     assert_eq!(today.date, day(2026, 11, 23));
     let lines: Vec<(String, String)> = today.appointments.iter().map(|a| (a.time.clone(), a.client_name.clone())).collect();
     assert_eq!(lines, [("11:30".to_string(), "John Smith".to_string()), ("15:00".into(), "Jane Jones".into())]);
@@ -649,7 +649,7 @@ fn today_shows_the_workers_appointments_and_caseload_flags() {
         let later = NewAppointment { kind: "Key work session".into(), ..at("23/11/2026", &format!("16:{minute:02}"), "Hub") };
         appointments::book_general(t.lead.store_mut(), &actor, &john, &later).unwrap();
     }
-    let today = today::for_worker_today(t.lead.store().reader(), t.clock.now(), &t.settings, &me).unwrap();
+    let today = today::for_worker_today(&mut [t.lead.store_mut().reader_mut()], t.clock.now(), &t.settings, &me).unwrap();
     assert_eq!((today.appointments.len(), today.appointments_total), (50, 57));
     assert_eq!((today.appointments[0].time.as_str(), today.appointments[49].time.as_str()), ("11:30", "16:47"));
     let whole = appointments::of_worker_on(t.lead.store().reader(), &me, day(2026, 11, 23), None).unwrap();
@@ -749,7 +749,7 @@ fn the_demo_team_has_every_flag_live_and_a_day_of_appointments() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at("2026-11-23T11:00:00Z"));
     throughline_core::demo::create_installation(dir.path(), clock.clone(), 2026, 400).unwrap();
-    let lead = Installation::new(dir.path(), clock.clone()).sign_in("lead", throughline_core::demo::DEMO_PASSWORD).unwrap();
+    let mut lead = Installation::new(dir.path(), clock.clone()).sign_in("lead", throughline_core::demo::DEMO_PASSWORD).unwrap();
     let conn = lead.store().reader();
     let all = flags::for_everyone(conn, clock.now(), &lead.team_settings()).unwrap();
     // A working team's picture: most active clients have nothing open.
@@ -763,11 +763,15 @@ fn the_demo_team_has_every_flag_live_and_a_day_of_appointments() {
     let mut every = flags::codes();
     every.sort();
     assert_eq!(live, every, "every flag rule is live for someone in the demo");
-    let diary: usize = lead
-        .list_workers()
-        .unwrap()
+    // Each worker's Today as the app reads it, on two readings.
+    let (workers, settings) = (lead.list_workers().unwrap(), lead.team_settings());
+    let (mut first, mut second) = (lead.start_reading().unwrap(), lead.start_reading().unwrap());
+    let diary: usize = workers
         .iter()
-        .map(|w| today::for_worker_today(conn, clock.now(), &lead.team_settings(), &w.id).unwrap().appointments.len())
+        .map(|w| {
+            let both = &mut [first.store_mut().reader_mut(), second.store_mut().reader_mut()];
+            today::for_worker_today(both, clock.now(), &settings, &w.id).unwrap().appointments.len()
+        })
         .sum();
     assert!(diary > 0, "Today has appointments");
 }

@@ -431,7 +431,7 @@ fn timetable_appointments_keep_their_wall_clock_time_across_both_clock_changes()
 
     // The day's timetable is on the worker's Today like any appointment.
     t.set_clock("2027-03-16T07:00:00Z");
-    let today = today::for_worker_today(t.lead.store().reader(), t.clock.now(), &t.settings, &actor.worker_id).unwrap();
+    let today = today::for_worker_today(&mut [t.lead.store_mut().reader_mut()], t.clock.now(), &t.settings, &actor.worker_id).unwrap();
     assert_eq!(today.appointments.iter().map(|a| (a.time.as_str(), a.kind.as_str())).collect::<Vec<_>>(), vec![("10:00", "Key work")]);
 
     // Autumn: the clocks go back on Sunday 31 October 2027.

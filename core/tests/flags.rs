@@ -494,7 +494,7 @@ fn today_leads_with_statutory_flags_and_sums_up_whole_case_ones() {
     h.apply(&Step::Appointment { client: 0, days_ago: 10 });
     h.apply(&Step::Contact { client: 1, days_ago: 1 });
     h.apply(&Step::Contact { client: 2, days_ago: 1 });
-    let t = today::for_worker_today(h.lead.store().reader(), h.clock.now(), &TeamSettings::default(), &me).unwrap();
+    let t = today::for_worker_today(&mut [h.lead.store_mut().reader_mut()], h.clock.now(), &TeamSettings::default(), &me).unwrap();
     let codes: Vec<&str> = t.flags.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(codes, ["APPT-NO-OUTCOME"], "only statutory flags are listed one by one");
     let lines: Vec<(&str, u32, &str)> = t.summaries.iter().map(|s| (s.code.as_str(), s.count, s.words.as_str())).collect();

@@ -389,7 +389,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let clock = std::sync::Arc::new(FixedClock::at("2026-11-23T11:00:00Z"));
         crate::demo::create_installation(dir.path(), clock.clone(), 2026, 400).unwrap();
-        let lead = Installation::new(dir.path(), clock.clone()).sign_in("lead", crate::demo::DEMO_PASSWORD).unwrap();
+        let mut lead = Installation::new(dir.path(), clock.clone()).sign_in("lead", crate::demo::DEMO_PASSWORD).unwrap();
+        // Today reads on two readings, as the app does.
+        let (mut first, mut second) = (lead.start_reading().unwrap(), lead.start_reading().unwrap());
         let (conn, now, settings) = (lead.store().reader(), clock.now(), lead.team_settings());
         let everyone = for_everyone(conn, now, &settings).unwrap();
         for worker in lead.list_workers().unwrap() {
@@ -400,8 +402,10 @@ mod tests {
             let theirs: Vec<&Flag> = everyone.iter().filter(|f| f.worker_id.as_deref() == Some(worker.id.as_str())).collect();
             assert_eq!(probed.iter().collect::<Vec<_>>(), theirs, "{}", worker.display_name);
             let statutory = theirs.iter().filter(|f| rule(&f.code).is_some_and(|r| r.kind == RuleKind::Statutory)).count();
-            let today = today::for_worker_today(conn, now, &settings, &worker.id).unwrap();
+            let both = &mut [first.store_mut().reader_mut(), second.store_mut().reader_mut()];
+            let today = today::for_worker_today(both, now, &settings, &worker.id).unwrap();
             assert_eq!(today.flags_total as usize, statutory, "{}'s Today", worker.display_name);
+            assert!(today.flags.iter().all(|f| theirs.contains(&f)), "{}'s Today shows their own flags", worker.display_name);
         }
         assert!(everyone.iter().any(|f| f.code == "CONSENT-MISSING") && everyone.iter().any(|f| f.code == "CASE-NO-CONTACT"));
     }
