@@ -45,7 +45,7 @@ pub fn for_worker_today(
 ) -> rusqlite::Result<Today> {
     let date = when::london_date(now);
     let mut flags = board(compute_shared(connections, now, settings, &Scope::Worker(worker_id.into()))?, Whose::Mine);
-    let conn: &Connection = connections.first().ok_or(rusqlite::Error::InvalidQuery)?;
+    let conn: &Connection = connections.first().expect("Today is read on at least one connection");
     let flags_total = flags.statutory.len() as u32;
     flags.statutory.truncate(FLAGS_SHOWN);
     Ok(Today {
