@@ -40,7 +40,7 @@ fn copy_team(db: &mut postgres::Client, copies: usize) {
         let copy_id = format!("{team_id}-copy{k}");
         let copy = throughline_hub::schema::team_schema(&copy_id);
         let mut sql = format!("CREATE SCHEMA {copy};");
-        for (table, _) in throughline_core::dashboard::READS {
+        for table in throughline_hub::schema::tables() {
             sql += &format!("CREATE TABLE {copy}.{table} AS SELECT * FROM {schema}.{table}; ANALYZE {copy}.{table};");
         }
         for (i, (table, columns)) in INDEXES.iter().enumerate() {
@@ -48,8 +48,8 @@ fn copy_team(db: &mut postgres::Client, copies: usize) {
         }
         db.batch_execute(&sql).expect("a copy of the team");
         db.execute(
-            "INSERT INTO hub.teams (team_id, team_name, schema_name, hub_label, enrolled_at, operations, continuity_target_percent)
-             SELECT $2, team_name || ' ' || $3, $4, hub_label, enrolled_at, operations, continuity_target_percent
+            "INSERT INTO hub.teams (team_id, team_name, schema_name, hub_label, enrolled_at, operations, continuity_target_percent, counted_with)
+             SELECT $2, team_name || ' ' || $3, $4, hub_label, enrolled_at, operations, continuity_target_percent, counted_with
              FROM hub.teams WHERE team_id = $1",
             &[&team_id, &copy_id, &k.to_string(), &copy],
         )

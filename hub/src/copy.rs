@@ -2,7 +2,9 @@
 //! and of each person only the attributor (initials, date of birth, sex), never a name or an
 //! address. Written into a fresh schema by binary COPY and swapped in within one transaction,
 //! so readers see the team's figures before or after a bundle, never halfway.
+use crate::figures;
 use crate::schema::{self, INDEXES};
+use chrono::{DateTime, Utc};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use rusqlite::types::ValueRef;
@@ -78,6 +80,7 @@ pub fn team(
     replica: &rusqlite::Connection,
     team_id: &str,
     operations: i64,
+    now: DateTime<Utc>,
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<u64, CopyError> {
     let name = schema::team_schema(team_id);
@@ -109,17 +112,25 @@ pub fn team(
         writer.finish()?;
         progress(table.name, rows_copied);
     }
-    for (i, (table, columns)) in INDEXES.iter().enumerate() {
+    for (i, (table, columns)) in INDEXES.iter().enumerate().filter(|(_, (table, _))| *table != figures::COUNTED) {
         tx.batch_execute(&format!("CREATE INDEX {table}_{i} ON {fresh}.{table} ({columns})"))?;
+    }
+    // Statistics first, so the planner counts the kept measures knowing each table's size.
+    tx.batch_execute(&READS.iter().map(|(t, _)| format!("ANALYZE {fresh}.{t};")).collect::<String>())?;
+    progress(figures::COUNTED, rows_copied);
+    figures::count_kept(&mut tx, &fresh, now)?;
+    for (i, (table, columns)) in INDEXES.iter().enumerate().filter(|(_, (table, _))| *table == figures::COUNTED) {
+        tx.batch_execute(&format!("CREATE INDEX {table}_{i} ON {fresh}.{table} ({columns}); ANALYZE {fresh}.{table};"))?;
     }
     // Not while a report is reading (it holds the lock shared), and held until this commits.
     tx.batch_execute(&format!(
         "SELECT pg_advisory_xact_lock({SWAP_LOCK}); DROP SCHEMA IF EXISTS {name} CASCADE; ALTER SCHEMA {fresh} RENAME TO {name};"
     ))?;
-    tx.execute("UPDATE hub.teams SET operations = $2, copied_at = now() WHERE team_id = $1", &[&team_id, &operations])?;
+    tx.execute(
+        "UPDATE hub.teams SET operations = $2, copied_at = now(), counted_with = $3 WHERE team_id = $1",
+        &[&team_id, &operations, &schema::counted_with()],
+    )?;
     tx.commit()?;
-    // Fresh statistics, so the planner knows each table's size (outside the transaction: cheap).
-    db.batch_execute(&READS.iter().map(|(t, _)| format!("ANALYZE {name}.{t};")).collect::<String>())?;
     Ok(rows_copied)
 }
 

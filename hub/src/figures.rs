@@ -1,14 +1,16 @@
-//! The partnership's figures, from the same measure definitions the laptops use: each measure's
-//! SQL (`dashboard::team_events`) runs on PostgreSQL over a team's schema, its events come back,
-//! and core turns them into the dashboard's figures (`dashboard::from_counts`), exactly as it
-//! does on a laptop. A partnership's figure is worked out from all its teams' events together.
+//! The partnership's figures, from the same measure definitions the laptops use: the measures'
+//! SQL (`dashboard::team_events_by_day`) runs on PostgreSQL over a team's schema, their events
+//! come back counted by day, and core turns them into the dashboard's figures
+//! (`dashboard::from_counts`), exactly as it does on a laptop. Most measures' events are
+//! counted once, over all time, when a team is copied in ([`kept`]), and a report cuts its
+//! period from them. A partnership's figure is worked out from all its teams' events together.
 use crate::schema;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 use throughline_core::calendar::when;
-use throughline_core::dashboard::{self, Dashboard, Event, Events, Measure, Period, Together};
+use throughline_core::dashboard::{self, Dashboard, Event, Events, Measure, Moment, Period, Together};
 use throughline_core::store::shared::share_out;
 
 /// A measure's SQL (SQLite's dialect) as PostgreSQL runs it, and its parameters in order. The
@@ -50,7 +52,51 @@ fn parameters(period: Period, now: DateTime<Utc>) -> HashMap<&'static str, Strin
     ])
 }
 
-/// These measures' events for one team in a period.
+/// The measures whose people the report lists (released, and whether in treatment within 21
+/// days): read one event a row, with the client. The others are read counted by day
+/// (`dashboard::team_events_by_day`), which sends a fraction of the rows for the same figures.
+pub const LISTED: [&str; 2] = [RELEASES, IN_TREATMENT];
+pub const RELEASES: &str = "prison.releases";
+pub const IN_TREATMENT: &str = "prison.in_treatment_21_days";
+
+/// Where a team's kept counts live in its schema (see [`kept`]).
+pub const COUNTED: &str = "counted_by_day";
+
+/// Whether the hub keeps a measure's events counted by day, over all time, when it copies a
+/// team in, so that a report cuts its period from them rather than reading the records again.
+/// So for every measure whose shorter periods are cut from longer ones, except how things
+/// stand now, what is due by today (today moves on between copies) and the people listed.
+pub fn kept(m: &Measure) -> bool {
+    m.cut_from_longer() && m.moment != Moment::Now && !m.events.contains(":today") && !LISTED.contains(&m.key)
+}
+
+/// The kept measures' query, which says what a team's kept counts are: a copy whose counts
+/// were made by another (the hub updated since) is made again.
+pub fn kept_sql() -> String {
+    dashboard::team_events_by_day(&dashboard::measures().into_iter().filter(|m| kept(m)).collect::<Vec<_>>())
+}
+
+/// All the time a team's kept counts cover.
+fn all_time() -> Period {
+    Period { from: NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"), to: NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date") }
+}
+
+/// Counts the kept measures' events of the team whose copy is in `schema` into its
+/// [`COUNTED`] table (in the copy's transaction).
+pub fn count_kept(tx: &mut postgres::Transaction<'_>, schema: &str, now: DateTime<Utc>) -> Result<u64, postgres::Error> {
+    tx.batch_execute(&format!(
+        "CREATE TABLE {schema}.{COUNTED} (measure text NOT NULL, at text NOT NULL, part text, days double precision, events bigint NOT NULL);
+         SET LOCAL search_path TO {schema}, public; SET LOCAL TIME ZONE 'UTC'; SET LOCAL jit = off;"
+    ))?;
+    let (sql, names) = postgres_sql(&kept_sql());
+    let values = parameters(all_time(), now);
+    let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+        names.iter().map(|n| &values[n.as_str()] as &(dyn postgres::types::ToSql + Sync)).collect();
+    tx.execute(&format!("INSERT INTO {schema}.{COUNTED} (measure, at, part, days, events) {sql}"), &params)
+}
+
+/// These measures' events for one team in a period: the kept ones cut from its kept counts,
+/// the others read from its records.
 pub fn team_events(
     db: &mut postgres::Client,
     team_id: &str,
@@ -59,31 +105,61 @@ pub fn team_events(
     measures: &[&'static Measure],
 ) -> Result<Events, postgres::Error> {
     let mut tx = db.transaction()?;
-    // Each measure is one short query: compiling it (JIT) would cost more than it saves.
+    // Each measure's part of a query is short: compiling it (JIT) would cost more than it saves.
     tx.batch_execute(&format!(
         "SET LOCAL search_path TO {}, public; SET LOCAL TIME ZONE 'UTC'; SET LOCAL jit = off;",
         schema::team_schema(team_id)
     ))?;
+    let (from_kept, read): (Vec<&'static Measure>, Vec<&'static Measure>) = measures.iter().partition(|m| kept(m));
+    let (listed, counted): (Vec<&'static Measure>, Vec<&'static Measure>) = read.iter().partition(|m| LISTED.contains(&m.key));
+    let mut of: HashMap<&'static str, Vec<Event>> = HashMap::new();
+    let counted_row = |r: &postgres::Row| Event {
+        client_id: None,
+        at: r.get::<_, &str>("at").into(),
+        part: r.get("part"),
+        days: r.get("days"),
+        count: r.get::<_, i64>("events") as u32,
+    };
+    if !from_kept.is_empty() {
+        // A day or two either side (an instant's key is its UTC day's), then cut to the period.
+        let (from, to) = ((period.from - Duration::days(1)).to_string(), (period.to + Duration::days(2)).to_string());
+        let keys: HashMap<&str, &'static str> = from_kept.iter().map(|m| (m.key, m.key)).collect();
+        let mut all = Events { period: all_time(), of: HashMap::new() };
+        for r in tx.query(&format!("SELECT measure, at, part, days, events FROM {COUNTED} WHERE at >= $1 AND at < $2"), &[&from, &to])? {
+            if let Some(key) = keys.get(r.get::<_, &str>("measure")) {
+                all.of.entry(key).or_default().push(counted_row(&r));
+            }
+        }
+        if let Some(cut) = all.cut_into(&[period]).pop() {
+            of.extend(cut.of.into_iter().filter(|(key, _)| keys.contains_key(key)));
+        }
+    }
     let values = parameters(period, now);
     let unknown = String::new();
-    let mut of = HashMap::new();
-    for m in measures {
-        let (sql, names) = postgres_sql(&format!("SELECT * FROM ({}) e", dashboard::team_events(m)));
+    let mut query = |sql: &str| -> Result<Vec<postgres::Row>, postgres::Error> {
+        let (sql, names) = postgres_sql(sql);
         let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
             names.iter().map(|n| values.get(n.as_str()).unwrap_or(&unknown) as &(dyn postgres::types::ToSql + Sync)).collect();
-        let statement = tx.prepare(&sql)?;
-        let column = |name: &str| statement.columns().iter().position(|c| c.name() == name);
-        // Every measure yields these two (core's tests run each one's SQL).
-        let (client_id, at) = (column("client_id").expect("a measure's client_id"), column("at").expect("a measure's at"));
-        let (part, days) = (column("part"), column("days"));
-        let events = tx
-            .query(&statement, &params)?
+        tx.query(&sql, &params)
+    };
+    if !counted.is_empty() {
+        let keys: HashMap<&str, &'static str> = counted.iter().map(|m| (m.key, m.key)).collect();
+        for r in query(&dashboard::team_events_by_day(&counted))? {
+            if let Some(key) = keys.get(r.get::<_, &str>("measure")) {
+                of.entry(key).or_default().push(counted_row(&r));
+            }
+        }
+    }
+    for m in listed {
+        // Every measure yields `client_id` and `at`, and these two no part or days.
+        let events = query(&format!("SELECT e.client_id, e.at FROM ({}) e", dashboard::team_events(m)))?
             .iter()
             .map(|r| Event {
-                client_id: r.get::<_, &str>(client_id).into(),
-                at: r.get::<_, &str>(at).into(),
-                part: part.and_then(|i| r.get(i)),
-                days: days.and_then(|i| r.get(i)),
+                client_id: Some(r.get::<_, &str>(0).into()),
+                at: r.get::<_, &str>(1).into(),
+                part: None,
+                days: None,
+                count: 1,
             })
             .collect();
         of.insert(m.key, events);

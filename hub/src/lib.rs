@@ -179,7 +179,7 @@ impl Hub {
         if held == operations && self.copy_is_whole(team_id)? {
             return Ok(());
         }
-        let rows = copy::team(&mut self.db, replica.reader(), team_id, operations, &mut |table, n| {
+        let rows = copy::team(&mut self.db, replica.reader(), team_id, operations, self.clock.now(), &mut |table, n| {
             let _ = progress.step(&format!("Copying the team's records into PostgreSQL ({table})"), n, 0);
         })?;
         let mut tx = self.db.transaction()?;
@@ -188,21 +188,21 @@ impl Hub {
         Ok(())
     }
 
-    /// Whether a team's copy in PostgreSQL has every table the measures read: a hub made by an
-    /// earlier version may lack one it now reads, until the team is copied again.
+    /// Whether a team's copy in PostgreSQL has every table the measures read, and its kept
+    /// counts were made by these measures: a hub made by an earlier version may lack a table it
+    /// now reads, or count differently, until the team is copied again.
     fn copy_is_whole(&mut self, team_id: &str) -> Result<bool, HubError> {
-        let tables: Vec<&str> = throughline_core::dashboard::READS.iter().map(|(t, _)| *t).collect();
-        let found: i64 = self
-            .db
-            .query_one(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = ANY($2)",
-                &[&schema::team_schema(team_id), &tables],
-            )?
-            .get(0);
-        Ok(found == tables.len() as i64)
+        let tables: Vec<&str> = schema::tables().collect();
+        let row = self.db.query_one(
+            "SELECT (SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = ANY($2)),
+                    (SELECT counted_with FROM hub.teams WHERE team_id = $3)",
+            &[&schema::team_schema(team_id), &tables, &team_id],
+        )?;
+        let (found, counted_with): (i64, Option<String>) = (row.get(0), row.get(1));
+        Ok(found == tables.len() as i64 && counted_with == Some(schema::counted_with()))
     }
 
-    /// Copies again, from their replicas, the teams whose copy lacks a table the measures read.
+    /// Copies again, from their replicas, the teams whose copy is not whole.
     fn complete_copies(&mut self) -> Result<(), HubError> {
         let teams: Vec<String> = self.db.query("SELECT team_id FROM hub.teams", &[])?.iter().map(|r| r.get(0)).collect();
         for team_id in teams {

@@ -6,7 +6,7 @@ use crate::figures::{self, Figures, CONTINUITY_AMBITION};
 use crate::schema;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use plotters::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use throughline_core::dashboard::returns::{self, Heading};
@@ -76,7 +76,7 @@ fn continuity_chart(teams: &[&Figures]) -> Result<String, String> {
         let percents: Vec<(u32, u32)> = teams
             .iter()
             .enumerate()
-            .map(|(i, t)| (i as u32, figure(t, "prison.in_treatment_21_days").and_then(|f| f.percent).unwrap_or(0)))
+            .map(|(i, t)| (i as u32, figure(t, figures::IN_TREATMENT).and_then(|f| f.percent).unwrap_or(0)))
             .collect();
         chart
             .draw_series(
@@ -152,23 +152,25 @@ fn tests_chart(teams: &[&Figures], buckets: &[NaiveDate]) -> Result<String, Stri
 /// continuity figure is missing, by attributor.
 fn not_in_treatment(db: &mut postgres::Client, team: &Figures) -> Result<Vec<[String; 5]>, postgres::Error> {
     let Some(team_id) = &team.team_id else { return Ok(Vec::new()) };
-    let treated: HashSet<&str> = team.events.of.get("prison.in_treatment_21_days").into_iter().flatten().map(|e| &*e.client_id).collect();
+    let treated: HashSet<&str> =
+        team.events.of.get(figures::IN_TREATMENT).into_iter().flatten().filter_map(|e| e.client_id.as_deref()).collect();
     let released: Vec<(&str, &str)> = team
         .events
         .of
-        .get("prison.releases")
+        .get(figures::RELEASES)
         .into_iter()
         .flatten()
-        .filter(|e| !treated.contains(&*e.client_id))
-        .map(|e| (&*e.client_id, &*e.at))
+        .filter_map(|e| Some((e.client_id.as_deref()?, &*e.at)))
+        .filter(|(id, _)| !treated.contains(id))
         .collect();
     let ids: Vec<&str> = released.iter().map(|(id, _)| *id).collect();
     let schema = schema::team_schema(team_id);
     let people = db.query(&format!("SELECT id, initials, date_of_birth, sex FROM {schema}.clients WHERE id = ANY($1)"), &[&ids])?;
+    let people: HashMap<&str, &postgres::Row> = people.iter().map(|p| (p.get(0), p)).collect();
     let mut rows: Vec<[String; 5]> = released
         .iter()
         .filter_map(|(id, at)| {
-            let p = people.iter().find(|p| p.get::<_, String>(0) == *id)?;
+            let p = people.get(id)?;
             let born: String = p.get(2);
             let born = born.parse().map(dates::display).unwrap_or(born);
             let released = at.parse().map(dates::display).unwrap_or_else(|_| at.to_string());
@@ -218,7 +220,7 @@ pub fn write(
     let _ = write!(html, "<h2 id=\"continuity\">Continuity of care</h2>");
     let _ = write!(html, "<table id=\"continuity-table\"><thead><tr><th>Team</th><th class=\"n\">Releases</th><th class=\"n\">In treatment within 21 days</th><th>Against the {CONTINUITY_AMBITION}% ambition</th></tr></thead><tbody>");
     for t in teams.iter().chain([&all]) {
-        if let Some(f) = figure(t, "prison.in_treatment_21_days") {
+        if let Some(f) = figure(t, figures::IN_TREATMENT) {
             let target = f.target_percent.unwrap_or(CONTINUITY_AMBITION);
             let verdict = match f.percent {
                 Some(p) if p >= target => format!("<span class=\"met\">Met ({p}%)</span>"),
@@ -308,7 +310,7 @@ fn monthly_returns(
         let mut mine = Vec::new();
         while let Some(t) = next() {
             let team = teams[t];
-            let target = figure(team, "prison.in_treatment_21_days").and_then(|f| f.target_percent).unwrap_or(CONTINUITY_AMBITION);
+            let target = figure(team, figures::IN_TREATMENT).and_then(|f| f.target_percent).unwrap_or(CONTINUITY_AMBITION);
             let settings = figures::settings_with_target(target);
             let mut text = String::new();
             for (i, (month, mut events)) in months.iter().zip(team.events.cut_into(&months)).enumerate() {

@@ -3,7 +3,10 @@
 //! a schema of their own, `team_<id>`, with the tables and columns the measures read
 //! (`dashboard::READS`) under the names the laptop gives them, so the measures' one SQL text
 //! runs on both engines. docs/hub.md says how this distributes on Citus.
+use crate::figures;
 use postgres::Transaction;
+use sha2::{Digest, Sha256};
+use throughline_core::dashboard::READS;
 
 pub const SETUP: &str = "
 CREATE SCHEMA IF NOT EXISTS hub;
@@ -18,6 +21,9 @@ CREATE TABLE IF NOT EXISTS hub.teams (
     copied_at    timestamptz,
     continuity_target_percent integer NOT NULL DEFAULT 75
 );
+-- What made each team's kept counts (a hash of the kept measures' query), so a hub updated
+-- since makes them again.
+ALTER TABLE hub.teams ADD COLUMN IF NOT EXISTS counted_with text;
 CREATE TABLE IF NOT EXISTS hub.laptops (
     team_id      text NOT NULL REFERENCES hub.teams,
     device_id    text NOT NULL,
@@ -70,6 +76,16 @@ pub fn team_schema(team_id: &str) -> String {
     format!("team_{hex}")
 }
 
+/// Every table of a team's copy: what the measures read, and the kept counts.
+pub fn tables() -> impl Iterator<Item = &'static str> {
+    READS.iter().map(|(t, _)| *t).chain([figures::COUNTED])
+}
+
+/// What made a team's kept counts now: the kept measures' query, hashed.
+pub fn counted_with() -> String {
+    hex::encode(Sha256::digest(figures::kept_sql()))
+}
+
 /// The indexes the measures' queries use, made after a team's rows are copied in.
 pub const INDEXES: &[(&str, &str)] = &[
     ("clients", "id"),
@@ -91,6 +107,7 @@ pub const INDEXES: &[(&str, &str)] = &[
     ("prison_spells", "released_on"),
     ("treatment_episodes", "client_id, treatment_started_on"),
     ("treatment_episodes", "referred_on"),
+    (figures::COUNTED, "at"),
 ];
 
 /// Writes an entry in the hub's audit log.

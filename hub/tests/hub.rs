@@ -155,6 +155,16 @@ fn three_districts_in_any_order_twice_give_each_teams_own_figures() {
     // without it: the report copies that team again from its replica first.
     let schema: String = first.database().query_one("SELECT schema_name FROM hub.teams ORDER BY team_name LIMIT 1", &[]).unwrap().get(0);
     first.database().batch_execute(&format!("DROP TABLE {schema}.arrests_in_sequence")).unwrap();
+    // And one whose kept counts an earlier version made (here, lost): counted again first.
+    let other: String =
+        first.database().query_one("SELECT schema_name FROM hub.teams ORDER BY team_name OFFSET 1 LIMIT 1", &[]).unwrap().get(0);
+    first
+        .database()
+        .batch_execute(&format!(
+            "DELETE FROM {other}.{}; UPDATE hub.teams SET counted_with = 'an earlier version' WHERE schema_name = '{other}'",
+            figures::COUNTED
+        ))
+        .unwrap();
 
     // The report: charts and the same figures as tables, people by attributor only, and a
     // monthly return a team.
@@ -162,6 +172,8 @@ fn three_districts_in_any_order_twice_give_each_teams_own_figures() {
     let copied_again: bool =
         first.database().query_one(&format!("SELECT to_regclass('{schema}.arrests_in_sequence') IS NOT NULL"), &[]).unwrap().get(0);
     assert!(copied_again, "the team lacking a table was copied again");
+    let counted: i64 = first.database().query_one(&format!("SELECT count(*) FROM {other}.{}", figures::COUNTED), &[]).unwrap().get(0);
+    assert!(counted > 0, "the team counted by an earlier version was counted again");
     let html = std::fs::read_to_string(&written.html).unwrap();
     assert!(html.contains("id=\"continuity-chart\"><svg") && html.contains("id=\"tests-chart\"><svg"), "both charts are drawn");
     assert!(html.contains("Calder Vale Criminal Justice Drug Team") && html.contains("Against the 75% ambition"));

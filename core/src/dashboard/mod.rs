@@ -436,22 +436,66 @@ const FIRST_TESTS_FROM_RECORDS: &str = "SELECT f.client_id, f.at,
 /// `arrests_in_sequence` rather than a table made beforehand. Parameters and functions are as
 /// [`Measure::events`] says.
 pub fn team_events(m: &Measure) -> String {
-    whole_team(m, FIRST_TESTS)
+    whole_team(m, &format!("({FIRST_TESTS})"), "tests_on_arrest")
 }
 
 /// As [`team_events`], with each client's first tests worked out from the tests on arrest
 /// alone, as the kept table is held to be.
 pub fn team_events_from_records(m: &Measure) -> String {
-    whole_team(m, FIRST_TESTS_FROM_RECORDS)
+    whole_team(m, &format!("({FIRST_TESTS_FROM_RECORDS})"), "tests_on_arrest")
 }
 
-fn whole_team(m: &Measure, first_tests: &str) -> String {
-    m.events
-        .replace("{first_tests}", &format!("({first_tests})"))
-        .replace("{tests}", "tests_on_arrest")
-        .replace("{in_scope}", "")
-        .replace("{scope}", "")
-        .replace("{client_scope}", "")
+/// Measures' events for a whole team as [`team_events`] reads them, counted, in one query: how
+/// many events of each measure (`measure`, its key) on each London day, with each part and
+/// days the measure yields (`at`, `part`, `days`, `events`; `part` and `days` NULL where it
+/// yields none; a measure yields them `AS part` and `AS days`). Far fewer rows than one an
+/// event for another engine to send, the same figures, and the clients' first tests worked out
+/// once for the measures that read them.
+///
+/// An instant (in the form the laptop stores one) stands for its London day as the start of
+/// its UTC day or, from 23:00, as 23:00: London is never behind UTC nor more than an hour
+/// ahead, and changes its clocks at 01:00 UTC, so every instant in each of those two parts of
+/// a UTC day has the same London day.
+pub fn team_events_by_day(measures: &[&Measure]) -> String {
+    let arms: Vec<String> = measures
+        .iter()
+        .map(|m| {
+            let day = match m.moment {
+                // Each engine's cheapest: a byte count and one comparison rather than another
+                // substring (an instant in any other form stands for itself).
+                Moment::Instant => {
+                    "CASE WHEN octet_length(e.at) <> 20 THEN e.at
+                          WHEN e.at >= substr(e.at, 1, 11) || '23' THEN substr(e.at, 1, 11) || '23:00:00Z'
+                          ELSE substr(e.at, 1, 11) || '00:00:00Z' END"
+                }
+                Moment::Day | Moment::Now => "e.at",
+            };
+            let yielded = |column: &str| m.events.contains(&format!("AS {column}")).then(|| format!("e.{column}"));
+            let (part, days) = (yielded("part"), yielded("days"));
+            let by: String = [part.as_deref(), days.as_deref()].into_iter().flatten().map(|c| format!(", {c}")).collect();
+            format!(
+                "SELECT '{}' AS measure, {day} AS at, {} AS part, {} AS days, count(*) AS events FROM ({}) e GROUP BY {day}{by}",
+                m.key,
+                part.as_deref().unwrap_or("CAST(NULL AS TEXT)"),
+                days.as_deref().unwrap_or("CAST(NULL AS DOUBLE PRECISION)"),
+                whole_team(m, "first_tests", "tests_on_arrest"),
+            )
+        })
+        .collect();
+    let first_tests = measures.iter().any(|m| m.events.contains("{first_tests}"));
+    let with = if first_tests { format!("WITH first_tests AS ({}) ", unscoped(FIRST_TESTS)) } else { String::new() };
+    format!("{with}{}", arms.join(" UNION ALL "))
+}
+
+/// A measure's events for the whole team, `{first_tests}` and `{tests}` read from these (a
+/// subquery in brackets, or a table's name).
+fn whole_team(m: &Measure, first_tests: &str, tests: &str) -> String {
+    unscoped(&m.events.replace("{first_tests}", first_tests).replace("{tests}", tests))
+}
+
+/// SQL for the whole team: no worker's scope.
+fn unscoped(sql: &str) -> String {
+    sql.replace("{in_scope}", "").replace("{scope}", "").replace("{client_scope}", "")
 }
 
 /// The tables and columns the measures read: all a copy of a team's records needs for its
@@ -484,14 +528,18 @@ pub trait Counts {
     fn days(&self, m: &'static Measure) -> Result<Vec<(NaiveDate, f64)>, Self::Error>;
 }
 
-/// One event of a measure as another engine read it: `at` as the measure's `events` yield it.
+/// Events of a measure as another engine read them: one client's event (`count` 1), or, read
+/// by [`team_events_by_day`], how many there were on one London day with this part and days.
+/// `at` is as the measure's `events` yield it, or an instant on the same London day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     // Shared text: an event is cut into a month's list without copying its strings.
-    pub client_id: std::sync::Arc<str>,
+    /// Whose event it is, where events are read one by one (for a list of people).
+    pub client_id: Option<std::sync::Arc<str>>,
     pub at: std::sync::Arc<str>,
     pub part: Option<String>,
     pub days: Option<f64>,
+    pub count: u32,
 }
 
 /// Every measure's events in a period, read elsewhere (per team, or several teams' together).
@@ -543,14 +591,14 @@ impl Counts for Events {
         let mut counts = vec![0; starts.len()];
         if m.moment == Moment::Now {
             if let Some(last) = counts.last_mut() {
-                *last = self.of(m).len() as u32;
+                *last = self.of(m).iter().map(|e| e.count).sum();
             }
             return Ok(counts);
         }
         let bucket_of: HashMap<NaiveDate, usize> = starts.iter().enumerate().map(|(i, start)| (*start, i)).collect();
         for e in self.of(m) {
             if let Some(i) = m.moment.day_of(&e.at).and_then(|day| bucket_of.get(&grain.start_of(day))) {
-                counts[*i] += 1;
+                counts[*i] += e.count;
             }
         }
         Ok(counts)
@@ -559,13 +607,14 @@ impl Counts for Events {
     fn by_part(&self, m: &'static Measure) -> Result<BTreeMap<String, u32>, Self::Error> {
         let mut parts = BTreeMap::new();
         for e in self.of(m) {
-            *parts.entry(e.part.clone().unwrap_or_default()).or_insert(0) += 1;
+            *parts.entry(e.part.clone().unwrap_or_default()).or_insert(0) += e.count;
         }
         Ok(parts)
     }
 
     fn days(&self, m: &'static Measure) -> Result<Vec<(NaiveDate, f64)>, Self::Error> {
-        Ok(self.of(m).iter().filter_map(|e| Some((m.moment.day_of(&e.at)?, e.days?))).collect())
+        let each = self.of(m).iter().filter_map(|e| Some(((m.moment.day_of(&e.at)?, e.days?), e.count as usize)));
+        Ok(each.flat_map(|(wait, count)| std::iter::repeat_n(wait, count)).collect())
     }
 }
 
@@ -1055,10 +1104,11 @@ mod tests {
             .query_in(period, &sql, &[], |r| {
                 let column = |name: &str| r.as_ref().column_index(name).ok();
                 Ok(Event {
-                    client_id: r.get::<_, String>("client_id")?.into(),
+                    client_id: Some(r.get::<_, String>("client_id")?.into()),
                     at: r.get::<_, String>("at")?.into(),
                     part: column("part").map(|i| r.get(i)).transpose()?.flatten(),
                     days: column("days").map(|i| r.get(i)).transpose()?.flatten(),
+                    count: 1,
                 })
             })
             .unwrap();
@@ -1108,7 +1158,7 @@ mod tests {
             of: all
                 .of
                 .iter()
-                .map(|(k, v)| (*k, v.iter().filter(|e| (e.client_id.as_bytes()[35] % 2 == 0) == even).cloned().collect()))
+                .map(|(k, v)| (*k, v.iter().filter(|e| (e.client_id.as_ref().unwrap().as_bytes()[35] % 2 == 0) == even).cloned().collect()))
                 .collect(),
         };
         let (one, other) = (half(true), half(false));
@@ -1122,6 +1172,116 @@ mod tests {
         let Ok(no_teams) = from_counts(&Together { period: year, teams: &[] }, year, &settings);
         let Ok(no_events) = from_counts(&Events { period: year, of: HashMap::new() }, year, &settings);
         assert_eq!(no_teams, no_events, "a partnership of no teams has figures of nothing, week by week");
+    }
+
+    /// Events counted by London day (as the hub reads a team's) give the figures of the same
+    /// events one by one, for the year and for each month cut from it, though far fewer rows,
+    /// including tests taken late in a summer evening, on the next day in London.
+    #[test]
+    fn events_counted_by_day_give_the_figures_of_the_events_one_by_one() {
+        let (_dir, mut session, now, _) = team_with_a_year();
+        let year = year();
+        // Tests either side of midnight at the turn of a summer month (23:30 and 22:30 UTC on
+        // its last day) and at half past eleven on the last night of a winter month.
+        let client: String = session.store().reader().query_row("SELECT id FROM clients LIMIT 1", [], |r| r.get(0)).unwrap();
+        let actor = session.actor();
+        for (date, time) in [("2026-08-01", "00:30"), ("2026-07-31", "23:30"), ("2026-01-31", "23:30")] {
+            let test = crate::custody::NewTestOnArrest {
+                custody_suite: "Westbridge custody suite".into(),
+                arrested_date: date.into(),
+                arrested_time: time.into(),
+                discretionary: true,
+                tested_date: date.into(),
+                tested_time: time.into(),
+                opiates: "positive".into(),
+                cocaine: "negative".into(),
+                sample_type: "oral_fluid".into(),
+                ..Default::default()
+            };
+            crate::custody::record_test(session.store_mut(), &actor, &client, &test).unwrap();
+        }
+        let reader = Reader::new(session.store().reader(), year, now, Whose::Team).unwrap();
+        let counted_rows = reader
+            .query_in(year, &team_events_by_day(&measures()), &[], |r| {
+                Ok((
+                    r.get::<_, String>("measure")?,
+                    Event {
+                        client_id: None,
+                        at: r.get::<_, String>("at")?.into(),
+                        part: r.get("part")?,
+                        days: r.get("days")?,
+                        count: r.get("events")?,
+                    },
+                ))
+            })
+            .unwrap();
+        let one_by_one = Events { period: year, of: measures().into_iter().map(|m| (m.key, read_events(&reader, m, year))).collect() };
+        let mut counted = Events { period: year, of: HashMap::new() };
+        for (key, event) in counted_rows {
+            let m = measures().into_iter().find(|m| m.key == key).unwrap();
+            counted.of.entry(m.key).or_default().push(event);
+        }
+        let rows = |e: &Events| e.of.values().map(Vec::len).sum::<usize>();
+        assert!(rows(&counted) < rows(&one_by_one), "{} rows counted, {} one by one", rows(&counted), rows(&one_by_one));
+        let next_day_in_london = one_by_one.of["custody.tests"]
+            .iter()
+            .filter(|e| e.at.get(11..13) == Some("23") && when::london_day_of(&e.at).map(|d| d.to_string()).as_deref() != e.at.get(..10))
+            .count();
+        assert!(next_day_in_london > 0, "a test late on a summer evening, on the next day in London");
+        let settings = TeamSettings::default();
+        assert_eq!(from_counts(&counted, year, &settings), from_counts(&one_by_one, year, &settings));
+        // Every wait, as a median of them reads them.
+        let mut waits = 0;
+        for m in measures() {
+            let sorted = |e: &Events| {
+                let Ok(mut days) = e.days(m);
+                days.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                days
+            };
+            assert_eq!(sorted(&counted), sorted(&one_by_one), "{}", m.key);
+            waits += sorted(&one_by_one).len();
+        }
+        assert!(waits > 50, "waits to compare: {waits}");
+        let months: Vec<Period> = year
+            .buckets_of(Grain::Month)
+            .iter()
+            .map(|start| Period { from: (*start).max(year.from), to: (Grain::Month.next(*start) - Duration::days(1)).min(year.to) })
+            .collect();
+        for ((month, counted), one_by_one) in months.iter().zip(counted.cut_into(&months)).zip(one_by_one.cut_into(&months)) {
+            assert_eq!(from_counts(&counted, *month, &settings), from_counts(&one_by_one, *month, &settings), "{}", month.from);
+        }
+    }
+
+    /// A row counted by day stands for as many events as it counts: in a trend, a breakdown
+    /// and a median wait alike.
+    #[test]
+    fn a_counted_row_stands_for_its_count_of_events() {
+        let year = year();
+        let row = |at: &str, part: Option<&str>, days: Option<f64>, count| Event {
+            client_id: None,
+            at: at.into(),
+            part: part.map(Into::into),
+            days,
+            count,
+        };
+        let one_by_one = |e: &Event| vec![Event { count: 1, ..e.clone() }; e.count as usize];
+        let counted = Events {
+            period: year,
+            of: HashMap::from([
+                (
+                    custody::TESTS.key,
+                    vec![row("2026-03-02T10:00:00Z", Some("theft"), None, 3), row("2026-05-02T23:00:00Z", Some("theft"), None, 1)],
+                ),
+                (treatment::WAIT_CJ.key, vec![row("2026-03-02", None, Some(4.0), 3), row("2026-03-09", None, Some(30.0), 2)]),
+            ]),
+        };
+        let listed = Events { period: year, of: counted.of.iter().map(|(k, v)| (*k, v.iter().flat_map(one_by_one).collect())).collect() };
+        let Ok(by_part) = counted.by_part(&custody::TESTS);
+        assert_eq!(by_part, BTreeMap::from([("theft".to_string(), 4)]));
+        let Ok(waits) = counted.days(&treatment::WAIT_CJ);
+        assert_eq!(waits.iter().filter(|(_, d)| *d == 4.0).count(), 3, "{waits:?}");
+        let settings = TeamSettings::default();
+        assert_eq!(from_counts(&counted, year, &settings), from_counts(&listed, year, &settings));
     }
 
     /// The hub makes a month's figures from the year's events where a measure allows: those
