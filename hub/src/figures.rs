@@ -81,6 +81,12 @@ fn all_time() -> Period {
     Period { from: NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"), to: NaiveDate::from_ymd_opt(2999, 12, 31).expect("a date") }
 }
 
+/// The kept counts a period's are cut from: `at` from the day before its first (a summer
+/// day's first hour is the day before's 23:00 in UTC) up to the day after its last.
+fn kept_window(period: Period) -> (String, String) {
+    ((period.from - Duration::days(1)).to_string(), (period.to + Duration::days(1)).to_string())
+}
+
 /// Counts the kept measures' events of the team whose copy is in `schema` into its
 /// [`COUNTED`] table (in the copy's transaction).
 pub fn count_kept(tx: &mut postgres::Transaction<'_>, schema: &str, now: DateTime<Utc>) -> Result<u64, postgres::Error> {
@@ -121,8 +127,7 @@ pub fn team_events(
         count: r.get::<_, i64>("events") as u32,
     };
     if !from_kept.is_empty() {
-        // A day or two either side (an instant's key is its UTC day's), then cut to the period.
-        let (from, to) = ((period.from - Duration::days(1)).to_string(), (period.to + Duration::days(2)).to_string());
+        let (from, to) = kept_window(period);
         let keys: HashMap<&str, &'static str> = from_kept.iter().map(|m| (m.key, m.key)).collect();
         let mut all = Events { period: all_time(), of: HashMap::new() };
         for r in tx.query(&format!("SELECT measure, at, part, days, events FROM {COUNTED} WHERE at >= $1 AND at < $2"), &[&from, &to])? {
@@ -218,4 +223,26 @@ pub fn partnership(
 
 pub(crate) fn settings_with_target(percent: u32) -> throughline_core::accounts::settings::TeamSettings {
     throughline_core::accounts::settings::TeamSettings { continuity_target_percent: percent, ..Default::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A period's kept counts include what happened in its first and last London hours, in
+    /// summer and winter: an instant's key keeps its UTC date, and a day's is the day.
+    #[test]
+    fn a_periods_window_holds_its_first_and_last_london_hours() {
+        for (from, to) in [("2026-07-01", "2026-07-31"), ("2026-01-01", "2026-01-31")] {
+            let period = Period { from: from.parse().unwrap(), to: to.parse().unwrap() };
+            let (low, high) = kept_window(period);
+            let first = when::sql(when::start_of_day(period.from));
+            let last = when::sql(when::start_of_day(period.to + Duration::days(1)) - Duration::seconds(1));
+            for at in [&first[..10], &last[..10], from, to] {
+                assert!(low.as_str() <= at && at < high.as_str(), "{at} in {low}..{high}");
+            }
+        }
+        let summer = kept_window(Period { from: "2026-07-01".parse().unwrap(), to: "2026-07-31".parse().unwrap() });
+        assert_eq!(summer, ("2026-06-30".into(), "2026-08-01".into()), "1 July begins at 23:00 UTC on 30 June");
+    }
 }

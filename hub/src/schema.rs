@@ -81,9 +81,10 @@ pub fn tables() -> impl Iterator<Item = &'static str> {
     READS.iter().map(|(t, _)| *t).chain([figures::COUNTED])
 }
 
-/// What made a team's kept counts now: the kept measures' query, hashed.
+/// What makes a team's kept counts now, hashed: the kept measures' query as PostgreSQL runs it,
+/// and the functions it calls.
 pub fn counted_with() -> String {
-    hex::encode(Sha256::digest(figures::kept_sql()))
+    hex::encode(Sha256::digest(figures::postgres_sql(&figures::kept_sql()).0 + SETUP))
 }
 
 /// The indexes the measures' queries use, made after a team's rows are copied in.
