@@ -93,9 +93,8 @@ fn main() {
         found = flags::compute_shared(both, now, &settings, &Scope::Worker(w.clone())).expect("flags").len();
         one.push(start.elapsed());
     }
-    // My caseload reads on one.
-    // My caseload by what needs attention: the order from the caseload's flags and next
-    // appointments, then where each person on the first page is now.
+    // My caseload, on one reading, by what needs attention: the order from the caseload's flags
+    // and next appointments, then where each person on the first page is now.
     let mut caseload_pages = Vec::new();
     for w in workers.iter().cycle().take(20) {
         let start = Instant::now();
