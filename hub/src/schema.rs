@@ -58,13 +58,17 @@ CREATE TABLE IF NOT EXISTS hub.audit (
 
 -- SQLite's date functions in the forms the measures use, with SQLite's meaning, so a measure's
 -- SQL is written once (dashboard/*.rs). Instants are stored as the laptop stores them, RFC 3339
--- text in UTC; days as 'YYYY-MM-DD'. The session's time zone is UTC.
+-- text in UTC; days as 'YYYY-MM-DD'. The session's time zone is UTC. SQLite's julianday and
+-- date give NULL for what is not a date (a record a laptop sent with one malformed), where
+-- PostgreSQL's casts raise; the laptop's london_date raises too.
 CREATE OR REPLACE FUNCTION public.london_date(t text) RETURNS text LANGUAGE sql STABLE AS
   $$ SELECT to_char((t::timestamptz AT TIME ZONE 'Europe/London')::date, 'YYYY-MM-DD') $$;
-CREATE OR REPLACE FUNCTION public.julianday(t text) RETURNS double precision LANGUAGE sql STABLE AS
-  $$ SELECT extract(epoch FROM t::timestamptz)::double precision / 86400.0 + 2440587.5 $$;
-CREATE OR REPLACE FUNCTION public.sqlite_date(t text, modifier text) RETURNS text LANGUAGE sql STABLE AS
-  $$ SELECT to_char(t::date + modifier::interval, 'YYYY-MM-DD') $$;
+CREATE OR REPLACE FUNCTION public.julianday(t text) RETURNS double precision LANGUAGE plpgsql STABLE AS
+  $$ BEGIN RETURN extract(epoch FROM t::timestamptz)::double precision / 86400.0 + 2440587.5;
+     EXCEPTION WHEN data_exception THEN RETURN NULL; END $$;
+CREATE OR REPLACE FUNCTION public.sqlite_date(t text, modifier text) RETURNS text LANGUAGE plpgsql STABLE AS
+  $$ BEGIN RETURN to_char(t::date + modifier::interval, 'YYYY-MM-DD');
+     EXCEPTION WHEN data_exception THEN RETURN NULL; END $$;
 -- No measure the hub runs calls strftime now (first tests are read from the kept table).
 DROP FUNCTION IF EXISTS public.strftime(text, text, text);
 DROP FUNCTION IF EXISTS public.strftime_unknown(text);

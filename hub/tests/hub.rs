@@ -301,3 +301,23 @@ fn the_hub_opens_only_with_its_own_passphrase() {
     assert!(matches!(wrong, Err(throughline_hub::HubError::HubPassphraseWrong(_))));
     Hub::open(&dir, HUB_PASSPHRASE, &cluster.conninfo("hub"), clock).expect("opens again with its own");
 }
+
+/// SQLite's date functions mean the same on the hub's PostgreSQL, including for what is not a
+/// date (a record a laptop sent with one malformed): no figure then, on either, rather than a
+/// hub whose copy of the team, or whose report, fails.
+#[test]
+fn a_date_means_on_the_hub_what_it_means_on_a_laptop() {
+    let work = tempfile::tempdir().unwrap();
+    let cluster = Cluster::start(&work.path().join("postgres")).expect("PostgreSQL starts");
+    let mut hub = hub_on(&cluster, "dates", &work.path().join("hub"), &clock());
+    let laptop = rusqlite::Connection::open_in_memory().unwrap();
+    for value in ["2026-03-01", "2026-03-29T23:30:00Z", "2026-13-45", "not a date", ""] {
+        let on_hub: (Option<f64>, Option<String>) = {
+            let r = hub.database().query_one("SELECT julianday($1), sqlite_date($1, '+21 days')", &[&value]).unwrap();
+            (r.get(0), r.get(1))
+        };
+        let on_laptop: (Option<f64>, Option<String>) =
+            laptop.query_row("SELECT julianday(?1), date(?1, '+21 days')", [value], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_eq!(on_hub, on_laptop, "{value:?}");
+    }
+}
