@@ -420,7 +420,7 @@ proptest! {
 
 /// Each table the triggers keep on `conn` and its definition over the records, row for row.
 fn kept_tables_match(conn: &rusqlite::Connection) -> Result<(), String> {
-    for table in ["case_activity", "assessments_to_book", "arrests_in_sequence"] {
+    for table in throughline_core::store::kept::TABLES {
         let differ: i64 = conn
             .query_row(
                 &format!(
@@ -440,7 +440,8 @@ fn kept_tables_match(conn: &rusqlite::Connection) -> Result<(), String> {
 
 /// The demo enters each person's contacts newest first, and appointments already attended, as
 /// a laptop joining by replay can; a bundle then carries the whole history to a laptop that had
-/// none of it. On both laptops the kept tables equal their definitions afterwards.
+/// none of it (its kept tables made once afterwards), and then a bundle of a few more changes
+/// (kept row by row). On both laptops the kept tables equal their definitions afterwards.
 #[test]
 fn kept_tables_equal_their_definitions_after_a_demo_teams_history_and_its_import() {
     let mut h = history();
@@ -471,6 +472,32 @@ fn kept_tables_equal_their_definitions_after_a_demo_teams_history_and_its_import
 
     let (bundle, _) = sync::export(h.lead.store_mut(), &actor, &ExportScope::Everything).unwrap();
     sync::import(&mut laptop, &actor, &bundle).unwrap();
+    assert_eq!(sync::records::content_hash(laptop.reader()).unwrap(), sync::records::content_hash(h.lead.store().reader()).unwrap());
+    kept_tables_match(laptop.reader()).unwrap();
+
+    // A few more changes of every kind the kept tables follow, brought by a small bundle.
+    let lead_id: String = h.lead.store().reader().query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0)).unwrap();
+    let laptop_id = package.device_id.clone();
+    let (holds, _) = sync::export(&mut laptop, &actor, &ExportScope::NotAcknowledgedBy { device_ids: vec![lead_id] }).unwrap();
+    sync::import(h.lead.store_mut(), &actor, &holds).unwrap();
+    for step in [
+        Step::Register,
+        Step::Register,
+        Step::Test { client: 0, positive: true },
+        Step::Test { client: 1, positive: true },
+        Step::BookAssessment { test: 0, follow_up: false },
+        Step::Contact { client: 1, days_ago: 2 },
+        Step::Appointment { client: 0, days_ago: 1 },
+        Step::Outcome { appointment: 0, attended: true },
+        Step::Consent { client: 1, days_ago: 3 },
+        Step::Reallocate { client: 0, to_lead: true },
+        Step::Merge { survivor: 0, merged: 1 },
+    ] {
+        h.apply(&step);
+    }
+    let (few, summary) = sync::export(h.lead.store_mut(), &actor, &ExportScope::NotAcknowledgedBy { device_ids: vec![laptop_id] }).unwrap();
+    assert!(summary.operations < 100, "a small bundle: {} changes", summary.operations);
+    sync::import(&mut laptop, &actor, &few).unwrap();
     assert_eq!(sync::records::content_hash(laptop.reader()).unwrap(), sync::records::content_hash(h.lead.store().reader()).unwrap());
     kept_tables_match(laptop.reader()).unwrap();
 }

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod history;
 pub mod hlc;
+pub mod kept;
 pub(crate) mod migrate;
 pub mod progress;
 pub mod record;
