@@ -552,8 +552,7 @@ fn import_checked(
 
     // A bundle that brings at least as many changes as the laptop holds (a team's history on a
     // laptop or hub with none of it) has the tables kept from the records made once afterwards.
-    let held: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM operations", [], |r| r.get(0))?;
-    let most_of_it = checked.accepted.len() as i64 >= held;
+    let most_of_it = apply::brings_most(conn, checked.accepted.len())?;
 
     let (new_operations, people_removed) = store.write(actor, |w| -> Result<(usize, usize), SyncError> {
         let tx = w.transaction();
