@@ -3,6 +3,7 @@
 use super::records::Schema;
 use super::SyncError;
 use crate::store::history::{self, Change};
+use crate::store::kept;
 use crate::store::progress::Progress;
 use crate::store::record::{from_sql, to_sql};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -67,10 +68,14 @@ struct Touched<'o> {
 /// alone, whatever order those are written in. A team's million changes so ask the log once a
 /// record, not once a change, write a record once however often it changed, and write one
 /// kind of record at a time, each table's pages at hand together (an import of a million
-/// measured 6% quicker so than in the order they came).
+/// measured 6% quicker so than in the order they came). When the new operations are at least
+/// as many as those held before (a team's history on a laptop or hub that has none of it), the
+/// records held before are read once rather than asked after one by one, and the kept tables
+/// are made once after the records are written ([`kept`]).
 pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mut dyn Progress) -> Result<usize, SyncError> {
     let total = 2 * ops.len() as u64;
-    let held_before = HeldBefore::read(conn, ops.len())?;
+    // The log's rowids only grow: those held before are the rowids up to the last now.
+    let last_held: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM operations", [], |r| r.get(0))?;
     // Only records with a new operation: a bundle of what is held already costs its inserts.
     let mut touched: Vec<Touched<'_>> = Vec::new();
     let mut slot_of: FxHashMap<(&str, &str), usize> = FxHashMap::default();
@@ -103,11 +108,9 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mu
         let slot = match slot_of.get(&key) {
             Some(slot) => *slot,
             None => {
-                // The record's first new operation: any other of its operations was here before.
-                let held_before = held_before.holds(conn, op)?;
                 let next = kinds.len();
                 let kind = *kinds.entry(key.0).or_insert(next);
-                touched.push(Touched { kind, table, record_type: key.0, record_id: key.1, held_before, new: Vec::new() });
+                touched.push(Touched { kind, table, record_type: key.0, record_id: key.1, held_before: false, new: Vec::new() });
                 slot_of.insert(key, touched.len() - 1);
                 touched.len() - 1
             }
@@ -115,22 +118,35 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mu
         touched[slot].new.push(done);
     }
     drop(keep);
+    let most = new as i64 >= last_held;
+    let held_before = if most { HeldBefore::read(conn, last_held)? } else { HeldBefore::Ask { last_held } };
+    for t in &mut touched {
+        t.held_before = held_before.holds(conn, t.record_type, t.record_id)?;
+    }
     // A kind of record at a time, in the order the kinds first came (people before their tests).
     touched.sort_by_key(|t| t.kind);
-    // Held already, an operation's second count is done.
-    let mut done = total - new as u64;
-    for t in &touched {
-        let arrived: Vec<Change> = t.new.iter().map(|i| change_of(schema, &ops[*i])).collect::<Result<_, _>>()?;
-        if t.held_before {
-            let changes = history::of_record(conn, t.record_type, t.record_id)?;
-            project(conn, t.table, t.record_id, &changes)?;
-            note_shared_fields(conn, t.record_type, t.record_id, &arrived, &changes)?;
-        } else {
-            write_new(conn, t, arrived)?;
+    let mut write_records = || -> Result<(), SyncError> {
+        // Held already, an operation's second count is done.
+        let mut done = total - new as u64;
+        for t in &touched {
+            let arrived: Vec<Change> = t.new.iter().map(|i| change_of(schema, &ops[*i])).collect::<Result<_, _>>()?;
+            if t.held_before {
+                let changes = history::of_record(conn, t.record_type, t.record_id)?;
+                project(conn, t.table, t.record_id, &changes)?;
+                note_shared_fields(conn, t.record_type, t.record_id, &arrived, &changes)?;
+            } else {
+                write_new(conn, t, arrived)?;
+            }
+            let now = done + t.new.len() as u64;
+            progress.items(DOING, done, now, total)?;
+            done = now;
         }
-        let now = done + t.new.len() as u64;
-        progress.items(DOING, done, now, total)?;
-        done = now;
+        Ok(())
+    };
+    if most {
+        kept::made_again_after(conn, write_records)?;
+    } else {
+        write_records()?;
     }
     progress.step(DOING, total, total)?;
     // Clocks move on past what arrived, so a change made here afterwards sorts after it.
@@ -158,47 +174,35 @@ fn change_of(schema: &Schema, op: &Incoming) -> Result<Change, SyncError> {
     })
 }
 
-/// Whether a bundle of `arriving` operations brings at least as many as this laptop holds (a
-/// team's history on a laptop or hub that has none of it): its records are then better read
-/// once than asked after one by one.
-pub fn brings_most(conn: &Connection, arriving: usize) -> rusqlite::Result<bool> {
-    // The log's rowids only grow: the last is how many it has held, a cheap upper bound.
-    let held: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM operations", [], |r| r.get(0))?;
-    Ok(arriving as i64 >= held)
-}
-
-/// Which records this laptop held operations of before a bundle's went in.
+/// Which records this laptop held operations of before a bundle's went in (those up to rowid
+/// `last_held`).
 enum HeldBefore {
-    /// Every such record's id by its kind, read once (a laptop that holds less than the bundle
-    /// brings).
+    /// Every such record's id by its kind, read once (a laptop that held fewer operations than
+    /// the bundle brought).
     These(FxHashMap<String, FxHashSet<String>>),
-    /// Asked record by record, as their first new operation goes in.
-    Ask,
+    /// Asked record by record.
+    Ask { last_held: i64 },
 }
 
 impl HeldBefore {
-    fn read(conn: &Connection, arriving: usize) -> rusqlite::Result<HeldBefore> {
-        if !brings_most(conn, arriving)? {
-            return Ok(HeldBefore::Ask);
-        }
+    fn read(conn: &Connection, last_held: i64) -> rusqlite::Result<HeldBefore> {
         let mut records: FxHashMap<String, FxHashSet<String>> = FxHashMap::default();
-        let mut stmt = conn.prepare("SELECT DISTINCT record_type, record_id FROM operations")?;
-        let mut rows = stmt.query([])?;
+        // A range of the table by rowid: only what was held is read.
+        let mut stmt = conn.prepare("SELECT record_type, record_id FROM operations WHERE rowid <= ?1")?;
+        let mut rows = stmt.query([last_held])?;
         while let Some(row) = rows.next()? {
             records.entry(row.get(0)?).or_default().insert(row.get(1)?);
         }
         Ok(HeldBefore::These(records))
     }
 
-    /// Whether this laptop holds any operation of the record `op` changes besides `op` itself
-    /// (just kept).
-    fn holds(&self, conn: &Connection, op: &Incoming) -> rusqlite::Result<bool> {
+    /// Whether this laptop held any operation of this record before.
+    fn holds(&self, conn: &Connection, record_type: &str, record_id: &str) -> rusqlite::Result<bool> {
         match self {
-            HeldBefore::These(records) => Ok(records.get(&op.record_type).is_some_and(|ids| ids.contains(&op.record_id))),
-            // Two of its operations, `op` one of them, counted in the index alone.
-            HeldBefore::Ask => conn
-                .prepare_cached("SELECT count(*) = 2 FROM (SELECT 1 FROM operations WHERE record_type = ?1 AND record_id = ?2 LIMIT 2)")?
-                .query_row(params![op.record_type, op.record_id], |r| r.get(0)),
+            HeldBefore::These(records) => Ok(records.get(record_type).is_some_and(|ids| ids.contains(record_id))),
+            HeldBefore::Ask { last_held } => conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM operations WHERE record_type = ?1 AND record_id = ?2 AND rowid <= ?3)")?
+                .query_row(params![record_type, record_id, last_held], |r| r.get(0)),
         }
     }
 }

@@ -27,7 +27,7 @@ use crate::accounts::worker_keys;
 use crate::codes::ErrorCode;
 use crate::error::Coded;
 use crate::store::progress::{Progress, Unwatched};
-use crate::store::{hlc, kept, signing, Actor, Store, StoreError};
+use crate::store::{hlc, signing, Actor, Store, StoreError};
 use apply::Incoming;
 use bundle::{Body, Header, Id, KeyRequest, OpSignature, SignedHead, WireOp};
 use chrono::{DateTime, Utc};
@@ -550,26 +550,14 @@ fn import_checked(
     let operations = body.ops.len();
     let set_aside = set_aside_summary(conn, &checked.set_aside)?;
 
-    // A bundle that brings at least as many changes as the laptop holds (a team's history on a
-    // laptop or hub with none of it) has the tables kept from the records made once afterwards.
-    let most_of_it = apply::brings_most(conn, checked.accepted.len())?;
-
     let (new_operations, people_removed) = store.write(actor, |w| -> Result<(usize, usize), SyncError> {
         let tx = w.transaction();
         let schema = records::Schema::read(tx)?;
-        let mut write_records = || -> Result<(usize, usize), SyncError> {
-            let new = apply::apply(tx, &schema, &checked.accepted, progress)?;
-            apply::set_aside(tx, &schema, &checked.set_aside)?;
-            for (device, at) in &checked.revoked {
-                apply::set_aside_after_revocation(tx, &schema, device, *at)?;
-            }
-            let people_removed = crate::governance::retention::remove_people_again(
-                tx,
-                checked.accepted.iter().map(|op| (op.record_type.as_str(), op.record_id.as_str())),
-            )?;
-            Ok((new, people_removed))
-        };
-        let (new, people_removed) = if most_of_it { kept::made_again_after(tx, write_records)? } else { write_records()? };
+        let new = apply::apply(tx, &schema, &checked.accepted, progress)?;
+        apply::set_aside(tx, &schema, &checked.set_aside)?;
+        for (device, at) in &checked.revoked {
+            apply::set_aside_after_revocation(tx, &schema, device, *at)?;
+        }
         for (origin, head) in &checked.heads {
             chains::store(tx, origin, head)?;
         }
@@ -580,6 +568,10 @@ fn import_checked(
         drop(keep);
         take_key_requests(tx, &team_id, now, &body.key_requests)?;
         keys::keep(tx, &team_key)?;
+        let people_removed = crate::governance::retention::remove_people_again(
+            tx,
+            checked.accepted.iter().map(|op| (op.record_type.as_str(), op.record_id.as_str())),
+        )?;
         let mut ack = tx.prepare_cached(
             "INSERT INTO sync_acknowledged (peer_id, origin_id, seq) VALUES (?1, ?2, ?3)
              ON CONFLICT (peer_id, origin_id) DO UPDATE SET seq = max(seq, excluded.seq)",
