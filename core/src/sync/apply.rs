@@ -1,14 +1,17 @@
 //! Applying another laptop's operations: each once (by op id), in one transaction, and records
 //! brought to what their operations say whatever order they arrived in.
+use super::fresh::{Fresh, Literal};
 use super::records::Schema;
 use super::SyncError;
 use crate::store::history::{self, Change};
 use crate::store::kept;
 use crate::store::progress::Progress;
 use crate::store::record::{from_sql, to_sql};
+use rusqlite::types::ToSql;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// An operation as it arrived, its names checked against the schema before it is applied.
 #[derive(Debug, Clone)]
@@ -129,13 +132,13 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mu
         // Held already, an operation's second count is done.
         let mut done = total - new as u64;
         for t in &touched {
-            let arrived: Vec<Change> = t.new.iter().map(|i| change_of(schema, &ops[*i])).collect::<Result<_, _>>()?;
             if t.held_before {
+                let arrived: Vec<Change> = t.new.iter().map(|i| change_of(schema, &ops[*i])).collect::<Result<_, _>>()?;
                 let changes = history::of_record(conn, t.record_type, t.record_id)?;
                 project(conn, t.table, t.record_id, &changes)?;
                 note_shared_fields(conn, t.record_type, t.record_id, &arrived, &changes)?;
             } else {
-                write_new(conn, t, arrived)?;
+                write_new(conn, schema, t, ops)?;
             }
             let now = done + t.new.len() as u64;
             progress.items(DOING, done, now, total)?;
@@ -159,11 +162,9 @@ pub fn apply(conn: &Connection, schema: &Schema, ops: &[Incoming], progress: &mu
 fn change_of(schema: &Schema, op: &Incoming) -> Result<Change, SyncError> {
     let fields: Map<String, Value> = match serde_json::from_str(&op.changes) {
         Ok(Value::Object(map)) => map,
-        _ => return Err(SyncError::Corrupt("a change in it could not be read".into())),
+        _ => return Err(unreadable()),
     };
-    if let Some(bad) = fields.keys().find(|f| !schema.has_field(&op.record_type, f)) {
-        return Err(SyncError::Corrupt(format!("it changes a field this version does not have ({}.{bad})", op.record_type)));
-    }
+    check_fields(schema, &op.record_type, fields.keys().map(String::as_str))?;
     Ok(Change {
         op_id: op.op_id.clone(),
         device_id: op.device_id.clone(),
@@ -172,6 +173,17 @@ fn change_of(schema: &Schema, op: &Incoming) -> Result<Change, SyncError> {
         kind: op.kind.to_string(),
         fields,
     })
+}
+
+fn unreadable() -> SyncError {
+    SyncError::Corrupt("a change in it could not be read".into())
+}
+
+fn check_fields<'f>(schema: &Schema, record_type: &str, mut fields: impl Iterator<Item = &'f str>) -> Result<(), SyncError> {
+    match fields.find(|f| !schema.has_field(record_type, f)) {
+        Some(bad) => Err(SyncError::Corrupt(format!("it changes a field this version does not have ({record_type}.{bad})"))),
+        None => Ok(()),
+    }
 }
 
 /// Which records this laptop held operations of before a bundle's went in (those up to rowid
@@ -208,18 +220,53 @@ impl HeldBefore {
 }
 
 /// A record this laptop knew nothing of, written from its operations in one insert (most
-/// arrive whole, made and changed on one laptop), with its fields changed on more than one
-/// laptop noted. Should the row somehow be there already, it is projected from its log.
-fn write_new(conn: &Connection, t: &Touched<'_>, mut arrived: Vec<Change>) -> rusqlite::Result<()> {
-    // In the order the log reads them back (history::of_record).
-    arrived.sort_by(|a, b| (a.hlc, &a.device_id).cmp(&(b.hlc, &b.device_id)));
-    if arrived.iter().any(|c| c.kind == "create" || c.kind == "append") {
-        let fields = wanted(&arrived);
-        if insert_row(conn, t.table, t.record_id, fields.iter().map(|(f, v)| (*f, v))).is_err() {
+/// arrive whole, made and changed on one laptop), each field the value of the change of it that
+/// wins ([`history::winner`]), with its fields changed on more than one laptop noted. The
+/// changes are read in place ([`fresh`]). Should the row somehow be there already, it is
+/// projected from its log.
+fn write_new(conn: &Connection, schema: &Schema, t: &Touched<'_>, ops: &[Incoming]) -> Result<(), SyncError> {
+    let mut fields: Vec<Field<'_>> = Vec::new();
+    let mut makes = false;
+    for op in t.new.iter().map(|i| &ops[*i]) {
+        let change = Fresh::read(op).ok_or_else(unreadable)?;
+        check_fields(schema, &op.record_type, change.fields.iter().map(|(f, _)| f.as_ref()))?;
+        makes |= change.makes;
+        let (order, device) = (change.order(), change.device_id);
+        for (name, value) in change.fields {
+            match fields.iter_mut().find(|f| f.name == name) {
+                Some(field) => {
+                    field.shared |= field.device != device;
+                    // The first of two changes in the same order wins, as history::winner's.
+                    if order > field.order {
+                        (field.order, field.value) = (order, value);
+                    }
+                }
+                None => fields.push(Field { name, value, order, device, shared: false }),
+            }
+        }
+    }
+    fields.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    if makes {
+        let values = fields.iter().filter_map(|f| Some((f.name.as_ref(), f.value.as_ref()?)));
+        if insert_row(conn, t.table, t.record_id, values).is_err() {
             project(conn, t.table, t.record_id, &history::of_record(conn, t.record_type, t.record_id)?)?;
         }
     }
-    note_shared_fields(conn, t.record_type, t.record_id, &arrived, &arrived)
+    for field in fields.iter().filter(|f| f.shared) {
+        note_shared(conn, t.record_type, t.record_id, &field.name)?;
+    }
+    Ok(())
+}
+
+/// A field of a new record as its arrived changes leave it.
+struct Field<'o> {
+    name: Cow<'o, str>,
+    /// The value of the change that wins, and that change's place in the order.
+    value: Option<Literal<'o>>,
+    order: (i64, &'o str),
+    /// The laptop of the first change of it, and whether another laptop changed it too.
+    device: &'o str,
+    shared: bool,
 }
 
 /// The fields these changes touch, each once, in name order.
@@ -238,15 +285,16 @@ fn wanted(changes: &[Change]) -> Vec<(&str, Value)> {
         .collect()
 }
 
-fn insert_row<'v>(conn: &Connection, table: &str, id: &str, fields: impl Iterator<Item = (&'v str, &'v Value)>) -> rusqlite::Result<()> {
+fn insert_row<'f, V: ToSql>(conn: &Connection, table: &str, id: &str, fields: impl Iterator<Item = (&'f str, V)>) -> rusqlite::Result<()> {
     let mut columns = vec!["id"];
-    let mut values = vec![rusqlite::types::Value::Text(id.to_string())];
+    let mut values = Vec::new();
     for (field, value) in fields.filter(|(f, _)| *f != "id") {
         columns.push(field);
-        values.push(to_sql(value));
+        values.push(value);
     }
     let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), vec!["?"; columns.len()].join(", "));
-    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    let id: &dyn ToSql = &id;
+    conn.prepare_cached(&sql)?.execute(params_from_iter(std::iter::once(id).chain(values.iter().map(|v| v as &dyn ToSql))))?;
     Ok(())
 }
 
@@ -278,7 +326,7 @@ pub fn project(conn: &Connection, table: &str, id: &str, changes: &[Change]) -> 
         .optional()?;
     match current {
         None if changes.iter().any(|c| c.kind == "create" || c.kind == "append") => {
-            insert_row(conn, table, id, wanted.iter().map(|(f, v)| (*f, v)))
+            insert_row(conn, table, id, wanted.iter().map(|(f, v)| (*f, to_sql(v))))
         }
         None => Ok(()),
         Some(row) => {
@@ -311,12 +359,15 @@ fn note_shared_fields(
         let mut devices = history.iter().filter(|c| c.fields.contains_key(field)).map(|c| c.device_id.as_str());
         let first = devices.next();
         if devices.any(|d| Some(d) != first) {
-            conn.prepare_cached(
-                "INSERT INTO sync_conflict_fields (record_type, record_id, field) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            )?
-            .execute(params![record_type, record_id, field])?;
+            note_shared(conn, record_type, record_id, field)?;
         }
     }
+    Ok(())
+}
+
+fn note_shared(conn: &Connection, record_type: &str, record_id: &str, field: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO sync_conflict_fields (record_type, record_id, field) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
+        .execute(params![record_type, record_id, field])?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub mod bundle;
 pub mod chains;
 pub mod conflicts;
 pub mod devices;
+mod fresh;
 pub mod hub;
 pub mod join;
 pub mod keys;
