@@ -264,16 +264,49 @@ pub const MAX_OPERATIONS: usize = 20_000_000;
 
 fn decompress(packed: &[u8]) -> Result<Vec<u8>, SyncError> {
     use std::io::Read;
+    let unreadable = |_| SyncError::Corrupt("its body could not be decompressed".into());
     let bound = packed.len().saturating_mul(MAX_EXPANSION).saturating_add(1 << 20).min(MAX_BODY_BYTES);
+    let too_large =
+        || SyncError::Corrupt(format!("its body grows to more than {MAX_EXPANSION} times its compressed size, which no real bundle does"));
+    // A body compressed whole says how large it is: it is read straight into that much memory
+    // (read as a stream, the memory is zeroed first: half a second for a million changes), and
+    // fails if it holds more.
+    if let Ok(Some(size)) = zstd::zstd_safe::get_frame_content_size(packed) {
+        if size > bound as u64 {
+            return Err(too_large());
+        }
+        return zstd::bulk::Decompressor::new().and_then(|mut d| d.decompress(packed, size as usize)).map_err(unreadable);
+    }
     let mut plain = Vec::with_capacity(bound.min(packed.len().saturating_mul(8)));
-    let decoder = zstd::stream::read::Decoder::new(packed).map_err(|_| SyncError::Corrupt("its body could not be decompressed".into()))?;
+    let decoder = zstd::stream::read::Decoder::new(packed).map_err(unreadable)?;
     // One byte past the bound tells a body that is too large from one exactly at it.
-    decoder.take(bound as u64 + 1).read_to_end(&mut plain).map_err(|_| SyncError::Corrupt("its body could not be decompressed".into()))?;
+    decoder.take(bound as u64 + 1).read_to_end(&mut plain).map_err(unreadable)?;
     if plain.len() > bound {
-        return Err(SyncError::Corrupt(format!(
-            "its body grows to more than {} times its compressed size, which no real bundle does",
-            MAX_EXPANSION
-        )));
+        return Err(too_large());
     }
     Ok(plain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A body reads back whether it says its size (compressed whole, as laptops write it) or
+    /// not (compressed as a stream), and one that grows far beyond its size is refused either way.
+    #[test]
+    fn a_body_reads_back_with_or_without_its_size_and_a_bomb_is_refused() {
+        let body: Vec<u8> = (0..200_000u32).flat_map(|i| (i % 977).to_le_bytes()).collect();
+        let whole = compress(&body).unwrap();
+        assert!(matches!(zstd::zstd_safe::get_frame_content_size(&whole), Ok(Some(n)) if n == body.len() as u64));
+        assert_eq!(decompress(&whole).unwrap(), body);
+        let streamed = zstd::stream::encode_all(&body[..], 3).unwrap();
+        assert!(matches!(zstd::zstd_safe::get_frame_content_size(&streamed), Ok(None)));
+        assert_eq!(decompress(&streamed).unwrap(), body);
+
+        let zeros = vec![0u8; 200 << 20];
+        for packed in [compress(&zeros).unwrap(), zstd::stream::encode_all(&zeros[..], 3).unwrap()] {
+            assert!(matches!(decompress(&packed), Err(SyncError::Corrupt(why)) if why.contains("times its compressed size")));
+        }
+        assert!(matches!(decompress(&whole[..whole.len() / 2]), Err(SyncError::Corrupt(why)) if why.contains("could not be decompressed")));
+    }
 }
