@@ -289,6 +289,7 @@ pub fn export_with(
     // A revoked laptop's operations set aside here travel too, so its chain still checks where
     // its earlier ones arrive; every laptop sets them aside the same way.
     let signed = author_signatures(conn)?;
+    let mut ops = bundle::BodyWriter::new();
     let mut stmt = conn.prepare_cached(chains::OPERATIONS_OF)?;
     for (origin, held_seq) in &held {
         let origin_index = body.origins.len() as u32;
@@ -307,10 +308,10 @@ pub fn export_with(
             let op_id = r.get_ref(0)?.as_str()?;
             if !signed.is_empty() && signing::SIGNED.contains(&body.record_types[record_type as usize].as_str()) {
                 if let Some((key, signature)) = signed.get(op_id) {
-                    body.signatures.push(OpSignature { op: body.ops.len() as u32, key: *key, signature: signature.clone() });
+                    body.signatures.push(OpSignature { op: ops.ops() as u32, key: *key, signature: signature.clone() });
                 }
             }
-            body.ops.push(WireOp {
+            ops.op(&WireOp {
                 op_id: Id::from_text(op_id),
                 origin: origin_index,
                 seq_step: seq - last_seq,
@@ -320,10 +321,10 @@ pub fn export_with(
                 record_id: Id::from_text(r.get_ref(5)?.as_str()?),
                 kind: apply::KINDS.iter().position(|k| *k == kind).unwrap_or(0) as u8,
                 changes: r.get(7)?,
-            });
+            })?;
             (last_seq, last_hlc) = (seq, hlc);
             up_to = up_to.max(hlc);
-            progress.item(gathering, body.ops.len() as u64, total)?;
+            progress.item(gathering, ops.ops() as u64, total)?;
         }
         if last_seq == 0 {
             continue;
@@ -363,8 +364,8 @@ pub fn export_with(
         key_id: team_key.id(),
         key_wraps: keys::wraps_for(&team_key, &laptop::all(conn)?),
     };
-    let bytes = bundle::write(&header, &body, &team_key.key, &identity.signing_key)?;
-    let operations = body.ops.len();
+    let operations = ops.ops();
+    let bytes = bundle::write_packed(&header, &ops.finish(&body)?, &team_key.key, &identity.signing_key)?;
     let id = hex::encode(Sha256::digest(&bytes));
     let audit_head = body.audit.head.clone();
     store.write(actor, |w| -> Result<(), SyncError> {
