@@ -447,6 +447,8 @@ mod tests {
         assert!(frames >= 4, "{frames} frames");
         assert_eq!(frames_size(&packed), Some(plain.len() as u64));
         assert_eq!(decompress(&packed).unwrap(), plain);
+        // Read as one stream, as the last version's laptops read a body.
+        assert_eq!(zstd::stream::decode_all(&packed[..]).unwrap(), plain);
         assert_eq!(postcard::from_bytes::<Body>(&decompress(&packed).unwrap()).unwrap(), whole);
     }
 }
