@@ -504,9 +504,10 @@ fn import_checked(
         (None, Some((id, key))) if id == header.device_id => *key,
         (None, _) => {
             let team_key = keys::for_header(conn, &header, &me, &identity.signing_key).map_err(|_| SyncError::UnknownDevice)?;
-            let body = unverified.open(&team_key.key).map_err(|_| SyncError::UnknownDevice)?;
-            let key = trust::successor_key(&unpack(&body)?, &header.device_id).ok_or(SyncError::UnknownDevice)?;
-            opened = Some((team_key, body));
+            let mut body = unverified.open(&team_key.key).map_err(|_| SyncError::UnknownDevice)?;
+            let incoming = unpack(&mut body)?;
+            let key = trust::successor_key(&incoming, &header.device_id).ok_or(SyncError::UnknownDevice)?;
+            opened = Some((team_key, body, incoming));
             key
         }
     };
@@ -534,22 +535,22 @@ fn import_checked(
             set_aside: Vec::new(),
         });
     }
-    let (team_key, body) = match opened {
+    let (team_key, body, incoming) = match opened {
         Some(found) => found,
         None => {
             let team_key = keys::for_header(conn, &header, &me, &identity.signing_key)?;
-            let body = unverified.open(&team_key.key)?;
-            (team_key, body)
+            let mut body = unverified.open(&team_key.key)?;
+            let incoming = unpack(&mut body)?;
+            (team_key, body, incoming)
         }
     };
-    let incoming = unpack(&body)?;
+    let operations = incoming.len();
     // One pass over every change with no figure of its own to report: the bar moves without one.
     progress.step("Checking who made each change", 0, 0)?;
     let now = store.clock().now();
     let checked = trust::check(conn, &team_id, &me, incoming, &body, now.timestamp_millis(), trusted.is_some())?;
     check_holdings(conn, &me, &body.holdings, &checked)?;
     let up_to = checked.accepted.iter().chain(&checked.set_aside).map(|o| o.hlc).max();
-    let operations = body.ops.len();
     let set_aside = set_aside_summary(conn, &checked.set_aside)?;
 
     let (new_operations, people_removed) = store.write(actor, |w| -> Result<(usize, usize), SyncError> {
@@ -676,13 +677,15 @@ fn set_aside_summary(conn: &Connection, ops: &[Incoming]) -> Result<Vec<SetAside
         .collect()
 }
 
-/// The body's operations with their names restored and checked: each laptop's numbers rise
-/// one by one and its clock never goes back, with no arithmetic overflowing.
-fn unpack(body: &Body) -> Result<Vec<Incoming>, SyncError> {
+/// The body's operations, taken out of it, with their names restored and checked: each
+/// laptop's numbers rise one by one and its clock never goes back, with no arithmetic
+/// overflowing. Each change's text moves rather than being copied (a million changes: about
+/// 300 MB less to copy and to hold at once).
+fn unpack(body: &mut Body) -> Result<Vec<Incoming>, SyncError> {
     let corrupt = |what: &str| SyncError::Corrupt(format!("it refers to a {what} it does not list"));
     let mut out = Vec::with_capacity(body.ops.len());
     let mut last: HashMap<u32, (i64, i64)> = HashMap::new();
-    for op in &body.ops {
+    for op in std::mem::take(&mut body.ops) {
         let origin = body.origins.get(op.origin as usize).ok_or_else(|| corrupt("laptop"))?;
         let worker = body.workers.get(op.worker as usize).ok_or_else(|| corrupt("worker"))?;
         let record_type = body.record_types.get(op.record_type as usize).ok_or_else(|| corrupt("kind of record"))?;
@@ -695,15 +698,15 @@ fn unpack(body: &Body) -> Result<Vec<Incoming>, SyncError> {
         *seq = seq.checked_add(op.seq_step).ok_or_else(out_of_order)?;
         *hlc = hlc.checked_add(op.hlc_step).ok_or_else(out_of_order)?;
         out.push(Incoming {
-            op_id: op.op_id.clone().into_text(),
+            op_id: op.op_id.into_text(),
             device_id: origin.clone(),
             seq: *seq,
             hlc: *hlc,
             worker_id: worker.clone(),
             record_type: record_type.clone(),
-            record_id: op.record_id.clone().into_text(),
+            record_id: op.record_id.into_text(),
             kind,
-            changes: op.changes.clone(),
+            changes: op.changes,
         });
     }
     Ok(out)
