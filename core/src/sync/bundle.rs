@@ -172,7 +172,7 @@ fn unwritten(e: impl std::fmt::Display) -> SyncError {
 /// about 1.8 s to compress them). Each part is a zstd frame of its own; the first frame holds
 /// what comes before the operations (the tables they point into and how many there are, known
 /// once all are read). The frames, one after another, decompress to the body postcard writes.
-pub struct BodyWriter {
+pub(crate) struct BodyWriter {
     part: Vec<u8>,
     ops: usize,
     parts: std::sync::mpsc::SyncSender<Vec<u8>>,
@@ -226,14 +226,8 @@ impl BodyWriter {
     }
 }
 
-impl Default for BodyWriter {
-    fn default() -> Self {
-        BodyWriter::new()
-    }
-}
-
 /// As [`write`], from a body already compressed ([`BodyWriter`]).
-pub fn write_packed(header: &Header, packed: &[u8], team_key: &[u8; 32], signer: &SigningKey) -> Result<Vec<u8>, SyncError> {
+pub(crate) fn write_packed(header: &Header, packed: &[u8], team_key: &[u8; 32], signer: &SigningKey) -> Result<Vec<u8>, SyncError> {
     let header_json = serde_json::to_vec(header).map_err(|e| SyncError::Corrupt(e.to_string()))?;
     let mut out = Vec::with_capacity(packed.len() + header_json.len() + 128);
     out.extend_from_slice(MAGIC);
