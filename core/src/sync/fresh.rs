@@ -83,27 +83,9 @@ impl<'de: 'o, 'o> Deserialize<'de> for Fields<'o> {
     }
 }
 
-/// A string, borrowed where the JSON holds it without escapes.
-struct Text<'o>(Cow<'o, str>);
-
-impl<'de: 'o, 'o> Deserialize<'de> for Text<'o> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'o>(std::marker::PhantomData<&'o ()>);
-        impl<'de: 'o, 'o> Visitor<'de> for V<'o> {
-            type Value = Text<'o>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a field's name")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(s)))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(s.to_string())))
-            }
-        }
-        d.deserialize_str(V(std::marker::PhantomData))
-    }
-}
+/// A field's name, borrowed where the JSON holds it without escapes.
+#[derive(Deserialize)]
+struct Text<'o>(#[serde(borrow)] Cow<'o, str>);
 
 /// A field's change `[old, new, seen]`: its new value, none if it has none (as
 /// [`crate::store::history::Change::new_value`] reads it).
@@ -233,6 +215,10 @@ mod tests {
             assert_eq!(ours, theirs.as_ref().map(|v| ToSqlOutput::Borrowed(v.into())), "field {name}");
         }
         assert!(fresh.makes);
+        // Names and text without escapes are the operation's own bytes, not copies.
+        assert!(fresh.fields.iter().any(|(name, value)| name == "a"
+            && matches!(name, Cow::Borrowed(_))
+            && matches!(value, Some(Literal::Text(Cow::Borrowed("Jones"))))));
         assert!(Fresh::read(&op("[1, 2]")).is_none());
         assert!(Fresh::read(&op("{\"a\": ")).is_none());
     }
