@@ -387,6 +387,14 @@ mod tests {
             assert!(matches!(decompress(&packed), Err(SyncError::Corrupt(why)) if why.contains("times its compressed size")));
         }
         assert!(matches!(decompress(&whole[..whole.len() / 2]), Err(SyncError::Corrupt(why)) if why.contains("could not be decompressed")));
+
+        // A frame that says it is smaller than it is: refused, not read past its size.
+        let mut lying = zstd::bulk::compress(&[7u8; 1000], 3).unwrap();
+        let descriptor = lying[4];
+        assert_eq!((descriptor >> 6, descriptor & 0x20), (1, 0x20), "one segment, its size in two bytes");
+        lying[5..7].copy_from_slice(&0u16.to_le_bytes());
+        assert_eq!(frames_size(&lying), Some(256));
+        assert!(matches!(decompress(&lying), Err(SyncError::Corrupt(why)) if why.contains("could not be decompressed")));
     }
 
     /// A body written as its operations are gathered, in several frames, reads back as the
