@@ -16,7 +16,7 @@ use throughline_core::clock::SystemClock;
 const DATA_DIR_VARIABLE: &str = "THROUGHLINE_DATA_DIR";
 
 fn main() {
-    memory::two_malloc_arenas();
+    memory::malloc_settings();
     if let Some(problem) = missing_display() {
         eprintln!("{problem}");
         std::process::exit(2);
