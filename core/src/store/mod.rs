@@ -598,10 +598,9 @@ pub fn records_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// The session's own connection lives as long as the sign-in: records open on it and every save
 /// is written through it, and neither needs more than a few thousand pages at hand (opening a
-/// client measured the same at 16 as at 64 MiB). At 4 MiB the register bench's searches on it
-/// went over their 10 ms (sounds-alike 19 ms p95 against 6.5). Large writes take more while they
-/// run ([`Store::in_bulk`]); reading connections keep 64 MiB and let it go after each read.
-const SESSION_CACHE: &str = "PRAGMA cache_size = -16384;";
+/// client measured the same at 4, 16 and 64 MiB). Searches and lists run on reading connections
+/// (64 MiB, let go after each read). Large writes take more while they run ([`Store::in_bulk`]).
+const SESSION_CACHE: &str = "PRAGMA cache_size = -4096;";
 /// A large write's cache: a team's million changes imported write out and read back fewer of
 /// their own pages at 256 MiB than at 64 (44.0 -> 41.5 s, the same run's bare inserts 27-29 s).
 /// SQLite takes the memory only as the write fills it and lets go of it when the write is done
