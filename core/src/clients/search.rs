@@ -71,6 +71,97 @@ fn like_prefix(word: &str) -> String {
     format!("{}%", word.replace(['%', '_', '\\'], ""))
 }
 
+/// One way a name word finds people.
+enum Way {
+    /// Inside any name they are known by (trigrams: three letters or more).
+    Inside(String),
+    /// A name that sounds alike or is spelt without its punctuation (their name keys).
+    SoundsLike(Vec<String>),
+    /// A name starting with the word, for a word too short for trigrams.
+    Starts(String),
+}
+
+impl Way {
+    fn all(word: &str) -> Vec<Way> {
+        let mut ways = Vec::new();
+        let long = word.chars().count() >= 3;
+        if long {
+            ways.push(Way::Inside(phrase(word)));
+        }
+        let mut keys = phonetic::word_keys(word);
+        // The word's own letters ("=smith") find no one its sound ("SM0") does not: every name
+        // word has both keys. Looking up only the sound reads each such person once, not twice.
+        if keys.len() > 1 {
+            keys.remove(0);
+        }
+        if !keys.is_empty() {
+            ways.push(Way::SoundsLike(keys));
+        }
+        if !long {
+            ways.push(Way::Starts(like_prefix(word)));
+        }
+        ways
+    }
+
+    /// The `search_id`s of the people it finds.
+    fn ids(&self) -> String {
+        match self {
+            Way::Inside(_) => "SELECT rowid FROM client_search WHERE client_search MATCH ?".into(),
+            Way::SoundsLike(keys) => format!("SELECT search_id FROM client_name_keys WHERE key IN ({})", marks(keys.len())),
+            Way::Starts(_) => "SELECT search_id FROM clients WHERE surname LIKE ? OR forenames LIKE ?".into(),
+        }
+    }
+
+    /// What `ids` binds, in order.
+    fn params(&self) -> Vec<Value> {
+        match self {
+            Way::Inside(phrase) => vec![Value::Text(phrase.clone())],
+            Way::SoundsLike(keys) => keys.iter().cloned().map(Value::Text).collect(),
+            Way::Starts(prefix) => vec![Value::Text(prefix.clone()), Value::Text(prefix.clone())],
+        }
+    }
+}
+
+/// The people a name word finds, with what ranking reads (`search_id`, `status`, `surname`,
+/// `forenames`, `date_of_birth`), as the common table `named`, and what that binds. Their name
+/// keys carry it (migrations/0023), so a key's people are read together from a few pages (once
+/// each, though several of the word's keys find them). Anyone else it finds (the word inside a
+/// longer name, a short word starting a name) is looked up in `clients_for_search`, about a
+/// page each, so only those its keys did not already find and every other word of the query
+/// finds too (`narrowing`: queries of `search_id`s).
+fn named<'a>(ways: &[Way], narrowing: impl Iterator<Item = &'a (usize, String, Vec<Value>)>) -> (String, Vec<Value>) {
+    const RANKED: &str = "SELECT search_id, status, surname, forenames, date_of_birth";
+    let mut tables = Vec::new();
+    let mut selects = Vec::new();
+    let mut params = Vec::new();
+    let mut except = String::new();
+    if let Some(Way::SoundsLike(keys)) = ways.iter().find(|w| matches!(w, Way::SoundsLike(_))) {
+        tables.push(format!(
+            "sounds AS MATERIALIZED ({RANKED} FROM client_name_keys WHERE key IN ({}) GROUP BY search_id)",
+            marks(keys.len())
+        ));
+        params.extend(keys.iter().cloned().map(Value::Text));
+        selects.push("SELECT * FROM sounds".to_string());
+        except = " EXCEPT SELECT search_id FROM sounds".into();
+    }
+    if let Some(way) = ways.iter().find(|w| !matches!(w, Way::SoundsLike(_))) {
+        let mut ids = format!("{}{except}", way.ids());
+        params.extend(way.params());
+        for (_, other, other_params) in narrowing {
+            ids = format!("{ids} INTERSECT SELECT * FROM ({other})");
+            params.extend(other_params.iter().cloned());
+        }
+        selects.push(format!("{RANKED} FROM clients INDEXED BY clients_for_search WHERE search_id IN ({ids})"));
+    }
+    // The two are apart: the second leaves out whom the first found.
+    tables.push(format!("named AS ({})", selects.join(" UNION ALL ")));
+    (tables.join(",\n"), params)
+}
+
+fn marks(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
 /// Up to 50 people matching every word of `query`, best first: surnames starting with the
 /// first name word (exact ones first), then forenames starting with it (names typed the other
 /// way round), then the rest (inside a name, an alias, or sounding alike).
@@ -79,53 +170,47 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    // One condition (with its parameters) per word of the query.
+    // One condition (with its parameters) per word of the query; for a word that names whom it
+    // finds by `search_id` (a name, an identifier), that query too, to narrow a name's matches.
     let mut conditions: Vec<(String, Vec<Value>)> = Vec::new();
-    let mut first_name: Option<(usize, String)> = None;
+    let mut narrowing: Vec<(usize, String, Vec<Value>)> = Vec::new();
+    // The first name word: where in `conditions` it is, the word, and the ways it matches.
+    let mut first_name: Option<(usize, String, Vec<Way>)> = None;
     for term in &terms {
         let mut params: Vec<Value> = Vec::new();
-        let condition = match term {
+        let ids = match term {
             // An identifier left on a merged record finds the record it was merged into.
             Term::Pnc(p) => {
                 params.extend([Value::Text(p.clone()), Value::Text(p.clone())]);
-                "(c.pnc = ? OR c.id IN (SELECT merged_into FROM clients WHERE pnc = ? AND status = 'merged'))".to_string()
+                "SELECT search_id FROM clients WHERE pnc = ?
+                 UNION SELECT search_id FROM clients WHERE id IN (SELECT merged_into FROM clients WHERE pnc = ? AND status = 'merged')"
+                    .to_string()
             }
             Term::Nhs(n) => {
                 params.extend([Value::Text(n.clone()), Value::Text(n.clone())]);
-                "(c.nhs_number = ? OR c.id IN (SELECT merged_into FROM clients WHERE nhs_number = ? AND status = 'merged'))".to_string()
+                "SELECT search_id FROM clients WHERE nhs_number = ?
+                 UNION SELECT search_id FROM clients WHERE id IN (SELECT merged_into FROM clients WHERE nhs_number = ? AND status = 'merged')"
+                    .to_string()
             }
             Term::Born(d) => {
-                params.push(Value::Text(d.to_string()));
-                "c.date_of_birth = ?".to_string()
+                conditions.push(("c.date_of_birth = ?".into(), vec![Value::Text(d.to_string())]));
+                continue;
             }
             Term::BornIn(y) => {
-                params.push(Value::Text(format!("{y:04}-01-01")));
-                params.push(Value::Text(format!("{y:04}-12-31")));
-                "c.date_of_birth BETWEEN ? AND ?".to_string()
+                let (from, to) = (Value::Text(format!("{y:04}-01-01")), Value::Text(format!("{y:04}-12-31")));
+                conditions.push(("c.date_of_birth BETWEEN ? AND ?".into(), vec![from, to]));
+                continue;
             }
             Term::Name(w) => {
-                first_name.get_or_insert_with(|| (conditions.len(), w.clone()));
-                let keys = phonetic::word_keys(w);
-                let mut ways = Vec::new();
-                if w.chars().count() >= 3 {
-                    ways.push("SELECT rowid FROM client_search WHERE client_search MATCH ?".to_string());
-                    params.push(Value::Text(phrase(w)));
-                }
-                if !keys.is_empty() {
-                    let marks = vec!["?"; keys.len()].join(", ");
-                    ways.push(format!("SELECT search_id FROM client_name_keys WHERE key IN ({marks})"));
-                    params.extend(keys.into_iter().map(Value::Text));
-                }
-                if w.chars().count() < 3 {
-                    // Trigrams need three letters: shorter words match the start of a name.
-                    ways.push("SELECT search_id FROM clients WHERE surname LIKE ? OR forenames LIKE ?".to_string());
-                    params.push(Value::Text(like_prefix(w)));
-                    params.push(Value::Text(like_prefix(w)));
-                }
-                format!("c.search_id IN ({})", ways.join(" UNION "))
+                let ways = Way::all(w);
+                let ids: Vec<String> = ways.iter().map(Way::ids).collect();
+                params.extend(ways.iter().flat_map(Way::params));
+                first_name.get_or_insert_with(|| (conditions.len(), w.clone(), ways));
+                ids.join(" UNION ")
             }
         };
-        conditions.push((condition, params));
+        narrowing.push((conditions.len(), ids.clone(), params.clone()));
+        conditions.push((format!("c.search_id IN ({ids})"), params));
     }
     // Merged records are never shown apart: their names are aliases of the survivor.
     let filter = |skip: Option<usize>| -> (String, Vec<Value>) {
@@ -142,11 +227,11 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
         }
         (sql, values)
     };
-    let first = first_name.as_ref().map(|(_, w)| w.clone()).unwrap_or_default();
+    let first = first_name.as_ref().map(|(_, w, _)| w.clone()).unwrap_or_default();
     let mut clients: Vec<Client> = Vec::new();
     // A lone name word (typing a name) matches many people: they are best read off the name
     // index in order. Anything more narrows the matches, which are ranked in one go below.
-    if let (Some((index, _)), 1) = (&first_name, terms.len()) {
+    if let (Some((index, _, _)), 1) = (&first_name, terms.len()) {
         // Surnames starting with the first name word come first, read in order straight off
         // the name index (an exact surname sorts first among them). Such a surname already
         // matches that word, so its own condition is left out.
@@ -162,30 +247,34 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
         // Then (or with several words, all ranked together): surnames starting with the first
         // word, forenames starting with it (names typed the other way round), then any other
         // match (inside a name, an alias, or sounding alike). Only keys are sorted.
-        let (filter, params) = filter(None);
-        if first_name.is_none() {
+        let Some((index, _, ways)) = &first_name else {
             // Identifiers and dates only: no name to rank by.
+            let (filter, params) = filter(None);
             let sql = format!("SELECT c.* FROM clients c WHERE {filter} ORDER BY c.surname, c.forenames, c.date_of_birth LIMIT {LIMIT}");
             let found = conn.prepare_cached(&sql)?.query_map(params_from_iter(params), from_row)?.collect::<Result<_, _>>()?;
             return results(conn, found, now);
-        }
+        };
         let already = if clients.is_empty() { "" } else { "AND NOT c.surname LIKE ?" };
-        // Name matches are ranked from the search index alone (migrations/0018), never from
-        // each matching person's whole row: a common name sounds like thousands of people.
-        let clients_table = if first_name.is_some() { "clients c INDEXED BY clients_for_search" } else { "clients c" };
+        // Name matches are ranked from what each way of matching reads with the person's id
+        // (their name keys carry it, migrations/0023), never from each matching person's whole
+        // row: a common name sounds like thousands of people. The first name word gives the
+        // people ranked; every other word narrows them.
+        let (filter, params) = filter(Some(*index));
+        let (named, named_params) = named(ways, narrowing.iter().filter(|(i, _, _)| i != index));
         let sql = format!(
-            "WITH top AS (
+            "WITH {named},
+             top AS (
                  SELECT c.search_id,
                         CASE WHEN c.surname LIKE ? THEN 0 WHEN c.forenames LIKE ? THEN 1 ELSE 2 END AS rank,
                         c.surname, c.forenames, c.date_of_birth
-                 FROM {clients_table} WHERE {filter} {already}
-                 ORDER BY rank, c.surname, c.forenames, c.date_of_birth LIMIT {LIMIT})
+                 FROM named c WHERE {filter} {already}
+                 ORDER BY rank, c.surname COLLATE NOCASE, c.forenames COLLATE NOCASE, c.date_of_birth LIMIT {LIMIT})
              SELECT c.* FROM top JOIN clients c ON c.search_id = top.search_id
-             ORDER BY top.rank, top.surname, top.forenames, top.date_of_birth"
+             ORDER BY top.rank, top.surname COLLATE NOCASE, top.forenames COLLATE NOCASE, top.date_of_birth"
         );
         let prefix = Value::Text(like_prefix(&first));
         let exclude = (!clients.is_empty()).then(|| prefix.clone());
-        let all = [prefix.clone(), prefix].into_iter().chain(params).chain(exclude);
+        let all = named_params.into_iter().chain([prefix.clone(), prefix]).chain(params).chain(exclude);
         let mut stmt = conn.prepare_cached(&sql)?;
         let rest = stmt.query_map(params_from_iter(all), from_row)?.take(LIMIT as usize - clients.len());
         clients.extend(rest.collect::<Result<Vec<_>, _>>()?);

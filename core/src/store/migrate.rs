@@ -31,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0020_whole_case_from_their_indexes", include_str!("../../../migrations/0020_whole_case_from_their_indexes.sql")),
     ("0021_consent_in_case_activity", include_str!("../../../migrations/0021_consent_in_case_activity.sql")),
     ("0022_arrests_by_worker", include_str!("../../../migrations/0022_arrests_by_worker.sql")),
+    ("0023_name_keys_carry_their_ranking", include_str!("../../../migrations/0023_name_keys_carry_their_ranking.sql")),
 ];
 
 /// The schema version this build writes.
