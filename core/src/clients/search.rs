@@ -75,7 +75,7 @@ fn like_prefix(word: &str) -> String {
 enum Way {
     /// Inside any name they are known by (trigrams: three letters or more).
     Inside(String),
-    /// A name that sounds alike or is spelt without its punctuation (their name keys).
+    /// A name that sounds alike, however it is spelt or punctuated (their name keys).
     SoundsLike(Vec<String>),
     /// A name starting with the word, for a word too short for trigrams.
     Starts(String),
