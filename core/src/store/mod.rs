@@ -234,7 +234,6 @@ impl Store {
         let mut conn = open_encrypted(path, key, true)?;
         migrate::migrate(&mut conn)?;
         conn.execute_batch(SESSION_CACHE)?;
-        conn.execute_batch(SESSION_CHECKPOINT)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         let device_id = device_id.to_string();
         conn.execute(
@@ -253,7 +252,6 @@ impl Store {
         let mut conn = open_encrypted(path, key, false)?;
         migrate::migrate(&mut conn)?;
         conn.execute_batch(SESSION_CACHE)?;
-        conn.execute_batch(SESSION_CHECKPOINT)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         let device_id = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
         let anchor = anchor::Anchor::for_database(path, key);
@@ -603,12 +601,6 @@ pub fn records_version(conn: &Connection) -> rusqlite::Result<i64> {
 /// client measured the same at 4, 16 and 64 MiB). Searches and lists run on reading connections
 /// (64 MiB, let go after each read). Large writes take more while they run ([`Store::in_bulk`]).
 const SESSION_CACHE: &str = "PRAGMA cache_size = -4096;";
-/// The session's saves copy the write-ahead log into the database once it holds 2,000 pages,
-/// not SQLite's 1,000: a page saved again before then (the log's and the audit trail's last
-/// pages, the search index's) is copied once. Registering 180 people in a row at bench scale,
-/// a save that also copied the log came every 21 saves at 1,000 (about 4 ms each) and every 43
-/// at 2,000 (about 4.7 ms): a third less copying for the same saves.
-const SESSION_CHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 2000;";
 /// A large write's cache: a team's million changes imported write out and read back fewer of
 /// their own pages at 256 MiB than at 64 (44.0 -> 41.5 s, the same run's bare inserts 27-29 s).
 /// SQLite takes the memory only as the write fills it and lets go of it when the write is done
