@@ -10,7 +10,8 @@ const KEPT_AT_TOP: i32 = 2 * 1024 * 1024;
 /// in an arena of that thread's own (see Cargo.toml). And fixed thresholds for what is mapped
 /// apart and what is handed back: left to itself glibc raises both after the first large block
 /// is freed (a list's reply, a reading's sort), to 32 and 64 MiB, and then keeps up to 64 MiB
-/// of freed heap at a time (a team lead's tour at bench scale: 202-220 MiB, 198-205 since).
+/// of freed heap at a time (a team lead's tour at bench scale: 202-220 MiB; 190-195 since, with
+/// the session's cache at 4 MiB).
 pub fn malloc_settings() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes glibc's allocator settings; called first thing in main,
