@@ -82,11 +82,13 @@ pub struct Context<'a> {
 
 /// A caseload of this many people or more reads a whole-case rule's partial index (the few
 /// thousand flagged across the team) whole and tests each entry against the caseload; a
-/// smaller one, as every real caseload is (a few dozen people), probes each person's row. At
-/// 17,000 people (the bench-scale installation's caseloads) probing read most of
-/// `case_activity`, scattered across the file: with the disk cache cold, a read each. At
-/// 2,000 in a team of 100,000 (the pathway bench's) the two cost about the same.
-const SCANNED_FROM: usize = 5_000;
+/// smaller one, as every real caseload is (a few dozen people), probes each person's row.
+/// Counted cold, as Today reads (a reading's pages let go of after each read): probing costs
+/// about a page per person, scattered across `case_activity`, while the team's index is one
+/// run of pages (about a page per sixty flagged). So at 100,000 clients the two cost the same
+/// near two hundred people, and in a smaller team sooner; at 2,000 (the pathway bench's
+/// caseloads) probing read 1,900 pages a rule (20 ms) and the index 300-400 (5-6 ms).
+const SCANNED_FROM: usize = 500;
 
 /// What a rule is about, which decides where a worker sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
