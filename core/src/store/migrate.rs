@@ -32,6 +32,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0021_consent_in_case_activity", include_str!("../../../migrations/0021_consent_in_case_activity.sql")),
     ("0022_arrests_by_worker", include_str!("../../../migrations/0022_arrests_by_worker.sql")),
     ("0023_name_keys_carry_their_ranking", include_str!("../../../migrations/0023_name_keys_carry_their_ranking.sql")),
+    ("0024_dashboard_reads_narrow_indexes", include_str!("../../../migrations/0024_dashboard_reads_narrow_indexes.sql")),
 ];
 
 /// The schema version this build writes.
