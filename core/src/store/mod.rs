@@ -2,6 +2,7 @@
 pub mod anchor;
 pub mod audit;
 pub mod backup;
+mod checkpoints;
 pub mod history;
 pub mod hlc;
 pub mod kept;
@@ -174,6 +175,9 @@ impl From<rusqlite::Error> for StoreError {
 /// One open, unlocked database. Dropping it closes the connection and forgets the key.
 pub struct Store {
     conn: Connection,
+    /// Copies the write-ahead log back off the save path. Closed after `conn`, whose hook
+    /// holds the other end of its requests: the last connection closed copies back the rest.
+    checkpoints: checkpoints::Checkpoints,
     clock: Arc<dyn Clock>,
     device_id: String,
     /// The audit trail's end, kept outside the database (see `anchor`).
@@ -242,7 +246,8 @@ impl Store {
             rusqlite::params![team_id, team_name, device_id, clock.now().to_rfc3339()],
         )?;
         let anchor = anchor::Anchor::for_database(path, key);
-        let mut store = Store { conn, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path), author: None };
+        let checkpoints = checkpoints::Checkpoints::start(path, key, &mut conn)?;
+        let mut store = Store { conn, checkpoints, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path), author: None };
         store.start_anchoring()?;
         Ok(store)
     }
@@ -255,7 +260,8 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         let device_id = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;
         let anchor = anchor::Anchor::for_database(path, key);
-        let mut store = Store { conn, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path), author: None };
+        let checkpoints = checkpoints::Checkpoints::start(path, key, &mut conn)?;
+        let mut store = Store { conn, checkpoints, clock, device_id, anchor, anchored: None, file: FileIdentity::of(path), author: None };
         match store.anchor.read() {
             anchor::Anchored::Head(head) => store.anchored = Some(head),
             // A database from before the anchor: anchored from here on, and the trail says so.
@@ -371,8 +377,9 @@ impl Store {
         let rekey = Zeroizing::new(format!("PRAGMA rekey = \"x'{}'\";", hex::encode(new.0.as_ref())));
         self.conn.execute_batch(&rekey)?;
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        // The file opens with the new key on a connection of its own, as the next sign-in's will.
-        drop(open_encrypted(&self.file.path, new, false)?);
+        // The file opens with the new key on a connection of its own, as the next sign-in's will;
+        // the log is copied back from now on by one that holds it.
+        self.checkpoints = checkpoints::Checkpoints::start(&self.file.path, new, &mut self.conn)?;
         self.anchor = anchor::Anchor::for_database(&self.file.path, new);
         if let Some(head) = self.anchored.clone().filter(|h| h.seq > 0) {
             // A failure leaves the anchor sealed with the old key until the next write seals it
