@@ -69,6 +69,11 @@ fn dates_of_birth_and_years_narrow_a_name() {
     let (_d, clock, s) = team();
     assert_eq!(names(&s, &clock, "03/03/1987"), ["Smith"]);
     assert_eq!(names(&s, &clock, "smith 1987"), ["Smith", "Goldsmith"]);
+    // The date narrows whom the name finds only inside a longer name, as well as by sound.
+    assert_eq!(names(&s, &clock, "smith 01/01/1987"), ["Goldsmith"]);
+    assert_eq!(names(&s, &clock, "smith 1990"), ["Smithson"]);
+    assert_eq!(names(&s, &clock, "1987 smith"), ["Smith", "Goldsmith"], "the year typed first");
+    assert!(names(&s, &clock, "smith 1979").is_empty());
 }
 
 #[test]

@@ -192,13 +192,22 @@ pub fn search(conn: &Connection, query: &str, now: DateTime<Utc>) -> rusqlite::R
                  UNION SELECT search_id FROM clients WHERE id IN (SELECT merged_into FROM clients WHERE nhs_number = ? AND status = 'merged')"
                     .to_string()
             }
+            // A date narrows a name's matches by whom it finds (one range of `clients_by_dob`,
+            // which carries their `search_id`), and is tested on each person's row as it is.
             Term::Born(d) => {
-                conditions.push(("c.date_of_birth = ?".into(), vec![Value::Text(d.to_string())]));
+                let day = vec![Value::Text(d.to_string())];
+                narrowing.push((conditions.len(), "SELECT search_id FROM clients WHERE date_of_birth = ?".into(), day.clone()));
+                conditions.push(("c.date_of_birth = ?".into(), day));
                 continue;
             }
             Term::BornIn(y) => {
-                let (from, to) = (Value::Text(format!("{y:04}-01-01")), Value::Text(format!("{y:04}-12-31")));
-                conditions.push(("c.date_of_birth BETWEEN ? AND ?".into(), vec![from, to]));
+                let year = vec![Value::Text(format!("{y:04}-01-01")), Value::Text(format!("{y:04}-12-31"))];
+                narrowing.push((
+                    conditions.len(),
+                    "SELECT search_id FROM clients WHERE date_of_birth BETWEEN ? AND ?".into(),
+                    year.clone(),
+                ));
+                conditions.push(("c.date_of_birth BETWEEN ? AND ?".into(), year));
                 continue;
             }
             Term::Name(w) => {
