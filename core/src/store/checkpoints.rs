@@ -5,8 +5,8 @@
 //! that other saves wrote: registering a person at bench scale, p95 3.75 ms against 1.29 ms at
 //! p50. Here the session's connection only says when the log is that long, and a connection of
 //! its own on a thread of its own copies it back. A checkpoint copies pages as they are
-//! (already encrypted) and never holds up a save or a read; until one runs, the log is simply
-//! longer, and a crash loses nothing (the log is replayed when the file next opens).
+//! (already encrypted) and holds up no read; until one runs, the log is simply longer, and a
+//! crash loses nothing (the log is replayed when the file next opens).
 use super::{open_encrypted, DatabaseKey, StoreError};
 use rusqlite::Connection;
 use std::path::Path;
