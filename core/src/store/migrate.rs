@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     ("0023_name_keys_carry_their_ranking", include_str!("../../../migrations/0023_name_keys_carry_their_ranking.sql")),
     ("0024_dashboard_reads_narrow_indexes", include_str!("../../../migrations/0024_dashboard_reads_narrow_indexes.sql")),
     ("0025_births_carry_search_ids", include_str!("../../../migrations/0025_births_carry_search_ids.sql")),
+    ("0026_names_carry_what_duplicates_compare", include_str!("../../../migrations/0026_names_carry_what_duplicates_compare.sql")),
 ];
 
 /// The schema version this build writes.
