@@ -550,7 +550,7 @@ fn the_write_ahead_log_is_copied_back_away_from_the_saves_and_nothing_is_lost() 
     let log = laptop._dir.path().join("data").join("throughline.db-wal");
     let frame = 4096 + 24;
     let before = count(&admin, "SELECT count(*) FROM clients");
-    // About fifty pages each: fifteen thousand pages of log were nothing copied back.
+    // About 36 pages each: 10,912 pages of log when nothing copied it back while saves ran.
     for i in 0..300 {
         let person = NewClient {
             surname: format!("Copied{}{}", char::from(b'a' + (i / 26) as u8), char::from(b'a' + (i % 26) as u8)),
