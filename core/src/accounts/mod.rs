@@ -13,6 +13,7 @@ pub mod workers;
 use crate::clock::Clock;
 use crate::codes::ErrorCode;
 use crate::error::{Coded, FieldError, ValidationErrors};
+use crate::store::progress::{Progress, Unwatched};
 use crate::store::signing::Author;
 use crate::store::{Actor, DatabaseKey, ReadStore, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
@@ -293,6 +294,12 @@ impl Installation {
 
     /// Signs a worker in. The error never says whether the name or the password was wrong.
     pub fn sign_in(&self, login: &str, password: &str) -> Result<Session, AccountError> {
+        self.sign_in_watched(login, password, &mut Unwatched)
+    }
+
+    /// As [`Installation::sign_in`], telling `progress` how an update of the database for a new
+    /// version goes (the first sign-in after one), which on a large team takes many seconds.
+    pub fn sign_in_watched(&self, login: &str, password: &str, progress: &mut dyn Progress) -> Result<Session, AccountError> {
         if !self.is_set_up() {
             return Err(AccountError::NotSetUp);
         }
@@ -313,7 +320,7 @@ impl Installation {
             self.save_slots(&slots)?;
             return Err(AccountError::SignInFailed);
         };
-        let (mut store, key) = self.open_settling(&mut slots, key, &label, password.as_bytes(), AccountError::SignInFailed)?;
+        let (mut store, key) = self.open_settling(&mut slots, key, &label, password.as_bytes(), AccountError::SignInFailed, progress)?;
         let worker = match workers::by_login(store.reader(), login)? {
             Some(w) if w.active => w,
             // Their password still opened a slot here: one a re-key has not removed yet.
@@ -376,9 +383,10 @@ impl Installation {
         label: &str,
         secret: &[u8],
         refused: AccountError,
+        progress: &mut dyn Progress,
     ) -> Result<(Store, DatabaseKey), AccountError> {
         let next_path = self.dir.join(NEXT_SLOTS_FILE);
-        match Store::open(&self.database_path(), &key, self.clock.clone()) {
+        match Store::open_watched(&self.database_path(), &key, self.clock.clone(), progress) {
             Err(StoreError::WrongKey) if next_path.exists() => {
                 let next = self.load_slots_from(&next_path)?;
                 let Some(key) = next.slots.iter().find(|s| s.label == label).and_then(|s| keyslots::unwrap(s, secret)) else {
@@ -436,7 +444,8 @@ impl Installation {
             self.save_slots(&slots)?;
             return Err(AccountError::RecoveryKeyWrong);
         };
-        let (mut store, key) = self.open_settling(&mut slots, key, RECOVERY_LABEL, typed.secret(), AccountError::RecoveryKeyWrong)?;
+        let (mut store, key) =
+            self.open_settling(&mut slots, key, RECOVERY_LABEL, typed.secret(), AccountError::RecoveryKeyWrong, &mut Unwatched)?;
         if let Some(recovery_slot) = slots.slot_mut(RECOVERY_LABEL) {
             recovery_slot.failures = 0;
             recovery_slot.last_failure = None;

@@ -254,8 +254,14 @@ impl Store {
 
     /// Opens an existing database; fails closed on a wrong key or a build without encryption.
     pub fn open(path: &Path, key: &DatabaseKey, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+        Store::open_watched(path, key, clock, &mut progress::Unwatched)
+    }
+
+    /// As [`Store::open`], telling `progress` the steps of an update to the schema, if the
+    /// database was last written by an older version.
+    pub fn open_watched(path: &Path, key: &DatabaseKey, clock: Arc<dyn Clock>, progress: &mut dyn Progress) -> Result<Store, StoreError> {
         let mut conn = open_encrypted(path, key, false)?;
-        migrate::migrate(&mut conn)?;
+        migrate::migrate_watched(&mut conn, progress)?;
         conn.execute_batch(SESSION_CACHE)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         let device_id = conn.query_row("SELECT device_id FROM installation WHERE id = 1", [], |r| r.get(0))?;

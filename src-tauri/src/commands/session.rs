@@ -1,6 +1,9 @@
 use crate::state::{coded, lock as lock_session, AppState, CommandResult, SessionState};
+use crate::tasks;
+use tauri::ipc::Channel;
 use tauri::State;
 use throughline_core::accounts::{AppStatus, SessionInfo, SetUpDone, SetUpInput};
+use throughline_core::store::progress::TaskProgress;
 
 #[tauri::command]
 pub async fn app_status(app: State<'_, AppState>) -> CommandResult<AppStatus> {
@@ -23,16 +26,26 @@ pub async fn set_up(app: State<'_, AppState>, input: SetUpInput) -> CommandResul
     Ok(SetUpDone { session: info, recovery_key: recovery.display() })
 }
 
+/// Watched: the first sign-in after an update brings the database up to date, which on a
+/// large team takes many seconds, and the window shows its steps.
 #[tauri::command]
-pub async fn sign_in(app: State<'_, AppState>, login: String, password: String) -> CommandResult<SessionInfo> {
-    app.usable()?;
-    let session = app.installation.sign_in(&login, &password).map_err(coded)?;
-    let info = session.info().map_err(coded)?;
-    let mut state = app.session();
-    lock_session(&app, &mut state, "signed out: another worker signed in");
-    app.produced.forget();
-    *state = SessionState::SignedIn(Box::new(session));
-    Ok(info)
+pub async fn sign_in(
+    app: tauri::AppHandle,
+    login: String,
+    password: String,
+    progress: Channel<TaskProgress>,
+) -> CommandResult<SessionInfo> {
+    tasks::watched(&app, progress, move |app, progress| {
+        app.usable()?;
+        let session = app.installation.sign_in_watched(&login, &password, progress).map_err(coded)?;
+        let info = session.info().map_err(coded)?;
+        let mut state = app.session();
+        lock_session(app, &mut state, "signed out: another worker signed in");
+        app.produced.forget();
+        *state = SessionState::SignedIn(Box::new(session));
+        Ok(info)
+    })
+    .await
 }
 
 #[tauri::command]

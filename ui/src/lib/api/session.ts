@@ -1,6 +1,7 @@
 // Signing in, the session, workers and team settings.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { progressChannel, type OnProgress } from "./tasks";
 import type {
   AppStatus,
   ChainCheck,
@@ -20,7 +21,8 @@ export type Unlisten = () => void;
 export interface SessionApi {
   appStatus(): Promise<AppStatus>;
   setUp(input: SetUpInput): Promise<SetUpDone>;
-  signIn(login: string, password: string): Promise<SessionInfo>;
+  /** Signs in; the first sign-in after an update tells `onProgress` how bringing the records up to date goes. */
+  signIn(login: string, password: string, onProgress?: OnProgress): Promise<SessionInfo>;
   signOut(): Promise<void>;
   lock(): Promise<void>;
   touch(): Promise<void>;
@@ -51,7 +53,7 @@ export interface SessionApi {
 export const sessionCommands: SessionApi = {
   appStatus: () => invoke("app_status"),
   setUp: (input) => invoke("set_up", { input }),
-  signIn: (login, password) => invoke("sign_in", { login, password }),
+  signIn: (login, password, onProgress) => invoke("sign_in", { login, password, progress: progressChannel(onProgress) }),
   signOut: () => invoke("sign_out"),
   lock: () => invoke("lock"),
   touch: () => invoke("touch"),

@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
 import { caseworker, fakeApi, person, record, rejection, sessionFor, signedInApi } from "../../test/fakeApi";
 import { expectNoAxeViolations } from "../../test/axe";
+import type { OnProgress, SessionInfo } from "../../lib/api/index";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 
@@ -28,7 +29,7 @@ describe("Sign in", () => {
     });
     expect(summary.textContent).toContain("There is a problem");
     expect(summary.textContent).toContain("The sign-in name or password is not right. Check both and try again.");
-    expect(api.signIn).toHaveBeenCalledWith("dan", "wrong-password");
+    expect(api.signIn).toHaveBeenCalledWith("dan", "wrong-password", expect.any(Function));
     // It does not say which part was wrong: no message beside either field.
     expect(document.getElementById("login-error")).toBeNull();
     expect(document.getElementById("password-error")).toBeNull();
@@ -61,6 +62,40 @@ describe("Sign in", () => {
     // A custody worker has no Workers screen.
     expect(document.getElementById("nav-workers")).toBeNull();
     expect(document.getElementById("nav-settings")).not.toBeNull();
+  });
+
+  it("shows the steps of bringing the records up to date at the first sign-in after an update, without a Cancel", async () => {
+    let finish: (s: SessionInfo) => void = () => {};
+    let tell: OnProgress = () => {};
+    const api = fakeApi({
+      signIn: (_login: string, _password: string, onProgress?: OnProgress) =>
+        new Promise<SessionInfo>((resolve) => {
+          finish = resolve;
+          tell = onProgress ?? tell;
+        }),
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await screen.findByRole("heading", { level: 1, name: "Sign in to Throughline" });
+    await waitFor(() => expect(document.activeElement).toBe(input("login")));
+    await user.keyboard("dan{Tab}custody-suite-seven{Enter}");
+    // An ordinary sign-in tells nothing, and shows nothing.
+    expect(document.getElementById("updating")).toBeNull();
+
+    tell({ doing: "Updating this laptop's records for the new version of Throughline", done: 1, total: 3 });
+    const updating = await waitFor(() => {
+      const u = document.getElementById("updating");
+      expect(u).not.toBeNull();
+      return u!;
+    });
+    expect(updating.textContent?.replace(/\s+/g, " ")).toContain("brings this laptop's records up to date (step 2 of 3)");
+    expect(document.getElementById("task-doing")?.textContent).toBe("Updating this laptop's records for the new version of Throughline");
+    expect(document.getElementById("task-percent")?.textContent).toBe(": 33%");
+    expect(document.getElementById("task-cancel")).toBeNull();
+
+    finish(sessionFor(caseworker));
+    await screen.findByRole("heading", { level: 1, name: "Today" });
+    expect(document.getElementById("updating")).toBeNull();
   });
 
   it("has no accessibility problems that axe can find, with or without errors", async () => {
