@@ -88,7 +88,7 @@ pub struct Context<'a> {
 /// run of pages (about a page per sixty flagged). So at 100,000 clients the two cost the same
 /// near two hundred people, and in a smaller team sooner; at 2,000 (the pathway bench's
 /// caseloads) probing read 1,900 pages a rule (20 ms) and the index 300-400 (5-6 ms).
-const SCANNED_FROM: usize = 500;
+pub(crate) const SCANNED_FROM: usize = 500;
 
 /// What a rule is about, which decides where a worker sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]

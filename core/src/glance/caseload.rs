@@ -70,7 +70,7 @@ pub fn of_worker(
     settings: &TeamSettings,
     offset: u32,
 ) -> Result<CaseloadPage, PathwayError> {
-    let mut people = caseload_with_next_appointments(conn, worker_id, now)?;
+    let mut people = caseload_with_next_appointments(conn, worker_id, now, flags::SCANNED_FROM)?;
     // Statutory flags only: the whole-case reminders (consent, contact) are on most of a
     // caseload and would bury the deadlines that carry an offence or a breach.
     let open = flags::compute_some(conn, now, settings, &Scope::Worker(worker_id.into()), |r| r.kind == RuleKind::Statutory)?;
@@ -91,29 +91,50 @@ pub fn of_worker(
 }
 
 /// The worker's active clients, each with their next booked appointment (their own or one of a
-/// record merged into them), through the appointments' (client, status, time) index.
-fn caseload_with_next_appointments(conn: &Connection, worker_id: &str, now: DateTime<Utc>) -> rusqlite::Result<HashMap<String, Attention>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.id, s.surname, s.forenames,
-                (SELECT min(a.at) FROM appointments a WHERE a.client_id = s.id AND a.status = 'scheduled' AND a.at >= ?2)
-         FROM clients s WHERE s.allocated_worker_id = ?1 AND s.status = 'active'
-         UNION ALL
-         SELECT s.id, s.surname, s.forenames,
-                (SELECT min(a.at) FROM appointments a WHERE a.client_id = m.id AND a.status = 'scheduled' AND a.at >= ?2)
-         FROM clients s JOIN clients m ON m.merged_into = s.id WHERE s.allocated_worker_id = ?1 AND s.status = 'active'",
-    )?;
+/// record merged into them). A caseload of [`flags::SCANNED_FROM`] or more reads the team's
+/// booked appointments from now whole, from their partial index (one run of pages: 564 at
+/// 100,000 clients), rather than probing each person's (a page or more each, scattered: 4,000
+/// pages and 450 ms of a 17,000-person caseload's first opening with the file cache cold).
+fn caseload_with_next_appointments(
+    conn: &Connection,
+    worker_id: &str,
+    now: DateTime<Utc>,
+    scanned_from: usize,
+) -> rusqlite::Result<HashMap<String, Attention>> {
     let mut people: HashMap<String, Attention> = HashMap::new();
-    let rows = stmt.query_map([worker_id, when::sql(now).as_str()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
-    })?;
-    for row in rows {
-        let (id, surname, forenames, next) = row?;
-        let next = next.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc));
-        let p = people.entry(id).or_insert_with(|| Attention { surname, forenames, ..Default::default() });
-        p.next_appointment = match (p.next_appointment, next) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+    let mut stmt =
+        conn.prepare_cached("SELECT id, surname, forenames FROM clients WHERE allocated_worker_id = ?1 AND status = 'active'")?;
+    for row in stmt.query_map([worker_id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
+        let (id, surname, forenames) = row?;
+        people.insert(id, Attention { surname, forenames, ..Default::default() });
+    }
+    // Each record merged into someone on the caseload, with whom it now is.
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id, s.id FROM clients s JOIN clients m ON m.merged_into = s.id WHERE s.allocated_worker_id = ?1 AND s.status = 'active'",
+    )?;
+    let merged: HashMap<String, String> = stmt.query_map([worker_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+
+    let from = when::sql(now);
+    let mut booked: Vec<(String, String)> = Vec::new();
+    if people.len() >= scanned_from {
+        let mut stmt = conn.prepare_cached("SELECT client_id, at FROM appointments WHERE status = 'scheduled' AND at >= ?1")?;
+        for row in stmt.query_map([from.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            booked.push(row?);
+        }
+    } else {
+        let mut stmt =
+            conn.prepare_cached("SELECT min(at) FROM appointments WHERE client_id = ?1 AND status = 'scheduled' AND at >= ?2")?;
+        for id in people.keys().chain(merged.keys()) {
+            if let Some(at) = stmt.query_row([id.as_str(), from.as_str()], |r| r.get::<_, Option<String>>(0))? {
+                booked.push((id.clone(), at));
+            }
+        }
+    }
+    for (client_id, at) in booked {
+        let whose = merged.get(&client_id).unwrap_or(&client_id);
+        let (Some(p), Ok(at)) = (people.get_mut(whose), DateTime::parse_from_rfc3339(&at)) else { continue };
+        let at = at.with_timezone(&Utc);
+        p.next_appointment = Some(p.next_appointment.map_or(at, |soonest| soonest.min(at)));
     }
     Ok(people)
 }
@@ -139,4 +160,64 @@ fn lines(conn: &Connection, page: Vec<(String, Attention)>, now: DateTime<Utc>) 
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::Installation;
+    use crate::clock::{Clock, FixedClock};
+
+    /// Each person's next appointment is the same whether it is read person by person or from
+    /// the team's booked appointments whole, and a record merged into someone brings theirs.
+    #[test]
+    fn next_appointments_are_the_same_probed_or_read_whole_and_follow_a_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = std::sync::Arc::new(FixedClock::at("2026-11-23T11:00:00Z"));
+        crate::demo::create_installation(dir.path(), clock.clone(), 2026, 400).unwrap();
+        let mut lead = Installation::new(dir.path(), clock.clone()).sign_in("lead", crate::demo::DEMO_PASSWORD).unwrap();
+        let now = clock.now();
+        let next = |conn: &Connection, worker: &str, scanned_from: usize| -> Vec<(String, Option<DateTime<Utc>>)> {
+            let mut people: Vec<_> = caseload_with_next_appointments(conn, worker, now, scanned_from)
+                .unwrap()
+                .into_iter()
+                .map(|(id, a)| (id, a.next_appointment))
+                .collect();
+            people.sort();
+            people
+        };
+
+        // Someone with no appointment to come takes in the record of someone else who has one.
+        let conn = lead.store().reader();
+        let (survivor, worker): (String, String) = conn
+            .query_row(
+                "SELECT id, allocated_worker_id FROM clients c WHERE status = 'active' AND allocated_worker_id IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = c.id AND a.status = 'scheduled' AND a.at >= ?1) LIMIT 1",
+                [when::sql(now)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let (other, booked): (String, String) = conn
+            .query_row(
+                "SELECT a.client_id, min(a.at) FROM appointments a JOIN clients c ON c.id = a.client_id
+                 WHERE a.status = 'scheduled' AND a.at >= ?1 AND c.status = 'active' AND c.allocated_worker_id <> ?2
+                 GROUP BY a.client_id LIMIT 1",
+                [when::sql(now), worker.clone()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let actor = lead.actor();
+        crate::clients::merge::merge(lead.store_mut(), &actor, &survivor, &other, "Same person: PNC matched").unwrap();
+
+        let conn = lead.store().reader();
+        let mut seen_booked = 0;
+        for w in lead.list_workers().unwrap() {
+            let probed = next(conn, &w.id, usize::MAX);
+            assert_eq!(next(conn, &w.id, 0), probed, "{}", w.display_name);
+            seen_booked += probed.iter().filter(|(_, at)| at.is_some()).count();
+        }
+        assert!(seen_booked > 50, "the demo books appointments to come: {seen_booked}");
+        let theirs = next(conn, &worker, 0).into_iter().find(|(id, _)| *id == survivor).unwrap().1;
+        assert_eq!(theirs.map(when::sql), Some(booked), "the merged record's appointment is the survivor's next");
+    }
 }
