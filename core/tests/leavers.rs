@@ -10,6 +10,8 @@ use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::workers::{self, NewWorker};
 use throughline_core::accounts::{AccountError, Installation, Session};
 use throughline_core::clock::FixedClock;
+use throughline_core::store::progress::Progress;
+use throughline_core::store::{StoreError, REKEYING, REKEY_SAVING};
 use throughline_core::sync::join::NewLaptop;
 use throughline_core::sync::{self, ExportScope};
 use throughline_core::{demo, testing};
@@ -44,6 +46,16 @@ fn key_from_copy(copy: &SlotFile, login: &str, secret: &[u8]) -> [u8; 32] {
     let label = if login == RECOVERY_LABEL { RECOVERY_LABEL.to_string() } else { copy.label_for_login(login) };
     let slot = copy.slots.iter().find(|s| s.label == label).expect("the copy holds the slot");
     keyslots::unwrap(slot, secret).expect("the password opens their slot in the copy").bytes_for_tests()
+}
+
+/// Every report of a long task's progress.
+struct Told(Vec<(String, u64, u64)>);
+
+impl Progress for Told {
+    fn step(&mut self, doing: &str, done: u64, total: u64) -> Result<(), StoreError> {
+        self.0.push((doing.to_string(), done, total));
+        Ok(())
+    }
 }
 
 fn audited(session: &Session, action: &str) -> Vec<String> {
@@ -81,7 +93,14 @@ fn a_deactivated_workers_password_opens_nothing_on_this_laptop() {
     let in_flight = lead.start_reading().unwrap();
 
     tick(&clock);
-    let done = lead.deactivate_worker(&sam).expect("the administrator deactivates Sam");
+    let mut told = Told(Vec::new());
+    let done = lead.deactivate_worker_watched(&sam, &mut told).expect("the administrator deactivates Sam");
+    // The administrator watches the re-key reach every page, then the pages saved.
+    let rekeying: Vec<(u64, u64)> = told.0.iter().filter(|(doing, ..)| doing == REKEYING).map(|(_, done, total)| (*done, *total)).collect();
+    let (last, pages) = *rekeying.last().expect("the re-key is told");
+    assert!(pages > 10 && last == pages, "{rekeying:?}");
+    assert!(rekeying.iter().all(|(done, total)| done <= total && *total == pages));
+    assert_eq!(told.0.last().map(|(doing, ..)| doing.as_str()), Some(REKEY_SAVING));
     assert!(!done.worker.active);
     assert_eq!(done.on_this_laptop.removed, vec![SAM.1.to_string()]);
     assert!(done.on_this_laptop.need_new_password.is_empty(), "every other slot followed the new key");

@@ -1,7 +1,9 @@
 //! Information governance in the real app: a custody worker opens a person's record; the team
 //! lead then produces the access report naming them, records a disclosure made without consent,
 //! and prints the subject access summary, which shows it. Then a case closed nine years ago
-//! comes up for a retention review and the lead anonymises it.
+//! comes up for a retention review and the lead anonymises it. Last, the custody worker leaves:
+//! the administrator deactivates him, watching the database re-keyed, and his password no longer
+//! opens Throughline.
 mod common;
 use common::{Journey, ARROW_DOWN, ENTER, ESCAPE};
 use std::path::Path;
@@ -109,5 +111,29 @@ async fn access_report_after_a_worker_opened_the_record_then_a_disclosure_and_th
     j.keys("/").await;
     j.fill("search", "quince").await;
     j.wait_for_text(".no-results", "No one found").await;
+    j.click("#sign-out-button").await;
+
+    // Dan Kowalski leaves: the administrator deactivates him and the database gets a new key.
+    j.sign_in("admin", demo::DEMO_PASSWORD).await;
+    j.wait_for_heading("Today").await;
+    j.click("#nav-workers").await;
+    j.wait_for_heading("Workers").await;
+    j.c()
+        .wait()
+        .at_most(std::time::Duration::from_secs(15))
+        .for_element(fantoccini::Locator::XPath("//tr[contains(., 'Dan Kowalski')]//button[starts-with(@id, 'deactivate-')]"))
+        .await
+        .expect("Dan Kowalski's Deactivate")
+        .click()
+        .await
+        .expect("click");
+    j.wait_for_text("#deactivate-heading", "Deactivate Dan Kowalski?").await;
+    j.click("#confirm-deactivate").await;
+    j.wait_for_text("#workers-success", "Dan Kowalski is deactivated and can no longer sign in.").await;
+    j.wait_for_text("#workers-success", "the database has a new key").await;
+    j.shot("deactivated").await;
+    j.click("#sign-out-button").await;
+    j.sign_in("custody", demo::DEMO_PASSWORD).await;
+    j.wait_for_text(".error-summary", "The sign-in name or password is not right").await;
     j.finish().await;
 }

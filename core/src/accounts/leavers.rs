@@ -7,6 +7,7 @@ use super::keyslots::{RecoveryKey, SlotFile, RECOVERY_LABEL};
 use super::roles::Role;
 use super::workers::{self, WorkerView};
 use super::{files_error, slots_error, AccountError, Session, NEXT_SLOTS_FILE, SLOTS_FILE};
+use crate::store::progress::{Progress, Unwatched};
 use crate::store::{DatabaseKey, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -45,6 +46,11 @@ impl Session {
     /// administrator stays. A worker already inactive is only forgotten again (nothing changes
     /// when that is done).
     pub fn deactivate_worker(&mut self, worker_id: &str) -> Result<Deactivated, AccountError> {
+        self.deactivate_worker_watched(worker_id, &mut Unwatched)
+    }
+
+    /// As [`Session::deactivate_worker`], telling `progress` how the re-key goes.
+    pub fn deactivate_worker_watched(&mut self, worker_id: &str, progress: &mut dyn Progress) -> Result<Deactivated, AccountError> {
         let before = workers::by_id(self.store.reader(), worker_id)?.ok_or(AccountError::UnknownWorker)?;
         if before.id == self.worker.id {
             return Err(AccountError::CannotDeactivateSelf);
@@ -60,7 +66,7 @@ impl Session {
         } else {
             before
         };
-        let on_this_laptop = self.forget_leavers()?;
+        let on_this_laptop = self.forget_leavers_watched(progress)?;
         Ok(Deactivated { worker: worker.view(), on_this_laptop })
     }
 
@@ -76,6 +82,12 @@ impl Session {
     /// changes, and take their place after: a crash anywhere leaves a pair that opens (settled at
     /// the next sign-in). Audited: each slot removed, and the re-key.
     pub fn forget_leavers(&mut self) -> Result<LeaversForgotten, AccountError> {
+        self.forget_leavers_watched(&mut Unwatched)
+    }
+
+    /// As [`Session::forget_leavers`], telling `progress` how the re-key goes (a minute on a
+    /// large team).
+    pub fn forget_leavers_watched(&mut self, progress: &mut dyn Progress) -> Result<LeaversForgotten, AccountError> {
         let slots_path = self.dir.join(SLOTS_FILE);
         let mut slots = SlotFile::load(&slots_path).map_err(|e| slots_error(&self.dir, &slots_path, e))?;
         let team = workers::all(self.store.reader())?;
@@ -111,7 +123,7 @@ impl Session {
         // Every connection but the session's holds the old key: none is kept from here on.
         self.readers.clear();
         self.key_generation += 1;
-        if let Err(e) = self.store.rekey(&key) {
+        if let Err(e) = self.store.rekey(&key, progress) {
             let _ = std::fs::remove_file(&next_path);
             return Err(e.into());
         }

@@ -101,7 +101,7 @@ pub async fn import_bundles(
                         let actor = s.actor();
                         let summary = sync::import_watched(s.store_mut(), &actor, &bytes, progress).map_err(coded)?;
                         // A deactivation it brought: the leaver's key slot goes, the database is re-keyed.
-                        s.forget_leavers().map_err(coded)?;
+                        s.forget_leavers_watched(progress).map_err(coded)?;
                         Ok(summary)
                     })
                 });

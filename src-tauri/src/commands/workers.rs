@@ -1,8 +1,11 @@
 use crate::state::{coded, signed_in, AppState, CommandResult};
+use crate::tasks;
+use tauri::ipc::Channel;
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::workers::{NewWorker, WorkerView};
 use throughline_core::accounts::Deactivated;
+use throughline_core::store::progress::TaskProgress;
 use throughline_core::sync::vouching::{KeyWaiting, OwnKey};
 
 #[tauri::command]
@@ -21,10 +24,14 @@ pub async fn set_worker_password(app: State<'_, AppState>, worker_id: String, pa
 }
 
 /// An administrator deactivates a worker: refused on every laptop the change reaches, and here
-/// their key slot is removed and the database re-keyed at once.
+/// their key slot is removed and the database re-keyed at once. Watched: re-keying a large
+/// team's database takes a minute.
 #[tauri::command]
-pub async fn deactivate_worker(app: State<'_, AppState>, worker_id: String) -> CommandResult<Deactivated> {
-    signed_in(&app, Permission::Administer.roles(), |s| s.deactivate_worker(&worker_id).map_err(coded))
+pub async fn deactivate_worker(app: tauri::AppHandle, worker_id: String, progress: Channel<TaskProgress>) -> CommandResult<Deactivated> {
+    tasks::watched(&app, progress, move |state, progress| {
+        signed_in(state, Permission::Administer.roles(), |s| s.deactivate_worker_watched(&worker_id, progress).map_err(coded))
+    })
+    .await
 }
 
 /// Whether this laptop has a recovery key that opens it (the Settings screen says when not).

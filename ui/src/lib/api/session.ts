@@ -37,7 +37,7 @@ export interface SessionApi {
   /** The signed-in worker's signing key on this laptop, and whether the team knows it. */
   ownKey(): Promise<OwnKey | null>;
   /** Deactivates a worker: their key slot here is removed and the database re-keyed. */
-  deactivateWorker(workerId: string): Promise<Deactivated>;
+  deactivateWorker(workerId: string, onProgress?: OnProgress): Promise<Deactivated>;
   /** Whether this laptop has a recovery key that opens it (administrators). */
   hasRecoveryKey(): Promise<boolean>;
   /** A new recovery key for this laptop, shown once; the one before opens nothing here. */
@@ -65,7 +65,7 @@ export const sessionCommands: SessionApi = {
   keysWaiting: () => invoke("keys_waiting"),
   vouchForKey: (key) => invoke("vouch_for_key", { key }),
   ownKey: () => invoke("own_key"),
-  deactivateWorker: (workerId) => invoke("deactivate_worker", { workerId }),
+  deactivateWorker: (workerId, onProgress) => invoke("deactivate_worker", { workerId, progress: progressChannel(onProgress) }),
   hasRecoveryKey: () => invoke("has_recovery_key"),
   makeRecoveryKey: () => invoke("make_recovery_key"),
   getTeamSettings: () => invoke("get_team_settings"),

@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
 import { administrator, caseworker, rejection, signedInApi } from "../../test/fakeApi";
 import type { WorkerView } from "../../lib/api/types";
+import type { OnProgress } from "../../lib/api/index";
 import { expectNoAxeViolations } from "../../test/axe";
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
@@ -83,13 +84,19 @@ describe("Workers", () => {
     await waitFor(() => expect(screen.getByRole("status").textContent).toContain("Dan Kowalski has a new password"));
   });
 
-  it("an administrator deactivates a worker after a confirmation that says what happens, all by keyboard", async () => {
+  it("an administrator deactivates a worker after a confirmation that says what happens, all by keyboard, watching the re-key", async () => {
+    let finish: () => void = () => {};
+    let tell: OnProgress = () => {};
     const api = signedInApi(administrator, {
       listWorkers: () => Promise.resolve(team),
-      deactivateWorker: (id) =>
-        Promise.resolve({
-          worker: { ...caseworker, id, active: false },
-          on_this_laptop: { removed: ["Dan Kowalski"], need_new_password: [], new_recovery_key: null, recovery_key_lost: false },
+      deactivateWorker: (id, onProgress) =>
+        new Promise((resolve) => {
+          tell = onProgress ?? tell;
+          finish = () =>
+            resolve({
+              worker: { ...caseworker, id, active: false },
+              on_this_laptop: { removed: ["Dan Kowalski"], need_new_password: [], new_recovery_key: null, recovery_key_lost: false },
+            });
         }),
     });
     render(App, { props: { api } });
@@ -120,7 +127,15 @@ describe("Workers", () => {
     await user.tab();
     expect(document.activeElement).toBe(screen.getByRole("button", { name: "Yes, deactivate Dan Kowalski" }));
     await user.keyboard("{Enter}");
-    expect(api.deactivateWorker).toHaveBeenCalledWith("w-dan");
+    expect(api.deactivateWorker).toHaveBeenCalledWith("w-dan", expect.any(Function));
+    // A large team's database takes a minute to re-key: how far it has got, and no way to stop it.
+    tell({ doing: "Giving the database a new key", done: 543_830, total: 1_086_268 });
+    await waitFor(() => expect(document.getElementById("task-percent")?.textContent).toBe(": 50%"));
+    expect(document.getElementById("rekeying-note")?.textContent).toContain("cannot be stopped part way");
+    expect(document.getElementById("task-cancel")).toBeNull();
+    await user.keyboard("{Escape}");
+    expect(screen.getByRole("heading", { name: "Deactivate Dan Kowalski?" })).toBeTruthy();
+    finish();
     await waitFor(() => expect(screen.getByRole("status").textContent).toContain("Dan Kowalski is deactivated and can no longer sign in"));
     expect(screen.getByRole("status").textContent).toContain("the database has a new key");
     const row = within(screen.getByRole("table")).getByText("Dan Kowalski").closest("tr")!;
