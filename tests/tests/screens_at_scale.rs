@@ -39,14 +39,22 @@ async fn time_until_shown(j: &mut Journey, before: &str, started: Instant, name:
     took
 }
 
+/// The page's heading. WebKit's driver now and then fails to read a script's result while the
+/// page changes under it ("Could not parse script result"): asked again, a moment later.
 async fn heading(j: &Journey) -> String {
-    j.c()
-        .execute("const h = document.querySelector('h1'); return h ? h.textContent.trim() : '';", vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or("")
-        .to_string()
+    let script = "const h = document.querySelector('h1'); return h ? h.textContent.trim() : '';";
+    let mut tries = 0;
+    loop {
+        match j.c().execute(script, vec![]).await {
+            Ok(found) => return found.as_str().unwrap_or("").to_string(),
+            Err(e) if tries < 3 => {
+                tries += 1;
+                eprintln!("reading the heading again after: {e}");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(e) => panic!("the heading could not be read: {e}"),
+        }
+    }
 }
 
 async fn nav_items(j: &Journey) -> Vec<String> {
