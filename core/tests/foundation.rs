@@ -337,6 +337,39 @@ fn the_audit_chain_detects_an_edited_entry() {
     );
 }
 
+/// Reports and answers Cancel from the report numbered `cancel_at` on.
+struct Watching {
+    told: Vec<(u64, u64)>,
+    cancel_at: Option<usize>,
+}
+
+impl throughline_core::store::progress::Progress for Watching {
+    fn step(&mut self, _: &str, done: u64, total: u64) -> Result<(), throughline_core::store::StoreError> {
+        if self.cancel_at.is_some_and(|at| self.told.len() >= at) {
+            return Err(throughline_core::store::StoreError::Cancelled);
+        }
+        self.told.push((done, total));
+        Ok(())
+    }
+}
+
+#[test]
+fn the_audit_check_tells_how_far_it_has_got_and_stops_when_cancelled() {
+    let laptop = new_laptop();
+    let (mut admin, _) = set_up(&laptop);
+    let actor = admin.actor();
+    clients::register(admin.store_mut(), &actor, &john_smith()).unwrap();
+    let reading = admin.start_reading().unwrap();
+    let mut watching = Watching { told: Vec::new(), cancel_at: None };
+    let check = reading.store().verify_audit_chain(&mut watching).unwrap();
+    assert!(check.intact, "{}", check.finding);
+    let entries = check.entries as u64;
+    assert_eq!(watching.told.last(), Some(&(entries, entries)), "told every entry checked: {:?}", watching.told);
+
+    let stopped = reading.store().verify_audit_chain(&mut Watching { told: Vec::new(), cancel_at: Some(0) });
+    assert!(matches!(stopped, Err(throughline_core::store::StoreError::Cancelled)), "{stopped:?}");
+}
+
 /// A laptop with a few entries in the trail, the append-only guards dropped as someone
 /// tampering with the file (with its key) would.
 fn tampered_laptop() -> (Laptop, Session, i64) {

@@ -1,5 +1,5 @@
 //! Long tasks watched from the window (joining a team, exporting and importing bundles, writing,
-//! checking and restoring backups): each runs on a thread kept for blocking work, so the window
+//! checking and restoring backups, checking the audit trail, a re-key, an update at sign-in): each runs on a thread kept for blocking work, so the window
 //! and its other commands carry on; its progress goes down the channel the window gave, a few
 //! times a second; and the worker's Cancel reaches it at its next report.
 use crate::state::{error, AppState, CommandResult};
@@ -18,6 +18,15 @@ pub struct Watched<'a> {
     channel: Channel<TaskProgress>,
     cancelled: &'a AtomicBool,
     last: Option<(String, Instant)>,
+}
+
+impl<'a> Watched<'a> {
+    /// Watches a long task that runs its own way (a reading on a connection of its own) rather
+    /// than through [`watched`]: a Cancel from before it started is forgotten.
+    pub fn new(channel: Channel<TaskProgress>, cancelled: &'a AtomicBool) -> Watched<'a> {
+        cancelled.store(false, Ordering::SeqCst);
+        Watched { channel, cancelled, last: None }
+    }
 }
 
 impl Progress for Watched<'_> {
@@ -47,8 +56,7 @@ where
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        state.cancel_task.store(false, Ordering::SeqCst);
-        let mut progress = Watched { channel, cancelled: &state.cancel_task, last: None };
+        let mut progress = Watched::new(channel, &state.cancel_task);
         let done = work(&state, &mut progress);
         // What a long task's writes held (an import's cache, `Store::in_bulk`: up to 256 MiB) goes
         // back to the system now, not at the next reading.

@@ -1,9 +1,9 @@
 //! Information governance in the real app: a custody worker opens a person's record; the team
 //! lead then produces the access report naming them, records a disclosure made without consent,
 //! and prints the subject access summary, which shows it. Then a case closed nine years ago
-//! comes up for a retention review and the lead anonymises it. Last, the custody worker leaves:
-//! the administrator deactivates him, watching the database re-keyed, and his password no longer
-//! opens Throughline.
+//! comes up for a retention review and the lead anonymises it. Last, the administrator checks
+//! the audit trail, and the custody worker leaves: the administrator deactivates him, the
+//! database is re-keyed, and his password no longer opens Throughline.
 mod common;
 use common::{Journey, ARROW_DOWN, ENTER, ESCAPE};
 use std::path::Path;
@@ -113,9 +113,16 @@ async fn access_report_after_a_worker_opened_the_record_then_a_disclosure_and_th
     j.wait_for_text(".no-results", "No one found").await;
     j.click("#sign-out-button").await;
 
-    // Dan Kowalski leaves: the administrator deactivates him and the database gets a new key.
+    // The administrator checks the audit trail: every entry of the day so far checks out.
     j.sign_in("admin", demo::DEMO_PASSWORD).await;
     j.wait_for_heading("Today").await;
+    j.click("#nav-audit").await;
+    j.wait_for_heading("Audit trail check").await;
+    j.click("#check-audit").await;
+    j.wait_for_text(".audit-result", "The audit trail is intact.").await;
+    j.wait_for_text(".audit-result", "entries checked.").await;
+
+    // Dan Kowalski leaves: the administrator deactivates him and the database gets a new key.
     j.click("#nav-workers").await;
     j.wait_for_heading("Workers").await;
     j.c()

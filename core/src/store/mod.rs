@@ -547,7 +547,7 @@ impl Store {
     /// Checks the audit trail: the chain, and its end against the anchor.
     pub fn verify_audit_chain(&self) -> Result<audit::ChainCheck, StoreError> {
         let anchored = self.anchor.read();
-        Ok(audit::check(&self.conn, Some(&anchored))?)
+        audit::check(&self.conn, Some(&anchored), &mut progress::Unwatched)
     }
 }
 
@@ -588,9 +588,9 @@ impl ReadStore {
     /// Checks the audit trail: the chain, and its end against the anchor. The anchor is read
     /// first: it is written after each write commits, so the trail read afterwards reaches at
     /// least as far.
-    pub fn verify_audit_chain(&self) -> Result<audit::ChainCheck, StoreError> {
+    pub fn verify_audit_chain(&self, progress: &mut dyn Progress) -> Result<audit::ChainCheck, StoreError> {
         let anchored = self.anchor.read();
-        Ok(audit::check(&self.conn, Some(&anchored))?)
+        audit::check(&self.conn, Some(&anchored), progress)
     }
 
     /// The connection as a unique borrow, to read on a thread of its own (see [`shared`]).

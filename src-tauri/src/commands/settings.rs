@@ -1,9 +1,12 @@
 use super::pathway::read;
 use crate::state::{coded, reading, signed_in, AppState, CommandResult};
-use tauri::State;
+use crate::tasks;
+use tauri::ipc::Channel;
+use tauri::{Manager, State};
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::settings::TeamSettings;
 use throughline_core::store::audit::ChainCheck;
+use throughline_core::store::progress::TaskProgress;
 
 #[tauri::command]
 pub async fn get_team_settings(app: State<'_, AppState>) -> CommandResult<TeamSettings> {
@@ -15,8 +18,18 @@ pub async fn save_team_settings(app: State<'_, AppState>, settings: TeamSettings
     signed_in(&app, Permission::Administer.roles(), |s| s.save_team_settings(&settings).map_err(coded))
 }
 
+/// The whole audit log is read: on its own connection, so the app stays usable meanwhile, and
+/// watched (millions of entries on a large team take seconds).
 #[tauri::command]
-pub async fn verify_audit_chain(app: State<'_, AppState>) -> CommandResult<ChainCheck> {
-    // The whole audit log is read: on its own connection, so the app stays usable meanwhile.
-    reading(&app, Permission::CheckAudit.roles(), move |s| read(s.store().verify_audit_chain())).await
+pub async fn verify_audit_chain(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    progress: Channel<TaskProgress>,
+) -> CommandResult<ChainCheck> {
+    reading(&state, Permission::CheckAudit.roles(), move |s| {
+        let state = app.state::<AppState>();
+        let mut watching = tasks::Watched::new(progress, &state.cancel_task);
+        read(s.store().verify_audit_chain(&mut watching))
+    })
+    .await
 }

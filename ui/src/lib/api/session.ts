@@ -44,7 +44,8 @@ export interface SessionApi {
   makeRecoveryKey(): Promise<string>;
   getTeamSettings(): Promise<TeamSettings>;
   saveTeamSettings(settings: TeamSettings): Promise<void>;
-  verifyAuditChain(): Promise<ChainCheck>;
+  /** Checks every entry of the audit trail, telling `onProgress` how far it has got; Cancel stops it. */
+  verifyAuditChain(onProgress?: OnProgress): Promise<ChainCheck>;
   changeOwnPassword(currentPassword: string, newPassword: string): Promise<void>;
   /** The backend locked an idle session; `login` is who was signed in. */
   onLocked(callback: (login: string) => void): Promise<Unlisten>;
@@ -70,7 +71,7 @@ export const sessionCommands: SessionApi = {
   makeRecoveryKey: () => invoke("make_recovery_key"),
   getTeamSettings: () => invoke("get_team_settings"),
   saveTeamSettings: (settings) => invoke("save_team_settings", { settings }),
-  verifyAuditChain: () => invoke("verify_audit_chain"),
+  verifyAuditChain: (onProgress) => invoke("verify_audit_chain", { progress: progressChannel(onProgress) }),
   changeOwnPassword: (currentPassword, newPassword) => invoke("change_own_password", { currentPassword, newPassword }),
   onLocked: (callback) => listen<{ login: string }>("session-locked", (event) => callback(event.payload.login)),
 };

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import App from "../../App.svelte";
-import { administrator, caseworker, signedInApi } from "../../test/fakeApi";
-import type { ChainCheck } from "../../lib/api/index";
+import { administrator, caseworker, rejection, signedInApi } from "../../test/fakeApi";
+import type { ChainCheck, OnProgress } from "../../lib/api/index";
 
 const intact: ChainCheck = {
   entries: 1234,
@@ -40,6 +40,33 @@ describe("Audit trail check", () => {
     await waitFor(() => expect(document.body.textContent).toContain("The audit trail has been tampered with."));
     expect(document.body.textContent).toContain("The last 2 entries (entries 1233 to 1234) have been cut off the end.");
     expect(document.body.textContent).toContain("The trail can be trusted up to entry 1232");
+  });
+
+  it("shows how far a long check has got, and Cancel stops it, saying nothing is known yet", async () => {
+    let tell: OnProgress = () => {};
+    let refuse: (e: unknown) => void = () => {};
+    const api = signedInApi(administrator, {
+      verifyAuditChain: (onProgress?: OnProgress) =>
+        new Promise<ChainCheck>((_, reject) => {
+          tell = onProgress ?? tell;
+          refuse = reject;
+        }),
+      cancelTask: () => {
+        refuse(rejection("task.cancelled", "Stopped."));
+        return Promise.resolve();
+      },
+    });
+    render(App, { props: { api } });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Audit trail check" }));
+    await user.click(await screen.findByRole("button", { name: "Check the audit trail" }));
+    tell({ doing: "Checking the audit trail", done: 1_250_000, total: 2_556_351 });
+    await waitFor(() => expect(document.getElementById("task-percent")?.textContent).toBe(": 48%"));
+    expect(document.getElementById("task-doing")?.textContent).toBe("Checking the audit trail");
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(document.getElementById("audit-check-stopped")?.textContent).toContain("nothing is known about the trail yet"));
+    expect(document.getElementById("task-progress")).toBeNull();
+    expect(document.body.textContent).not.toContain("The audit trail is intact");
   });
 
   it("is not offered to a caseworker", async () => {
