@@ -1,7 +1,8 @@
 //! Long tasks watched from the window (joining a team, exporting and importing bundles, writing,
-//! checking and restoring backups, checking the audit trail, a re-key, an update at sign-in): each runs on a thread kept for blocking work, so the window
-//! and its other commands carry on; its progress goes down the channel the window gave, a few
-//! times a second; and the worker's Cancel reaches it at its next report.
+//! checking and restoring backups, checking the audit trail, a re-key, an update at sign-in):
+//! each runs on a thread kept for blocking work, so the window and its other commands carry on;
+//! its progress goes down the channel the window gave, a few times a second; and the worker's
+//! Cancel reaches it at its next report (where the task can stop).
 use crate::state::{error, AppState, CommandResult};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};

@@ -115,26 +115,33 @@ fn caseload_with_next_appointments(
     let merged: HashMap<String, String> = stmt.query_map([worker_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
 
     let from = when::sql(now);
-    let mut booked: Vec<(String, String)> = Vec::new();
-    if people.len() >= scanned_from {
+    let scanning = people.len() >= scanned_from;
+    let probed: Vec<String> = if scanning { Vec::new() } else { people.keys().chain(merged.keys()).cloned().collect() };
+    // Each booked appointment kept as its person's next if it is sooner; only those on the
+    // caseload are read as times.
+    let mut keep = |client_id: &str, at: &str| {
+        let whose = merged.get(client_id).map_or(client_id, String::as_str);
+        if let Some(p) = people.get_mut(whose) {
+            if let Ok(at) = DateTime::parse_from_rfc3339(at) {
+                let at = at.with_timezone(&Utc);
+                p.next_appointment = Some(p.next_appointment.map_or(at, |soonest| soonest.min(at)));
+            }
+        }
+    };
+    if scanning {
         let mut stmt = conn.prepare_cached("SELECT client_id, at FROM appointments WHERE status = 'scheduled' AND at >= ?1")?;
-        for row in stmt.query_map([from.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            booked.push(row?);
+        let mut rows = stmt.query([from.as_str()])?;
+        while let Some(r) = rows.next()? {
+            keep(r.get_ref(0)?.as_str()?, r.get_ref(1)?.as_str()?);
         }
     } else {
         let mut stmt =
             conn.prepare_cached("SELECT min(at) FROM appointments WHERE client_id = ?1 AND status = 'scheduled' AND at >= ?2")?;
-        for id in people.keys().chain(merged.keys()) {
+        for id in probed {
             if let Some(at) = stmt.query_row([id.as_str(), from.as_str()], |r| r.get::<_, Option<String>>(0))? {
-                booked.push((id.clone(), at));
+                keep(&id, &at);
             }
         }
-    }
-    for (client_id, at) in booked {
-        let whose = merged.get(&client_id).unwrap_or(&client_id);
-        let (Some(p), Ok(at)) = (people.get_mut(whose), DateTime::parse_from_rfc3339(&at)) else { continue };
-        let at = at.with_timezone(&Utc);
-        p.next_appointment = Some(p.next_appointment.map_or(at, |soonest| soonest.min(at)));
     }
     Ok(people)
 }

@@ -399,14 +399,12 @@ impl Store {
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         let rekey = Zeroizing::new(format!("PRAGMA rekey = \"x'{}'\";", hex::encode(new.0.as_ref())));
         let pages = self.conn.query_row("PRAGMA page_count", [], |r| r.get::<_, i64>(0))?.max(0) as u64;
-        // SQLCipher answers for the page size as text (its cipher_page_size).
-        let page_size: String =
-            self.conn.query_row("PRAGMA page_size", [], |r| r.get::<_, rusqlite::types::Value>(0)).map(|v| match v {
-                rusqlite::types::Value::Integer(n) => n.to_string(),
-                rusqlite::types::Value::Text(t) => t,
-                _ => String::new(),
-            })?;
-        let frame = page_size.parse::<u64>().unwrap_or(4096) + WAL_FRAME_HEADER;
+        // SQLCipher answers for the page size with its cipher_page_size, as text.
+        let page_size: u64 = self.conn.query_row("PRAGMA page_size", [], |r| {
+            let v = r.get_ref(0)?;
+            Ok(v.as_i64().ok().map(|n| n as u64).or_else(|| v.as_str().ok()?.parse().ok()).unwrap_or(4096))
+        })?;
+        let frame = page_size + WAL_FRAME_HEADER;
         let log = wal_path(&self.file.path);
         let conn = &mut self.conn;
         // SQLCipher writes every page in one call that tells nothing, spilling them into the
