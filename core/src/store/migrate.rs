@@ -141,16 +141,22 @@ mod tests {
     use crate::store::{content_hash, DatabaseKey, Store};
     use std::sync::Arc;
 
-    #[test]
-    fn a_failed_update_leaves_the_database_as_it_was_and_says_so() {
+    /// A database this version made, opened as an update opens it, with its key and its
+    /// content's hash.
+    fn made_by_this_version() -> (tempfile::TempDir, DatabaseKey, Connection, String) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("throughline.db");
         let key = DatabaseKey::generate();
         let store = Store::create(&path, &key, Arc::new(FixedClock::at("2026-11-23T09:00:00Z")), "Team").unwrap();
         let before = content_hash(store.reader()).unwrap();
         drop(store);
+        let conn = super::super::open_encrypted(&path, &key, false).unwrap();
+        (dir, key, conn, before)
+    }
 
-        let mut conn = super::super::open_encrypted(&path, &key, false).unwrap();
+    #[test]
+    fn a_failed_update_leaves_the_database_as_it_was_and_says_so() {
+        let (dir, key, mut conn, before) = made_by_this_version();
         let mut steps: Vec<Migration> = MIGRATIONS.to_vec();
         steps
             .push(("0098_fine", "CREATE TABLE added_by_a_later_version (id TEXT PRIMARY KEY); ALTER TABLE clients ADD COLUMN later TEXT;"));
@@ -167,7 +173,7 @@ mod tests {
         assert_eq!(content_hash(&conn).unwrap(), before);
         drop(conn);
         // And the current version still opens it.
-        Store::open(&path, &key, Arc::new(FixedClock::at("2026-11-23T09:00:00Z"))).unwrap();
+        Store::open(&dir.path().join("throughline.db"), &key, Arc::new(FixedClock::at("2026-11-23T09:00:00Z"))).unwrap();
     }
 
     /// Records each report, and answers Cancel at the report numbered `cancel_at`.
@@ -185,18 +191,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_update_tells_each_step_as_it_starts_and_nothing_when_there_is_none() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("throughline.db");
-        let key = DatabaseKey::generate();
-        drop(Store::create(&path, &key, Arc::new(FixedClock::at("2026-11-23T09:00:00Z")), "Team").unwrap());
-        let mut conn = super::super::open_encrypted(&path, &key, false).unwrap();
-        let mut watching = Watching { seen: Vec::new(), cancel_at: None };
-        migrate_watched(&mut conn, &mut watching).unwrap();
-        assert!(watching.seen.is_empty(), "an up-to-date database opens without an update shown: {:?}", watching.seen);
-
-        // A version with two more steps than this database has.
+    /// The steps of a version two steps later than this one: a table of 100 rows, then an index.
+    fn two_steps_later() -> Vec<Migration> {
         let mut steps: Vec<Migration> = MIGRATIONS.to_vec();
         steps.push((
             "0098_first",
@@ -204,7 +200,17 @@ mod tests {
              WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 100) INSERT INTO later_one (n) SELECT n % 7 FROM i;",
         ));
         steps.push(("0099_second", "CREATE INDEX later_one_by_n ON later_one (n);"));
-        apply(&mut conn, &steps, &mut watching).unwrap();
+        steps
+    }
+
+    #[test]
+    fn an_update_tells_each_step_as_it_starts_and_nothing_when_there_is_none() {
+        let (_dir, _, mut conn, _) = made_by_this_version();
+        let mut watching = Watching { seen: Vec::new(), cancel_at: None };
+        migrate_watched(&mut conn, &mut watching).unwrap();
+        assert!(watching.seen.is_empty(), "an up-to-date database opens without an update shown: {:?}", watching.seen);
+
+        apply(&mut conn, &two_steps_later(), &mut watching).unwrap();
         let told: Vec<(u64, u64)> = watching.seen.iter().map(|(_, done, total)| (*done, *total)).collect();
         assert_eq!(told, vec![(0, 2), (1, 2), (2, 2)], "each step before it starts, then the whole");
         assert!(watching.seen.iter().all(|(doing, _, _)| doing == UPDATING));
@@ -218,17 +224,8 @@ mod tests {
 
     #[test]
     fn an_update_stopped_between_steps_leaves_the_database_as_it_was() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("throughline.db");
-        let key = DatabaseKey::generate();
-        let store = Store::create(&path, &key, Arc::new(FixedClock::at("2026-11-23T09:00:00Z")), "Team").unwrap();
-        let before = content_hash(store.reader()).unwrap();
-        drop(store);
-        let mut conn = super::super::open_encrypted(&path, &key, false).unwrap();
-        let mut steps: Vec<Migration> = MIGRATIONS.to_vec();
-        steps.push(("0098_first", "CREATE TABLE later_one (id TEXT PRIMARY KEY);"));
-        steps.push(("0099_second", "CREATE INDEX later_one_by_id ON later_one (id);"));
-        let err = apply(&mut conn, &steps, &mut Watching { seen: Vec::new(), cancel_at: Some(1) }).unwrap_err();
+        let (_dir, _, mut conn, before) = made_by_this_version();
+        let err = apply(&mut conn, &two_steps_later(), &mut Watching { seen: Vec::new(), cancel_at: Some(1) }).unwrap_err();
         assert!(matches!(err, StoreError::Cancelled), "{err}");
         assert_eq!(version_of(&conn).unwrap(), latest());
         let made: i64 = conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'later_one'", [], |r| r.get(0)).unwrap();
