@@ -114,10 +114,8 @@ fn apply(conn: &mut Connection, migrations: &[Migration], progress: &mut dyn Pro
     Ok(())
 }
 
-fn index_names(conn: &Connection) -> rusqlite::Result<std::collections::HashSet<String>> {
-    let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'")?;
-    let names = stmt.query_map([], |r| r.get(0))?.collect();
-    names
+fn index_names(conn: &Connection) -> Result<std::collections::HashSet<String>, StoreError> {
+    Ok(schema(conn)?.into_iter().filter(|(kind, ..)| kind == "index").map(|(_, name, _)| name).collect())
 }
 
 /// The query planner's statistics for each index the update made, taken while its pages are
