@@ -5,11 +5,12 @@
 mod support;
 use std::time::{Duration, Instant};
 use throughline_core::accounts::settings::TeamSettings;
-use throughline_core::accounts::Reads;
+use throughline_core::accounts::{connections, Reading, Reads};
 use throughline_core::clock::Clock;
 use throughline_core::dashboard::{self, Period, Whose};
 use throughline_core::flags::board::{self, FlagFilter};
 use throughline_core::flags::{Scope, Severity};
+use throughline_core::store::shared;
 use throughline_core::{clients, court, custody, demo, drr, flags, glance, governance, notes, prison, timeline};
 
 /// The parts of a record the app reads when it opens, as the audit trail names them.
@@ -69,8 +70,9 @@ fn main() {
     }
     session.store().refresh_statistics().expect("statistics");
     let built = started.elapsed();
-    // Two read connections, as the app gives Team flags and the dashboard, one a core.
-    let (mut first, mut second) = (session.start_reading().expect("reader"), session.start_reading().expect("reader"));
+    // Read connections as the app gives Today, Team flags and the dashboard (`store::shared`).
+    let mut readings: Vec<Reading> = (0..shared::CONNECTIONS).map(|_| session.start_reading().expect("reader")).collect();
+    let let_go = |readings: &[Reading]| readings.iter().for_each(|r| r.store().let_go_of_pages());
     let conn = session.store().reader();
     let events: i64 = conn
         .query_row(
@@ -86,22 +88,21 @@ fn main() {
         .expect("caseload");
     let mut one = Vec::new();
     let mut found = 0;
-    // Today reads a caseload's flags on two readings of its own, as here, which let go of their
+    // Today reads a caseload's flags on readings of its own, as here, which let go of their
     // pages when done (and the next audit entry would empty them anyway): each starts cold.
     for w in workers.iter().cycle().take(60) {
-        let both = &mut [first.store_mut().reader_mut(), second.store_mut().reader_mut()];
+        let mut all = connections(&mut readings);
         let start = Instant::now();
-        found = flags::compute_shared(both, now, &settings, &Scope::Worker(w.clone())).expect("flags").len();
+        found = flags::compute_shared(&mut all, now, &settings, &Scope::Worker(w.clone())).expect("flags").len();
         one.push(start.elapsed());
-        first.store().let_go_of_pages();
-        second.store().let_go_of_pages();
+        let_go(&readings);
     }
     // My caseload, on one reading, by what needs attention: the order from the caseload's flags
     // and next appointments, then where each person on the first page is now.
     let mut caseload_pages = Vec::new();
     for w in workers.iter().cycle().take(20) {
         let start = Instant::now();
-        glance::caseload::of_worker(first.store().reader(), w, now, &settings, 0).expect("caseload page");
+        glance::caseload::of_worker(readings[0].store().reader(), w, now, &settings, 0).expect("caseload page");
         caseload_pages.push(start.elapsed());
     }
     // The Team flags screen: counts by rule, severity and worker, then the first page of a count.
@@ -109,8 +110,7 @@ fn main() {
     let mut everyone = 0;
     for _ in 0..20 {
         let start = Instant::now();
-        let counts =
-            board::team(&mut [first.store_mut().reader_mut(), second.store_mut().reader_mut()], now, &settings).expect("team flags");
+        let counts = board::team(&mut connections(&mut readings), now, &settings).expect("team flags");
         everyone = counts.total;
         // Choosing the first count opens its list: that rule alone runs.
         let first = counts.by_rule.first().map(|c| c.key.clone());
@@ -229,27 +229,25 @@ fn main() {
     let (mut team_board, mut worker_board, mut baseline) = (Vec::new(), Vec::new(), Vec::new());
     let mut tests_in_year = 0;
     // The first opening after signing in reads into cold page caches: timed on its own.
-    let mut both = [first.store_mut().reader_mut(), second.store_mut().reader_mut()];
+    let mut all = connections(&mut readings);
     let start = Instant::now();
-    dashboard::dashboard(&mut both, now, &settings, year, Whose::Team).expect("dashboard");
+    dashboard::dashboard(&mut all, now, &settings, year, Whose::Team).expect("dashboard");
     let first_open = start.elapsed();
     // Each opening starts as the app's does: the readings' caches let go of after every read
     // (and a page cache is of no use after a write anyway, which nearly every screen makes).
     // Forty samples each, so that the p95 is not simply the slowest.
     for w in workers.iter().cycle().take(40) {
-        let mut both = [first.store_mut().reader_mut(), second.store_mut().reader_mut()];
+        let mut all = connections(&mut readings);
         let start = Instant::now();
-        let d = dashboard::dashboard(&mut both, now, &settings, year, Whose::Team).expect("dashboard");
+        let d = dashboard::dashboard(&mut all, now, &settings, year, Whose::Team).expect("dashboard");
         team_board.push(start.elapsed());
         tests_in_year = d.sections.iter().flat_map(|s| &s.figures).find(|f| f.count.key == "custody.tests").map_or(0, |f| f.count.count);
-        first.store().let_go_of_pages();
-        second.store().let_go_of_pages();
-        let mut both = [first.store_mut().reader_mut(), second.store_mut().reader_mut()];
+        let_go(&readings);
+        let mut all = connections(&mut readings);
         let start = Instant::now();
-        dashboard::dashboard(&mut both, now, &settings, year, Whose::Worker(w)).expect("dashboard");
+        dashboard::dashboard(&mut all, now, &settings, year, Whose::Worker(w)).expect("dashboard");
         worker_board.push(start.elapsed());
-        first.store().let_go_of_pages();
-        second.store().let_go_of_pages();
+        let_go(&readings);
         let start = Instant::now();
         for sql in bare {
             let _: i64 = conn.query_row(sql, [&from_at, &to_at], |r| r.get(0)).expect("bare");
@@ -320,7 +318,7 @@ fn main() {
 
     // Anonymising one closed case past the retention period: its records, their history and the
     // search index (no budget in performance.md: a team lead's deliberate act, one case at a time).
-    drop((first, second));
+    drop(readings);
     let due = governance::retention::due_for_review(session.store().reader(), now, &settings, 0).expect("due");
     let review = governance::retention::NewRetentionReview { decision: "anonymised".into(), ..Default::default() };
     let start = Instant::now();

@@ -8,6 +8,7 @@ use tauri::{AppHandle, Emitter, Manager};
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::{AccountError, Installation, InstanceLock, Reading, Reads, Session};
 use throughline_core::documents::Document;
+use throughline_core::store::shared;
 use throughline_core::ErrorCode;
 use throughline_core::{Coded, ErrorPayload};
 
@@ -224,32 +225,35 @@ pub fn reading_record<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&mut 
     })
 }
 
-/// Two readings at once, for a read shared across the laptop's two cores (the dashboard, Team
-/// flags). Both connections go back, and what was read is shown only if the session is still
-/// the same.
-pub async fn reading_two<T, W>(app: &AppState, roles: &[Role], work: W) -> CommandResult<T>
+/// Readings at once ([`shared::CONNECTIONS`]), for a read shared among connections (the
+/// dashboard, Today, Team flags): the first is the one whose worker and audit are used. Every
+/// connection goes back, and what was read is shown only if the session is still the same.
+pub async fn reading_shared<T, W>(app: &AppState, roles: &[Role], work: W) -> CommandResult<T>
 where
     T: Send + 'static,
-    W: FnOnce(&mut Reading, &mut Reading) -> CommandResult<T> + Send + 'static,
+    W: FnOnce(&mut [Reading]) -> CommandResult<T> + Send + 'static,
 {
-    let mut first = begin_reading(app, roles)?;
-    let mut second = match begin_reading(app, roles) {
-        Ok(second) => second,
-        Err(e) => return end_reading(app, first, Err(e)),
-    };
+    let mut readings = Vec::with_capacity(shared::CONNECTIONS);
+    for _ in 0..shared::CONNECTIONS {
+        match begin_reading(app, roles) {
+            Ok(reading) => readings.push(reading),
+            Err(e) => return end_readings(app, readings, Err(e)),
+        }
+    }
     let done = tauri::async_runtime::spawn_blocking(move || {
-        let result = work(&mut first, &mut second);
-        let_go_of_pages(&[&first, &second]);
-        (first, second, result)
+        let result = work(&mut readings);
+        let_go_of_pages(&readings.iter().collect::<Vec<_>>());
+        (readings, result)
     })
     .await;
     match done {
-        Ok((first, second, result)) => {
-            let result = end_reading(app, first, result);
-            audited_then_given_back(end_reading(app, second, result)).await
-        }
+        Ok((readings, result)) => audited_then_given_back(end_readings(app, readings, result)).await,
         Err(_) => Err(error(ErrorCode::AppInterrupted, "Throughline could not finish reading this. Try again.")),
     }
+}
+
+fn end_readings<T>(app: &AppState, readings: Vec<Reading>, result: CommandResult<T>) -> CommandResult<T> {
+    readings.into_iter().fold(result, |result, reading| end_reading(app, reading, result))
 }
 
 /// A read run where it is called: for tests, which hold the session on this thread.

@@ -577,8 +577,9 @@ pub trait Reads {
     }
 }
 
-/// Read connections kept open between readings; more are opened when reads overlap.
-const KEPT_READERS: usize = 2;
+/// Read connections kept open between readings: enough for a read shared among them
+/// (`store::shared`); more are opened when reads overlap.
+const KEPT_READERS: usize = crate::store::shared::CONNECTIONS;
 
 static SESSIONS: AtomicU64 = AtomicU64::new(1);
 
@@ -592,6 +593,12 @@ pub struct Reading {
     key_generation: u64,
     /// Which parts of whose data this reading read, for the audit trail.
     read: Vec<(String, &'static str)>,
+}
+
+/// The connections of readings taken together, to share one read among them
+/// ([`crate::store::shared::share_out`]).
+pub fn connections(readings: &mut [Reading]) -> Vec<&mut rusqlite::Connection> {
+    readings.iter_mut().map(|r| r.store.reader_mut()).collect()
 }
 
 impl Reading {

@@ -3,6 +3,13 @@
 //! on PostgreSQL) takes the time of the longest share rather than of them all.
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// How many connections the app shares such a read among: more than the laptop's two cores,
+/// because on a cold file cache (the day's first screens) each read spends most of its time
+/// waiting for the disk, and four waiting at once finish sooner than two. A caseload of 17,000
+/// at bench scale, signed in with the file cache emptied: Today's rules 0.53-0.86 s on two
+/// connections, 0.37-0.50 s on four; with the cache warm, four take no longer than two.
+pub const CONNECTIONS: usize = 4;
+
 /// Runs `work` once per connection, on threads of its own. Each call takes pieces `0..count`
 /// from `next` until none is left (so a slow piece does not hold up the rest) and returns what
 /// it made of each, numbered. The results come back in piece order.

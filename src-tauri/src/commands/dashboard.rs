@@ -1,11 +1,11 @@
 //! The team lead's dashboard, the lists behind its figures, and the returns saved as CSV.
 use super::pathway::read;
-use crate::state::{coded, error, reading, reading_two, AppState, CommandResult};
+use crate::state::{coded, error, reading, reading_shared, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
 use throughline_core::accounts::workers;
 use throughline_core::accounts::Reading;
-use throughline_core::accounts::Reads;
+use throughline_core::accounts::{connections, Reads};
 use throughline_core::dashboard::returns::{self, Heading, ReturnKind, Tracker};
 use throughline_core::dashboard::{self, Dashboard, DashboardAsk, FigureList, FigureListAsk, Period, Whose};
 use throughline_core::dates;
@@ -18,10 +18,9 @@ fn period(s: &Reading, ask: &DashboardAsk) -> CommandResult<Period> {
 
 #[tauri::command]
 pub async fn dashboard(app: State<'_, AppState>, ask: DashboardAsk) -> CommandResult<Dashboard> {
-    reading_two(&app, Permission::LeadTeam.roles(), move |s, other| {
-        let (period, settings, now) = (period(s, &ask)?, s.team_settings(), s.store().clock().now());
-        let mut both = [s.store_mut().reader_mut(), other.store_mut().reader_mut()];
-        read(dashboard::dashboard(&mut both, now, &settings, period, Whose::of(ask.worker_id.as_deref())))
+    reading_shared(&app, Permission::LeadTeam.roles(), move |all| {
+        let (period, settings, now) = (period(&all[0], &ask)?, all[0].team_settings(), all[0].store().clock().now());
+        read(dashboard::dashboard(&mut connections(all), now, &settings, period, Whose::of(ask.worker_id.as_deref())))
     })
     .await
 }

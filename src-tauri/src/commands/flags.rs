@@ -1,9 +1,9 @@
 //! Flags: a client's, Today's, the team's counts and any list of them a page at a time.
 use super::pathway::read;
-use crate::state::{reading, reading_record, reading_two, AppState, CommandResult};
+use crate::state::{reading, reading_record, reading_shared, AppState, CommandResult};
 use tauri::State;
 use throughline_core::accounts::permissions::Permission;
-use throughline_core::accounts::Reads;
+use throughline_core::accounts::{connections, Reads};
 use throughline_core::appointments::{self, DayAppointment};
 use throughline_core::calendar::when;
 use throughline_core::flags::board::{self, FlagFilter, FlagPage, TeamFlags};
@@ -22,12 +22,11 @@ pub(crate) fn client_flags_read(s: &mut dyn Reads, client_id: &str) -> CommandRe
 
 #[tauri::command]
 pub async fn today(app: State<'_, AppState>) -> CommandResult<today::Today> {
-    reading_two(&app, Permission::Casework.roles(), move |s, other| {
-        let (now, settings, worker_id) = (s.store().clock().now(), s.team_settings(), s.worker().id.clone());
-        // A caseload's rules shared across the laptop's two cores: at bench scale a worker
-        // holds 17,000 people.
-        let both = &mut [s.store_mut().reader_mut(), other.store_mut().reader_mut()];
-        let today = read(today::for_worker_today(both, now, &settings, &worker_id))?;
+    reading_shared(&app, Permission::Casework.roles(), move |all| {
+        let (now, settings, worker_id) = (all[0].store().clock().now(), all[0].team_settings(), all[0].worker().id.clone());
+        // A caseload's rules shared among connections: at bench scale a worker holds 17,000 people.
+        let today = read(today::for_worker_today(&mut connections(all), now, &settings, &worker_id))?;
+        let s = &mut all[0];
         s.reads_about_each(today.appointments.iter().map(|a| a.client_id.as_str()), "listed in Today's appointments");
         s.reads_about_each(today.flags.iter().map(|f| f.client_id.as_str()), "listed in flags");
         Ok(today)
@@ -50,9 +49,9 @@ pub async fn today_appointments(app: State<'_, AppState>) -> CommandResult<Vec<D
 #[tauri::command]
 pub async fn team_flags(app: State<'_, AppState>) -> CommandResult<TeamFlags> {
     let kept = app.team_flags.clone();
-    reading_two(&app, Permission::LeadTeam.roles(), move |s, other| {
-        let (now, settings, session) = (s.store().clock().now(), s.team_settings(), s.session_id());
-        read(kept.team(session, &mut [s.store_mut().reader_mut(), other.store_mut().reader_mut()], now, &settings))
+    reading_shared(&app, Permission::LeadTeam.roles(), move |all| {
+        let (now, settings, session) = (all[0].store().clock().now(), all[0].team_settings(), all[0].session_id());
+        read(kept.team(session, &mut connections(all), now, &settings))
     })
     .await
 }
