@@ -9,8 +9,8 @@ use crate::store::record::{from_row, Record};
 use crate::store::{Actor, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
 use ts_rs::TS;
 
 /// A record that may be the person being registered, and why.
@@ -248,7 +248,7 @@ struct Compared {
 /// Each distinct name's [`Spoken`] form, worked out once: a register repeats its names a lot.
 #[derive(Default)]
 struct Voices<'a> {
-    index: HashMap<&'a str, usize>,
+    index: FxHashMap<&'a str, usize>,
     spoken: Vec<Spoken>,
 }
 
@@ -334,7 +334,7 @@ fn described(
 }
 
 fn found(conn: &Connection) -> rusqlite::Result<Vec<(Pair, Found)>> {
-    let dismissed: HashSet<(String, String)> = conn
+    let dismissed: FxHashSet<(String, String)> = conn
         .prepare("SELECT first_id, second_id FROM duplicate_dismissals")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
@@ -352,10 +352,12 @@ fn found(conn: &Connection) -> rusqlite::Result<Vec<(Pair, Found)>> {
         })?
         .collect::<Result<_, _>>()?;
 
-    let mut found: HashMap<(String, String), (Vec<String>, bool)> = HashMap::new();
-    let mut by_pnc: HashMap<&str, Vec<&Compared>> = HashMap::new();
-    let mut by_nhs: HashMap<&str, Vec<&Compared>> = HashMap::new();
-    let mut by_dob: HashMap<NaiveDate, Vec<&Compared>> = HashMap::new();
+    // The whole register is grouped: a quick hash (not one made to withstand crafted keys, which
+    // these are not) takes about a tenth off a page at bench scale.
+    let mut found: FxHashMap<(String, String), (Vec<String>, bool)> = FxHashMap::default();
+    let mut by_pnc: FxHashMap<&str, Vec<&Compared>> = FxHashMap::default();
+    let mut by_nhs: FxHashMap<&str, Vec<&Compared>> = FxHashMap::default();
+    let mut by_dob: FxHashMap<NaiveDate, Vec<&Compared>> = FxHashMap::default();
     for c in &clients {
         if let Some(p) = &c.pnc {
             by_pnc.entry(p).or_default().push(c);
