@@ -71,7 +71,7 @@ fn main() {
     session.store().refresh_statistics().expect("statistics");
     let built = started.elapsed();
     // Read connections as the app gives Today, Team flags and the dashboard (`store::shared`).
-    let mut readings: Vec<Reading> = (0..shared::CONNECTIONS).map(|_| session.start_reading().expect("reader")).collect();
+    let mut readings: Vec<Reading> = (0..shared::FOR_TODAY).map(|_| session.start_reading().expect("reader")).collect();
     let let_go = |readings: &[Reading]| readings.iter().for_each(|r| r.store().let_go_of_pages());
     let conn = session.store().reader();
     let events: i64 = conn
@@ -110,7 +110,7 @@ fn main() {
     let mut everyone = 0;
     for _ in 0..20 {
         let start = Instant::now();
-        let counts = board::team(&mut connections(&mut readings), now, &settings).expect("team flags");
+        let counts = board::team(&mut connections(&mut readings[..shared::FOR_THE_TEAM]), now, &settings).expect("team flags");
         everyone = counts.total;
         // Choosing the first count opens its list: that rule alone runs.
         let first = counts.by_rule.first().map(|c| c.key.clone());
@@ -229,7 +229,7 @@ fn main() {
     let (mut team_board, mut worker_board, mut baseline) = (Vec::new(), Vec::new(), Vec::new());
     let mut tests_in_year = 0;
     // The first opening after signing in reads into cold page caches: timed on its own.
-    let mut all = connections(&mut readings);
+    let mut all = connections(&mut readings[..shared::FOR_THE_TEAM]);
     let start = Instant::now();
     dashboard::dashboard(&mut all, now, &settings, year, Whose::Team).expect("dashboard");
     let first_open = start.elapsed();
@@ -237,13 +237,13 @@ fn main() {
     // (and a page cache is of no use after a write anyway, which nearly every screen makes).
     // Forty samples each, so that the p95 is not simply the slowest.
     for w in workers.iter().cycle().take(40) {
-        let mut all = connections(&mut readings);
+        let mut all = connections(&mut readings[..shared::FOR_THE_TEAM]);
         let start = Instant::now();
         let d = dashboard::dashboard(&mut all, now, &settings, year, Whose::Team).expect("dashboard");
         team_board.push(start.elapsed());
         tests_in_year = d.sections.iter().flat_map(|s| &s.figures).find(|f| f.count.key == "custody.tests").map_or(0, |f| f.count.count);
         let_go(&readings);
-        let mut all = connections(&mut readings);
+        let mut all = connections(&mut readings[..shared::FOR_THE_TEAM]);
         let start = Instant::now();
         dashboard::dashboard(&mut all, now, &settings, year, Whose::Worker(w)).expect("dashboard");
         worker_board.push(start.elapsed());

@@ -8,7 +8,6 @@ use tauri::{AppHandle, Emitter, Manager};
 use throughline_core::accounts::roles::Role;
 use throughline_core::accounts::{AccountError, Installation, InstanceLock, Reading, Reads, Session};
 use throughline_core::documents::Document;
-use throughline_core::store::shared;
 use throughline_core::ErrorCode;
 use throughline_core::{Coded, ErrorPayload};
 
@@ -225,16 +224,17 @@ pub fn reading_record<T>(app: &AppState, roles: &[Role], work: impl FnOnce(&mut 
     })
 }
 
-/// Readings at once ([`shared::CONNECTIONS`]), for a read shared among connections (the
-/// dashboard, Today, Team flags): the first is the one whose worker and audit are used. Every
-/// connection goes back, and what was read is shown only if the session is still the same.
-pub async fn reading_shared<T, W>(app: &AppState, roles: &[Role], work: W) -> CommandResult<T>
+/// `count` readings at once, for a read shared among connections (the dashboard, Today, Team
+/// flags; `store::shared` says how many each): the first is the one whose worker and audit are
+/// used. Every connection goes back, and what was read is shown only if the session is still
+/// the same.
+pub async fn reading_shared<T, W>(app: &AppState, roles: &[Role], count: usize, work: W) -> CommandResult<T>
 where
     T: Send + 'static,
     W: FnOnce(&mut [Reading]) -> CommandResult<T> + Send + 'static,
 {
-    let mut readings = Vec::with_capacity(shared::CONNECTIONS);
-    for _ in 0..shared::CONNECTIONS {
+    let mut readings = Vec::with_capacity(count);
+    for _ in 0..count {
         match begin_reading(app, roles) {
             Ok(reading) => readings.push(reading),
             Err(e) => return end_readings(app, readings, Err(e)),

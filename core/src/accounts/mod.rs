@@ -579,7 +579,7 @@ pub trait Reads {
 
 /// Read connections kept open between readings: enough for a read shared among them
 /// (`store::shared`); more are opened when reads overlap.
-const KEPT_READERS: usize = crate::store::shared::CONNECTIONS;
+const KEPT_READERS: usize = crate::store::shared::FOR_TODAY;
 
 static SESSIONS: AtomicU64 = AtomicU64::new(1);
 

@@ -35,7 +35,7 @@ pub const FLAGS_SHOWN: usize = 50;
 pub const APPOINTMENTS_SHOWN: u32 = 50;
 
 /// The worker's Today, the caseload's rules shared out among `connections` (at least one): the
-/// app gives `store::shared::CONNECTIONS`, as a caseload can be thousands of people (at bench
+/// app gives `store::shared::FOR_TODAY`, as a caseload can be thousands of people (at bench
 /// scale a worker holds 17,000, whose rules took 150 ms on one core and 108 on two).
 pub fn for_worker_today(
     connections: &mut [&mut Connection],

@@ -3,12 +3,18 @@
 //! on PostgreSQL) takes the time of the longest share rather than of them all.
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// How many connections the app shares such a read among: more than the laptop's two cores,
-/// because on a cold file cache (the day's first screens) each read spends most of its time
+/// How many connections the app shares the whole team's reads among (Team flags, the
+/// dashboard): one a core. Each connection works out who is in the team's scope first, so more
+/// would add that work again (Team flags' p95 in the pathway bench: 266 ms on two, 439 on four)
+/// and the dashboard read from a cold file cache was no sooner on four.
+pub const FOR_THE_TEAM: usize = 2;
+
+/// How many connections a caseload's Today is shared among: more than the laptop's two cores,
+/// because on a cold file cache (the day's first screen) its rules spend most of their time
 /// waiting for the disk, and four waiting at once finish sooner than two. A caseload of 17,000
-/// at bench scale, signed in with the file cache emptied: Today's rules 0.53-0.86 s on two
-/// connections, 0.37-0.50 s on four; with the cache warm, four take no longer than two.
-pub const CONNECTIONS: usize = 4;
+/// at bench scale, signed in with the file cache emptied: 0.53-0.86 s on two connections,
+/// 0.37-0.50 s on four; with the cache warm, four take no longer than two.
+pub const FOR_TODAY: usize = 4;
 
 /// Runs `work` once per connection, on threads of its own. Each call takes pieces `0..count`
 /// from `next` until none is left (so a slow piece does not hold up the rest) and returns what

@@ -10,6 +10,7 @@ use throughline_core::dashboard::returns::{self, Heading, ReturnKind, Tracker};
 use throughline_core::dashboard::{self, Dashboard, DashboardAsk, FigureList, FigureListAsk, Period, Whose};
 use throughline_core::dates;
 use throughline_core::documents::pdf;
+use throughline_core::store::shared;
 use throughline_core::ErrorCode;
 
 fn period(s: &Reading, ask: &DashboardAsk) -> CommandResult<Period> {
@@ -18,7 +19,7 @@ fn period(s: &Reading, ask: &DashboardAsk) -> CommandResult<Period> {
 
 #[tauri::command]
 pub async fn dashboard(app: State<'_, AppState>, ask: DashboardAsk) -> CommandResult<Dashboard> {
-    reading_shared(&app, Permission::LeadTeam.roles(), move |all| {
+    reading_shared(&app, Permission::LeadTeam.roles(), shared::FOR_THE_TEAM, move |all| {
         let (period, settings, now) = (period(&all[0], &ask)?, all[0].team_settings(), all[0].store().clock().now());
         read(dashboard::dashboard(&mut connections(all), now, &settings, period, Whose::of(ask.worker_id.as_deref())))
     })

@@ -8,6 +8,7 @@ use throughline_core::appointments::{self, DayAppointment};
 use throughline_core::calendar::when;
 use throughline_core::flags::board::{self, FlagFilter, FlagPage, TeamFlags};
 use throughline_core::flags::{self, today, Flag};
+use throughline_core::store::shared;
 
 #[tauri::command]
 pub async fn client_flags(app: State<'_, AppState>, client_id: String) -> CommandResult<Vec<Flag>> {
@@ -22,7 +23,7 @@ pub(crate) fn client_flags_read(s: &mut dyn Reads, client_id: &str) -> CommandRe
 
 #[tauri::command]
 pub async fn today(app: State<'_, AppState>) -> CommandResult<today::Today> {
-    reading_shared(&app, Permission::Casework.roles(), move |all| {
+    reading_shared(&app, Permission::Casework.roles(), shared::FOR_TODAY, move |all| {
         let (now, settings, worker_id) = (all[0].store().clock().now(), all[0].team_settings(), all[0].worker().id.clone());
         // A caseload's rules shared among connections: at bench scale a worker holds 17,000 people.
         let today = read(today::for_worker_today(&mut connections(all), now, &settings, &worker_id))?;
@@ -49,7 +50,7 @@ pub async fn today_appointments(app: State<'_, AppState>) -> CommandResult<Vec<D
 #[tauri::command]
 pub async fn team_flags(app: State<'_, AppState>) -> CommandResult<TeamFlags> {
     let kept = app.team_flags.clone();
-    reading_shared(&app, Permission::LeadTeam.roles(), move |all| {
+    reading_shared(&app, Permission::LeadTeam.roles(), shared::FOR_THE_TEAM, move |all| {
         let (now, settings, session) = (all[0].store().clock().now(), all[0].team_settings(), all[0].session_id());
         read(kept.team(session, &mut connections(all), now, &settings))
     })
