@@ -951,7 +951,7 @@ fn breakdown<C: Counts>(c: &C, b: &Breakdown) -> Result<BreakdownView, C::Error>
 }
 
 /// The dashboard for a period, for the team or one worker. Its sections are shared out among
-/// `connections` (see [`crate::store::shared`]): with two or more, a laptop's two cores halve the wait.
+/// `connections` (see [`crate::store::shared`]): with two, a laptop's two cores halve the wait.
 pub fn dashboard(
     connections: &mut [&mut Connection],
     now: DateTime<Utc>,
