@@ -577,9 +577,10 @@ pub trait Reads {
     }
 }
 
-/// Read connections kept open between readings: enough for a read shared among them
-/// (`store::shared`); more are opened when reads overlap.
-const KEPT_READERS: usize = crate::store::shared::FOR_TODAY;
+/// Read connections kept open between readings: enough for the whole team's shared reads
+/// (`store::shared`); more are opened when reads overlap, and Today's other two for it. Each kept
+/// connection holds its schema and statements, and the app's memory is near its budget.
+const KEPT_READERS: usize = crate::store::shared::FOR_THE_TEAM;
 
 static SESSIONS: AtomicU64 = AtomicU64::new(1);
 
