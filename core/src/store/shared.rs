@@ -13,7 +13,9 @@ pub const FOR_THE_TEAM: usize = 2;
 /// because on a cold file cache (the day's first screen) its rules spend most of their time
 /// waiting for the disk, and four waiting at once finish sooner than two. A caseload of 17,000
 /// at bench scale, signed in with the file cache emptied: 0.53-0.86 s on two connections,
-/// 0.37-0.50 s on four; with the cache warm, four take no longer than two.
+/// 0.37-0.50 s on four. Warm, four cost a little (the pathway bench's 2,029-person caseload:
+/// p95 3-5 ms more), and the two connections the session does not keep are opened for it
+/// (about 2 ms at bench scale).
 pub const FOR_TODAY: usize = 4;
 
 /// Runs `work` once per connection, on threads of its own. Each call takes pieces `0..count`
