@@ -452,6 +452,60 @@ fn the_database_file_is_encrypted_and_needs_its_key() {
     assert!(plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());
 }
 
+/// Opens the database file through SQLCipher directly with `key`, its pages checked with
+/// `check` (HMAC_SHA256 or HMAC_SHA512); None when that does not open it.
+fn open_raw(db: &std::path::Path, key: &[u8; 32], check: &str) -> Option<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_hmac_algorithm = {check};", hex::encode(key))).unwrap();
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_ok().then_some(conn)
+}
+
+/// A file whose pages are checked with the other hash (made before the choice, or on a laptop
+/// whose processor computes the other quicker) opens, and at sign-in is copied once into this
+/// laptop's quicker check, with everything in it as it was.
+#[test]
+fn a_file_made_with_the_other_page_check_opens_and_is_made_quicker_once() {
+    let laptop = new_laptop();
+    let (mut admin, _) = set_up(&laptop);
+    let actor = admin.actor();
+    let john = clients::register(admin.store_mut(), &actor, &john_smith()).unwrap();
+    let key = admin.database_key_for_tests();
+    drop(admin);
+    let db = laptop.installation.database_path();
+    let checks = ["HMAC_SHA256", "HMAC_SHA512"];
+    let made_with = *checks.iter().find(|c| open_raw(&db, &key, c).is_some()).expect("the file opens one way");
+    let other = *checks.iter().find(|c| **c != made_with).unwrap();
+    assert!(open_raw(&db, &key, other).is_none(), "a page checked one way does not pass the other");
+
+    // The same database copied page by page into a file checked the other way, put in its place.
+    let elsewhere = db.with_file_name("elsewhere.db");
+    {
+        let from = open_raw(&db, &key, made_with).unwrap();
+        let mut to = rusqlite::Connection::open(&elsewhere).unwrap();
+        to.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_hmac_algorithm = {other};", hex::encode(key))).unwrap();
+        rusqlite::backup::Backup::new(&from, &mut to).unwrap().run_to_completion(64, std::time::Duration::ZERO, None).unwrap();
+    }
+    std::fs::rename(&elsewhere, &db).unwrap();
+    assert!(open_raw(&db, &key, other).is_some() && open_raw(&db, &key, made_with).is_none());
+
+    let admin = laptop.installation.sign_in("chris", ADMIN_PASSWORD).expect("a file checked the other way opens");
+    assert_eq!(clients::get(admin.store().reader(), &john.id).unwrap().unwrap().surname, "Smith");
+    assert!(admin.store().verify_audit_chain().unwrap().intact);
+    drop(admin);
+    assert!(open_raw(&db, &key, made_with).is_some(), "at sign-in the file was copied into the quicker check");
+    assert!(open_raw(&db, &key, other).is_none());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(!db.with_file_name("throughline.db-quicker").exists());
+        // Once: the next sign-in opens the same file.
+        let inode = std::fs::metadata(&db).unwrap().ino();
+        drop(laptop.installation.sign_in("chris", ADMIN_PASSWORD).unwrap());
+        assert_eq!(std::fs::metadata(&db).unwrap().ino(), inode);
+    }
+}
+
 #[test]
 fn an_idle_session_locks_after_the_team_idle_time() {
     let laptop = new_laptop();

@@ -35,10 +35,13 @@ fn add(session: &mut Session, (login, name): (&str, &str), roles: Vec<Role>, pas
 
 /// True when `key` opens the database file through SQLCipher directly, as Throughline opens it
 /// (and as someone holding a key would, without Throughline).
+/// Either of the page checks Throughline makes files with is tried.
 fn sqlcipher_opens(database: &Path, key: &[u8; 32]) -> bool {
-    let conn = rusqlite::Connection::open(database).unwrap();
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key))).unwrap();
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_ok()
+    ["HMAC_SHA256", "HMAC_SHA512"].iter().any(|check| {
+        let conn = rusqlite::Connection::open(database).unwrap();
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_hmac_algorithm = {check};", hex::encode(key))).unwrap();
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_ok()
+    })
 }
 
 /// The database key a worker's slot in a copy of the slot file gives with their password.

@@ -268,7 +268,7 @@ impl Installation {
         if anchor.exists() {
             std::fs::copy(&anchor, self.database_path().with_extension("anchor")).map_err(|e| self.files_error(e))?;
         }
-        let mut store = Store::open(&self.database_path(), &key, self.clock.clone())?;
+        let mut store = Store::open_watched(&self.database_path(), &key, self.clock.clone(), progress)?;
         // Before anything is written: the restored laptop is a new one to the team.
         let new_laptop = match store.take_new_device_id()? {
             Some(id) => format!("; this laptop is now laptop {id}"),

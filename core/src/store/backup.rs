@@ -6,7 +6,6 @@ use super::{audit, integrity_problems, migrate, open_encrypted, DatabaseKey, Sto
 use rusqlite::backup::StepResult;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
-use zeroize::Zeroizing;
 
 /// Copies the database open on `source` into `dest` (a new file), page by page, while it stays
 /// open for work. The copy is a single file (no write-ahead log beside it).
@@ -38,6 +37,47 @@ fn copy_pages(source: &Connection, key: &DatabaseKey, dest: &Path, doing: &str, 
     target.execute_batch("PRAGMA journal_mode = DELETE;")?;
     drop(target);
     Ok(std::fs::File::open(dest)?.sync_all()?)
+}
+
+/// What a worker reads while a file made with the slower page check is copied into the quicker.
+pub const QUICKER_TO_READ: &str = "Making the database quicker to read on this laptop (once)";
+
+/// Copies the database at `path`, open on `conn` alone, into a new file whose pages are checked
+/// the quicker way on this laptop (see `page_check`), puts it in place and opens it. Only reads
+/// get quicker, so if the copy cannot be made (the disk full, say) or the file is open
+/// elsewhere, the file stays as it is and is used as it is; cancelled, it stays as it is too.
+pub(super) fn into_the_quicker_check(
+    path: &Path,
+    key: &DatabaseKey,
+    conn: Connection,
+    progress: &mut dyn Progress,
+) -> Result<Connection, StoreError> {
+    let copy = std::path::PathBuf::from(format!("{}-quicker", path.display()));
+    let _ = std::fs::remove_file(&copy);
+    let copied = conn
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .map_err(StoreError::from)
+        .and_then(|()| copy_pages(&conn, key, &copy, QUICKER_TO_READ, progress))
+        .and_then(|()| Ok(super::owner_only(&copy, 0o600)?));
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&copy);
+        return match e {
+            StoreError::Cancelled => Err(e),
+            _ => Ok(conn),
+        };
+    }
+    // Closing the last connection empties the log into the file and removes it; a log still
+    // there means another connection has the file open, and it is not swapped under it.
+    drop(conn);
+    if super::wal_path(path).exists() {
+        let _ = std::fs::remove_file(&copy);
+    } else {
+        std::fs::rename(&copy, path)?;
+        if let Some(folder) = path.parent() {
+            std::fs::File::open(folder)?.sync_all()?;
+        }
+    }
+    open_encrypted(path, key, false)
 }
 
 /// A copy of the database for another installation (a laptop joining the team): a consistent
@@ -137,16 +177,5 @@ pub fn check_file(path: &Path, key: &DatabaseKey) -> Result<FileCheck, StoreErro
 }
 
 fn open_read_only(path: &Path, key: &DatabaseKey) -> Result<Connection, StoreError> {
-    let _one_at_a_time = super::OPENING.lock().unwrap_or_else(|e| e.into_inner());
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    let cipher: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
-    if cipher.as_deref().is_none_or(str::is_empty) {
-        return Err(StoreError::NoEncryption);
-    }
-    let hex_key = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.0.as_ref())));
-    conn.execute_batch(&hex_key)?;
-    if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
-        return Err(StoreError::WrongKey);
-    }
-    Ok(conn)
+    super::keyed(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)
 }

@@ -7,6 +7,7 @@ pub mod history;
 pub mod hlc;
 pub mod kept;
 pub(crate) mod migrate;
+mod page_check;
 pub mod progress;
 pub mod record;
 pub mod shared;
@@ -19,6 +20,7 @@ pub use write::{Actor, Write};
 use crate::clock::Clock;
 use crate::codes::ErrorCode;
 use crate::error::Coded;
+use page_check::PageCheck;
 use progress::Progress;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -271,9 +273,13 @@ impl Store {
     }
 
     /// As [`Store::open`], telling `progress` the steps of an update to the schema, if the
-    /// database was last written by an older version.
+    /// database was last written by an older version, and of the copy of a file made with the
+    /// slower page check into the quicker on this laptop ([`page_check`]), once.
     pub fn open_watched(path: &Path, key: &DatabaseKey, clock: Arc<dyn Clock>, progress: &mut dyn Progress) -> Result<Store, StoreError> {
         let mut conn = open_encrypted(path, key, false)?;
+        if PageCheck::of(&conn)? != PageCheck::quickest_here() && migrate::check_not_newer(&conn).is_ok() {
+            conn = backup::into_the_quicker_check(path, key, conn, progress)?;
+        }
         migrate::migrate_watched(&mut conn, progress)?;
         conn.execute_batch(SESSION_CACHE)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
@@ -683,23 +689,11 @@ pub(crate) fn functions(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 fn open_encrypted(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connection, StoreError> {
-    let _one_at_a_time = OPENING.lock().unwrap_or_else(|e| e.into_inner());
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let conn = Connection::open_with_flags(path, flags)?;
-    // Fail closed: a SQLite without SQLCipher would silently ignore the key.
-    let cipher: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
-    if cipher.as_deref().is_none_or(str::is_empty) {
-        return Err(StoreError::NoEncryption);
-    }
-    let hex_key = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.0.as_ref())));
-    conn.execute_batch(&hex_key)?;
-    // The first read decrypts page 1; a wrong key fails here.
-    if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
-        return Err(StoreError::WrongKey);
-    }
+    let conn = keyed(path, flags, key)?;
     functions(&conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
@@ -711,4 +705,27 @@ fn open_encrypted(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connec
          PRAGMA cache_size = -65536;",
     )?;
     Ok(conn)
+}
+
+/// Opens the file at `path` with `key`, its pages checked as it was made (see [`page_check`]):
+/// a new file the quicker way here, an existing one whichever way it has. Fails closed on a
+/// build without SQLCipher or a key that opens neither way.
+pub(crate) fn keyed(path: &Path, flags: OpenFlags, key: &DatabaseKey) -> Result<Connection, StoreError> {
+    let _one_at_a_time = OPENING.lock().unwrap_or_else(|e| e.into_inner());
+    let hex_key = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.0.as_ref())));
+    for check in PageCheck::in_order_to_try() {
+        let conn = Connection::open_with_flags(path, flags)?;
+        // Fail closed: a SQLite without SQLCipher would silently ignore the key.
+        let cipher: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
+        if cipher.as_deref().is_none_or(str::is_empty) {
+            return Err(StoreError::NoEncryption);
+        }
+        conn.execute_batch(&hex_key)?;
+        check.set(&conn)?;
+        // The first read decrypts and checks page 1; a wrong key, or the other check, fails here.
+        if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_ok() {
+            return Ok(conn);
+        }
+    }
+    Err(StoreError::WrongKey)
 }
