@@ -39,6 +39,15 @@ fn copy_pages(source: &Connection, key: &DatabaseKey, dest: &Path, doing: &str, 
     Ok(std::fs::File::open(dest)?.sync_all()?)
 }
 
+/// Where [`into_the_quicker_check`] makes its copy, with any copy left there removed. Done each
+/// time the database is opened: a copy cut short by a crash would otherwise stay, under a key
+/// that may since have changed.
+pub(super) fn clear_quicker_copy(path: &Path) -> std::path::PathBuf {
+    let copy = std::path::PathBuf::from(format!("{}-quicker", path.display()));
+    let _ = std::fs::remove_file(&copy);
+    copy
+}
+
 /// What a worker reads while a file made with the slower page check is copied into the quicker.
 pub const QUICKER_TO_READ: &str = "Making the database quicker to read on this laptop (once)";
 
@@ -52,8 +61,7 @@ pub(super) fn into_the_quicker_check(
     conn: Connection,
     progress: &mut dyn Progress,
 ) -> Result<Connection, StoreError> {
-    let copy = std::path::PathBuf::from(format!("{}-quicker", path.display()));
-    let _ = std::fs::remove_file(&copy);
+    let copy = clear_quicker_copy(path);
     let copied = conn
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
         .map_err(StoreError::from)

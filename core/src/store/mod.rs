@@ -276,6 +276,7 @@ impl Store {
     /// database was last written by an older version, and of the copy of a file made with the
     /// slower page check into the quicker on this laptop ([`page_check`]), once.
     pub fn open_watched(path: &Path, key: &DatabaseKey, clock: Arc<dyn Clock>, progress: &mut dyn Progress) -> Result<Store, StoreError> {
+        backup::clear_quicker_copy(path);
         let mut conn = open_encrypted(path, key, false)?;
         if PageCheck::of(&conn)? != PageCheck::quickest_here() && migrate::check_not_newer(&conn).is_ok() {
             conn = backup::into_the_quicker_check(path, key, conn, progress)?;
