@@ -711,7 +711,7 @@ fn open_encrypted(path: &Path, key: &DatabaseKey, create: bool) -> Result<Connec
 /// Opens the file at `path` with `key`, its pages checked as it was made (see [`page_check`]):
 /// a new file the quicker way here, an existing one whichever way it has. Fails closed on a
 /// build without SQLCipher or a key that opens neither way.
-pub(crate) fn keyed(path: &Path, flags: OpenFlags, key: &DatabaseKey) -> Result<Connection, StoreError> {
+fn keyed(path: &Path, flags: OpenFlags, key: &DatabaseKey) -> Result<Connection, StoreError> {
     let _one_at_a_time = OPENING.lock().unwrap_or_else(|e| e.into_inner());
     let hex_key = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.0.as_ref())));
     for check in PageCheck::in_order_to_try() {

@@ -10,7 +10,7 @@
 use rusqlite::Connection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PageCheck {
+pub(super) enum PageCheck {
     Sha256,
     /// SQLCipher 4's own default, and so every file made before the choice was made.
     Sha512,
@@ -18,7 +18,7 @@ pub(crate) enum PageCheck {
 
 impl PageCheck {
     /// The quicker check on this processor.
-    pub(crate) fn quickest_here() -> PageCheck {
+    pub(super) fn quickest_here() -> PageCheck {
         #[cfg(target_arch = "x86_64")]
         if !std::arch::is_x86_feature_detected!("sha") {
             return PageCheck::Sha512;
@@ -27,7 +27,7 @@ impl PageCheck {
     }
 
     /// Both, the quicker first: the order a file is tried in.
-    pub(crate) fn in_order_to_try() -> [PageCheck; 2] {
+    pub(super) fn in_order_to_try() -> [PageCheck; 2] {
         match PageCheck::quickest_here() {
             PageCheck::Sha256 => [PageCheck::Sha256, PageCheck::Sha512],
             PageCheck::Sha512 => [PageCheck::Sha512, PageCheck::Sha256],
@@ -42,12 +42,12 @@ impl PageCheck {
     }
 
     /// Sets the check on a connection just keyed, before its first read.
-    pub(crate) fn set(self, conn: &Connection) -> rusqlite::Result<()> {
+    pub(super) fn set(self, conn: &Connection) -> rusqlite::Result<()> {
         conn.execute_batch(&format!("PRAGMA cipher_hmac_algorithm = {};", self.name()))
     }
 
     /// The check a keyed connection's file uses.
-    pub(crate) fn of(conn: &Connection) -> rusqlite::Result<PageCheck> {
+    pub(super) fn of(conn: &Connection) -> rusqlite::Result<PageCheck> {
         let name: String = conn.query_row("PRAGMA cipher_hmac_algorithm", [], |r| r.get(0))?;
         Ok(if name == PageCheck::Sha256.name() { PageCheck::Sha256 } else { PageCheck::Sha512 })
     }
